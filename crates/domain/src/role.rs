@@ -1,0 +1,159 @@
+//! Partner roles and what each may do (SPEC R-ROLE). The one table of the product: the UI asks
+//! it to hide or disable controls, the server asks it to refuse requests.
+
+use serde::{Deserialize, Serialize};
+
+/// A partner user's role. Wire names are fixed by SPEC §10.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    AdminAgent,
+    GlobalAdmin,
+    AccountAdmin,
+    ReferralAdmin,
+    MarketingContentAdmin,
+}
+
+/// Something a partner user may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// List customers and open their details pages: every partner role.
+    ViewCustomers,
+    /// Buy and manage software for customers (R-ROLE-1).
+    BuySoftware,
+    /// Copy a customer's software deep link (R-ROLE-2).
+    CopySoftwareDeepLink,
+    /// Read the activity log of key access and downloads (R-ROLE-3).
+    ViewActivityLog,
+    /// Cancel a purchase (R-ROLE-4).
+    CancelPurchase,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::AdminAgent,
+        Role::GlobalAdmin,
+        Role::AccountAdmin,
+        Role::ReferralAdmin,
+        Role::MarketingContentAdmin,
+    ];
+
+    /// The wire name, also used as the database value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::AdminAgent => "admin_agent",
+            Role::GlobalAdmin => "global_admin",
+            Role::AccountAdmin => "account_admin",
+            Role::ReferralAdmin => "referral_admin",
+            Role::MarketingContentAdmin => "marketing_content_admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// The name Partner Center shows, used in messages such as "needs the Admin agent role".
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Role::AdminAgent => "Admin agent",
+            Role::GlobalAdmin => "Global admin",
+            Role::AccountAdmin => "Account admin",
+            Role::ReferralAdmin => "Referral admin",
+            Role::MarketingContentAdmin => "Marketing content admin",
+        }
+    }
+
+    /// R-ROLE-1..4 as one table.
+    pub fn grants(self, permission: Permission) -> bool {
+        use Permission::*;
+        use Role::*;
+        match permission {
+            ViewCustomers => true,
+            BuySoftware => matches!(self, AdminAgent | GlobalAdmin),
+            CopySoftwareDeepLink | CancelPurchase => matches!(self, AdminAgent),
+            ViewActivityLog => {
+                matches!(self, GlobalAdmin | AccountAdmin | ReferralAdmin | MarketingContentAdmin)
+            }
+        }
+    }
+}
+
+impl Permission {
+    /// The roles that hold this permission, for messages that say what is missing (R-ROLE-5).
+    pub fn granted_to(self) -> Vec<Role> {
+        Role::ALL.into_iter().filter(|r| r.grants(self)).collect()
+    }
+
+    /// "Admin agent" or "Global admin, Account admin, …": the roles to name in a refusal.
+    pub fn required_roles_text(self) -> String {
+        self.granted_to()
+            .into_iter()
+            .map(Role::display_name)
+            .collect::<Vec<_>>()
+            .join(" or ")
+    }
+}
+
+/// A user holding several roles may do what any of them allows (R-ROLE-5).
+pub fn any_grants(roles: &[Role], permission: Permission) -> bool {
+    roles.iter().any(|r| r.grants(permission))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Permission::*;
+    use Role::*;
+
+    #[test]
+    fn only_admin_agents_and_global_admins_buy_software() {
+        assert_eq!(BuySoftware.granted_to(), vec![AdminAgent, GlobalAdmin]);
+    }
+
+    #[test]
+    fn only_admin_agents_copy_deep_links_and_cancel() {
+        assert_eq!(CopySoftwareDeepLink.granted_to(), vec![AdminAgent]);
+        assert_eq!(CancelPurchase.granted_to(), vec![AdminAgent]);
+    }
+
+    #[test]
+    fn activity_log_is_for_admins_other_than_admin_agent() {
+        assert_eq!(
+            ViewActivityLog.granted_to(),
+            vec![GlobalAdmin, AccountAdmin, ReferralAdmin, MarketingContentAdmin]
+        );
+        assert!(!AdminAgent.grants(ViewActivityLog));
+    }
+
+    #[test]
+    fn every_role_sees_customers() {
+        assert_eq!(ViewCustomers.granted_to(), Role::ALL.to_vec());
+    }
+
+    #[test]
+    fn several_roles_combine() {
+        let owner = [AdminAgent, GlobalAdmin];
+        assert!(any_grants(&owner, ViewActivityLog));
+        assert!(any_grants(&owner, CancelPurchase));
+        assert!(!any_grants(&[AccountAdmin], BuySoftware));
+        assert!(!any_grants(&[], ViewCustomers));
+    }
+
+    #[test]
+    fn wire_names_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+            let json = serde_json::to_string(&role).unwrap();
+            assert_eq!(json, format!("\"{}\"", role.as_str()));
+        }
+        assert_eq!(Role::parse("owner"), None);
+    }
+
+    #[test]
+    fn refusal_names_the_needed_role() {
+        assert_eq!(CancelPurchase.required_roles_text(), "Admin agent");
+        assert_eq!(BuySoftware.required_roles_text(), "Admin agent or Global admin");
+    }
+}
