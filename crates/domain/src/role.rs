@@ -86,6 +86,22 @@ impl Permission {
         Role::ALL.into_iter().filter(|r| r.grants(self)).collect()
     }
 
+    /// What the permission allows, completing "You need … to …".
+    pub fn action_text(self) -> &'static str {
+        match self {
+            Permission::ViewCustomers => "view customers",
+            Permission::BuySoftware => "buy software for customers",
+            Permission::CopySoftwareDeepLink => "copy software deep links",
+            Permission::ViewActivityLog => "view the activity log",
+            Permission::CancelPurchase => "cancel purchases",
+        }
+    }
+
+    /// The sentence a refusal shows: it names the roles that would allow it (R-ROLE-5).
+    pub fn refusal_message(self) -> String {
+        format!("You need the {} role to {}.", self.required_roles_text(), self.action_text())
+    }
+
     /// "Admin agent" or "Global admin, Account admin, …": the roles to name in a refusal.
     pub fn required_roles_text(self) -> String {
         self.granted_to()
@@ -155,5 +171,9 @@ mod tests {
     fn refusal_names_the_needed_role() {
         assert_eq!(CancelPurchase.required_roles_text(), "Admin agent");
         assert_eq!(BuySoftware.required_roles_text(), "Admin agent or Global admin");
+        assert_eq!(
+            CancelPurchase.refusal_message(),
+            "You need the Admin agent role to cancel purchases."
+        );
     }
 }

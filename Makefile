@@ -1,0 +1,37 @@
+# CSP Software Center: `make run` starts the app with demo data, `make test` runs every test.
+# Server settings come from the environment (BIND_ADDR, DATABASE_URL); make passes them through.
+
+# Tools installed by scripts/setup-toolchain.sh: wasm-opt from npm, trunk/wasm-bindgen from cargo.
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: run test setup setup-browser dist e2e
+
+# Steps run in order inside one recipe, so `make -j` cannot reorder them.
+run:
+	scripts/setup-toolchain.sh
+	trunk build --release --offline
+	cargo run --release -p csp-server -- --seed-demo
+
+# Rust tests (the default members: domain and server), then the browser end-to-end
+# tests against the real server binary serving the release bundle.
+test:
+	scripts/setup-toolchain.sh
+	scripts/setup-browser.sh
+	cargo test
+	trunk build --release --offline
+	cargo build -p csp-server
+	node --test tests/e2e/
+
+setup:
+	scripts/setup-toolchain.sh
+
+setup-browser:
+	scripts/setup-browser.sh
+
+# The browser app (wasm) into dist/; --offline goes after the subcommand.
+dist:
+	trunk build --release --offline
+
+# Only the browser tests; expects dist/ and target/debug/csp-server to be built.
+e2e:
+	node --test tests/e2e/

@@ -1,0 +1,7 @@
+//! HTTP handlers, one module per resource of SPEC §10.
+
+pub mod activity_log;
+pub mod customers;
+pub mod sessions;
+pub mod support_requests;
+pub mod tenant;

@@ -1,0 +1,125 @@
+//! Signing in and out (SPEC §10 sessions).
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+#[tokio::test]
+async fn sign_in_returns_the_user_and_an_http_only_cookie() {
+    let server = TestServer::start().await;
+    let client = server.client();
+    let res = client
+        .post(server.url("/api/v1/sessions"))
+        .json(&json!({"email": "Owner@Northwind.example ", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("csp_session="), "{cookie}");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let (status, body) = json_of(res).await;
+    assert_eq!(status, 200);
+    let user = &body["user"];
+    assert_eq!(user["email"], "owner@northwind.example");
+    assert_eq!(user["kind"], "partner");
+    assert_eq!(user["roles"], json!(["admin_agent", "global_admin"]));
+    assert_eq!(user["organization"], "Northwind Partners");
+    assert!(user["id"].as_str().unwrap().len() == 36);
+
+    let (status, me) = server.get_json(&client, "/api/v1/session").await;
+    assert_eq!(status, 200);
+    assert_eq!(me["user"], *user);
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_email_get_the_same_refusal() {
+    let server = TestServer::start().await;
+    let client = server.client();
+    let mut messages = Vec::new();
+    for email in [ADMIN_AGENT, "nobody@northwind.example"] {
+        let res = client
+            .post(server.url("/api/v1/sessions"))
+            .json(&json!({"email": email, "password": "wrong-password"}))
+            .send()
+            .await
+            .unwrap();
+        assert!(res.headers().get("set-cookie").is_none());
+        let (status, body) = json_of(res).await;
+        assert_eq!(status, 401);
+        assert_eq!(error_code(&body), "invalid_credentials");
+        messages.push(body["error"]["message"].clone());
+    }
+    assert_eq!(messages[0], messages[1]);
+    let (status, _) = server.get_json(&client, "/api/v1/session").await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn empty_fields_are_named() {
+    let server = TestServer::start().await;
+    let res = server
+        .client()
+        .post(server.url("/api/v1/sessions"))
+        .json(&json!({"email": " ", "password": ""}))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(res).await;
+    assert_eq!(status, 422);
+    assert_eq!(error_code(&body), "validation_failed");
+    assert!(body["error"]["fields"]["email"].is_string());
+    assert!(body["error"]["fields"]["password"].is_string());
+}
+
+#[tokio::test]
+async fn signed_out_requests_get_401_json() {
+    let server = TestServer::start().await;
+    let client = server.client();
+    for path in ["/api/v1/session", "/api/v1/customers", "/api/v1/activity-log", "/api/v1/support-requests"] {
+        let (status, body) = server.get_json(&client, path).await;
+        assert_eq!(status, 401, "{path}");
+        assert_eq!(error_code(&body), "unauthenticated", "{path}");
+    }
+    // A made-up session token is no better than none.
+    let res = client
+        .get(server.url("/api/v1/customers"))
+        .header("cookie", "csp_session=00ff")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session_on_the_server() {
+    let server = TestServer::start().await;
+    let client = server.signed_in(ADMIN_AGENT).await;
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&server.db).await.unwrap();
+    assert_eq!(before, 1);
+    let res = client.delete(server.url("/api/v1/session")).send().await.unwrap();
+    assert_eq!(res.status(), 204);
+    assert!(res.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+    let (status, _) = server.get_json(&client, "/api/v1/customers").await;
+    assert_eq!(status, 401);
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&server.db).await.unwrap();
+    assert_eq!(left, 0, "the session row is gone, so the old cookie is useless");
+}
+
+#[tokio::test]
+async fn every_audience_can_sign_in() {
+    let server = TestServer::start().await;
+    for (email, kind, org) in [
+        (CONTOSO_USER, "customer", "Contoso Ltd"),
+        (SUPPORT, "support", "CSP Support"),
+        (FABRIKAM_ADMIN, "partner", "Fabrikam Resellers"),
+    ] {
+        let client = server.signed_in(email).await;
+        let (_, me) = server.get_json(&client, "/api/v1/session").await;
+        assert_eq!(me["user"]["kind"], kind);
+        assert_eq!(me["user"]["organization"], org);
+        if kind != "partner" {
+            assert_eq!(me["user"]["roles"], json!([]));
+        }
+    }
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs what building the app needs: the wasm target, trunk, a wasm-bindgen CLI
+# matching Cargo.lock, and (from npm) wasm-opt 132 and playwright-core.
+# Idempotent: every step checks first, so a second run takes seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { echo "setup-toolchain: $*"; }
+
+# 1. Rust target for the browser app.
+if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "wasm32-unknown-unknown target present"
+else
+  say "adding wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. Trunk 0.21 (0.22 needs a newer rustc than ours).
+if trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.'; then
+  say "$(trunk --version) present"
+else
+  say "installing trunk 0.21.14 (takes several minutes)"
+  cargo install --locked trunk@0.21.14
+fi
+
+# 3. wasm-bindgen CLI must equal the library version locked in Cargo.lock exactly.
+# Installed without --locked: that is the combination verified to build here.
+wbg_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+[ -n "$wbg_version" ] || { echo "setup-toolchain: no wasm-bindgen in Cargo.lock" >&2; exit 1; }
+if [ "$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $wbg_version" ]; then
+  say "wasm-bindgen $wbg_version present"
+else
+  say "installing wasm-bindgen-cli $wbg_version (takes a few minutes)"
+  cargo install wasm-bindgen-cli@"$wbg_version"
+fi
+
+# 4. npm tools: binaryen 132 gives wasm-opt (Debian's 108 emits broken modules),
+# playwright-core drives the system Chromium in the e2e tests.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund
+else
+  say "npm packages up to date"
+fi
+if ! node_modules/.bin/wasm-opt --version | grep -q 'version 132'; then
+  echo "setup-toolchain: node_modules/.bin/wasm-opt is not version 132" >&2
+  exit 1
+fi
+say "$(node_modules/.bin/wasm-opt --version) present"
+say "done (put $PWD/node_modules/.bin on PATH for trunk; the Makefile does)"
