@@ -4,7 +4,7 @@
 # Tools installed by scripts/setup-toolchain.sh: wasm-opt from npm, trunk/wasm-bindgen from cargo.
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test setup setup-browser dist e2e
+.PHONY: run test setup setup-browser dist e2e bench
 
 # Steps run in order inside one recipe, so `make -j` cannot reorder them.
 run:
@@ -35,3 +35,7 @@ dist:
 # Only the browser tests; expects dist/ and target/debug/csp-server to be built.
 e2e:
 	node --test tests/e2e/
+
+# Customer-list latency over HTTP with 100 000 customers (CUSTOMERS=N to change); prints, asserts nothing.
+bench:
+	cargo run --release -p csp-server --example customer_search_bench
