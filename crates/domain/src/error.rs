@@ -18,6 +18,7 @@ pub enum ErrorCode {
     NotFound,
     MethodNotAllowed,
     ValidationFailed,
+    TooManyAttempts,
     Internal,
 }
 
@@ -34,6 +35,7 @@ impl ErrorCode {
             ErrorCode::NotFound => "not_found",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::ValidationFailed => "validation_failed",
+            ErrorCode::TooManyAttempts => "too_many_attempts",
             ErrorCode::Internal => "internal_error",
         }
     }
@@ -49,6 +51,7 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::ValidationFailed => 422,
+            ErrorCode::TooManyAttempts => 429,
             ErrorCode::Internal => 500,
         }
     }

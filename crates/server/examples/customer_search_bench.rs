@@ -21,7 +21,7 @@ async fn main() {
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = router(AppState { db, cookie_secure: false }, dir.path());
+    let app = router(AppState::new(db, false), dir.path());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
     let client = reqwest::Client::builder().cookie_store(true).build().unwrap();

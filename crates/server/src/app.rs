@@ -2,6 +2,7 @@
 //! whose client-side routes all get `index.html` so deep links survive a reload.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
@@ -13,6 +14,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::db::Db;
 use crate::error::AppError;
+use crate::throttle::SignInThrottle;
 use crate::routes::{activity_log, customers, sessions, support_requests, tenant};
 
 /// JSON bodies of this API are small; anything bigger is refused before it is read.
@@ -23,6 +25,13 @@ pub struct AppState {
     pub db: Db,
     /// Mark the session cookie `Secure` (set when served over HTTPS).
     pub cookie_secure: bool,
+    pub sign_in_throttle: Arc<SignInThrottle>,
+}
+
+impl AppState {
+    pub fn new(db: Db, cookie_secure: bool) -> Self {
+        AppState { db, cookie_secure, sign_in_throttle: Arc::default() }
+    }
 }
 
 pub fn router(state: AppState, dist_dir: &Path) -> Router {

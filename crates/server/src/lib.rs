@@ -14,6 +14,7 @@ pub mod password;
 pub mod routes;
 pub mod seed;
 pub mod store;
+pub mod throttle;
 
 pub use app::{router, AppState};
 pub use config::Config;

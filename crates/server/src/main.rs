@@ -51,7 +51,7 @@ async fn run() -> Result<(), String> {
         println!();
     }
 
-    let state = AppState { db, cookie_secure: config.cookie_secure };
+    let state = AppState::new(db, config.cookie_secure);
     axum::serve(listener, router(state, &config.dist_dir))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -123,3 +123,25 @@ async fn every_audience_can_sign_in() {
         }
     }
 }
+
+#[tokio::test]
+async fn repeated_failures_lock_the_address_for_a_while() {
+    let server = TestServer::start().await;
+    let client = server.client();
+    let attempt = |password: &'static str| {
+        client
+            .post(server.url("/api/v1/sessions"))
+            .json(&json!({"email": GLOBAL_ADMIN, "password": password}))
+            .send()
+    };
+    for _ in 0..5 {
+        assert_eq!(attempt("guess").await.unwrap().status(), 401);
+    }
+    // Even the right password is refused now, so guessing cannot go on.
+    let (status, body) = json_of(attempt(PASSWORD).await.unwrap()).await;
+    assert_eq!(status, 429);
+    assert_eq!(error_code(&body), "too_many_attempts");
+    assert!(body["error"]["message"].as_str().unwrap().contains("Try again in 15 minutes"));
+    // Other addresses are not affected.
+    server.signed_in(ADMIN_AGENT).await;
+}

@@ -19,6 +19,7 @@ use crate::store::{sessions, users};
         (status = 200, description = "Signed in; sets the HttpOnly session cookie", body = SessionResponse),
         (status = 401, description = "`invalid_credentials`", body = csp_domain::ApiErrorBody),
         (status = 422, description = "`validation_failed`: email or password missing", body = csp_domain::ApiErrorBody),
+        (status = 429, description = "`too_many_attempts`: five failed sign-ins for the address in 15 minutes", body = csp_domain::ApiErrorBody),
     ))]
 pub async fn sign_in(
     State(state): State<AppState>,
@@ -35,7 +36,16 @@ pub async fn sign_in(
         return Err(AppError::Validation(missing));
     }
 
-    let record = users::find_by_email(&state.db, &request.email).await?;
+    let email = request.email.trim().to_lowercase();
+    let now = std::time::Instant::now();
+    if let Err(wait) = state.sign_in_throttle.check(&email, now) {
+        let minutes = wait.as_secs().div_ceil(60).max(1);
+        return Err(AppError::new(
+            ErrorCode::TooManyAttempts,
+            format!("Too many failed sign-ins for this address. Try again in {minutes} minutes."),
+        ));
+    }
+    let record = users::find_by_email(&state.db, &email).await?;
     // Hashing is slow on purpose; keep it off the async workers.
     let stored = record.as_ref().map(|r| r.password_hash.clone());
     let password_ok = tokio::task::spawn_blocking(move || {
@@ -47,6 +57,7 @@ pub async fn sign_in(
     let record = match record {
         Some(record) if password_ok => record,
         _ => {
+            state.sign_in_throttle.record_failure(&email, now);
             return Err(AppError::new(
                 ErrorCode::InvalidCredentials,
                 "The email address or password is incorrect.",
@@ -54,6 +65,7 @@ pub async fn sign_in(
         }
     };
 
+    state.sign_in_throttle.reset(&email);
     let token = sessions::create(&state.db, &record.user.id).await?;
     let cookie = auth::session_cookie(
         &token,

@@ -32,7 +32,7 @@ impl TestServer {
         seed::seed_demo(&db, PASSWORD).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = router(AppState { db: db.clone(), cookie_secure: false }, &dist);
+        let app = router(AppState::new(db.clone(), false), &dist);
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         TestServer { base, db, _dir: dir }
     }
