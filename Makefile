@@ -17,7 +17,7 @@ run:
 test:
 	scripts/setup-toolchain.sh
 	scripts/setup-browser.sh
-	cargo test
+	cargo test -p csp-domain -p csp-server
 	trunk build --release --offline
 	cargo build -p csp-server
 	node --test tests/e2e/

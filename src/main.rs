@@ -1,1 +1,17 @@
-fn main() {}
+//! CSP Software Center in the browser: a Leptos client-side app that talks to `/api/v1`.
+
+mod api;
+mod app;
+mod components;
+mod format;
+mod i18n;
+mod loader;
+mod pages;
+mod state;
+mod urls;
+
+fn main() {
+    // Panics show up in the browser console with a Rust message instead of "unreachable".
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,11 @@
+//! Reusable pieces of the interface. They only present what they are given: no API calls.
+
+pub mod gear_menu;
+pub mod language_switch;
+pub mod page_header;
+pub mod pager;
+pub mod search_box;
+pub mod shell;
+pub mod states;
+pub mod table_region;
+pub mod tabs;

@@ -1,0 +1,127 @@
+//! The frame of every signed-in page: a skip link, the banner with who is signed in, the
+//! navigation that user's kind works with, and the main landmark for the page.
+
+use csp_domain::{Permission, User, UserKind};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::components::gear_menu::GearMenu;
+use crate::components::language_switch::LanguageSwitch;
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::urls;
+
+#[component]
+pub fn AppShell(
+    /// The signed-in user; the shell is only rendered while there is one.
+    #[prop(into)]
+    user: Signal<Option<User>>,
+    on_sign_out: Callback<()>,
+    #[prop(into)] signing_out: Signal<bool>,
+    children: Children,
+) -> impl IntoView {
+    let kind = Memo::new(move |_| user.with(|u| u.as_ref().map(|u| u.kind)));
+    let home = move || {
+        kind.get()
+            .map(urls::home_for)
+            .unwrap_or(urls::HOME)
+            .to_string()
+    };
+
+    view! {
+        // rel=external: a same-page jump the browser does itself, not a route change.
+        <a class="skip-link" href="#main" rel="external">{tr(Msg::SkipToContent)}</a>
+        <header class="banner">
+            <A href=home attr:class="banner__brand">
+                <span class="banner__logo" aria-hidden="true"></span>
+                <span>{tr(Msg::AppName)}</span>
+            </A>
+            <div class="banner__tools">
+                <LanguageSwitch/>
+                <UserCard user=user/>
+                <button
+                    type="button"
+                    class="button button--inverse"
+                    disabled=move || signing_out.get()
+                    on:click=move |_| on_sign_out.run(())
+                >
+                    {tr(Msg::SignOut)}
+                </button>
+            </div>
+        </header>
+        {move || match kind.get() {
+            Some(UserKind::Partner) => view! { <PartnerNav user=user/> }.into_any(),
+            Some(UserKind::Support) => view! { <SupportNav/> }.into_any(),
+            _ => ().into_any(),
+        }}
+        <main id="main" class="main" tabindex="-1">{children()}</main>
+    }
+}
+
+/// Name, organisation and roles of the signed-in user.
+#[component]
+fn UserCard(user: Signal<Option<User>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let detail = move || {
+        user.with(|u| {
+            let Some(u) = u else { return String::new() };
+            let what = match u.kind {
+                UserKind::Partner => i18n.roles(&u.roles),
+                UserKind::Support => i18n.t(Msg::SupportAgent).to_string(),
+                UserKind::Customer => i18n.t(Msg::CustomerAdmin).to_string(),
+            };
+            format!("{} · {}", u.organization, what)
+        })
+    };
+    view! {
+        <div class="user-card">
+            <span class="visually-hidden">{tr(Msg::SignedInAs)}</span>
+            <span class="user-card__name">{move || user.with(|u| u.as_ref().map(|u| u.display_name.clone()))}</span>
+            <span class="user-card__detail">{detail}</span>
+        </div>
+    }
+}
+
+#[component]
+fn PartnerNav(user: Signal<Option<User>>) -> impl IntoView {
+    let i18n = use_i18n();
+    // The activity log is listed for every partner user; those without a role that may read it
+    // are told which roles can (the page itself shows the server's refusal).
+    let activity_log_hint = move || {
+        let allowed = user.with(|u| {
+            u.as_ref()
+                .is_some_and(|u| u.can(Permission::ViewActivityLog))
+        });
+        (!allowed).then(|| i18n.requires(Permission::ViewActivityLog))
+    };
+    view! {
+        <nav class="topnav" aria-label=tr(Msg::MainNavigation)>
+            <ul class="topnav__links">
+                <li><A href=urls::CUSTOMERS>{tr(Msg::NavCustomers)}</A></li>
+                <li><A href=urls::SUPPORT>{tr(Msg::NavSupport)}</A></li>
+            </ul>
+            <GearMenu label=Msg::Settings>
+                <ul class="gear__list">
+                    <li>
+                        <A href=urls::ACTIVITY_LOG attr:aria-describedby=move || activity_log_hint().map(|_| "activity-log-hint")>
+                            {tr(Msg::ActivityLog)}
+                        </A>
+                        {move || activity_log_hint().map(|hint| view! {
+                            <span id="activity-log-hint" class="gear__hint">{hint}</span>
+                        })}
+                    </li>
+                </ul>
+            </GearMenu>
+        </nav>
+    }
+}
+
+#[component]
+fn SupportNav() -> impl IntoView {
+    view! {
+        <nav class="topnav" aria-label=tr(Msg::MainNavigation)>
+            <ul class="topnav__links">
+                <li><A href=urls::SUPPORT>{tr(Msg::NavSupportRequests)}</A></li>
+            </ul>
+        </nav>
+    }
+}

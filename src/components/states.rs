@@ -1,0 +1,75 @@
+//! The states every data view goes through besides "here is the data": loading, failed, empty.
+
+use leptos::prelude::*;
+
+use crate::api::{ApiFailure, NETWORK_ERROR};
+use crate::i18n::{tr, use_i18n, I18n, Msg};
+
+/// A spinner for screens; its meaning is given by the text next to it.
+#[component]
+pub fn Spinner() -> impl IntoView {
+    view! { <span class="spinner" aria-hidden="true"></span> }
+}
+
+/// A whole area that is waiting for its first data. Not a live region: pages announce their
+/// own status line, and two status regions would talk over each other.
+#[component]
+pub fn LoadingState() -> impl IntoView {
+    view! {
+        <div class="state state--loading" aria-busy="true">
+            <Spinner/>
+            <span>{tr(Msg::Loading)}</span>
+        </div>
+    }
+}
+
+/// The words to show for a failed call: the server's own message, or ours when it gave none.
+pub fn failure_text(i18n: I18n, failure: &ApiFailure) -> String {
+    if !failure.message.is_empty() {
+        failure.message.clone()
+    } else if failure.code == NETWORK_ERROR {
+        i18n.t(Msg::NetworkError).to_string()
+    } else {
+        i18n.f(Msg::UnexpectedResponse, &[("status", &failure.status)])
+    }
+}
+
+/// A failed load, announced to screen readers, with a way to try again.
+#[component]
+pub fn ErrorState(
+    failure: ApiFailure,
+    /// Offered as "Try again" when given; leave out for failures that asking again cannot fix.
+    #[prop(into, default = None)]
+    on_retry: Option<Callback<()>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="state state--error" role="alert">
+            <p>{move || failure_text(i18n, &failure)}</p>
+            {on_retry.map(|retry| view! {
+                <button type="button" class="button" on:click=move |_| retry.run(())>
+                    {tr(Msg::TryAgain)}
+                </button>
+            })}
+        </div>
+    }
+}
+
+/// Nothing to list, said in words (and what to do about it, when there is something to do).
+#[component]
+pub fn EmptyState(
+    #[prop(into)] title: TextProp,
+    #[prop(optional, into)] hint: Option<TextProp>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <div class="state state--empty">
+            <svg class="state__icon" viewBox="0 0 24 24" aria-hidden="true">
+                <path d="M4 5h16v3H4zM5 9h14v10H5z M9 12h6" fill="none" stroke="currentColor" stroke-width="1.5"/>
+            </svg>
+            <p class="state__title">{move || title.get()}</p>
+            {hint.map(|hint| view! { <p class="state__hint">{move || hint.get()}</p> })}
+            {children.map(|children| children())}
+        </div>
+    }
+}

@@ -1,0 +1,200 @@
+//! `/activity-log` (Settings → Activity log, R-LOG): who revealed keys or downloaded software
+//! in a date range. The range lives in the URL; the server decides who may read the log and
+//! which ranges are valid, and the page shows its answer as is.
+
+use csp_domain::{ActivityLogEntry, ActivityLogPage as LogPage};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::api::{self, ApiFailure};
+use crate::components::page_header::PageHeader;
+use crate::components::states::{EmptyState, ErrorState, LoadingState};
+use crate::components::table_region::TableRegion;
+use crate::format;
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::loader::use_loader;
+use crate::urls;
+
+/// How far back the page looks when no range is given (Partner Center's default).
+const DEFAULT_DAYS: u64 = 30;
+
+#[component]
+pub fn ActivityLogPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let navigate = use_navigate();
+
+    let default_range = format::last_days_utc(DEFAULT_DAYS);
+    let range = Memo::new(move |_| {
+        query.with(|q| {
+            let from = q
+                .get("from")
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| default_range.0.clone());
+            let to = q
+                .get("to")
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| default_range.1.clone());
+            (from, to)
+        })
+    });
+    let log = use_loader(
+        move || range.get(),
+        |(from, to)| api::activity_log(from, to),
+    );
+
+    // The form edits its own copy; the URL (and so the list) changes on "Show".
+    let from = RwSignal::new(range.get_untracked().0);
+    let to = RwSignal::new(range.get_untracked().1);
+    Effect::new(move |_| {
+        let (f, t) = range.get();
+        from.set(f);
+        to.set(t);
+    });
+    let missing_dates = RwSignal::new(false);
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (f, t) = (from.get_untracked(), to.get_untracked());
+        missing_dates.set(f.is_empty() || t.is_empty());
+        if missing_dates.get_untracked() {
+            return;
+        }
+        if (f.clone(), t.clone()) == range.get_untracked() {
+            // Same range again: the user wants fresh entries.
+            log.reload();
+        } else {
+            navigate(
+                &urls::with_query(urls::ACTIVITY_LOG, &[("from", &f), ("to", &t)]),
+                Default::default(),
+            );
+        }
+    };
+
+    view! {
+        <PageHeader title=move || i18n.t(Msg::ActivityLog) intro=move || i18n.t(Msg::ActivityLogIntro)/>
+        <form class="card filter" aria-label=tr(Msg::DateRange) novalidate on:submit=on_submit>
+            <div class="field">
+                <label for="activity-from">{tr(Msg::From)}</label>
+                <input
+                    id="activity-from"
+                    type="date"
+                    required
+                    prop:value=move || from.get()
+                    on:input=move |ev| from.set(event_target_value(&ev))
+                />
+            </div>
+            <div class="field">
+                <label for="activity-to">{tr(Msg::To)}</label>
+                <input
+                    id="activity-to"
+                    type="date"
+                    required
+                    prop:value=move || to.get()
+                    on:input=move |ev| to.set(event_target_value(&ev))
+                />
+            </div>
+            <button type="submit" class="button button--primary">{tr(Msg::Show)}</button>
+        </form>
+        <Show when=move || missing_dates.get()>
+            <div class="message message--error" role="alert">{tr(Msg::DatesRequired)}</div>
+        </Show>
+        {move || match log.data.get() {
+            None => view! { <LoadingState/> }.into_any(),
+            Some(Ok(page)) => view! { <ActivityResults page=page busy=log.busy/> }.into_any(),
+            Some(Err(failure)) => {
+                let retry = retryable(&failure).then(|| Callback::new(move |()| log.reload()));
+                view! { <ErrorState failure=failure on_retry=retry/> }.into_any()
+            }
+        }}
+    }
+}
+
+/// A refusal (403) or a bad range (400) will not change by asking again; an outage may.
+fn retryable(failure: &ApiFailure) -> bool {
+    failure.status == 0 || failure.status >= 500
+}
+
+#[component]
+fn ActivityResults(page: LogPage, busy: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let count = page.items.len();
+    let (from, to) = (page.from.clone(), page.to.clone());
+    let summary = move || {
+        let args: [(&str, &dyn std::fmt::Display); 3] =
+            [("count", &count), ("from", &from), ("to", &to)];
+        i18n.f(
+            if count == 1 {
+                Msg::ActivityEntry
+            } else {
+                Msg::ActivityEntries
+            },
+            &args,
+        )
+    };
+    let csv = api::activity_log_csv_url(&page.from, &page.to);
+    let zone = format::local_zone();
+
+    let body = if page.items.is_empty() {
+        view! { <EmptyState title=move || i18n.t(Msg::NoActivity)/> }.into_any()
+    } else {
+        let rows = page
+            .items
+            .into_iter()
+            .map(|entry| view! { <ActivityRow entry=entry/> })
+            .collect_view();
+        view! {
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">{tr(Msg::ColDateTime)}</th>
+                        <th scope="col">{tr(Msg::ColAction)}</th>
+                        <th scope="col">{tr(Msg::ColUser)}</th>
+                        <th scope="col">{tr(Msg::ColCustomer)}</th>
+                        <th scope="col">{tr(Msg::ColProduct)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+
+    view! {
+        <div class="list-summary">
+            <div>
+                <p class="list-status" role="status">{summary}</p>
+                <p class="list-note">{move || i18n.f(Msg::TimesInZone, &[("zone", &zone)])}</p>
+            </div>
+            // `download` and rel=external keep the router from treating the file as a page.
+            <a class="button" href=csv download="" rel="external">
+                <svg viewBox="0 0 20 20" aria-hidden="true" class="button__icon">
+                    <path d="M10 3v9m0 0-3.5-3.5M10 12l3.5-3.5M4 15h12" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round"/>
+                </svg>
+                {tr(Msg::ExportCsv)}
+            </a>
+        </div>
+        <TableRegion label=Msg::ActivityLog busy=busy>{body}</TableRegion>
+    }
+}
+
+#[component]
+fn ActivityRow(entry: ActivityLogEntry) -> impl IntoView {
+    let action = match entry.action.as_str() {
+        "key_revealed" => Some(Msg::ActionKeyRevealed),
+        "software_downloaded" => Some(Msg::ActionSoftwareDownloaded),
+        _ => None,
+    };
+    let raw_action = entry.action.clone();
+    let i18n = use_i18n();
+    view! {
+        <tr>
+            <td class="nowrap"><time datetime=entry.at.clone()>{format::local_date_time(&entry.at)}</time></td>
+            // Actions added later on the server still show, in their wire name.
+            <td>{move || action.map(|a| i18n.t(a).to_string()).unwrap_or_else(|| raw_action.clone())}</td>
+            <td>{entry.user_email}</td>
+            <td>{entry.customer_name}</td>
+            <td>{entry.product_name}</td>
+        </tr>
+    }
+}

@@ -1,0 +1,190 @@
+//! `/customers`: the partner's customers, searchable and paged by the server. Search text and
+//! page live in the URL (`?q=&page=`), so reload, back and shared links show the same list.
+
+use csp_domain::{Customer, Page};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+use crate::api;
+use crate::components::page_header::PageHeader;
+use crate::components::pager::Pager;
+use crate::components::search_box::SearchBox;
+use crate::components::states::{EmptyState, ErrorState, LoadingState};
+use crate::components::table_region::TableRegion;
+use crate::i18n::{tr, use_i18n, I18n, Msg};
+use crate::loader::use_loader;
+use crate::urls;
+
+/// The customer list of the signed-in partner.
+#[component]
+pub fn CustomersPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let navigate = use_navigate();
+
+    let q = Memo::new(move |_| query.with(|p| p.get("q").unwrap_or_default()));
+    let page = Memo::new(move |_| {
+        query.with(|p| {
+            p.get("page")
+                .and_then(|v| v.parse::<u32>().ok())
+                .filter(|p| *p >= 1)
+                .unwrap_or(1)
+        })
+    });
+    // The answer carries the search it belongs to, for the "No customers match …" message.
+    let customers = use_loader(
+        move || (q.get(), page.get()),
+        |(q, page)| async move { api::customers(q.clone(), page).await.map(|list| (q, list)) },
+    );
+
+    let go = move |q: &str, page: u32, replace: bool| {
+        let page = if page > 1 {
+            page.to_string()
+        } else {
+            String::new()
+        };
+        let url = urls::with_query(urls::CUSTOMERS, &[("q", q.trim()), ("page", &page)]);
+        navigate(
+            &url,
+            NavigateOptions {
+                replace,
+                scroll: !replace,
+                ..Default::default()
+            },
+        );
+    };
+    // Typing replaces the history entry (one entry per search, not per pause); paging adds one.
+    let on_search = {
+        let go = go.clone();
+        Callback::new(move |text: String| go(&text, 1, true))
+    };
+    let on_page = Callback::new(move |p: u32| go(&q.get_untracked(), p, false));
+
+    view! {
+        <PageHeader title=move || i18n.t(Msg::CustomersHeading) intro=move || i18n.t(Msg::CustomersIntro)/>
+        <div class="toolbar">
+            <SearchBox
+                label=Msg::SearchCustomers
+                placeholder=Msg::SearchPlaceholder
+                value=q
+                on_search=on_search
+            />
+        </div>
+        // Always present, so it is one live region whose text changes (and is announced).
+        <p class="list-status" role="status">
+            {move || customers.data.with(|r| match r {
+                Some(Ok((_, list))) => status_text(i18n, list),
+                Some(Err(_)) => String::new(),
+                None => i18n.t(Msg::Loading).to_string(),
+            })}
+        </p>
+        {move || match customers.data.get() {
+            None => view! { <LoadingState/> }.into_any(),
+            Some(Ok((searched, list))) => {
+                view! { <CustomerList list=list searched=searched busy=customers.busy on_page=on_page/> }.into_any()
+            }
+            Some(Err(failure)) => {
+                view! { <ErrorState failure=failure on_retry=Callback::new(move |()| customers.reload())/> }.into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn CustomerList(
+    list: Page<Customer>,
+    /// The search these customers answer.
+    searched: String,
+    busy: RwSignal<bool>,
+    on_page: Callback<u32>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let page_count = list.page_count();
+    let page = list.page;
+    let total = list.total;
+    let is_empty = list.items.is_empty();
+    let searched = searched.trim().to_string();
+
+    let body = if !is_empty {
+        let rows = list
+            .items
+            .into_iter()
+            .map(|c| view! { <CustomerRow customer=c/> })
+            .collect_view();
+        view! {
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">{tr(Msg::ColCompany)}</th>
+                        <th scope="col">{tr(Msg::ColDomain)}</th>
+                        <th scope="col">{tr(Msg::ColTenantId)}</th>
+                        <th scope="col">{tr(Msg::ColMarket)}</th>
+                        <th scope="col">{tr(Msg::ColCurrency)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    } else if total > 0 {
+        // Past the last page (e.g. an old link after customers were removed).
+        view! {
+            <EmptyState title=move || i18n.t(Msg::PageIsEmpty)>
+                <button type="button" class="button" on:click=move |_| on_page.run(1)>{tr(Msg::FirstPage)}</button>
+            </EmptyState>
+        }
+        .into_any()
+    } else if !searched.is_empty() {
+        view! {
+            <EmptyState
+                title=move || i18n.f(Msg::NoCustomersMatch, &[("q", &searched)])
+                hint=move || i18n.t(Msg::NoCustomersMatchHint)
+            />
+        }
+        .into_any()
+    } else {
+        view! { <EmptyState title=move || i18n.t(Msg::NoCustomersYet)/> }.into_any()
+    };
+
+    view! {
+        <TableRegion label=Msg::CustomersHeading busy=busy>{body}</TableRegion>
+        <Show when=move || { total > 0 }>
+            <Pager page=Signal::derive(move || page) page_count=Signal::derive(move || page_count) on_page=on_page/>
+        </Show>
+    }
+}
+
+/// "Showing 1–25 of 31 customers".
+fn status_text(i18n: I18n, list: &Page<Customer>) -> String {
+    if list.items.is_empty() {
+        return i18n.t(Msg::NoCustomersToShow).to_string();
+    }
+    let first = u64::from(list.page.saturating_sub(1)) * u64::from(list.page_size) + 1;
+    let last = first + list.items.len() as u64 - 1;
+    let key = if list.total == 1 {
+        Msg::ShowingCustomer
+    } else {
+        Msg::ShowingCustomers
+    };
+    i18n.f(
+        key,
+        &[("first", &first), ("last", &last), ("total", &list.total)],
+    )
+}
+
+#[component]
+fn CustomerRow(customer: Customer) -> impl IntoView {
+    view! {
+        <tr>
+            <th scope="row" class="table__primary">
+                <A href=urls::customer(&customer.id)>{customer.company_name}</A>
+            </th>
+            <td>{customer.domain}</td>
+            <td class="mono">{customer.tenant_id}</td>
+            <td>{customer.market}</td>
+            <td>{customer.currency}</td>
+        </tr>
+    }
+}

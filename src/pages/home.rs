@@ -1,0 +1,30 @@
+//! `/`: sends each user to where their kind of user works.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::NavigateOptions;
+
+use crate::components::states::LoadingState;
+use crate::state::use_session;
+use crate::urls;
+
+/// Redirects by kind of user: partner → customers, customer → tenant, support → support.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let session = use_session();
+    let target = Memo::new(
+        move |_| match session.user.with(|u| u.as_ref().map(|u| u.kind)) {
+            Some(kind) => Some(urls::home_for(kind)),
+            None if session.ready.get() => Some(urls::SIGN_IN),
+            None => None,
+        },
+    );
+    move || {
+        match target.get() {
+        Some(path) => {
+            view! { <Redirect path=path options=NavigateOptions { replace: true, ..Default::default() }/> }.into_any()
+        }
+        None => view! { <div class="page-loading"><LoadingState/></div> }.into_any(),
+    }
+    }
+}

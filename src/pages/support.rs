@@ -1,0 +1,110 @@
+//! `/support`: support requests. A partner sees the requests it filed; a support agent sees
+//! everyone's (the server decides which).
+
+use csp_domain::{SupportRequestSummary, UserKind};
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::page_header::PageHeader;
+use crate::components::states::{EmptyState, ErrorState, LoadingState};
+use crate::components::table_region::TableRegion;
+use crate::format;
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::loader::use_loader;
+use crate::state::use_session;
+
+#[component]
+pub fn SupportPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let is_agent = move || {
+        session
+            .user
+            .with(|u| u.as_ref().is_some_and(|u| u.kind == UserKind::Support))
+    };
+    let requests = use_loader(|| (), |()| api::support_requests());
+
+    view! {
+        <PageHeader
+            title=move || i18n.t(Msg::SupportHeading)
+            intro=move || i18n.t(if is_agent() { Msg::SupportIntroAgent } else { Msg::SupportIntroPartner })
+        />
+        {move || match requests.data.get() {
+            None => view! { <LoadingState/> }.into_any(),
+            Some(Ok(list)) if list.items.is_empty() => {
+                view! { <EmptyState title=move || i18n.t(Msg::NoSupportRequests)/> }.into_any()
+            }
+            Some(Ok(list)) => view! { <SupportTable items=list.items busy=requests.busy/> }.into_any(),
+            Some(Err(failure)) => {
+                view! { <ErrorState failure=failure on_retry=Callback::new(move |()| requests.reload())/> }.into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn SupportTable(items: Vec<SupportRequestSummary>, busy: RwSignal<bool>) -> impl IntoView {
+    let rows = items
+        .into_iter()
+        .map(|r| view! { <SupportRow request=r/> })
+        .collect_view();
+    view! {
+        <TableRegion label=Msg::SupportHeading busy=busy>
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">{tr(Msg::ColNumber)}</th>
+                        <th scope="col">{tr(Msg::ColTitle)}</th>
+                        <th scope="col">{tr(Msg::ColCustomer)}</th>
+                        <th scope="col">{tr(Msg::ColStatus)}</th>
+                        <th scope="col">{tr(Msg::ColCreated)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </TableRegion>
+    }
+}
+
+#[component]
+fn SupportRow(request: SupportRequestSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let status = request.status.clone();
+    let label = move || {
+        status_label(&status)
+            .map(|m| i18n.t(m).to_string())
+            .unwrap_or_else(|| status.clone())
+    };
+    view! {
+        <tr>
+            <td class="mono">{request.number}</td>
+            <th scope="row" class="table__primary">{request.title}</th>
+            <td>{request.customer}</td>
+            <td><span class=format!("badge badge--{}", badge_tone(&request.status))>{label}</span></td>
+            <td class="nowrap">
+                <time datetime=request.created_at.clone()>{format::local_date(&request.created_at)}</time>
+            </td>
+        </tr>
+    }
+}
+
+/// Known statuses in words; statuses added later show their wire name.
+fn status_label(status: &str) -> Option<Msg> {
+    match status {
+        "new" => Some(Msg::StatusNew),
+        "in_progress" => Some(Msg::StatusInProgress),
+        "approved" => Some(Msg::StatusApproved),
+        "rejected" => Some(Msg::StatusRejected),
+        _ => None,
+    }
+}
+
+fn badge_tone(status: &str) -> &'static str {
+    match status {
+        "new" => "info",
+        "in_progress" => "warning",
+        "approved" => "success",
+        "rejected" => "danger",
+        _ => "neutral",
+    }
+}
