@@ -1,5 +1,6 @@
 //! Reusable pieces of the interface. They only present what they are given: no API calls.
 
+pub mod data_table;
 pub mod gear_menu;
 pub mod language_switch;
 pub mod page_header;

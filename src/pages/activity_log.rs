@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{self, ApiFailure};
+use crate::components::data_table::DataTable;
 use crate::components::page_header::PageHeader;
 use crate::components::states::{EmptyState, ErrorState, LoadingState};
 use crate::components::table_region::TableRegion;
@@ -144,18 +145,7 @@ fn ActivityResults(page: LogPage, busy: RwSignal<bool>) -> impl IntoView {
             .map(|entry| view! { <ActivityRow entry=entry/> })
             .collect_view();
         view! {
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">{tr(Msg::ColDateTime)}</th>
-                        <th scope="col">{tr(Msg::ColAction)}</th>
-                        <th scope="col">{tr(Msg::ColUser)}</th>
-                        <th scope="col">{tr(Msg::ColCustomer)}</th>
-                        <th scope="col">{tr(Msg::ColProduct)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
+            <DataTable columns=&[Msg::ColDateTime, Msg::ColAction, Msg::ColUser, Msg::ColCustomer, Msg::ColProduct]>{rows}</DataTable>
         }
         .into_any()
     };

@@ -8,6 +8,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
 use crate::api;
+use crate::components::data_table::DataTable;
 use crate::components::page_header::PageHeader;
 use crate::components::pager::Pager;
 use crate::components::search_box::SearchBox;
@@ -114,18 +115,7 @@ fn CustomerList(
             .map(|c| view! { <CustomerRow customer=c/> })
             .collect_view();
         view! {
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">{tr(Msg::ColCompany)}</th>
-                        <th scope="col">{tr(Msg::ColDomain)}</th>
-                        <th scope="col">{tr(Msg::ColTenantId)}</th>
-                        <th scope="col">{tr(Msg::ColMarket)}</th>
-                        <th scope="col">{tr(Msg::ColCurrency)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
+            <DataTable columns=&[Msg::ColCompany, Msg::ColDomain, Msg::ColTenantId, Msg::ColMarket, Msg::ColCurrency]>{rows}</DataTable>
         }
         .into_any()
     } else if total > 0 {

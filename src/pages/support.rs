@@ -5,11 +5,12 @@ use csp_domain::{SupportRequestSummary, UserKind};
 use leptos::prelude::*;
 
 use crate::api;
+use crate::components::data_table::DataTable;
 use crate::components::page_header::PageHeader;
 use crate::components::states::{EmptyState, ErrorState, LoadingState};
 use crate::components::table_region::TableRegion;
 use crate::format;
-use crate::i18n::{tr, use_i18n, Msg};
+use crate::i18n::{use_i18n, Msg};
 use crate::loader::use_loader;
 use crate::state::use_session;
 
@@ -50,18 +51,7 @@ fn SupportTable(items: Vec<SupportRequestSummary>, busy: RwSignal<bool>) -> impl
         .collect_view();
     view! {
         <TableRegion label=Msg::SupportHeading busy=busy>
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">{tr(Msg::ColNumber)}</th>
-                        <th scope="col">{tr(Msg::ColTitle)}</th>
-                        <th scope="col">{tr(Msg::ColCustomer)}</th>
-                        <th scope="col">{tr(Msg::ColStatus)}</th>
-                        <th scope="col">{tr(Msg::ColCreated)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
+            <DataTable columns=&[Msg::ColNumber, Msg::ColTitle, Msg::ColCustomer, Msg::ColStatus, Msg::ColCreated]>{rows}</DataTable>
         </TableRegion>
     }
 }
