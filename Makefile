@@ -12,12 +12,12 @@ run:
 	trunk build --release --offline
 	cargo run --release -p csp-server -- --seed-demo
 
-# Rust tests (the default members: domain and server), then the browser end-to-end
+# Rust tests (domain, server, and the app's pure parts natively), then the browser end-to-end
 # tests against the real server binary serving the release bundle.
 test:
 	scripts/setup-toolchain.sh
 	scripts/setup-browser.sh
-	cargo test -p csp-domain -p csp-server
+	cargo test -p csp-domain -p csp-server -p csp-app
 	trunk build --release --offline
 	cargo build -p csp-server
 	node --test tests/e2e/

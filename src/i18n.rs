@@ -47,6 +47,10 @@ macro_rules! messages {
         pub enum Msg { $($key),* }
 
         impl Msg {
+            /// Every key, so tests can check the whole table.
+            #[cfg(test)]
+            pub const ALL: &'static [Msg] = &[$(Msg::$key),*];
+
             pub fn text(self, locale: Locale) -> &'static str {
                 match self {
                     $(Msg::$key => match locale { Locale::En => $en, Locale::ZhCn => $zh },)*
@@ -287,4 +291,47 @@ pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
 
 fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `{name}` placeholders of a text, sorted.
+    fn placeholders(text: &str) -> Vec<&str> {
+        let mut names: Vec<&str> = text
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .collect();
+        names.sort_unstable();
+        names
+    }
+
+    #[test]
+    fn every_message_has_both_languages_with_the_same_placeholders() {
+        for &key in Msg::ALL {
+            let (en, zh) = (key.text(Locale::En), key.text(Locale::ZhCn));
+            assert!(!en.trim().is_empty() && !zh.trim().is_empty(), "{key:?} has an empty text");
+            assert_eq!(placeholders(en), placeholders(zh), "{key:?}: placeholders differ");
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        let text = fill("Showing {first}–{last} of {total} customers", &[
+            ("first", &1),
+            ("last", &25),
+            ("total", &33),
+        ]);
+        assert_eq!(text, "Showing 1–25 of 33 customers");
+    }
+
+    #[test]
+    fn locales_round_trip_through_their_tags() {
+        for locale in Locale::ALL {
+            assert_eq!(Locale::from_tag(locale.tag()), Some(locale));
+        }
+        assert_eq!(Locale::from_tag("fr"), None);
+    }
 }

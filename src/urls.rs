@@ -110,3 +110,42 @@ pub fn safe_next(next: &str) -> Option<String> {
     let is_app_page = !next.starts_with(SIGN_IN) && !next.starts_with("/api/");
     (is_local && is_app_page && !next.chars().any(char::is_control)).then(|| next.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_of_this_app_are_places_to_return_to() {
+        assert_eq!(safe_next("/customers?q=contoso").as_deref(), Some("/customers?q=contoso"));
+        for hostile in [
+            "//evil.example",
+            "https://evil.example/",
+            "/\\evil.example",
+            "evil.example",
+            "/sign-in?next=/customers",
+            "/api/v1/session",
+            "/customers\n",
+        ] {
+            assert_eq!(safe_next(hostile), None, "{hostile}");
+        }
+    }
+
+    #[test]
+    fn each_kind_of_user_has_its_pages() {
+        assert_eq!(allowed_kinds("/customers/abc/orders"), &[UserKind::Partner]);
+        assert_eq!(allowed_kinds("/activity-log"), &[UserKind::Partner]);
+        assert_eq!(allowed_kinds("/support"), &[UserKind::Partner, UserKind::Support]);
+        assert_eq!(allowed_kinds("/tenant"), &[UserKind::Customer]);
+        for kind in [UserKind::Partner, UserKind::Customer, UserKind::Support] {
+            assert!(allowed_kinds(home_for(kind)).contains(&kind), "{kind:?} may open its home");
+        }
+    }
+
+    #[test]
+    fn the_tab_comes_from_the_path() {
+        assert_eq!(CustomerTab::from_path("/customers/abc"), CustomerTab::Software);
+        assert_eq!(CustomerTab::from_path("/customers/abc/orders/"), CustomerTab::Orders);
+        assert_eq!(CustomerTab::from_path("/customers/abc/invoices"), CustomerTab::Invoices);
+    }
+}
