@@ -7,15 +7,9 @@ use common::*;
 #[tokio::test]
 async fn malformed_json_is_400_invalid_json() {
     let server = TestServer::start().await;
-    let res = server
-        .client()
-        .post(server.url("/api/v1/sessions"))
-        .header("content-type", "application/json")
-        .body(r#"{"email": "a@b.example", "password": "#)
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = json_of(res).await;
+    let (status, body) = server
+        .post_raw_json(&server.client(), "/api/v1/sessions", r#"{"email": "a@b.example", "password": "#)
+        .await;
     assert_eq!(status, 400);
     assert_eq!(error_code(&body), "invalid_json");
 }
@@ -24,14 +18,8 @@ async fn malformed_json_is_400_invalid_json() {
 async fn missing_fields_and_wrong_content_type_are_named() {
     let server = TestServer::start().await;
     let client = server.client();
-    let res = client
-        .post(server.url("/api/v1/sessions"))
-        .header("content-type", "application/json")
-        .body(r#"{"email": "a@b.example"}"#)
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = json_of(res).await;
+    let (status, body) =
+        server.post_raw_json(&client, "/api/v1/sessions", r#"{"email": "a@b.example"}"#).await;
     assert_eq!(status, 422);
     assert_eq!(error_code(&body), "validation_failed");
     assert!(body["error"]["message"].as_str().unwrap().contains("password"));
@@ -46,15 +34,7 @@ async fn missing_fields_and_wrong_content_type_are_named() {
 async fn oversized_bodies_are_refused_with_413_json() {
     let server = TestServer::start().await;
     let huge = format!(r#"{{"email": "{}", "password": "x"}}"#, "a".repeat(200 * 1024));
-    let res = server
-        .client()
-        .post(server.url("/api/v1/sessions"))
-        .header("content-type", "application/json")
-        .body(huge)
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = json_of(res).await;
+    let (status, body) = server.post_raw_json(&server.client(), "/api/v1/sessions", huge).await;
     assert_eq!(status, 413);
     assert_eq!(error_code(&body), "payload_too_large");
 }

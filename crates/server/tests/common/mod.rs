@@ -64,6 +64,20 @@ impl TestServer {
     }
 }
 
+impl TestServer {
+    /// POSTs `body` as-is with a JSON content type, as a broken client might, and reads the answer.
+    pub async fn post_raw_json(&self, client: &Client, path: &str, body: impl Into<reqwest::Body>) -> (u16, Value) {
+        let res = client
+            .post(self.url(path))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        json_of(res).await
+    }
+}
+
 pub async fn json_of(res: Response) -> (u16, Value) {
     let status = res.status().as_u16();
     let content_type = res
