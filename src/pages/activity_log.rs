@@ -2,6 +2,7 @@
 //! in a date range. The range lives in the URL; the server decides who may read the log and
 //! which ranges are valid, and the page shows its answer as is.
 
+use csp_domain::activity_log::DEFAULT_RANGE_DAYS;
 use csp_domain::{ActivityLogEntry, ActivityLogPage as LogPage};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -16,16 +17,13 @@ use crate::i18n::{tr, use_i18n, Msg};
 use crate::loader::use_loader;
 use crate::urls;
 
-/// How far back the page looks when no range is given (Partner Center's default).
-const DEFAULT_DAYS: u64 = 30;
-
 #[component]
 pub fn ActivityLogPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let navigate = use_navigate();
 
-    let default_range = format::last_days_utc(DEFAULT_DAYS);
+    let default_range = format::last_days_utc(DEFAULT_RANGE_DAYS as u64);
     let range = Memo::new(move |_| {
         query.with(|q| {
             let from = q

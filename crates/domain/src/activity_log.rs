@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 /// The longest date range one request may cover (SPEC §10).
 pub const MAX_RANGE_DAYS: i64 = 90;
 
+/// The range shown when none is asked for: the last 30 days, as Partner Center does.
+pub const DEFAULT_RANGE_DAYS: i64 = 30;
+
 /// What a customer user did with software bought for its tenant (R-KEY-2).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{Datelike, Duration, NaiveDate, Utc};
-use csp_domain::activity_log::check_range;
+use csp_domain::activity_log::{check_range, DEFAULT_RANGE_DAYS};
 use csp_domain::{ActivityLogEntry, ActivityLogPage, ActivityLogQuery, Permission};
 use serde::Deserialize;
 
@@ -15,9 +15,6 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiResult, AppError};
 use crate::extract::ApiQuery;
 use crate::store::activity_log;
-
-/// The page shows the last 30 days unless asked otherwise, as Partner Center does.
-const DEFAULT_DAYS: i64 = 30;
 
 #[derive(Deserialize)]
 pub struct FormatQuery {
@@ -85,7 +82,7 @@ fn parse_range(query: &ActivityLogQuery, today: NaiveDate) -> Result<(NaiveDate,
             .transpose()
     };
     let to = parse("to", &query.to)?.unwrap_or(today);
-    let from = parse("from", &query.from)?.unwrap_or(to - Duration::days(DEFAULT_DAYS - 1));
+    let from = parse("from", &query.from)?.unwrap_or(to - Duration::days(DEFAULT_RANGE_DAYS - 1));
     check_range(i64::from(from.num_days_from_ce()), i64::from(to.num_days_from_ce()))
         .map_err(invalid_range)?;
     Ok((from, to))
