@@ -1,58 +1,158 @@
-//! The one error shape of the API (SPEC §10): `{"error": {"code", "message"}}`.
+//! The one error shape of the API (SPEC §10): `{"error": {"code", "message"}}`, every code a
+//! variant of [`ErrorCode`], and per-field problems of a form as [`FieldErrors`].
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// Stable error codes the server sends. Clients must treat codes as an open set, so the wire
-/// type [`ApiError::code`] is a string; this enum is what the server picks from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorCode {
-    BadRequest,
-    InvalidJson,
-    UnsupportedMediaType,
-    PayloadTooLarge,
-    Unauthenticated,
-    InvalidCredentials,
-    Forbidden,
-    NotFound,
-    MethodNotAllowed,
-    ValidationFailed,
-    TooManyAttempts,
-    Internal,
+use crate::role::Permission;
+
+macro_rules! error_codes {
+    ($($variant:ident = $wire:literal, $status:literal;)*) => {
+        /// Every code the server sends. Clients match on [`ErrorCode::parse`] and treat a code
+        /// they do not know (a newer server) by its HTTP status and message.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode { $($variant),* }
+
+        impl ErrorCode {
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $wire),* }
+            }
+
+            /// The HTTP status that goes with the code.
+            pub fn http_status(self) -> u16 {
+                match self { $(ErrorCode::$variant => $status),* }
+            }
+        }
+    };
+}
+
+error_codes! {
+    BadRequest = "bad_request", 400;
+    InvalidJson = "invalid_json", 400;
+    InvalidDateRange = "invalid_date_range", 400;
+    IdempotencyKeyRequired = "idempotency_key_required", 400;
+    Unauthenticated = "unauthenticated", 401;
+    InvalidCredentials = "invalid_credentials", 401;
+    Forbidden = "forbidden", 403;
+    NotFound = "not_found", 404;
+    MethodNotAllowed = "method_not_allowed", 405;
+    RequestTimeout = "request_timeout", 408;
+    AlreadyCancelled = "already_cancelled", 409;
+    InvalidStatusChange = "invalid_status_change", 409;
+    Revoked = "revoked", 410;
+    PayloadTooLarge = "payload_too_large", 413;
+    UnsupportedMediaType = "unsupported_media_type", 415;
+    RangeNotSatisfiable = "range_not_satisfiable", 416;
+    ValidationFailed = "validation_failed", 422;
+    IdempotencyKeyReused = "idempotency_key_reused", 422;
+    OfferUnavailable = "offer_unavailable", 422;
+    CancellationWindowPassed = "cancellation_window_passed", 422;
+    NotCancellable = "not_cancellable", 422;
+    NeedsSupportRequest = "needs_support_request", 422;
+    ConfirmationRequired = "confirmation_required", 422;
+    TooManyAttempts = "too_many_attempts", 429;
+    Internal = "internal_error", 500;
+    ServiceUnavailable = "service_unavailable", 503;
 }
 
 impl ErrorCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::BadRequest => "bad_request",
-            ErrorCode::InvalidJson => "invalid_json",
-            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
-            ErrorCode::PayloadTooLarge => "payload_too_large",
-            ErrorCode::Unauthenticated => "unauthenticated",
-            ErrorCode::InvalidCredentials => "invalid_credentials",
-            ErrorCode::Forbidden => "forbidden",
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::MethodNotAllowed => "method_not_allowed",
-            ErrorCode::ValidationFailed => "validation_failed",
-            ErrorCode::TooManyAttempts => "too_many_attempts",
-            ErrorCode::Internal => "internal_error",
+    pub fn parse(code: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.iter().copied().find(|c| c.as_str() == code)
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A problem with one field of a form or request: a stable code for programs (and the app's
+/// translation table) and an English message.
+pub trait FieldIssue {
+    fn code(&self) -> &'static str;
+    fn message(&self) -> String;
+}
+
+/// A value is missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Required;
+
+impl FieldIssue for Required {
+    fn code(&self) -> &'static str {
+        "required"
+    }
+    fn message(&self) -> String {
+        "This is required.".into()
+    }
+}
+
+/// The problems of a form, field by field, collected while reading it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FieldErrors {
+    issues: BTreeMap<String, (String, String)>,
+}
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records the first problem of `field`; later ones for the same field are dropped.
+    pub fn add(&mut self, field: &str, issue: &dyn FieldIssue) {
+        self.issues
+            .entry(field.to_string())
+            .or_insert_with(|| (issue.code().to_string(), issue.message()));
+    }
+
+    /// The value of a checked field, or `None` with its problem recorded.
+    pub fn take<T, E: FieldIssue>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(issue) => {
+                self.add(field, &issue);
+                None
+            }
         }
     }
 
-    /// The HTTP status that goes with the code.
-    pub fn http_status(self) -> u16 {
-        match self {
-            ErrorCode::BadRequest | ErrorCode::InvalidJson => 400,
-            ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
-            ErrorCode::Forbidden => 403,
-            ErrorCode::NotFound => 404,
-            ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::PayloadTooLarge => 413,
-            ErrorCode::UnsupportedMediaType => 415,
-            ErrorCode::ValidationFailed => 422,
-            ErrorCode::TooManyAttempts => 429,
-            ErrorCode::Internal => 500,
+    pub fn is_empty(&self) -> bool {
+        self.issues.is_empty()
+    }
+
+    pub fn contains(&self, field: &str) -> bool {
+        self.issues.contains_key(field)
+    }
+
+    /// The code of `field`'s problem.
+    pub fn code(&self, field: &str) -> Option<&str> {
+        self.issues.get(field).map(|(code, _)| code.as_str())
+    }
+
+    /// `Ok(value())` when nothing was recorded.
+    pub fn finish<T>(self, value: impl FnOnce() -> Option<T>) -> Result<T, FieldErrors> {
+        if self.is_empty() {
+            if let Some(v) = value() {
+                return Ok(v);
+            }
+        }
+        Err(self)
+    }
+
+    /// The `validation_failed` error of the API.
+    pub fn to_api_error(&self) -> ApiError {
+        let summary = self.issues.values().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" ");
+        ApiError {
+            code: ErrorCode::ValidationFailed.as_str().into(),
+            message: if summary.is_empty() { "Check the fields of the request.".into() } else { summary },
+            fields: Some(self.issues.iter().map(|(f, (_, m))| (f.clone(), m.clone())).collect()),
+            field_codes: Some(self.issues.iter().map(|(f, (c, _))| (f.clone(), c.clone())).collect()),
+            permission: None,
+            retry_after_seconds: None,
         }
     }
 }
@@ -61,13 +161,41 @@ impl ErrorCode {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
-    /// A stable snake_case code for programs.
+    /// A stable snake_case code for programs (see [`ErrorCode`]); treat unknown codes by status.
     pub code: String,
-    /// A message for people.
+    /// A message for people, in English.
     pub message: String,
-    /// Per-field messages when the code is `validation_failed`.
+    /// With `validation_failed`: a message per field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<BTreeMap<String, String>>,
+    /// With `validation_failed`: a stable code per field (`required`, `too_long`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_codes: Option<BTreeMap<String, String>>,
+    /// With `forbidden`: what the caller was not allowed to do; the roles that may are in
+    /// the message and follow from the permission.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permission: Option<Permission>,
+    /// With `too_many_attempts`: seconds to wait (also in the `Retry-After` header).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_seconds: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError {
+            code: code.as_str().into(),
+            message: message.into(),
+            fields: None,
+            field_codes: None,
+            permission: None,
+            retry_after_seconds: None,
+        }
+    }
+
+    /// The code as this build knows it; `None` for a code of a newer server.
+    pub fn known_code(&self) -> Option<ErrorCode> {
+        ErrorCode::parse(&self.code)
+    }
 }
 
 /// The body of every 4xx/5xx response of the API.
@@ -79,15 +207,14 @@ pub struct ApiErrorBody {
 
 impl ApiErrorBody {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiErrorBody {
-            error: ApiError { code: code.as_str().into(), message: message.into(), fields: None },
-        }
+        ApiErrorBody { error: ApiError::new(code, message) }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::email::Email;
 
     #[test]
     fn error_body_has_the_contract_shape() {
@@ -100,9 +227,44 @@ mod tests {
     }
 
     #[test]
-    fn statuses_are_client_errors_except_internal() {
-        assert_eq!(ErrorCode::Unauthenticated.http_status(), 401);
-        assert_eq!(ErrorCode::ValidationFailed.http_status(), 422);
-        assert_eq!(ErrorCode::Internal.http_status(), 500);
+    fn every_code_round_trips_and_is_snake_case() {
+        for &code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+            assert!(code.as_str().bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code}");
+            let status = code.http_status();
+            assert!((400..600).contains(&status), "{code} → {status}");
+        }
+        assert_eq!(ErrorCode::parse("made_up"), None);
+    }
+
+    #[test]
+    fn spec_codes_are_all_present_with_their_statuses() {
+        for (code, status) in [
+            ("idempotency_key_reused", 422),
+            ("cancellation_window_passed", 422),
+            ("not_cancellable", 422),
+            ("needs_support_request", 422),
+            ("confirmation_required", 422),
+            ("already_cancelled", 409),
+            ("validation_failed", 422),
+            ("invalid_date_range", 400),
+            ("revoked", 410),
+            ("too_many_attempts", 429),
+            ("forbidden", 403),
+        ] {
+            assert_eq!(ErrorCode::parse(code).map(ErrorCode::http_status), Some(status), "{code}");
+        }
+    }
+
+    #[test]
+    fn field_errors_keep_the_first_problem_per_field() {
+        let mut errors = FieldErrors::new();
+        assert_eq!(errors.take("email", Email::parse("nope")), None);
+        errors.add("email", &Required);
+        errors.add("password", &Required);
+        let api = errors.to_api_error();
+        assert_eq!(api.code, "validation_failed");
+        assert_eq!(api.field_codes.unwrap()["email"], "invalid_email");
+        assert_eq!(api.fields.unwrap()["password"], "This is required.");
     }
 }

@@ -1,21 +1,35 @@
 //! The language the app and the server share: the types that travel over the wire and the
 //! pure business rules of SPEC.md. Nothing here does I/O, so every rule is unit-tested once
 //! and the browser and the API can never disagree about it.
+//!
+//! Values of the types here have been checked when they were made (`parse`, `check`,
+//! `TryFrom`): a `CustomerId` is a GUID, an `Email` is normalised, `Money` is exact.
 
+pub mod access;
 pub mod activity_log;
+pub mod clock;
 pub mod customer;
+pub mod email;
 pub mod error;
+pub mod ids;
 pub mod market;
+pub mod money;
+mod open_enum;
 pub mod paging;
 pub mod role;
 pub mod session;
 pub mod support;
 
-pub use activity_log::{ActivityLogEntry, ActivityLogPage, ActivityLogQuery};
+pub use access::{Area, Refusal};
+pub use activity_log::{ActivityAction, ActivityLogEntry, ActivityLogPage, ActivityLogQuery, DateRange};
+pub use clock::Clock;
 pub use customer::Customer;
-pub use error::{ApiError, ApiErrorBody, ErrorCode};
-pub use market::Market;
-pub use paging::{Page, PageQuery};
+pub use email::Email;
+pub use error::{ApiError, ApiErrorBody, ErrorCode, FieldErrors, FieldIssue};
+pub use ids::*;
+pub use market::{Market, TaxLabel};
+pub use money::{Amount, Currency, Money};
+pub use paging::{Page, PageQuery, PageRequest};
 pub use role::{Permission, Role};
-pub use session::{SignInRequest, SessionResponse, User, UserKind};
-pub use support::{SupportRequestList, SupportRequestSummary};
+pub use session::{Principal, SessionResponse, SignIn, SignInRequest, User, UserKind};
+pub use support::{ProblemType, SupportRequestList, SupportRequestSummary, SupportStatus};

@@ -1,40 +1,169 @@
-//! Markets: which prices include tax (R-CAT-3) and where Azure reservations are not sold
-//! (R-CAT-2, SPEC Table 1).
+//! Markets: a customer's country (or a part of one listed on its own), which prices include
+//! tax (R-CAT-3) and where Azure reservations are not sold (R-CAT-2, SPEC Table 1).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
 
 /// Markets whose commercial prices include tax (R-CAT-3).
 const TAX_INCLUSIVE_MARKETS: [&str; 2] = ["AU", "BR"];
 
-/// SPEC Table 1: the 109 markets where Azure reservations are unavailable.
-pub const AZURE_RESERVATIONS_UNAVAILABLE: [&str; 109] = [
+/// SPEC Table 1: the 109 markets where Azure reservations are unavailable, with their names,
+/// in the source's three columns.
+pub const AZURE_RESERVATIONS_UNAVAILABLE: [(&str, &str); 109] = [
     // "A to Gi"
-    "AX", "AS", "AD", "AI", "AQ", "AG", "AW", "AZ", "BJ", "BT", "BQ-BO", "BV", "IO", "VG", "BF",
-    "BI", "KH", "CF", "TD", "CN", "CX", "CC", "KM", "CG", "CD", "CK", "DJ", "DM", "GQ", "ER", "FK",
-    "GF", "PF", "TF", "GA", "GM", "GI",
+    ("AX", "Åland Islands"), ("AS", "American Samoa"), ("AD", "Andorra"), ("AI", "Anguilla"),
+    ("AQ", "Antarctica"), ("AG", "Antigua and Barbuda"), ("AW", "Aruba"), ("AZ", "Azerbaijan"),
+    ("BJ", "Benin"), ("BT", "Bhutan"), ("BQ-BO", "Bonaire"), ("BV", "Bouvet Island"),
+    ("IO", "British Indian Ocean Territory"), ("VG", "British Virgin Islands"), ("BF", "Burkina Faso"),
+    ("BI", "Burundi"), ("KH", "Cambodia"), ("CF", "Central African Republic"), ("TD", "Chad"),
+    ("CN", "China"), ("CX", "Christmas Island"), ("CC", "Cocos (Keeling) Islands"), ("KM", "Comoros"),
+    ("CG", "Congo"), ("CD", "Congo (DRC)"), ("CK", "Cook Islands"), ("DJ", "Djibouti"),
+    ("DM", "Dominica"), ("GQ", "Equatorial Guinea"), ("ER", "Eritrea"), ("FK", "Falkland Islands"),
+    ("GF", "French Guiana"), ("PF", "French Polynesia"), ("TF", "French Southern Territories"),
+    ("GA", "Gabon"), ("GM", "Gambia"), ("GI", "Gibraltar"),
     // "Gr to Pal"
-    "GL", "GD", "GP", "GU", "GG", "GN", "GW", "GY", "HT", "HM", "IM", "NO-22", "JE", "KI", "XK",
-    "LA", "LS", "LR", "MG", "MW", "MV", "ML", "MH", "MQ", "MR", "YT", "FM", "MS", "MZ", "MM", "NR",
-    "NC", "NE", "NU", "NF", "MP", "PW",
+    ("GL", "Greenland"), ("GD", "Grenada"), ("GP", "Guadeloupe"), ("GU", "Guam"), ("GG", "Guernsey"),
+    ("GN", "Guinea"), ("GW", "Guinea-Bissau"), ("GY", "Guyana"), ("HT", "Haiti"),
+    ("HM", "Heard Island and McDonald Islands"), ("IM", "Isle of Man"), ("NO-22", "Jan Mayen"),
+    ("JE", "Jersey"), ("KI", "Kiribati"), ("XK", "Kosovo"), ("LA", "Laos"), ("LS", "Lesotho"),
+    ("LR", "Liberia"), ("MG", "Madagascar"), ("MW", "Malawi"), ("MV", "Maldives"), ("ML", "Mali"),
+    ("MH", "Marshall Islands"), ("MQ", "Martinique"), ("MR", "Mauritania"), ("YT", "Mayotte"),
+    ("FM", "Micronesia"), ("MS", "Montserrat"), ("MZ", "Mozambique"), ("MM", "Myanmar"),
+    ("NR", "Nauru"), ("NC", "New Caledonia"), ("NE", "Niger"), ("NU", "Niue"),
+    ("NF", "Norfolk Island"), ("MP", "Northern Mariana Islands"), ("PW", "Palau"),
     // "Pap to Z"
-    "PG", "PN", "RE", "BQ-SA", "BL", "LC", "MF", "PM", "VC", "WS", "SM", "ST", "SC", "SL", "BQ-SE",
-    "SX", "SB", "SO", "GS", "SS", "SH", "SR", "NO-21", "SZ", "TL", "TG", "TK", "TO", "TC", "TV",
-    "UM", "VU", "VA", "WF", "YE",
+    ("PG", "Papua New Guinea"), ("PN", "Pitcairn Islands"), ("RE", "Réunion"), ("BQ-SA", "Saba"),
+    ("BL", "Saint Barthélemy"), ("LC", "Saint Lucia"), ("MF", "Saint Martin"),
+    ("PM", "Saint Pierre and Miquelon"), ("VC", "Saint Vincent and the Grenadines"), ("WS", "Samoa"),
+    ("SM", "San Marino"), ("ST", "São Tomé and Príncipe"), ("SC", "Seychelles"),
+    ("SL", "Sierra Leone"), ("BQ-SE", "Sint Eustatius"), ("SX", "Sint Maarten"),
+    ("SB", "Solomon Islands"), ("SO", "Somalia"), ("GS", "South Georgia and South Sandwich Islands"),
+    ("SS", "South Sudan"), ("SH", "Saint Helena, Ascension and Tristan da Cunha"), ("SR", "Suriname"),
+    ("NO-21", "Svalbard"), ("SZ", "Eswatini"), ("TL", "Timor-Leste"), ("TG", "Togo"),
+    ("TK", "Tokelau"), ("TO", "Tonga"), ("TC", "Turks and Caicos Islands"), ("TV", "Tuvalu"),
+    ("UM", "U.S. Outlying Islands"), ("VU", "Vanuatu"), ("VA", "Vatican City"),
+    ("WF", "Wallis and Futuna"), ("YE", "Yemen"),
 ];
 
-/// A customer's market code (ISO 3166-1 alpha-2 or an ISO 3166-2 subdivision such as `NO-21`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Market<'a>(pub &'a str);
+/// Names of markets outside Table 1 that messages may need; other codes show as codes.
+const OTHER_MARKET_NAMES: [(&str, &str); 64] = [
+    ("US", "United States"), ("CA", "Canada"), ("MX", "Mexico"), ("BR", "Brazil"),
+    ("AR", "Argentina"), ("CL", "Chile"), ("CO", "Colombia"), ("PE", "Peru"),
+    ("GB", "United Kingdom"), ("IE", "Ireland"), ("DE", "Germany"), ("FR", "France"),
+    ("ES", "Spain"), ("PT", "Portugal"), ("IT", "Italy"), ("NL", "Netherlands"),
+    ("BE", "Belgium"), ("LU", "Luxembourg"), ("CH", "Switzerland"), ("AT", "Austria"),
+    ("DK", "Denmark"), ("SE", "Sweden"), ("NO", "Norway"), ("FI", "Finland"), ("IS", "Iceland"),
+    ("PL", "Poland"), ("CZ", "Czechia"), ("SK", "Slovakia"), ("HU", "Hungary"), ("RO", "Romania"),
+    ("BG", "Bulgaria"), ("GR", "Greece"), ("TR", "Türkiye"), ("IL", "Israel"),
+    ("AE", "United Arab Emirates"), ("SA", "Saudi Arabia"), ("QA", "Qatar"), ("KW", "Kuwait"),
+    ("EG", "Egypt"), ("ZA", "South Africa"), ("NG", "Nigeria"), ("KE", "Kenya"),
+    ("MA", "Morocco"), ("IN", "India"), ("PK", "Pakistan"), ("JP", "Japan"), ("KR", "Korea"),
+    ("TW", "Taiwan"), ("HK", "Hong Kong SAR"), ("SG", "Singapore"), ("MY", "Malaysia"),
+    ("TH", "Thailand"), ("VN", "Vietnam"), ("PH", "Philippines"), ("ID", "Indonesia"),
+    ("AU", "Australia"), ("NZ", "New Zealand"), ("UA", "Ukraine"), ("EE", "Estonia"),
+    ("LV", "Latvia"), ("LT", "Lithuania"), ("HR", "Croatia"), ("SI", "Slovenia"), ("CY", "Cyprus"),
+];
 
-impl Market<'_> {
+/// A customer's market: an ISO 3166-1 alpha-2 code (`US`), or an ISO 3166-2 subdivision
+/// listed on its own (`NO-21`, Svalbard), upper-case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "US"))]
+#[serde(try_from = "String", into = "String")]
+pub struct Market(String);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarketError;
+
+impl fmt::Display for MarketError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("not a market code (e.g. US, or NO-21 for a listed subdivision)")
+    }
+}
+
+impl Market {
+    pub fn parse(code: &str) -> Result<Market, MarketError> {
+        let code = code.trim().to_ascii_uppercase();
+        let (country, subdivision) = match code.split_once('-') {
+            Some((c, s)) => (c, Some(s)),
+            None => (code.as_str(), None),
+        };
+        let country_ok = country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase());
+        let subdivision_ok = subdivision
+            .is_none_or(|s| (1..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()));
+        if country_ok && subdivision_ok {
+            Ok(Market(code))
+        } else {
+            Err(MarketError)
+        }
+    }
+
+    pub fn code(&self) -> &str {
+        &self.0
+    }
+
     /// Whether prices in this market include tax (R-CAT-3).
-    pub fn tax_inclusive(self) -> bool {
-        TAX_INCLUSIVE_MARKETS.contains(&self.0)
+    pub fn tax_inclusive(&self) -> bool {
+        TAX_INCLUSIVE_MARKETS.contains(&self.code())
     }
 
     /// Whether Azure reservations may be sold to a customer in this market (R-CAT-2).
     /// A subdivision listed on its own (Svalbard, `NO-21`) is unavailable while the rest of
     /// the country (`NO`) is available.
-    pub fn azure_reservations_available(self) -> bool {
-        !AZURE_RESERVATIONS_UNAVAILABLE.contains(&self.0)
+    pub fn azure_reservations_available(&self) -> bool {
+        !AZURE_RESERVATIONS_UNAVAILABLE.iter().any(|(code, _)| *code == self.code())
+    }
+
+    /// The market's English name, for messages ("… not available in China"); the code when
+    /// the name is not known here.
+    pub fn english_name(&self) -> &str {
+        AZURE_RESERVATIONS_UNAVAILABLE
+            .iter()
+            .chain(OTHER_MARKET_NAMES.iter())
+            .find(|(code, _)| *code == self.code())
+            .map(|(_, name)| *name)
+            .unwrap_or(self.code())
+    }
+}
+
+impl TryFrom<String> for Market {
+    type Error = MarketError;
+    fn try_from(code: String) -> Result<Self, MarketError> {
+        Market::parse(&code)
+    }
+}
+
+impl From<Market> for String {
+    fn from(m: Market) -> String {
+        m.0
+    }
+}
+
+impl fmt::Display for Market {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The label every price carries (R-CAT-3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TaxLabel {
+    InclTax,
+    ExclTax,
+}
+
+impl TaxLabel {
+    pub fn for_market(market: &Market) -> TaxLabel {
+        if market.tax_inclusive() { TaxLabel::InclTax } else { TaxLabel::ExclTax }
+    }
+
+    pub fn english(self) -> &'static str {
+        match self {
+            TaxLabel::InclTax => "incl. tax",
+            TaxLabel::ExclTax => "excl. tax",
+        }
     }
 }
 
@@ -42,30 +171,56 @@ impl Market<'_> {
 mod tests {
     use super::*;
 
+    fn m(code: &str) -> Market {
+        Market::parse(code).unwrap()
+    }
+
     #[test]
     fn table_one_has_109_distinct_markets() {
-        let mut codes = AZURE_RESERVATIONS_UNAVAILABLE.to_vec();
+        let mut codes: Vec<_> = AZURE_RESERVATIONS_UNAVAILABLE.iter().map(|(c, _)| *c).collect();
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), 109);
     }
 
     #[test]
-    fn only_australia_and_brazil_include_tax() {
-        assert!(Market("AU").tax_inclusive());
-        assert!(Market("BR").tax_inclusive());
-        for code in ["US", "DE", "GB", "JP", "CN", "NO-21"] {
-            assert!(!Market(code).tax_inclusive(), "{code}");
+    fn every_table_one_market_parses_and_has_no_reservations() {
+        for (code, name) in AZURE_RESERVATIONS_UNAVAILABLE {
+            let market = Market::parse(code).unwrap_or_else(|_| panic!("{code} parses"));
+            assert!(!market.azure_reservations_available(), "{code}");
+            assert_eq!(market.english_name(), name);
         }
     }
 
     #[test]
-    fn reservations_follow_table_one_including_subdivisions() {
-        assert!(!Market("CN").azure_reservations_available());
-        assert!(!Market("NO-21").azure_reservations_available());
-        assert!(!Market("XK").azure_reservations_available());
-        assert!(Market("NO").azure_reservations_available());
-        assert!(Market("US").azure_reservations_available());
-        assert!(Market("DE").azure_reservations_available());
+    fn other_markets_have_reservations() {
+        for (code, _) in OTHER_MARKET_NAMES {
+            assert!(m(code).azure_reservations_available(), "{code}");
+        }
+        assert!(m("NO").azure_reservations_available(), "mainland Norway");
+        assert!(!m("NO-21").azure_reservations_available(), "Svalbard");
+        assert!(m("NO-03").azure_reservations_available(), "Oslo is not listed");
+        assert!(m("BQ").azure_reservations_available(), "only the listed parts of BQ are out");
+    }
+
+    #[test]
+    fn only_australia_and_brazil_include_tax() {
+        assert!(m("AU").tax_inclusive());
+        assert!(m("BR").tax_inclusive());
+        for code in ["US", "DE", "GB", "JP", "CN", "NO-21"] {
+            assert!(!m(code).tax_inclusive(), "{code}");
+            assert_eq!(TaxLabel::for_market(&m(code)).english(), "excl. tax");
+        }
+        assert_eq!(TaxLabel::for_market(&m("AU")).english(), "incl. tax");
+    }
+
+    #[test]
+    fn codes_are_checked_and_upper_cased() {
+        assert_eq!(m(" no-21 ").code(), "NO-21");
+        assert_eq!(m("cn").english_name(), "China");
+        assert_eq!(m("ZZ").english_name(), "ZZ");
+        for bad in ["", "U", "USA", "U1", "NO-", "NO-2222", "N0", "NO_21"] {
+            assert!(Market::parse(bad).is_err(), "{bad:?}");
+        }
     }
 }

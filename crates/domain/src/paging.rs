@@ -4,49 +4,78 @@ use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_PAGE_SIZE: u32 = 25;
 pub const MAX_PAGE_SIZE: u32 = 100;
+/// Deeper pages are refused: nobody reads page 400 001, and a search narrows the list faster.
+pub const MAX_PAGE: u32 = 100_000;
+/// Search text longer than this is refused.
+pub const MAX_SEARCH_LEN: usize = 200;
 
-/// `?q=&page=&page_size=` as sent by clients; pages count from 1.
+/// `?q=&page=&page_size=` as sent by clients; read it with [`PageQuery::check`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema), into_params(parameter_in = Query))]
 pub struct PageQuery {
     /// Search text; matches company name, domain or tenant ID.
+    #[cfg_attr(feature = "openapi", param(max_length = 200))]
     pub q: Option<String>,
     /// 1-based page number (default 1).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100000))]
     pub page: Option<u32>,
     /// Items per page (default 25, at most 100).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub page_size: Option<u32>,
 }
 
-/// A page request after validation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A page request after validation: only [`PageQuery::check`] makes one.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRequest {
-    pub page: u32,
-    pub page_size: u32,
+    page: u32,
+    page_size: u32,
+    search: Option<String>,
 }
 
 impl PageRequest {
-    pub fn offset(self) -> u64 {
+    pub fn first(page_size: u32) -> PageRequest {
+        PageRequest { page: 1, page_size: page_size.clamp(1, MAX_PAGE_SIZE), search: None }
+    }
+
+    pub fn page(&self) -> u32 {
+        self.page
+    }
+
+    pub fn page_size(&self) -> u32 {
+        self.page_size
+    }
+
+    pub fn offset(&self) -> u64 {
         u64::from(self.page - 1) * u64::from(self.page_size)
+    }
+
+    /// The search text with surrounding blanks removed; `None` when there is nothing to search.
+    pub fn search(&self) -> Option<&str> {
+        self.search.as_deref()
+    }
+
+    /// An empty page of this request.
+    pub fn empty<T>(&self) -> Page<T> {
+        Page { items: Vec::new(), total: 0, page: self.page, page_size: self.page_size }
     }
 }
 
 impl PageQuery {
-    /// Checks page and page size; the error says what is wrong in words a user understands.
-    pub fn validate(&self) -> Result<PageRequest, String> {
+    /// Checks page, page size and search text; the error says what is wrong in words.
+    pub fn check(&self) -> Result<PageRequest, String> {
         let page = self.page.unwrap_or(1);
         let page_size = self.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
-        if page == 0 {
-            return Err("page counts from 1".into());
+        if page == 0 || page > MAX_PAGE {
+            return Err(format!("page must be between 1 and {MAX_PAGE}"));
         }
         if page_size == 0 || page_size > MAX_PAGE_SIZE {
             return Err(format!("page_size must be between 1 and {MAX_PAGE_SIZE}"));
         }
-        Ok(PageRequest { page, page_size })
-    }
-
-    /// The search text with surrounding blanks removed; `None` when there is nothing to search.
-    pub fn search_text(&self) -> Option<&str> {
-        self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())
+        let search = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+        if search.is_some_and(|q| q.chars().count() > MAX_SEARCH_LEN) {
+            return Err(format!("q has at most {MAX_SEARCH_LEN} characters"));
+        }
+        Ok(PageRequest { page, page_size, search: search.map(str::to_string) })
     }
 }
 
@@ -65,7 +94,20 @@ impl<T> Page<T> {
     /// How many pages there are; an empty list still has one (empty) page.
     pub fn page_count(&self) -> u32 {
         let size = u64::from(self.page_size.max(1));
-        (self.total.div_ceil(size)).max(1) as u32
+        (self.total.div_ceil(size)).clamp(1, u64::from(u32::MAX)) as u32
+    }
+
+    /// The 1-based position of the first item shown, and of the last.
+    pub fn shown_range(&self) -> Option<(u64, u64)> {
+        if self.items.is_empty() {
+            return None;
+        }
+        let first = u64::from(self.page.saturating_sub(1)) * u64::from(self.page_size) + 1;
+        Some((first, first + self.items.len() as u64 - 1))
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page { items: self.items.into_iter().map(f).collect(), total: self.total, page: self.page, page_size: self.page_size }
     }
 }
 
@@ -79,30 +121,34 @@ mod tests {
 
     #[test]
     fn defaults_to_first_page_of_25() {
-        let r = q(None, None).validate().unwrap();
-        assert_eq!((r.page, r.page_size, r.offset()), (1, 25, 0));
+        let r = q(None, None).check().unwrap();
+        assert_eq!((r.page(), r.page_size(), r.offset()), (1, 25, 0));
     }
 
     #[test]
     fn offset_follows_page() {
-        assert_eq!(q(Some(3), Some(10)).validate().unwrap().offset(), 20);
+        assert_eq!(q(Some(3), Some(10)).check().unwrap().offset(), 20);
+        assert_eq!(q(Some(MAX_PAGE), Some(100)).check().unwrap().offset(), 9_999_900);
     }
 
     #[test]
-    fn refuses_page_zero_and_oversized_pages() {
-        assert!(q(Some(0), None).validate().is_err());
-        assert!(q(None, Some(0)).validate().is_err());
-        assert!(q(None, Some(101)).validate().is_err());
-        assert!(q(None, Some(100)).validate().is_ok());
+    fn refuses_page_zero_deep_pages_and_oversized_pages() {
+        assert!(q(Some(0), None).check().is_err());
+        assert!(q(Some(MAX_PAGE + 1), None).check().is_err());
+        assert!(q(None, Some(0)).check().is_err());
+        assert!(q(None, Some(101)).check().is_err());
+        assert!(q(None, Some(100)).check().is_ok());
     }
 
     #[test]
-    fn blank_search_is_no_search() {
+    fn blank_search_is_no_search_and_long_search_is_refused() {
         let mut query = q(None, None);
         query.q = Some("   ".into());
-        assert_eq!(query.search_text(), None);
+        assert_eq!(query.check().unwrap().search(), None);
         query.q = Some("  contoso ".into());
-        assert_eq!(query.search_text(), Some("contoso"));
+        assert_eq!(query.check().unwrap().search(), Some("contoso"));
+        query.q = Some("x".repeat(MAX_SEARCH_LEN + 1));
+        assert!(query.check().is_err());
     }
 
     #[test]
@@ -111,5 +157,12 @@ mod tests {
         assert_eq!(page(0).page_count(), 1);
         assert_eq!(page(25).page_count(), 1);
         assert_eq!(page(26).page_count(), 2);
+    }
+
+    #[test]
+    fn shown_range_counts_from_one() {
+        let page = Page { items: vec![1, 2, 3], total: 53, page: 3, page_size: 25 };
+        assert_eq!(page.shown_range(), Some((51, 53)));
+        assert_eq!(Page::<u8> { items: vec![], total: 0, page: 1, page_size: 25 }.shown_range(), None);
     }
 }

@@ -15,8 +15,11 @@ pub enum Role {
     MarketingContentAdmin,
 }
 
-/// Something a partner user may be allowed to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Something a partner user may be allowed to do. Travels with a `forbidden` error so a client
+/// can say, in its own language, which roles would allow it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum Permission {
     /// List customers and open their details pages: every partner role.
     ViewCustomers,
@@ -81,6 +84,14 @@ impl Role {
 }
 
 impl Permission {
+    pub const ALL: [Permission; 5] = [
+        Permission::ViewCustomers,
+        Permission::BuySoftware,
+        Permission::CopySoftwareDeepLink,
+        Permission::ViewActivityLog,
+        Permission::CancelPurchase,
+    ];
+
     /// The roles that hold this permission, for messages that say what is missing (R-ROLE-5).
     pub fn granted_to(self) -> Vec<Role> {
         Role::ALL.into_iter().filter(|r| r.grants(self)).collect()

@@ -2,10 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::email::Email;
+use crate::error::{FieldErrors, FieldIssue, Required};
+use crate::ids::{CustomerId, PartnerId, UserId};
 use crate::role::{any_grants, Permission, Role};
 
 /// Which of the three audiences a user belongs to (SPEC §1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UserKind {
@@ -15,6 +18,8 @@ pub enum UserKind {
 }
 
 impl UserKind {
+    pub const ALL: [UserKind; 3] = [UserKind::Partner, UserKind::Customer, UserKind::Support];
+
     pub fn as_str(self) -> &'static str {
         match self {
             UserKind::Partner => "partner",
@@ -24,9 +29,7 @@ impl UserKind {
     }
 
     pub fn parse(s: &str) -> Option<UserKind> {
-        [UserKind::Partner, UserKind::Customer, UserKind::Support]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        UserKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -34,8 +37,8 @@ impl UserKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
-    pub id: String,
-    pub email: String,
+    pub id: UserId,
+    pub email: Email,
     pub display_name: String,
     pub kind: UserKind,
     /// Partner roles; empty for customer users and support agents.
@@ -52,11 +55,88 @@ impl User {
     }
 }
 
+/// Who is calling, as the server knows it: what the user belongs to travels with its kind,
+/// so a partner's scope can only be built for a partner user, a tenant's for a customer user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    Partner { user: UserId, partner: PartnerId, roles: Vec<Role> },
+    Customer { user: UserId, customer: CustomerId },
+    Support { user: UserId },
+}
+
+impl Principal {
+    pub fn kind(&self) -> UserKind {
+        match self {
+            Principal::Partner { .. } => UserKind::Partner,
+            Principal::Customer { .. } => UserKind::Customer,
+            Principal::Support { .. } => UserKind::Support,
+        }
+    }
+
+    pub fn user_id(&self) -> &UserId {
+        match self {
+            Principal::Partner { user, .. } | Principal::Customer { user, .. } | Principal::Support { user } => user,
+        }
+    }
+
+    pub fn roles(&self) -> &[Role] {
+        match self {
+            Principal::Partner { roles, .. } => roles,
+            _ => &[],
+        }
+    }
+
+    /// Partner roles only ever grant to partner users (R-ROLE).
+    pub fn can(&self, permission: Permission) -> bool {
+        any_grants(self.roles(), permission)
+    }
+}
+
+/// `POST /api/v1/sessions` as sent; read it with [`SignInRequest::check`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignInRequest {
+    #[cfg_attr(feature = "openapi", schema(max_length = 254, example = "admin.agent@northwind.example"))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 1024, format = Password))]
     pub password: String,
+}
+
+/// A sign-in whose fields are well formed (whether they are right is the server's business).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignIn {
+    pub email: Email,
+    pub password: String,
+}
+
+/// Passwords longer than this are refused before hashing (no 1 MB argon2 inputs).
+pub const MAX_PASSWORD_LEN: usize = 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordTooLong;
+
+impl FieldIssue for PasswordTooLong {
+    fn code(&self) -> &'static str {
+        "too_long"
+    }
+    fn message(&self) -> String {
+        format!("A password has at most {MAX_PASSWORD_LEN} characters.")
+    }
+}
+
+impl SignInRequest {
+    /// The same checks in the sign-in form and in the server.
+    pub fn check(&self) -> Result<SignIn, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let email = errors.take("email", Email::parse(&self.email));
+        if self.password.is_empty() {
+            errors.add("password", &Required);
+        } else if self.password.chars().count() > MAX_PASSWORD_LEN {
+            errors.add("password", &PasswordTooLong);
+        }
+        let password = self.password.clone();
+        errors.finish(|| Some(SignIn { email: email?, password }))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,29 +149,42 @@ pub struct SessionResponse {
 mod tests {
     use super::*;
 
-    fn user(kind: UserKind, roles: Vec<Role>) -> User {
-        User {
-            id: "u1".into(),
-            email: "a@b.example".into(),
-            display_name: "A".into(),
-            kind,
-            roles,
-            organization: "Org".into(),
-        }
+    fn uid() -> UserId {
+        UserId::parse("0f8fad5b-d9cb-469f-a165-70867728950e").unwrap()
+    }
+
+    fn partner(roles: Vec<Role>) -> Principal {
+        Principal::Partner { user: uid(), partner: PartnerId::parse(uid().as_str()).unwrap(), roles }
     }
 
     #[test]
     fn roles_grant_only_to_partner_users() {
-        assert!(user(UserKind::Partner, vec![Role::AdminAgent]).can(Permission::CancelPurchase));
-        // A malformed profile with roles on a customer user must still not grant anything.
-        assert!(!user(UserKind::Customer, vec![Role::AdminAgent]).can(Permission::ViewCustomers));
-        assert!(!user(UserKind::Support, vec![]).can(Permission::ViewCustomers));
+        assert!(partner(vec![Role::AdminAgent]).can(Permission::CancelPurchase));
+        assert!(!partner(vec![Role::AccountAdmin]).can(Permission::CancelPurchase));
+        let customer = Principal::Customer { user: uid(), customer: CustomerId::parse(uid().as_str()).unwrap() };
+        assert!(!customer.can(Permission::ViewCustomers));
+        assert!(!Principal::Support { user: uid() }.can(Permission::ViewCustomers));
     }
 
     #[test]
     fn kind_wire_names() {
-        for k in [UserKind::Partner, UserKind::Customer, UserKind::Support] {
+        for k in UserKind::ALL {
             assert_eq!(UserKind::parse(k.as_str()), Some(k));
         }
+    }
+
+    #[test]
+    fn sign_in_fields_are_checked_once_for_form_and_server() {
+        let ok = SignInRequest { email: " Owner@Northwind.example ".into(), password: "pw".into() };
+        assert_eq!(ok.check().unwrap().email.as_str(), "owner@northwind.example");
+
+        let empty = SignInRequest { email: " ".into(), password: String::new() }.check().unwrap_err();
+        assert_eq!(empty.code("email"), Some("required"));
+        assert_eq!(empty.code("password"), Some("required"));
+
+        let long = SignInRequest { email: format!("{}@x.example", "a".repeat(300)), password: "x".repeat(1025) };
+        let errors = long.check().unwrap_err();
+        assert_eq!(errors.code("email"), Some("too_long"));
+        assert_eq!(errors.code("password"), Some("too_long"));
     }
 }
