@@ -12,14 +12,14 @@ run:
 	trunk build --release --offline
 	cargo run --release -p csp-server -- --seed-demo
 
-# Rust tests (domain, server, and the app's pure parts natively), then the browser end-to-end
-# tests against the real server binary serving the release bundle.
+# Rust tests (domain, server, and the app's pure parts natively; the API suite on SQLite and
+# on a throwaway PostgreSQL that scripts/with-postgres.sh starts and removes), then the browser
+# end-to-end tests against the server binary those tests built, serving the release bundle.
 test:
 	scripts/setup-toolchain.sh
 	scripts/setup-browser.sh
-	cargo test -p csp-domain -p csp-server -p csp-app
+	scripts/with-postgres.sh cargo test -p csp-domain -p csp-server -p csp-app
 	trunk build --release --offline
-	cargo build -p csp-server
 	node --test tests/e2e/
 
 setup:

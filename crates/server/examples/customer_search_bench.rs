@@ -1,10 +1,16 @@
-//! Measures customer-list latency over HTTP against a large seeded data set and prints it.
+//! Measures customer-list latency over HTTP against a large seeded data set, on SQLite and (when
+//! a PostgreSQL server is given) on PostgreSQL, and prints the figures side by side.
 //! `make bench` runs it; `CUSTOMERS=N` changes the size (default 100000). Not a test: it asserts
 //! nothing, it measures.
+//!
+//! PostgreSQL: `BENCH_PG_URL` (a database to use as is) or `CSP_TEST_PG_URL` (a server on which
+//! a fresh database is created, as `scripts/with-postgres.sh` provides).
 
 use std::time::{Duration, Instant};
 
-use csp_server::{db, router, seed, AppState};
+use csp_server::startup::Application;
+use csp_server::Config;
+use sqlx::{Connection, Executor};
 
 const RUNS: usize = 40;
 
@@ -12,17 +18,63 @@ const RUNS: usize = 40;
 async fn main() {
     let customers: u32 = std::env::var("CUSTOMERS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let dir = tempfile::tempdir().unwrap();
-    let db = db::connect(&format!("sqlite://{}", dir.path().join("bench.db").display())).await.unwrap();
-    db::migrate(&db).await.unwrap();
-    seed::seed_demo(&db, "bench").await.unwrap();
-    let started = Instant::now();
-    seed::seed_bulk_customers(&db, customers).await.unwrap();
-    println!("seeded {customers} customers in {:.1?}", started.elapsed());
+    let mut backends = vec![("SQLite", format!("sqlite://{}/bench.db", dir.path().display()))];
+    if let Some(url) = postgres_url().await {
+        backends.push(("PostgreSQL", url));
+    }
+    let mut columns = Vec::new();
+    for (name, url) in &backends {
+        columns.push((name, measure(url, customers, dir.path()).await));
+    }
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = router(AppState::new(db, false), dir.path());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    print!("{:<44}", format!("GET /api/v1/customers, {customers} customers"));
+    for (name, _) in &columns {
+        print!(" {:>22}", format!("{name} p50 / p95"));
+    }
+    println!();
+    for (i, label) in QUERIES.iter().map(|(label, _)| label).enumerate() {
+        print!("{label:<44}");
+        for (_, rows) in &columns {
+            let (p50, p95) = rows[i];
+            print!(" {:>22}", format!("{} / {}", ms(p50), ms(p95)));
+        }
+        println!();
+    }
+}
+
+const QUERIES: [(&str, &str); 5] = [
+    ("first page, no search", "page=1"),
+    ("page 2000, no search", "page=2000"),
+    ("search by domain fragment", "q=bulk04999"),
+    ("search by name, many matches", "q=falcon"),
+    ("search, no match", "q=zz-no-such"),
+];
+
+async fn postgres_url() -> Option<String> {
+    if let Ok(url) = std::env::var("BENCH_PG_URL") {
+        return Some(url);
+    }
+    let admin = std::env::var("CSP_TEST_PG_URL").ok()?;
+    sqlx::any::install_default_drivers();
+    let name = format!("csp_bench_{}", std::process::id());
+    let mut conn = sqlx::AnyConnection::connect(&admin).await.ok()?;
+    conn.execute(format!("CREATE DATABASE {name}").as_str()).await.ok()?;
+    let mut url = url::Url::parse(&admin).ok()?;
+    url.set_path(&format!("/{name}"));
+    Some(url.to_string())
+}
+
+/// p50 and p95 of each query of [`QUERIES`] on a server with `url` as its database.
+async fn measure(url: &str, customers: u32, dir: &std::path::Path) -> Vec<(Duration, Duration)> {
+    let mut config = Config::for_tests(url, dir.to_path_buf());
+    config.seed_demo = true;
+    config.demo_password = "bench".into();
+    let started = Instant::now();
+    config.seed_customers = customers;
+    let app = Application::build(config).await.unwrap();
+    eprintln!("{}: seeded {customers} customers in {:.1?}", mask(url), started.elapsed());
+    let base = format!("http://{}", app.local_addr());
+    tokio::spawn(app.run_until(std::future::pending()));
 
     let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
     client
@@ -34,27 +86,25 @@ async fn main() {
         .error_for_status()
         .unwrap();
 
-    println!("{:<44} {:>9} {:>9} {:>9}", "GET /api/v1/customers", "p50", "p95", "max");
-    let last_page = (customers + 33) / 25;
-    for (label, query) in [
-        ("first page, no search", "page=1".to_string()),
-        ("last page, no search", format!("page={last_page}")),
-        ("search by domain fragment", "q=bulk04999".to_string()),
-        ("search by name, many matches", "q=falcon".to_string()),
-        ("search, no match", "q=zz-no-such".to_string()),
-    ] {
+    let mut results = Vec::new();
+    for (_, query) in QUERIES {
         let mut times = Vec::with_capacity(RUNS);
         for _ in 0..RUNS {
             let t = Instant::now();
             let res = client.get(format!("{base}/api/v1/customers?{query}")).send().await.unwrap();
-            assert!(res.status().is_success());
+            assert!(res.status().is_success(), "{query}: {}", res.status());
             res.bytes().await.unwrap();
             times.push(t.elapsed());
         }
         times.sort();
         let pct = |p: usize| times[(times.len() * p / 100).min(times.len() - 1)];
-        println!("{label:<44} {:>9} {:>9} {:>9}", ms(pct(50)), ms(pct(95)), ms(*times.last().unwrap()));
+        results.push((pct(50), pct(95)));
     }
+    results
+}
+
+fn mask(url: &str) -> String {
+    csp_server::store::mask_password(url)
 }
 
 fn ms(d: Duration) -> String {

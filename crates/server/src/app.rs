@@ -1,42 +1,70 @@
 //! The router: `/api/v1/*` answers JSON (errors included); everything else is the browser app,
-//! whose client-side routes all get `index.html` so deep links survive a reload.
+//! whose client-side routes all get `index.html` so deep links survive a reload. Around both:
+//! security headers, a panic catcher that still answers JSON, and request time limits.
 
+use std::any::Any as PanicPayload;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::header::CACHE_CONTROL;
+use axum::http::HeaderValue;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
 use axum::Router;
-use csp_domain::ErrorCode;
+use csp_domain::{Clock, ErrorCode};
+use tokio::sync::Semaphore;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::db::Db;
-use crate::error::AppError;
-use crate::throttle::SignInThrottle;
+use crate::error::{AppError, INTERNAL_MESSAGE};
 use crate::routes::{activity_log, customers, sessions, support_requests, tenant};
+use crate::security;
+use crate::sign_in_guard::SignInLimits;
+use crate::store::sessions::SessionPolicy;
+use crate::store::Db;
 
 /// JSON bodies of this API are small; anything bigger is refused before it is read.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// What the handlers share: the database, the clock and the settings.
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
-    /// Mark the session cookie `Secure` (set when served over HTTPS).
+    pub clock: Arc<dyn Clock>,
+    pub settings: Arc<Settings>,
+    /// Bounds concurrent password hashing (argon2 takes ~19 MiB and a core for a while).
+    pub password_checks: Arc<Semaphore>,
+}
+
+/// Behaviour the configuration decides.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Served over HTTPS: `Secure`, `__Host-` cookie and HSTS.
     pub cookie_secure: bool,
-    pub sign_in_throttle: Arc<SignInThrottle>,
+    /// Read the client address from `X-Forwarded-For`.
+    pub trust_proxy: bool,
+    pub session: SessionPolicy,
+    pub sign_in: SignInLimits,
+    /// The longest an API request may take.
+    pub request_timeout: Duration,
 }
 
 impl AppState {
-    pub fn new(db: Db, cookie_secure: bool) -> Self {
-        AppState { db, cookie_secure, sign_in_throttle: Arc::default() }
+    pub fn new(db: Db, clock: Arc<dyn Clock>, settings: Settings) -> Self {
+        let checkers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
+        AppState { db, clock, settings: Arc::new(settings), password_checks: Arc::new(Semaphore::new(checkers)) }
     }
 }
 
 pub fn router(state: AppState, dist_dir: &Path) -> Router {
     let api = Router::new()
-        .route("/sessions", axum::routing::post(sessions::sign_in))
+        .route("/sessions", post(sessions::sign_in))
         .route("/session", get(sessions::current).delete(sessions::sign_out))
         .route("/customers", get(customers::list))
         .route("/customers/{id}", get(customers::get))
@@ -44,25 +72,97 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
         .route("/activity-log", get(activity_log::list))
         .route("/support-requests", get(support_requests::list))
         .route("/openapi.json", get(crate::openapi::document))
-        .fallback(|| async { AppError::not_found("There is no such API route.") })
+        .fallback(api_not_found)
         .method_not_allowed_fallback(|| async {
             AppError::new(ErrorCode::MethodNotAllowed, "This route does not accept that method.")
         })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(state);
+        .layer(middleware::from_fn(security::refuse_cross_site))
+        .layer(middleware::from_fn_with_state(state.clone(), time_limit))
+        // API answers carry e-mails and customer data: never stored by browsers or proxies.
+        .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .with_state(state.clone());
 
-    let app = ServeDir::new(dist_dir).fallback(ServeFile::new(dist_dir.join("index.html")));
+    let index = dist_dir.join("index.html");
+    let csp = security::content_security_policy(&std::fs::read_to_string(&index).unwrap_or_default());
+    let app = Router::new()
+        .fallback_service(ServeDir::new(dist_dir).fallback(ServeFile::new(index)))
+        .layer(middleware::from_fn(cache_static));
 
-    Router::new()
+    let mut router = Router::new()
         .nest("/api/v1", api)
-        .route("/api", get(api_not_found))
-        .route("/api/{*rest}", get(api_not_found))
-        .fallback_service(app)
+        .route("/api", any(api_not_found))
+        .route("/api/{*rest}", any(api_not_found))
+        .merge(app);
+    for (name, value) in security::standard_headers(&csp, state.settings.cookie_secure) {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
+    }
+    router
         .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::custom(panic_response))
         .layer(TraceLayer::new_for_http())
 }
 
-/// `/api/…` outside `/api/v1` is still the API's namespace: JSON, never the app's HTML.
+/// `/api/…` outside the routes is still the API's namespace: JSON, never the app's HTML.
 async fn api_not_found() -> AppError {
     AppError::not_found("There is no such API route; the API lives under /api/v1.")
+}
+
+/// Answers 408 in the API's shape when a request takes longer than the setting.
+async fn time_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(state.settings.request_timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => AppError::new(ErrorCode::RequestTimeout, "The request took too long and was stopped. Please try again.")
+            .into_response(),
+    }
+}
+
+/// A panic in a handler still answers the JSON 500 of the contract; the cause goes to the log.
+fn panic_response(payload: Box<dyn PanicPayload + Send + 'static>) -> Response {
+    let cause = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(%cause, "a request handler panicked");
+    AppError::new(ErrorCode::Internal, INTERNAL_MESSAGE).into_response()
+}
+
+/// Hashed build outputs (`main-1a2b3c4d5e6f7a8b.css`) never change: cache them for a year.
+/// Everything else, `index.html` above all, is revalidated so a new build is seen at once.
+async fn cache_static(request: Request, next: Next) -> Response {
+    let hashed = is_hashed_asset(request.uri().path());
+    let mut response = next.run(request).await;
+    let value = if hashed && response.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+}
+
+/// Whether the file name carries Trunk's 16-hex-digit content hash (`name-<hash>.ext`,
+/// `name-<hash>_bg.wasm`).
+fn is_hashed_asset(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    name.match_indices('-').any(|(i, _)| {
+        let hash = name.get(i + 1..i + 17).unwrap_or_default();
+        hash.len() == 16
+            && hash.bytes().all(|b| b.is_ascii_hexdigit())
+            && matches!(name.as_bytes().get(i + 17), Some(b'.' | b'_'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_hashed_build_outputs_are_immutable() {
+        for hashed in ["/csp-app-0123456789abcdef.js", "/csp-app-0123456789abcdef_bg.wasm", "/main-fedcba9876543210.css"] {
+            assert!(super::is_hashed_asset(hashed), "{hashed}");
+        }
+        for plain in ["/", "/index.html", "/customers/0f8fad5b-d9cb-469f-a165-70867728950e", "/robots.txt", "/a-0123.js"] {
+            assert!(!super::is_hashed_asset(plain), "{plain}");
+        }
+    }
 }

@@ -1,58 +1,69 @@
 //! Who is calling: the session cookie → the signed-in user. Every route that needs a user takes
 //! a [`CurrentUser`], so authentication cannot be forgotten; authorization is one call to
-//! [`CurrentUser::require`] or one of the scope helpers.
+//! [`CurrentUser::enter`] (the domain's area table) or [`CurrentUser::require`] (a permission).
 
 use axum::extract::FromRequestParts;
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue};
-use csp_domain::{ErrorCode, Permission, User, UserKind};
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use csp_domain::{Area, CustomerId, ErrorCode, PartnerId, Permission, Principal, User};
 
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::store::customers::CustomerScope;
 use crate::store::{sessions, users};
 
+/// The cookie's name over plain HTTP.
 pub const SESSION_COOKIE: &str = "csp_session";
+/// Over HTTPS: the `__Host-` prefix makes browsers refuse it unless Secure, host-only, Path=/.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-csp_session";
+
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure { SECURE_SESSION_COOKIE } else { SESSION_COOKIE }
+}
 
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
     pub user: User,
-    pub partner_id: Option<String>,
-    pub customer_id: Option<String>,
+    pub principal: Principal,
 }
 
 impl CurrentUser {
+    /// Lets the caller into `area` or refuses with 403 (the kind of user, or the roles needed).
+    pub fn enter(&self, area: Area) -> Result<&Principal, AppError> {
+        area.check(&self.principal).map_err(AppError::refused)?;
+        Ok(&self.principal)
+    }
+
     /// Refuses with 403 naming the roles needed (R-ROLE-5).
     pub fn require(&self, permission: Permission) -> Result<(), AppError> {
-        if self.user.can(permission) {
-            Ok(())
-        } else {
-            Err(AppError::forbidden(permission))
+        if self.principal.can(permission) { Ok(()) } else { Err(AppError::forbidden(permission)) }
+    }
+
+    /// The partner of a partner user let into `area`.
+    pub fn partner(&self, area: Area) -> Result<&PartnerId, AppError> {
+        match self.enter(area)? {
+            Principal::Partner { partner, .. } => Ok(partner),
+            _ => Err(AppError::refused(csp_domain::Refusal::WrongKind(area))),
+        }
+    }
+
+    /// The tenant of a customer user, let into the admin center.
+    pub fn tenant(&self) -> Result<&CustomerId, AppError> {
+        match self.enter(Area::AdminCenter)? {
+            Principal::Customer { customer, .. } => Ok(customer),
+            _ => Err(AppError::refused(csp_domain::Refusal::WrongKind(Area::AdminCenter))),
         }
     }
 
     /// The customers this user may see (R-CUST-3); support agents see none through this API.
     pub fn customer_scope(&self) -> Result<CustomerScope, AppError> {
-        match (self.user.kind, &self.partner_id, &self.customer_id) {
-            (UserKind::Partner, Some(partner), _) => {
-                self.require(Permission::ViewCustomers)?;
-                Ok(CustomerScope::Partner(partner.clone()))
-            }
-            (UserKind::Customer, _, Some(customer)) => Ok(CustomerScope::Tenant(customer.clone())),
-            _ => Err(AppError::new(
-                ErrorCode::Forbidden,
-                "Customer lists are for partner users and customer users.",
-            )),
+        if let Principal::Partner { .. } = self.principal {
+            self.require(Permission::ViewCustomers)?;
         }
-    }
-
-    /// The partner a partner user works for.
-    pub fn partner_id(&self) -> Result<&str, AppError> {
-        match (self.user.kind, &self.partner_id) {
-            (UserKind::Partner, Some(id)) => Ok(id),
-            _ => Err(AppError::new(ErrorCode::Forbidden, "This is for partner users.")),
-        }
+        CustomerScope::of(&self.principal).ok_or_else(|| {
+            AppError::new(ErrorCode::Forbidden, "Customer lists are for partner users and customer users.")
+        })
     }
 }
 
@@ -60,58 +71,63 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let token = session_token(&parts.headers).ok_or_else(AppError::unauthenticated)?;
-        let user_id = sessions::user_id_for(&state.db, &token)
+        let token = session_token(&parts.headers, state.settings.cookie_secure).ok_or_else(AppError::unauthenticated)?;
+        let mut conn = state.db.conn().await?;
+        let now = state.clock.now();
+        let user_id = sessions::user_for(&mut conn, &token, state.settings.session, now)
             .await?
             .ok_or_else(AppError::unauthenticated)?;
-        let record = users::find_by_id(&state.db, &user_id)
-            .await?
-            .ok_or_else(AppError::unauthenticated)?;
-        Ok(CurrentUser {
-            user: record.user,
-            partner_id: record.partner_id,
-            customer_id: record.customer_id,
-        })
+        let record = users::find_by_id(&mut conn, &user_id).await?.ok_or_else(AppError::unauthenticated)?;
+        Ok(CurrentUser { user: record.user, principal: record.principal })
     }
 }
 
-/// The session token from the `Cookie` header(s), if any.
-pub fn session_token(headers: &HeaderMap) -> Option<String> {
+/// The session token from the `Cookie` header(s), if any. Only well-formed tokens (64 hex
+/// digits) are looked up.
+pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
+    let name = cookie_name(secure);
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(n, _)| *n == name)
         .map(|(_, value)| value.to_string())
-        .filter(|v| !v.is_empty())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// HttpOnly keeps scripts away from the token; SameSite=Lax keeps other sites' forms from
-/// using it. `Secure` is added when the server is told it sits behind HTTPS.
-pub fn session_cookie(token: &str, max_age_seconds: i64, secure: bool) -> HeaderValue {
+/// using it. Over HTTPS it is `Secure` and `__Host-` prefixed.
+pub fn session_cookie(token: &str, max_age_seconds: i64, secure: bool) -> [(HeaderName, HeaderValue); 1] {
+    let name = cookie_name(secure);
     let secure = if secure { "; Secure" } else { "" };
-    let value = format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}"
-    );
-    HeaderValue::from_str(&value).expect("session tokens are hex, so the cookie is valid ASCII")
-}
-
-pub fn set_cookie_headers(value: HeaderValue) -> [(axum::http::HeaderName, HeaderValue); 1] {
-    [(SET_COOKIE, value)]
+    let value = format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}");
+    [(SET_COOKIE, HeaderValue::from_str(&value).expect("session tokens are hex, so the cookie is valid ASCII"))]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const TOKEN: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
     #[test]
     fn finds_the_session_cookie_among_others() {
         let mut headers = HeaderMap::new();
-        headers.insert(COOKIE, HeaderValue::from_static("theme=dark; csp_session=abc123; x=1"));
-        assert_eq!(session_token(&headers).as_deref(), Some("abc123"));
+        headers.insert(COOKIE, HeaderValue::from_str(&format!("theme=dark; csp_session={TOKEN}; x=1")).unwrap());
+        assert_eq!(session_token(&headers, false).as_deref(), Some(TOKEN));
+        assert_eq!(session_token(&headers, true), None, "over HTTPS only the __Host- cookie counts");
         headers.insert(COOKIE, HeaderValue::from_static("csp_session="));
-        assert_eq!(session_token(&headers), None);
+        assert_eq!(session_token(&headers, false), None);
+        headers.insert(COOKIE, HeaderValue::from_static("csp_session=00ff"));
+        assert_eq!(session_token(&headers, false), None, "malformed tokens are not looked up");
+    }
+
+    #[test]
+    fn secure_cookies_use_the_host_prefix() {
+        let [(_, value)] = session_cookie(TOKEN, 60, true);
+        let value = value.to_str().unwrap();
+        assert!(value.starts_with("__Host-csp_session=") && value.contains("; Secure") && value.contains("Path=/"));
     }
 }

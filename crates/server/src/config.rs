@@ -1,6 +1,10 @@
-//! Server configuration: environment variables of SPEC §10, overridable by flags.
+//! Server configuration: the environment variables of SPEC §10 and the README, overridable by
+//! flags. Read once at start-up; a bad value stops the server with a one-line message.
 
 use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::store::DbSettings;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/app.db";
 pub const DEFAULT_BIND_ADDR: &str = "127.0.0.1:8080";
@@ -8,7 +12,7 @@ pub const DEFAULT_DEMO_PASSWORD: &str = "demo-password";
 
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// `DATABASE_URL` / `--database-url`.
+    /// `DATABASE_URL` / `--database-url`: `sqlite://PATH` or `postgres://USER:PASSWORD@HOST/DB`.
     pub database_url: String,
     /// `BIND_ADDR` / `--bind`. Port 0 picks a free port (tests).
     pub bind_addr: String,
@@ -20,16 +24,29 @@ pub struct Config {
     pub seed_customers: u32,
     /// `DEMO_PASSWORD`: the password of every demo sign-in.
     pub demo_password: String,
-    /// `COOKIE_SECURE=1`: mark the session cookie Secure (when served over HTTPS).
+    /// `COOKIE_SECURE=1`: the session cookie is `Secure` and `__Host-` prefixed, and responses
+    /// carry HSTS (serve over HTTPS).
     pub cookie_secure: bool,
+    /// `TRUST_PROXY=1`: the client address is the last one in `X-Forwarded-For` (set it only
+    /// behind a load balancer that appends it).
+    pub trust_proxy: bool,
+    /// `DB_POOL_SIZE`, `DB_ACQUIRE_TIMEOUT_SECS`, `DB_STATEMENT_TIMEOUT_SECS`, `DB_LOCK_TIMEOUT_SECS`.
+    pub db: DbSettings,
+    /// `SESSION_HOURS` (absolute lifetime) and `SESSION_IDLE_MINUTES`.
+    pub session_hours: i64,
+    pub session_idle_minutes: i64,
+    /// `REQUEST_TIMEOUT_SECS`: the longest an API request may take before it is answered 408.
+    pub request_timeout: Duration,
 }
 
 const USAGE: &str = "\
 Usage: csp-server [--seed-demo] [--seed-customers N] [--database-url URL] [--bind ADDR] [--dist DIR]
 
-Environment: DATABASE_URL (default sqlite://data/app.db), BIND_ADDR (default 127.0.0.1:8080),
-DIST_DIR (default dist), DEMO_PASSWORD (default demo-password), COOKIE_SECURE (0/1),
-RUST_LOG (default info).";
+Environment: DATABASE_URL (default sqlite://data/app.db; or postgres://USER:PASSWORD@HOST/DB),
+BIND_ADDR (default 127.0.0.1:8080), DIST_DIR (default dist), DEMO_PASSWORD (default
+demo-password), COOKIE_SECURE (0/1), TRUST_PROXY (0/1), DB_POOL_SIZE, DB_ACQUIRE_TIMEOUT_SECS,
+DB_STATEMENT_TIMEOUT_SECS, DB_LOCK_TIMEOUT_SECS, SESSION_HOURS (12), SESSION_IDLE_MINUTES (120),
+REQUEST_TIMEOUT_SECS (30), RUST_LOG (default info). See README.md, Configuration.";
 
 impl Config {
     /// Reads the environment, then lets flags override it.
@@ -37,6 +54,13 @@ impl Config {
         env: impl Fn(&str) -> Option<String>,
         args: impl IntoIterator<Item = String>,
     ) -> Result<Config, String> {
+        let number = |name: &str, default: u64| -> Result<u64, String> {
+            match env(name) {
+                None => Ok(default),
+                Some(v) => v.trim().parse().map_err(|_| format!("{name}: not a whole number: {v:?}")),
+            }
+        };
+        let flag = |name: &str| matches!(env(name).as_deref().map(str::trim), Some("1" | "true" | "yes"));
         let mut config = Config {
             database_url: env("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             bind_addr: env("BIND_ADDR").unwrap_or_else(|| DEFAULT_BIND_ADDR.into()),
@@ -44,7 +68,17 @@ impl Config {
             seed_demo: false,
             seed_customers: 0,
             demo_password: env("DEMO_PASSWORD").unwrap_or_else(|| DEFAULT_DEMO_PASSWORD.into()),
-            cookie_secure: matches!(env("COOKIE_SECURE").as_deref(), Some("1" | "true")),
+            cookie_secure: flag("COOKIE_SECURE"),
+            trust_proxy: flag("TRUST_PROXY"),
+            db: DbSettings {
+                max_connections: number("DB_POOL_SIZE", 0)? as u32,
+                acquire_timeout: Duration::from_secs(number("DB_ACQUIRE_TIMEOUT_SECS", 10)?.max(1)),
+                statement_timeout: Duration::from_secs(number("DB_STATEMENT_TIMEOUT_SECS", 10)?.max(1)),
+                lock_timeout: Duration::from_secs(number("DB_LOCK_TIMEOUT_SECS", 5)?.max(1)),
+            },
+            session_hours: number("SESSION_HOURS", 12)?.clamp(1, 24 * 30) as i64,
+            session_idle_minutes: number("SESSION_IDLE_MINUTES", 120)?.clamp(1, 24 * 60 * 30) as i64,
+            request_timeout: Duration::from_secs(number("REQUEST_TIMEOUT_SECS", 30)?.max(1)),
         };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -53,8 +87,7 @@ impl Config {
                 "--seed-demo" => config.seed_demo = true,
                 "--seed-customers" => {
                     let n = value("--seed-customers")?;
-                    config.seed_customers =
-                        n.parse().map_err(|_| format!("--seed-customers: not a number: {n}"))?;
+                    config.seed_customers = n.parse().map_err(|_| format!("--seed-customers: not a number: {n}"))?;
                 }
                 "--database-url" => config.database_url = value("--database-url")?,
                 "--bind" => config.bind_addr = value("--bind")?,
@@ -68,6 +101,15 @@ impl Config {
         }
         Ok(config)
     }
+
+    /// The settings of a test or benchmark server: a given database, any free port.
+    pub fn for_tests(database_url: &str, dist_dir: PathBuf) -> Config {
+        let mut config = Config::from_env_and_args(|_| None, []).expect("defaults are valid");
+        config.database_url = database_url.into();
+        config.bind_addr = "127.0.0.1:0".into();
+        config.dist_dir = dist_dir;
+        config
+    }
 }
 
 #[cfg(test)]
@@ -75,8 +117,7 @@ mod tests {
     use super::*;
 
     fn parse(env: &[(&str, &str)], args: &[&str]) -> Result<Config, String> {
-        let env: Vec<(String, String)> =
-            env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Config::from_env_and_args(
             |k| env.iter().find(|(name, _)| name == k).map(|(_, v)| v.clone()),
             args.iter().map(|s| s.to_string()),
@@ -88,20 +129,22 @@ mod tests {
         let c = parse(&[], &[]).unwrap();
         assert_eq!(c.database_url, "sqlite://data/app.db");
         assert_eq!(c.bind_addr, "127.0.0.1:8080");
-        assert!(!c.seed_demo);
+        assert!(!c.seed_demo && !c.cookie_secure && !c.trust_proxy);
+        assert_eq!((c.session_hours, c.session_idle_minutes), (12, 120));
     }
 
     #[test]
     fn flags_override_environment() {
-        let c = parse(&[("BIND_ADDR", "0.0.0.0:9000")], &["--bind", "127.0.0.1:0", "--seed-demo"])
-            .unwrap();
+        let c = parse(&[("BIND_ADDR", "0.0.0.0:9000")], &["--bind", "127.0.0.1:0", "--seed-demo"]).unwrap();
         assert_eq!(c.bind_addr, "127.0.0.1:0");
         assert!(c.seed_demo);
     }
 
     #[test]
-    fn bad_flags_are_explained() {
+    fn bad_values_are_explained() {
         assert!(parse(&[], &["--seed-customers", "many"]).unwrap_err().contains("not a number"));
         assert!(parse(&[], &["--frobnicate"]).unwrap_err().contains("unknown argument"));
+        assert!(parse(&[("DB_POOL_SIZE", "lots")], &[]).unwrap_err().contains("DB_POOL_SIZE"));
+        assert_eq!(parse(&[("DB_POOL_SIZE", "3")], &[]).unwrap().db.max_connections, 3);
     }
 }

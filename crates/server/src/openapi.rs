@@ -18,7 +18,7 @@ use crate::routes::{activity_log, customers, sessions, support_requests, tenant}
         activity_log::list,
         support_requests::list,
     ),
-    components(schemas(csp_domain::ApiErrorBody, csp_domain::ApiError, csp_domain::Role, csp_domain::UserKind))
+    components(schemas(csp_domain::ApiErrorBody, csp_domain::ApiError, csp_domain::Role, csp_domain::UserKind, csp_domain::Permission))
 )]
 pub struct ApiDoc;
 

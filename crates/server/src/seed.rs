@@ -2,12 +2,13 @@
 //! user per customer and a support agent. Idempotent: ids are derived from names and every
 //! insert skips rows that exist, so seeding twice changes nothing.
 
-use csp_domain::Role;
+use chrono::{DateTime, Utc};
+use csp_domain::{Currency, Customer, Email, Market, PartnerId, Principal, Role};
 use sha2::{Digest, Sha256};
 
-use crate::db::{now_rfc3339, Db};
 use crate::password;
-use crate::store::customers::search_text;
+use crate::store::users::{self, NewUser};
+use crate::store::{customers, partners, Db, Tx};
 
 pub const NORTHWIND: &str = "Northwind Partners";
 pub const FABRIKAM: &str = "Fabrikam Resellers";
@@ -72,19 +73,38 @@ pub const FABRIKAM_CUSTOMERS: &[(&str, &str, &str, &str)] = &[
 ];
 
 /// A stable GUID for a demo row, so ids survive a re-seed and match across machines.
-pub fn stable_id(label: &str) -> String {
+pub fn stable_id<T: std::str::FromStr>(label: &str) -> T
+where
+    T::Err: std::fmt::Debug,
+{
     let digest = Sha256::digest(label.as_bytes());
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&digest[..16]);
-    uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
+    uuid::Builder::from_random_bytes(bytes).into_uuid().to_string().parse().expect("a UUID is a GUID")
 }
 
 pub fn domain_of(prefix: &str) -> String {
     format!("{prefix}.onmicrosoft.com")
 }
 
+/// A demo customer, its ids derived from its domain.
+pub fn demo_customer(company: &str, domain: &str, market: &str, currency: &str) -> Customer {
+    Customer {
+        id: stable_id(domain),
+        company_name: company.to_string(),
+        tenant_id: stable_id(&format!("tenant:{domain}")),
+        domain: domain.to_string(),
+        market: Market::parse(market).expect("demo markets are valid"),
+        currency: Currency::parse(currency).expect("demo currencies are valid"),
+    }
+}
+
+fn email(address: &str) -> Email {
+    Email::parse(address).expect("demo addresses are valid")
+}
+
 /// Seeds the demo data in one transaction and returns the sign-ins to print.
-pub async fn seed_demo(db: &Db, demo_password: &str) -> Result<Vec<String>, sqlx::Error> {
+pub async fn seed_demo(db: &Db, demo_password: &str, now: DateTime<Utc>) -> Result<Vec<String>, sqlx::Error> {
     let password = demo_password.to_string();
     // One hash for all demo users: argon2 is slow on purpose and they share a password.
     let hash = tokio::task::spawn_blocking(move || password::hash(&password))
@@ -92,39 +112,28 @@ pub async fn seed_demo(db: &Db, demo_password: &str) -> Result<Vec<String>, sqlx
         .expect("hashing does not panic");
     let mut tx = db.begin().await?;
     let mut sign_ins = Vec::new();
-    for (partner, users, customers) in [
+    for (partner, partner_users, partner_customers) in [
         (NORTHWIND, NORTHWIND_USERS, NORTHWIND_CUSTOMERS),
         (FABRIKAM, FABRIKAM_USERS, FABRIKAM_CUSTOMERS),
     ] {
-        let partner_id = stable_id(partner);
-        sqlx::query("INSERT INTO partners (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-            .bind(&partner_id)
-            .bind(partner)
-            .bind(now_rfc3339())
-            .execute(&mut *tx)
-            .await?;
-        for (email, name, roles) in users {
-            insert_user(&mut tx, email, name, "partner", Some(&partner_id), None, &hash).await?;
-            for role in *roles {
-                sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                    .bind(stable_id(email))
-                    .bind(role.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-            }
+        let partner_id: PartnerId = stable_id(partner);
+        partners::insert(&mut tx, &partner_id, partner, now).await?;
+        for (address, name, roles) in partner_users {
+            let principal = Principal::Partner { user: stable_id(address), partner: partner_id.clone(), roles: roles.to_vec() };
+            add_user(&mut tx, address, name, &principal, &hash, now).await?;
             let roles: Vec<_> = roles.iter().map(|r| r.display_name()).collect();
-            sign_ins.push(format!("{email:<42} {partner}: {}", roles.join(" + ")));
+            sign_ins.push(format!("{address:<42} {partner}: {}", roles.join(" + ")));
         }
-        for (company, prefix, market, currency) in customers {
-            let domain = domain_of(prefix);
-            let customer_id = stable_id(&domain);
-            insert_customer(&mut tx, &partner_id, &customer_id, company, &domain, market, currency).await?;
-            let email = format!("admin@{domain}");
-            let name = format!("{company} admin");
-            insert_user(&mut tx, &email, &name, "customer", None, Some(&customer_id), &hash).await?;
+        for (company, prefix, market, currency) in partner_customers {
+            let customer = demo_customer(company, &domain_of(prefix), market, currency);
+            customers::insert(&mut tx, &partner_id, &customer, now).await?;
+            let address = format!("admin@{}", customer.domain);
+            let principal = Principal::Customer { user: stable_id(&address), customer: customer.id.clone() };
+            add_user(&mut tx, &address, &format!("{company} admin"), &principal, &hash, now).await?;
         }
     }
-    insert_user(&mut tx, SUPPORT_EMAIL, "Sam Support", "support", None, None, &hash).await?;
+    let support = Principal::Support { user: stable_id(SUPPORT_EMAIL) };
+    add_user(&mut tx, SUPPORT_EMAIL, "Sam Support", &support, &hash, now).await?;
     sign_ins.push(format!("{SUPPORT_EMAIL:<42} CSP support agent"));
     sign_ins.push(format!(
         "{:<42} customer user of each demo customer, e.g. admin@{}",
@@ -135,75 +144,40 @@ pub async fn seed_demo(db: &Db, demo_password: &str) -> Result<Vec<String>, sqlx
     Ok(sign_ins)
 }
 
+async fn add_user(
+    tx: &mut Tx,
+    address: &str,
+    display_name: &str,
+    principal: &Principal,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let user = NewUser {
+        id: principal.user_id(),
+        email: &email(address),
+        display_name,
+        principal,
+        password_hash,
+    };
+    users::insert(tx, &user, now).await
+}
+
 /// Adds `count` generated customers to Northwind for benchmarks (idempotent per number).
-pub async fn seed_bulk_customers(db: &Db, count: u32) -> Result<(), sqlx::Error> {
+pub async fn seed_bulk_customers(db: &Db, count: u32, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
     const WORDS: [&str; 8] = ["Alpha", "Blue", "Cedar", "Delta", "Ember", "Falcon", "Granite", "Harbor"];
     const MARKETS: [(&str, &str); 6] =
         [("US", "USD"), ("DE", "EUR"), ("GB", "GBP"), ("JP", "JPY"), ("AU", "AUD"), ("BR", "BRL")];
-    let partner_id = stable_id(NORTHWIND);
-    let mut tx = db.begin().await?;
-    for n in 0..count {
-        let company = format!("{} {} Holdings {n:06}", WORDS[n as usize % 8], WORDS[(n as usize / 8) % 8]);
-        let domain = format!("bulk{n:06}.onmicrosoft.com");
-        let (market, currency) = MARKETS[n as usize % MARKETS.len()];
-        insert_customer(&mut tx, &partner_id, &stable_id(&domain), &company, &domain, market, currency)
-            .await?;
+    let partner_id: PartnerId = stable_id(NORTHWIND);
+    // Batches keep each transaction (and SQLite's write lock) short.
+    for batch in (0..count).collect::<Vec<_>>().chunks(5_000) {
+        let mut tx = db.begin().await?;
+        for &n in batch {
+            let company = format!("{} {} Holdings {n:06}", WORDS[n as usize % 8], WORDS[(n as usize / 8) % 8]);
+            let (market, currency) = MARKETS[n as usize % MARKETS.len()];
+            let customer = demo_customer(&company, &format!("bulk{n:06}.onmicrosoft.com"), market, currency);
+            customers::insert(&mut tx, &partner_id, &customer, now).await?;
+        }
+        tx.commit().await?;
     }
-    tx.commit().await
-}
-
-async fn insert_customer(
-    tx: &mut sqlx::SqliteConnection,
-    partner_id: &str,
-    id: &str,
-    company: &str,
-    domain: &str,
-    market: &str,
-    currency: &str,
-) -> Result<(), sqlx::Error> {
-    let tenant_id = stable_id(&format!("tenant:{domain}"));
-    sqlx::query(
-        "INSERT INTO customers (id, partner_id, company_name, tenant_id, domain, market, currency, \
-         search_text, sort_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(id)
-    .bind(partner_id)
-    .bind(company)
-    .bind(&tenant_id)
-    .bind(domain)
-    .bind(market)
-    .bind(currency)
-    .bind(search_text(company, domain, &tenant_id))
-    .bind(company.to_lowercase())
-    .bind(now_rfc3339())
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
-async fn insert_user(
-    tx: &mut sqlx::SqliteConnection,
-    email: &str,
-    display_name: &str,
-    kind: &str,
-    partner_id: Option<&str>,
-    customer_id: Option<&str>,
-    password_hash: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO users (id, email, display_name, kind, partner_id, customer_id, password_hash, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
-    )
-    .bind(stable_id(email))
-    .bind(email)
-    .bind(display_name)
-    .bind(kind)
-    .bind(partner_id)
-    .bind(customer_id)
-    .bind(password_hash)
-    .bind(now_rfc3339())
-    .execute(&mut *tx)
-    .await?;
     Ok(())
 }

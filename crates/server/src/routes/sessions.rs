@@ -1,79 +1,89 @@
 //! `/api/v1/sessions` and `/api/v1/session`: signing in and out.
 
+use std::time::Duration;
+
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
-use csp_domain::{ErrorCode, SessionResponse, SignInRequest};
+use csp_domain::{ErrorCode, SessionResponse, SignIn, SignInRequest};
 
 use crate::app::AppState;
 use crate::auth::{self, CurrentUser};
 use crate::error::{ApiResult, AppError};
-use crate::extract::ApiJson;
-use crate::password;
+use crate::extract::{ApiJson, ClientIp};
+use crate::sign_in_guard::{self, Refused};
 use crate::store::{sessions, users};
+use crate::password;
+
+/// How long a sign-in waits for a free password checker before it is told to retry.
+const PASSWORD_CHECK_WAIT: Duration = Duration::from_secs(3);
 
 /// Sign in with email and password.
 #[utoipa::path(post, path = "/api/v1/sessions", tag = "sessions", request_body = SignInRequest,
     responses(
         (status = 200, description = "Signed in; sets the HttpOnly session cookie", body = SessionResponse),
         (status = 401, description = "`invalid_credentials`", body = csp_domain::ApiErrorBody),
-        (status = 422, description = "`validation_failed`: email or password missing", body = csp_domain::ApiErrorBody),
-        (status = 429, description = "`too_many_attempts`: five failed sign-ins for the address in 15 minutes", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`validation_failed`: email or password missing or malformed", body = csp_domain::ApiErrorBody),
+        (status = 429, description = "`too_many_attempts`, with `Retry-After`: too many failed sign-ins for the address or from this network", body = csp_domain::ApiErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn sign_in(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiJson(request): ApiJson<SignInRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    let mut missing = std::collections::BTreeMap::new();
-    if request.email.trim().is_empty() {
-        missing.insert("email".to_string(), "Enter your email address.".to_string());
-    }
-    if request.password.is_empty() {
-        missing.insert("password".to_string(), "Enter your password.".to_string());
-    }
-    if !missing.is_empty() {
-        return Err(AppError::Validation(missing));
-    }
+    let SignIn { email, password } = request.check().map_err(|errors| AppError::validation(&errors))?;
 
-    let email = request.email.trim().to_lowercase();
-    let now = std::time::Instant::now();
-    if let Err(wait) = state.sign_in_throttle.check(&email, now) {
-        let minutes = wait.as_secs().div_ceil(60).max(1);
-        return Err(AppError::new(
-            ErrorCode::TooManyAttempts,
-            format!("Too many failed sign-ins for this address. Try again in {minutes} minutes."),
-        ));
-    }
-    let record = users::find_by_email(&state.db, &email).await?;
-    // Hashing is slow on purpose; keep it off the async workers.
+    // Argon2 is slow and memory-hungry on purpose: bound how many checks run at once.
+    let permit = match tokio::time::timeout(PASSWORD_CHECK_WAIT, state.password_checks.clone().acquire_owned()).await {
+        Ok(Ok(permit)) => permit,
+        _ => return Err(AppError::too_many(1, "Too many sign-ins at once. Please try again in a moment.")),
+    };
+    let now = state.clock.now();
+    let mut conn = state.db.conn().await?;
+    let record = users::find_by_email(&mut conn, &email).await?;
+    let user_id = record.as_ref().map(|r| r.user.id.clone());
+    let admitted = match sign_in_guard::admit(&mut conn, &state.settings.sign_in, &email, user_id.as_ref(), &ip, now).await? {
+        Ok(admitted) => admitted,
+        Err(Refused { retry_after_seconds }) => {
+            let minutes = retry_after_seconds.div_ceil(60).max(1);
+            return Err(AppError::too_many(
+                retry_after_seconds,
+                format!("Too many failed sign-ins for this address. Try again in {minutes} minutes."),
+            ));
+        }
+    };
+    drop(conn); // no connection held during the slow hash
+
     let stored = record.as_ref().map(|r| r.password_hash.clone());
-    let password_ok = tokio::task::spawn_blocking(move || {
-        let hash = stored.as_deref().unwrap_or(password::decoy_hash());
-        password::verify(&request.password, hash)
+    let checked = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        password::verify(&password, stored.as_deref().unwrap_or(password::decoy_hash()))
     })
-    .await
-    .map_err(|e| AppError::Internal(format!("password check: {e}")))?;
+    .await;
+    let mut conn = state.db.conn().await?;
+    let password_ok = match checked {
+        Ok(ok) => ok,
+        Err(e) => {
+            admitted.abandoned(&mut conn).await?;
+            return Err(AppError::Internal(format!("password check: {e}")));
+        }
+    };
     let record = match record {
         Some(record) if password_ok => record,
         _ => {
-            state.sign_in_throttle.record_failure(&email, now);
-            return Err(AppError::new(
-                ErrorCode::InvalidCredentials,
-                "The email address or password is incorrect.",
-            ))
+            admitted.failed(&email, &ip);
+            return Err(AppError::new(ErrorCode::InvalidCredentials, "The email address or password is incorrect."));
         }
     };
 
-    state.sign_in_throttle.reset(&email);
-    let token = sessions::create(&state.db, &record.user.id).await?;
-    let cookie = auth::session_cookie(
-        &token,
-        sessions::SESSION_LIFETIME.num_seconds(),
-        state.cookie_secure,
-    );
-    tracing::info!(user = %record.user.email, "signed in");
-    Ok((auth::set_cookie_headers(cookie), Json(SessionResponse { user: record.user })))
+    admitted.succeeded(&mut conn, &record.user.id, &ip, now).await?;
+    let policy = state.settings.session;
+    let token = sessions::create(&mut conn, &record.user.id, policy, now).await?;
+    let cookie = auth::session_cookie(&token, policy.lifetime.num_seconds(), state.settings.cookie_secure);
+    tracing::info!(user = %record.user.id, "signed in");
+    Ok((cookie, Json(SessionResponse { user: record.user })))
 }
 
 /// The signed-in user.
@@ -89,10 +99,10 @@ pub async fn current(user: CurrentUser) -> Json<SessionResponse> {
 /// Sign out: ends the session on the server and clears the cookie. Signing out twice is fine.
 #[utoipa::path(delete, path = "/api/v1/session", tag = "sessions",
     responses((status = 204, description = "Signed out")))]
-pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<impl IntoResponse> {
-    if let Some(token) = auth::session_token(&headers) {
-        sessions::delete(&state.db, &token).await?;
+pub async fn sign_out(State(state): State<AppState>, headers: axum::http::HeaderMap) -> ApiResult<impl IntoResponse> {
+    let secure = state.settings.cookie_secure;
+    if let Some(token) = auth::session_token(&headers, secure) {
+        sessions::delete(&mut *state.db.conn().await?, &token).await?;
     }
-    let cleared = auth::session_cookie("", 0, state.cookie_secure);
-    Ok((StatusCode::NO_CONTENT, auth::set_cookie_headers(cleared)))
+    Ok((StatusCode::NO_CONTENT, auth::session_cookie("", 0, secure)))
 }

@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use csp_domain::{ErrorCode, SupportRequestList, UserKind};
+use csp_domain::{Area, Principal, Refusal, SupportRequestList};
 
 use crate::app::AppState;
 use crate::auth::CurrentUser;
@@ -14,19 +14,15 @@ use crate::store::support_requests;
 #[utoipa::path(get, path = "/api/v1/support-requests", tag = "support requests",
     responses(
         (status = 200, body = SupportRequestList),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
         (status = 403, description = "`forbidden`: customer users file requests through their partner", body = csp_domain::ApiErrorBody),
     ))]
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<SupportRequestList>> {
-    let partner_filter = match user.user.kind {
-        UserKind::Support => None,
-        UserKind::Partner => Some(user.partner_id()?),
-        UserKind::Customer => {
-            return Err(AppError::new(
-                ErrorCode::Forbidden,
-                "Support requests are for partner users and support agents.",
-            ))
-        }
+    let partner = match user.enter(Area::SupportRequests)? {
+        Principal::Partner { partner, .. } => Some(partner),
+        Principal::Support { .. } => None,
+        Principal::Customer { .. } => return Err(AppError::refused(Refusal::WrongKind(Area::SupportRequests))),
     };
-    let items = support_requests::list(&state.db, partner_filter).await?;
+    let items = support_requests::list(&mut *state.db.conn().await?, partner).await?;
     Ok(Json(SupportRequestList { items }))
 }

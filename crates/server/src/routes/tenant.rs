@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use csp_domain::{Customer, ErrorCode};
+use csp_domain::Customer;
 
 use crate::app::AppState;
 use crate::auth::CurrentUser;
@@ -13,13 +13,12 @@ use crate::store::customers::{self, CustomerScope};
 #[utoipa::path(get, path = "/api/v1/tenant", tag = "tenant",
     responses(
         (status = 200, body = Customer),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
         (status = 403, description = "`forbidden`: not a customer user", body = csp_domain::ApiErrorBody),
     ))]
 pub async fn get(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Customer>> {
-    let CustomerScope::Tenant(id) = user.customer_scope()? else {
-        return Err(AppError::new(ErrorCode::Forbidden, "This is for customer users."));
-    };
-    customers::get(&state.db, &CustomerScope::Tenant(id.clone()), &id)
+    let customer = user.tenant()?;
+    customers::get(&mut *state.db.conn().await?, &CustomerScope::Tenant(customer.clone()), customer)
         .await?
         .map(Json)
         .ok_or_else(|| AppError::not_found("Your organisation no longer exists."))

@@ -1,35 +1,68 @@
 //! Customers, always read through a scope so one partner never sees another's (R-CUST-3).
 
-use csp_domain::paging::PageRequest;
-use csp_domain::{Customer, Page};
-use sqlx::Row;
+use chrono::{DateTime, Utc};
+use csp_domain::{Currency, Customer, CustomerId, Market, Page, PageRequest, PartnerId, Principal, TenantId};
 
-use crate::db::Db;
+use super::{db_time, decode, Conn};
 
-/// Whose customers a request may see.
-#[derive(Debug, Clone)]
+/// Whose customers a request may see. Built from the caller, so a partner's scope exists only
+/// for a partner user and a tenant's only for that tenant's user.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CustomerScope {
     /// A partner user: the partner's customers.
-    Partner(String),
+    Partner(PartnerId),
     /// A customer user: its own tenant only.
-    Tenant(String),
+    Tenant(CustomerId),
 }
 
 impl CustomerScope {
+    /// The scope of a caller; support agents have none.
+    pub fn of(principal: &Principal) -> Option<CustomerScope> {
+        match principal {
+            Principal::Partner { partner, .. } => Some(CustomerScope::Partner(partner.clone())),
+            Principal::Customer { customer, .. } => Some(CustomerScope::Tenant(customer.clone())),
+            Principal::Support { .. } => None,
+        }
+    }
+
     /// A WHERE clause fragment and its one bind value.
     fn condition(&self) -> (&'static str, &str) {
         match self {
-            CustomerScope::Partner(id) => ("partner_id = $1", id),
-            CustomerScope::Tenant(id) => ("id = $1", id),
+            CustomerScope::Partner(id) => ("partner_id = $1", id.as_str()),
+            CustomerScope::Tenant(id) => ("id = $1", id.as_str()),
         }
     }
 }
 
 const COLUMNS: &str = "id, company_name, tenant_id, domain, market, currency";
 
+#[derive(sqlx::FromRow)]
+struct CustomerRow {
+    id: String,
+    company_name: String,
+    tenant_id: String,
+    domain: String,
+    market: String,
+    currency: String,
+}
+
+impl TryFrom<CustomerRow> for Customer {
+    type Error = sqlx::Error;
+    fn try_from(row: CustomerRow) -> Result<Customer, sqlx::Error> {
+        Ok(Customer {
+            id: decode("customer id", &row.id, CustomerId::parse)?,
+            company_name: row.company_name,
+            tenant_id: decode("tenant id", &row.tenant_id, TenantId::parse)?,
+            domain: row.domain,
+            market: decode("market", &row.market, Market::parse)?,
+            currency: decode("currency", &row.currency, Currency::parse)?,
+        })
+    }
+}
+
 /// The lower-cased text searched by `q`, kept in its own column so LIKE behaves the same on
 /// SQLite and PostgreSQL.
-pub fn search_text(company_name: &str, domain: &str, tenant_id: &str) -> String {
+pub fn search_text(company_name: &str, domain: &str, tenant_id: &TenantId) -> String {
     format!("{company_name} {domain} {tenant_id}").to_lowercase()
 }
 
@@ -39,13 +72,9 @@ fn like_pattern(q: &str) -> String {
     format!("%{escaped}%")
 }
 
-pub async fn search(
-    db: &Db,
-    scope: &CustomerScope,
-    q: Option<&str>,
-    page: PageRequest,
-) -> Result<Page<Customer>, sqlx::Error> {
+pub async fn search(conn: &mut Conn, scope: &CustomerScope, request: &PageRequest) -> Result<Page<Customer>, sqlx::Error> {
     let (scope_sql, scope_id) = scope.condition();
+    let q = request.search();
     let search_sql = if q.is_some() { " AND search_text LIKE $2 ESCAPE '\\'" } else { "" };
     let pattern = q.map(like_pattern).unwrap_or_default();
 
@@ -54,48 +83,64 @@ pub async fn search(
     if q.is_some() {
         count = count.bind(&pattern);
     }
-    let total = count.fetch_one(db).await?;
+    let total = count.fetch_one(&mut *conn).await?;
 
     let (limit, offset) = if q.is_some() { ("$3", "$4") } else { ("$2", "$3") };
     let list_sql = format!(
         "SELECT {COLUMNS} FROM customers WHERE {scope_sql}{search_sql} \
          ORDER BY sort_name, id LIMIT {limit} OFFSET {offset}"
     );
-    let mut list = sqlx::query(&list_sql).bind(scope_id);
+    let mut list = sqlx::query_as::<_, CustomerRow>(&list_sql).bind(scope_id);
     if q.is_some() {
         list = list.bind(&pattern);
     }
     let rows = list
-        .bind(i64::from(page.page_size))
-        .bind(page.offset() as i64)
-        .fetch_all(db)
+        .bind(i64::from(request.page_size()))
+        .bind(request.offset() as i64)
+        .fetch_all(&mut *conn)
         .await?;
     Ok(Page {
-        items: rows.iter().map(customer_from_row).collect::<Result<_, _>>()?,
+        items: rows.into_iter().map(Customer::try_from).collect::<Result<_, _>>()?,
         total: total as u64,
-        page: page.page,
-        page_size: page.page_size,
+        page: request.page(),
+        page_size: request.page_size(),
     })
 }
 
 /// One customer, or `None` when it does not exist or is outside the scope; callers answer 404
 /// in both cases so ids of other partners' customers cannot be probed.
-pub async fn get(db: &Db, scope: &CustomerScope, id: &str) -> Result<Option<Customer>, sqlx::Error> {
+pub async fn get(conn: &mut Conn, scope: &CustomerScope, id: &CustomerId) -> Result<Option<Customer>, sqlx::Error> {
     let (scope_sql, scope_id) = scope.condition();
     let sql = format!("SELECT {COLUMNS} FROM customers WHERE {scope_sql} AND id = $2");
-    let row = sqlx::query(&sql).bind(scope_id).bind(id).fetch_optional(db).await?;
-    row.as_ref().map(customer_from_row).transpose()
+    let row: Option<CustomerRow> = sqlx::query_as(&sql).bind(scope_id).bind(id.as_str()).fetch_optional(conn).await?;
+    row.map(Customer::try_from).transpose()
 }
 
-fn customer_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Customer, sqlx::Error> {
-    Ok(Customer {
-        id: row.try_get("id")?,
-        company_name: row.try_get("company_name")?,
-        tenant_id: row.try_get("tenant_id")?,
-        domain: row.try_get("domain")?,
-        market: row.try_get("market")?,
-        currency: row.try_get("currency")?,
-    })
+/// Adds a customer of `partner` unless one with this id exists.
+pub async fn insert(conn: &mut Conn, partner: &PartnerId, customer: &Customer, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO customers (id, partner_id, company_name, tenant_id, domain, market, currency, \
+         search_text, sort_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(customer.id.as_str())
+    .bind(partner.as_str())
+    .bind(&customer.company_name)
+    .bind(customer.tenant_id.as_str())
+    .bind(&customer.domain)
+    .bind(customer.market.code())
+    .bind(customer.currency.code())
+    .bind(search_text(&customer.company_name, &customer.domain, &customer.tenant_id))
+    .bind(customer.company_name.to_lowercase())
+    .bind(db_time(now))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// How many customers there are in all (tests and the bench check seeding with it).
+pub async fn count_all(conn: &mut Conn) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM customers").fetch_one(conn).await
 }
 
 #[cfg(test)]

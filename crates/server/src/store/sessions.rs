@@ -1,13 +1,30 @@
-//! Server-side sessions. The browser holds a random 256-bit token; the table holds its SHA-256.
+//! Server-side sessions. The browser holds a random 256-bit token; the table holds its SHA-256,
+//! so a leaked database holds no usable session.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
+use csp_domain::UserId;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::db::{now_rfc3339, to_rfc3339, Db};
+use super::{db_time, decode, read_time, Conn};
 
-/// How long a sign-in lasts: one working day.
-pub const SESSION_LIFETIME: Duration = Duration::hours(12);
+/// How long a session lives: at most `lifetime` after sign-in, and at most `idle` after the
+/// last request.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    pub lifetime: Duration,
+    pub idle: Duration,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        SessionPolicy { lifetime: Duration::hours(12), idle: Duration::hours(2) }
+    }
+}
+
+/// A request refreshes `last_seen_at` only when it is older than this: one write a minute
+/// per active session instead of one per request.
+const TOUCH_EVERY: Duration = Duration::seconds(60);
 
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
@@ -20,33 +37,59 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// Starts a session and returns the token to put in the cookie.
-pub async fn create(db: &Db, user_id: &str) -> Result<String, sqlx::Error> {
+pub async fn create(conn: &mut Conn, user: &UserId, policy: SessionPolicy, now: DateTime<Utc>) -> Result<String, sqlx::Error> {
     let token = new_token();
-    let now = Utc::now();
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-        .bind(token_hash(&token))
-        .bind(user_id)
-        .bind(to_rfc3339(now))
-        .bind(to_rfc3339(now + SESSION_LIFETIME))
-        .execute(db)
-        .await?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $3)",
+    )
+    .bind(token_hash(&token))
+    .bind(user.as_str())
+    .bind(db_time(now))
+    .bind(db_time(now + policy.lifetime))
+    .execute(conn)
+    .await?;
     Ok(token)
 }
 
-/// The user of a live session, if any.
-pub async fn user_id_for(db: &Db, token: &str) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
-        .bind(token_hash(token))
-        .bind(now_rfc3339())
-        .fetch_optional(db)
-        .await
+/// The user of a live session, if any; notes the request for the idle timeout.
+pub async fn user_for(conn: &mut Conn, token: &str, policy: SessionPolicy, now: DateTime<Utc>) -> Result<Option<UserId>, sqlx::Error> {
+    let hash = token_hash(token);
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT user_id, last_seen_at FROM sessions WHERE token_hash = $1 AND expires_at > $2 AND last_seen_at > $3",
+    )
+    .bind(&hash)
+    .bind(db_time(now))
+    .bind(db_time(now - policy.idle))
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((user, last_seen)) = row else { return Ok(None) };
+    if read_time(&last_seen)? < now - TOUCH_EVERY {
+        sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
+            .bind(&hash)
+            .bind(db_time(now))
+            .execute(&mut *conn)
+            .await?;
+    }
+    decode("user id", &user, UserId::parse).map(Some)
 }
 
-pub async fn delete(db: &Db, token: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1 OR expires_at <= $2")
-        .bind(token_hash(token))
-        .bind(now_rfc3339())
-        .execute(db)
-        .await?;
+/// Ends one session (sign-out), by its token's hash only.
+pub async fn delete(conn: &mut Conn, token: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(conn).await?;
     Ok(())
+}
+
+/// Removes sessions that can no longer be used; returns how many.
+pub async fn prune(conn: &mut Conn, policy: SessionPolicy, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
+        .bind(db_time(now))
+        .bind(db_time(now - policy.idle))
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Sessions stored, live or not (tests check sign-out and pruning with it).
+pub async fn count(conn: &mut Conn) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(conn).await
 }

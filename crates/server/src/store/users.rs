@@ -1,17 +1,28 @@
 //! Users and their roles.
 
-use csp_domain::{Role, User, UserKind};
-use sqlx::Row;
+use chrono::{DateTime, Utc};
+use csp_domain::{CustomerId, Email, PartnerId, Principal, Role, User, UserId, UserKind};
 
-use crate::db::Db;
+use super::{db_time, decode, decode_error, Conn};
 
-/// A user as the server knows it: the wire profile plus what it belongs to.
+/// A user as the server knows it: the wire profile, who it is for authorization, and its hash.
 #[derive(Debug, Clone)]
 pub struct UserRecord {
     pub user: User,
-    pub partner_id: Option<String>,
-    pub customer_id: Option<String>,
+    pub principal: Principal,
     pub password_hash: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: String,
+    email: String,
+    display_name: String,
+    kind: String,
+    partner_id: Option<String>,
+    customer_id: Option<String>,
+    password_hash: String,
+    organization: String,
 }
 
 const SELECT_USER: &str = "\
@@ -21,48 +32,97 @@ const SELECT_USER: &str = "\
     LEFT JOIN partners p ON p.id = u.partner_id \
     LEFT JOIN customers c ON c.id = u.customer_id";
 
-pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<UserRecord>, sqlx::Error> {
+pub async fn find_by_email(conn: &mut Conn, email: &Email) -> Result<Option<UserRecord>, sqlx::Error> {
     let sql = format!("{SELECT_USER} WHERE u.email = $1");
-    let row = sqlx::query(&sql).bind(email.trim().to_lowercase()).fetch_optional(db).await?;
+    let row: Option<UserRow> = sqlx::query_as(&sql).bind(email.as_str()).fetch_optional(&mut *conn).await?;
     match row {
-        Some(row) => Ok(Some(with_roles(db, row).await?)),
+        Some(row) => Ok(Some(with_roles(conn, row).await?)),
         None => Ok(None),
     }
 }
 
-pub async fn find_by_id(db: &Db, id: &str) -> Result<Option<UserRecord>, sqlx::Error> {
+pub async fn find_by_id(conn: &mut Conn, id: &UserId) -> Result<Option<UserRecord>, sqlx::Error> {
     let sql = format!("{SELECT_USER} WHERE u.id = $1");
-    let row = sqlx::query(&sql).bind(id).fetch_optional(db).await?;
+    let row: Option<UserRow> = sqlx::query_as(&sql).bind(id.as_str()).fetch_optional(&mut *conn).await?;
     match row {
-        Some(row) => Ok(Some(with_roles(db, row).await?)),
+        Some(row) => Ok(Some(with_roles(conn, row).await?)),
         None => Ok(None),
     }
 }
 
-async fn with_roles(db: &Db, row: sqlx::sqlite::SqliteRow) -> Result<UserRecord, sqlx::Error> {
-    let id: String = row.try_get("id")?;
-    let kind: String = row.try_get("kind")?;
-    let role_names: Vec<String> =
-        sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
-            .bind(&id)
-            .fetch_all(db)
-            .await?;
+async fn with_roles(conn: &mut Conn, row: UserRow) -> Result<UserRecord, sqlx::Error> {
+    let role_names: Vec<String> = sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1")
+        .bind(&row.id)
+        .fetch_all(&mut *conn)
+        .await?;
     // Roles this build does not know are skipped rather than failing the sign-in.
     let mut roles: Vec<Role> = role_names.iter().filter_map(|r| Role::parse(r)).collect();
     roles.sort();
+    let id: UserId = decode("user id", &row.id, UserId::parse)?;
+    let kind = UserKind::parse(&row.kind).ok_or_else(|| decode_error("user kind", &row.kind, "unknown"))?;
+    let principal = match (kind, &row.partner_id, &row.customer_id) {
+        (UserKind::Partner, Some(partner), _) => Principal::Partner {
+            user: id.clone(),
+            partner: decode("partner id", partner, PartnerId::parse)?,
+            roles: roles.clone(),
+        },
+        (UserKind::Customer, _, Some(customer)) => Principal::Customer {
+            user: id.clone(),
+            customer: decode("customer id", customer, CustomerId::parse)?,
+        },
+        (UserKind::Support, _, _) => Principal::Support { user: id.clone() },
+        _ => return Err(decode_error("user", &row.id, "kind without its organisation")),
+    };
     Ok(UserRecord {
         user: User {
             id,
-            email: row.try_get("email")?,
-            display_name: row.try_get("display_name")?,
-            kind: UserKind::parse(&kind).ok_or_else(|| {
-                sqlx::Error::Decode(format!("unknown user kind {kind:?}").into())
-            })?,
-            roles,
-            organization: row.try_get("organization")?,
+            email: decode("email", &row.email, Email::parse)?,
+            display_name: row.display_name,
+            kind,
+            roles: if kind == UserKind::Partner { roles } else { Vec::new() },
+            organization: row.organization,
         },
-        partner_id: row.try_get("partner_id")?,
-        customer_id: row.try_get("customer_id")?,
-        password_hash: row.try_get("password_hash")?,
+        principal,
+        password_hash: row.password_hash,
     })
+}
+
+/// A user to add (seeding).
+pub struct NewUser<'a> {
+    pub id: &'a UserId,
+    pub email: &'a Email,
+    pub display_name: &'a str,
+    pub principal: &'a Principal,
+    pub password_hash: &'a str,
+}
+
+/// Adds a user and its roles unless a user with this id exists.
+pub async fn insert(conn: &mut Conn, user: &NewUser<'_>, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    let (partner, customer) = match user.principal {
+        Principal::Partner { partner, .. } => (Some(partner.as_str()), None),
+        Principal::Customer { customer, .. } => (None, Some(customer.as_str())),
+        Principal::Support { .. } => (None, None),
+    };
+    sqlx::query(
+        "INSERT INTO users (id, email, display_name, kind, partner_id, customer_id, password_hash, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+    )
+    .bind(user.id.as_str())
+    .bind(user.email.as_str())
+    .bind(user.display_name)
+    .bind(user.principal.kind().as_str())
+    .bind(partner)
+    .bind(customer)
+    .bind(user.password_hash)
+    .bind(db_time(now))
+    .execute(&mut *conn)
+    .await?;
+    for role in user.principal.roles() {
+        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(user.id.as_str())
+            .bind(role.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }

@@ -1,13 +1,12 @@
 //! Signing in and out (SPEC §10 sessions).
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 use serde_json::json;
 
-#[tokio::test]
-async fn sign_in_returns_the_user_and_an_http_only_cookie() {
-    let server = TestServer::start().await;
+on_both_backends!(sign_in_returns_the_user_and_an_http_only_cookie, wrong_password_and_unknown_email_get_the_same_refusal, empty_fields_are_named, signed_out_requests_get_401_json, sign_out_ends_the_session_on_the_server, every_audience_can_sign_in, repeated_failures_lock_the_address_for_a_while);
+
+async fn sign_in_returns_the_user_and_an_http_only_cookie(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = server.client();
     let res = client
         .post(server.url("/api/v1/sessions"))
@@ -32,9 +31,8 @@ async fn sign_in_returns_the_user_and_an_http_only_cookie() {
     assert_eq!(me["user"], *user);
 }
 
-#[tokio::test]
-async fn wrong_password_and_unknown_email_get_the_same_refusal() {
-    let server = TestServer::start().await;
+async fn wrong_password_and_unknown_email_get_the_same_refusal(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = server.client();
     let mut messages = Vec::new();
     for email in [ADMIN_AGENT, "nobody@northwind.example"] {
@@ -55,9 +53,8 @@ async fn wrong_password_and_unknown_email_get_the_same_refusal() {
     assert_eq!(status, 401);
 }
 
-#[tokio::test]
-async fn empty_fields_are_named() {
-    let server = TestServer::start().await;
+async fn empty_fields_are_named(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let res = server
         .client()
         .post(server.url("/api/v1/sessions"))
@@ -72,9 +69,8 @@ async fn empty_fields_are_named() {
     assert!(body["error"]["fields"]["password"].is_string());
 }
 
-#[tokio::test]
-async fn signed_out_requests_get_401_json() {
-    let server = TestServer::start().await;
+async fn signed_out_requests_get_401_json(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = server.client();
     for path in ["/api/v1/session", "/api/v1/customers", "/api/v1/activity-log", "/api/v1/support-requests"] {
         let (status, body) = server.get_json(&client, path).await;
@@ -91,24 +87,22 @@ async fn signed_out_requests_get_401_json() {
     assert_eq!(res.status(), 401);
 }
 
-#[tokio::test]
-async fn sign_out_ends_the_session_on_the_server() {
-    let server = TestServer::start().await;
+async fn sign_out_ends_the_session_on_the_server(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = server.signed_in(ADMIN_AGENT).await;
-    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&server.db).await.unwrap();
+    let before = server.count("SELECT COUNT(*) FROM sessions").await;
     assert_eq!(before, 1);
     let res = client.delete(server.url("/api/v1/session")).send().await.unwrap();
     assert_eq!(res.status(), 204);
     assert!(res.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
     let (status, _) = server.get_json(&client, "/api/v1/customers").await;
     assert_eq!(status, 401);
-    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&server.db).await.unwrap();
+    let left = server.count("SELECT COUNT(*) FROM sessions").await;
     assert_eq!(left, 0, "the session row is gone, so the old cookie is useless");
 }
 
-#[tokio::test]
-async fn every_audience_can_sign_in() {
-    let server = TestServer::start().await;
+async fn every_audience_can_sign_in(backend: Backend) {
+    let server = TestServer::start(backend).await;
     for (email, kind, org) in [
         (CONTOSO_USER, "customer", "Contoso Ltd"),
         (SUPPORT, "support", "CSP Support"),
@@ -124,9 +118,8 @@ async fn every_audience_can_sign_in() {
     }
 }
 
-#[tokio::test]
-async fn repeated_failures_lock_the_address_for_a_while() {
-    let server = TestServer::start().await;
+async fn repeated_failures_lock_the_address_for_a_while(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = server.client();
     let attempt = |password: &'static str| {
         client

@@ -1,12 +1,11 @@
 //! Bad input gets a clear JSON error (SPEC §10 error shape), and routing keeps API and app apart.
 
-mod common;
+use crate::helpers::*;
 
-use common::*;
+on_both_backends!(malformed_json_is_400_invalid_json, missing_fields_and_wrong_content_type_are_named, oversized_bodies_are_refused_with_413_json, unknown_api_routes_are_json_404_and_app_routes_get_the_app, openapi_document_lists_the_routes);
 
-#[tokio::test]
-async fn malformed_json_is_400_invalid_json() {
-    let server = TestServer::start().await;
+async fn malformed_json_is_400_invalid_json(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let (status, body) = server
         .post_raw_json(&server.client(), "/api/v1/sessions", r#"{"email": "a@b.example", "password": "#)
         .await;
@@ -14,9 +13,8 @@ async fn malformed_json_is_400_invalid_json() {
     assert_eq!(error_code(&body), "invalid_json");
 }
 
-#[tokio::test]
-async fn missing_fields_and_wrong_content_type_are_named() {
-    let server = TestServer::start().await;
+async fn missing_fields_and_wrong_content_type_are_named(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = server.client();
     let (status, body) =
         server.post_raw_json(&client, "/api/v1/sessions", r#"{"email": "a@b.example"}"#).await;
@@ -30,18 +28,16 @@ async fn missing_fields_and_wrong_content_type_are_named() {
     assert_eq!(error_code(&body), "unsupported_media_type");
 }
 
-#[tokio::test]
-async fn oversized_bodies_are_refused_with_413_json() {
-    let server = TestServer::start().await;
+async fn oversized_bodies_are_refused_with_413_json(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let huge = format!(r#"{{"email": "{}", "password": "x"}}"#, "a".repeat(200 * 1024));
     let (status, body) = server.post_raw_json(&server.client(), "/api/v1/sessions", huge).await;
     assert_eq!(status, 413);
     assert_eq!(error_code(&body), "payload_too_large");
 }
 
-#[tokio::test]
-async fn unknown_api_routes_are_json_404_and_app_routes_get_the_app() {
-    let server = TestServer::start().await;
+async fn unknown_api_routes_are_json_404_and_app_routes_get_the_app(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = server.client();
     for path in ["/api/v1/no-such", "/api/v2/customers", "/api"] {
         let (status, body) = server.get_json(&client, path).await;
@@ -60,9 +56,8 @@ async fn unknown_api_routes_are_json_404_and_app_routes_get_the_app() {
     }
 }
 
-#[tokio::test]
-async fn openapi_document_lists_the_routes() {
-    let server = TestServer::start().await;
+async fn openapi_document_lists_the_routes(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let (status, doc) = server.get_json(&server.client(), "/api/v1/openapi.json").await;
     assert_eq!(status, 200);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));

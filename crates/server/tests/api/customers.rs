@@ -1,17 +1,17 @@
 //! Customer search, paging and tenant isolation (R-CUST).
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
+use csp_domain::Clock;
 use serde_json::Value;
+
+on_both_backends!(search_matches_name_domain_or_tenant_id, pages_cover_the_list_once_in_name_order, bad_paging_gets_a_clear_400, partners_never_see_each_others_customers, a_customer_user_sees_only_its_own_tenant, seeding_twice_changes_nothing);
 
 fn names(page: &Value) -> Vec<String> {
     page["items"].as_array().unwrap().iter().map(|c| c["company_name"].as_str().unwrap().to_string()).collect()
 }
 
-#[tokio::test]
-async fn search_matches_name_domain_or_tenant_id() {
-    let server = TestServer::start().await;
+async fn search_matches_name_domain_or_tenant_id(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = server.signed_in(ADMIN_AGENT).await;
 
     let (status, by_domain) = server.get_json(&client, "/api/v1/customers?q=contoso.onmicrosoft").await;
@@ -39,9 +39,8 @@ async fn search_matches_name_domain_or_tenant_id() {
     assert_eq!(names(&ampersand), ["City Power & Light"]);
 }
 
-#[tokio::test]
-async fn pages_cover_the_list_once_in_name_order() {
-    let server = TestServer::start().await;
+async fn pages_cover_the_list_once_in_name_order(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = server.signed_in(GLOBAL_ADMIN).await;
     let (_, first) = server.get_json(&client, "/api/v1/customers?page_size=10").await;
     let total = first["total"].as_u64().unwrap();
@@ -68,9 +67,8 @@ async fn pages_cover_the_list_once_in_name_order() {
     assert_eq!(beyond["total"].as_u64(), Some(total));
 }
 
-#[tokio::test]
-async fn bad_paging_gets_a_clear_400() {
-    let server = TestServer::start().await;
+async fn bad_paging_gets_a_clear_400(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = server.signed_in(ADMIN_AGENT).await;
     for query in ["page=0", "page_size=101", "page=abc", "page=-1"] {
         let (status, body) = server.get_json(&client, &format!("/api/v1/customers?{query}")).await;
@@ -79,9 +77,8 @@ async fn bad_paging_gets_a_clear_400() {
     }
 }
 
-#[tokio::test]
-async fn partners_never_see_each_others_customers() {
-    let server = TestServer::start().await;
+async fn partners_never_see_each_others_customers(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let northwind = server.signed_in(ADMIN_AGENT).await;
     let fabrikam = server.signed_in(FABRIKAM_ADMIN).await;
 
@@ -101,9 +98,8 @@ async fn partners_never_see_each_others_customers() {
     assert_eq!(body["company_name"], "Contoso Ltd");
 }
 
-#[tokio::test]
-async fn a_customer_user_sees_only_its_own_tenant() {
-    let server = TestServer::start().await;
+async fn a_customer_user_sees_only_its_own_tenant(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let contoso_user = server.signed_in(CONTOSO_USER).await;
     let (status, list) = server.get_json(&contoso_user, "/api/v1/customers").await;
     assert_eq!(status, 200);
@@ -127,18 +123,17 @@ async fn a_customer_user_sees_only_its_own_tenant() {
     assert_eq!(error_code(&body), "forbidden");
 }
 
-#[tokio::test]
-async fn seeding_twice_changes_nothing() {
-    let server = TestServer::start().await;
+async fn seeding_twice_changes_nothing(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let count = || async {
-        let customers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers").fetch_one(&server.db).await.unwrap();
-        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&server.db).await.unwrap();
+        let customers = server.count("SELECT COUNT(*) FROM customers").await;
+        let users = server.count("SELECT COUNT(*) FROM users").await;
         (customers, users)
     };
     let before = count().await;
-    csp_server::seed::seed_demo(&server.db, PASSWORD).await.unwrap();
+    csp_server::seed::seed_demo(&server.db, PASSWORD, server.clock.now()).await.unwrap();
     assert_eq!(count().await, before);
-    csp_server::seed::seed_bulk_customers(&server.db, 50).await.unwrap();
-    csp_server::seed::seed_bulk_customers(&server.db, 50).await.unwrap();
+    csp_server::seed::seed_bulk_customers(&server.db, 50, server.clock.now()).await.unwrap();
+    csp_server::seed::seed_bulk_customers(&server.db, 50, server.clock.now()).await.unwrap();
     assert_eq!(count().await.0, before.0 + 50);
 }

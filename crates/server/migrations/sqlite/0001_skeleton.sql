@@ -1,4 +1,5 @@
--- Portable SQL (SQLite and PostgreSQL): TEXT ids and RFC 3339 UTC times, $n placeholders in code.
+-- SQLite schema. Its PostgreSQL twin is ../postgres/0001_skeleton.sql (same tables and columns;
+-- a test compares them). TEXT ids, RFC 3339 UTC times, integer money; $n placeholders in code.
 
 CREATE TABLE partners (
     id          TEXT PRIMARY KEY,

@@ -1,29 +1,28 @@
 //! The activity log: who may read it, date ranges, isolation, CSV (R-LOG, SPEC §10).
 
-mod common;
-
-use common::*;
-use csp_domain::ActivityLogEntry;
+use crate::helpers::*;
+use csp_domain::{ActivityAction, ActivityLogEntry, Email, PartnerId};
+use csp_server::seed::stable_id;
 use csp_server::store::activity_log;
 
+on_both_backends!(admin_agents_are_refused_with_the_roles_named, entries_in_the_inclusive_range_of_the_own_partner_only, inverted_overlong_or_malformed_ranges_are_400, csv_export_has_the_same_rows, support_request_lists_follow_the_audience);
+
 async fn log(server: &TestServer, partner: &str, at: &str, customer: &str) {
-    let partner_id = csp_server::seed::stable_id(partner);
-    let customer_id = csp_server::seed::stable_id(customer);
+    let partner_id: PartnerId = stable_id(partner);
     let entry = ActivityLogEntry {
-        at: at.into(),
-        action: "key_revealed".into(),
-        user_email: format!("admin@{customer}"),
-        customer_id,
+        at: at.parse().unwrap(),
+        action: ActivityAction::KeyRevealed,
+        user_email: Email::parse(&format!("admin@{customer}")).unwrap(),
+        customer_id: stable_id(customer),
         customer_name: customer.into(),
-        purchase_id: "p-1".into(),
+        purchase_id: stable_id("purchase 1"),
         product_name: "Windows Server 2025 Standard".into(),
     };
-    activity_log::append(&server.db, &partner_id, &entry).await.unwrap();
+    activity_log::append(&mut *server.db.conn().await.unwrap(), &partner_id, &entry).await.unwrap();
 }
 
-#[tokio::test]
-async fn admin_agents_are_refused_with_the_roles_named() {
-    let server = TestServer::start().await;
+async fn admin_agents_are_refused_with_the_roles_named(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = server.signed_in(ADMIN_AGENT).await;
     let (status, body) = server.get_json(&client, "/api/v1/activity-log").await;
     assert_eq!(status, 403);
@@ -36,9 +35,8 @@ async fn admin_agents_are_refused_with_the_roles_named() {
     }
 }
 
-#[tokio::test]
-async fn entries_in_the_inclusive_range_of_the_own_partner_only() {
-    let server = TestServer::start().await;
+async fn entries_in_the_inclusive_range_of_the_own_partner_only(backend: Backend) {
+    let server = TestServer::start(backend).await;
     log(&server, "Northwind Partners", "2026-11-01T00:00:00.000Z", "contoso.onmicrosoft.com").await;
     log(&server, "Northwind Partners", "2026-11-10T23:59:59.999Z", "adatum.onmicrosoft.com").await;
     log(&server, "Northwind Partners", "2026-11-11T00:00:00.000Z", "relecloud.onmicrosoft.com").await;
@@ -56,9 +54,8 @@ async fn entries_in_the_inclusive_range_of_the_own_partner_only() {
     }
 }
 
-#[tokio::test]
-async fn inverted_overlong_or_malformed_ranges_are_400() {
-    let server = TestServer::start().await;
+async fn inverted_overlong_or_malformed_ranges_are_400(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = server.signed_in(GLOBAL_ADMIN).await;
     for query in ["from=2026-11-10&to=2026-11-01", "from=2026-01-01&to=2026-11-01", "from=yesterday", "to=2026-02-30"] {
         let (status, body) = server.get_json(&client, &format!("/api/v1/activity-log?{query}")).await;
@@ -69,9 +66,8 @@ async fn inverted_overlong_or_malformed_ranges_are_400() {
     assert_eq!(status, 200, "exactly 90 days is allowed");
 }
 
-#[tokio::test]
-async fn csv_export_has_the_same_rows() {
-    let server = TestServer::start().await;
+async fn csv_export_has_the_same_rows(backend: Backend) {
+    let server = TestServer::start(backend).await;
     log(&server, "Northwind Partners", "2026-11-03T08:30:00.000Z", "contoso.onmicrosoft.com").await;
     let client = server.signed_in(GLOBAL_ADMIN).await;
     for request in [
@@ -89,9 +85,8 @@ async fn csv_export_has_the_same_rows() {
     }
 }
 
-#[tokio::test]
-async fn support_request_lists_follow_the_audience() {
-    let server = TestServer::start().await;
+async fn support_request_lists_follow_the_audience(backend: Backend) {
+    let server = TestServer::start(backend).await;
     for email in [ADMIN_AGENT, SUPPORT] {
         let client = server.signed_in(email).await;
         let (status, body) = server.get_json(&client, "/api/v1/support-requests").await;

@@ -1,0 +1,124 @@
+//! The one start-up path, used by `main`, the tests and the bench: open and migrate the
+//! database, seed what was asked, bind the listener; then serve until a shutdown signal, let
+//! in-flight requests finish, and stop the background workers.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::serve::ListenerExt;
+use chrono::Duration;
+use csp_domain::Clock;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::app::{router, AppState, Settings};
+use crate::clock::SystemClock;
+use crate::config::Config;
+use crate::seed;
+use crate::sign_in_guard::SignInLimits;
+use crate::store::sessions::SessionPolicy;
+use crate::store::{migrate, Db};
+use crate::workers;
+
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    config: Config,
+    /// What `--seed-demo` created, to print for people.
+    pub sign_ins: Vec<String>,
+}
+
+impl Application {
+    /// Everything up to listening, with the system clock.
+    pub async fn build(config: Config) -> Result<Application, String> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> Result<Application, String> {
+        let db = Db::connect(&config.database_url, &config.db).await?;
+        migrate::run(&db).await.map_err(|e| format!("migrating the database failed: {e}"))?;
+        let now = clock.now();
+        let mut sign_ins = Vec::new();
+        if config.seed_demo {
+            sign_ins = seed::seed_demo(&db, &config.demo_password, now)
+                .await
+                .map_err(|e| format!("seeding demo data failed: {e}"))?;
+        }
+        if config.seed_customers > 0 {
+            seed::seed_bulk_customers(&db, config.seed_customers, now)
+                .await
+                .map_err(|e| format!("seeding customers failed: {e}"))?;
+        }
+        if !config.dist_dir.join("index.html").exists() {
+            tracing::warn!(dist = %config.dist_dir.display(), "no built app found; run `make run` or `trunk build --release --offline`");
+        }
+        let listener = TcpListener::bind(&config.bind_addr)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", config.bind_addr))?;
+        let settings = Settings {
+            cookie_secure: config.cookie_secure,
+            trust_proxy: config.trust_proxy,
+            session: SessionPolicy {
+                lifetime: Duration::hours(config.session_hours),
+                idle: Duration::minutes(config.session_idle_minutes),
+            },
+            sign_in: SignInLimits::default(),
+            request_timeout: config.request_timeout,
+        };
+        let state = AppState::new(db, clock, settings);
+        Ok(Application { listener, state, config, sign_ins })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then waits for in-flight requests and the workers.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), String> {
+        let (stop_workers, stopping) = watch::channel(false);
+        let workers = workers::spawn_all(self.state.clone(), stopping);
+        let app = router(self.state.clone(), &self.config.dist_dir);
+        // No Nagle delay: small responses leave at once instead of waiting for an ACK.
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(|e| format!("server error: {e}"));
+        let _ = stop_workers.send(true);
+        for worker in workers {
+            let _ = worker.await;
+        }
+        self.state.db.close().await;
+        served
+    }
+}
+
+/// Completes on SIGTERM (what process managers send) or SIGINT (Ctrl-C).
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,108 @@
+//! Brings a database's schema up to date at start-up.
+//!
+//! Migrations are embedded in the binary, one list per backend with the same versions and
+//! names (the DDL differs; a test checks that both schemas have the same tables and columns).
+//! Each runs in its own transaction, so a failed migration leaves nothing half done; on
+//! PostgreSQL an advisory lock keeps two replicas that start together from both migrating.
+
+use sqlx::{Connection, Executor};
+
+use super::{db_time, Backend, Conn, Db};
+
+type Migration = (i64, &'static str, &'static str);
+
+/// Append new files at the end of both lists; never edit one that has shipped.
+const SQLITE: &[Migration] = &[
+    (1, "skeleton", include_str!("../../migrations/sqlite/0001_skeleton.sql")),
+    (2, "sessions_and_sign_in_limits", include_str!("../../migrations/sqlite/0002_sessions_and_sign_in_limits.sql")),
+];
+const POSTGRES: &[Migration] = &[
+    (1, "skeleton", include_str!("../../migrations/postgres/0001_skeleton.sql")),
+    (2, "sessions_and_sign_in_limits", include_str!("../../migrations/postgres/0002_sessions_and_sign_in_limits.sql")),
+];
+
+/// Any number, the same in every replica: the key of the migration lock.
+const LOCK_KEY: i64 = 0x4353_5053_4331; // "CSPSC1"
+
+fn migrations(backend: Backend) -> &'static [Migration] {
+    match backend {
+        Backend::Sqlite => SQLITE,
+        Backend::Postgres => POSTGRES,
+    }
+}
+
+/// Applies the migrations the database has not seen yet.
+pub async fn run(db: &Db) -> Result<(), sqlx::Error> {
+    let mut conn = db.conn().await?;
+    let backend = db.backend();
+    if backend == Backend::Postgres {
+        // Session-level lock, held on this connection until unlocked; returns one row.
+        conn.execute(sqlx::query("SELECT 1 FROM (SELECT pg_advisory_lock($1)) AS locked").bind(LOCK_KEY)).await?;
+    }
+    let result = apply(&mut conn, backend).await;
+    if backend == Backend::Postgres {
+        conn.execute(sqlx::query("SELECT 1 FROM (SELECT pg_advisory_unlock($1)) AS unlocked").bind(LOCK_KEY)).await?;
+    }
+    result
+}
+
+async fn apply(conn: &mut Conn, backend: Backend) -> Result<(), sqlx::Error> {
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations \
+         (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    )
+    .await?;
+    for &(version, name, sql) in migrations(backend) {
+        let mut tx = match backend {
+            Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => conn.begin().await?,
+        };
+        let applied: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+            .bind(version)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if applied.is_some() {
+            continue;
+        }
+        tx.execute(sqlx::raw_sql(sql)).await?;
+        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+            .bind(version)
+            .bind(name)
+            .bind(db_time(chrono::Utc::now()))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        tracing::info!(version, name, backend = backend.name(), "applied migration");
+    }
+    Ok(())
+}
+
+/// `(table, column)` pairs of the schema, sorted: what the schema test compares across backends.
+pub async fn tables_and_columns(conn: &mut Conn, backend: Backend) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let sql = match backend {
+        Backend::Sqlite => {
+            "SELECT m.name AS table_name, p.name AS column_name \
+             FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY 1, 2"
+        }
+        Backend::Postgres => {
+            "SELECT CAST(table_name AS TEXT) AS table_name, CAST(column_name AS TEXT) AS column_name \
+             FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY 1, 2"
+        }
+    };
+    sqlx::query_as(sql).fetch_all(conn).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_backends_have_the_same_migrations() {
+        let names = |list: &[Migration]| list.iter().map(|(v, n, _)| (*v, *n)).collect::<Vec<_>>();
+        assert_eq!(names(SQLITE), names(POSTGRES));
+        for (i, (version, _, _)) in SQLITE.iter().enumerate() {
+            assert_eq!(*version, i as i64 + 1, "versions count up from 1 without gaps");
+        }
+    }
+}

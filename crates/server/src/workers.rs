@@ -1,0 +1,48 @@
+//! Background work inside the server process: each worker loops until the stop signal, and
+//! the work it does is safe to run in several replicas at once.
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::app::AppState;
+use crate::store::{sessions, sign_in};
+
+/// How often expired sessions and old sign-in counts are removed.
+const PRUNE_EVERY: Duration = Duration::from_secs(10 * 60);
+
+pub fn spawn_all(state: AppState, stopping: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+    vec![tokio::spawn(every(PRUNE_EVERY, stopping, state, prune))]
+}
+
+/// Runs `job` now and then every `period` until told to stop; a failed run is logged and
+/// retried at the next period.
+async fn every<F, Fut>(period: Duration, mut stopping: watch::Receiver<bool>, state: AppState, job: F)
+where
+    F: Fn(AppState) -> Fut,
+    Fut: std::future::Future<Output = Result<(), sqlx::Error>>,
+{
+    loop {
+        if let Err(e) = job(state.clone()).await {
+            tracing::warn!(error = %e, "background job failed; retrying later");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(period) => {}
+            _ = stopping.wait_for(|stop| *stop) => return,
+        }
+    }
+}
+
+/// Deletes sessions past their lifetime or idle timeout, and sign-in counts past their window.
+pub async fn prune(state: AppState) -> Result<(), sqlx::Error> {
+    let now = state.clock.now();
+    let mut conn = state.db.conn().await?;
+    let removed = sessions::prune(&mut conn, state.settings.session, now).await?;
+    let limits = &state.settings.sign_in;
+    sign_in::prune(&mut conn, now - limits.window, now - limits.known_source_for).await?;
+    if removed > 0 {
+        tracing::info!(removed, "pruned expired sessions");
+    }
+    Ok(())
+}

@@ -1,0 +1,143 @@
+//! Starts the real server for one test through the same start-up path as `main`, on a
+//! temporary SQLite file or a fresh PostgreSQL database, seeded with the demo data.
+
+#![allow(dead_code)] // each test module uses a different part of the harness
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use csp_server::clock::ManualClock;
+use csp_server::startup::Application;
+use csp_server::store::Db;
+use csp_server::Config;
+use reqwest::{Client, Response};
+use serde_json::Value;
+use sqlx::{Connection, Executor};
+
+pub use csp_server::store::Backend;
+
+pub const PASSWORD: &str = "demo-password";
+pub const ADMIN_AGENT: &str = "admin.agent@northwind.example";
+pub const GLOBAL_ADMIN: &str = "global.admin@northwind.example";
+pub const ACCOUNT_ADMIN: &str = "account.admin@northwind.example";
+pub const OWNER: &str = "owner@northwind.example";
+pub const FABRIKAM_ADMIN: &str = "admin.agent@fabrikam-resellers.example";
+pub const CONTOSO_USER: &str = "admin@contoso.onmicrosoft.com";
+pub const SUPPORT: &str = "support@csp-support.example";
+
+pub struct TestServer {
+    pub base: String,
+    pub db: Db,
+    /// The server's clock: it stands still until a test moves it.
+    pub clock: ManualClock,
+    pub database_url: String,
+    _dir: tempfile::TempDir,
+}
+
+/// A database for one test: a file in `dir`, or a new database on the test cluster.
+pub async fn fresh_database(backend: Backend, dir: &std::path::Path) -> String {
+    match backend {
+        Backend::Sqlite => format!("sqlite://{}/test.db", dir.display()),
+        Backend::Postgres => {
+            let admin = std::env::var("CSP_TEST_PG_URL").expect(
+                "CSP_TEST_PG_URL is not set: run the tests with `make test`, or wrap the command in \
+                 scripts/with-postgres.sh, which starts a throwaway PostgreSQL and sets it",
+            );
+            sqlx::any::install_default_drivers();
+            let name = format!("csp_test_{}", uuid::Uuid::new_v4().simple());
+            let mut conn = sqlx::AnyConnection::connect(&admin).await.expect("connect to the test cluster");
+            // CREATE DATABASE cannot run in a transaction: a plain statement on its own.
+            conn.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create the test database");
+            let mut url = url::Url::parse(&admin).expect("CSP_TEST_PG_URL is a URL");
+            url.set_path(&format!("/{name}"));
+            url.to_string()
+        }
+    }
+}
+
+impl TestServer {
+    pub async fn start(backend: Backend) -> TestServer {
+        Self::start_with(backend, |_| {}).await
+    }
+
+    /// Starts with the test settings changed by `configure` (e.g. `TRUST_PROXY`).
+    pub async fn start_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let dist = dir.path().join("dist");
+        std::fs::create_dir_all(&dist).unwrap();
+        std::fs::write(dist.join("index.html"), "<!doctype html><title>app shell</title>").unwrap();
+        let database_url = fresh_database(backend, dir.path()).await;
+        let mut config = Config::for_tests(&database_url, dist);
+        config.seed_demo = true;
+        config.demo_password = PASSWORD.into();
+        configure(&mut config);
+        let clock = ManualClock::starting_at(Utc::now());
+        let app = Application::build_with_clock(config, Arc::new(clock.clone())).await.unwrap();
+        let base = format!("http://{}", app.local_addr());
+        let db = app.state().db.clone();
+        tokio::spawn(app.run_until(std::future::pending()));
+        TestServer { base, db, clock, database_url, _dir: dir }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A fresh browser-like client with its own cookie jar.
+    pub fn client(&self) -> Client {
+        Client::builder().cookie_store(true).build().unwrap()
+    }
+
+    /// A client signed in as `email`.
+    pub async fn signed_in(&self, email: &str) -> Client {
+        let client = self.client();
+        let res = client
+            .post(self.url("/api/v1/sessions"))
+            .json(&serde_json::json!({"email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "sign-in of {email} failed");
+        client
+    }
+
+    pub async fn get_json(&self, client: &Client, path: &str) -> (u16, Value) {
+        json_of(client.get(self.url(path)).send().await.unwrap()).await
+    }
+
+    pub async fn post_json(&self, client: &Client, path: &str, body: &Value) -> (u16, Value) {
+        json_of(client.post(self.url(path)).json(body).send().await.unwrap()).await
+    }
+
+    /// POSTs `body` as-is with a JSON content type, as a broken client might, and reads the answer.
+    pub async fn post_raw_json(&self, client: &Client, path: &str, body: impl Into<reqwest::Body>) -> (u16, Value) {
+        let res = client
+            .post(self.url(path))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        json_of(res).await
+    }
+
+    /// One `SELECT COUNT(*)`-style number, for checks the API cannot show.
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(self.db.pool()).await.unwrap()
+    }
+}
+
+pub async fn json_of(res: Response) -> (u16, Value) {
+    let status = res.status().as_u16();
+    let content_type = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let text = res.text().await.unwrap();
+    let body = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{status} {content_type}: body is not JSON ({e}): {text}"));
+    (status, body)
+}
+
+/// Asserts the SPEC §10 error shape and returns the code.
+pub fn error_code(body: &Value) -> &str {
+    let message = body["error"]["message"].as_str().expect("error.message is a string");
+    assert!(!message.is_empty(), "error message is empty: {body}");
+    body["error"]["code"].as_str().expect("error.code is a string")
+}
