@@ -1,20 +1,24 @@
 //! The one HTTP client of the app: typed calls to `/api/v1` (same origin, cookie session).
+//! Pages call the endpoint functions at the bottom; the request builder and the raw verbs are
+//! private to this module.
 //!
-//! Every non-2xx answer becomes an [`ApiFailure`] parsed from the server's
-//! `{"error": {"code", "message"}}` body, so pages can tell "not found" from "forbidden" from
-//! "the network is down" and show the server's own words.
+//! Every non-2xx answer becomes an [`ApiFailure`] parsed from the server's error body, so pages
+//! can tell "not found" from "forbidden" from "the network is down", and `i18n` can say it in
+//! the user's language by its code.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use csp_domain::{
-    ActivityLogPage, ApiErrorBody, Customer, Page, SessionResponse, SignInRequest,
-    SupportRequestList, User,
+    ActivityLogPage, ApiErrorBody, Customer, CustomerId, ErrorCode, Page, Permission, SessionResponse,
+    SignInRequest, SupportRequestList, User,
 };
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+
+use crate::routes::encode;
 
 const BASE: &str = "/api/v1";
 
@@ -29,10 +33,14 @@ pub struct ApiFailure {
     pub status: u16,
     /// The server's snake_case code, or one of the client codes above.
     pub code: String,
-    /// The server's message for people; empty for client codes (the UI words those itself).
+    /// The server's English message; empty for client codes.
     pub message: String,
-    /// Per-field messages of a `validation_failed` answer.
+    /// Per-field messages (English) and codes of a `validation_failed` answer.
     pub fields: BTreeMap<String, String>,
+    pub field_codes: BTreeMap<String, String>,
+    /// With `forbidden`: what was refused.
+    pub permission: Option<Permission>,
+    pub retry_after_seconds: Option<u64>,
 }
 
 impl ApiFailure {
@@ -42,18 +50,30 @@ impl ApiFailure {
             code: code.into(),
             message: String::new(),
             fields: BTreeMap::new(),
+            field_codes: BTreeMap::new(),
+            permission: None,
+            retry_after_seconds: None,
         }
+    }
+
+    pub fn known_code(&self) -> Option<ErrorCode> {
+        ErrorCode::parse(&self.code)
     }
 
     pub fn is_not_found(&self) -> bool {
         self.status == 404
+    }
+
+    /// Whether asking again may help: an outage may pass, a refusal will not.
+    pub fn is_retryable(&self) -> bool {
+        self.status == 0 || self.status == 408 || self.status >= 500
     }
 }
 
 pub type ApiResult<T> = Result<T, ApiFailure>;
 
 thread_local! {
-    /// What to do when the session turns out to be gone (set once by the app shell).
+    /// What to do when the session turns out to be gone (set once by the app).
     static ON_UNAUTHORIZED: RefCell<Option<Rc<dyn Fn()>>> = const { RefCell::new(None) };
 }
 
@@ -69,119 +89,143 @@ fn notify_unauthorized() {
     }
 }
 
-async fn send(request: Result<Request, gloo_net::Error>) -> ApiResult<Response> {
-    let request = request.map_err(|_| ApiFailure::client(0, NETWORK_ERROR))?;
-    let response = request
-        .send()
-        .await
-        .map_err(|_| ApiFailure::client(0, NETWORK_ERROR))?;
-    if response.ok() {
-        return Ok(response);
+/// One request to the API, built up and then sent.
+struct Call {
+    method: Method,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(&'static str, String)>,
+    body: Body,
+}
+
+enum Body {
+    None,
+    Json(String),
+}
+
+impl Call {
+    fn new(method: Method, path: impl Into<String>) -> Call {
+        Call { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: Body::None }
     }
-    let status = response.status();
-    // The handler only acts while someone is signed in, so a wrong password stays a wrong password.
-    if status == 401 {
-        notify_unauthorized();
+
+    fn get(path: impl Into<String>) -> Call {
+        Call::new(Method::GET, path)
     }
-    // Proxies and crashed servers answer with HTML or nothing: fall back to a client code.
-    let failure = match response.json::<ApiErrorBody>().await {
-        Ok(body) => ApiFailure {
-            status,
-            code: body.error.code,
-            message: body.error.message,
-            fields: body.error.fields.unwrap_or_default(),
-        },
-        Err(_) => ApiFailure::client(status, UNEXPECTED_RESPONSE),
-    };
-    Err(failure)
-}
 
-async fn json<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
-    let status = response.status();
-    response
-        .json::<T>()
-        .await
-        .map_err(|_| ApiFailure::client(status, UNEXPECTED_RESPONSE))
-}
+    fn post(path: impl Into<String>) -> Call {
+        Call::new(Method::POST, path)
+    }
 
-fn builder(builder: RequestBuilder) -> RequestBuilder {
-    builder.header("Accept", "application/json")
-}
+    fn delete(path: impl Into<String>) -> Call {
+        Call::new(Method::DELETE, path)
+    }
 
-/// GET a JSON resource.
-pub async fn get<T: DeserializeOwned>(path: &str, query: &[(&str, &str)]) -> ApiResult<T> {
-    let request = builder(Request::get(&format!("{BASE}{path}")))
-        .query(query.iter().copied())
-        .build();
-    json(send(request).await?).await
-}
+    /// Adds `name=value` to the query, unless the value is empty.
+    fn query(mut self, name: &str, value: impl ToString) -> Call {
+        let value = value.to_string();
+        if !value.is_empty() {
+            self.query.push((name.to_string(), value));
+        }
+        self
+    }
 
-/// POST a JSON body and read a JSON answer.
-pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
-    let request = builder(Request::post(&format!("{BASE}{path}"))).json(body);
-    json(send(request).await?).await
-}
+    #[allow(dead_code)] // used by the ordering chapter (Idempotency-Key)
+    fn header(mut self, name: &'static str, value: impl Into<String>) -> Call {
+        self.headers.push((name, value.into()));
+        self
+    }
 
-/// DELETE a resource; the answer body (usually none, 204) is ignored.
-pub async fn delete(path: &str) -> ApiResult<()> {
-    let request = builder(Request::delete(&format!("{BASE}{path}"))).build();
-    send(request).await.map(|_| ())
+    fn json(mut self, body: &impl Serialize) -> Call {
+        // Our own types always serialize; an empty body would be refused by the server anyway.
+        self.body = Body::Json(serde_json::to_string(body).unwrap_or_default());
+        self
+    }
+
+    async fn send(self) -> ApiResult<Response> {
+        let mut builder = RequestBuilder::new(&format!("{BASE}{}", self.path))
+            .method(self.method)
+            .header("Accept", "application/json")
+            .query(self.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        for (name, value) in &self.headers {
+            builder = builder.header(name, value);
+        }
+        let request = match self.body {
+            Body::None => builder.build(),
+            Body::Json(text) => builder.header("Content-Type", "application/json").body(text),
+        };
+        let request = request.map_err(|_| ApiFailure::client(0, NETWORK_ERROR))?;
+        let response = request.send().await.map_err(|_| ApiFailure::client(0, NETWORK_ERROR))?;
+        if response.ok() {
+            return Ok(response);
+        }
+        let status = response.status();
+        // The handler only acts while someone is signed in, so a wrong password stays a wrong password.
+        if status == 401 {
+            notify_unauthorized();
+        }
+        // Proxies and crashed servers answer with HTML or nothing: fall back to a client code.
+        Err(match response.json::<ApiErrorBody>().await {
+            Ok(body) => ApiFailure {
+                status,
+                code: body.error.code,
+                message: body.error.message,
+                fields: body.error.fields.unwrap_or_default(),
+                field_codes: body.error.field_codes.unwrap_or_default(),
+                permission: body.error.permission,
+                retry_after_seconds: body.error.retry_after_seconds,
+            },
+            Err(_) => ApiFailure::client(status, UNEXPECTED_RESPONSE),
+        })
+    }
+
+    /// Sends and reads a JSON answer.
+    async fn fetch<T: DeserializeOwned>(self) -> ApiResult<T> {
+        let response = self.send().await?;
+        let status = response.status();
+        response.json::<T>().await.map_err(|_| ApiFailure::client(status, UNEXPECTED_RESPONSE))
+    }
+
+    /// Sends and ignores the answer's body (e.g. 204).
+    async fn run(self) -> ApiResult<()> {
+        self.send().await.map(|_| ())
+    }
 }
 
 // -- endpoints --
 
-pub async fn sign_in(email: String, password: String) -> ApiResult<User> {
-    let body = SignInRequest { email, password };
-    post::<_, SessionResponse>("/sessions", &body)
-        .await
-        .map(|s| s.user)
+pub async fn sign_in(request: SignInRequest) -> ApiResult<User> {
+    Call::post("/sessions").json(&request).fetch::<SessionResponse>().await.map(|s| s.user)
 }
 
 pub async fn current_session() -> ApiResult<User> {
-    get::<SessionResponse>("/session", &[])
-        .await
-        .map(|s| s.user)
+    Call::get("/session").fetch::<SessionResponse>().await.map(|s| s.user)
 }
 
 pub async fn sign_out() -> ApiResult<()> {
-    delete("/session").await
+    Call::delete("/session").run().await
 }
 
 pub async fn customers(q: String, page: u32) -> ApiResult<Page<Customer>> {
-    let page = page.to_string();
-    let mut query = vec![("page", page.as_str())];
-    if !q.trim().is_empty() {
-        query.push(("q", q.trim()));
-    }
-    get("/customers", &query).await
+    Call::get("/customers").query("page", page).query("q", q.trim()).fetch().await
 }
 
-pub async fn customer(id: String) -> ApiResult<Customer> {
-    get(&format!("/customers/{}", encode(&id)), &[]).await
+pub async fn customer(id: CustomerId) -> ApiResult<Customer> {
+    Call::get(format!("/customers/{id}")).fetch().await
 }
 
 pub async fn tenant() -> ApiResult<Customer> {
-    get("/tenant", &[]).await
+    Call::get("/tenant").fetch().await
 }
 
 pub async fn activity_log(from: String, to: String) -> ApiResult<ActivityLogPage> {
-    get("/activity-log", &[("from", &from), ("to", &to)]).await
+    Call::get("/activity-log").query("from", from).query("to", to).fetch().await
 }
 
 /// The CSV export of the same range, for a plain download link.
 pub fn activity_log_csv_url(from: &str, to: &str) -> String {
-    format!(
-        "{BASE}/activity-log?from={}&to={}&format=csv",
-        encode(from),
-        encode(to)
-    )
+    format!("{BASE}/activity-log?from={}&to={}&format=csv", encode(from), encode(to))
 }
 
 pub async fn support_requests() -> ApiResult<SupportRequestList> {
-    get("/support-requests", &[]).await
-}
-
-/// Percent-encodes one URL component.
-pub fn encode(s: &str) -> String {
-    js_sys::encode_uri_component(s).into()
+    Call::get("/support-requests").fetch().await
 }

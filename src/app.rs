@@ -1,10 +1,10 @@
-//! The app: shared state, the route table, and the guard that keeps each page to the users
-//! it is for.
+//! The app: shared state, and the one place that turns the address into a page. The address is
+//! parsed into a [`Route`]; the guard (`routes::gate`) decides from the route and the signed-in
+//! user whether the page opens, sends the user to sign in, or to their own start page.
 
-use csp_domain::UserKind;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::components::{Redirect, Router, Routes};
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::{path, NavigateOptions};
 
@@ -14,15 +14,14 @@ use crate::components::states::LoadingState;
 use crate::i18n::I18n;
 use crate::pages::activity_log::ActivityLogPage;
 use crate::pages::customer_details::CustomerDetailsPage;
-use crate::pages::customer_tab::{InvoicesTab, OrdersTab, SoftwareTab};
 use crate::pages::customers::CustomersPage;
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::sign_in::SignInPage;
 use crate::pages::support::SupportPage;
 use crate::pages::tenant::TenantPage;
+use crate::routes::{self, gate, Gate, Route};
 use crate::state::{use_session, Session};
-use crate::urls;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -36,87 +35,88 @@ pub fn App() -> impl IntoView {
     // sends them to sign in and back here afterwards.
     api::on_unauthorized(move || session.clear());
 
+    // One wildcard route: `Pages` parses the address itself into a typed `Route`, so there is
+    // no second route table to keep in step. (The router still completes navigations.)
     view! {
         <Router>
-            <Routes fallback=NotFoundRoute>
-                <Route path=path!("/sign-in") view=SignInPage/>
-                <Route path=path!("/") view=HomePage/>
-                <ParentRoute path=path!("") view=SignedIn>
-                    <Route path=path!("/customers") view=CustomersPage/>
-                    <ParentRoute path=path!("/customers/:id") view=CustomerDetailsPage>
-                        <Route path=path!("") view=SoftwareTab/>
-                        <Route path=path!("/software") view=SoftwareTab/>
-                        <Route path=path!("/orders") view=OrdersTab/>
-                        <Route path=path!("/invoices") view=InvoicesTab/>
-                    </ParentRoute>
-                    <Route path=path!("/activity-log") view=ActivityLogPage/>
-                    <Route path=path!("/support") view=SupportPage/>
-                    <Route path=path!("/tenant") view=TenantPage/>
-                </ParentRoute>
+            <Routes fallback=|| ()>
+                <leptos_router::components::Route path=path!("/*any") view=Pages/>
             </Routes>
         </Router>
     }
 }
 
-/// What the guard decided for the current page.
-#[derive(Clone, PartialEq)]
-enum Gate {
-    /// We do not know yet whether there is a session.
+/// What the address shows, decided before anything is drawn.
+#[derive(Debug, Clone, PartialEq)]
+enum Frame {
+    /// The session check has not answered yet.
     Checking,
-    SignIn,
-    /// Signed in, but this page is for another kind of user.
-    WrongKind(UserKind),
-    Open,
+    Redirect(String),
+    /// A page without the shell (home, sign-in, not found while signed out).
+    Bare(Option<Route>),
+    /// A signed-in page (or not found while signed in) inside the shell.
+    Shell,
 }
 
-/// The layout route of every signed-in page: guards it, then draws the shell around it.
+/// Picks the page for the current address and guards it.
 #[component]
-fn SignedIn() -> impl IntoView {
+fn Pages() -> impl IntoView {
     let session = use_session();
     let location = use_location();
-
-    // A memo, so a re-validated (equal) user or a move between allowed pages does not
-    // re-create the page.
-    let gate = Memo::new(move |_| {
-        if !session.ready.get() && session.user.with(Option::is_none) {
-            return Gate::Checking;
-        }
-        let Some(kind) = session.user.with(|u| u.as_ref().map(|u| u.kind)) else {
-            return Gate::SignIn;
+    let route = Memo::new(move |_| Route::parse(&location.pathname.get()));
+    // The page without its sub-state: moving between a customer's tabs keeps the page.
+    let page = Memo::new(move |_| route.with(|r| r.as_ref().map(Route::page)));
+    let frame = Memo::new(move |_| {
+        let kind = session.user.with(|u| u.as_ref().map(|u| u.kind));
+        let Some(page) = page.get() else {
+            return if kind.is_some() { Frame::Shell } else { Frame::Bare(None) };
         };
-        if urls::allowed_kinds(&location.pathname.get()).contains(&kind) {
-            Gate::Open
-        } else {
-            Gate::WrongKind(kind)
+        match gate(&page, kind, session.ready.get()) {
+            Gate::Checking => Frame::Checking,
+            Gate::SignIn => {
+                let wanted = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+                Frame::Redirect(routes::sign_in_returning_to(&wanted))
+            }
+            Gate::Elsewhere(home) => Frame::Redirect(home.to_path()),
+            Gate::Open if matches!(page, Route::Home | Route::SignIn) => Frame::Bare(Some(page)),
+            Gate::Open => Frame::Shell,
         }
     });
-
     let (sign_out, signing_out) = use_sign_out();
 
-    let replace = || NavigateOptions {
-        replace: true,
-        ..Default::default()
-    };
-    move || match gate.get() {
-        Gate::Checking => view! { <div class="page-loading"><LoadingState/></div> }.into_any(),
-        Gate::SignIn => {
-            let wanted = format!(
-                "{}{}",
-                location.pathname.get_untracked(),
-                location.search.get_untracked()
-            );
-            view! { <Redirect path=urls::sign_in_returning_to(&wanted) options=replace()/> }
-                .into_any()
+    move || match frame.get() {
+        Frame::Checking => view! { <div class="page-loading"><LoadingState/></div> }.into_any(),
+        Frame::Redirect(path) => {
+            view! { <Redirect path=path options=NavigateOptions { replace: true, ..Default::default() }/> }.into_any()
         }
-        Gate::WrongKind(kind) => {
-            view! { <Redirect path=urls::home_for(kind) options=replace()/> }.into_any()
-        }
-        Gate::Open => view! {
+        Frame::Bare(Some(Route::SignIn)) => view! { <SignInPage/> }.into_any(),
+        Frame::Bare(Some(_)) => view! { <HomePage/> }.into_any(),
+        Frame::Bare(None) => view! { <main id="main" class="main"><NotFoundPage/></main> }.into_any(),
+        Frame::Shell => view! {
             <AppShell user=session.user on_sign_out=sign_out signing_out=signing_out>
-                <Outlet/>
+                {move || signed_in_page(page.get(), route)}
             </AppShell>
         }
         .into_any(),
+    }
+}
+
+/// The page of a route that lives inside the shell (`None`: not found).
+fn signed_in_page(page: Option<Route>, route: Memo<Option<Route>>) -> AnyView {
+    let Some(page) = page else { return view! { <NotFoundPage/> }.into_any() };
+    match page {
+        Route::Customers => view! { <CustomersPage/> }.into_any(),
+        Route::Customer { id, .. } => {
+            let tab = Signal::derive(move || match route.get() {
+                Some(Route::Customer { tab, .. }) => tab,
+                _ => routes::CustomerTab::Software,
+            });
+            view! { <CustomerDetailsPage id=id tab=tab/> }.into_any()
+        }
+        Route::ActivityLog => view! { <ActivityLogPage/> }.into_any(),
+        Route::Support => view! { <SupportPage/> }.into_any(),
+        Route::Tenant => view! { <TenantPage/> }.into_any(),
+        Route::Home | Route::SignIn => view! { <NotFoundPage/> }.into_any(),
     }
 }
 
@@ -133,30 +133,10 @@ fn use_sign_out() -> (Callback<()>, RwSignal<bool>) {
             let _ = api::sign_out().await;
             // Leave first, then forget the user, so the guard does not remember this page
             // as the place to come back to.
-            navigate(urls::SIGN_IN, NavigateOptions::default());
+            navigate(&Route::SignIn.to_path(), NavigateOptions::default());
             session.clear();
             signing_out.try_set(false);
         });
     });
     (sign_out, signing_out)
-}
-
-/// Unknown paths: inside the shell for signed-in users, so they keep their navigation.
-#[component]
-fn NotFoundRoute() -> impl IntoView {
-    let session = use_session();
-    let (sign_out, signing_out) = use_sign_out();
-    let signed_in = Memo::new(move |_| session.user.with(Option::is_some));
-    move || {
-        if signed_in.get() {
-            view! {
-                <AppShell user=session.user on_sign_out=sign_out signing_out=signing_out>
-                    <NotFoundPage/>
-                </AppShell>
-            }
-            .into_any()
-        } else {
-            view! { <main id="main" class="main"><NotFoundPage/></main> }.into_any()
-        }
-    }
 }

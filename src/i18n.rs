@@ -5,8 +5,12 @@
 
 use std::fmt::Display;
 
-use csp_domain::{Permission, Role};
+use csp_domain::activity_log::{RangeError, MAX_RANGE_DAYS};
+use csp_domain::session::MAX_PASSWORD_LEN;
+use csp_domain::{Email, ErrorCode, Permission, Role};
 use leptos::prelude::*;
+
+use crate::api::{ApiFailure, NETWORK_ERROR};
 
 const STORAGE_KEY: &str = "csp.locale";
 
@@ -78,11 +82,6 @@ messages! {
     RolesAnd => ", ", "、";
     SupportAgent => "Support agent", "支持专员";
     CustomerAdmin => "Customer administrator", "客户管理员";
-    RoleAdminAgent => "Admin agent", "管理员代理";
-    RoleGlobalAdmin => "Global admin", "全局管理员";
-    RoleAccountAdmin => "Account admin", "帐户管理员";
-    RoleReferralAdmin => "Referral admin", "推荐管理员";
-    RoleMarketingContentAdmin => "Marketing content admin", "营销内容管理员";
 
     // -- shared states --
     Loading => "Loading…", "正在加载…";
@@ -195,6 +194,53 @@ messages! {
     NoTenantSoftwareHint => "When your partner buys software for you, it appears here with its product keys and downloads.",
         "合作伙伴为你购买软件后，软件会连同产品密钥和下载内容一起显示在此处。";
 
+    // -- errors, by the API's code (and the app's own) --
+    ErrBadRequest => "The request was not valid. Reload the page and try again.", "请求无效。请重新加载页面，然后重试。";
+    ErrInvalidDateRange => "The date range is not valid.", "日期范围无效。";
+    ErrIdempotencyKeyRequired => "The request could not be sent safely. Reload the page and try again.", "无法安全地发送请求。请重新加载页面，然后重试。";
+    ErrUnauthenticated => "Your session has ended. Sign in to continue.", "你的会话已结束。请登录以继续。";
+    ErrInvalidCredentials => "The email address or password is incorrect.", "电子邮件地址或密码不正确。";
+    ErrForbidden => "You don't have permission to do this.", "你没有执行此操作的权限。";
+    ErrForbiddenNeedsRole => "You need the {roles} role to {action}.", "你需要{roles}角色才能{action}。";
+    ErrNotFound => "This item doesn't exist, or it isn't available to you.", "此项不存在，或者你无法访问。";
+    ErrRequestTimeout => "The request took too long. Please try again.", "请求用时过长。请重试。";
+    ErrAlreadyCancelled => "This purchase has already been cancelled.", "此购买已取消。";
+    ErrInvalidStatusChange => "This status change isn't possible from the request's current status.", "无法从请求的当前状态进行此状态更改。";
+    ErrRevoked => "This key or download was revoked because the purchase was cancelled.", "由于购买已取消，此密钥或下载已被吊销。";
+    ErrPayloadTooLarge => "What you sent is too large.", "发送的内容太大。";
+    ErrRangeNotSatisfiable => "The download could not be resumed. Start it again.", "无法继续下载。请重新开始下载。";
+    ErrValidationFailed => "Check the highlighted fields.", "请检查突出显示的字段。";
+    ErrIdempotencyKeyReused => "This order was already submitted with different details. Start a new order.", "此订单已使用不同的详细信息提交。请重新下单。";
+    ErrOfferUnavailable => "This product isn't available for this customer.", "此产品不适用于此客户。";
+    ErrCancellationWindowPassed => "The cancellation window has passed; this purchase can no longer be cancelled.", "取消期限已过；无法再取消此购买。";
+    ErrNotCancellable => "This product cannot be cancelled.", "无法取消此产品。";
+    ErrNeedsSupportRequest => "The credit due is above your self-service refund limit. File a support request instead.", "应退信用额度超过你的自助退款限额。请改为提交支持请求。";
+    ErrConfirmationRequired => "Confirm that you have read the Important message.", "请确认你已阅读“重要”消息。";
+    ErrTooManyAttempts => "Too many attempts. Try again in {minutes} minutes.", "尝试次数过多。请在 {minutes} 分钟后重试。";
+    ErrTooManyAttemptsSoon => "Too many attempts at once. Try again in a moment.", "同时尝试的次数过多。请稍后重试。";
+    ErrInternal => "Something went wrong on our side. Please try again; if it keeps happening, contact support.", "我们这边出现了问题。请重试；如果问题仍然存在，请联系支持人员。";
+    ErrServiceUnavailable => "The service is busy. Please try again in a moment.", "服务繁忙。请稍后重试。";
+
+    // -- field problems, by code --
+    FieldRequired => "This is required.", "此项为必填项。";
+    FieldTooLong => "This is too long.", "内容过长。";
+    FieldInvalidEmail => "Enter an email address like name@example.com.", "请输入类似 name@example.com 的电子邮件地址。";
+    FieldInvalid => "This value is not valid.", "此值无效。";
+    EmailTooLong => "An email address has at most {max} characters.", "电子邮件地址最多 {max} 个字符。";
+    PasswordTooLong => "A password has at most {max} characters.", "密码最多 {max} 个字符。";
+
+    // -- date ranges --
+    RangeNotADate => "Enter dates like 2026-11-24.", "请输入类似 2026-11-24 的日期。";
+    RangeInverted => "The end date is before the start date.", "结束日期早于开始日期。";
+    RangeTooLong => "A date range can cover at most {days} days.", "一个日期范围最多 {days} 天。";
+
+    // -- permissions: completes "You need the … role to …" --
+    ActionViewCustomers => "view customers", "查看客户";
+    ActionBuySoftware => "buy software for customers", "为客户购买软件";
+    ActionCopyDeepLink => "copy software deep links", "复制软件深层链接";
+    ActionViewActivityLog => "view the activity log", "查看活动日志";
+    ActionCancelPurchase => "cancel purchases", "取消购买";
+
     // -- not found --
     NotFoundHeading => "Page not found", "找不到页面";
     NotFoundBody => "The page you asked for doesn't exist or has moved.", "你请求的页面不存在或已移动。";
@@ -239,14 +285,31 @@ impl I18n {
         fill(self.t(key), args)
     }
 
+    /// A role's name: Partner Center's English name from the domain, or its translation.
     pub fn role(self, role: Role) -> &'static str {
-        self.t(match role {
-            Role::AdminAgent => Msg::RoleAdminAgent,
-            Role::GlobalAdmin => Msg::RoleGlobalAdmin,
-            Role::AccountAdmin => Msg::RoleAccountAdmin,
-            Role::ReferralAdmin => Msg::RoleReferralAdmin,
-            Role::MarketingContentAdmin => Msg::RoleMarketingContentAdmin,
-        })
+        match self.locale.get() {
+            Locale::En => role.display_name(),
+            Locale::ZhCn => match role {
+                Role::AdminAgent => "管理员代理",
+                Role::GlobalAdmin => "全局管理员",
+                Role::AccountAdmin => "帐户管理员",
+                Role::ReferralAdmin => "推荐管理员",
+                Role::MarketingContentAdmin => "营销内容管理员",
+            },
+        }
+    }
+
+    /// "You need the Admin agent role to cancel purchases." in the user's language.
+    pub fn refusal(self, permission: Permission) -> String {
+        let roles = self.join(&permission.granted_to(), Msg::RolesOr);
+        let action = self.t(match permission {
+            Permission::ViewCustomers => Msg::ActionViewCustomers,
+            Permission::BuySoftware => Msg::ActionBuySoftware,
+            Permission::CopySoftwareDeepLink => Msg::ActionCopyDeepLink,
+            Permission::ViewActivityLog => Msg::ActionViewActivityLog,
+            Permission::CancelPurchase => Msg::ActionCancelPurchase,
+        });
+        self.f(Msg::ErrForbiddenNeedsRole, &[("roles", &roles), ("action", &action)])
     }
 
     /// "Admin agent, Global admin": the roles a user holds.
@@ -261,12 +324,100 @@ impl I18n {
         self.f(Msg::RequiresRoles, &[("roles", &roles)])
     }
 
+    /// What went wrong with a request, in the user's language: by the error's code, with the
+    /// server's English text only for codes this build does not know.
+    pub fn failure(self, failure: &ApiFailure) -> String {
+        if failure.code == NETWORK_ERROR {
+            return self.t(Msg::NetworkError).to_string();
+        }
+        let Some(code) = failure.known_code() else {
+            return if failure.message.is_empty() {
+                self.f(Msg::UnexpectedResponse, &[("status", &failure.status)])
+            } else {
+                failure.message.clone()
+            };
+        };
+        match (code, failure.permission, failure.retry_after_seconds) {
+            (ErrorCode::Forbidden, Some(permission), _) => self.refusal(permission),
+            (ErrorCode::TooManyAttempts, _, Some(seconds)) if seconds > 60 => {
+                self.f(Msg::ErrTooManyAttempts, &[("minutes", &seconds.div_ceil(60))])
+            }
+            _ => self.t(error_message(code)).to_string(),
+        }
+    }
+
+    /// A field's problem from its code; the server's English text when the code is unknown here.
+    pub fn field_error(self, field: &str, code: &str, fallback: Option<&str>) -> String {
+        let specific = match (field, code) {
+            ("email", "required") => Some(self.t(Msg::EmailRequired).to_string()),
+            ("password", "required") => Some(self.t(Msg::PasswordRequired).to_string()),
+            ("email", "too_long") => Some(self.f(Msg::EmailTooLong, &[("max", &Email::MAX_LEN)])),
+            ("password", "too_long") => Some(self.f(Msg::PasswordTooLong, &[("max", &MAX_PASSWORD_LEN)])),
+            _ => None,
+        };
+        let generic = match code {
+            "required" => Some(Msg::FieldRequired),
+            "too_long" => Some(Msg::FieldTooLong),
+            "invalid_email" => Some(Msg::FieldInvalidEmail),
+            _ => None,
+        };
+        specific
+            .or_else(|| generic.map(|m| self.t(m).to_string()))
+            .or_else(|| fallback.map(str::to_string))
+            .unwrap_or_else(|| self.t(Msg::FieldInvalid).to_string())
+    }
+
+    /// The message of a server `validation_failed` for one field, if it named that field.
+    pub fn server_field_error(self, failure: &ApiFailure, field: &str) -> Option<String> {
+        let code = failure.field_codes.get(field)?;
+        Some(self.field_error(field, code, failure.fields.get(field).map(String::as_str)))
+    }
+
+    pub fn range_error(self, error: &RangeError) -> String {
+        match error {
+            RangeError::NotADate { .. } => self.t(Msg::RangeNotADate).to_string(),
+            RangeError::Inverted => self.t(Msg::RangeInverted).to_string(),
+            RangeError::TooLong => self.f(Msg::RangeTooLong, &[("days", &MAX_RANGE_DAYS)]),
+        }
+    }
+
     fn join(self, roles: &[Role], separator: Msg) -> String {
         roles
             .iter()
             .map(|r| self.role(*r))
             .collect::<Vec<_>>()
             .join(self.t(separator))
+    }
+}
+
+/// The text for an error code.
+fn error_message(code: ErrorCode) -> Msg {
+    match code {
+        ErrorCode::BadRequest | ErrorCode::InvalidJson | ErrorCode::UnsupportedMediaType | ErrorCode::MethodNotAllowed => {
+            Msg::ErrBadRequest
+        }
+        ErrorCode::InvalidDateRange => Msg::ErrInvalidDateRange,
+        ErrorCode::IdempotencyKeyRequired => Msg::ErrIdempotencyKeyRequired,
+        ErrorCode::Unauthenticated => Msg::ErrUnauthenticated,
+        ErrorCode::InvalidCredentials => Msg::ErrInvalidCredentials,
+        ErrorCode::Forbidden => Msg::ErrForbidden,
+        ErrorCode::NotFound => Msg::ErrNotFound,
+        ErrorCode::RequestTimeout => Msg::ErrRequestTimeout,
+        ErrorCode::AlreadyCancelled => Msg::ErrAlreadyCancelled,
+        ErrorCode::InvalidStatusChange => Msg::ErrInvalidStatusChange,
+        ErrorCode::Revoked => Msg::ErrRevoked,
+        ErrorCode::PayloadTooLarge => Msg::ErrPayloadTooLarge,
+        ErrorCode::RangeNotSatisfiable => Msg::ErrRangeNotSatisfiable,
+        ErrorCode::ValidationFailed => Msg::ErrValidationFailed,
+        ErrorCode::IdempotencyKeyReused => Msg::ErrIdempotencyKeyReused,
+        ErrorCode::OfferUnavailable => Msg::ErrOfferUnavailable,
+        ErrorCode::CancellationWindowPassed => Msg::ErrCancellationWindowPassed,
+        ErrorCode::NotCancellable => Msg::ErrNotCancellable,
+        ErrorCode::NeedsSupportRequest => Msg::ErrNeedsSupportRequest,
+        ErrorCode::ConfirmationRequired => Msg::ErrConfirmationRequired,
+        ErrorCode::TooManyAttempts => Msg::ErrTooManyAttemptsSoon,
+        ErrorCode::Internal => Msg::ErrInternal,
+        ErrorCode::ServiceUnavailable => Msg::ErrServiceUnavailable,
     }
 }
 
@@ -325,6 +476,53 @@ mod tests {
             ("total", &33),
         ]);
         assert_eq!(text, "Showing 1–25 of 33 customers");
+    }
+
+    fn i18n(locale: Locale) -> I18n {
+        I18n { locale: RwSignal::new(locale) }
+    }
+
+    fn failure(code: &str) -> ApiFailure {
+        ApiFailure {
+            status: 400,
+            code: code.into(),
+            message: "server text".into(),
+            fields: Default::default(),
+            field_codes: Default::default(),
+            permission: None,
+            retry_after_seconds: None,
+        }
+    }
+
+    #[test]
+    fn every_error_code_has_a_text_in_both_languages() {
+        for &code in ErrorCode::ALL {
+            for locale in Locale::ALL {
+                let text = i18n(locale).failure(&failure(code.as_str()));
+                assert_ne!(text, "server text", "{code} in {locale:?} falls back to the server");
+            }
+        }
+        assert_eq!(i18n(Locale::ZhCn).failure(&failure("made_up_later")), "server text", "unknown codes keep the server's words");
+    }
+
+    #[test]
+    fn refusals_name_the_roles_in_the_users_language() {
+        let mut refused = failure("forbidden");
+        refused.permission = Some(Permission::CancelPurchase);
+        assert_eq!(i18n(Locale::En).failure(&refused), Permission::CancelPurchase.refusal_message());
+        let zh = i18n(Locale::ZhCn).failure(&refused);
+        assert!(zh.contains("管理员代理") && zh.contains("取消购买"), "{zh}");
+        for permission in Permission::ALL {
+            assert_eq!(i18n(Locale::En).refusal(permission), permission.refusal_message(), "the app and the server agree");
+        }
+    }
+
+    #[test]
+    fn field_problems_are_translated_by_code() {
+        let zh = i18n(Locale::ZhCn);
+        assert_eq!(zh.field_error("email", "required", Some("Enter an email address.")), "请输入电子邮件地址。");
+        assert_eq!(zh.field_error("title", "required", None), "此项为必填项。");
+        assert_eq!(zh.field_error("title", "made_up", Some("server words")), "server words");
     }
 
     #[test]

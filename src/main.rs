@@ -7,8 +7,8 @@ mod format;
 mod i18n;
 mod loader;
 mod pages;
+mod routes;
 mod state;
-mod urls;
 
 fn main() {
     // Panics show up in the browser console with a Rust message instead of "unreachable".

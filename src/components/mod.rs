@@ -1,8 +1,10 @@
 //! Reusable pieces of the interface. They only present what they are given: no API calls.
 
 pub mod data_table;
+pub mod field;
 pub mod gear_menu;
 pub mod language_switch;
+pub mod loaded;
 pub mod page_header;
 pub mod pager;
 pub mod search_box;

@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use crate::components::gear_menu::GearMenu;
 use crate::components::language_switch::LanguageSwitch;
 use crate::i18n::{tr, use_i18n, Msg};
-use crate::urls;
+use crate::routes::Route;
 
 #[component]
 pub fn AppShell(
@@ -20,12 +20,7 @@ pub fn AppShell(
     children: Children,
 ) -> impl IntoView {
     let kind = Memo::new(move |_| user.with(|u| u.as_ref().map(|u| u.kind)));
-    let home = move || {
-        kind.get()
-            .map(urls::home_for)
-            .unwrap_or(urls::HOME)
-            .to_string()
-    };
+    let home = move || kind.get().map(Route::home_for).unwrap_or(Route::Home).to_path();
 
     view! {
         // rel=external: a same-page jump the browser does itself, not a route change.
@@ -96,13 +91,13 @@ fn PartnerNav(user: Signal<Option<User>>) -> impl IntoView {
     view! {
         <nav class="topnav" aria-label=tr(Msg::MainNavigation)>
             <ul class="topnav__links">
-                <li><A href=urls::CUSTOMERS>{tr(Msg::NavCustomers)}</A></li>
-                <li><A href=urls::SUPPORT>{tr(Msg::NavSupport)}</A></li>
+                <li><A href=Route::Customers.to_path()>{tr(Msg::NavCustomers)}</A></li>
+                <li><A href=Route::Support.to_path()>{tr(Msg::NavSupport)}</A></li>
             </ul>
             <GearMenu label=Msg::Settings>
                 <ul class="gear__list">
                     <li>
-                        <A href=urls::ACTIVITY_LOG attr:aria-describedby=move || activity_log_hint().map(|_| "activity-log-hint")>
+                        <A href=Route::ActivityLog.to_path() attr:aria-describedby=move || activity_log_hint().map(|_| "activity-log-hint")>
                             {tr(Msg::ActivityLog)}
                         </A>
                         {move || activity_log_hint().map(|hint| view! {
@@ -120,7 +115,7 @@ fn SupportNav() -> impl IntoView {
     view! {
         <nav class="topnav" aria-label=tr(Msg::MainNavigation)>
             <ul class="topnav__links">
-                <li><A href=urls::SUPPORT>{tr(Msg::NavSupportRequests)}</A></li>
+                <li><A href=Route::Support.to_path()>{tr(Msg::NavSupportRequests)}</A></li>
             </ul>
         </nav>
     }

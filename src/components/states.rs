@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::api::{ApiFailure, NETWORK_ERROR};
-use crate::i18n::{tr, use_i18n, I18n, Msg};
+use crate::api::ApiFailure;
+use crate::i18n::{tr, use_i18n, Msg};
 
 /// A spinner for screens; its meaning is given by the text next to it.
 #[component]
@@ -23,17 +23,6 @@ pub fn LoadingState() -> impl IntoView {
     }
 }
 
-/// The words to show for a failed call: the server's own message, or ours when it gave none.
-pub fn failure_text(i18n: I18n, failure: &ApiFailure) -> String {
-    if !failure.message.is_empty() {
-        failure.message.clone()
-    } else if failure.code == NETWORK_ERROR {
-        i18n.t(Msg::NetworkError).to_string()
-    } else {
-        i18n.f(Msg::UnexpectedResponse, &[("status", &failure.status)])
-    }
-}
-
 /// A failed load, announced to screen readers, with a way to try again.
 #[component]
 pub fn ErrorState(
@@ -45,7 +34,7 @@ pub fn ErrorState(
     let i18n = use_i18n();
     view! {
         <div class="state state--error" role="alert">
-            <p>{move || failure_text(i18n, &failure)}</p>
+            <p>{move || i18n.failure(&failure)}</p>
             {on_retry.map(|retry| view! {
                 <button type="button" class="button" on:click=move |_| retry.run(())>
                     {tr(Msg::TryAgain)}

@@ -2,20 +2,21 @@
 //! in a date range. The range lives in the URL; the server decides who may read the log and
 //! which ranges are valid, and the page shows its answer as is.
 
-use csp_domain::activity_log::DEFAULT_RANGE_DAYS;
-use csp_domain::{ActivityLogEntry, ActivityLogPage as LogPage};
+use csp_domain::activity_log::RangeError;
+use csp_domain::{ActivityAction, ActivityLogEntry, ActivityLogPage as LogPage, DateRange};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api::{self, ApiFailure};
+use crate::api;
 use crate::components::data_table::DataTable;
+use crate::components::loaded::Loaded;
 use crate::components::page_header::PageHeader;
-use crate::components::states::{EmptyState, ErrorState, LoadingState};
+use crate::components::states::EmptyState;
 use crate::components::table_region::TableRegion;
 use crate::format;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::loader::use_loader;
-use crate::urls;
+use crate::routes::Route;
 
 #[component]
 pub fn ActivityLogPage() -> impl IntoView {
@@ -23,17 +24,11 @@ pub fn ActivityLogPage() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
 
-    let default_range = format::last_days_utc(DEFAULT_RANGE_DAYS as u64);
+    let default_range = DateRange::last_days_until(format::today_utc());
     let range = Memo::new(move |_| {
         query.with(|q| {
-            let from = q
-                .get("from")
-                .filter(|v| !v.is_empty())
-                .unwrap_or_else(|| default_range.0.clone());
-            let to = q
-                .get("to")
-                .filter(|v| !v.is_empty())
-                .unwrap_or_else(|| default_range.1.clone());
+            let from = q.get("from").filter(|v| !v.is_empty()).unwrap_or_else(|| format::iso(default_range.from()));
+            let to = q.get("to").filter(|v| !v.is_empty()).unwrap_or_else(|| format::iso(default_range.to()));
             (from, to)
         })
     });
@@ -50,21 +45,27 @@ pub fn ActivityLogPage() -> impl IntoView {
         from.set(f);
         to.set(t);
     });
-    let missing_dates = RwSignal::new(false);
+    // The range is checked here by the domain's rule, as the server checks it.
+    let range_error = RwSignal::new(None::<Option<RangeError>>);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (f, t) = (from.get_untracked(), to.get_untracked());
-        missing_dates.set(f.is_empty() || t.is_empty());
-        if missing_dates.get_untracked() {
+        if f.is_empty() || t.is_empty() {
+            range_error.set(Some(None));
             return;
         }
+        if let Err(e) = DateRange::parse(Some(&f), Some(&t), format::today_utc()) {
+            range_error.set(Some(Some(e)));
+            return;
+        }
+        range_error.set(None);
         if (f.clone(), t.clone()) == range.get_untracked() {
             // Same range again: the user wants fresh entries.
             log.reload();
         } else {
             navigate(
-                &urls::with_query(urls::ACTIVITY_LOG, &[("from", &f), ("to", &t)]),
+                &Route::ActivityLog.with_query(&[("from", &f), ("to", &t)]),
                 Default::default(),
             );
         }
@@ -95,30 +96,22 @@ pub fn ActivityLogPage() -> impl IntoView {
             </div>
             <button type="submit" class="button button--primary">{tr(Msg::Show)}</button>
         </form>
-        <Show when=move || missing_dates.get()>
-            <div class="message message--error" role="alert">{tr(Msg::DatesRequired)}</div>
-        </Show>
-        {move || match log.data.get() {
-            None => view! { <LoadingState/> }.into_any(),
-            Some(Ok(page)) => view! { <ActivityResults page=page busy=log.busy/> }.into_any(),
-            Some(Err(failure)) => {
-                let retry = retryable(&failure).then(|| Callback::new(move |()| log.reload()));
-                view! { <ErrorState failure=failure on_retry=retry/> }.into_any()
-            }
-        }}
+        {move || range_error.get().map(|problem| {
+            let text = move || match &problem {
+                None => i18n.t(Msg::DatesRequired).to_string(),
+                Some(e) => i18n.range_error(e),
+            };
+            view! { <div class="message message--error" role="alert">{text}</div> }
+        })}
+        <Loaded loader=log children=move |page: LogPage| view! { <ActivityResults page=page busy=log.busy/> }/>
     }
-}
-
-/// A refusal (403) or a bad range (400) will not change by asking again; an outage may.
-fn retryable(failure: &ApiFailure) -> bool {
-    failure.status == 0 || failure.status >= 500
 }
 
 #[component]
 fn ActivityResults(page: LogPage, busy: RwSignal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let count = page.items.len();
-    let (from, to) = (page.from.clone(), page.to.clone());
+    let (from, to) = (format::iso(page.from), format::iso(page.to));
     let summary = move || {
         let args: [(&str, &dyn std::fmt::Display); 3] =
             [("count", &count), ("from", &from), ("to", &to)];
@@ -131,7 +124,7 @@ fn ActivityResults(page: LogPage, busy: RwSignal<bool>) -> impl IntoView {
             &args,
         )
     };
-    let csv = api::activity_log_csv_url(&page.from, &page.to);
+    let csv = api::activity_log_csv_url(&format::iso(page.from), &format::iso(page.to));
     let zone = format::local_zone();
 
     let body = if page.items.is_empty() {
@@ -168,19 +161,19 @@ fn ActivityResults(page: LogPage, busy: RwSignal<bool>) -> impl IntoView {
 
 #[component]
 fn ActivityRow(entry: ActivityLogEntry) -> impl IntoView {
-    let action = match entry.action.as_str() {
-        "key_revealed" => Some(Msg::ActionKeyRevealed),
-        "software_downloaded" => Some(Msg::ActionSoftwareDownloaded),
-        _ => None,
+    let action = match &entry.action {
+        ActivityAction::KeyRevealed => Some(Msg::ActionKeyRevealed),
+        ActivityAction::SoftwareDownloaded => Some(Msg::ActionSoftwareDownloaded),
+        ActivityAction::Unknown(_) => None,
     };
-    let raw_action = entry.action.clone();
+    let raw_action = entry.action.to_string();
     let i18n = use_i18n();
     view! {
         <tr>
-            <td class="nowrap"><time datetime=entry.at.clone()>{format::local_date_time(&entry.at)}</time></td>
+            <td class="nowrap"><time datetime=format::machine_time(entry.at)>{format::local_date_time(entry.at)}</time></td>
             // Actions added later on the server still show, in their wire name.
             <td>{move || action.map(|a| i18n.t(a).to_string()).unwrap_or_else(|| raw_action.clone())}</td>
-            <td>{entry.user_email}</td>
+            <td>{entry.user_email.to_string()}</td>
             <td>{entry.customer_name}</td>
             <td>{entry.product_name}</td>
         </tr>

@@ -1,67 +1,55 @@
 //! `/customers/:id[/software|/orders|/invoices]`: who the customer is, and tabs for what was
-//! bought, ordered and invoiced. The tab is part of the URL; the tab content is a child route.
+//! bought, ordered and invoiced. The tab is part of the URL; switching tabs keeps the page.
 
-use csp_domain::{Customer, Market};
+use csp_domain::{Customer, CustomerId};
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, A};
-use leptos_router::hooks::{use_location, use_params_map};
+use leptos_router::components::A;
 
 use crate::api;
+use crate::components::loaded::Loaded;
 use crate::components::page_header::PageHeader;
-use crate::components::states::{EmptyState, ErrorState, LoadingState};
+use crate::components::states::EmptyState;
 use crate::components::tabs::{TabLink, Tabs};
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::loader::use_loader;
-use crate::urls::{self, CustomerTab};
+use crate::pages::customer_tab::{InvoicesTab, OrdersTab, SoftwareTab};
+use crate::routes::{CustomerTab, Route};
 
 const PANEL_ID: &str = "customer-tab-panel";
 
 /// A customer's details page with its tabs.
 #[component]
-pub fn CustomerDetailsPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
-    let customer = use_loader(move || id.get(), api::customer);
-
-    move || {
-        match customer.data.get() {
-        None => view! { <LoadingState/> }.into_any(),
-        Some(Ok(found)) => view! { <CustomerDetails customer=found/> }.into_any(),
-        Some(Err(failure)) if failure.is_not_found() => view! { <CustomerNotFound/> }.into_any(),
-        Some(Err(failure)) => {
-            view! { <ErrorState failure=failure on_retry=Callback::new(move |()| customer.reload())/> }.into_any()
-        }
-    }
+pub fn CustomerDetailsPage(id: CustomerId, #[prop(into)] tab: Signal<CustomerTab>) -> impl IntoView {
+    let customer = use_loader(move || id.clone(), api::customer);
+    view! {
+        <Loaded
+            loader=customer
+            not_found=|| view! { <CustomerNotFound/> }
+            children=move |found: Customer| view! { <CustomerDetails customer=found tab=tab/> }
+        />
     }
 }
 
 #[component]
-fn CustomerDetails(customer: Customer) -> impl IntoView {
-    let location = use_location();
-    let tax_inclusive = Market(&customer.market).tax_inclusive();
-
+fn CustomerDetails(customer: Customer, tab: Signal<CustomerTab>) -> impl IntoView {
     let tabs: Vec<TabLink> = CustomerTab::ALL
         .into_iter()
-        .map(|tab| TabLink {
-            label: tab_label(tab),
-            href: urls::customer_tab(&customer.id, tab),
-            id: tab_id(tab),
+        .map(|t| TabLink {
+            label: tab_label(t),
+            href: Route::Customer { id: customer.id.clone(), tab: t }.to_path(),
+            id: tab_id(t),
         })
         .collect();
-    let active = Memo::new(move |_| CustomerTab::from_path(&location.pathname.get()));
-    let selected = Signal::derive(move || {
-        CustomerTab::ALL
-            .iter()
-            .position(|t| *t == active.get())
-            .unwrap_or(0)
-    });
-
+    let selected = Signal::derive(move || CustomerTab::ALL.iter().position(|t| *t == tab.get()).unwrap_or(0));
+    let tax_label = customer.tax_label();
     let name = customer.company_name.clone();
+    let panel_customer = customer.clone();
+
     view! {
         <nav class="breadcrumb" aria-label=tr(Msg::Breadcrumb)>
             <ol>
                 <li>
-                    <A href=urls::CUSTOMERS>{tr(Msg::NavCustomers)}</A>
+                    <A href=Route::Customers.to_path()>{tr(Msg::NavCustomers)}</A>
                     <span class="breadcrumb__sep" aria-hidden="true">" › "</span>
                 </li>
                 <li aria-current="page">{customer.company_name.clone()}</li>
@@ -77,31 +65,35 @@ fn CustomerDetails(customer: Customer) -> impl IntoView {
                 </div>
                 <div>
                     <dt>{tr(Msg::ColTenantId)}</dt>
-                    <dd class="mono">{customer.tenant_id.clone()}</dd>
+                    <dd class="mono">{customer.tenant_id.to_string()}</dd>
                 </div>
                 <div>
                     <dt>{tr(Msg::ColMarket)}</dt>
-                    <dd>{customer.market.clone()}</dd>
+                    <dd>{customer.market.to_string()}</dd>
                 </div>
                 <div>
                     <dt>{tr(Msg::ColCurrency)}</dt>
-                    <dd>{customer.currency.clone()}</dd>
+                    <dd>{customer.currency.to_string()}</dd>
                 </div>
                 <div>
                     <dt>{tr(Msg::Tax)}</dt>
-                    <dd>{tr(if tax_inclusive { Msg::PricesIncludeTax } else { Msg::PricesExcludeTax })}</dd>
+                    <dd>{tr(match tax_label {
+                        csp_domain::TaxLabel::InclTax => Msg::PricesIncludeTax,
+                        csp_domain::TaxLabel::ExclTax => Msg::PricesExcludeTax,
+                    })}</dd>
                 </div>
             </dl>
         </section>
         <Tabs label=Msg::CustomerSections tabs=tabs selected=selected panel_id=PANEL_ID/>
-        <div
-            class="tab-panel"
-            role="tabpanel"
-            id=PANEL_ID
-            aria-labelledby=move || tab_id(active.get())
-            tabindex="0"
-        >
-            <Outlet/>
+        <div class="tab-panel" role="tabpanel" id=PANEL_ID aria-labelledby=move || tab_id(tab.get()) tabindex="0">
+            {move || {
+                let customer = panel_customer.clone();
+                match tab.get() {
+                    CustomerTab::Software => view! { <SoftwareTab customer=customer/> }.into_any(),
+                    CustomerTab::Orders => view! { <OrdersTab customer=customer/> }.into_any(),
+                    CustomerTab::Invoices => view! { <InvoicesTab customer=customer/> }.into_any(),
+                }
+            }}
         </div>
     }
 }
@@ -128,7 +120,7 @@ fn CustomerNotFound() -> impl IntoView {
     view! {
         <PageHeader title=move || i18n.t(Msg::CustomerNotFound)/>
         <EmptyState title=move || i18n.t(Msg::CustomerNotFoundBody)>
-            <A href=urls::CUSTOMERS attr:class="button">{tr(Msg::BackToCustomers)}</A>
+            <A href=Route::Customers.to_path() attr:class="button">{tr(Msg::BackToCustomers)}</A>
         </EmptyState>
     }
 }

@@ -1,6 +1,7 @@
-//! The tab panels of a customer's details page (child routes of `/customers/:id`). Their
-//! lists arrive in later releases; until then each says so plainly.
+//! The tab panels of a customer's details page. Their lists arrive in later releases; until
+//! then each says so plainly.
 
+use csp_domain::Customer;
 use leptos::prelude::*;
 
 use crate::components::states::EmptyState;
@@ -8,19 +9,22 @@ use crate::i18n::{use_i18n, Msg};
 
 /// Software bought for the customer (R-SW-1).
 #[component]
-pub fn SoftwareTab() -> impl IntoView {
+pub fn SoftwareTab(customer: Customer) -> impl IntoView {
+    let _ = customer; // the list of this tab arrives in a later release
     view! { <ComingSoon body=Msg::SoftwareComingSoon/> }
 }
 
 /// The customer's orders.
 #[component]
-pub fn OrdersTab() -> impl IntoView {
+pub fn OrdersTab(customer: Customer) -> impl IntoView {
+    let _ = customer; // the list of this tab arrives in a later release
     view! { <ComingSoon body=Msg::OrdersComingSoon/> }
 }
 
 /// Invoices and credits for the customer (R-INV).
 #[component]
-pub fn InvoicesTab() -> impl IntoView {
+pub fn InvoicesTab(customer: Customer) -> impl IntoView {
+    let _ = customer; // the list of this tab arrives in a later release
     view! { <ComingSoon body=Msg::InvoicesComingSoon/> }
 }
 

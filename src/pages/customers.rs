@@ -12,11 +12,12 @@ use crate::components::data_table::DataTable;
 use crate::components::page_header::PageHeader;
 use crate::components::pager::Pager;
 use crate::components::search_box::SearchBox;
-use crate::components::states::{EmptyState, ErrorState, LoadingState};
+use crate::components::loaded::Loaded;
+use crate::components::states::EmptyState;
 use crate::components::table_region::TableRegion;
 use crate::i18n::{tr, use_i18n, I18n, Msg};
 use crate::loader::use_loader;
-use crate::urls;
+use crate::routes::{CustomerTab, Route};
 
 /// The customer list of the signed-in partner.
 #[component]
@@ -46,7 +47,7 @@ pub fn CustomersPage() -> impl IntoView {
         } else {
             String::new()
         };
-        let url = urls::with_query(urls::CUSTOMERS, &[("q", q.trim()), ("page", &page)]);
+        let url = Route::Customers.with_query(&[("q", q.trim()), ("page", &page)]);
         navigate(
             &url,
             NavigateOptions {
@@ -81,15 +82,9 @@ pub fn CustomersPage() -> impl IntoView {
                 None => i18n.t(Msg::Loading).to_string(),
             })}
         </p>
-        {move || match customers.data.get() {
-            None => view! { <LoadingState/> }.into_any(),
-            Some(Ok((searched, list))) => {
-                view! { <CustomerList list=list searched=searched busy=customers.busy on_page=on_page/> }.into_any()
-            }
-            Some(Err(failure)) => {
-                view! { <ErrorState failure=failure on_retry=Callback::new(move |()| customers.reload())/> }.into_any()
-            }
-        }}
+        <Loaded loader=customers children=move |(searched, list): (String, Page<Customer>)| view! {
+            <CustomerList list=list searched=searched busy=customers.busy on_page=on_page/>
+        }/>
     }
 }
 
@@ -148,11 +143,9 @@ fn CustomerList(
 
 /// "Showing 1–25 of 31 customers".
 fn status_text(i18n: I18n, list: &Page<Customer>) -> String {
-    if list.items.is_empty() {
+    let Some((first, last)) = list.shown_range() else {
         return i18n.t(Msg::NoCustomersToShow).to_string();
-    }
-    let first = u64::from(list.page.saturating_sub(1)) * u64::from(list.page_size) + 1;
-    let last = first + list.items.len() as u64 - 1;
+    };
     let key = if list.total == 1 {
         Msg::ShowingCustomer
     } else {
@@ -169,12 +162,12 @@ fn CustomerRow(customer: Customer) -> impl IntoView {
     view! {
         <tr>
             <th scope="row" class="table__primary">
-                <A href=urls::customer(&customer.id)>{customer.company_name}</A>
+                <A href=Route::Customer { id: customer.id, tab: CustomerTab::Software }.to_path()>{customer.company_name}</A>
             </th>
             <td>{customer.domain}</td>
-            <td class="mono">{customer.tenant_id}</td>
-            <td>{customer.market}</td>
-            <td>{customer.currency}</td>
+            <td class="mono">{customer.tenant_id.to_string()}</td>
+            <td>{customer.market.to_string()}</td>
+            <td>{customer.currency.to_string()}</td>
         </tr>
     }
 }

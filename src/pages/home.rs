@@ -6,7 +6,7 @@ use leptos_router::NavigateOptions;
 
 use crate::components::states::LoadingState;
 use crate::state::use_session;
-use crate::urls;
+use crate::routes::Route;
 
 /// Redirects by kind of user: partner → customers, customer → tenant, support → support.
 #[component]
@@ -14,8 +14,8 @@ pub fn HomePage() -> impl IntoView {
     let session = use_session();
     let target = Memo::new(
         move |_| match session.user.with(|u| u.as_ref().map(|u| u.kind)) {
-            Some(kind) => Some(urls::home_for(kind)),
-            None if session.ready.get() => Some(urls::SIGN_IN),
+            Some(kind) => Some(Route::home_for(kind).to_path()),
+            None if session.ready.get() => Some(Route::SignIn.to_path()),
             None => None,
         },
     );

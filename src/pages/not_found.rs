@@ -5,7 +5,7 @@ use leptos_router::components::A;
 
 use crate::components::page_header::use_document_title;
 use crate::i18n::{tr, use_i18n, Msg};
-use crate::urls;
+use crate::routes::Route;
 
 /// "Page not found", with a way home (which leads each user to their own start page).
 /// The route decides the frame (shell or bare), so this is only the message.
@@ -18,7 +18,7 @@ pub fn NotFoundPage() -> impl IntoView {
             <p class="not-found__code" aria-hidden="true">"404"</p>
             <h1>{tr(Msg::NotFoundHeading)}</h1>
             <p>{tr(Msg::NotFoundBody)}</p>
-            <A href=urls::HOME attr:class="button button--primary">{tr(Msg::GoHome)}</A>
+            <A href=Route::Home.to_path() attr:class="button button--primary">{tr(Msg::GoHome)}</A>
         </section>
     }
 }

@@ -1,18 +1,19 @@
 //! `/sign-in`: email and password; afterwards back to the page the user wanted (`?next=`).
 
-use csp_domain::User;
+use csp_domain::{FieldErrors, SignInRequest, User};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 use leptos_router::NavigateOptions;
 
 use crate::api::{self, ApiResult};
+use crate::components::field::TextField;
 use crate::components::language_switch::LanguageSwitch;
 use crate::components::page_header::use_document_title;
-use crate::components::states::{failure_text, Spinner};
+use crate::components::states::Spinner;
 use crate::i18n::{tr, use_i18n, Msg};
+use crate::routes::{self, Route};
 use crate::state::use_session;
-use crate::urls;
 
 /// The sign-in form for partner, customer and support users alike.
 #[component]
@@ -24,13 +25,14 @@ pub fn SignInPage() -> impl IntoView {
 
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    // Client-side checks only run once the user has tried to submit.
+    // The form's own checks (the domain's, as the server runs them) show once the user has
+    // tried to submit, and follow the typing from then on.
     let tried = RwSignal::new(false);
+    let request = move || SignInRequest { email: email.get(), password: password.get() };
+    let checked = Memo::new(move |_| request().check().err().unwrap_or_else(FieldErrors::new));
 
-    let sign_in: Action<(String, String), ApiResult<User>> =
-        Action::new_local(|(email, password): &(String, String)| {
-            api::sign_in(email.clone(), password.clone())
-        });
+    let sign_in: Action<SignInRequest, ApiResult<User>> =
+        Action::new_local(|request: &SignInRequest| api::sign_in(request.clone()));
     let pending = sign_in.pending();
 
     Effect::new(move |_| {
@@ -43,35 +45,31 @@ pub fn SignInPage() -> impl IntoView {
         Some(Err(failure)) => Some(failure),
         _ => None,
     };
-    let field_error = move |field: &str, missing: Msg, value: RwSignal<String>| {
-        if tried.get() && value.with(|v| v.trim().is_empty()) {
-            return Some(i18n.t(missing).to_string());
-        }
-        server_error().and_then(|f| f.fields.get(field).cloned())
+    let field_error = move |field: &'static str| {
+        Signal::derive(move || {
+            if tried.get() {
+                if let Some(code) = checked.with(|c| c.code(field).map(str::to_string)) {
+                    return Some(i18n.field_error(field, &code, None));
+                }
+            }
+            server_error().and_then(|f| i18n.server_field_error(&f, field))
+        })
     };
-    let email_error = move || field_error("email", Msg::EmailRequired, email);
-    let password_error = move || field_error("password", Msg::PasswordRequired, password);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         tried.set(true);
-        let (e, p) = (
-            email.get_untracked().trim().to_string(),
-            password.get_untracked(),
-        );
-        if e.is_empty() || p.is_empty() || pending.get_untracked() {
+        if !checked.with_untracked(FieldErrors::is_empty) || pending.get_untracked() {
             return;
         }
-        sign_in.dispatch((e, p));
+        sign_in.dispatch(request());
     };
 
     // Signed in (now, or already when the page opened): go where the user was headed.
     let destination = Memo::new(move |_| {
         let kind = session.user.with(|u| u.as_ref().map(|u| u.kind))?;
-        let next = query
-            .with(|q| q.get("next"))
-            .and_then(|n| urls::safe_next(&n));
-        Some(next.unwrap_or_else(|| urls::home_for(kind).to_string()))
+        let next = query.with(|q| q.get("next")).and_then(|n| routes::safe_next(&n));
+        Some(next.unwrap_or_else(|| Route::home_for(kind).to_path()))
     });
 
     view! {
@@ -88,43 +86,13 @@ pub fn SignInPage() -> impl IntoView {
                 <h1>{tr(Msg::SignInHeading)}</h1>
                 <p class="sign-in__intro">{tr(Msg::SignInIntro)}</p>
                 {move || server_error().map(|failure| view! {
-                    <div class="message message--error" role="alert">{failure_text(i18n, &failure)}</div>
+                    <div class="message message--error" role="alert">{move || i18n.failure(&failure)}</div>
                 })}
                 <form novalidate on:submit=on_submit>
-                    <div class="field">
-                        <label for="sign-in-email">{tr(Msg::Email)}</label>
-                        <input
-                            id="sign-in-email"
-                            type="email"
-                            name="email"
-                            autocomplete="username"
-                            required
-                            aria-invalid=move || email_error().is_some().to_string()
-                            aria-describedby=move || email_error().map(|_| "sign-in-email-error")
-                            prop:value=move || email.get()
-                            on:input=move |ev| email.set(event_target_value(&ev))
-                        />
-                        {move || email_error().map(|e| view! {
-                            <p id="sign-in-email-error" class="field__error">{e}</p>
-                        })}
-                    </div>
-                    <div class="field">
-                        <label for="sign-in-password">{tr(Msg::Password)}</label>
-                        <input
-                            id="sign-in-password"
-                            type="password"
-                            name="password"
-                            autocomplete="current-password"
-                            required
-                            aria-invalid=move || password_error().is_some().to_string()
-                            aria-describedby=move || password_error().map(|_| "sign-in-password-error")
-                            prop:value=move || password.get()
-                            on:input=move |ev| password.set(event_target_value(&ev))
-                        />
-                        {move || password_error().map(|e| view! {
-                            <p id="sign-in-password-error" class="field__error">{e}</p>
-                        })}
-                    </div>
+                    <TextField id="sign-in-email" name="email" label=Msg::Email value=email input_type="email"
+                        autocomplete="username" required=true error=field_error("email")/>
+                    <TextField id="sign-in-password" name="password" label=Msg::Password value=password input_type="password"
+                        autocomplete="current-password" required=true error=field_error("password")/>
                     <button
                         type="submit"
                         class="button button--primary button--block"

@@ -1,13 +1,14 @@
 //! `/support`: support requests. A partner sees the requests it filed; a support agent sees
 //! everyone's (the server decides which).
 
-use csp_domain::{SupportRequestSummary, UserKind};
+use csp_domain::{SupportRequestSummary, SupportStatus, UserKind};
 use leptos::prelude::*;
 
 use crate::api;
 use crate::components::data_table::DataTable;
 use crate::components::page_header::PageHeader;
-use crate::components::states::{EmptyState, ErrorState, LoadingState};
+use crate::components::loaded::Loaded;
+use crate::components::states::EmptyState;
 use crate::components::table_region::TableRegion;
 use crate::format;
 use crate::i18n::{use_i18n, Msg};
@@ -30,16 +31,13 @@ pub fn SupportPage() -> impl IntoView {
             title=move || i18n.t(Msg::SupportHeading)
             intro=move || i18n.t(if is_agent() { Msg::SupportIntroAgent } else { Msg::SupportIntroPartner })
         />
-        {move || match requests.data.get() {
-            None => view! { <LoadingState/> }.into_any(),
-            Some(Ok(list)) if list.items.is_empty() => {
+        <Loaded loader=requests children=move |list: csp_domain::SupportRequestList| {
+            if list.items.is_empty() {
                 view! { <EmptyState title=move || i18n.t(Msg::NoSupportRequests)/> }.into_any()
+            } else {
+                view! { <SupportTable items=list.items busy=requests.busy/> }.into_any()
             }
-            Some(Ok(list)) => view! { <SupportTable items=list.items busy=requests.busy/> }.into_any(),
-            Some(Err(failure)) => {
-                view! { <ErrorState failure=failure on_retry=Callback::new(move |()| requests.reload())/> }.into_any()
-            }
-        }}
+        }/>
     }
 }
 
@@ -60,41 +58,38 @@ fn SupportTable(items: Vec<SupportRequestSummary>, busy: RwSignal<bool>) -> impl
 fn SupportRow(request: SupportRequestSummary) -> impl IntoView {
     let i18n = use_i18n();
     let status = request.status.clone();
-    let label = move || {
-        status_label(&status)
-            .map(|m| i18n.t(m).to_string())
-            .unwrap_or_else(|| status.clone())
-    };
+    let tone = badge_tone(&status);
+    let label = move || status_label(&status).map(|m| i18n.t(m).to_string()).unwrap_or_else(|| status.to_string());
     view! {
         <tr>
             <td class="mono">{request.number}</td>
             <th scope="row" class="table__primary">{request.title}</th>
             <td>{request.customer}</td>
-            <td><span class=format!("badge badge--{}", badge_tone(&request.status))>{label}</span></td>
+            <td><span class=format!("badge badge--{tone}")>{label}</span></td>
             <td class="nowrap">
-                <time datetime=request.created_at.clone()>{format::local_date(&request.created_at)}</time>
+                <time datetime=format::machine_time(request.created_at)>{format::local_date(request.created_at)}</time>
             </td>
         </tr>
     }
 }
 
 /// Known statuses in words; statuses added later show their wire name.
-fn status_label(status: &str) -> Option<Msg> {
+fn status_label(status: &SupportStatus) -> Option<Msg> {
     match status {
-        "new" => Some(Msg::StatusNew),
-        "in_progress" => Some(Msg::StatusInProgress),
-        "approved" => Some(Msg::StatusApproved),
-        "rejected" => Some(Msg::StatusRejected),
-        _ => None,
+        SupportStatus::New => Some(Msg::StatusNew),
+        SupportStatus::InProgress => Some(Msg::StatusInProgress),
+        SupportStatus::Approved => Some(Msg::StatusApproved),
+        SupportStatus::Rejected => Some(Msg::StatusRejected),
+        SupportStatus::Unknown(_) => None,
     }
 }
 
-fn badge_tone(status: &str) -> &'static str {
+fn badge_tone(status: &SupportStatus) -> &'static str {
     match status {
-        "new" => "info",
-        "in_progress" => "warning",
-        "approved" => "success",
-        "rejected" => "danger",
-        _ => "neutral",
+        SupportStatus::New => "info",
+        SupportStatus::InProgress => "warning",
+        SupportStatus::Approved => "success",
+        SupportStatus::Rejected => "danger",
+        SupportStatus::Unknown(_) => "neutral",
     }
 }

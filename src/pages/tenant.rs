@@ -6,22 +6,15 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::page_header::PageHeader;
-use crate::components::states::{EmptyState, ErrorState, LoadingState};
+use crate::components::loaded::Loaded;
+use crate::components::states::EmptyState;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::loader::use_loader;
 
 #[component]
 pub fn TenantPage() -> impl IntoView {
     let tenant = use_loader(|| (), |()| api::tenant());
-    move || {
-        match tenant.data.get() {
-        None => view! { <LoadingState/> }.into_any(),
-        Some(Ok(found)) => view! { <TenantHome tenant=found/> }.into_any(),
-        Some(Err(failure)) => {
-            view! { <ErrorState failure=failure on_retry=Callback::new(move |()| tenant.reload())/> }.into_any()
-        }
-    }
-    }
+    view! { <Loaded loader=tenant children=|found: Customer| view! { <TenantHome tenant=found/> }/> }
 }
 
 #[component]
@@ -41,7 +34,7 @@ fn TenantHome(tenant: Customer) -> impl IntoView {
             </div>
             <div>
                 <dt>{tr(Msg::ColTenantId)}</dt>
-                <dd class="mono">{tenant.tenant_id}</dd>
+                <dd class="mono">{tenant.tenant_id.to_string()}</dd>
             </div>
         </dl>
         <section class="section" aria-labelledby="tenant-software-heading">

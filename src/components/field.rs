@@ -1,0 +1,66 @@
+//! A form field: label, control, optional hint and an inline error, wired together for
+//! assistive technology (`aria-describedby`, `aria-invalid`).
+
+use leptos::prelude::*;
+
+use crate::i18n::{tr, Msg};
+
+/// The ids a field's hint and error use, derived from the control's id.
+pub fn described_by(id: &str, has_hint: bool, has_error: bool) -> Option<String> {
+    let mut ids = Vec::new();
+    if has_hint {
+        ids.push(format!("{id}-hint"));
+    }
+    if has_error {
+        ids.push(format!("{id}-error"));
+    }
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+/// A labelled `<input>` bound to a signal.
+#[component]
+pub fn TextField(
+    /// The input's element id (the label points at it).
+    id: &'static str,
+    label: Msg,
+    value: RwSignal<String>,
+    /// The problem to show under the field, if any.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] name: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] min: Option<Signal<String>>,
+    #[prop(optional)] max: Option<Signal<String>>,
+) -> impl IntoView {
+    let has_hint = hint.is_some();
+    view! {
+        <div class="field" class:field--invalid=move || error.with(Option::is_some)>
+            <label for=id>{tr(label)}</label>
+            {hint.map(|hint| view! { <p id=format!("{id}-hint") class="field__hint">{move || hint.get()}</p> })}
+            <input
+                id=id
+                name=name.unwrap_or(id)
+                type=input_type
+                autocomplete=autocomplete
+                inputmode=inputmode
+                min=move || min.map(|m| m.get())
+                max=move || max.map(|m| m.get())
+                required=required
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                aria-describedby=move || described_by(id, has_hint, error.with(Option::is_some))
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            <FieldError id=id error=error/>
+        </div>
+    }
+}
+
+#[component]
+fn FieldError(id: &'static str, error: Signal<Option<String>>) -> impl IntoView {
+    move || error.get().map(|e| view! { <p id=format!("{id}-error") class="field__error">{e}</p> })
+}

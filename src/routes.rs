@@ -1,0 +1,289 @@
+//! Every page of the app as a typed value: links are built from a [`Route`], the router picks
+//! the page by parsing the address into one, and the guard asks the route which users it is
+//! for. A path that does not parse is no page (the not-found page), and a route that names no
+//! audience cannot be written: [`Route::access`] has no default arm.
+
+use csp_domain::{Area, CustomerId, UserKind};
+
+
+/// The tabs of a customer's details page; the active one lives in the URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerTab {
+    Software,
+    Orders,
+    Invoices,
+}
+
+impl CustomerTab {
+    pub const ALL: [CustomerTab; 3] = [CustomerTab::Software, CustomerTab::Orders, CustomerTab::Invoices];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            CustomerTab::Software => "software",
+            CustomerTab::Orders => "orders",
+            CustomerTab::Invoices => "invoices",
+        }
+    }
+
+    fn from_slug(slug: &str) -> Option<CustomerTab> {
+        CustomerTab::ALL.into_iter().find(|t| t.slug() == slug)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// `/`: sends each user to their start page.
+    Home,
+    SignIn,
+    Customers,
+    Customer { id: CustomerId, tab: CustomerTab },
+    ActivityLog,
+    Support,
+    /// The customer admin center's home.
+    Tenant,
+}
+
+/// Who may open a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Signed in or not (the page itself decides what to show).
+    Anyone,
+    /// Signed-in users of the kinds the domain's area table lists.
+    Area(Area),
+}
+
+impl Route {
+    /// The route an address names: only paths this app has; `None` otherwise.
+    pub fn parse(path: &str) -> Option<Route> {
+        let rest = path.strip_prefix('/')?;
+        let rest = rest.strip_suffix('/').unwrap_or(rest);
+        let segments: Vec<&str> = if rest.is_empty() { Vec::new() } else { rest.split('/').collect() };
+        let route = match segments.as_slice() {
+            [] => Route::Home,
+            ["sign-in"] => Route::SignIn,
+            ["customers"] => Route::Customers,
+            ["customers", id] => Route::Customer { id: CustomerId::parse(id).ok()?, tab: CustomerTab::Software },
+            ["customers", id, tab] => Route::Customer {
+                id: CustomerId::parse(id).ok()?,
+                tab: CustomerTab::from_slug(tab)?,
+            },
+            ["activity-log"] => Route::ActivityLog,
+            ["support"] => Route::Support,
+            ["tenant"] => Route::Tenant,
+            _ => return None,
+        };
+        Some(route)
+    }
+
+    /// The canonical path (no query).
+    pub fn to_path(&self) -> String {
+        match self {
+            Route::Home => "/".into(),
+            Route::SignIn => "/sign-in".into(),
+            Route::Customers => "/customers".into(),
+            Route::Customer { id, tab: CustomerTab::Software } => format!("/customers/{id}"),
+            Route::Customer { id, tab } => format!("/customers/{id}/{}", tab.slug()),
+            Route::ActivityLog => "/activity-log".into(),
+            Route::Support => "/support".into(),
+            Route::Tenant => "/tenant".into(),
+        }
+    }
+
+    /// The path with `?k=v&…`, leaving out empty values so URLs stay short.
+    pub fn with_query(&self, params: &[(&str, &str)]) -> String {
+        let query: Vec<String> =
+            params.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", encode(v))).collect();
+        if query.is_empty() {
+            self.to_path()
+        } else {
+            format!("{}?{}", self.to_path(), query.join("&"))
+        }
+    }
+
+    pub fn access(&self) -> Access {
+        match self {
+            Route::Home | Route::SignIn => Access::Anyone,
+            Route::Customers | Route::Customer { .. } => Access::Area(Area::Customers),
+            Route::ActivityLog => Access::Area(Area::ActivityLog),
+            Route::Support => Access::Area(Area::SupportRequests),
+            Route::Tenant => Access::Area(Area::AdminCenter),
+        }
+    }
+
+    /// Where each kind of user starts.
+    pub fn home_for(kind: UserKind) -> Route {
+        match kind {
+            UserKind::Partner => Route::Customers,
+            UserKind::Customer => Route::Tenant,
+            UserKind::Support => Route::Support,
+        }
+    }
+
+    /// The page a route shows, without its sub-state (the tab), so moving between tabs keeps
+    /// the page and its data.
+    pub fn page(&self) -> Route {
+        match self {
+            Route::Customer { id, .. } => Route::Customer { id: id.clone(), tab: CustomerTab::Software },
+            other => other.clone(),
+        }
+    }
+}
+
+/// Percent-encodes one URL component as `encodeURIComponent` does.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// What the guard decides for a signed-in page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Gate {
+    /// We do not know yet whether there is a session.
+    Checking,
+    SignIn,
+    /// Signed in, but the page is for another kind of user: go to this user's start page.
+    Elsewhere(Route),
+    Open,
+}
+
+/// The guard, as a pure function of the route and who is signed in (`ready`: the session
+/// check has answered).
+pub fn gate(route: &Route, user: Option<UserKind>, ready: bool) -> Gate {
+    let area = match route.access() {
+        Access::Anyone => return Gate::Open,
+        Access::Area(area) => area,
+    };
+    match user {
+        None if !ready => Gate::Checking,
+        None => Gate::SignIn,
+        Some(kind) if area.admits_kind(kind) => Gate::Open,
+        Some(kind) => Gate::Elsewhere(Route::home_for(kind)),
+    }
+}
+
+/// The sign-in page, remembering where the user was going.
+pub fn sign_in_returning_to(wanted: &str) -> String {
+    match safe_next(wanted) {
+        Some(next) if next != "/" => Route::SignIn.with_query(&[("next", &next)]),
+        _ => Route::SignIn.to_path(),
+    }
+}
+
+/// A place to return to after signing in: only a path that parses to one of this app's pages
+/// (other than sign-in), rebuilt from the parsed route, with its query. Anything else — other
+/// sites, `//host`, `/..//host`, encoded dots, control characters — is refused, so a crafted
+/// `/sign-in?next=…` link can never send people elsewhere or hand the router a foreign URL.
+pub fn safe_next(next: &str) -> Option<String> {
+    let next = next.split('#').next().unwrap_or_default();
+    let (path, query) = next.split_once('?').unwrap_or((next, ""));
+    if next.chars().any(|c| c.is_control() || c == '\\') {
+        return None;
+    }
+    let route = Route::parse(path).filter(|r| *r != Route::SignIn)?;
+    let query_ok = query.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%=&+!*'()".contains(&b));
+    Some(if query.is_empty() || !query_ok { route.to_path() } else { format!("{}?{query}", route.to_path()) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID: &str = "0f8fad5b-d9cb-469f-a165-70867728950e";
+
+    /// One of each route.
+    fn every_route() -> Vec<Route> {
+        let id = CustomerId::parse(ID).unwrap();
+        let mut routes = vec![Route::Home, Route::SignIn, Route::Customers, Route::ActivityLog, Route::Support, Route::Tenant];
+        routes.extend(CustomerTab::ALL.map(|tab| Route::Customer { id: id.clone(), tab }));
+        routes
+    }
+
+    #[test]
+    fn every_route_parses_back_from_its_path() {
+        for route in every_route() {
+            assert_eq!(Route::parse(&route.to_path()), Some(route.clone()), "{route:?}");
+        }
+        assert_eq!(Route::parse(&format!("/customers/{}/software/", ID.to_uppercase())).map(|r| r.to_path()), Some(format!("/customers/{ID}")));
+    }
+
+    #[test]
+    fn unknown_paths_are_no_route() {
+        for path in ["", "customers", "/nope", "/customers/123", "/customers/x/orders", &format!("/customers/{ID}/nope"),
+                     "//evil.example", "/customers//", "/tenant/extra", "/api/v1/session"] {
+            assert_eq!(Route::parse(path), None, "{path}");
+        }
+    }
+
+    #[test]
+    fn the_guard_lets_each_kind_into_its_routes_only() {
+        for route in every_route() {
+            for kind in UserKind::ALL {
+                let decision = gate(&route, Some(kind), true);
+                match route.access() {
+                    Access::Anyone => assert_eq!(decision, Gate::Open),
+                    Access::Area(area) if area.admits_kind(kind) => assert_eq!(decision, Gate::Open, "{route:?} {kind:?}"),
+                    Access::Area(_) => {
+                        assert_eq!(decision, Gate::Elsewhere(Route::home_for(kind)), "{route:?} {kind:?}");
+                    }
+                }
+            }
+            if let Access::Area(_) = route.access() {
+                assert_eq!(gate(&route, None, true), Gate::SignIn, "{route:?}");
+                assert_eq!(gate(&route, None, false), Gate::Checking, "{route:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn each_kind_of_user_has_its_pages() {
+        let kinds = |route: Route| match route.access() {
+            Access::Area(area) => area.kinds().to_vec(),
+            Access::Anyone => UserKind::ALL.to_vec(),
+        };
+        assert_eq!(kinds(Route::Customers), [UserKind::Partner]);
+        assert_eq!(kinds(Route::ActivityLog), [UserKind::Partner]);
+        assert_eq!(kinds(Route::Support), [UserKind::Partner, UserKind::Support]);
+        assert_eq!(kinds(Route::Tenant), [UserKind::Customer]);
+        for kind in UserKind::ALL {
+            assert_eq!(gate(&Route::home_for(kind), Some(kind), true), Gate::Open, "{kind:?} may open its home");
+        }
+    }
+
+    #[test]
+    fn components_are_encoded_like_encode_uri_component() {
+        assert_eq!(encode("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+        assert_eq!(encode("o'brien-2026_x.y~(z)!*"), "o'brien-2026_x.y~(z)!*");
+        assert_eq!(Route::Customers.with_query(&[("q", "fabrikam & co"), ("page", "")]), "/customers?q=fabrikam%20%26%20co");
+    }
+
+    #[test]
+    fn only_paths_of_this_app_are_places_to_return_to() {
+        assert_eq!(safe_next("/customers?q=contoso").as_deref(), Some("/customers?q=contoso"));
+        assert_eq!(safe_next(&format!("/customers/{ID}/orders")).as_deref(), Some(format!("/customers/{ID}/orders").as_str()));
+        for hostile in [
+            "//evil.example",
+            "https://evil.example/",
+            "/\\evil.example",
+            "evil.example",
+            "/sign-in?next=/customers",
+            "/api/v1/session",
+            "/customers\n",
+            "/..//evil.example",
+            "/.//x",
+            "/%252e%252e//x",
+            "/%2e%2e//evil.example",
+            "/customers/..//evil.example",
+            "/ /evil.example",
+        ] {
+            assert_eq!(safe_next(hostile), None, "{hostile}");
+        }
+        assert_eq!(safe_next("/customers?q=<script>").as_deref(), Some("/customers"), "an odd query is dropped");
+    }
+}
