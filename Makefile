@@ -4,7 +4,7 @@
 # Tools installed by scripts/setup-toolchain.sh: wasm-opt from npm, trunk/wasm-bindgen from cargo.
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test setup setup-browser dist e2e bench
+.PHONY: run test setup setup-browser dist e2e fuzz bench
 
 # Steps run in order inside one recipe, so `make -j` cannot reorder them.
 run:
@@ -19,6 +19,7 @@ test:
 	scripts/setup-toolchain.sh
 	scripts/setup-browser.sh
 	scripts/with-postgres.sh cargo test -p csp-domain -p csp-server -p csp-app
+	scripts/fuzz-api.sh target/debug/csp-server
 	trunk build --release --offline
 	node --test tests/e2e/
 
@@ -35,6 +36,10 @@ dist:
 # Only the browser tests; expects dist/ and target/debug/csp-server to be built.
 e2e:
 	node --test tests/e2e/
+
+# Only the schemathesis run against the OpenAPI document (expects target/debug/csp-server).
+fuzz:
+	scripts/fuzz-api.sh target/debug/csp-server
 
 # Customer-list latency over HTTP with 100 000 customers (CUSTOMERS=N to change); prints, asserts nothing.
 bench:

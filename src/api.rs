@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use csp_domain::{
-    ActivityLogPage, ApiErrorBody, Customer, CustomerId, ErrorCode, Page, Permission, SessionResponse,
-    SignInRequest, SupportRequestList, User,
+    ActivityLogPage, ApiErrorBody, Customer, CustomerId, ErrorCode, Page, Permission,
+    SessionResponse, SignInRequest, SupportRequestList, User,
 };
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -105,7 +105,13 @@ enum Body {
 
 impl Call {
     fn new(method: Method, path: impl Into<String>) -> Call {
-        Call { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: Body::None }
+        Call {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::None,
+        }
     }
 
     fn get(path: impl Into<String>) -> Call {
@@ -151,10 +157,15 @@ impl Call {
         }
         let request = match self.body {
             Body::None => builder.build(),
-            Body::Json(text) => builder.header("Content-Type", "application/json").body(text),
+            Body::Json(text) => builder
+                .header("Content-Type", "application/json")
+                .body(text),
         };
         let request = request.map_err(|_| ApiFailure::client(0, NETWORK_ERROR))?;
-        let response = request.send().await.map_err(|_| ApiFailure::client(0, NETWORK_ERROR))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|_| ApiFailure::client(0, NETWORK_ERROR))?;
         if response.ok() {
             return Ok(response);
         }
@@ -182,7 +193,10 @@ impl Call {
     async fn fetch<T: DeserializeOwned>(self) -> ApiResult<T> {
         let response = self.send().await?;
         let status = response.status();
-        response.json::<T>().await.map_err(|_| ApiFailure::client(status, UNEXPECTED_RESPONSE))
+        response
+            .json::<T>()
+            .await
+            .map_err(|_| ApiFailure::client(status, UNEXPECTED_RESPONSE))
     }
 
     /// Sends and ignores the answer's body (e.g. 204).
@@ -194,11 +208,18 @@ impl Call {
 // -- endpoints --
 
 pub async fn sign_in(request: SignInRequest) -> ApiResult<User> {
-    Call::post("/sessions").json(&request).fetch::<SessionResponse>().await.map(|s| s.user)
+    Call::post("/sessions")
+        .json(&request)
+        .fetch::<SessionResponse>()
+        .await
+        .map(|s| s.user)
 }
 
 pub async fn current_session() -> ApiResult<User> {
-    Call::get("/session").fetch::<SessionResponse>().await.map(|s| s.user)
+    Call::get("/session")
+        .fetch::<SessionResponse>()
+        .await
+        .map(|s| s.user)
 }
 
 pub async fn sign_out() -> ApiResult<()> {
@@ -206,7 +227,11 @@ pub async fn sign_out() -> ApiResult<()> {
 }
 
 pub async fn customers(q: String, page: u32) -> ApiResult<Page<Customer>> {
-    Call::get("/customers").query("page", page).query("q", q.trim()).fetch().await
+    Call::get("/customers")
+        .query("page", page)
+        .query("q", q.trim())
+        .fetch()
+        .await
 }
 
 pub async fn customer(id: CustomerId) -> ApiResult<Customer> {
@@ -218,12 +243,20 @@ pub async fn tenant() -> ApiResult<Customer> {
 }
 
 pub async fn activity_log(from: String, to: String) -> ApiResult<ActivityLogPage> {
-    Call::get("/activity-log").query("from", from).query("to", to).fetch().await
+    Call::get("/activity-log")
+        .query("from", from)
+        .query("to", to)
+        .fetch()
+        .await
 }
 
 /// The CSV export of the same range, for a plain download link.
 pub fn activity_log_csv_url(from: &str, to: &str) -> String {
-    format!("{BASE}/activity-log?from={}&to={}&format=csv", encode(from), encode(to))
+    format!(
+        "{BASE}/activity-log?from={}&to={}&format=csv",
+        encode(from),
+        encode(to)
+    )
 }
 
 pub async fn support_requests() -> ApiResult<SupportRequestList> {

@@ -69,12 +69,20 @@ fn Pages() -> impl IntoView {
     let frame = Memo::new(move |_| {
         let kind = session.user.with(|u| u.as_ref().map(|u| u.kind));
         let Some(page) = page.get() else {
-            return if kind.is_some() { Frame::Shell } else { Frame::Bare(None) };
+            return if kind.is_some() {
+                Frame::Shell
+            } else {
+                Frame::Bare(None)
+            };
         };
         match gate(&page, kind, session.ready.get()) {
             Gate::Checking => Frame::Checking,
             Gate::SignIn => {
-                let wanted = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+                let wanted = format!(
+                    "{}{}",
+                    location.pathname.get_untracked(),
+                    location.search.get_untracked()
+                );
                 Frame::Redirect(routes::sign_in_returning_to(&wanted))
             }
             Gate::Elsewhere(home) => Frame::Redirect(home.to_path()),
@@ -84,7 +92,8 @@ fn Pages() -> impl IntoView {
     });
     let (sign_out, signing_out) = use_sign_out();
 
-    move || match frame.get() {
+    move || {
+        match frame.get() {
         Frame::Checking => view! { <div class="page-loading"><LoadingState/></div> }.into_any(),
         Frame::Redirect(path) => {
             view! { <Redirect path=path options=NavigateOptions { replace: true, ..Default::default() }/> }.into_any()
@@ -99,11 +108,14 @@ fn Pages() -> impl IntoView {
         }
         .into_any(),
     }
+    }
 }
 
 /// The page of a route that lives inside the shell (`None`: not found).
 fn signed_in_page(page: Option<Route>, route: Memo<Option<Route>>) -> AnyView {
-    let Some(page) = page else { return view! { <NotFoundPage/> }.into_any() };
+    let Some(page) = page else {
+        return view! { <NotFoundPage/> }.into_any();
+    };
     match page {
         Route::Customers => view! { <CustomersPage/> }.into_any(),
         Route::Customer { id, .. } => {

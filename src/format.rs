@@ -38,5 +38,11 @@ pub fn iso(date: NaiveDate) -> String {
 
 /// RFC 3339, for `<time datetime>`.
 pub fn machine_time(t: DateTime<Utc>) -> String {
-    format!("{}T{:02}:{:02}:{:02}Z", iso(t.date_naive()), t.hour(), t.minute(), t.second())
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        iso(t.date_naive()),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }

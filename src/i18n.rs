@@ -309,7 +309,10 @@ impl I18n {
             Permission::ViewActivityLog => Msg::ActionViewActivityLog,
             Permission::CancelPurchase => Msg::ActionCancelPurchase,
         });
-        self.f(Msg::ErrForbiddenNeedsRole, &[("roles", &roles), ("action", &action)])
+        self.f(
+            Msg::ErrForbiddenNeedsRole,
+            &[("roles", &roles), ("action", &action)],
+        )
     }
 
     /// "Admin agent, Global admin": the roles a user holds.
@@ -339,9 +342,10 @@ impl I18n {
         };
         match (code, failure.permission, failure.retry_after_seconds) {
             (ErrorCode::Forbidden, Some(permission), _) => self.refusal(permission),
-            (ErrorCode::TooManyAttempts, _, Some(seconds)) if seconds > 60 => {
-                self.f(Msg::ErrTooManyAttempts, &[("minutes", &seconds.div_ceil(60))])
-            }
+            (ErrorCode::TooManyAttempts, _, Some(seconds)) if seconds > 60 => self.f(
+                Msg::ErrTooManyAttempts,
+                &[("minutes", &seconds.div_ceil(60))],
+            ),
             _ => self.t(error_message(code)).to_string(),
         }
     }
@@ -352,7 +356,9 @@ impl I18n {
             ("email", "required") => Some(self.t(Msg::EmailRequired).to_string()),
             ("password", "required") => Some(self.t(Msg::PasswordRequired).to_string()),
             ("email", "too_long") => Some(self.f(Msg::EmailTooLong, &[("max", &Email::MAX_LEN)])),
-            ("password", "too_long") => Some(self.f(Msg::PasswordTooLong, &[("max", &MAX_PASSWORD_LEN)])),
+            ("password", "too_long") => {
+                Some(self.f(Msg::PasswordTooLong, &[("max", &MAX_PASSWORD_LEN)]))
+            }
             _ => None,
         };
         let generic = match code {
@@ -393,9 +399,10 @@ impl I18n {
 /// The text for an error code.
 fn error_message(code: ErrorCode) -> Msg {
     match code {
-        ErrorCode::BadRequest | ErrorCode::InvalidJson | ErrorCode::UnsupportedMediaType | ErrorCode::MethodNotAllowed => {
-            Msg::ErrBadRequest
-        }
+        ErrorCode::BadRequest
+        | ErrorCode::InvalidJson
+        | ErrorCode::UnsupportedMediaType
+        | ErrorCode::MethodNotAllowed => Msg::ErrBadRequest,
         ErrorCode::InvalidDateRange => Msg::ErrInvalidDateRange,
         ErrorCode::IdempotencyKeyRequired => Msg::ErrIdempotencyKeyRequired,
         ErrorCode::Unauthenticated => Msg::ErrUnauthenticated,
@@ -463,23 +470,31 @@ mod tests {
     fn every_message_has_both_languages_with_the_same_placeholders() {
         for &key in Msg::ALL {
             let (en, zh) = (key.text(Locale::En), key.text(Locale::ZhCn));
-            assert!(!en.trim().is_empty() && !zh.trim().is_empty(), "{key:?} has an empty text");
-            assert_eq!(placeholders(en), placeholders(zh), "{key:?}: placeholders differ");
+            assert!(
+                !en.trim().is_empty() && !zh.trim().is_empty(),
+                "{key:?} has an empty text"
+            );
+            assert_eq!(
+                placeholders(en),
+                placeholders(zh),
+                "{key:?}: placeholders differ"
+            );
         }
     }
 
     #[test]
     fn placeholders_are_filled() {
-        let text = fill("Showing {first}–{last} of {total} customers", &[
-            ("first", &1),
-            ("last", &25),
-            ("total", &33),
-        ]);
+        let text = fill(
+            "Showing {first}–{last} of {total} customers",
+            &[("first", &1), ("last", &25), ("total", &33)],
+        );
         assert_eq!(text, "Showing 1–25 of 33 customers");
     }
 
     fn i18n(locale: Locale) -> I18n {
-        I18n { locale: RwSignal::new(locale) }
+        I18n {
+            locale: RwSignal::new(locale),
+        }
     }
 
     fn failure(code: &str) -> ApiFailure {
@@ -499,30 +514,50 @@ mod tests {
         for &code in ErrorCode::ALL {
             for locale in Locale::ALL {
                 let text = i18n(locale).failure(&failure(code.as_str()));
-                assert_ne!(text, "server text", "{code} in {locale:?} falls back to the server");
+                assert_ne!(
+                    text, "server text",
+                    "{code} in {locale:?} falls back to the server"
+                );
             }
         }
-        assert_eq!(i18n(Locale::ZhCn).failure(&failure("made_up_later")), "server text", "unknown codes keep the server's words");
+        assert_eq!(
+            i18n(Locale::ZhCn).failure(&failure("made_up_later")),
+            "server text",
+            "unknown codes keep the server's words"
+        );
     }
 
     #[test]
     fn refusals_name_the_roles_in_the_users_language() {
         let mut refused = failure("forbidden");
         refused.permission = Some(Permission::CancelPurchase);
-        assert_eq!(i18n(Locale::En).failure(&refused), Permission::CancelPurchase.refusal_message());
+        assert_eq!(
+            i18n(Locale::En).failure(&refused),
+            Permission::CancelPurchase.refusal_message()
+        );
         let zh = i18n(Locale::ZhCn).failure(&refused);
         assert!(zh.contains("管理员代理") && zh.contains("取消购买"), "{zh}");
         for permission in Permission::ALL {
-            assert_eq!(i18n(Locale::En).refusal(permission), permission.refusal_message(), "the app and the server agree");
+            assert_eq!(
+                i18n(Locale::En).refusal(permission),
+                permission.refusal_message(),
+                "the app and the server agree"
+            );
         }
     }
 
     #[test]
     fn field_problems_are_translated_by_code() {
         let zh = i18n(Locale::ZhCn);
-        assert_eq!(zh.field_error("email", "required", Some("Enter an email address.")), "请输入电子邮件地址。");
+        assert_eq!(
+            zh.field_error("email", "required", Some("Enter an email address.")),
+            "请输入电子邮件地址。"
+        );
         assert_eq!(zh.field_error("title", "required", None), "此项为必填项。");
-        assert_eq!(zh.field_error("title", "made_up", Some("server words")), "server words");
+        assert_eq!(
+            zh.field_error("title", "made_up", Some("server words")),
+            "server words"
+        );
     }
 
     #[test]

@@ -5,7 +5,6 @@
 
 use csp_domain::{Area, CustomerId, UserKind};
 
-
 /// The tabs of a customer's details page; the active one lives in the URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CustomerTab {
@@ -15,7 +14,11 @@ pub enum CustomerTab {
 }
 
 impl CustomerTab {
-    pub const ALL: [CustomerTab; 3] = [CustomerTab::Software, CustomerTab::Orders, CustomerTab::Invoices];
+    pub const ALL: [CustomerTab; 3] = [
+        CustomerTab::Software,
+        CustomerTab::Orders,
+        CustomerTab::Invoices,
+    ];
 
     pub fn slug(self) -> &'static str {
         match self {
@@ -36,7 +39,10 @@ pub enum Route {
     Home,
     SignIn,
     Customers,
-    Customer { id: CustomerId, tab: CustomerTab },
+    Customer {
+        id: CustomerId,
+        tab: CustomerTab,
+    },
     ActivityLog,
     Support,
     /// The customer admin center's home.
@@ -57,12 +63,19 @@ impl Route {
     pub fn parse(path: &str) -> Option<Route> {
         let rest = path.strip_prefix('/')?;
         let rest = rest.strip_suffix('/').unwrap_or(rest);
-        let segments: Vec<&str> = if rest.is_empty() { Vec::new() } else { rest.split('/').collect() };
+        let segments: Vec<&str> = if rest.is_empty() {
+            Vec::new()
+        } else {
+            rest.split('/').collect()
+        };
         let route = match segments.as_slice() {
             [] => Route::Home,
             ["sign-in"] => Route::SignIn,
             ["customers"] => Route::Customers,
-            ["customers", id] => Route::Customer { id: CustomerId::parse(id).ok()?, tab: CustomerTab::Software },
+            ["customers", id] => Route::Customer {
+                id: CustomerId::parse(id).ok()?,
+                tab: CustomerTab::Software,
+            },
             ["customers", id, tab] => Route::Customer {
                 id: CustomerId::parse(id).ok()?,
                 tab: CustomerTab::from_slug(tab)?,
@@ -81,7 +94,10 @@ impl Route {
             Route::Home => "/".into(),
             Route::SignIn => "/sign-in".into(),
             Route::Customers => "/customers".into(),
-            Route::Customer { id, tab: CustomerTab::Software } => format!("/customers/{id}"),
+            Route::Customer {
+                id,
+                tab: CustomerTab::Software,
+            } => format!("/customers/{id}"),
             Route::Customer { id, tab } => format!("/customers/{id}/{}", tab.slug()),
             Route::ActivityLog => "/activity-log".into(),
             Route::Support => "/support".into(),
@@ -91,8 +107,11 @@ impl Route {
 
     /// The path with `?k=v&…`, leaving out empty values so URLs stay short.
     pub fn with_query(&self, params: &[(&str, &str)]) -> String {
-        let query: Vec<String> =
-            params.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", encode(v))).collect();
+        let query: Vec<String> = params
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .collect();
         if query.is_empty() {
             self.to_path()
         } else {
@@ -123,7 +142,10 @@ impl Route {
     /// the page and its data.
     pub fn page(&self) -> Route {
         match self {
-            Route::Customer { id, .. } => Route::Customer { id: id.clone(), tab: CustomerTab::Software },
+            Route::Customer { id, .. } => Route::Customer {
+                id: id.clone(),
+                tab: CustomerTab::Software,
+            },
             other => other.clone(),
         }
     }
@@ -187,8 +209,14 @@ pub fn safe_next(next: &str) -> Option<String> {
         return None;
     }
     let route = Route::parse(path).filter(|r| *r != Route::SignIn)?;
-    let query_ok = query.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%=&+!*'()".contains(&b));
-    Some(if query.is_empty() || !query_ok { route.to_path() } else { format!("{}?{query}", route.to_path()) })
+    let query_ok = query
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~%=&+!*'()".contains(&b));
+    Some(if query.is_empty() || !query_ok {
+        route.to_path()
+    } else {
+        format!("{}?{query}", route.to_path())
+    })
 }
 
 #[cfg(test)]
@@ -200,23 +228,51 @@ mod tests {
     /// One of each route.
     fn every_route() -> Vec<Route> {
         let id = CustomerId::parse(ID).unwrap();
-        let mut routes = vec![Route::Home, Route::SignIn, Route::Customers, Route::ActivityLog, Route::Support, Route::Tenant];
-        routes.extend(CustomerTab::ALL.map(|tab| Route::Customer { id: id.clone(), tab }));
+        let mut routes = vec![
+            Route::Home,
+            Route::SignIn,
+            Route::Customers,
+            Route::ActivityLog,
+            Route::Support,
+            Route::Tenant,
+        ];
+        routes.extend(CustomerTab::ALL.map(|tab| Route::Customer {
+            id: id.clone(),
+            tab,
+        }));
         routes
     }
 
     #[test]
     fn every_route_parses_back_from_its_path() {
         for route in every_route() {
-            assert_eq!(Route::parse(&route.to_path()), Some(route.clone()), "{route:?}");
+            assert_eq!(
+                Route::parse(&route.to_path()),
+                Some(route.clone()),
+                "{route:?}"
+            );
         }
-        assert_eq!(Route::parse(&format!("/customers/{}/software/", ID.to_uppercase())).map(|r| r.to_path()), Some(format!("/customers/{ID}")));
+        assert_eq!(
+            Route::parse(&format!("/customers/{}/software/", ID.to_uppercase()))
+                .map(|r| r.to_path()),
+            Some(format!("/customers/{ID}"))
+        );
     }
 
     #[test]
     fn unknown_paths_are_no_route() {
-        for path in ["", "customers", "/nope", "/customers/123", "/customers/x/orders", &format!("/customers/{ID}/nope"),
-                     "//evil.example", "/customers//", "/tenant/extra", "/api/v1/session"] {
+        for path in [
+            "",
+            "customers",
+            "/nope",
+            "/customers/123",
+            "/customers/x/orders",
+            &format!("/customers/{ID}/nope"),
+            "//evil.example",
+            "/customers//",
+            "/tenant/extra",
+            "/api/v1/session",
+        ] {
             assert_eq!(Route::parse(path), None, "{path}");
         }
     }
@@ -228,9 +284,15 @@ mod tests {
                 let decision = gate(&route, Some(kind), true);
                 match route.access() {
                     Access::Anyone => assert_eq!(decision, Gate::Open),
-                    Access::Area(area) if area.admits_kind(kind) => assert_eq!(decision, Gate::Open, "{route:?} {kind:?}"),
+                    Access::Area(area) if area.admits_kind(kind) => {
+                        assert_eq!(decision, Gate::Open, "{route:?} {kind:?}")
+                    }
                     Access::Area(_) => {
-                        assert_eq!(decision, Gate::Elsewhere(Route::home_for(kind)), "{route:?} {kind:?}");
+                        assert_eq!(
+                            decision,
+                            Gate::Elsewhere(Route::home_for(kind)),
+                            "{route:?} {kind:?}"
+                        );
                     }
                 }
             }
@@ -249,10 +311,17 @@ mod tests {
         };
         assert_eq!(kinds(Route::Customers), [UserKind::Partner]);
         assert_eq!(kinds(Route::ActivityLog), [UserKind::Partner]);
-        assert_eq!(kinds(Route::Support), [UserKind::Partner, UserKind::Support]);
+        assert_eq!(
+            kinds(Route::Support),
+            [UserKind::Partner, UserKind::Support]
+        );
         assert_eq!(kinds(Route::Tenant), [UserKind::Customer]);
         for kind in UserKind::ALL {
-            assert_eq!(gate(&Route::home_for(kind), Some(kind), true), Gate::Open, "{kind:?} may open its home");
+            assert_eq!(
+                gate(&Route::home_for(kind), Some(kind), true),
+                Gate::Open,
+                "{kind:?} may open its home"
+            );
         }
     }
 
@@ -260,13 +329,22 @@ mod tests {
     fn components_are_encoded_like_encode_uri_component() {
         assert_eq!(encode("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
         assert_eq!(encode("o'brien-2026_x.y~(z)!*"), "o'brien-2026_x.y~(z)!*");
-        assert_eq!(Route::Customers.with_query(&[("q", "fabrikam & co"), ("page", "")]), "/customers?q=fabrikam%20%26%20co");
+        assert_eq!(
+            Route::Customers.with_query(&[("q", "fabrikam & co"), ("page", "")]),
+            "/customers?q=fabrikam%20%26%20co"
+        );
     }
 
     #[test]
     fn only_paths_of_this_app_are_places_to_return_to() {
-        assert_eq!(safe_next("/customers?q=contoso").as_deref(), Some("/customers?q=contoso"));
-        assert_eq!(safe_next(&format!("/customers/{ID}/orders")).as_deref(), Some(format!("/customers/{ID}/orders").as_str()));
+        assert_eq!(
+            safe_next("/customers?q=contoso").as_deref(),
+            Some("/customers?q=contoso")
+        );
+        assert_eq!(
+            safe_next(&format!("/customers/{ID}/orders")).as_deref(),
+            Some(format!("/customers/{ID}/orders").as_str())
+        );
         for hostile in [
             "//evil.example",
             "https://evil.example/",
@@ -284,6 +362,10 @@ mod tests {
         ] {
             assert_eq!(safe_next(hostile), None, "{hostile}");
         }
-        assert_eq!(safe_next("/customers?q=<script>").as_deref(), Some("/customers"), "an odd query is dropped");
+        assert_eq!(
+            safe_next("/customers?q=<script>").as_deref(),
+            Some("/customers"),
+            "an odd query is dropped"
+        );
     }
 }

@@ -62,5 +62,9 @@ pub fn TextField(
 
 #[component]
 fn FieldError(id: &'static str, error: Signal<Option<String>>) -> impl IntoView {
-    move || error.get().map(|e| view! { <p id=format!("{id}-error") class="field__error">{e}</p> })
+    move || {
+        error
+            .get()
+            .map(|e| view! { <p id=format!("{id}-error") class="field__error">{e}</p> })
+    }
 }

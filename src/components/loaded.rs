@@ -26,7 +26,9 @@ where
             not_found.as_ref().map(|v| v.run()).into_any()
         }
         Some(Err(failure)) => {
-            let retry = failure.is_retryable().then(|| Callback::new(move |()| loader.reload()));
+            let retry = failure
+                .is_retryable()
+                .then(|| Callback::new(move |()| loader.reload()));
             view! { <ErrorState failure=failure on_retry=retry/> }.into_any()
         }
     }

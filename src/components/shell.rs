@@ -20,7 +20,12 @@ pub fn AppShell(
     children: Children,
 ) -> impl IntoView {
     let kind = Memo::new(move |_| user.with(|u| u.as_ref().map(|u| u.kind)));
-    let home = move || kind.get().map(Route::home_for).unwrap_or(Route::Home).to_path();
+    let home = move || {
+        kind.get()
+            .map(Route::home_for)
+            .unwrap_or(Route::Home)
+            .to_path()
+    };
 
     view! {
         // rel=external: a same-page jump the browser does itself, not a route change.

@@ -27,8 +27,14 @@ pub fn ActivityLogPage() -> impl IntoView {
     let default_range = DateRange::last_days_until(format::today_utc());
     let range = Memo::new(move |_| {
         query.with(|q| {
-            let from = q.get("from").filter(|v| !v.is_empty()).unwrap_or_else(|| format::iso(default_range.from()));
-            let to = q.get("to").filter(|v| !v.is_empty()).unwrap_or_else(|| format::iso(default_range.to()));
+            let from = q
+                .get("from")
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| format::iso(default_range.from()));
+            let to = q
+                .get("to")
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| format::iso(default_range.to()));
             (from, to)
         })
     });

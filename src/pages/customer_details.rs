@@ -19,7 +19,10 @@ const PANEL_ID: &str = "customer-tab-panel";
 
 /// A customer's details page with its tabs.
 #[component]
-pub fn CustomerDetailsPage(id: CustomerId, #[prop(into)] tab: Signal<CustomerTab>) -> impl IntoView {
+pub fn CustomerDetailsPage(
+    id: CustomerId,
+    #[prop(into)] tab: Signal<CustomerTab>,
+) -> impl IntoView {
     let customer = use_loader(move || id.clone(), api::customer);
     view! {
         <Loaded
@@ -36,11 +39,20 @@ fn CustomerDetails(customer: Customer, tab: Signal<CustomerTab>) -> impl IntoVie
         .into_iter()
         .map(|t| TabLink {
             label: tab_label(t),
-            href: Route::Customer { id: customer.id.clone(), tab: t }.to_path(),
+            href: Route::Customer {
+                id: customer.id.clone(),
+                tab: t,
+            }
+            .to_path(),
             id: tab_id(t),
         })
         .collect();
-    let selected = Signal::derive(move || CustomerTab::ALL.iter().position(|t| *t == tab.get()).unwrap_or(0));
+    let selected = Signal::derive(move || {
+        CustomerTab::ALL
+            .iter()
+            .position(|t| *t == tab.get())
+            .unwrap_or(0)
+    });
     let tax_label = customer.tax_label();
     let name = customer.company_name.clone();
     let panel_customer = customer.clone();

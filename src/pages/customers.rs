@@ -9,10 +9,10 @@ use leptos_router::NavigateOptions;
 
 use crate::api;
 use crate::components::data_table::DataTable;
+use crate::components::loaded::Loaded;
 use crate::components::page_header::PageHeader;
 use crate::components::pager::Pager;
 use crate::components::search_box::SearchBox;
-use crate::components::loaded::Loaded;
 use crate::components::states::EmptyState;
 use crate::components::table_region::TableRegion;
 use crate::i18n::{tr, use_i18n, I18n, Msg};

@@ -5,8 +5,8 @@ use leptos_router::components::Redirect;
 use leptos_router::NavigateOptions;
 
 use crate::components::states::LoadingState;
-use crate::state::use_session;
 use crate::routes::Route;
+use crate::state::use_session;
 
 /// Redirects by kind of user: partner → customers, customer → tenant, support → support.
 #[component]

@@ -28,7 +28,10 @@ pub fn SignInPage() -> impl IntoView {
     // The form's own checks (the domain's, as the server runs them) show once the user has
     // tried to submit, and follow the typing from then on.
     let tried = RwSignal::new(false);
-    let request = move || SignInRequest { email: email.get(), password: password.get() };
+    let request = move || SignInRequest {
+        email: email.get(),
+        password: password.get(),
+    };
     let checked = Memo::new(move |_| request().check().err().unwrap_or_else(FieldErrors::new));
 
     let sign_in: Action<SignInRequest, ApiResult<User>> =
@@ -68,7 +71,9 @@ pub fn SignInPage() -> impl IntoView {
     // Signed in (now, or already when the page opened): go where the user was headed.
     let destination = Memo::new(move |_| {
         let kind = session.user.with(|u| u.as_ref().map(|u| u.kind))?;
-        let next = query.with(|q| q.get("next")).and_then(|n| routes::safe_next(&n));
+        let next = query
+            .with(|q| q.get("next"))
+            .and_then(|n| routes::safe_next(&n));
         Some(next.unwrap_or_else(|| Route::home_for(kind).to_path()))
     });
 

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::data_table::DataTable;
-use crate::components::page_header::PageHeader;
 use crate::components::loaded::Loaded;
+use crate::components::page_header::PageHeader;
 use crate::components::states::EmptyState;
 use crate::components::table_region::TableRegion;
 use crate::format;
@@ -59,7 +59,11 @@ fn SupportRow(request: SupportRequestSummary) -> impl IntoView {
     let i18n = use_i18n();
     let status = request.status.clone();
     let tone = badge_tone(&status);
-    let label = move || status_label(&status).map(|m| i18n.t(m).to_string()).unwrap_or_else(|| status.to_string());
+    let label = move || {
+        status_label(&status)
+            .map(|m| i18n.t(m).to_string())
+            .unwrap_or_else(|| status.to_string())
+    };
     view! {
         <tr>
             <td class="mono">{request.number}</td>

@@ -5,8 +5,8 @@ use csp_domain::Customer;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::page_header::PageHeader;
 use crate::components::loaded::Loaded;
+use crate::components::page_header::PageHeader;
 use crate::components::states::EmptyState;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::loader::use_loader;

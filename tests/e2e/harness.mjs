@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -148,6 +149,9 @@ export function useApp() {
     page.on('console', (msg) => { if (msg.type() === 'error') browserErrors.push(`console: ${msg.text()}`); });
     try {
       await fn(page, env.server);
+      // The strict Content-Security-Policy must never block a part of the app.
+      const blocked = browserErrors.filter((e) => /Content Security Policy|Refused to (execute|load|apply)/i.test(e));
+      assert.deepEqual(blocked, [], 'the Content-Security-Policy blocked something');
     } catch (err) {
       let shot = '(screenshot failed)';
       try { shot = await saveScreenshot(page, name); } catch { /* keep the original error */ }

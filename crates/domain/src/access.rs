@@ -73,7 +73,9 @@ impl Area {
             return Err(Refusal::WrongKind(self));
         }
         match (principal.kind(), self.permission()) {
-            (UserKind::Partner, Some(permission)) if !principal.can(permission) => Err(Refusal::Needs(permission)),
+            (UserKind::Partner, Some(permission)) if !principal.can(permission) => {
+                Err(Refusal::Needs(permission))
+            }
             _ => Ok(()),
         }
     }
@@ -116,24 +118,47 @@ mod tests {
 
     #[test]
     fn each_kind_gets_only_its_areas() {
-        let customer = Principal::Customer { user: UserId::parse(ID).unwrap(), customer: CustomerId::parse(ID).unwrap() };
-        let support = Principal::Support { user: UserId::parse(ID).unwrap() };
+        let customer = Principal::Customer {
+            user: UserId::parse(ID).unwrap(),
+            customer: CustomerId::parse(ID).unwrap(),
+        };
+        let support = Principal::Support {
+            user: UserId::parse(ID).unwrap(),
+        };
         assert_eq!(Area::AdminCenter.check(&customer), Ok(()));
-        assert_eq!(Area::Customers.check(&customer), Err(Refusal::WrongKind(Area::Customers)));
+        assert_eq!(
+            Area::Customers.check(&customer),
+            Err(Refusal::WrongKind(Area::Customers))
+        );
         assert_eq!(Area::SupportConsole.check(&support), Ok(()));
         assert_eq!(Area::SupportRequests.check(&support), Ok(()));
-        assert_eq!(Area::ActivityLog.check(&support), Err(Refusal::WrongKind(Area::ActivityLog)));
-        assert_eq!(Area::SupportConsole.check(&partner(&[Role::GlobalAdmin])), Err(Refusal::WrongKind(Area::SupportConsole)));
+        assert_eq!(
+            Area::ActivityLog.check(&support),
+            Err(Refusal::WrongKind(Area::ActivityLog))
+        );
+        assert_eq!(
+            Area::SupportConsole.check(&partner(&[Role::GlobalAdmin])),
+            Err(Refusal::WrongKind(Area::SupportConsole))
+        );
     }
 
     #[test]
     fn partner_areas_follow_the_role_table() {
-        assert_eq!(Area::ActivityLog.check(&partner(&[Role::GlobalAdmin])), Ok(()));
+        assert_eq!(
+            Area::ActivityLog.check(&partner(&[Role::GlobalAdmin])),
+            Ok(())
+        );
         assert_eq!(
             Area::ActivityLog.check(&partner(&[Role::AdminAgent])),
             Err(Refusal::Needs(Permission::ViewActivityLog))
         );
-        assert_eq!(Area::Customers.check(&partner(&[Role::MarketingContentAdmin])), Ok(()));
-        assert_eq!(Area::Customers.check(&partner(&[])), Err(Refusal::Needs(Permission::ViewCustomers)));
+        assert_eq!(
+            Area::Customers.check(&partner(&[Role::MarketingContentAdmin])),
+            Ok(())
+        );
+        assert_eq!(
+            Area::Customers.check(&partner(&[])),
+            Err(Refusal::Needs(Permission::ViewCustomers))
+        );
     }
 }

@@ -69,7 +69,10 @@ pub struct DateRange {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RangeError {
     /// Not a date of the form `2026-11-24`.
-    NotADate { field: &'static str, value: String },
+    NotADate {
+        field: &'static str,
+        value: String,
+    },
     Inverted,
     TooLong,
 }
@@ -81,7 +84,9 @@ impl fmt::Display for RangeError {
                 write!(f, "{field} must be a date like 2026-11-24, not {value:?}.")
             }
             RangeError::Inverted => f.write_str("The end date is before the start date."),
-            RangeError::TooLong => write!(f, "A date range can cover at most {MAX_RANGE_DAYS} days."),
+            RangeError::TooLong => {
+                write!(f, "A date range can cover at most {MAX_RANGE_DAYS} days.")
+            }
         }
     }
 }
@@ -92,7 +97,9 @@ pub fn parse_day(value: &str) -> Option<NaiveDate> {
     let shape = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape {
         return None;
     }
@@ -102,17 +109,27 @@ pub fn parse_day(value: &str) -> Option<NaiveDate> {
 impl DateRange {
     /// Reads a requested range; missing ends default to the last [`DEFAULT_RANGE_DAYS`] days
     /// up to `today`.
-    pub fn parse(from: Option<&str>, to: Option<&str>, today: NaiveDate) -> Result<DateRange, RangeError> {
-        let day = |field: &'static str, value: Option<&str>| -> Result<Option<NaiveDate>, RangeError> {
-            match value.map(str::trim).filter(|v| !v.is_empty()) {
-                None => Ok(None),
-                Some(v) => parse_day(v).map(Some).ok_or_else(|| RangeError::NotADate { field, value: v.to_string() }),
-            }
-        };
+    pub fn parse(
+        from: Option<&str>,
+        to: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<DateRange, RangeError> {
+        let day =
+            |field: &'static str, value: Option<&str>| -> Result<Option<NaiveDate>, RangeError> {
+                match value {
+                    None => Ok(None),
+                    Some(v) => parse_day(v).map(Some).ok_or_else(|| RangeError::NotADate {
+                        field,
+                        value: v.to_string(),
+                    }),
+                }
+            };
         let to = day("to", to)?.unwrap_or(today);
         let from = match day("from", from)? {
             Some(from) => from,
-            None => to.checked_sub_days(Days::new(DEFAULT_RANGE_DAYS - 1)).unwrap_or(NaiveDate::MIN),
+            None => to
+                .checked_sub_days(Days::new(DEFAULT_RANGE_DAYS - 1))
+                .unwrap_or(NaiveDate::MIN),
         };
         DateRange::new(from, to)
     }
@@ -129,7 +146,9 @@ impl DateRange {
 
     /// The default range: the last 30 days up to `today`, inclusive.
     pub fn last_days_until(today: NaiveDate) -> DateRange {
-        let from = today.checked_sub_days(Days::new(DEFAULT_RANGE_DAYS - 1)).unwrap_or(today);
+        let from = today
+            .checked_sub_days(Days::new(DEFAULT_RANGE_DAYS - 1))
+            .unwrap_or(today);
         DateRange { from, to: today }
     }
 
@@ -148,7 +167,9 @@ impl DateRange {
 
     /// The first instant after the range, or `None` at the end of the calendar.
     pub fn end_exclusive(&self) -> Option<DateTime<Utc>> {
-        self.to.checked_add_days(Days::new(1)).map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+        self.to
+            .checked_add_days(Days::new(1))
+            .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
     }
 }
 
@@ -163,13 +184,22 @@ mod tests {
     #[test]
     fn ranges_up_to_90_days_inclusive_are_accepted() {
         assert!(DateRange::new(day("2026-01-10"), day("2026-01-10")).is_ok());
-        assert!(DateRange::new(day("2026-01-01"), day("2026-03-31")).is_ok(), "90 days");
-        assert_eq!(DateRange::new(day("2026-01-01"), day("2026-04-01")), Err(RangeError::TooLong));
+        assert!(
+            DateRange::new(day("2026-01-01"), day("2026-03-31")).is_ok(),
+            "90 days"
+        );
+        assert_eq!(
+            DateRange::new(day("2026-01-01"), day("2026-04-01")),
+            Err(RangeError::TooLong)
+        );
     }
 
     #[test]
     fn inverted_ranges_are_refused() {
-        assert_eq!(DateRange::new(day("2026-01-05"), day("2026-01-04")), Err(RangeError::Inverted));
+        assert_eq!(
+            DateRange::new(day("2026-01-05"), day("2026-01-04")),
+            Err(RangeError::Inverted)
+        );
     }
 
     #[test]
@@ -185,18 +215,38 @@ mod tests {
     #[test]
     fn only_plain_four_digit_dates_are_dates() {
         let today = day("2026-11-24");
-        for bad in ["24/11/2026", "+262142-12-31", "-262143-01-01", "2026-1-5", "2026-02-30", "20261124", "２０２６-11-24"] {
+        for bad in [
+            "",
+            " 2026-11-24",
+            "24/11/2026",
+            "+262142-12-31",
+            "-262143-01-01",
+            "2026-1-5",
+            "2026-02-30",
+            "20261124",
+            "２０２６-11-24",
+        ] {
             assert!(parse_day(bad).is_none(), "{bad}");
-            assert!(matches!(DateRange::parse(Some(bad), None, today), Err(RangeError::NotADate { field: "from", .. })));
+            assert!(matches!(
+                DateRange::parse(Some(bad), None, today),
+                Err(RangeError::NotADate { field: "from", .. })
+            ));
         }
     }
 
     #[test]
     fn the_ends_of_the_calendar_do_not_overflow() {
-        let r = DateRange::parse(Some("9999-12-31"), Some("9999-12-31"), day("2026-11-24")).unwrap();
+        let r =
+            DateRange::parse(Some("9999-12-31"), Some("9999-12-31"), day("2026-11-24")).unwrap();
         assert!(r.end_exclusive().is_some());
         let r = DateRange::parse(None, Some("0000-01-01"), day("2026-11-24")).unwrap();
         assert_eq!(r.to(), day("0000-01-01"));
-        assert_eq!(DateRange::new(day("2026-03-01"), day("2026-03-01")).unwrap().start().to_rfc3339(), "2026-03-01T00:00:00+00:00");
+        assert_eq!(
+            DateRange::new(day("2026-03-01"), day("2026-03-01"))
+                .unwrap()
+                .start()
+                .to_rfc3339(),
+            "2026-03-01T00:00:00+00:00"
+        );
     }
 }

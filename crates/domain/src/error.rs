@@ -145,12 +145,31 @@ impl FieldErrors {
 
     /// The `validation_failed` error of the API.
     pub fn to_api_error(&self) -> ApiError {
-        let summary = self.issues.values().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" ");
+        let summary = self
+            .issues
+            .values()
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
         ApiError {
             code: ErrorCode::ValidationFailed.as_str().into(),
-            message: if summary.is_empty() { "Check the fields of the request.".into() } else { summary },
-            fields: Some(self.issues.iter().map(|(f, (_, m))| (f.clone(), m.clone())).collect()),
-            field_codes: Some(self.issues.iter().map(|(f, (c, _))| (f.clone(), c.clone())).collect()),
+            message: if summary.is_empty() {
+                "Check the fields of the request.".into()
+            } else {
+                summary
+            },
+            fields: Some(
+                self.issues
+                    .iter()
+                    .map(|(f, (_, m))| (f.clone(), m.clone()))
+                    .collect(),
+            ),
+            field_codes: Some(
+                self.issues
+                    .iter()
+                    .map(|(f, (c, _))| (f.clone(), c.clone()))
+                    .collect(),
+            ),
             permission: None,
             retry_after_seconds: None,
         }
@@ -207,7 +226,9 @@ pub struct ApiErrorBody {
 
 impl ApiErrorBody {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiErrorBody { error: ApiError::new(code, message) }
+        ApiErrorBody {
+            error: ApiError::new(code, message),
+        }
     }
 }
 
@@ -230,7 +251,12 @@ mod tests {
     fn every_code_round_trips_and_is_snake_case() {
         for &code in ErrorCode::ALL {
             assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
-            assert!(code.as_str().bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code}");
+            assert!(
+                code.as_str()
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{code}"
+            );
             let status = code.http_status();
             assert!((400..600).contains(&status), "{code} → {status}");
         }
@@ -252,7 +278,11 @@ mod tests {
             ("too_many_attempts", 429),
             ("forbidden", 403),
         ] {
-            assert_eq!(ErrorCode::parse(code).map(ErrorCode::http_status), Some(status), "{code}");
+            assert_eq!(
+                ErrorCode::parse(code).map(ErrorCode::http_status),
+                Some(status),
+                "{code}"
+            );
         }
     }
 

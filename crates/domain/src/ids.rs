@@ -132,7 +132,10 @@ mod tests {
     fn guids_are_accepted_in_any_case_and_stored_lower_case() {
         let id = CustomerId::parse(" 0F8FAD5B-D9CB-469F-A165-70867728950E ").unwrap();
         assert_eq!(id.as_str(), "0f8fad5b-d9cb-469f-a165-70867728950e");
-        assert_eq!(id, CustomerId::parse("0f8fad5b-d9cb-469f-a165-70867728950e").unwrap());
+        assert_eq!(
+            id,
+            CustomerId::parse("0f8fad5b-d9cb-469f-a165-70867728950e").unwrap()
+        );
     }
 
     #[test]

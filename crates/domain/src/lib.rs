@@ -19,9 +19,12 @@ pub mod paging;
 pub mod role;
 pub mod session;
 pub mod support;
+pub mod text;
 
 pub use access::{Area, Refusal};
-pub use activity_log::{ActivityAction, ActivityLogEntry, ActivityLogPage, ActivityLogQuery, DateRange};
+pub use activity_log::{
+    ActivityAction, ActivityLogEntry, ActivityLogPage, ActivityLogQuery, DateRange,
+};
 pub use clock::Clock;
 pub use customer::Customer;
 pub use email::Email;

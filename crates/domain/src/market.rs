@@ -12,57 +12,185 @@ const TAX_INCLUSIVE_MARKETS: [&str; 2] = ["AU", "BR"];
 /// in the source's three columns.
 pub const AZURE_RESERVATIONS_UNAVAILABLE: [(&str, &str); 109] = [
     // "A to Gi"
-    ("AX", "Åland Islands"), ("AS", "American Samoa"), ("AD", "Andorra"), ("AI", "Anguilla"),
-    ("AQ", "Antarctica"), ("AG", "Antigua and Barbuda"), ("AW", "Aruba"), ("AZ", "Azerbaijan"),
-    ("BJ", "Benin"), ("BT", "Bhutan"), ("BQ-BO", "Bonaire"), ("BV", "Bouvet Island"),
-    ("IO", "British Indian Ocean Territory"), ("VG", "British Virgin Islands"), ("BF", "Burkina Faso"),
-    ("BI", "Burundi"), ("KH", "Cambodia"), ("CF", "Central African Republic"), ("TD", "Chad"),
-    ("CN", "China"), ("CX", "Christmas Island"), ("CC", "Cocos (Keeling) Islands"), ("KM", "Comoros"),
-    ("CG", "Congo"), ("CD", "Congo (DRC)"), ("CK", "Cook Islands"), ("DJ", "Djibouti"),
-    ("DM", "Dominica"), ("GQ", "Equatorial Guinea"), ("ER", "Eritrea"), ("FK", "Falkland Islands"),
-    ("GF", "French Guiana"), ("PF", "French Polynesia"), ("TF", "French Southern Territories"),
-    ("GA", "Gabon"), ("GM", "Gambia"), ("GI", "Gibraltar"),
+    ("AX", "Åland Islands"),
+    ("AS", "American Samoa"),
+    ("AD", "Andorra"),
+    ("AI", "Anguilla"),
+    ("AQ", "Antarctica"),
+    ("AG", "Antigua and Barbuda"),
+    ("AW", "Aruba"),
+    ("AZ", "Azerbaijan"),
+    ("BJ", "Benin"),
+    ("BT", "Bhutan"),
+    ("BQ-BO", "Bonaire"),
+    ("BV", "Bouvet Island"),
+    ("IO", "British Indian Ocean Territory"),
+    ("VG", "British Virgin Islands"),
+    ("BF", "Burkina Faso"),
+    ("BI", "Burundi"),
+    ("KH", "Cambodia"),
+    ("CF", "Central African Republic"),
+    ("TD", "Chad"),
+    ("CN", "China"),
+    ("CX", "Christmas Island"),
+    ("CC", "Cocos (Keeling) Islands"),
+    ("KM", "Comoros"),
+    ("CG", "Congo"),
+    ("CD", "Congo (DRC)"),
+    ("CK", "Cook Islands"),
+    ("DJ", "Djibouti"),
+    ("DM", "Dominica"),
+    ("GQ", "Equatorial Guinea"),
+    ("ER", "Eritrea"),
+    ("FK", "Falkland Islands"),
+    ("GF", "French Guiana"),
+    ("PF", "French Polynesia"),
+    ("TF", "French Southern Territories"),
+    ("GA", "Gabon"),
+    ("GM", "Gambia"),
+    ("GI", "Gibraltar"),
     // "Gr to Pal"
-    ("GL", "Greenland"), ("GD", "Grenada"), ("GP", "Guadeloupe"), ("GU", "Guam"), ("GG", "Guernsey"),
-    ("GN", "Guinea"), ("GW", "Guinea-Bissau"), ("GY", "Guyana"), ("HT", "Haiti"),
-    ("HM", "Heard Island and McDonald Islands"), ("IM", "Isle of Man"), ("NO-22", "Jan Mayen"),
-    ("JE", "Jersey"), ("KI", "Kiribati"), ("XK", "Kosovo"), ("LA", "Laos"), ("LS", "Lesotho"),
-    ("LR", "Liberia"), ("MG", "Madagascar"), ("MW", "Malawi"), ("MV", "Maldives"), ("ML", "Mali"),
-    ("MH", "Marshall Islands"), ("MQ", "Martinique"), ("MR", "Mauritania"), ("YT", "Mayotte"),
-    ("FM", "Micronesia"), ("MS", "Montserrat"), ("MZ", "Mozambique"), ("MM", "Myanmar"),
-    ("NR", "Nauru"), ("NC", "New Caledonia"), ("NE", "Niger"), ("NU", "Niue"),
-    ("NF", "Norfolk Island"), ("MP", "Northern Mariana Islands"), ("PW", "Palau"),
+    ("GL", "Greenland"),
+    ("GD", "Grenada"),
+    ("GP", "Guadeloupe"),
+    ("GU", "Guam"),
+    ("GG", "Guernsey"),
+    ("GN", "Guinea"),
+    ("GW", "Guinea-Bissau"),
+    ("GY", "Guyana"),
+    ("HT", "Haiti"),
+    ("HM", "Heard Island and McDonald Islands"),
+    ("IM", "Isle of Man"),
+    ("NO-22", "Jan Mayen"),
+    ("JE", "Jersey"),
+    ("KI", "Kiribati"),
+    ("XK", "Kosovo"),
+    ("LA", "Laos"),
+    ("LS", "Lesotho"),
+    ("LR", "Liberia"),
+    ("MG", "Madagascar"),
+    ("MW", "Malawi"),
+    ("MV", "Maldives"),
+    ("ML", "Mali"),
+    ("MH", "Marshall Islands"),
+    ("MQ", "Martinique"),
+    ("MR", "Mauritania"),
+    ("YT", "Mayotte"),
+    ("FM", "Micronesia"),
+    ("MS", "Montserrat"),
+    ("MZ", "Mozambique"),
+    ("MM", "Myanmar"),
+    ("NR", "Nauru"),
+    ("NC", "New Caledonia"),
+    ("NE", "Niger"),
+    ("NU", "Niue"),
+    ("NF", "Norfolk Island"),
+    ("MP", "Northern Mariana Islands"),
+    ("PW", "Palau"),
     // "Pap to Z"
-    ("PG", "Papua New Guinea"), ("PN", "Pitcairn Islands"), ("RE", "Réunion"), ("BQ-SA", "Saba"),
-    ("BL", "Saint Barthélemy"), ("LC", "Saint Lucia"), ("MF", "Saint Martin"),
-    ("PM", "Saint Pierre and Miquelon"), ("VC", "Saint Vincent and the Grenadines"), ("WS", "Samoa"),
-    ("SM", "San Marino"), ("ST", "São Tomé and Príncipe"), ("SC", "Seychelles"),
-    ("SL", "Sierra Leone"), ("BQ-SE", "Sint Eustatius"), ("SX", "Sint Maarten"),
-    ("SB", "Solomon Islands"), ("SO", "Somalia"), ("GS", "South Georgia and South Sandwich Islands"),
-    ("SS", "South Sudan"), ("SH", "Saint Helena, Ascension and Tristan da Cunha"), ("SR", "Suriname"),
-    ("NO-21", "Svalbard"), ("SZ", "Eswatini"), ("TL", "Timor-Leste"), ("TG", "Togo"),
-    ("TK", "Tokelau"), ("TO", "Tonga"), ("TC", "Turks and Caicos Islands"), ("TV", "Tuvalu"),
-    ("UM", "U.S. Outlying Islands"), ("VU", "Vanuatu"), ("VA", "Vatican City"),
-    ("WF", "Wallis and Futuna"), ("YE", "Yemen"),
+    ("PG", "Papua New Guinea"),
+    ("PN", "Pitcairn Islands"),
+    ("RE", "Réunion"),
+    ("BQ-SA", "Saba"),
+    ("BL", "Saint Barthélemy"),
+    ("LC", "Saint Lucia"),
+    ("MF", "Saint Martin"),
+    ("PM", "Saint Pierre and Miquelon"),
+    ("VC", "Saint Vincent and the Grenadines"),
+    ("WS", "Samoa"),
+    ("SM", "San Marino"),
+    ("ST", "São Tomé and Príncipe"),
+    ("SC", "Seychelles"),
+    ("SL", "Sierra Leone"),
+    ("BQ-SE", "Sint Eustatius"),
+    ("SX", "Sint Maarten"),
+    ("SB", "Solomon Islands"),
+    ("SO", "Somalia"),
+    ("GS", "South Georgia and South Sandwich Islands"),
+    ("SS", "South Sudan"),
+    ("SH", "Saint Helena, Ascension and Tristan da Cunha"),
+    ("SR", "Suriname"),
+    ("NO-21", "Svalbard"),
+    ("SZ", "Eswatini"),
+    ("TL", "Timor-Leste"),
+    ("TG", "Togo"),
+    ("TK", "Tokelau"),
+    ("TO", "Tonga"),
+    ("TC", "Turks and Caicos Islands"),
+    ("TV", "Tuvalu"),
+    ("UM", "U.S. Outlying Islands"),
+    ("VU", "Vanuatu"),
+    ("VA", "Vatican City"),
+    ("WF", "Wallis and Futuna"),
+    ("YE", "Yemen"),
 ];
 
 /// Names of markets outside Table 1 that messages may need; other codes show as codes.
 const OTHER_MARKET_NAMES: [(&str, &str); 64] = [
-    ("US", "United States"), ("CA", "Canada"), ("MX", "Mexico"), ("BR", "Brazil"),
-    ("AR", "Argentina"), ("CL", "Chile"), ("CO", "Colombia"), ("PE", "Peru"),
-    ("GB", "United Kingdom"), ("IE", "Ireland"), ("DE", "Germany"), ("FR", "France"),
-    ("ES", "Spain"), ("PT", "Portugal"), ("IT", "Italy"), ("NL", "Netherlands"),
-    ("BE", "Belgium"), ("LU", "Luxembourg"), ("CH", "Switzerland"), ("AT", "Austria"),
-    ("DK", "Denmark"), ("SE", "Sweden"), ("NO", "Norway"), ("FI", "Finland"), ("IS", "Iceland"),
-    ("PL", "Poland"), ("CZ", "Czechia"), ("SK", "Slovakia"), ("HU", "Hungary"), ("RO", "Romania"),
-    ("BG", "Bulgaria"), ("GR", "Greece"), ("TR", "Türkiye"), ("IL", "Israel"),
-    ("AE", "United Arab Emirates"), ("SA", "Saudi Arabia"), ("QA", "Qatar"), ("KW", "Kuwait"),
-    ("EG", "Egypt"), ("ZA", "South Africa"), ("NG", "Nigeria"), ("KE", "Kenya"),
-    ("MA", "Morocco"), ("IN", "India"), ("PK", "Pakistan"), ("JP", "Japan"), ("KR", "Korea"),
-    ("TW", "Taiwan"), ("HK", "Hong Kong SAR"), ("SG", "Singapore"), ("MY", "Malaysia"),
-    ("TH", "Thailand"), ("VN", "Vietnam"), ("PH", "Philippines"), ("ID", "Indonesia"),
-    ("AU", "Australia"), ("NZ", "New Zealand"), ("UA", "Ukraine"), ("EE", "Estonia"),
-    ("LV", "Latvia"), ("LT", "Lithuania"), ("HR", "Croatia"), ("SI", "Slovenia"), ("CY", "Cyprus"),
+    ("US", "United States"),
+    ("CA", "Canada"),
+    ("MX", "Mexico"),
+    ("BR", "Brazil"),
+    ("AR", "Argentina"),
+    ("CL", "Chile"),
+    ("CO", "Colombia"),
+    ("PE", "Peru"),
+    ("GB", "United Kingdom"),
+    ("IE", "Ireland"),
+    ("DE", "Germany"),
+    ("FR", "France"),
+    ("ES", "Spain"),
+    ("PT", "Portugal"),
+    ("IT", "Italy"),
+    ("NL", "Netherlands"),
+    ("BE", "Belgium"),
+    ("LU", "Luxembourg"),
+    ("CH", "Switzerland"),
+    ("AT", "Austria"),
+    ("DK", "Denmark"),
+    ("SE", "Sweden"),
+    ("NO", "Norway"),
+    ("FI", "Finland"),
+    ("IS", "Iceland"),
+    ("PL", "Poland"),
+    ("CZ", "Czechia"),
+    ("SK", "Slovakia"),
+    ("HU", "Hungary"),
+    ("RO", "Romania"),
+    ("BG", "Bulgaria"),
+    ("GR", "Greece"),
+    ("TR", "Türkiye"),
+    ("IL", "Israel"),
+    ("AE", "United Arab Emirates"),
+    ("SA", "Saudi Arabia"),
+    ("QA", "Qatar"),
+    ("KW", "Kuwait"),
+    ("EG", "Egypt"),
+    ("ZA", "South Africa"),
+    ("NG", "Nigeria"),
+    ("KE", "Kenya"),
+    ("MA", "Morocco"),
+    ("IN", "India"),
+    ("PK", "Pakistan"),
+    ("JP", "Japan"),
+    ("KR", "Korea"),
+    ("TW", "Taiwan"),
+    ("HK", "Hong Kong SAR"),
+    ("SG", "Singapore"),
+    ("MY", "Malaysia"),
+    ("TH", "Thailand"),
+    ("VN", "Vietnam"),
+    ("PH", "Philippines"),
+    ("ID", "Indonesia"),
+    ("AU", "Australia"),
+    ("NZ", "New Zealand"),
+    ("UA", "Ukraine"),
+    ("EE", "Estonia"),
+    ("LV", "Latvia"),
+    ("LT", "Lithuania"),
+    ("HR", "Croatia"),
+    ("SI", "Slovenia"),
+    ("CY", "Cyprus"),
 ];
 
 /// A customer's market: an ISO 3166-1 alpha-2 code (`US`), or an ISO 3166-2 subdivision
@@ -89,8 +217,9 @@ impl Market {
             None => (code.as_str(), None),
         };
         let country_ok = country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase());
-        let subdivision_ok = subdivision
-            .is_none_or(|s| (1..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()));
+        let subdivision_ok = subdivision.is_none_or(|s| {
+            (1..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
+        });
         if country_ok && subdivision_ok {
             Ok(Market(code))
         } else {
@@ -111,7 +240,9 @@ impl Market {
     /// A subdivision listed on its own (Svalbard, `NO-21`) is unavailable while the rest of
     /// the country (`NO`) is available.
     pub fn azure_reservations_available(&self) -> bool {
-        !AZURE_RESERVATIONS_UNAVAILABLE.iter().any(|(code, _)| *code == self.code())
+        !AZURE_RESERVATIONS_UNAVAILABLE
+            .iter()
+            .any(|(code, _)| *code == self.code())
     }
 
     /// The market's English name, for messages ("… not available in China"); the code when
@@ -156,7 +287,11 @@ pub enum TaxLabel {
 
 impl TaxLabel {
     pub fn for_market(market: &Market) -> TaxLabel {
-        if market.tax_inclusive() { TaxLabel::InclTax } else { TaxLabel::ExclTax }
+        if market.tax_inclusive() {
+            TaxLabel::InclTax
+        } else {
+            TaxLabel::ExclTax
+        }
     }
 
     pub fn english(self) -> &'static str {
@@ -177,7 +312,10 @@ mod tests {
 
     #[test]
     fn table_one_has_109_distinct_markets() {
-        let mut codes: Vec<_> = AZURE_RESERVATIONS_UNAVAILABLE.iter().map(|(c, _)| *c).collect();
+        let mut codes: Vec<_> = AZURE_RESERVATIONS_UNAVAILABLE
+            .iter()
+            .map(|(c, _)| *c)
+            .collect();
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), 109);
@@ -199,8 +337,14 @@ mod tests {
         }
         assert!(m("NO").azure_reservations_available(), "mainland Norway");
         assert!(!m("NO-21").azure_reservations_available(), "Svalbard");
-        assert!(m("NO-03").azure_reservations_available(), "Oslo is not listed");
-        assert!(m("BQ").azure_reservations_available(), "only the listed parts of BQ are out");
+        assert!(
+            m("NO-03").azure_reservations_available(),
+            "Oslo is not listed"
+        );
+        assert!(
+            m("BQ").azure_reservations_available(),
+            "only the listed parts of BQ are out"
+        );
     }
 
     #[test]

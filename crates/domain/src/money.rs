@@ -16,8 +16,8 @@ pub struct Currency([u8; 3]);
 
 /// ISO 4217 currencies without a minor unit.
 const NO_DECIMALS: [&str; 17] = [
-    "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV",
-    "XAF", "XOF", "XPF",
+    "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND",
+    "VUV", "XAF", "XOF", "XPF",
 ];
 /// ISO 4217 currencies with three decimals.
 const THREE_DECIMALS: [&str; 7] = ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"];
@@ -48,9 +48,11 @@ impl Currency {
     pub fn parse(code: &str) -> Result<Currency, CurrencyError> {
         let code = code.trim();
         match code.as_bytes() {
-            [a, b, c] if code.bytes().all(|b| b.is_ascii_alphabetic()) => {
-                Ok(Currency([a.to_ascii_uppercase(), b.to_ascii_uppercase(), c.to_ascii_uppercase()]))
-            }
+            [a, b, c] if code.bytes().all(|b| b.is_ascii_alphabetic()) => Ok(Currency([
+                a.to_ascii_uppercase(),
+                b.to_ascii_uppercase(),
+                c.to_ascii_uppercase(),
+            ])),
             _ => Err(CurrencyError),
         }
     }
@@ -133,9 +135,13 @@ impl FieldIssue for MoneyError {
     fn message(&self) -> String {
         match self {
             MoneyError::NotANumber => "Enter an amount such as 1234.56.".into(),
-            MoneyError::TooPrecise => "The amount has more decimal places than its currency.".into(),
+            MoneyError::TooPrecise => {
+                "The amount has more decimal places than its currency.".into()
+            }
             MoneyError::TooLarge => "The amount is too large.".into(),
-            MoneyError::CurrencyMismatch => "Amounts in different currencies cannot be added.".into(),
+            MoneyError::CurrencyMismatch => {
+                "Amounts in different currencies cannot be added.".into()
+            }
         }
     }
 }
@@ -183,7 +189,11 @@ impl Money {
         };
         let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
         let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) || (digits.contains('.') && fraction.is_empty()) {
+        if whole.is_empty()
+            || !all_digits(whole)
+            || !all_digits(fraction)
+            || (digits.contains('.') && fraction.is_empty())
+        {
             return Err(MoneyError::NotANumber);
         }
         let exponent = currency.exponent() as usize;
@@ -199,13 +209,20 @@ impl Money {
         while kept.len() < exponent {
             kept.push('0');
         }
-        let fraction: i64 = if kept.is_empty() { 0 } else { kept.parse().map_err(|_| MoneyError::NotANumber)? };
+        let fraction: i64 = if kept.is_empty() {
+            0
+        } else {
+            kept.parse().map_err(|_| MoneyError::NotANumber)?
+        };
         let minor = whole
             .checked_mul(currency.minor_per_major())
             .and_then(|m| m.checked_add(fraction))
             .filter(|m| *m <= MAX_MINOR)
             .ok_or(MoneyError::TooLarge)?;
-        Ok(Money { minor: if negative { -minor } else { minor }, currency })
+        Ok(Money {
+            minor: if negative { -minor } else { minor },
+            currency,
+        })
     }
 
     /// The wire form: a plain decimal string with exactly the currency's decimals.
@@ -222,11 +239,19 @@ impl Money {
         let per = self.currency.minor_per_major();
         let abs = self.minor.unsigned_abs();
         let whole = (abs / per as u64).to_string();
-        let whole = if group { group_thousands(&whole) } else { whole };
+        let whole = if group {
+            group_thousands(&whole)
+        } else {
+            whole
+        };
         let sign = if self.minor < 0 { "-" } else { "" };
         match self.currency.exponent() {
             0 => format!("{sign}{whole}"),
-            e => format!("{sign}{whole}.{:0width$}", abs % per as u64, width = e as usize),
+            e => format!(
+                "{sign}{whole}.{:0width$}",
+                abs % per as u64,
+                width = e as usize
+            ),
         }
     }
 
@@ -236,7 +261,10 @@ impl Money {
         }
         self.minor
             .checked_add(other.minor)
-            .map(|minor| Money { minor, currency: self.currency })
+            .map(|minor| Money {
+                minor,
+                currency: self.currency,
+            })
             .ok_or(MoneyError::TooLarge)
     }
 
@@ -249,7 +277,10 @@ impl Money {
         self.minor
             .checked_mul(i64::from(quantity))
             .filter(|m| m.abs() <= MAX_MINOR)
-            .map(|minor| Money { minor, currency: self.currency })
+            .map(|minor| Money {
+                minor,
+                currency: self.currency,
+            })
             .ok_or(MoneyError::TooLarge)
     }
 
@@ -261,21 +292,40 @@ impl Money {
         let den = i128::from(denominator);
         let quotient = product / den;
         let remainder = product % den;
-        let rounded = if remainder.abs() * 2 >= den { quotient + product.signum() } else { quotient };
-        Money { minor: rounded as i64, currency: self.currency }
+        let rounded = if remainder.abs() * 2 >= den {
+            quotient + product.signum()
+        } else {
+            quotient
+        };
+        Money {
+            minor: rounded as i64,
+            currency: self.currency,
+        }
     }
 
     pub fn negated(self) -> Money {
-        Money { minor: -self.minor, currency: self.currency }
+        Money {
+            minor: -self.minor,
+            currency: self.currency,
+        }
     }
 
     pub fn min(self, other: Money) -> Money {
-        if other.currency == self.currency && other.minor < self.minor { other } else { self }
+        if other.currency == self.currency && other.minor < self.minor {
+            other
+        } else {
+            self
+        }
     }
 
     /// The sum of `amounts`, all in `currency`.
-    pub fn sum(currency: Currency, amounts: impl IntoIterator<Item = Money>) -> Result<Money, MoneyError> {
-        amounts.into_iter().try_fold(Money::zero(currency), Money::checked_add)
+    pub fn sum(
+        currency: Currency,
+        amounts: impl IntoIterator<Item = Money>,
+    ) -> Result<Money, MoneyError> {
+        amounts
+            .into_iter()
+            .try_fold(Money::zero(currency), Money::checked_add)
     }
 }
 
@@ -356,27 +406,56 @@ mod tests {
         assert_eq!(usd("12.5").minor(), 1250);
         assert_eq!(usd("7").minor(), 700);
         assert_eq!(usd("-0.01").minor(), -1);
-        assert_eq!(Money::parse("120000", Currency::JPY).unwrap().minor(), 120_000);
+        assert_eq!(
+            Money::parse("120000", Currency::JPY).unwrap().minor(),
+            120_000
+        );
         assert_eq!(Money::parse("100.00", Currency::JPY).unwrap().minor(), 100);
     }
 
     #[test]
     fn malformed_or_too_precise_amounts_are_refused() {
-        for bad in ["", "abc", "1.2.3", "1,000", "1e5", ".5", "5.", "+5", " - 5", "NaN", "0x10"] {
-            assert_eq!(Money::parse(bad, Currency::USD), Err(MoneyError::NotANumber), "{bad:?}");
+        for bad in [
+            "", "abc", "1.2.3", "1,000", "1e5", ".5", "5.", "+5", " - 5", "NaN", "0x10",
+        ] {
+            assert_eq!(
+                Money::parse(bad, Currency::USD),
+                Err(MoneyError::NotANumber),
+                "{bad:?}"
+            );
         }
-        assert_eq!(Money::parse("1.001", Currency::USD), Err(MoneyError::TooPrecise));
-        assert_eq!(Money::parse("1.5", Currency::JPY), Err(MoneyError::TooPrecise));
-        assert_eq!(Money::parse("99999999999999999999", Currency::USD), Err(MoneyError::TooLarge));
+        assert_eq!(
+            Money::parse("1.001", Currency::USD),
+            Err(MoneyError::TooPrecise)
+        );
+        assert_eq!(
+            Money::parse("1.5", Currency::JPY),
+            Err(MoneyError::TooPrecise)
+        );
+        assert_eq!(
+            Money::parse("99999999999999999999", Currency::USD),
+            Err(MoneyError::TooLarge)
+        );
     }
 
     #[test]
     fn amounts_print_with_the_currency_decimals() {
         assert_eq!(usd("1234.5").amount().as_str(), "1234.50");
         assert_eq!(usd("-3").amount().as_str(), "-3.00");
-        assert_eq!(Money::from_minor(1_234_567, Currency::JPY).amount().as_str(), "1234567");
-        assert_eq!(Money::from_minor(123_456_789, Currency::EUR).to_string(), "EUR 1,234,567.89");
-        assert_eq!(Money::from_minor(-120_000, Currency::JPY).to_string(), "JPY -120,000");
+        assert_eq!(
+            Money::from_minor(1_234_567, Currency::JPY)
+                .amount()
+                .as_str(),
+            "1234567"
+        );
+        assert_eq!(
+            Money::from_minor(123_456_789, Currency::EUR).to_string(),
+            "EUR 1,234,567.89"
+        );
+        assert_eq!(
+            Money::from_minor(-120_000, Currency::JPY).to_string(),
+            "JPY -120,000"
+        );
         assert_eq!(Money::from_minor(5, Currency::USD).grouped(), "0.05");
     }
 
@@ -385,7 +464,10 @@ mod tests {
         let eur = Money::from_minor(1, Currency::EUR);
         assert_eq!(usd("1").checked_add(eur), Err(MoneyError::CurrencyMismatch));
         assert_eq!(usd("1").checked_add(usd("2.5")).unwrap(), usd("3.5"));
-        assert_eq!(Money::sum(Currency::USD, [usd("1"), usd("2"), usd("0.03")]).unwrap(), usd("3.03"));
+        assert_eq!(
+            Money::sum(Currency::USD, [usd("1"), usd("2"), usd("0.03")]).unwrap(),
+            usd("3.03")
+        );
     }
 
     #[test]
@@ -410,14 +492,20 @@ mod tests {
             assert!(Currency::parse(bad).is_err(), "{bad:?}");
         }
         let kwd = Currency::parse("KWD").unwrap();
-        assert_eq!(Money::parse("1.234", kwd).unwrap().amount().as_str(), "1.234");
+        assert_eq!(
+            Money::parse("1.234", kwd).unwrap().amount().as_str(),
+            "1.234"
+        );
     }
 
     #[test]
     fn the_wire_amount_checks_its_shape() {
         assert!(serde_json::from_str::<Amount>("\"1234.56\"").is_ok());
         assert!(serde_json::from_str::<Amount>("\"12,34\"").is_err());
-        assert!(serde_json::from_str::<Amount>("1234.56").is_err(), "numbers are not accepted, only strings");
+        assert!(
+            serde_json::from_str::<Amount>("1234.56").is_err(),
+            "numbers are not accepted, only strings"
+        );
         let a: Amount = serde_json::from_str("\"10.5\"").unwrap();
         assert_eq!(a.to_money(Currency::USD).unwrap().minor(), 1050);
         assert_eq!(a.to_money(Currency::JPY), Err(MoneyError::TooPrecise));
@@ -433,12 +521,23 @@ mod tests {
             seed ^= seed << 17;
             seed
         };
-        for currency in [Currency::USD, Currency::JPY, Currency::EUR, Currency::parse("KWD").unwrap()] {
+        for currency in [
+            Currency::USD,
+            Currency::JPY,
+            Currency::EUR,
+            Currency::parse("KWD").unwrap(),
+        ] {
             for _ in 0..200 {
                 let lines: Vec<(Money, u32)> = (0..(next() % 5 + 1))
-                    .map(|_| (Money::from_minor((next() % 10_000_000) as i64, currency), (next() % 500 + 1) as u32))
+                    .map(|_| {
+                        (
+                            Money::from_minor((next() % 10_000_000) as i64, currency),
+                            (next() % 500 + 1) as u32,
+                        )
+                    })
                     .collect();
-                let total = Money::sum(currency, lines.iter().map(|(p, q)| p.times(*q).unwrap())).unwrap();
+                let total =
+                    Money::sum(currency, lines.iter().map(|(p, q)| p.times(*q).unwrap())).unwrap();
                 let expected: i64 = lines.iter().map(|(p, q)| p.minor() * i64::from(*q)).sum();
                 assert_eq!(total.minor(), expected);
                 let back = Money::parse(total.amount().as_str(), currency).unwrap();

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::TextError;
+
 pub const DEFAULT_PAGE_SIZE: u32 = 25;
 pub const MAX_PAGE_SIZE: u32 = 100;
 /// Deeper pages are refused: nobody reads page 400 001, and a search narrows the list faster.
@@ -34,7 +36,11 @@ pub struct PageRequest {
 
 impl PageRequest {
     pub fn first(page_size: u32) -> PageRequest {
-        PageRequest { page: 1, page_size: page_size.clamp(1, MAX_PAGE_SIZE), search: None }
+        PageRequest {
+            page: 1,
+            page_size: page_size.clamp(1, MAX_PAGE_SIZE),
+            search: None,
+        }
     }
 
     pub fn page(&self) -> u32 {
@@ -56,7 +62,12 @@ impl PageRequest {
 
     /// An empty page of this request.
     pub fn empty<T>(&self) -> Page<T> {
-        Page { items: Vec::new(), total: 0, page: self.page, page_size: self.page_size }
+        Page {
+            items: Vec::new(),
+            total: 0,
+            page: self.page,
+            page_size: self.page_size,
+        }
     }
 }
 
@@ -71,11 +82,25 @@ impl PageQuery {
         if page_size == 0 || page_size > MAX_PAGE_SIZE {
             return Err(format!("page_size must be between 1 and {MAX_PAGE_SIZE}"));
         }
-        let search = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-        if search.is_some_and(|q| q.chars().count() > MAX_SEARCH_LEN) {
-            return Err(format!("q has at most {MAX_SEARCH_LEN} characters"));
-        }
-        Ok(PageRequest { page, page_size, search: search.map(str::to_string) })
+        // Control characters cannot be typed into a search box (and a NUL cannot even be
+        // stored): they are dropped rather than refused.
+        let cleaned: Option<String> = self
+            .q
+            .as_deref()
+            .map(|q| q.chars().filter(|c| !c.is_control()).collect());
+        let search = match cleaned
+            .as_deref()
+            .map(|q| crate::text::line(q, MAX_SEARCH_LEN))
+        {
+            None | Some(Err(TextError::Required)) => None,
+            Some(Ok(q)) => Some(q),
+            Some(Err(_)) => return Err(format!("q has at most {MAX_SEARCH_LEN} characters")),
+        };
+        Ok(PageRequest {
+            page,
+            page_size,
+            search,
+        })
     }
 }
 
@@ -107,7 +132,12 @@ impl<T> Page<T> {
     }
 
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page { items: self.items.into_iter().map(f).collect(), total: self.total, page: self.page, page_size: self.page_size }
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+            page: self.page,
+            page_size: self.page_size,
+        }
     }
 }
 
@@ -116,7 +146,11 @@ mod tests {
     use super::*;
 
     fn q(page: Option<u32>, page_size: Option<u32>) -> PageQuery {
-        PageQuery { q: None, page, page_size }
+        PageQuery {
+            q: None,
+            page,
+            page_size,
+        }
     }
 
     #[test]
@@ -128,7 +162,10 @@ mod tests {
     #[test]
     fn offset_follows_page() {
         assert_eq!(q(Some(3), Some(10)).check().unwrap().offset(), 20);
-        assert_eq!(q(Some(MAX_PAGE), Some(100)).check().unwrap().offset(), 9_999_900);
+        assert_eq!(
+            q(Some(MAX_PAGE), Some(100)).check().unwrap().offset(),
+            9_999_900
+        );
     }
 
     #[test]
@@ -149,11 +186,22 @@ mod tests {
         assert_eq!(query.check().unwrap().search(), Some("contoso"));
         query.q = Some("x".repeat(MAX_SEARCH_LEN + 1));
         assert!(query.check().is_err());
+        query.q = Some("con\0toso\n".into());
+        assert_eq!(
+            query.check().unwrap().search(),
+            Some("contoso"),
+            "control characters are dropped"
+        );
     }
 
     #[test]
     fn page_count_rounds_up_and_is_never_zero() {
-        let page = |total| Page::<()> { items: vec![], total, page: 1, page_size: 25 };
+        let page = |total| Page::<()> {
+            items: vec![],
+            total,
+            page: 1,
+            page_size: 25,
+        };
         assert_eq!(page(0).page_count(), 1);
         assert_eq!(page(25).page_count(), 1);
         assert_eq!(page(26).page_count(), 2);
@@ -161,8 +209,22 @@ mod tests {
 
     #[test]
     fn shown_range_counts_from_one() {
-        let page = Page { items: vec![1, 2, 3], total: 53, page: 3, page_size: 25 };
+        let page = Page {
+            items: vec![1, 2, 3],
+            total: 53,
+            page: 3,
+            page_size: 25,
+        };
         assert_eq!(page.shown_range(), Some((51, 53)));
-        assert_eq!(Page::<u8> { items: vec![], total: 0, page: 1, page_size: 25 }.shown_range(), None);
+        assert_eq!(
+            Page::<u8> {
+                items: vec![],
+                total: 0,
+                page: 1,
+                page_size: 25
+            }
+            .shown_range(),
+            None
+        );
     }
 }

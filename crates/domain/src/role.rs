@@ -77,7 +77,10 @@ impl Role {
             BuySoftware => matches!(self, AdminAgent | GlobalAdmin),
             CopySoftwareDeepLink | CancelPurchase => matches!(self, AdminAgent),
             ViewActivityLog => {
-                matches!(self, GlobalAdmin | AccountAdmin | ReferralAdmin | MarketingContentAdmin)
+                matches!(
+                    self,
+                    GlobalAdmin | AccountAdmin | ReferralAdmin | MarketingContentAdmin
+                )
             }
         }
     }
@@ -110,7 +113,11 @@ impl Permission {
 
     /// The sentence a refusal shows: it names the roles that would allow it (R-ROLE-5).
     pub fn refusal_message(self) -> String {
-        format!("You need the {} role to {}.", self.required_roles_text(), self.action_text())
+        format!(
+            "You need the {} role to {}.",
+            self.required_roles_text(),
+            self.action_text()
+        )
     }
 
     /// "Admin agent" or "Global admin, Account admin, …": the roles to name in a refusal.
@@ -149,7 +156,12 @@ mod tests {
     fn activity_log_is_for_admins_other_than_admin_agent() {
         assert_eq!(
             ViewActivityLog.granted_to(),
-            vec![GlobalAdmin, AccountAdmin, ReferralAdmin, MarketingContentAdmin]
+            vec![
+                GlobalAdmin,
+                AccountAdmin,
+                ReferralAdmin,
+                MarketingContentAdmin
+            ]
         );
         assert!(!AdminAgent.grants(ViewActivityLog));
     }
@@ -181,7 +193,10 @@ mod tests {
     #[test]
     fn refusal_names_the_needed_role() {
         assert_eq!(CancelPurchase.required_roles_text(), "Admin agent");
-        assert_eq!(BuySoftware.required_roles_text(), "Admin agent or Global admin");
+        assert_eq!(
+            BuySoftware.required_roles_text(),
+            "Admin agent or Global admin"
+        );
         assert_eq!(
             CancelPurchase.refusal_message(),
             "You need the Admin agent role to cancel purchases."

@@ -59,9 +59,18 @@ impl User {
 /// so a partner's scope can only be built for a partner user, a tenant's for a customer user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {
-    Partner { user: UserId, partner: PartnerId, roles: Vec<Role> },
-    Customer { user: UserId, customer: CustomerId },
-    Support { user: UserId },
+    Partner {
+        user: UserId,
+        partner: PartnerId,
+        roles: Vec<Role>,
+    },
+    Customer {
+        user: UserId,
+        customer: CustomerId,
+    },
+    Support {
+        user: UserId,
+    },
 }
 
 impl Principal {
@@ -75,7 +84,9 @@ impl Principal {
 
     pub fn user_id(&self) -> &UserId {
         match self {
-            Principal::Partner { user, .. } | Principal::Customer { user, .. } | Principal::Support { user } => user,
+            Principal::Partner { user, .. }
+            | Principal::Customer { user, .. }
+            | Principal::Support { user } => user,
         }
     }
 
@@ -96,9 +107,17 @@ impl Principal {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignInRequest {
-    #[cfg_attr(feature = "openapi", schema(max_length = 254, example = "admin.agent@northwind.example"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 3,
+            max_length = 254,
+            pattern = r#"^[^@\s\x00-\x1f\x7f-\x9f<>()\[\],;:\\"]{1,64}@[^@\s\x00-\x1f\x7f-\x9f<>()\[\],;:\\".]+(\.[^@\s\x00-\x1f\x7f-\x9f<>()\[\],;:\\".]+)+$"#,
+            example = "admin.agent@northwind.example"
+        )
+    )]
     pub email: String,
-    #[cfg_attr(feature = "openapi", schema(max_length = 1024, format = Password))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1024, format = Password))]
     pub password: String,
 }
 
@@ -135,7 +154,12 @@ impl SignInRequest {
             errors.add("password", &PasswordTooLong);
         }
         let password = self.password.clone();
-        errors.finish(|| Some(SignIn { email: email?, password }))
+        errors.finish(|| {
+            Some(SignIn {
+                email: email?,
+                password,
+            })
+        })
     }
 }
 
@@ -154,14 +178,21 @@ mod tests {
     }
 
     fn partner(roles: Vec<Role>) -> Principal {
-        Principal::Partner { user: uid(), partner: PartnerId::parse(uid().as_str()).unwrap(), roles }
+        Principal::Partner {
+            user: uid(),
+            partner: PartnerId::parse(uid().as_str()).unwrap(),
+            roles,
+        }
     }
 
     #[test]
     fn roles_grant_only_to_partner_users() {
         assert!(partner(vec![Role::AdminAgent]).can(Permission::CancelPurchase));
         assert!(!partner(vec![Role::AccountAdmin]).can(Permission::CancelPurchase));
-        let customer = Principal::Customer { user: uid(), customer: CustomerId::parse(uid().as_str()).unwrap() };
+        let customer = Principal::Customer {
+            user: uid(),
+            customer: CustomerId::parse(uid().as_str()).unwrap(),
+        };
         assert!(!customer.can(Permission::ViewCustomers));
         assert!(!Principal::Support { user: uid() }.can(Permission::ViewCustomers));
     }
@@ -173,16 +204,41 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "openapi")]
+    #[test]
+    fn the_documented_email_pattern_is_the_rule() {
+        use utoipa::PartialSchema;
+        let schema = serde_json::to_value(SignInRequest::schema()).unwrap();
+        assert_eq!(
+            schema["properties"]["email"]["pattern"],
+            crate::email::EMAIL_PATTERN
+        );
+    }
+
     #[test]
     fn sign_in_fields_are_checked_once_for_form_and_server() {
-        let ok = SignInRequest { email: " Owner@Northwind.example ".into(), password: "pw".into() };
-        assert_eq!(ok.check().unwrap().email.as_str(), "owner@northwind.example");
+        let ok = SignInRequest {
+            email: " Owner@Northwind.example ".into(),
+            password: "pw".into(),
+        };
+        assert_eq!(
+            ok.check().unwrap().email.as_str(),
+            "owner@northwind.example"
+        );
 
-        let empty = SignInRequest { email: " ".into(), password: String::new() }.check().unwrap_err();
+        let empty = SignInRequest {
+            email: " ".into(),
+            password: String::new(),
+        }
+        .check()
+        .unwrap_err();
         assert_eq!(empty.code("email"), Some("required"));
         assert_eq!(empty.code("password"), Some("required"));
 
-        let long = SignInRequest { email: format!("{}@x.example", "a".repeat(300)), password: "x".repeat(1025) };
+        let long = SignInRequest {
+            email: format!("{}@x.example", "a".repeat(300)),
+            password: "x".repeat(1025),
+        };
         let errors = long.check().unwrap_err();
         assert_eq!(errors.code("email"), Some("too_long"));
         assert_eq!(errors.code("password"), Some("too_long"));

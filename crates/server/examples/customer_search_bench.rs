@@ -16,9 +16,15 @@ const RUNS: usize = 40;
 
 #[tokio::main]
 async fn main() {
-    let customers: u32 = std::env::var("CUSTOMERS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let customers: u32 = std::env::var("CUSTOMERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
     let dir = tempfile::tempdir().unwrap();
-    let mut backends = vec![("SQLite", format!("sqlite://{}/bench.db", dir.path().display()))];
+    let mut backends = vec![(
+        "SQLite",
+        format!("sqlite://{}/bench.db", dir.path().display()),
+    )];
     if let Some(url) = postgres_url().await {
         backends.push(("PostgreSQL", url));
     }
@@ -27,7 +33,10 @@ async fn main() {
         columns.push((name, measure(url, customers, dir.path()).await));
     }
 
-    print!("{:<44}", format!("GET /api/v1/customers, {customers} customers"));
+    print!(
+        "{:<44}",
+        format!("GET /api/v1/customers, {customers} customers")
+    );
     for (name, _) in &columns {
         print!(" {:>22}", format!("{name} p50 / p95"));
     }
@@ -58,7 +67,9 @@ async fn postgres_url() -> Option<String> {
     sqlx::any::install_default_drivers();
     let name = format!("csp_bench_{}", std::process::id());
     let mut conn = sqlx::AnyConnection::connect(&admin).await.ok()?;
-    conn.execute(format!("CREATE DATABASE {name}").as_str()).await.ok()?;
+    conn.execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .ok()?;
     let mut url = url::Url::parse(&admin).ok()?;
     url.set_path(&format!("/{name}"));
     Some(url.to_string())
@@ -72,11 +83,18 @@ async fn measure(url: &str, customers: u32, dir: &std::path::Path) -> Vec<(Durat
     let started = Instant::now();
     config.seed_customers = customers;
     let app = Application::build(config).await.unwrap();
-    eprintln!("{}: seeded {customers} customers in {:.1?}", mask(url), started.elapsed());
+    eprintln!(
+        "{}: seeded {customers} customers in {:.1?}",
+        mask(url),
+        started.elapsed()
+    );
     let base = format!("http://{}", app.local_addr());
     tokio::spawn(app.run_until(std::future::pending()));
 
-    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
     client
         .post(format!("{base}/api/v1/sessions"))
         .json(&serde_json::json!({"email": "admin.agent@northwind.example", "password": "bench"}))
@@ -91,7 +109,11 @@ async fn measure(url: &str, customers: u32, dir: &std::path::Path) -> Vec<(Durat
         let mut times = Vec::with_capacity(RUNS);
         for _ in 0..RUNS {
             let t = Instant::now();
-            let res = client.get(format!("{base}/api/v1/customers?{query}")).send().await.unwrap();
+            let res = client
+                .get(format!("{base}/api/v1/customers?{query}"))
+                .send()
+                .await
+                .unwrap();
             assert!(res.status().is_success(), "{query}: {}", res.status());
             res.bytes().await.unwrap();
             times.push(t.elapsed());

@@ -57,15 +57,26 @@ pub struct Settings {
 
 impl AppState {
     pub fn new(db: Db, clock: Arc<dyn Clock>, settings: Settings) -> Self {
-        let checkers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
-        AppState { db, clock, settings: Arc::new(settings), password_checks: Arc::new(Semaphore::new(checkers)) }
+        let checkers = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+            .max(2);
+        AppState {
+            db,
+            clock,
+            settings: Arc::new(settings),
+            password_checks: Arc::new(Semaphore::new(checkers)),
+        }
     }
 }
 
 pub fn router(state: AppState, dist_dir: &Path) -> Router {
     let api = Router::new()
         .route("/sessions", post(sessions::sign_in))
-        .route("/session", get(sessions::current).delete(sessions::sign_out))
+        .route(
+            "/session",
+            get(sessions::current).delete(sessions::sign_out),
+        )
         .route("/customers", get(customers::list))
         .route("/customers/{id}", get(customers::get))
         .route("/tenant", get(tenant::get))
@@ -74,26 +85,33 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
         .route("/openapi.json", get(crate::openapi::document))
         .fallback(api_not_found)
         .method_not_allowed_fallback(|| async {
-            AppError::new(ErrorCode::MethodNotAllowed, "This route does not accept that method.")
+            AppError::new(
+                ErrorCode::MethodNotAllowed,
+                "This route does not accept that method.",
+            )
         })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(security::refuse_cross_site))
         .layer(middleware::from_fn_with_state(state.clone(), time_limit))
-        // API answers carry e-mails and customer data: never stored by browsers or proxies.
-        .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .with_state(state.clone());
+    let api = Router::new()
+        .nest("/api/v1", api)
+        .route("/api", any(api_not_found))
+        .route("/api/{*rest}", any(api_not_found))
+        // API answers carry e-mails and customer data: never stored by browsers or proxies.
+        .layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
 
     let index = dist_dir.join("index.html");
-    let csp = security::content_security_policy(&std::fs::read_to_string(&index).unwrap_or_default());
+    let csp =
+        security::content_security_policy(&std::fs::read_to_string(&index).unwrap_or_default());
     let app = Router::new()
         .fallback_service(ServeDir::new(dist_dir).fallback(ServeFile::new(index)))
         .layer(middleware::from_fn(cache_static));
 
-    let mut router = Router::new()
-        .nest("/api/v1", api)
-        .route("/api", any(api_not_found))
-        .route("/api/{*rest}", any(api_not_found))
-        .merge(app);
+    let mut router = api.merge(app);
     for (name, value) in security::standard_headers(&csp, state.settings.cookie_secure) {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
@@ -112,8 +130,11 @@ async fn api_not_found() -> AppError {
 async fn time_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
     match tokio::time::timeout(state.settings.request_timeout, next.run(request)).await {
         Ok(response) => response,
-        Err(_) => AppError::new(ErrorCode::RequestTimeout, "The request took too long and was stopped. Please try again.")
-            .into_response(),
+        Err(_) => AppError::new(
+            ErrorCode::RequestTimeout,
+            "The request took too long and was stopped. Please try again.",
+        )
+        .into_response(),
     }
 }
 
@@ -138,7 +159,9 @@ async fn cache_static(request: Request, next: Next) -> Response {
     } else {
         "no-cache"
     };
-    response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static(value));
     response
 }
 
@@ -158,10 +181,20 @@ fn is_hashed_asset(path: &str) -> bool {
 mod tests {
     #[test]
     fn only_hashed_build_outputs_are_immutable() {
-        for hashed in ["/csp-app-0123456789abcdef.js", "/csp-app-0123456789abcdef_bg.wasm", "/main-fedcba9876543210.css"] {
+        for hashed in [
+            "/csp-app-0123456789abcdef.js",
+            "/csp-app-0123456789abcdef_bg.wasm",
+            "/main-fedcba9876543210.css",
+        ] {
             assert!(super::is_hashed_asset(hashed), "{hashed}");
         }
-        for plain in ["/", "/index.html", "/customers/0f8fad5b-d9cb-469f-a165-70867728950e", "/robots.txt", "/a-0123.js"] {
+        for plain in [
+            "/",
+            "/index.html",
+            "/customers/0f8fad5b-d9cb-469f-a165-70867728950e",
+            "/robots.txt",
+            "/a-0123.js",
+        ] {
             assert!(!super::is_hashed_asset(plain), "{plain}");
         }
     }

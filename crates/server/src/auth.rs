@@ -19,7 +19,11 @@ pub const SESSION_COOKIE: &str = "csp_session";
 pub const SECURE_SESSION_COOKIE: &str = "__Host-csp_session";
 
 pub fn cookie_name(secure: bool) -> &'static str {
-    if secure { SECURE_SESSION_COOKIE } else { SESSION_COOKIE }
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -37,7 +41,11 @@ impl CurrentUser {
 
     /// Refuses with 403 naming the roles needed (R-ROLE-5).
     pub fn require(&self, permission: Permission) -> Result<(), AppError> {
-        if self.principal.can(permission) { Ok(()) } else { Err(AppError::forbidden(permission)) }
+        if self.principal.can(permission) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden(permission))
+        }
     }
 
     /// The partner of a partner user let into `area`.
@@ -52,7 +60,9 @@ impl CurrentUser {
     pub fn tenant(&self) -> Result<&CustomerId, AppError> {
         match self.enter(Area::AdminCenter)? {
             Principal::Customer { customer, .. } => Ok(customer),
-            _ => Err(AppError::refused(csp_domain::Refusal::WrongKind(Area::AdminCenter))),
+            _ => Err(AppError::refused(csp_domain::Refusal::WrongKind(
+                Area::AdminCenter,
+            ))),
         }
     }
 
@@ -62,7 +72,10 @@ impl CurrentUser {
             self.require(Permission::ViewCustomers)?;
         }
         CustomerScope::of(&self.principal).ok_or_else(|| {
-            AppError::new(ErrorCode::Forbidden, "Customer lists are for partner users and customer users.")
+            AppError::new(
+                ErrorCode::Forbidden,
+                "Customer lists are for partner users and customer users.",
+            )
         })
     }
 }
@@ -71,14 +84,20 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let token = session_token(&parts.headers, state.settings.cookie_secure).ok_or_else(AppError::unauthenticated)?;
+        let token = session_token(&parts.headers, state.settings.cookie_secure)
+            .ok_or_else(AppError::unauthenticated)?;
         let mut conn = state.db.conn().await?;
         let now = state.clock.now();
         let user_id = sessions::user_for(&mut conn, &token, state.settings.session, now)
             .await?
             .ok_or_else(AppError::unauthenticated)?;
-        let record = users::find_by_id(&mut conn, &user_id).await?.ok_or_else(AppError::unauthenticated)?;
-        Ok(CurrentUser { user: record.user, principal: record.principal })
+        let record = users::find_by_id(&mut conn, &user_id)
+            .await?
+            .ok_or_else(AppError::unauthenticated)?;
+        Ok(CurrentUser {
+            user: record.user,
+            principal: record.principal,
+        })
     }
 }
 
@@ -99,11 +118,21 @@ pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
 
 /// HttpOnly keeps scripts away from the token; SameSite=Lax keeps other sites' forms from
 /// using it. Over HTTPS it is `Secure` and `__Host-` prefixed.
-pub fn session_cookie(token: &str, max_age_seconds: i64, secure: bool) -> [(HeaderName, HeaderValue); 1] {
+pub fn session_cookie(
+    token: &str,
+    max_age_seconds: i64,
+    secure: bool,
+) -> [(HeaderName, HeaderValue); 1] {
     let name = cookie_name(secure);
     let secure = if secure { "; Secure" } else { "" };
-    let value = format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}");
-    [(SET_COOKIE, HeaderValue::from_str(&value).expect("session tokens are hex, so the cookie is valid ASCII"))]
+    let value = format!(
+        "{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}"
+    );
+    [(
+        SET_COOKIE,
+        HeaderValue::from_str(&value)
+            .expect("session tokens are hex, so the cookie is valid ASCII"),
+    )]
 }
 
 #[cfg(test)]
@@ -115,19 +144,34 @@ mod tests {
     #[test]
     fn finds_the_session_cookie_among_others() {
         let mut headers = HeaderMap::new();
-        headers.insert(COOKIE, HeaderValue::from_str(&format!("theme=dark; csp_session={TOKEN}; x=1")).unwrap());
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_str(&format!("theme=dark; csp_session={TOKEN}; x=1")).unwrap(),
+        );
         assert_eq!(session_token(&headers, false).as_deref(), Some(TOKEN));
-        assert_eq!(session_token(&headers, true), None, "over HTTPS only the __Host- cookie counts");
+        assert_eq!(
+            session_token(&headers, true),
+            None,
+            "over HTTPS only the __Host- cookie counts"
+        );
         headers.insert(COOKIE, HeaderValue::from_static("csp_session="));
         assert_eq!(session_token(&headers, false), None);
         headers.insert(COOKIE, HeaderValue::from_static("csp_session=00ff"));
-        assert_eq!(session_token(&headers, false), None, "malformed tokens are not looked up");
+        assert_eq!(
+            session_token(&headers, false),
+            None,
+            "malformed tokens are not looked up"
+        );
     }
 
     #[test]
     fn secure_cookies_use_the_host_prefix() {
         let [(_, value)] = session_cookie(TOKEN, 60, true);
         let value = value.to_str().unwrap();
-        assert!(value.starts_with("__Host-csp_session=") && value.contains("; Secure") && value.contains("Path=/"));
+        assert!(
+            value.starts_with("__Host-csp_session=")
+                && value.contains("; Secure")
+                && value.contains("Path=/")
+        );
     }
 }

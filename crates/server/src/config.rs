@@ -57,10 +57,18 @@ impl Config {
         let number = |name: &str, default: u64| -> Result<u64, String> {
             match env(name) {
                 None => Ok(default),
-                Some(v) => v.trim().parse().map_err(|_| format!("{name}: not a whole number: {v:?}")),
+                Some(v) => v
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("{name}: not a whole number: {v:?}")),
             }
         };
-        let flag = |name: &str| matches!(env(name).as_deref().map(str::trim), Some("1" | "true" | "yes"));
+        let flag = |name: &str| {
+            matches!(
+                env(name).as_deref().map(str::trim),
+                Some("1" | "true" | "yes")
+            )
+        };
         let mut config = Config {
             database_url: env("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             bind_addr: env("BIND_ADDR").unwrap_or_else(|| DEFAULT_BIND_ADDR.into()),
@@ -73,21 +81,29 @@ impl Config {
             db: DbSettings {
                 max_connections: number("DB_POOL_SIZE", 0)? as u32,
                 acquire_timeout: Duration::from_secs(number("DB_ACQUIRE_TIMEOUT_SECS", 10)?.max(1)),
-                statement_timeout: Duration::from_secs(number("DB_STATEMENT_TIMEOUT_SECS", 10)?.max(1)),
+                statement_timeout: Duration::from_secs(
+                    number("DB_STATEMENT_TIMEOUT_SECS", 10)?.max(1),
+                ),
                 lock_timeout: Duration::from_secs(number("DB_LOCK_TIMEOUT_SECS", 5)?.max(1)),
             },
             session_hours: number("SESSION_HOURS", 12)?.clamp(1, 24 * 30) as i64,
-            session_idle_minutes: number("SESSION_IDLE_MINUTES", 120)?.clamp(1, 24 * 60 * 30) as i64,
+            session_idle_minutes: number("SESSION_IDLE_MINUTES", 120)?.clamp(1, 24 * 60 * 30)
+                as i64,
             request_timeout: Duration::from_secs(number("REQUEST_TIMEOUT_SECS", 30)?.max(1)),
         };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
-            let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value\n\n{USAGE}"));
+            let mut value = |name: &str| {
+                args.next()
+                    .ok_or(format!("{name} needs a value\n\n{USAGE}"))
+            };
             match arg.as_str() {
                 "--seed-demo" => config.seed_demo = true,
                 "--seed-customers" => {
                     let n = value("--seed-customers")?;
-                    config.seed_customers = n.parse().map_err(|_| format!("--seed-customers: not a number: {n}"))?;
+                    config.seed_customers = n
+                        .parse()
+                        .map_err(|_| format!("--seed-customers: not a number: {n}"))?;
                 }
                 "--database-url" => config.database_url = value("--database-url")?,
                 "--bind" => config.bind_addr = value("--bind")?,
@@ -117,9 +133,16 @@ mod tests {
     use super::*;
 
     fn parse(env: &[(&str, &str)], args: &[&str]) -> Result<Config, String> {
-        let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_env_and_args(
-            |k| env.iter().find(|(name, _)| name == k).map(|(_, v)| v.clone()),
+            |k| {
+                env.iter()
+                    .find(|(name, _)| name == k)
+                    .map(|(_, v)| v.clone())
+            },
             args.iter().map(|s| s.to_string()),
         )
     }
@@ -135,16 +158,32 @@ mod tests {
 
     #[test]
     fn flags_override_environment() {
-        let c = parse(&[("BIND_ADDR", "0.0.0.0:9000")], &["--bind", "127.0.0.1:0", "--seed-demo"]).unwrap();
+        let c = parse(
+            &[("BIND_ADDR", "0.0.0.0:9000")],
+            &["--bind", "127.0.0.1:0", "--seed-demo"],
+        )
+        .unwrap();
         assert_eq!(c.bind_addr, "127.0.0.1:0");
         assert!(c.seed_demo);
     }
 
     #[test]
     fn bad_values_are_explained() {
-        assert!(parse(&[], &["--seed-customers", "many"]).unwrap_err().contains("not a number"));
-        assert!(parse(&[], &["--frobnicate"]).unwrap_err().contains("unknown argument"));
-        assert!(parse(&[("DB_POOL_SIZE", "lots")], &[]).unwrap_err().contains("DB_POOL_SIZE"));
-        assert_eq!(parse(&[("DB_POOL_SIZE", "3")], &[]).unwrap().db.max_connections, 3);
+        assert!(parse(&[], &["--seed-customers", "many"])
+            .unwrap_err()
+            .contains("not a number"));
+        assert!(parse(&[], &["--frobnicate"])
+            .unwrap_err()
+            .contains("unknown argument"));
+        assert!(parse(&[("DB_POOL_SIZE", "lots")], &[])
+            .unwrap_err()
+            .contains("DB_POOL_SIZE"));
+        assert_eq!(
+            parse(&[("DB_POOL_SIZE", "3")], &[])
+                .unwrap()
+                .db
+                .max_connections,
+            3
+        );
     }
 }

@@ -102,7 +102,9 @@ impl IntoResponse for AppError {
         let retry_after = error.retry_after_seconds;
         let mut response = (status, Json(ApiErrorBody { error })).into_response();
         if let Some(seconds) = retry_after {
-            response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }

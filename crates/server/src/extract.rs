@@ -31,16 +31,24 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 fn json_rejection(rejection: JsonRejection) -> AppError {
     let detail = rejection.body_text();
     match rejection.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => AppError::new(ErrorCode::PayloadTooLarge, "The request body is too large."),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            AppError::new(ErrorCode::PayloadTooLarge, "The request body is too large.")
+        }
         StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::new(
             ErrorCode::UnsupportedMediaType,
             "Send the request body as JSON with Content-Type: application/json.",
         ),
         StatusCode::UNPROCESSABLE_ENTITY => AppError::new(
             ErrorCode::ValidationFailed,
-            format!("The request body does not have the expected fields: {}", clip(&detail)),
+            format!(
+                "The request body does not have the expected fields: {}",
+                clip(&detail)
+            ),
         ),
-        _ => AppError::new(ErrorCode::InvalidJson, format!("The request body is not valid JSON: {}", clip(&detail))),
+        _ => AppError::new(
+            ErrorCode::InvalidJson,
+            format!("The request body is not valid JSON: {}", clip(&detail)),
+        ),
     }
 }
 
@@ -55,7 +63,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
             .await
             .map(|axum::extract::Query(value)| ApiQuery(value))
             .map_err(|rejection: QueryRejection| {
-                AppError::bad_request(format!("The query string is not valid: {}", clip(&rejection.body_text())))
+                AppError::bad_request(format!(
+                    "The query string is not valid: {}",
+                    clip(&rejection.body_text())
+                ))
             })
     }
 }
@@ -72,9 +83,9 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
             .await
             .map(|axum::extract::Path(value)| ApiPath(value))
             .map_err(|rejection: PathRejection| match rejection {
-                PathRejection::FailedToDeserializePathParams(_) => {
-                    AppError::not_found("There is nothing at this address: a part of the path is not valid.")
-                }
+                PathRejection::FailedToDeserializePathParams(_) => AppError::not_found(
+                    "There is nothing at this address: a part of the path is not valid.",
+                ),
                 other => AppError::Internal(format!("path extraction: {}", other.body_text())),
             })
     }
@@ -102,8 +113,14 @@ impl FromRequestParts<AppState> for ClientIp {
                 return Ok(ClientIp(ip.to_string()));
             }
         }
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
-        Ok(ClientIp(peer.map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".into())))
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip());
+        Ok(ClientIp(
+            peer.map(|ip| ip.to_string())
+                .unwrap_or_else(|| "unknown".into()),
+        ))
     }
 }
 

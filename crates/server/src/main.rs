@@ -10,7 +10,9 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
         .init();
     if let Err(message) = run().await {
         eprintln!("csp-server: {message}");
@@ -25,9 +27,15 @@ async fn run() -> Result<(), String> {
     let app = Application::build(config).await?;
     let mut banner = String::new();
     if seeded_customers > 0 {
-        banner += &format!("Seeded {seeded_customers} generated customers for {}.\n", csp_server::seed::NORTHWIND);
+        banner += &format!(
+            "Seeded {seeded_customers} generated customers for {}.\n",
+            csp_server::seed::NORTHWIND
+        );
     }
-    banner += &format!("CSP Software Center listening on http://{}\n", app.local_addr());
+    banner += &format!(
+        "CSP Software Center listening on http://{}\n",
+        app.local_addr()
+    );
     if !app.sign_ins.is_empty() {
         banner += &format!("\nDemo sign-ins (password: {demo_password}):\n");
         for line in &app.sign_ins {
@@ -36,6 +44,8 @@ async fn run() -> Result<(), String> {
     }
     // A closed stdout (a supervisor that stopped reading) must not stop the server.
     let mut stdout = std::io::stdout();
-    let _ = stdout.write_all(banner.as_bytes()).and_then(|()| stdout.flush());
+    let _ = stdout
+        .write_all(banner.as_bytes())
+        .and_then(|()| stdout.flush());
     app.run_until(shutdown_signal()).await
 }

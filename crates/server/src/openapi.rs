@@ -7,18 +7,30 @@ use crate::routes::{activity_log, customers, sessions, support_requests, tenant}
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "CSP Software Center API", version = "1",
-         description = "Buy software for CSP customers, share deep links to keys and downloads, \
+    info(
+        title = "CSP Software Center API",
+        version = "1",
+        description = "Buy software for CSP customers, share deep links to keys and downloads, \
                         audit key access, cancel purchases and file refund requests. Errors are \
-                        `{\"error\": {\"code\", \"message\"}}`; treat enums and codes as open sets."),
+                        `{\"error\": {\"code\", \"message\"}}`; treat enums and codes as open sets."
+    ),
     paths(
-        sessions::sign_in, sessions::current, sessions::sign_out,
-        customers::list, customers::get,
+        sessions::sign_in,
+        sessions::current,
+        sessions::sign_out,
+        customers::list,
+        customers::get,
         tenant::get,
         activity_log::list,
         support_requests::list,
     ),
-    components(schemas(csp_domain::ApiErrorBody, csp_domain::ApiError, csp_domain::Role, csp_domain::UserKind, csp_domain::Permission))
+    components(schemas(
+        csp_domain::ApiErrorBody,
+        csp_domain::ApiError,
+        csp_domain::Role,
+        csp_domain::UserKind,
+        csp_domain::Permission
+    ))
 )]
 pub struct ApiDoc;
 

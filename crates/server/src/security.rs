@@ -20,7 +20,10 @@ pub fn content_security_policy(index_html: &str) -> String {
     let hashes: String = inline_scripts(index_html)
         .map(|script| {
             let digest = Sha256::digest(script.as_bytes());
-            format!(" 'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest))
+            format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            )
         })
         .collect();
     format!(
@@ -45,11 +48,26 @@ fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
 /// The headers every response carries (`hsts` when served over HTTPS).
 pub fn standard_headers(csp: &str, hsts: bool) -> Vec<(HeaderName, HeaderValue)> {
     let mut headers = vec![
-        (HeaderName::from_static("content-security-policy"), HeaderValue::from_str(csp).expect("the policy is ASCII")),
-        (HeaderName::from_static("x-frame-options"), HeaderValue::from_static("DENY")),
-        (HeaderName::from_static("x-content-type-options"), HeaderValue::from_static("nosniff")),
-        (HeaderName::from_static("referrer-policy"), HeaderValue::from_static("same-origin")),
-        (HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin")),
+        (
+            HeaderName::from_static("content-security-policy"),
+            HeaderValue::from_str(csp).expect("the policy is ASCII"),
+        ),
+        (
+            HeaderName::from_static("x-frame-options"),
+            HeaderValue::from_static("DENY"),
+        ),
+        (
+            HeaderName::from_static("x-content-type-options"),
+            HeaderValue::from_static("nosniff"),
+        ),
+        (
+            HeaderName::from_static("referrer-policy"),
+            HeaderValue::from_static("same-origin"),
+        ),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ),
         (
             HeaderName::from_static("permissions-policy"),
             HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
@@ -68,7 +86,10 @@ pub fn standard_headers(csp: &str, hsts: bool) -> Vec<(HeaderName, HeaderValue)>
 /// (which a browser only sends cross-site after a CORS preflight this server never grants).
 /// Requests without `Sec-Fetch-Site` and `Origin` do not come from a browser page and pass.
 pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if !safe && is_cross_site(request.headers()) && !is_json(request.headers()) {
         return AppError::new(
             ErrorCode::Forbidden,
@@ -80,12 +101,18 @@ pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
 }
 
 fn is_cross_site(headers: &HeaderMap) -> bool {
-    let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
     if let Some(site) = text(HeaderName::from_static("sec-fetch-site")) {
         return !matches!(site, "same-origin" | "none");
     }
     match (text(ORIGIN), text(HOST)) {
-        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, authority)| authority) != Some(host),
+        (Some(origin), Some(host)) => {
+            origin.split_once("://").map(|(_, authority)| authority) != Some(host)
+        }
         (Some(_), None) => true,
         (None, _) => false,
     }
@@ -108,26 +135,55 @@ mod tests {
         let html = r#"<head><script type="module">import init from '/app.js';</script>
             <script src="/other.js"></script></head>"#;
         let csp = content_security_policy(html);
-        let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"import init from '/app.js';"));
+        let expected = base64::engine::general_purpose::STANDARD
+            .encode(Sha256::digest(b"import init from '/app.js';"));
         assert!(csp.contains(&format!("'sha256-{expected}'")), "{csp}");
-        assert_eq!(csp.matches("'sha256-").count(), 1, "scripts with src are allowed by 'self'");
+        assert_eq!(
+            csp.matches("'sha256-").count(),
+            1,
+            "scripts with src are allowed by 'self'"
+        );
         assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
     }
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        pairs.iter().map(|(k, v)| (HeaderName::from_static(k), HeaderValue::from_static(v))).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (HeaderName::from_static(k), HeaderValue::from_static(v)))
+            .collect()
     }
 
     #[test]
     fn cross_site_is_told_by_fetch_metadata_or_origin() {
-        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(!is_cross_site(&headers(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
         assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
         assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")])));
-        assert!(!is_cross_site(&headers(&[("origin", "http://127.0.0.1:8080"), ("host", "127.0.0.1:8080")])));
-        assert!(is_cross_site(&headers(&[("origin", "https://evil.example"), ("host", "127.0.0.1:8080")])));
-        assert!(is_cross_site(&headers(&[("origin", "null"), ("host", "127.0.0.1:8080")])));
-        assert!(!is_cross_site(&headers(&[("host", "127.0.0.1:8080")])), "scripts send no Origin");
-        assert!(is_json(&headers(&[("content-type", "application/json; charset=utf-8")])));
-        assert!(!is_json(&headers(&[("content-type", "multipart/form-data; boundary=x")])));
+        assert!(!is_cross_site(&headers(&[
+            ("origin", "http://127.0.0.1:8080"),
+            ("host", "127.0.0.1:8080")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            ("origin", "https://evil.example"),
+            ("host", "127.0.0.1:8080")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            ("origin", "null"),
+            ("host", "127.0.0.1:8080")
+        ])));
+        assert!(
+            !is_cross_site(&headers(&[("host", "127.0.0.1:8080")])),
+            "scripts send no Origin"
+        );
+        assert!(is_json(&headers(&[(
+            "content-type",
+            "application/json; charset=utf-8"
+        )])));
+        assert!(!is_json(&headers(&[(
+            "content-type",
+            "multipart/form-data; boundary=x"
+        )])));
     }
 }

@@ -16,12 +16,36 @@ pub const SUPPORT_EMAIL: &str = "support@csp-support.example";
 
 /// (email, display name, roles) of the partner users.
 pub const NORTHWIND_USERS: &[(&str, &str, &[Role])] = &[
-    ("admin.agent@northwind.example", "Avery Agent", &[Role::AdminAgent]),
-    ("global.admin@northwind.example", "Gloria Global", &[Role::GlobalAdmin]),
-    ("account.admin@northwind.example", "Arjun Account", &[Role::AccountAdmin]),
-    ("referral.admin@northwind.example", "Rita Referral", &[Role::ReferralAdmin]),
-    ("marketing.admin@northwind.example", "Marco Marketing", &[Role::MarketingContentAdmin]),
-    ("owner@northwind.example", "Olivia Owner", &[Role::AdminAgent, Role::GlobalAdmin]),
+    (
+        "admin.agent@northwind.example",
+        "Avery Agent",
+        &[Role::AdminAgent],
+    ),
+    (
+        "global.admin@northwind.example",
+        "Gloria Global",
+        &[Role::GlobalAdmin],
+    ),
+    (
+        "account.admin@northwind.example",
+        "Arjun Account",
+        &[Role::AccountAdmin],
+    ),
+    (
+        "referral.admin@northwind.example",
+        "Rita Referral",
+        &[Role::ReferralAdmin],
+    ),
+    (
+        "marketing.admin@northwind.example",
+        "Marco Marketing",
+        &[Role::MarketingContentAdmin],
+    ),
+    (
+        "owner@northwind.example",
+        "Olivia Owner",
+        &[Role::AdminAgent, Role::GlobalAdmin],
+    ),
 ];
 pub const FABRIKAM_USERS: &[(&str, &str, &[Role])] = &[(
     "admin.agent@fabrikam-resellers.example",
@@ -40,16 +64,31 @@ pub const NORTHWIND_CUSTOMERS: &[(&str, &str, &str, &str)] = &[
     ("Blue Yonder Airlines", "blueyonderairlines", "US", "USD"),
     ("City Power & Light", "citypowerlight", "US", "USD"),
     ("Coho Winery", "cohowinery", "AU", "AUD"),
-    ("Consolidated Messenger", "consolidatedmessenger", "GB", "GBP"),
+    (
+        "Consolidated Messenger",
+        "consolidatedmessenger",
+        "GB",
+        "GBP",
+    ),
     ("Contoso Pharmaceuticals", "contosopharma", "DE", "EUR"),
     ("Fourth Coffee", "fourthcoffee", "US", "USD"),
-    ("Graphic Design Institute", "graphicdesigninstitute", "GB", "GBP"),
+    (
+        "Graphic Design Institute",
+        "graphicdesigninstitute",
+        "GB",
+        "GBP",
+    ),
     ("Humongous Insurance", "humongousinsurance", "US", "USD"),
     ("Lamna Healthcare", "lamnahealthcare", "IN", "INR"),
     ("Litware Inc", "litware", "JP", "JPY"),
     ("Lucerne Publishing", "lucernepublishing", "DE", "EUR"),
     ("Margie's Travel", "margiestravel", "AU", "AUD"),
-    ("Munson's Pickles and Preserves Farm", "munsonspickles", "US", "USD"),
+    (
+        "Munson's Pickles and Preserves Farm",
+        "munsonspickles",
+        "US",
+        "USD",
+    ),
     ("Nod Publishers", "nodpublishers", "ES", "EUR"),
     ("Proseware Inc", "proseware", "BR", "BRL"),
     ("Relecloud", "relecloud", "JP", "JPY"),
@@ -80,7 +119,11 @@ where
     let digest = Sha256::digest(label.as_bytes());
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&digest[..16]);
-    uuid::Builder::from_random_bytes(bytes).into_uuid().to_string().parse().expect("a UUID is a GUID")
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
+        .parse()
+        .expect("a UUID is a GUID")
 }
 
 pub fn domain_of(prefix: &str) -> String {
@@ -104,7 +147,11 @@ fn email(address: &str) -> Email {
 }
 
 /// Seeds the demo data in one transaction and returns the sign-ins to print.
-pub async fn seed_demo(db: &Db, demo_password: &str, now: DateTime<Utc>) -> Result<Vec<String>, sqlx::Error> {
+pub async fn seed_demo(
+    db: &Db,
+    demo_password: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, sqlx::Error> {
     let password = demo_password.to_string();
     // One hash for all demo users: argon2 is slow on purpose and they share a password.
     let hash = tokio::task::spawn_blocking(move || password::hash(&password))
@@ -119,7 +166,11 @@ pub async fn seed_demo(db: &Db, demo_password: &str, now: DateTime<Utc>) -> Resu
         let partner_id: PartnerId = stable_id(partner);
         partners::insert(&mut tx, &partner_id, partner, now).await?;
         for (address, name, roles) in partner_users {
-            let principal = Principal::Partner { user: stable_id(address), partner: partner_id.clone(), roles: roles.to_vec() };
+            let principal = Principal::Partner {
+                user: stable_id(address),
+                partner: partner_id.clone(),
+                roles: roles.to_vec(),
+            };
             add_user(&mut tx, address, name, &principal, &hash, now).await?;
             let roles: Vec<_> = roles.iter().map(|r| r.display_name()).collect();
             sign_ins.push(format!("{address:<42} {partner}: {}", roles.join(" + ")));
@@ -128,11 +179,24 @@ pub async fn seed_demo(db: &Db, demo_password: &str, now: DateTime<Utc>) -> Resu
             let customer = demo_customer(company, &domain_of(prefix), market, currency);
             customers::insert(&mut tx, &partner_id, &customer, now).await?;
             let address = format!("admin@{}", customer.domain);
-            let principal = Principal::Customer { user: stable_id(&address), customer: customer.id.clone() };
-            add_user(&mut tx, &address, &format!("{company} admin"), &principal, &hash, now).await?;
+            let principal = Principal::Customer {
+                user: stable_id(&address),
+                customer: customer.id.clone(),
+            };
+            add_user(
+                &mut tx,
+                &address,
+                &format!("{company} admin"),
+                &principal,
+                &hash,
+                now,
+            )
+            .await?;
         }
     }
-    let support = Principal::Support { user: stable_id(SUPPORT_EMAIL) };
+    let support = Principal::Support {
+        user: stable_id(SUPPORT_EMAIL),
+    };
     add_user(&mut tx, SUPPORT_EMAIL, "Sam Support", &support, &hash, now).await?;
     sign_ins.push(format!("{SUPPORT_EMAIL:<42} CSP support agent"));
     sign_ins.push(format!(
@@ -163,18 +227,39 @@ async fn add_user(
 }
 
 /// Adds `count` generated customers to Northwind for benchmarks (idempotent per number).
-pub async fn seed_bulk_customers(db: &Db, count: u32, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    const WORDS: [&str; 8] = ["Alpha", "Blue", "Cedar", "Delta", "Ember", "Falcon", "Granite", "Harbor"];
-    const MARKETS: [(&str, &str); 6] =
-        [("US", "USD"), ("DE", "EUR"), ("GB", "GBP"), ("JP", "JPY"), ("AU", "AUD"), ("BR", "BRL")];
+pub async fn seed_bulk_customers(
+    db: &Db,
+    count: u32,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    const WORDS: [&str; 8] = [
+        "Alpha", "Blue", "Cedar", "Delta", "Ember", "Falcon", "Granite", "Harbor",
+    ];
+    const MARKETS: [(&str, &str); 6] = [
+        ("US", "USD"),
+        ("DE", "EUR"),
+        ("GB", "GBP"),
+        ("JP", "JPY"),
+        ("AU", "AUD"),
+        ("BR", "BRL"),
+    ];
     let partner_id: PartnerId = stable_id(NORTHWIND);
     // Batches keep each transaction (and SQLite's write lock) short.
     for batch in (0..count).collect::<Vec<_>>().chunks(5_000) {
         let mut tx = db.begin().await?;
         for &n in batch {
-            let company = format!("{} {} Holdings {n:06}", WORDS[n as usize % 8], WORDS[(n as usize / 8) % 8]);
+            let company = format!(
+                "{} {} Holdings {n:06}",
+                WORDS[n as usize % 8],
+                WORDS[(n as usize / 8) % 8]
+            );
             let (market, currency) = MARKETS[n as usize % MARKETS.len()];
-            let customer = demo_customer(&company, &format!("bulk{n:06}.onmicrosoft.com"), market, currency);
+            let customer = demo_customer(
+                &company,
+                &format!("bulk{n:06}.onmicrosoft.com"),
+                market,
+                currency,
+            );
             customers::insert(&mut tx, &partner_id, &customer, now).await?;
         }
         tx.commit().await?;

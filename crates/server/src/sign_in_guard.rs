@@ -72,16 +72,26 @@ pub async fn admit(
 ) -> Result<Result<Admitted, Refused>, sqlx::Error> {
     let address = address_hash(email);
     let known = match user {
-        Some(user) => sign_in::is_known_source(conn, user, ip, now - limits.known_source_for).await?,
+        Some(user) => {
+            sign_in::is_known_source(conn, user, ip, now - limits.known_source_for).await?
+        }
         None => false,
     };
     // (bucket, limit, cleared on success rather than given back)
     let mut buckets = vec![
-        (format!("address_ip:{address}/{ip}"), limits.per_address_and_ip, true),
+        (
+            format!("address_ip:{address}/{ip}"),
+            limits.per_address_and_ip,
+            true,
+        ),
         (format!("ip:{ip}"), limits.per_ip, false),
     ];
     if !known {
-        buckets.push((format!("address:{address}"), limits.per_address_from_unknown_ips, true));
+        buckets.push((
+            format!("address:{address}"),
+            limits.per_address_from_unknown_ips,
+            true,
+        ));
         buckets.push(("global".to_string(), limits.global_from_unknown_ips, false));
     }
     let mut claimed: Vec<&str> = Vec::new();
@@ -96,11 +106,15 @@ pub async fn admit(
             let ends = window_start + limits.window;
             let retry_after_seconds = (ends - now).num_seconds().max(1) as u64;
             tracing::warn!(address = %address, ip, bucket = bucket.split(':').next().unwrap_or(""), "sign-in refused by limit");
-            return Ok(Err(Refused { retry_after_seconds }));
+            return Ok(Err(Refused {
+                retry_after_seconds,
+            }));
         }
         claimed.push(bucket);
     }
-    let (address_buckets, failure_buckets) = buckets.into_iter().partition::<Vec<_>, _>(|(_, _, cleared)| *cleared);
+    let (address_buckets, failure_buckets) = buckets
+        .into_iter()
+        .partition::<Vec<_>, _>(|(_, _, cleared)| *cleared);
     Ok(Ok(Admitted {
         address_buckets: address_buckets.into_iter().map(|(b, _, _)| b).collect(),
         failure_buckets: failure_buckets.into_iter().map(|(b, _, _)| b).collect(),
@@ -109,7 +123,13 @@ pub async fn admit(
 
 impl Admitted {
     /// The password was right: the address starts afresh, and the IP is now known for the user.
-    pub async fn succeeded(self, conn: &mut Conn, user: &UserId, ip: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    pub async fn succeeded(
+        self,
+        conn: &mut Conn,
+        user: &UserId,
+        ip: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), sqlx::Error> {
         for bucket in &self.address_buckets {
             sign_in::clear(conn, bucket).await?;
         }
@@ -141,7 +161,10 @@ mod tests {
     fn address_hashes_are_stable_and_hide_the_address() {
         let email = Email::parse("owner@northwind.example").unwrap();
         let hash = address_hash(&email);
-        assert_eq!(hash, address_hash(&Email::parse("OWNER@northwind.example").unwrap()));
+        assert_eq!(
+            hash,
+            address_hash(&Email::parse("OWNER@northwind.example").unwrap())
+        );
         assert_eq!(hash.len(), 24);
         assert!(!hash.contains("owner"));
     }

@@ -35,9 +35,14 @@ impl Application {
         Self::build_with_clock(config, Arc::new(SystemClock)).await
     }
 
-    pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> Result<Application, String> {
+    pub async fn build_with_clock(
+        config: Config,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Application, String> {
         let db = Db::connect(&config.database_url, &config.db).await?;
-        migrate::run(&db).await.map_err(|e| format!("migrating the database failed: {e}"))?;
+        migrate::run(&db)
+            .await
+            .map_err(|e| format!("migrating the database failed: {e}"))?;
         let now = clock.now();
         let mut sign_ins = Vec::new();
         if config.seed_demo {
@@ -67,11 +72,18 @@ impl Application {
             request_timeout: config.request_timeout,
         };
         let state = AppState::new(db, clock, settings);
-        Ok(Application { listener, state, config, sign_ins })
+        Ok(Application {
+            listener,
+            state,
+            config,
+            sign_ins,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("a bound listener has an address")
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
     }
 
     pub fn state(&self) -> &AppState {
@@ -79,7 +91,10 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then waits for in-flight requests and the workers.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), String> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), String> {
         let (stop_workers, stopping) = watch::channel(false);
         let workers = workers::spawn_all(self.state.clone(), stopping);
         let app = router(self.state.clone(), &self.config.dist_dir);
@@ -87,10 +102,13 @@ impl Application {
         let listener = self.listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
-        let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(|e| format!("server error: {e}"));
+        let served = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| format!("server error: {e}"));
         let _ = stop_workers.send(true);
         for worker in workers {
             let _ = worker.await;

@@ -18,8 +18,12 @@ pub fn spawn_all(state: AppState, stopping: watch::Receiver<bool>) -> Vec<JoinHa
 
 /// Runs `job` now and then every `period` until told to stop; a failed run is logged and
 /// retried at the next period.
-async fn every<F, Fut>(period: Duration, mut stopping: watch::Receiver<bool>, state: AppState, job: F)
-where
+async fn every<F, Fut>(
+    period: Duration,
+    mut stopping: watch::Receiver<bool>,
+    state: AppState,
+    job: F,
+) where
     F: Fn(AppState) -> Fut,
     Fut: std::future::Future<Output = Result<(), sqlx::Error>>,
 {
@@ -40,7 +44,12 @@ pub async fn prune(state: AppState) -> Result<(), sqlx::Error> {
     let mut conn = state.db.conn().await?;
     let removed = sessions::prune(&mut conn, state.settings.session, now).await?;
     let limits = &state.settings.sign_in;
-    sign_in::prune(&mut conn, now - limits.window, now - limits.known_source_for).await?;
+    sign_in::prune(
+        &mut conn,
+        now - limits.window,
+        now - limits.known_source_for,
+    )
+    .await?;
     if removed > 0 {
         tracing::info!(removed, "pruned expired sessions");
     }

@@ -41,26 +41,52 @@ pub async fn list(
 ) -> ApiResult<Response> {
     let partner = user.partner(Area::ActivityLog)?;
     let today = state.clock.now().date_naive();
-    let range = DateRange::parse(query.range.from.as_deref(), query.range.to.as_deref(), today)
-        .map_err(|e| AppError::new(ErrorCode::InvalidDateRange, e.to_string()))?;
+    let range = DateRange::parse(
+        query.range.from.as_deref(),
+        query.range.to.as_deref(),
+        today,
+    )
+    .map_err(|e| AppError::new(ErrorCode::InvalidDateRange, e.to_string()))?;
     let wants_csv = match query.format.as_deref() {
         Some("csv") => true,
-        None | Some("") | Some("json") => headers
+        None => headers
             .get(ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("text/csv")),
-        Some(other) => return Err(AppError::bad_request(format!("format must be csv, not {other:?}."))),
+        Some(other) => {
+            return Err(AppError::bad_request(format!(
+                "format must be csv, not {other:?}."
+            )))
+        }
     };
-    let items = activity_log::list(&mut *state.db.conn().await?, partner, range.start(), range.end_exclusive()).await?;
+    let items = activity_log::list(
+        &mut *state.db.conn().await?,
+        partner,
+        range.start(),
+        range.end_exclusive(),
+    )
+    .await?;
     if wants_csv {
-        let filename = format!("attachment; filename=\"activity-log-{}-to-{}.csv\"", range.from(), range.to());
+        let filename = format!(
+            "attachment; filename=\"activity-log-{}-to-{}.csv\"",
+            range.from(),
+            range.to()
+        );
         return Ok((
-            [(CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (CONTENT_DISPOSITION, filename)],
+            [
+                (CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (CONTENT_DISPOSITION, filename),
+            ],
             to_csv(&items),
         )
             .into_response());
     }
-    Ok(Json(ActivityLogPage { items, from: range.from(), to: range.to() }).into_response())
+    Ok(Json(ActivityLogPage {
+        items,
+        from: range.from(),
+        to: range.to(),
+    })
+    .into_response())
 }
 
 /// RFC 4180 CSV with the columns Partner Center's export has.
@@ -68,10 +94,15 @@ fn to_csv(items: &[ActivityLogEntry]) -> String {
     fn field(value: &str) -> String {
         // Quote everything; a leading =,+,-,@ (or a tab or carriage return) is prefixed so
         // spreadsheets do not run the cell as a formula.
-        let safe = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
+        let safe = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{value}")
+        } else {
+            value.to_string()
+        };
         format!("\"{}\"", safe.replace('"', "\"\""))
     }
-    let mut csv = String::from("at,action,user_email,customer_id,customer_name,purchase_id,product_name\r\n");
+    let mut csv =
+        String::from("at,action,user_email,customer_id,customer_name,purchase_id,product_name\r\n");
     for e in items {
         let row = [
             crate::store::db_time(e.at),

@@ -12,9 +12,9 @@ use crate::app::AppState;
 use crate::auth::{self, CurrentUser};
 use crate::error::{ApiResult, AppError};
 use crate::extract::{ApiJson, ClientIp};
+use crate::password;
 use crate::sign_in_guard::{self, Refused};
 use crate::store::{sessions, users};
-use crate::password;
 
 /// How long a sign-in waits for a free password checker before it is told to retry.
 const PASSWORD_CHECK_WAIT: Duration = Duration::from_secs(3);
@@ -23,7 +23,11 @@ const PASSWORD_CHECK_WAIT: Duration = Duration::from_secs(3);
 #[utoipa::path(post, path = "/api/v1/sessions", tag = "sessions", request_body = SignInRequest,
     responses(
         (status = 200, description = "Signed in; sets the HttpOnly session cookie", body = SessionResponse),
+        (status = 400, description = "`invalid_json`", body = csp_domain::ApiErrorBody),
         (status = 401, description = "`invalid_credentials`", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`: a form another site posted", body = csp_domain::ApiErrorBody),
+        (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
+        (status = 415, description = "`unsupported_media_type`: the body must be JSON", body = csp_domain::ApiErrorBody),
         (status = 422, description = "`validation_failed`: email or password missing or malformed", body = csp_domain::ApiErrorBody),
         (status = 429, description = "`too_many_attempts`, with `Retry-After`: too many failed sign-ins for the address or from this network", body = csp_domain::ApiErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
@@ -33,24 +37,49 @@ pub async fn sign_in(
     ClientIp(ip): ClientIp,
     ApiJson(request): ApiJson<SignInRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    let SignIn { email, password } = request.check().map_err(|errors| AppError::validation(&errors))?;
+    let SignIn { email, password } = request
+        .check()
+        .map_err(|errors| AppError::validation(&errors))?;
 
     // Argon2 is slow and memory-hungry on purpose: bound how many checks run at once.
-    let permit = match tokio::time::timeout(PASSWORD_CHECK_WAIT, state.password_checks.clone().acquire_owned()).await {
+    let permit = match tokio::time::timeout(
+        PASSWORD_CHECK_WAIT,
+        state.password_checks.clone().acquire_owned(),
+    )
+    .await
+    {
         Ok(Ok(permit)) => permit,
-        _ => return Err(AppError::too_many(1, "Too many sign-ins at once. Please try again in a moment.")),
+        _ => {
+            return Err(AppError::too_many(
+                1,
+                "Too many sign-ins at once. Please try again in a moment.",
+            ))
+        }
     };
     let now = state.clock.now();
     let mut conn = state.db.conn().await?;
     let record = users::find_by_email(&mut conn, &email).await?;
     let user_id = record.as_ref().map(|r| r.user.id.clone());
-    let admitted = match sign_in_guard::admit(&mut conn, &state.settings.sign_in, &email, user_id.as_ref(), &ip, now).await? {
+    let admitted = match sign_in_guard::admit(
+        &mut conn,
+        &state.settings.sign_in,
+        &email,
+        user_id.as_ref(),
+        &ip,
+        now,
+    )
+    .await?
+    {
         Ok(admitted) => admitted,
-        Err(Refused { retry_after_seconds }) => {
+        Err(Refused {
+            retry_after_seconds,
+        }) => {
             let minutes = retry_after_seconds.div_ceil(60).max(1);
             return Err(AppError::too_many(
                 retry_after_seconds,
-                format!("Too many failed sign-ins for this address. Try again in {minutes} minutes."),
+                format!(
+                    "Too many failed sign-ins for this address. Try again in {minutes} minutes."
+                ),
             ));
         }
     };
@@ -59,7 +88,10 @@ pub async fn sign_in(
     let stored = record.as_ref().map(|r| r.password_hash.clone());
     let checked = tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        password::verify(&password, stored.as_deref().unwrap_or(password::decoy_hash()))
+        password::verify(
+            &password,
+            stored.as_deref().unwrap_or(password::decoy_hash()),
+        )
     })
     .await;
     let mut conn = state.db.conn().await?;
@@ -74,14 +106,23 @@ pub async fn sign_in(
         Some(record) if password_ok => record,
         _ => {
             admitted.failed(&email, &ip);
-            return Err(AppError::new(ErrorCode::InvalidCredentials, "The email address or password is incorrect."));
+            return Err(AppError::new(
+                ErrorCode::InvalidCredentials,
+                "The email address or password is incorrect.",
+            ));
         }
     };
 
-    admitted.succeeded(&mut conn, &record.user.id, &ip, now).await?;
+    admitted
+        .succeeded(&mut conn, &record.user.id, &ip, now)
+        .await?;
     let policy = state.settings.session;
     let token = sessions::create(&mut conn, &record.user.id, policy, now).await?;
-    let cookie = auth::session_cookie(&token, policy.lifetime.num_seconds(), state.settings.cookie_secure);
+    let cookie = auth::session_cookie(
+        &token,
+        policy.lifetime.num_seconds(),
+        state.settings.cookie_secure,
+    );
     tracing::info!(user = %record.user.id, "signed in");
     Ok((cookie, Json(SessionResponse { user: record.user })))
 }
@@ -98,8 +139,14 @@ pub async fn current(user: CurrentUser) -> Json<SessionResponse> {
 
 /// Sign out: ends the session on the server and clears the cookie. Signing out twice is fine.
 #[utoipa::path(delete, path = "/api/v1/session", tag = "sessions",
-    responses((status = 204, description = "Signed out")))]
-pub async fn sign_out(State(state): State<AppState>, headers: axum::http::HeaderMap) -> ApiResult<impl IntoResponse> {
+    responses(
+        (status = 204, description = "Signed out; clears the session cookie"),
+        (status = 403, description = "`forbidden`: a request another site sent", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn sign_out(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> ApiResult<impl IntoResponse> {
     let secure = state.settings.cookie_secure;
     if let Some(token) = auth::session_token(&headers, secure) {
         sessions::delete(&mut *state.db.conn().await?, &token).await?;

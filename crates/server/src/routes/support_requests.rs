@@ -17,11 +17,16 @@ use crate::store::support_requests;
         (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
         (status = 403, description = "`forbidden`: customer users file requests through their partner", body = csp_domain::ApiErrorBody),
     ))]
-pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<SupportRequestList>> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<SupportRequestList>> {
     let partner = match user.enter(Area::SupportRequests)? {
         Principal::Partner { partner, .. } => Some(partner),
         Principal::Support { .. } => None,
-        Principal::Customer { .. } => return Err(AppError::refused(Refusal::WrongKind(Area::SupportRequests))),
+        Principal::Customer { .. } => {
+            return Err(AppError::refused(Refusal::WrongKind(Area::SupportRequests)))
+        }
     };
     let items = support_requests::list(&mut *state.db.conn().await?, partner).await?;
     Ok(Json(SupportRequestList { items }))

@@ -18,8 +18,12 @@ use crate::store::customers::{self, CustomerScope};
     ))]
 pub async fn get(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Customer>> {
     let customer = user.tenant()?;
-    customers::get(&mut *state.db.conn().await?, &CustomerScope::Tenant(customer.clone()), customer)
-        .await?
-        .map(Json)
-        .ok_or_else(|| AppError::not_found("Your organisation no longer exists."))
+    customers::get(
+        &mut *state.db.conn().await?,
+        &CustomerScope::Tenant(customer.clone()),
+        customer,
+    )
+    .await?
+    .map(Json)
+    .ok_or_else(|| AppError::not_found("Your organisation no longer exists."))
 }

@@ -53,7 +53,11 @@ pub async fn list(
 }
 
 /// Records one key reveal or download.
-pub async fn append(conn: &mut Conn, partner: &PartnerId, entry: &ActivityLogEntry) -> Result<(), sqlx::Error> {
+pub async fn append(
+    conn: &mut Conn,
+    partner: &PartnerId,
+    entry: &ActivityLogEntry,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO activity_log \
          (id, partner_id, at, action, user_email, customer_id, customer_name, purchase_id, product_name) \

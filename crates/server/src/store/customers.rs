@@ -1,7 +1,9 @@
 //! Customers, always read through a scope so one partner never sees another's (R-CUST-3).
 
 use chrono::{DateTime, Utc};
-use csp_domain::{Currency, Customer, CustomerId, Market, Page, PageRequest, PartnerId, Principal, TenantId};
+use csp_domain::{
+    Currency, Customer, CustomerId, Market, Page, PageRequest, PartnerId, Principal, TenantId,
+};
 
 use super::{db_time, decode, Conn};
 
@@ -68,14 +70,26 @@ pub fn search_text(company_name: &str, domain: &str, tenant_id: &TenantId) -> St
 
 /// `%text%` for LIKE, with LIKE's own wildcards escaped so `50%` means 50%.
 fn like_pattern(q: &str) -> String {
-    let escaped = q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = q
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }
 
-pub async fn search(conn: &mut Conn, scope: &CustomerScope, request: &PageRequest) -> Result<Page<Customer>, sqlx::Error> {
+pub async fn search(
+    conn: &mut Conn,
+    scope: &CustomerScope,
+    request: &PageRequest,
+) -> Result<Page<Customer>, sqlx::Error> {
     let (scope_sql, scope_id) = scope.condition();
     let q = request.search();
-    let search_sql = if q.is_some() { " AND search_text LIKE $2 ESCAPE '\\'" } else { "" };
+    let search_sql = if q.is_some() {
+        " AND search_text LIKE $2 ESCAPE '\\'"
+    } else {
+        ""
+    };
     let pattern = q.map(like_pattern).unwrap_or_default();
 
     let count_sql = format!("SELECT COUNT(*) FROM customers WHERE {scope_sql}{search_sql}");
@@ -85,7 +99,11 @@ pub async fn search(conn: &mut Conn, scope: &CustomerScope, request: &PageReques
     }
     let total = count.fetch_one(&mut *conn).await?;
 
-    let (limit, offset) = if q.is_some() { ("$3", "$4") } else { ("$2", "$3") };
+    let (limit, offset) = if q.is_some() {
+        ("$3", "$4")
+    } else {
+        ("$2", "$3")
+    };
     let list_sql = format!(
         "SELECT {COLUMNS} FROM customers WHERE {scope_sql}{search_sql} \
          ORDER BY sort_name, id LIMIT {limit} OFFSET {offset}"
@@ -100,7 +118,10 @@ pub async fn search(conn: &mut Conn, scope: &CustomerScope, request: &PageReques
         .fetch_all(&mut *conn)
         .await?;
     Ok(Page {
-        items: rows.into_iter().map(Customer::try_from).collect::<Result<_, _>>()?,
+        items: rows
+            .into_iter()
+            .map(Customer::try_from)
+            .collect::<Result<_, _>>()?,
         total: total as u64,
         page: request.page(),
         page_size: request.page_size(),
@@ -109,15 +130,28 @@ pub async fn search(conn: &mut Conn, scope: &CustomerScope, request: &PageReques
 
 /// One customer, or `None` when it does not exist or is outside the scope; callers answer 404
 /// in both cases so ids of other partners' customers cannot be probed.
-pub async fn get(conn: &mut Conn, scope: &CustomerScope, id: &CustomerId) -> Result<Option<Customer>, sqlx::Error> {
+pub async fn get(
+    conn: &mut Conn,
+    scope: &CustomerScope,
+    id: &CustomerId,
+) -> Result<Option<Customer>, sqlx::Error> {
     let (scope_sql, scope_id) = scope.condition();
     let sql = format!("SELECT {COLUMNS} FROM customers WHERE {scope_sql} AND id = $2");
-    let row: Option<CustomerRow> = sqlx::query_as(&sql).bind(scope_id).bind(id.as_str()).fetch_optional(conn).await?;
+    let row: Option<CustomerRow> = sqlx::query_as(&sql)
+        .bind(scope_id)
+        .bind(id.as_str())
+        .fetch_optional(conn)
+        .await?;
     row.map(Customer::try_from).transpose()
 }
 
 /// Adds a customer of `partner` unless one with this id exists.
-pub async fn insert(conn: &mut Conn, partner: &PartnerId, customer: &Customer, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn insert(
+    conn: &mut Conn,
+    partner: &PartnerId,
+    customer: &Customer,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO customers (id, partner_id, company_name, tenant_id, domain, market, currency, \
          search_text, sort_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
@@ -140,7 +174,9 @@ pub async fn insert(conn: &mut Conn, partner: &PartnerId, customer: &Customer, n
 
 /// How many customers there are in all (tests and the bench check seeding with it).
 pub async fn count_all(conn: &mut Conn) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM customers").fetch_one(conn).await
+    sqlx::query_scalar("SELECT COUNT(*) FROM customers")
+        .fetch_one(conn)
+        .await
 }
 
 #[cfg(test)]

@@ -13,12 +13,28 @@ type Migration = (i64, &'static str, &'static str);
 
 /// Append new files at the end of both lists; never edit one that has shipped.
 const SQLITE: &[Migration] = &[
-    (1, "skeleton", include_str!("../../migrations/sqlite/0001_skeleton.sql")),
-    (2, "sessions_and_sign_in_limits", include_str!("../../migrations/sqlite/0002_sessions_and_sign_in_limits.sql")),
+    (
+        1,
+        "skeleton",
+        include_str!("../../migrations/sqlite/0001_skeleton.sql"),
+    ),
+    (
+        2,
+        "sessions_and_sign_in_limits",
+        include_str!("../../migrations/sqlite/0002_sessions_and_sign_in_limits.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
-    (1, "skeleton", include_str!("../../migrations/postgres/0001_skeleton.sql")),
-    (2, "sessions_and_sign_in_limits", include_str!("../../migrations/postgres/0002_sessions_and_sign_in_limits.sql")),
+    (
+        1,
+        "skeleton",
+        include_str!("../../migrations/postgres/0001_skeleton.sql"),
+    ),
+    (
+        2,
+        "sessions_and_sign_in_limits",
+        include_str!("../../migrations/postgres/0002_sessions_and_sign_in_limits.sql"),
+    ),
 ];
 
 /// Any number, the same in every replica: the key of the migration lock.
@@ -37,11 +53,17 @@ pub async fn run(db: &Db) -> Result<(), sqlx::Error> {
     let backend = db.backend();
     if backend == Backend::Postgres {
         // Session-level lock, held on this connection until unlocked; returns one row.
-        conn.execute(sqlx::query("SELECT 1 FROM (SELECT pg_advisory_lock($1)) AS locked").bind(LOCK_KEY)).await?;
+        conn.execute(
+            sqlx::query("SELECT 1 FROM (SELECT pg_advisory_lock($1)) AS locked").bind(LOCK_KEY),
+        )
+        .await?;
     }
     let result = apply(&mut conn, backend).await;
     if backend == Backend::Postgres {
-        conn.execute(sqlx::query("SELECT 1 FROM (SELECT pg_advisory_unlock($1)) AS unlocked").bind(LOCK_KEY)).await?;
+        conn.execute(
+            sqlx::query("SELECT 1 FROM (SELECT pg_advisory_unlock($1)) AS unlocked").bind(LOCK_KEY),
+        )
+        .await?;
     }
     result
 }
@@ -57,20 +79,23 @@ async fn apply(conn: &mut Conn, backend: Backend) -> Result<(), sqlx::Error> {
             Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => conn.begin().await?,
         };
-        let applied: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-            .bind(version)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(version)
+                .fetch_optional(&mut *tx)
+                .await?;
         if applied.is_some() {
             continue;
         }
         tx.execute(sqlx::raw_sql(sql)).await?;
-        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-            .bind(version)
-            .bind(name)
-            .bind(db_time(chrono::Utc::now()))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(version)
+        .bind(name)
+        .bind(db_time(chrono::Utc::now()))
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         tracing::info!(version, name, backend = backend.name(), "applied migration");
     }
@@ -78,7 +103,10 @@ async fn apply(conn: &mut Conn, backend: Backend) -> Result<(), sqlx::Error> {
 }
 
 /// `(table, column)` pairs of the schema, sorted: what the schema test compares across backends.
-pub async fn tables_and_columns(conn: &mut Conn, backend: Backend) -> Result<Vec<(String, String)>, sqlx::Error> {
+pub async fn tables_and_columns(
+    conn: &mut Conn,
+    backend: Backend,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
     let sql = match backend {
         Backend::Sqlite => {
             "SELECT m.name AS table_name, p.name AS column_name \
@@ -102,7 +130,11 @@ mod tests {
         let names = |list: &[Migration]| list.iter().map(|(v, n, _)| (*v, *n)).collect::<Vec<_>>();
         assert_eq!(names(SQLITE), names(POSTGRES));
         for (i, (version, _, _)) in SQLITE.iter().enumerate() {
-            assert_eq!(*version, i as i64 + 1, "versions count up from 1 without gaps");
+            assert_eq!(
+                *version,
+                i as i64 + 1,
+                "versions count up from 1 without gaps"
+            );
         }
     }
 }

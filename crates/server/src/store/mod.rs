@@ -38,7 +38,10 @@ pub enum Backend {
 impl Backend {
     /// The backend a `DATABASE_URL` names, or why it names none this build supports.
     pub fn of_url(url: &str) -> Result<Backend, String> {
-        let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase()).unwrap_or_default();
+        let scheme = url
+            .split_once(':')
+            .map(|(s, _)| s.to_ascii_lowercase())
+            .unwrap_or_default();
         match scheme.as_str() {
             "sqlite" => Ok(Backend::Sqlite),
             "postgres" | "postgresql" => Ok(Backend::Postgres),
@@ -165,14 +168,21 @@ impl Db {
 
 /// `sqlite://PATH` with `mode=rwc` (create the file) and the folder of PATH created.
 fn prepare_sqlite_url(url: &str) -> Result<String, String> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     if path.is_empty() {
         return Err("no file name; use sqlite://data/app.db".into());
     }
     if path != ":memory:" {
-        if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create folder {}: {e}", parent.display()))?;
+        if let Some(parent) = std::path::Path::new(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create folder {}: {e}", parent.display()))?;
         }
     }
     let query = if query.split('&').any(|kv| kv.starts_with("mode=")) {
@@ -195,7 +205,9 @@ pub fn mask_password(url: &str) -> String {
         Ok(_) => url.to_string(),
         // Not a URL we can parse: hide everything between "://" and "@" to be safe.
         Err(_) => match (url.find("://"), url.rfind('@')) {
-            (Some(start), Some(at)) if at > start => format!("{}***{}", &url[..start + 3], &url[at..]),
+            (Some(start), Some(at)) if at > start => {
+                format!("{}***{}", &url[..start + 3], &url[at..])
+            }
             _ => url.to_string(),
         },
     }
@@ -220,7 +232,11 @@ pub fn decode_error(what: &str, value: &str, cause: impl Display) -> sqlx::Error
 }
 
 /// Parses a stored value into its domain type.
-pub fn decode<T, E: Display>(what: &str, value: &str, parse: impl FnOnce(&str) -> Result<T, E>) -> Result<T, sqlx::Error> {
+pub fn decode<T, E: Display>(
+    what: &str,
+    value: &str,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> Result<T, sqlx::Error> {
     parse(value).map_err(|e| decode_error(what, value, e))
 }
 
@@ -229,7 +245,10 @@ pub fn new_id<T: std::str::FromStr>() -> T
 where
     T::Err: std::fmt::Debug,
 {
-    uuid::Uuid::new_v4().to_string().parse().expect("a v4 UUID is a GUID")
+    uuid::Uuid::new_v4()
+        .to_string()
+        .parse()
+        .expect("a v4 UUID is a GUID")
 }
 
 #[cfg(test)]
@@ -238,9 +257,18 @@ mod tests {
 
     #[test]
     fn passwords_never_reach_messages() {
-        assert_eq!(mask_password("postgres://csp:s3cret@db.example:5432/csp"), "postgres://csp:***@db.example:5432/csp");
-        assert_eq!(mask_password("postgres://db.example/csp"), "postgres://db.example/csp");
-        assert_eq!(mask_password("sqlite://data/app.db"), "sqlite://data/app.db");
+        assert_eq!(
+            mask_password("postgres://csp:s3cret@db.example:5432/csp"),
+            "postgres://csp:***@db.example:5432/csp"
+        );
+        assert_eq!(
+            mask_password("postgres://db.example/csp"),
+            "postgres://db.example/csp"
+        );
+        assert_eq!(
+            mask_password("sqlite://data/app.db"),
+            "sqlite://data/app.db"
+        );
         assert!(!mask_password("pg://u:p%zz@h/d").contains("p%zz"));
     }
 
@@ -248,7 +276,9 @@ mod tests {
     fn schemes_other_than_sqlite_and_postgres_are_refused() {
         assert_eq!(Backend::of_url("sqlite://x.db"), Ok(Backend::Sqlite));
         assert_eq!(Backend::of_url("postgresql://h/d"), Ok(Backend::Postgres));
-        assert!(Backend::of_url("mysql://h/d").unwrap_err().contains("mysql"));
+        assert!(Backend::of_url("mysql://h/d")
+            .unwrap_err()
+            .contains("mysql"));
         assert!(Backend::of_url("data/app.db").is_err());
     }
 
@@ -259,7 +289,9 @@ mod tests {
         let prepared = prepare_sqlite_url(&url).unwrap();
         assert!(prepared.ends_with("/sub/app.db?mode=rwc"), "{prepared}");
         assert!(dir.path().join("sub").is_dir());
-        assert!(prepare_sqlite_url("sqlite://x.db?mode=ro").unwrap().ends_with("?mode=ro"));
+        assert!(prepare_sqlite_url("sqlite://x.db?mode=ro")
+            .unwrap()
+            .ends_with("?mode=ro"));
     }
 
     #[test]
@@ -268,6 +300,9 @@ mod tests {
         let b = db_time("2026-01-02T03:04:05.5Z".parse().unwrap());
         assert_eq!(a, "2026-01-02T03:04:05.000Z");
         assert!(a < b);
-        assert_eq!(read_time(&b).unwrap(), "2026-01-02T03:04:05.500Z".parse::<DateTime<Utc>>().unwrap());
+        assert_eq!(
+            read_time(&b).unwrap(),
+            "2026-01-02T03:04:05.500Z".parse::<DateTime<Utc>>().unwrap()
+        );
     }
 }

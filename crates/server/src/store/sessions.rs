@@ -18,7 +18,10 @@ pub struct SessionPolicy {
 
 impl Default for SessionPolicy {
     fn default() -> Self {
-        SessionPolicy { lifetime: Duration::hours(12), idle: Duration::hours(2) }
+        SessionPolicy {
+            lifetime: Duration::hours(12),
+            idle: Duration::hours(2),
+        }
     }
 }
 
@@ -37,7 +40,12 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// Starts a session and returns the token to put in the cookie.
-pub async fn create(conn: &mut Conn, user: &UserId, policy: SessionPolicy, now: DateTime<Utc>) -> Result<String, sqlx::Error> {
+pub async fn create(
+    conn: &mut Conn,
+    user: &UserId,
+    policy: SessionPolicy,
+    now: DateTime<Utc>,
+) -> Result<String, sqlx::Error> {
     let token = new_token();
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $3)",
@@ -52,7 +60,12 @@ pub async fn create(conn: &mut Conn, user: &UserId, policy: SessionPolicy, now: 
 }
 
 /// The user of a live session, if any; notes the request for the idle timeout.
-pub async fn user_for(conn: &mut Conn, token: &str, policy: SessionPolicy, now: DateTime<Utc>) -> Result<Option<UserId>, sqlx::Error> {
+pub async fn user_for(
+    conn: &mut Conn,
+    token: &str,
+    policy: SessionPolicy,
+    now: DateTime<Utc>,
+) -> Result<Option<UserId>, sqlx::Error> {
     let hash = token_hash(token);
     let row: Option<(String, String)> = sqlx::query_as(
         "SELECT user_id, last_seen_at FROM sessions WHERE token_hash = $1 AND expires_at > $2 AND last_seen_at > $3",
@@ -62,7 +75,9 @@ pub async fn user_for(conn: &mut Conn, token: &str, policy: SessionPolicy, now: 
     .bind(db_time(now - policy.idle))
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((user, last_seen)) = row else { return Ok(None) };
+    let Some((user, last_seen)) = row else {
+        return Ok(None);
+    };
     if read_time(&last_seen)? < now - TOUCH_EVERY {
         sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
             .bind(&hash)
@@ -75,12 +90,19 @@ pub async fn user_for(conn: &mut Conn, token: &str, policy: SessionPolicy, now: 
 
 /// Ends one session (sign-out), by its token's hash only.
 pub async fn delete(conn: &mut Conn, token: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(conn).await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash(token))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// Removes sessions that can no longer be used; returns how many.
-pub async fn prune(conn: &mut Conn, policy: SessionPolicy, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+pub async fn prune(
+    conn: &mut Conn,
+    policy: SessionPolicy,
+    now: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
     let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
         .bind(db_time(now))
         .bind(db_time(now - policy.idle))
@@ -91,5 +113,7 @@ pub async fn prune(conn: &mut Conn, policy: SessionPolicy, now: DateTime<Utc>) -
 
 /// Sessions stored, live or not (tests check sign-out and pruning with it).
 pub async fn count(conn: &mut Conn) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(conn).await
+    sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(conn)
+        .await
 }

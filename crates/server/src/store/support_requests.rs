@@ -17,7 +17,10 @@ struct SummaryRow {
 }
 
 /// `Some(partner)` for a partner's own requests, `None` for all (support agents).
-pub async fn list(conn: &mut Conn, partner: Option<&PartnerId>) -> Result<Vec<SupportRequestSummary>, sqlx::Error> {
+pub async fn list(
+    conn: &mut Conn,
+    partner: Option<&PartnerId>,
+) -> Result<Vec<SupportRequestSummary>, sqlx::Error> {
     let rows: Vec<SummaryRow> = sqlx::query_as(
         "SELECT r.id, r.number, r.title, r.problem_type, r.status, r.customer, r.created_at, \
                 p.name AS partner_name \

@@ -32,9 +32,15 @@ const SELECT_USER: &str = "\
     LEFT JOIN partners p ON p.id = u.partner_id \
     LEFT JOIN customers c ON c.id = u.customer_id";
 
-pub async fn find_by_email(conn: &mut Conn, email: &Email) -> Result<Option<UserRecord>, sqlx::Error> {
+pub async fn find_by_email(
+    conn: &mut Conn,
+    email: &Email,
+) -> Result<Option<UserRecord>, sqlx::Error> {
     let sql = format!("{SELECT_USER} WHERE u.email = $1");
-    let row: Option<UserRow> = sqlx::query_as(&sql).bind(email.as_str()).fetch_optional(&mut *conn).await?;
+    let row: Option<UserRow> = sqlx::query_as(&sql)
+        .bind(email.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
     match row {
         Some(row) => Ok(Some(with_roles(conn, row).await?)),
         None => Ok(None),
@@ -43,7 +49,10 @@ pub async fn find_by_email(conn: &mut Conn, email: &Email) -> Result<Option<User
 
 pub async fn find_by_id(conn: &mut Conn, id: &UserId) -> Result<Option<UserRecord>, sqlx::Error> {
     let sql = format!("{SELECT_USER} WHERE u.id = $1");
-    let row: Option<UserRow> = sqlx::query_as(&sql).bind(id.as_str()).fetch_optional(&mut *conn).await?;
+    let row: Option<UserRow> = sqlx::query_as(&sql)
+        .bind(id.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
     match row {
         Some(row) => Ok(Some(with_roles(conn, row).await?)),
         None => Ok(None),
@@ -51,15 +60,17 @@ pub async fn find_by_id(conn: &mut Conn, id: &UserId) -> Result<Option<UserRecor
 }
 
 async fn with_roles(conn: &mut Conn, row: UserRow) -> Result<UserRecord, sqlx::Error> {
-    let role_names: Vec<String> = sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1")
-        .bind(&row.id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let role_names: Vec<String> =
+        sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1")
+            .bind(&row.id)
+            .fetch_all(&mut *conn)
+            .await?;
     // Roles this build does not know are skipped rather than failing the sign-in.
     let mut roles: Vec<Role> = role_names.iter().filter_map(|r| Role::parse(r)).collect();
     roles.sort();
     let id: UserId = decode("user id", &row.id, UserId::parse)?;
-    let kind = UserKind::parse(&row.kind).ok_or_else(|| decode_error("user kind", &row.kind, "unknown"))?;
+    let kind = UserKind::parse(&row.kind)
+        .ok_or_else(|| decode_error("user kind", &row.kind, "unknown"))?;
     let principal = match (kind, &row.partner_id, &row.customer_id) {
         (UserKind::Partner, Some(partner), _) => Principal::Partner {
             user: id.clone(),
@@ -71,7 +82,13 @@ async fn with_roles(conn: &mut Conn, row: UserRow) -> Result<UserRecord, sqlx::E
             customer: decode("customer id", customer, CustomerId::parse)?,
         },
         (UserKind::Support, _, _) => Principal::Support { user: id.clone() },
-        _ => return Err(decode_error("user", &row.id, "kind without its organisation")),
+        _ => {
+            return Err(decode_error(
+                "user",
+                &row.id,
+                "kind without its organisation",
+            ))
+        }
     };
     Ok(UserRecord {
         user: User {
@@ -79,7 +96,11 @@ async fn with_roles(conn: &mut Conn, row: UserRow) -> Result<UserRecord, sqlx::E
             email: decode("email", &row.email, Email::parse)?,
             display_name: row.display_name,
             kind,
-            roles: if kind == UserKind::Partner { roles } else { Vec::new() },
+            roles: if kind == UserKind::Partner {
+                roles
+            } else {
+                Vec::new()
+            },
             organization: row.organization,
         },
         principal,
@@ -97,7 +118,11 @@ pub struct NewUser<'a> {
 }
 
 /// Adds a user and its roles unless a user with this id exists.
-pub async fn insert(conn: &mut Conn, user: &NewUser<'_>, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn insert(
+    conn: &mut Conn,
+    user: &NewUser<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     let (partner, customer) = match user.principal {
         Principal::Partner { partner, .. } => (Some(partner.as_str()), None),
         Principal::Customer { customer, .. } => (None, Some(customer.as_str())),
@@ -118,11 +143,13 @@ pub async fn insert(conn: &mut Conn, user: &NewUser<'_>, now: DateTime<Utc>) -> 
     .execute(&mut *conn)
     .await?;
     for role in user.principal.roles() {
-        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(user.id.as_str())
-            .bind(role.as_str())
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(user.id.as_str())
+        .bind(role.as_str())
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }

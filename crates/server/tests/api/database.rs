@@ -1,77 +1,48 @@
 //! The two database backends: the same schema, several replicas on one PostgreSQL database,
 //! and clear one-line errors for a database that cannot be used.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use csp_server::store::{migrate, Db, DbSettings};
 use serde_json::json;
 
 use crate::helpers::*;
 
-const SERVER: &str = env!("CARGO_BIN_EXE_csp-server");
-
 #[tokio::test]
 async fn both_backends_have_the_same_tables_and_columns() {
     let dir = tempfile::tempdir().unwrap();
     let mut schemas = Vec::new();
     for backend in [Backend::Sqlite, Backend::Postgres] {
-        let db = Db::connect(&fresh_database(backend, dir.path()).await, &DbSettings::default()).await.unwrap();
+        let db = Db::connect(
+            &fresh_database(backend, dir.path()).await,
+            &DbSettings::default(),
+        )
+        .await
+        .unwrap();
         migrate::run(&db).await.unwrap();
-        migrate::run(&db).await.expect("migrating twice changes nothing");
-        let mut columns = migrate::tables_and_columns(&mut *db.conn().await.unwrap(), backend).await.unwrap();
+        migrate::run(&db)
+            .await
+            .expect("migrating twice changes nothing");
+        let mut columns = migrate::tables_and_columns(&mut *db.conn().await.unwrap(), backend)
+            .await
+            .unwrap();
         columns.sort();
-        assert!(columns.contains(&("customers".into(), "tenant_id".into())), "{backend:?}: {columns:?}");
+        assert!(
+            columns.contains(&("customers".into(), "tenant_id".into())),
+            "{backend:?}: {columns:?}"
+        );
         schemas.push(columns);
     }
-    assert_eq!(schemas[0], schemas[1], "SQLite and PostgreSQL schemas differ");
-}
-
-/// A `csp-server` process on `database_url`, stopped when dropped.
-struct Replica {
-    child: Child,
-    base: String,
-}
-
-impl Replica {
-    fn start(database_url: &str, dist: &std::path::Path, extra_env: &[(&str, &str)]) -> Replica {
-        let mut child = Command::new(SERVER)
-            .args(["--seed-demo", "--dist"])
-            .arg(dist)
-            .env("DATABASE_URL", database_url)
-            .env("BIND_ADDR", "127.0.0.1:0")
-            .env("DEMO_PASSWORD", PASSWORD)
-            .env("RUST_LOG", "warn")
-            .envs(extra_env.iter().copied())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start csp-server");
-        let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
-        let base = stdout
-            .by_ref()
-            .map_while(Result::ok)
-            .find_map(|line| line.split("listening on ").nth(1).map(|url| url.trim().to_string()))
-            .expect("the replica reported its address");
-        // Keep reading, so the replica never writes into a full pipe.
-        std::thread::spawn(move || stdout.for_each(drop));
-        Replica { child, base }
-    }
-}
-
-impl Drop for Replica {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+    assert_eq!(
+        schemas[0], schemas[1],
+        "SQLite and PostgreSQL schemas differ"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_replicas_on_one_postgres_share_sessions_and_sign_in_limits() {
     let dir = tempfile::tempdir().unwrap();
-    let dist = dir.path().join("dist");
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(dist.join("index.html"), "<!doctype html><title>app shell</title>").unwrap();
+    let dist = app_shell(dir.path());
     let url = fresh_database(Backend::Postgres, dir.path()).await;
     // Started together: both migrate and seed the same empty database.
     let (a, b) = std::thread::scope(|s| {
@@ -81,7 +52,10 @@ async fn two_replicas_on_one_postgres_share_sessions_and_sign_in_limits() {
     });
 
     // A session made on one replica is valid on the other.
-    let client = reqwest::Client::builder().cookie_store(false).build().unwrap();
+    let client = reqwest::Client::builder()
+        .cookie_store(false)
+        .build()
+        .unwrap();
     let res = client
         .post(format!("{}/api/v1/sessions", a.base))
         .json(&json!({"email": ADMIN_AGENT, "password": PASSWORD}))
@@ -89,15 +63,29 @@ async fn two_replicas_on_one_postgres_share_sessions_and_sign_in_limits() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
-    let res = client.get(format!("{}/api/v1/session", b.base)).header("cookie", &cookie).send().await.unwrap();
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let res = client
+        .get(format!("{}/api/v1/session", b.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
     let (status, me) = json_of(res).await;
     assert_eq!(status, 200);
     assert_eq!(me["user"]["email"], ADMIN_AGENT);
 
     // Failed sign-ins are counted across both: 3 on one, 2 on the other, then both refuse.
     let attempt = |base: &str, password: &str| {
-        client.post(format!("{base}/api/v1/sessions")).json(&json!({"email": GLOBAL_ADMIN, "password": password})).send()
+        client
+            .post(format!("{base}/api/v1/sessions"))
+            .json(&json!({"email": GLOBAL_ADMIN, "password": password}))
+            .send()
     };
     for base in [&a.base, &a.base, &a.base, &b.base, &b.base] {
         assert_eq!(attempt(base, "guess").await.unwrap().status(), 401);
@@ -118,30 +106,51 @@ fn start_with_database(database_url: &str) -> (Option<i32>, String) {
         .env("RUST_LOG", "off")
         .output()
         .expect("run csp-server");
-    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
 fn a_database_that_cannot_be_used_stops_the_server_with_one_line() {
-    let admin = std::env::var("CSP_TEST_PG_URL").expect("CSP_TEST_PG_URL is set by scripts/with-postgres.sh");
+    let admin = std::env::var("CSP_TEST_PG_URL")
+        .expect("CSP_TEST_PG_URL is set by scripts/with-postgres.sh");
     let mut wrong_password = url::Url::parse(&admin).unwrap();
-    wrong_password.set_password(Some("not-the-password")).unwrap();
+    wrong_password
+        .set_password(Some("not-the-password"))
+        .unwrap();
     let cases = [
         ("mysql://csp:secret@127.0.0.1/csp".to_string(), "mysql"),
         // Nothing listens on port 1.
-        ("postgres://csp:secret@127.0.0.1:1/csp".to_string(), "127.0.0.1:1"),
+        (
+            "postgres://csp:secret@127.0.0.1:1/csp".to_string(),
+            "127.0.0.1:1",
+        ),
         (wrong_password.to_string(), "password"),
-        ("sqlite:///proc/no-such-dir/app.db".to_string(), "/proc/no-such-dir"),
+        (
+            "sqlite:///proc/no-such-dir/app.db".to_string(),
+            "/proc/no-such-dir",
+        ),
     ];
     for (url, cause) in cases {
         let (code, stderr) = start_with_database(&url);
         assert_ne!(code, Some(0), "{url}: {stderr}");
-        assert!(code.is_some(), "{url}: killed by a signal, not a clean exit: {stderr}");
+        assert!(
+            code.is_some(),
+            "{url}: killed by a signal, not a clean exit: {stderr}"
+        );
         let lines: Vec<_> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
         assert_eq!(lines.len(), 1, "{url}: one line, no stack trace: {stderr}");
         assert!(lines[0].starts_with("csp-server: "), "{stderr}");
-        assert!(lines[0].contains(cause), "{url}: the cause is named: {stderr}");
-        assert!(!lines[0].contains("secret") && !lines[0].contains("not-the-password"), "the password is masked: {stderr}");
+        assert!(
+            lines[0].contains(cause),
+            "{url}: the cause is named: {stderr}"
+        );
+        assert!(
+            !lines[0].contains("secret") && !lines[0].contains("not-the-password"),
+            "the password is masked: {stderr}"
+        );
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }

@@ -32,4 +32,5 @@ mod activity_log;
 mod customers;
 mod database;
 mod errors;
+mod hardening;
 mod sessions;

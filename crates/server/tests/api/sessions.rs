@@ -3,7 +3,15 @@
 use crate::helpers::*;
 use serde_json::json;
 
-on_both_backends!(sign_in_returns_the_user_and_an_http_only_cookie, wrong_password_and_unknown_email_get_the_same_refusal, empty_fields_are_named, signed_out_requests_get_401_json, sign_out_ends_the_session_on_the_server, every_audience_can_sign_in, repeated_failures_lock_the_address_for_a_while);
+on_both_backends!(
+    sign_in_returns_the_user_and_an_http_only_cookie,
+    wrong_password_and_unknown_email_get_the_same_refusal,
+    empty_fields_are_named,
+    signed_out_requests_get_401_json,
+    sign_out_ends_the_session_on_the_server,
+    every_audience_can_sign_in,
+    repeated_failures_lock_the_address_for_a_while
+);
 
 async fn sign_in_returns_the_user_and_an_http_only_cookie(backend: Backend) {
     let server = TestServer::start(backend).await;
@@ -16,7 +24,10 @@ async fn sign_in_returns_the_user_and_an_http_only_cookie(backend: Backend) {
         .unwrap();
     let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(cookie.starts_with("csp_session="), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     let (status, body) = json_of(res).await;
     assert_eq!(status, 200);
     let user = &body["user"];
@@ -72,7 +83,12 @@ async fn empty_fields_are_named(backend: Backend) {
 async fn signed_out_requests_get_401_json(backend: Backend) {
     let server = TestServer::start(backend).await;
     let client = server.client();
-    for path in ["/api/v1/session", "/api/v1/customers", "/api/v1/activity-log", "/api/v1/support-requests"] {
+    for path in [
+        "/api/v1/session",
+        "/api/v1/customers",
+        "/api/v1/activity-log",
+        "/api/v1/support-requests",
+    ] {
         let (status, body) = server.get_json(&client, path).await;
         assert_eq!(status, 401, "{path}");
         assert_eq!(error_code(&body), "unauthenticated", "{path}");
@@ -92,13 +108,23 @@ async fn sign_out_ends_the_session_on_the_server(backend: Backend) {
     let client = server.signed_in(ADMIN_AGENT).await;
     let before = server.count("SELECT COUNT(*) FROM sessions").await;
     assert_eq!(before, 1);
-    let res = client.delete(server.url("/api/v1/session")).send().await.unwrap();
+    let res = client
+        .delete(server.url("/api/v1/session"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 204);
-    assert!(res.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+    assert!(res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
     let (status, _) = server.get_json(&client, "/api/v1/customers").await;
     assert_eq!(status, 401);
     let left = server.count("SELECT COUNT(*) FROM sessions").await;
-    assert_eq!(left, 0, "the session row is gone, so the old cookie is useless");
+    assert_eq!(
+        left, 0,
+        "the session row is gone, so the old cookie is useless"
+    );
 }
 
 async fn every_audience_can_sign_in(backend: Backend) {
@@ -134,7 +160,10 @@ async fn repeated_failures_lock_the_address_for_a_while(backend: Backend) {
     let (status, body) = json_of(attempt(PASSWORD).await.unwrap()).await;
     assert_eq!(status, 429);
     assert_eq!(error_code(&body), "too_many_attempts");
-    assert!(body["error"]["message"].as_str().unwrap().contains("Try again in 15 minutes"));
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Try again in 15 minutes"));
     // Other addresses are not affected.
     server.signed_in(ADMIN_AGENT).await;
 }

@@ -1,0 +1,66 @@
+// Browser end-to-end tests of what an attacker's link can do (nothing) and of refusals in
+// the user's language, against the real server and the release bundle in dist/.
+import assert from 'node:assert/strict';
+import { DEMO_PASSWORD, useApp, waitForPath } from './harness.mjs';
+
+const { pageTest } = useApp();
+
+// Return paths that browsers normalise into another site, or that are no page of the app.
+const HOSTILE_NEXT = [
+  '//evil.example',
+  '/..//evil.example',
+  '/.//x',
+  '/%252e%252e//x',
+  'https://evil.example/',
+  '/\\evil.example',
+  'javascript:alert(1)',
+];
+
+pageTest('a crafted return path after sign-in lands on the home page and the app keeps working', async (page, server) => {
+  for (const next of HOSTILE_NEXT) {
+    await page.context().clearCookies();
+    await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
+    await page.evaluate(() => sessionStorage.clear());
+    await page.getByLabel('Email', { exact: true }).fill('admin.agent@northwind.example');
+    await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await waitForPath(page, '/customers');
+    assert.equal(new URL(page.url()).origin, new URL(server.baseUrl).origin, `stayed on the app after next=${next}`);
+    // Still a working app: the list loads and navigation works.
+    await page.getByRole('searchbox', { name: 'Search customers' }).waitFor();
+    await page.getByRole('navigation').first().getByRole('link', { name: 'Support', exact: true }).click();
+    await waitForPath(page, '/support');
+    await page.getByRole('heading', { name: 'Support requests' }).first().waitFor();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await waitForPath(page, '/sign-in');
+  }
+});
+
+pageTest('refusals and sign-in errors are shown in Chinese when Chinese is chosen', async (page) => {
+  await page.goto('/sign-in');
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
+  await page.getByLabel('电子邮件', { exact: true }).fill('admin.agent@northwind.example');
+  await page.getByLabel('密码', { exact: true }).fill('not-the-password');
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: '电子邮件地址或密码不正确。' }).waitFor();
+
+  // An empty form is checked in the browser by the same rule the server applies.
+  await page.getByLabel('电子邮件', { exact: true }).fill('');
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.getByText('请输入电子邮件地址。').waitFor();
+
+  await page.getByLabel('电子邮件', { exact: true }).fill('admin.agent@northwind.example');
+  await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await waitForPath(page, '/customers');
+
+  // The server refuses the activity log to an Admin agent; the app says so in Chinese,
+  // naming the roles that may read it.
+  await page.goto('/activity-log');
+  const refusal = page.getByRole('alert').filter({ hasText: '全局管理员' });
+  await refusal.waitFor();
+  const text = await refusal.innerText();
+  assert.match(text, /帐户管理员/);
+  assert.match(text, /查看活动日志/);
+  assert.doesNotMatch(text, /You need/);
+});
