@@ -7,17 +7,23 @@
 
 pub mod access;
 pub mod activity_log;
+pub mod billing;
+pub mod cancellation;
+pub mod catalog;
 pub mod clock;
 pub mod customer;
 pub mod email;
 pub mod error;
 pub mod ids;
+pub mod invoice;
 pub mod market;
 pub mod money;
 mod open_enum;
+pub mod order;
 pub mod paging;
 pub mod role;
 pub mod session;
+pub mod software;
 pub mod support;
 pub mod text;
 
@@ -25,13 +31,17 @@ pub use access::{Area, Refusal};
 pub use activity_log::{
     ActivityAction, ActivityLogEntry, ActivityLogPage, ActivityLogQuery, DateRange,
 };
+pub use billing::BillingProfile;
+pub use catalog::{Offer, OfferList, ProductKind, Term};
 pub use clock::Clock;
 pub use customer::Customer;
 pub use email::Email;
 pub use error::{ApiError, ApiErrorBody, ErrorCode, FieldErrors, FieldIssue};
 pub use ids::*;
+pub use invoice::{Invoice, InvoiceLine, InvoiceLineKind, InvoiceMonth};
 pub use market::{Market, TaxLabel};
 pub use money::{Amount, Currency, Money};
+pub use order::{IdempotencyKey, Order, OrderLine, OrderRequest, OrderStatus};
 pub use paging::{Page, PageQuery, PageRequest};
 pub use role::{Permission, Role};
 pub use session::{Principal, SessionResponse, SignIn, SignInRequest, User, UserKind};

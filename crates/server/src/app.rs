@@ -14,6 +14,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::Router;
+use csp_domain::catalog::CancellationWindows;
 use csp_domain::{Clock, ErrorCode};
 use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -23,7 +24,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::{AppError, INTERNAL_MESSAGE};
-use crate::routes::{activity_log, customers, sessions, support_requests, tenant};
+use crate::routes::{
+    activity_log, billing, customers, invoices, orders, sessions, support_requests, tenant,
+};
 use crate::security;
 use crate::sign_in_guard::SignInLimits;
 use crate::store::sessions::SessionPolicy;
@@ -53,6 +56,8 @@ pub struct Settings {
     pub sign_in: SignInLimits,
     /// The longest an API request may take.
     pub request_timeout: Duration,
+    /// Days after purchase each product kind may be cancelled (R-CAN-1).
+    pub cancellation_windows: CancellationWindows,
 }
 
 impl AppState {
@@ -79,6 +84,14 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
         )
         .route("/customers", get(customers::list))
         .route("/customers/{id}", get(customers::get))
+        .route("/customers/{id}/offers", get(orders::offers))
+        .route(
+            "/customers/{id}/orders",
+            get(orders::list).post(orders::create),
+        )
+        .route("/customers/{id}/orders/{order_id}", get(orders::get))
+        .route("/invoices/{month}", get(invoices::get))
+        .route("/billing-profile", get(billing::get))
         .route("/tenant", get(tenant::get))
         .route("/activity-log", get(activity_log::list))
         .route("/support-requests", get(support_requests::list))

@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use csp_domain::catalog::{CancellationWindows, DEFAULT_CANCELLATION_WINDOW_DAYS};
+
 use crate::store::DbSettings;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/app.db";
@@ -37,6 +39,8 @@ pub struct Config {
     pub session_idle_minutes: i64,
     /// `REQUEST_TIMEOUT_SECS`: the longest an API request may take before it is answered 408.
     pub request_timeout: Duration,
+    /// `CANCELLATION_WINDOW_DAYS_SUBSCRIPTION`, `…_PERPETUAL`, `…_RESERVATION` (R-CAN-1; 60 each).
+    pub cancellation_windows: CancellationWindows,
 }
 
 const USAGE: &str = "\
@@ -46,7 +50,8 @@ Environment: DATABASE_URL (default sqlite://data/app.db; or postgres://USER:PASS
 BIND_ADDR (default 127.0.0.1:8080), DIST_DIR (default dist), DEMO_PASSWORD (default
 demo-password), COOKIE_SECURE (0/1), TRUST_PROXY (0/1), DB_POOL_SIZE, DB_ACQUIRE_TIMEOUT_SECS,
 DB_STATEMENT_TIMEOUT_SECS, DB_LOCK_TIMEOUT_SECS, SESSION_HOURS (12), SESSION_IDLE_MINUTES (120),
-REQUEST_TIMEOUT_SECS (30), RUST_LOG (default info). See README.md, Configuration.";
+REQUEST_TIMEOUT_SECS (30), CANCELLATION_WINDOW_DAYS_SUBSCRIPTION / _PERPETUAL / _RESERVATION (60),
+RUST_LOG (default info). See README.md, Configuration.";
 
 impl Config {
     /// Reads the environment, then lets flags override it.
@@ -62,6 +67,9 @@ impl Config {
                     .parse()
                     .map_err(|_| format!("{name}: not a whole number: {v:?}")),
             }
+        };
+        let window = |name: &str| -> Result<u32, String> {
+            Ok(number(name, u64::from(DEFAULT_CANCELLATION_WINDOW_DAYS))?.min(3650) as u32)
         };
         let flag = |name: &str| {
             matches!(
@@ -90,6 +98,11 @@ impl Config {
             session_idle_minutes: number("SESSION_IDLE_MINUTES", 120)?.clamp(1, 24 * 60 * 30)
                 as i64,
             request_timeout: Duration::from_secs(number("REQUEST_TIMEOUT_SECS", 30)?.max(1)),
+            cancellation_windows: CancellationWindows {
+                software_subscription: window("CANCELLATION_WINDOW_DAYS_SUBSCRIPTION")?,
+                perpetual_software: window("CANCELLATION_WINDOW_DAYS_PERPETUAL")?,
+                azure_reservation: window("CANCELLATION_WINDOW_DAYS_RESERVATION")?,
+            },
         };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {

@@ -11,6 +11,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod ordering;
 pub mod password;
 pub mod routes;
 pub mod security;

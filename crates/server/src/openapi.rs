@@ -3,7 +3,9 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::routes::{activity_log, customers, sessions, support_requests, tenant};
+use crate::routes::{
+    activity_log, billing, customers, invoices, orders, sessions, support_requests, tenant,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,6 +22,12 @@ use crate::routes::{activity_log, customers, sessions, support_requests, tenant}
         sessions::sign_out,
         customers::list,
         customers::get,
+        orders::offers,
+        orders::create,
+        orders::list,
+        orders::get,
+        invoices::get,
+        billing::get,
         tenant::get,
         activity_log::list,
         support_requests::list,

@@ -44,11 +44,19 @@ impl Application {
             .await
             .map_err(|e| format!("migrating the database failed: {e}"))?;
         let now = clock.now();
+        seed::catalog::seed_catalog(&db)
+            .await
+            .map_err(|e| format!("writing the catalog failed: {e}"))?;
         let mut sign_ins = Vec::new();
         if config.seed_demo {
-            sign_ins = seed::seed_demo(&db, &config.demo_password, now)
-                .await
-                .map_err(|e| format!("seeding demo data failed: {e}"))?;
+            sign_ins = seed::seed_demo(
+                &db,
+                &config.demo_password,
+                &config.cancellation_windows,
+                now,
+            )
+            .await
+            .map_err(|e| format!("seeding demo data failed: {e}"))?;
         }
         if config.seed_customers > 0 {
             seed::seed_bulk_customers(&db, config.seed_customers, now)
@@ -70,6 +78,7 @@ impl Application {
             },
             sign_in: SignInLimits::default(),
             request_timeout: config.request_timeout,
+            cancellation_windows: config.cancellation_windows,
         };
         let state = AppState::new(db, clock, settings);
         Ok(Application {

@@ -51,3 +51,17 @@ pub async fn get(
         .map(Json)
         .ok_or_else(|| AppError::not_found("There is no such customer among yours."))
 }
+
+/// A customer of the calling partner user (`Area::Customers`), or 404.
+pub async fn partner_customer(
+    conn: &mut crate::store::Conn,
+    user: &CurrentUser,
+    id: &CustomerId,
+) -> ApiResult<(csp_domain::PartnerId, Customer)> {
+    let partner = user.partner(csp_domain::Area::Customers)?.clone();
+    let scope = customers::CustomerScope::Partner(partner.clone());
+    let customer = customers::get(conn, &scope, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("There is no such customer among yours."))?;
+    Ok((partner, customer))
+}

@@ -1,7 +1,10 @@
 //! HTTP handlers, one module per resource of SPEC §10.
 
 pub mod activity_log;
+pub mod billing;
 pub mod customers;
+pub mod invoices;
+pub mod orders;
 pub mod sessions;
 pub mod support_requests;
 pub mod tenant;

@@ -23,6 +23,11 @@ const SQLITE: &[Migration] = &[
         "sessions_and_sign_in_limits",
         include_str!("../../migrations/sqlite/0002_sessions_and_sign_in_limits.sql"),
     ),
+    (
+        3,
+        "catalog_and_orders",
+        include_str!("../../migrations/sqlite/0003_catalog_and_orders.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -34,6 +39,11 @@ const POSTGRES: &[Migration] = &[
         2,
         "sessions_and_sign_in_limits",
         include_str!("../../migrations/postgres/0002_sessions_and_sign_in_limits.sql"),
+    ),
+    (
+        3,
+        "catalog_and_orders",
+        include_str!("../../migrations/postgres/0003_catalog_and_orders.sql"),
     ),
 ];
 

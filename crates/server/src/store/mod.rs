@@ -8,8 +8,12 @@
 //! (`&mut db.conn().await?`) or inside a transaction with others (`&mut tx`).
 
 pub mod activity_log;
+pub mod billing;
+pub mod catalog;
 pub mod customers;
+pub mod invoices;
 pub mod migrate;
+pub mod orders;
 pub mod partners;
 pub mod sessions;
 pub mod sign_in;

@@ -192,10 +192,26 @@ async fn seeding_twice_changes_nothing(backend: Backend) {
     let count = || async {
         let customers = server.count("SELECT COUNT(*) FROM customers").await;
         let users = server.count("SELECT COUNT(*) FROM users").await;
-        (customers, users)
+        let orders = server.count("SELECT COUNT(*) FROM orders").await;
+        let offers = server.count("SELECT COUNT(*) FROM offers").await;
+        (customers, users, orders, offers)
     };
     let before = count().await;
-    csp_server::seed::seed_demo(&server.db, PASSWORD, server.clock.now())
+    assert!(
+        before.2 >= 10 && before.3 >= 20,
+        "demo orders and the catalog are there: {before:?}"
+    );
+    // A day later, as a restart would: the demo orders are not placed again.
+    server.clock.advance(chrono::Duration::days(1));
+    csp_server::seed::seed_demo(
+        &server.db,
+        PASSWORD,
+        &Default::default(),
+        server.clock.now(),
+    )
+    .await
+    .unwrap();
+    csp_server::seed::catalog::seed_catalog(&server.db)
         .await
         .unwrap();
     assert_eq!(count().await, before);

@@ -40,7 +40,7 @@ async fn both_backends_have_the_same_tables_and_columns() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_replicas_on_one_postgres_share_sessions_and_sign_in_limits() {
+async fn two_replicas_on_one_postgres_share_sessions_sign_in_limits_and_idempotency_keys() {
     let dir = tempfile::tempdir().unwrap();
     let dist = app_shell(dir.path());
     let url = fresh_database(Backend::Postgres, dir.path()).await;
@@ -79,6 +79,57 @@ async fn two_replicas_on_one_postgres_share_sessions_and_sign_in_limits() {
     let (status, me) = json_of(res).await;
     assert_eq!(status, 200);
     assert_eq!(me["user"]["email"], ADMIN_AGENT);
+
+    // Identical orders sent to both replicas at once with one idempotency key: one order.
+    let (_, found) = json_of(
+        client
+            .get(format!("{}/api/v1/customers?q=fourthcoffee", a.base))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let customer = found["items"][0]["id"].as_str().unwrap().to_string();
+    let (_, offers) = json_of(
+        client
+            .get(format!("{}/api/v1/customers/{customer}/offers", b.base))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let body = json!({"line_items": [{"offer_id": offers["items"][0]["id"], "quantity": 1}]});
+    let handles: Vec<_> = (0..10)
+        .map(|i| {
+            let base = if i % 2 == 0 { &a.base } else { &b.base };
+            let request = client
+                .post(format!("{base}/api/v1/customers/{customer}/orders"))
+                .header("cookie", &cookie)
+                .header("idempotency-key", "one-click-two-replicas")
+                .json(&body);
+            tokio::spawn(async move { json_of(request.send().await.unwrap()).await })
+        })
+        .collect();
+    let mut order_ids = Vec::new();
+    for h in handles {
+        let (status, order) = h.await.unwrap();
+        assert!(status == 200 || status == 201, "{status} {order}");
+        order_ids.push(order["id"].as_str().unwrap().to_string());
+    }
+    order_ids.dedup();
+    assert_eq!(order_ids.len(), 1, "one order across both replicas");
+    let (_, history) = json_of(
+        client
+            .get(format!("{}/api/v1/customers/{customer}/orders", a.base))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(history["total"], 1);
 
     // Failed sign-ins are counted across both: 3 on one, 2 on the other, then both refuse.
     let attempt = |base: &str, password: &str| {

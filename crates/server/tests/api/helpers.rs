@@ -145,6 +145,12 @@ impl TestServer {
         json_of(res).await
     }
 
+    /// The month the server's clock is in, `YYYY-MM`.
+    pub fn clock_month(&self) -> String {
+        use csp_domain::Clock;
+        csp_domain::InvoiceMonth::of(self.clock.now()).to_string()
+    }
+
     /// One `SELECT COUNT(*)`-style number, for checks the API cannot show.
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql)

@@ -33,4 +33,5 @@ mod customers;
 mod database;
 mod errors;
 mod hardening;
+mod orders;
 mod sessions;

@@ -1,14 +1,19 @@
-//! Demo data (SPEC §10): two partners, one user per role, customers across markets, a customer
-//! user per customer and a support agent. Idempotent: ids are derived from names and every
-//! insert skips rows that exist, so seeding twice changes nothing.
+//! Demo data (SPEC §10): two partners with billing profiles, one user per role, customers
+//! across markets, a customer user per customer, a support agent and demo orders; and the
+//! catalog, which every start writes. Idempotent: ids are derived from names and every insert
+//! skips rows that exist, so seeding twice changes nothing.
+
+pub mod catalog;
+pub mod orders;
 
 use chrono::{DateTime, Utc};
-use csp_domain::{Currency, Customer, Email, Market, PartnerId, Principal, Role};
+use csp_domain::catalog::CancellationWindows;
+use csp_domain::{BillingProfile, Currency, Customer, Email, Market, PartnerId, Principal, Role};
 use sha2::{Digest, Sha256};
 
 use crate::password;
 use crate::store::users::{self, NewUser};
-use crate::store::{customers, partners, Db, Tx};
+use crate::store::{billing, customers, partners, Db, Tx};
 
 pub const NORTHWIND: &str = "Northwind Partners";
 pub const FABRIKAM: &str = "Fabrikam Resellers";
@@ -146,8 +151,46 @@ fn email(address: &str) -> Email {
     Email::parse(address).expect("demo addresses are valid")
 }
 
-/// Seeds the demo data in one transaction and returns the sign-ins to print.
+/// The billing profile of each demo partner.
+fn billing_profile(partner: &str) -> BillingProfile {
+    let (company, address, email, payment): (&str, &[&str], &str, &str) = if partner == NORTHWIND {
+        (
+            "Northwind Partners Ltd",
+            &["1 Harbour Street", "Seattle, WA 98101", "United States"],
+            "invoices@northwind.example",
+            "Bank transfer, 30 days net",
+        )
+    } else {
+        (
+            "Fabrikam Resellers GmbH",
+            &["Hauptstraße 5", "10115 Berlin", "Germany"],
+            "billing@fabrikam-resellers.example",
+            "Visa ending 4242",
+        )
+    };
+    BillingProfile {
+        company_name: company.into(),
+        address_lines: address.iter().map(|l| l.to_string()).collect(),
+        invoice_email: email.into(),
+        payment_method: payment.into(),
+    }
+}
+
+/// Seeds the demo partners, users and customers, then their orders, and returns the sign-ins
+/// to print.
 pub async fn seed_demo(
+    db: &Db,
+    demo_password: &str,
+    windows: &CancellationWindows,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, sqlx::Error> {
+    let sign_ins = seed_people(db, demo_password, now).await?;
+    orders::seed_orders(db, windows, now).await?;
+    Ok(sign_ins)
+}
+
+/// Partners, billing profiles, users and customers, in one transaction.
+async fn seed_people(
     db: &Db,
     demo_password: &str,
     now: DateTime<Utc>,
@@ -165,6 +208,7 @@ pub async fn seed_demo(
     ] {
         let partner_id: PartnerId = stable_id(partner);
         partners::insert(&mut tx, &partner_id, partner, now).await?;
+        billing::insert_profile(&mut tx, &partner_id, &billing_profile(partner)).await?;
         for (address, name, roles) in partner_users {
             let principal = Principal::Partner {
                 user: stable_id(address),

@@ -1,0 +1,360 @@
+//! Cancelling a purchase (R-CAN): the window, the credit, the refund limit. One set of rules,
+//! called by the cancel dialog (to show what will happen) and by the server (to do it).
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::ProductKind;
+use crate::money::{Amount, Money};
+use crate::order::OrderStatus;
+
+/// A partner's self-service refund limit when none is set: 25,000.00 in the order's currency
+/// (R-CAN-6).
+pub const DEFAULT_REFUND_LIMIT_MAJOR: i64 = 25_000;
+
+/// The instant a purchase made at `purchased_at` stops being cancellable: the start of UTC day
+/// `purchase day + window_days`. A 60-day window thus covers the purchase day and the 59 days
+/// after it. `None` when the kind cannot be cancelled.
+pub fn cancellable_until(
+    purchased_at: DateTime<Utc>,
+    window_days: Option<u32>,
+) -> Option<DateTime<Utc>> {
+    let day = purchased_at
+        .date_naive()
+        .checked_add_days(Days::new(u64::from(window_days?)))?;
+    Some(day.and_time(chrono::NaiveTime::MIN).and_utc())
+}
+
+/// Whole UTC days left to cancel on `today` ("12 days left"); 1 on the last day, 0 once the
+/// window has passed. Changes at midnight UTC.
+pub fn days_left(until: DateTime<Utc>, today: NaiveDate) -> i64 {
+    (until.date_naive() - today).num_days().max(0)
+}
+
+/// What one line of an order contributes to a credit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreditLine {
+    pub kind: ProductKind,
+    /// What was paid for the line.
+    pub amount: Money,
+    pub purchased_at: DateTime<Utc>,
+    /// The end of a subscription's or reservation's term.
+    pub term_end: Option<DateTime<Utc>>,
+}
+
+/// The credit for cancelling `line` at `now` (R-CAN-9): everything for perpetual software; for
+/// terms, the unused whole days of the term over its days, rounded to the minor unit.
+pub fn line_credit(line: &CreditLine, now: DateTime<Utc>) -> Money {
+    match (line.kind, line.term_end) {
+        (ProductKind::PerpetualSoftware, _) | (_, None) => line.amount,
+        (_, Some(end)) => {
+            let start = line.purchased_at.date_naive();
+            let term_days = (end.date_naive() - start).num_days().max(1) as u64;
+            let used = (now.date_naive() - start)
+                .num_days()
+                .clamp(0, term_days as i64) as u64;
+            line.amount.share(term_days - used, term_days)
+        }
+    }
+}
+
+/// Facts about an order that decide whether and how it can be cancelled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderFacts {
+    pub status: OrderStatus,
+    /// `None` when it can never be cancelled (a software plan is in it).
+    pub cancellable_until: Option<DateTime<Utc>>,
+    pub lines: Vec<CreditLine>,
+}
+
+/// What cancelling an order now would do — the dialog shows it, the server acts on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Assessment {
+    /// It can be cancelled, with this credit, until `until` (`days_left` whole UTC days).
+    Cancellable {
+        credit: Amount,
+        days_left: i64,
+        until: DateTime<Utc>,
+    },
+    /// The credit is above the partner's self-service refund limit: a support request is
+    /// needed (R-CAN-6).
+    NeedsSupportRequest {
+        credit: Amount,
+        limit: Amount,
+    },
+    WindowPassed {
+        until: DateTime<Utc>,
+    },
+    /// SUSE and Red Hat plans (R-CAN-2).
+    NotCancellable,
+    /// A cancellation is pending or done.
+    AlreadyCancelled,
+}
+
+/// Decides what cancelling the order at `now` would do, with the partner's refund `limit`
+/// (in the order's currency).
+pub fn assess(order: &OrderFacts, now: DateTime<Utc>, limit: Money) -> Assessment {
+    if order.status != OrderStatus::Completed {
+        return Assessment::AlreadyCancelled;
+    }
+    let Some(until) = order.cancellable_until else {
+        return Assessment::NotCancellable;
+    };
+    if now >= until {
+        return Assessment::WindowPassed { until };
+    }
+    let credit = order
+        .lines
+        .iter()
+        .map(|l| line_credit(l, now))
+        .try_fold(Money::zero(limit.currency()), Money::checked_add)
+        .unwrap_or(limit);
+    if credit.minor() > limit.minor() {
+        return Assessment::NeedsSupportRequest {
+            credit: credit.amount(),
+            limit: limit.amount(),
+        };
+    }
+    Assessment::Cancellable {
+        credit: credit.amount(),
+        days_left: days_left(until, now.date_naive()),
+        until,
+    }
+}
+
+/// The Important message of the cancel dialog (R-CAN-5), in English.
+pub const IMPORTANT_MESSAGE: &str = "Cancelling revokes all product keys and download links of this order, for you and \
+for your customer. You and your customer must stop using the software, uninstall it and delete it. The purchase stays \
+listed on the customer's Software page, without an activation key. The credit — 100% for perpetual software, prorated \
+for subscriptions — appears on next month's invoice.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Term;
+    use crate::money::Currency;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn usd(minor: i64) -> Money {
+        Money::from_minor(minor, Currency::USD)
+    }
+
+    fn subscription(bought: &str, amount: Money, term: Term) -> CreditLine {
+        let purchased_at = t(bought);
+        CreditLine {
+            kind: ProductKind::SoftwareSubscription,
+            amount,
+            purchased_at,
+            term_end: Some(term.end(purchased_at)),
+        }
+    }
+
+    fn order(lines: Vec<CreditLine>, window: Option<u32>) -> OrderFacts {
+        let bought = lines[0].purchased_at;
+        OrderFacts {
+            status: OrderStatus::Completed,
+            cancellable_until: cancellable_until(bought, window),
+            lines,
+        }
+    }
+
+    const LIMIT: i64 = 2_500_000;
+
+    #[test]
+    fn the_window_covers_the_purchase_day_and_59_more_in_utc() {
+        let o = order(
+            vec![subscription("2026-03-01T23:30:00Z", usd(100_00), Term::P1Y)],
+            Some(60),
+        );
+        assert_eq!(o.cancellable_until, Some(t("2026-04-30T00:00:00Z")));
+        let at = |s: &str| assess(&o, t(s), usd(LIMIT));
+        assert!(
+            matches!(
+                at("2026-03-01T23:59:00Z"),
+                Assessment::Cancellable { days_left: 60, .. }
+            ),
+            "day 0"
+        );
+        assert!(
+            matches!(
+                at("2026-04-29T12:00:00Z"),
+                Assessment::Cancellable { days_left: 1, .. }
+            ),
+            "day 59: last day"
+        );
+        assert!(matches!(
+            at("2026-04-29T23:59:59Z"),
+            Assessment::Cancellable { days_left: 1, .. }
+        ));
+        assert!(
+            matches!(at("2026-04-30T00:00:00Z"), Assessment::WindowPassed { .. }),
+            "day 60"
+        );
+        assert!(
+            matches!(at("2026-05-01T08:00:00Z"), Assessment::WindowPassed { .. }),
+            "day 61"
+        );
+    }
+
+    #[test]
+    fn the_window_counts_calendar_days_across_a_leap_day() {
+        let until = cancellable_until(t("2028-01-15T10:00:00Z"), Some(60)).unwrap();
+        assert_eq!(
+            until,
+            t("2028-03-15T00:00:00Z"),
+            "Jan 15 + 60 days in a leap year"
+        );
+        assert_eq!(days_left(until, t("2028-02-29T00:00:00Z").date_naive()), 15);
+        assert_eq!(
+            cancellable_until(t("2027-01-15T10:00:00Z"), Some(60)).unwrap(),
+            t("2027-03-16T00:00:00Z")
+        );
+    }
+
+    #[test]
+    fn days_left_changes_at_midnight_utc() {
+        let until = t("2026-12-10T00:00:00Z");
+        assert_eq!(days_left(until, t("2026-11-28T23:59:59Z").date_naive()), 12);
+        assert_eq!(days_left(until, t("2026-11-29T00:00:00Z").date_naive()), 11);
+    }
+
+    #[test]
+    fn perpetual_software_gets_everything_back() {
+        let line = CreditLine {
+            kind: ProductKind::PerpetualSoftware,
+            amount: usd(1_069_00),
+            purchased_at: t("2026-01-01T00:00:00Z"),
+            term_end: None,
+        };
+        assert_eq!(line_credit(&line, t("2026-02-20T00:00:00Z")), usd(1_069_00));
+    }
+
+    #[test]
+    fn subscriptions_are_prorated_by_unused_whole_days() {
+        let line = subscription("2026-01-01T10:00:00Z", usd(365_00), Term::P1Y);
+        assert_eq!(
+            line_credit(&line, t("2026-01-01T18:00:00Z")),
+            usd(365_00),
+            "day 0: nothing used"
+        );
+        assert_eq!(
+            line_credit(&line, t("2026-01-06T00:00:00Z")),
+            usd(360_00),
+            "5 days used of 365"
+        );
+        assert_eq!(
+            line_credit(&line, t("2027-01-01T10:00:00Z")),
+            usd(0),
+            "the whole term used"
+        );
+        let three = subscription("2026-01-01T10:00:00Z", usd(1_096_00), Term::P3Y);
+        assert_eq!(
+            line_credit(&three, t("2026-01-02T00:00:00Z")),
+            usd(1_095_00),
+            "1096 days in three years with a leap day"
+        );
+    }
+
+    #[test]
+    fn property_prorated_credits_stay_between_zero_and_the_price_and_fall_with_use() {
+        for (amount, currency) in [
+            (972_00, Currency::USD),
+            (145_800, Currency::JPY),
+            (1, Currency::EUR),
+            (99_999_99, Currency::GBP),
+        ] {
+            for term in [Term::P1Y, Term::P3Y] {
+                let line = CreditLine {
+                    kind: ProductKind::AzureReservation,
+                    amount: Money::from_minor(amount, currency),
+                    purchased_at: t("2027-06-15T09:00:00Z"),
+                    term_end: Some(term.end(t("2027-06-15T09:00:00Z"))),
+                };
+                let mut previous = i64::MAX;
+                for day in 0..(366 * term.years() as i64 + 2) {
+                    let credit = line_credit(
+                        &line,
+                        t("2027-06-15T12:00:00Z") + chrono::Duration::days(day),
+                    )
+                    .minor();
+                    assert!(
+                        (0..=amount).contains(&credit),
+                        "{credit} of {amount} on day {day}"
+                    );
+                    assert!(credit <= previous, "monotone: day {day}");
+                    previous = credit;
+                }
+                assert_eq!(previous, 0, "nothing left after the term");
+            }
+        }
+    }
+
+    #[test]
+    fn yen_credits_are_whole_yen() {
+        let line = CreditLine {
+            kind: ProductKind::SoftwareSubscription,
+            amount: Money::from_minor(100_000, Currency::JPY),
+            purchased_at: t("2026-01-01T00:00:00Z"),
+            term_end: Some(t("2027-01-01T00:00:00Z")),
+        };
+        // 170 of 365 days used: 100000 × 195 / 365 = 53424.66 → 53425 yen.
+        assert_eq!(
+            line_credit(&line, t("2026-06-20T00:00:00Z")).minor(),
+            53_425
+        );
+    }
+
+    #[test]
+    fn software_plans_cannot_be_cancelled_and_nothing_twice() {
+        let mut o = order(
+            vec![subscription("2026-03-01T00:00:00Z", usd(10_00), Term::P1Y)],
+            None,
+        );
+        assert_eq!(
+            assess(&o, t("2026-03-02T00:00:00Z"), usd(LIMIT)),
+            Assessment::NotCancellable
+        );
+        o.cancellable_until = cancellable_until(t("2026-03-01T00:00:00Z"), Some(60));
+        o.status = OrderStatus::CancellationPending;
+        assert_eq!(
+            assess(&o, t("2026-03-02T00:00:00Z"), usd(LIMIT)),
+            Assessment::AlreadyCancelled
+        );
+        o.status = OrderStatus::Cancelled;
+        assert_eq!(
+            assess(&o, t("2026-03-02T00:00:00Z"), usd(LIMIT)),
+            Assessment::AlreadyCancelled
+        );
+    }
+
+    #[test]
+    fn credits_above_the_refund_limit_need_a_support_request() {
+        let o = order(
+            vec![subscription(
+                "2026-03-01T00:00:00Z",
+                usd(30_000_00),
+                Term::P1Y,
+            )],
+            Some(60),
+        );
+        match assess(&o, t("2026-03-01T12:00:00Z"), usd(LIMIT)) {
+            Assessment::NeedsSupportRequest { credit, limit } => {
+                assert_eq!((credit.as_str(), limit.as_str()), ("30000.00", "25000.00"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let exactly = order(
+            vec![subscription("2026-03-01T00:00:00Z", usd(LIMIT), Term::P1Y)],
+            Some(60),
+        );
+        assert!(matches!(
+            assess(&exactly, t("2026-03-01T12:00:00Z"), usd(LIMIT)),
+            Assessment::Cancellable { .. }
+        ));
+    }
+}

@@ -1,0 +1,193 @@
+//! `/api/v1/customers/{id}/offers` and `/orders`: the catalog for a customer, buying
+//! (R-BUY), and the order history.
+
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use csp_domain::cancellation::{assess, Assessment};
+use csp_domain::order::OrderProblem;
+use csp_domain::{
+    CustomerId, ErrorCode, IdempotencyKey, Money, OfferList, Order, OrderId, OrderRequest, Page,
+    PageQuery, Permission,
+};
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{ApiResult, AppError};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::ordering::{self, PlaceError, PlaceOrder, Placed};
+use crate::routes::customers::partner_customer;
+use crate::store::orders::StoredOrder;
+use crate::store::{billing, catalog, orders};
+
+/// The catalog for one customer: every offer priced in its currency, with `available: false`
+/// and the reason where the market rules forbid it (R-CAT-2) and the tax label (R-CAT-3).
+#[utoipa::path(get, path = "/api/v1/customers/{id}/offers", tag = "buying",
+    params(("id" = CustomerId, Path, description = "Customer id")),
+    responses(
+        (status = 200, body = OfferList),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`: partner users only", body = csp_domain::ApiErrorBody),
+        (status = 404, description = "`not_found`", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn offers(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<CustomerId>,
+) -> ApiResult<Json<OfferList>> {
+    let mut conn = state.db.conn().await?;
+    let (_, customer) = partner_customer(&mut conn, &user, &id).await?;
+    let items =
+        catalog::offers_for(&mut conn, &customer, &state.settings.cancellation_windows).await?;
+    Ok(Json(OfferList { items }))
+}
+
+/// The `Idempotency-Key` header: required on order requests.
+pub struct IdempotencyKeyHeader(pub IdempotencyKey);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKeyHeader {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        let value = parts
+            .headers
+            .get("idempotency-key")
+            .and_then(|v| v.to_str().ok());
+        match value.and_then(IdempotencyKey::parse) {
+            Some(key) => Ok(IdempotencyKeyHeader(key)),
+            None => Err(AppError::new(
+                ErrorCode::IdempotencyKeyRequired,
+                "Send an Idempotency-Key header (1 to 255 visible ASCII characters, e.g. a new UUID per order) \
+                 so that a retry can never place the order twice.",
+            )),
+        }
+    }
+}
+
+/// Places and pays an order (R-BUY). The server checks every line against the customer's
+/// catalog and computes the prices; a replay with the same key returns the same order.
+#[utoipa::path(post, path = "/api/v1/customers/{id}/orders", tag = "buying", request_body = OrderRequest,
+    params(
+        ("id" = CustomerId, Path, description = "Customer id"),
+        ("Idempotency-Key" = String, Header, description = "A new value (e.g. a UUID) per order; a retry sends the same one", min_length = 1, max_length = 255, pattern = "^[!-~]+$"),
+    ),
+    responses(
+        (status = 201, description = "Placed and paid", body = Order),
+        (status = 200, description = "A replay of an order placed with this key", body = Order),
+        (status = 400, description = "`idempotency_key_required` or `invalid_json`", body = csp_domain::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`: needs Admin agent or Global admin", body = csp_domain::ApiErrorBody),
+        (status = 404, description = "`not_found`", body = csp_domain::ApiErrorBody),
+        (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`validation_failed` (with `fields`), `offer_unavailable`, or `idempotency_key_reused`", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<CustomerId>,
+    IdempotencyKeyHeader(key): IdempotencyKeyHeader,
+    ApiJson(request): ApiJson<OrderRequest>,
+) -> ApiResult<(StatusCode, Json<Order>)> {
+    let mut conn = state.db.conn().await?;
+    let (partner, customer) = partner_customer(&mut conn, &user, &id).await?;
+    user.require(Permission::BuySoftware)?;
+    drop(conn);
+    let now = state.clock.now();
+    let input = PlaceOrder {
+        partner: &partner,
+        customer: &customer,
+        request: &request,
+        key: &key,
+        placed_by: &user.user.email,
+        now,
+    };
+    let (status, order_id) = match ordering::place(&state.db, &state.settings.cancellation_windows, input).await {
+        Ok(Placed::Created(order)) => (StatusCode::CREATED, order),
+        Ok(Placed::Replayed(order)) => (StatusCode::OK, order),
+        Err(PlaceError::Problem(OrderProblem::Fields(errors))) => return Err(AppError::validation(&errors)),
+        Err(PlaceError::Problem(OrderProblem::Unavailable(reason))) => return Err(AppError::new(ErrorCode::OfferUnavailable, reason)),
+        Err(PlaceError::KeyReused) => {
+            return Err(AppError::new(
+                ErrorCode::IdempotencyKeyReused,
+                "This Idempotency-Key was already used for a different order. Use a new key for a new order.",
+            ))
+        }
+        Err(PlaceError::Database(e)) => return Err(e.into()),
+    };
+    let mut conn = state.db.conn().await?;
+    // A replayed key may name an order of another customer of this partner: answer 422 then.
+    let stored = orders::get(&mut conn, &customer.id, &order_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorCode::IdempotencyKeyReused,
+                "This Idempotency-Key was already used for another customer's order.",
+            )
+        })?;
+    let limit = billing::refund_limit(&mut conn, &partner, customer.currency).await?;
+    tracing::info!(order = %order_id, customer = %customer.id, replay = status == StatusCode::OK, "order placed");
+    Ok((status, Json(for_the_wire(stored, now, limit))))
+}
+
+/// A customer's orders, newest first.
+#[utoipa::path(get, path = "/api/v1/customers/{id}/orders", tag = "buying",
+    params(("id" = CustomerId, Path, description = "Customer id"), PageQuery),
+    responses(
+        (status = 200, body = Page<Order>),
+        (status = 400, description = "`bad_request`: invalid page or page_size", body = csp_domain::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`", body = csp_domain::ApiErrorBody),
+        (status = 404, description = "`not_found`", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<CustomerId>,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Page<Order>>> {
+    let request = query.check().map_err(AppError::bad_request)?;
+    let mut conn = state.db.conn().await?;
+    let (partner, customer) = partner_customer(&mut conn, &user, &id).await?;
+    let page = orders::list(&mut conn, &customer.id, &request).await?;
+    let limit = billing::refund_limit(&mut conn, &partner, customer.currency).await?;
+    let now = state.clock.now();
+    Ok(Json(page.map(|stored| for_the_wire(stored, now, limit))))
+}
+
+/// One order with its lines.
+#[utoipa::path(get, path = "/api/v1/customers/{id}/orders/{order_id}", tag = "buying",
+    params(("id" = CustomerId, Path, description = "Customer id"), ("order_id" = OrderId, Path, description = "Order id")),
+    responses(
+        (status = 200, body = Order),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`", body = csp_domain::ApiErrorBody),
+        (status = 404, description = "`not_found`", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath((id, order_id)): ApiPath<(CustomerId, OrderId)>,
+) -> ApiResult<Json<Order>> {
+    let mut conn = state.db.conn().await?;
+    let (partner, customer) = partner_customer(&mut conn, &user, &id).await?;
+    let stored = orders::get(&mut conn, &customer.id, &order_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("There is no such order for this customer."))?;
+    let limit = billing::refund_limit(&mut conn, &partner, customer.currency).await?;
+    Ok(Json(for_the_wire(stored, state.clock.now(), limit)))
+}
+
+/// The order with what a cancellation now would credit, while it may be cancelled.
+pub fn for_the_wire(stored: StoredOrder, now: DateTime<Utc>, limit: Money) -> Order {
+    let mut order = stored.order;
+    order.credit_if_cancelled_now = match assess(&stored.facts, now, limit) {
+        Assessment::Cancellable { credit, .. } | Assessment::NeedsSupportRequest { credit, .. } => {
+            Some(credit)
+        }
+        _ => None,
+    };
+    order
+}

@@ -1,0 +1,323 @@
+//! Orders, their lines and idempotency keys. An order is written in one transaction with its
+//! lines, the product keys of its keyed lines, and the idempotency key that asked for it.
+
+use chrono::{DateTime, Utc};
+use csp_domain::cancellation::{CreditLine, OrderFacts};
+use csp_domain::catalog::{Offer, ProductKind, Term};
+use csp_domain::{
+    Currency, Customer, CustomerId, IdempotencyKey, Money, Order, OrderId, OrderLine, OrderStatus,
+    Page, PageRequest, PartnerId, PurchaseId,
+};
+
+use super::{db_time, decode, decode_error, read_time, Conn};
+
+/// An order to write, every value decided by the caller.
+pub struct NewOrder<'a> {
+    pub id: &'a OrderId,
+    pub partner: &'a PartnerId,
+    pub customer: &'a Customer,
+    pub total: Money,
+    pub placed_by: &'a str,
+    pub purchase_order_number: Option<&'a str>,
+    pub created_at: DateTime<Utc>,
+    pub cancellable_until: Option<DateTime<Utc>>,
+    pub lines: Vec<NewLine<'a>>,
+}
+
+pub struct NewLine<'a> {
+    /// Also the purchase id when the offer has keys.
+    pub id: PurchaseId,
+    pub offer: &'a Offer,
+    pub product_id: String,
+    pub quantity: u32,
+    pub unit_price: Money,
+    pub amount: Money,
+    pub term_end: Option<DateTime<Utc>>,
+    pub product_keys: Vec<String>,
+}
+
+/// The order a key already stands for: the hash of the request that used it first, and the
+/// order. `None` when the key is new.
+pub async fn idempotency_record(
+    conn: &mut Conn,
+    partner: &PartnerId,
+    key: &IdempotencyKey,
+) -> Result<Option<(String, OrderId)>, sqlx::Error> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT request_hash, order_id FROM idempotency_keys WHERE partner_id = $1 AND idempotency_key = $2",
+    )
+    .bind(partner.as_str())
+    .bind(key.as_str())
+    .fetch_optional(conn)
+    .await?;
+    row.map(|(hash, id)| Ok((hash, decode("order id", &id, OrderId::parse)?)))
+        .transpose()
+}
+
+/// Takes `key` for `order`. `false` when another request took it first (the primary key
+/// decides; on PostgreSQL this waits for that request's transaction to end).
+pub async fn claim_idempotency_key(
+    conn: &mut Conn,
+    partner: &PartnerId,
+    key: &IdempotencyKey,
+    request_hash: &str,
+    order: &OrderId,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let claimed: Option<String> = sqlx::query_scalar(
+        "INSERT INTO idempotency_keys (partner_id, idempotency_key, request_hash, order_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING order_id",
+    )
+    .bind(partner.as_str())
+    .bind(key.as_str())
+    .bind(request_hash)
+    .bind(order.as_str())
+    .bind(db_time(now))
+    .fetch_optional(conn)
+    .await?;
+    Ok(claimed.is_some())
+}
+
+/// Writes the order, its lines and their product keys.
+pub async fn insert(conn: &mut Conn, order: &NewOrder<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO orders (id, partner_id, customer_id, status, currency, total_minor, tax_inclusive, placed_by, \
+         purchase_order_number, created_at, cancellable_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(order.id.as_str())
+    .bind(order.partner.as_str())
+    .bind(order.customer.id.as_str())
+    .bind(OrderStatus::Completed.as_str())
+    .bind(order.total.currency().code())
+    .bind(order.total.minor())
+    .bind(i64::from(order.customer.market.tax_inclusive()))
+    .bind(order.placed_by)
+    .bind(order.purchase_order_number)
+    .bind(db_time(order.created_at))
+    .bind(order.cancellable_until.map(db_time))
+    .execute(&mut *conn)
+    .await?;
+    for (line_no, line) in order.lines.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO order_lines (id, order_id, line_no, offer_id, product_id, product_name, sku_name, kind, term, \
+             quantity, unit_price_minor, amount_minor, has_keys, term_end) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        )
+        .bind(line.id.as_str())
+        .bind(order.id.as_str())
+        .bind(line_no as i64)
+        .bind(line.offer.id.as_str())
+        .bind(&line.product_id)
+        .bind(&line.offer.product_name)
+        .bind(&line.offer.sku_name)
+        .bind(line.offer.kind.as_str())
+        .bind(line.offer.term.map(Term::as_str).unwrap_or(""))
+        .bind(i64::from(line.quantity))
+        .bind(line.unit_price.minor())
+        .bind(line.amount.minor())
+        .bind(i64::from(line.offer.has_keys))
+        .bind(line.term_end.map(db_time))
+        .execute(&mut *conn)
+        .await?;
+        for (position, key) in line.product_keys.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO product_keys (purchase_id, position, product_key) VALUES ($1, $2, $3)",
+            )
+            .bind(line.id.as_str())
+            .bind(position as i64)
+            .bind(key)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The product of an offer (the catalog's id), for a new line.
+pub async fn product_of(
+    conn: &mut Conn,
+    offer: &csp_domain::OfferId,
+) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("SELECT product_id FROM offers WHERE id = $1")
+        .bind(offer.as_str())
+        .fetch_one(conn)
+        .await
+}
+
+/// An order as stored, with the facts its cancellation depends on.
+#[derive(Debug, Clone)]
+pub struct StoredOrder {
+    pub order: Order,
+    pub partner: PartnerId,
+    pub facts: OrderFacts,
+}
+
+#[derive(sqlx::FromRow)]
+struct OrderRow {
+    id: String,
+    partner_id: String,
+    customer_id: String,
+    status: String,
+    currency: String,
+    total_minor: i64,
+    tax_inclusive: i64,
+    placed_by: String,
+    purchase_order_number: Option<String>,
+    created_at: String,
+    cancellable_until: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct LineRow {
+    id: String,
+    order_id: String,
+    offer_id: String,
+    product_name: String,
+    sku_name: String,
+    kind: String,
+    term: String,
+    quantity: i64,
+    unit_price_minor: i64,
+    amount_minor: i64,
+    has_keys: i64,
+    term_end: Option<String>,
+}
+
+const ORDER_COLUMNS: &str =
+    "id, partner_id, customer_id, status, currency, total_minor, tax_inclusive, placed_by, \
+                             purchase_order_number, created_at, cancellable_until";
+const LINE_COLUMNS: &str =
+    "id, order_id, offer_id, product_name, sku_name, kind, term, quantity, unit_price_minor, \
+                            amount_minor, has_keys, term_end";
+
+/// One order of `customer`; `None` when it does not exist or belongs to another customer.
+pub async fn get(
+    conn: &mut Conn,
+    customer: &CustomerId,
+    id: &OrderId,
+) -> Result<Option<StoredOrder>, sqlx::Error> {
+    let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1 AND customer_id = $2");
+    let row: Option<OrderRow> = sqlx::query_as(&sql)
+        .bind(id.as_str())
+        .bind(customer.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    Ok(assemble(conn, vec![row]).await?.pop())
+}
+
+/// A page of `customer`'s orders, newest first.
+pub async fn list(
+    conn: &mut Conn,
+    customer: &CustomerId,
+    request: &PageRequest,
+) -> Result<Page<StoredOrder>, sqlx::Error> {
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE customer_id = $1")
+        .bind(customer.as_str())
+        .fetch_one(&mut *conn)
+        .await?;
+    let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE customer_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3");
+    let rows: Vec<OrderRow> = sqlx::query_as(&sql)
+        .bind(customer.as_str())
+        .bind(i64::from(request.page_size()))
+        .bind(request.offset() as i64)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(Page {
+        items: assemble(conn, rows).await?,
+        total: total as u64,
+        page: request.page(),
+        page_size: request.page_size(),
+    })
+}
+
+/// Reads the lines of `rows` in one query and builds the orders.
+async fn assemble(conn: &mut Conn, rows: Vec<OrderRow>) -> Result<Vec<StoredOrder>, sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=rows.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT {LINE_COLUMNS} FROM order_lines WHERE order_id IN ({}) ORDER BY order_id, line_no",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, LineRow>(&sql);
+    for row in &rows {
+        query = query.bind(&row.id);
+    }
+    let lines = query.fetch_all(conn).await?;
+    rows.into_iter()
+        .map(|row| {
+            let own: Vec<&LineRow> = lines.iter().filter(|l| l.order_id == row.id).collect();
+            build(row, &own)
+        })
+        .collect()
+}
+
+fn build(row: OrderRow, lines: &[&LineRow]) -> Result<StoredOrder, sqlx::Error> {
+    let currency = decode("currency", &row.currency, Currency::parse)?;
+    let created_at = read_time(&row.created_at)?;
+    let cancellable_until = row
+        .cancellable_until
+        .as_deref()
+        .map(read_time)
+        .transpose()?;
+    let status = OrderStatus::parse(&row.status);
+    let mut line_items = Vec::new();
+    let mut credit_lines = Vec::new();
+    for l in lines {
+        let kind = ProductKind::parse(&l.kind)
+            .ok_or_else(|| decode_error("product kind", &l.kind, "unknown"))?;
+        let term = if l.term.is_empty() {
+            None
+        } else {
+            Some(Term::parse(&l.term).ok_or_else(|| decode_error("term", &l.term, "unknown"))?)
+        };
+        let amount = Money::from_minor(l.amount_minor, currency);
+        let term_end = l.term_end.as_deref().map(read_time).transpose()?;
+        credit_lines.push(CreditLine {
+            kind,
+            amount,
+            purchased_at: created_at,
+            term_end,
+        });
+        line_items.push(OrderLine {
+            offer_id: decode("offer id", &l.offer_id, csp_domain::OfferId::parse)?,
+            product_name: l.product_name.clone(),
+            sku_name: l.sku_name.clone(),
+            kind,
+            term,
+            quantity: u32::try_from(l.quantity).unwrap_or(0),
+            unit_price: Money::from_minor(l.unit_price_minor, currency).amount(),
+            amount: amount.amount(),
+            purchase_id: if l.has_keys != 0 {
+                Some(decode("purchase id", &l.id, PurchaseId::parse)?)
+            } else {
+                None
+            },
+            term_end,
+        });
+    }
+    Ok(StoredOrder {
+        partner: decode("partner id", &row.partner_id, PartnerId::parse)?,
+        facts: OrderFacts {
+            status: status.clone(),
+            cancellable_until,
+            lines: credit_lines,
+        },
+        order: Order {
+            id: decode("order id", &row.id, OrderId::parse)?,
+            customer_id: decode("customer id", &row.customer_id, CustomerId::parse)?,
+            status,
+            line_items,
+            total: Money::from_minor(row.total_minor, currency).amount(),
+            currency,
+            tax_inclusive: row.tax_inclusive != 0,
+            created_at,
+            placed_by: row.placed_by,
+            purchase_order_number: row.purchase_order_number,
+            cancellable_until,
+            credit_if_cancelled_now: None,
+        },
+    })
+}
