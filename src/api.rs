@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use csp_domain::{
-    ActivityLogPage, ApiErrorBody, Customer, CustomerId, ErrorCode, Page, Permission,
+    ActivityLogPage, ApiErrorBody, BillingProfile, Customer, CustomerId, ErrorCode, IdempotencyKey,
+    Invoice, InvoiceMonth, OfferList, Order, OrderId, OrderRequest, Page, Permission,
     SessionResponse, SignInRequest, SupportRequestList, User,
 };
 use gloo_net::http::{Method, RequestBuilder, Response};
@@ -135,7 +136,6 @@ impl Call {
         self
     }
 
-    #[allow(dead_code)] // used by the ordering chapter (Idempotency-Key)
     fn header(mut self, name: &'static str, value: impl Into<String>) -> Call {
         self.headers.push((name, value.into()));
         self
@@ -236,6 +236,53 @@ pub async fn customers(q: String, page: u32) -> ApiResult<Page<Customer>> {
 
 pub async fn customer(id: CustomerId) -> ApiResult<Customer> {
     Call::get(format!("/customers/{id}")).fetch().await
+}
+
+pub async fn offers(customer: CustomerId) -> ApiResult<OfferList> {
+    Call::get(format!("/customers/{customer}/offers"))
+        .fetch()
+        .await
+}
+
+/// Places an order; the same key for a retry of the same draft can never charge twice.
+pub async fn place_order(
+    customer: CustomerId,
+    request: OrderRequest,
+    key: IdempotencyKey,
+) -> ApiResult<Order> {
+    Call::post(format!("/customers/{customer}/orders"))
+        .header("Idempotency-Key", key.as_str())
+        .json(&request)
+        .fetch()
+        .await
+}
+
+pub async fn orders(customer: CustomerId, page: u32) -> ApiResult<Page<Order>> {
+    Call::get(format!("/customers/{customer}/orders"))
+        .query("page", page)
+        .fetch()
+        .await
+}
+
+pub async fn order(customer: CustomerId, order: OrderId) -> ApiResult<Order> {
+    Call::get(format!("/customers/{customer}/orders/{order}"))
+        .fetch()
+        .await
+}
+
+/// A month's invoice; only one customer's share when `customer` is given.
+pub async fn invoice(month: InvoiceMonth, customer: Option<CustomerId>) -> ApiResult<Invoice> {
+    Call::get(format!("/invoices/{month}"))
+        .query(
+            "customer_id",
+            customer.map(|c| c.to_string()).unwrap_or_default(),
+        )
+        .fetch()
+        .await
+}
+
+pub async fn billing_profile() -> ApiResult<BillingProfile> {
+    Call::get("/billing-profile").fetch().await
 }
 
 pub async fn tenant() -> ApiResult<Customer> {

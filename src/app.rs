@@ -13,9 +13,11 @@ use crate::components::shell::AppShell;
 use crate::components::states::LoadingState;
 use crate::i18n::I18n;
 use crate::pages::activity_log::ActivityLogPage;
-use crate::pages::customer_details::CustomerDetailsPage;
-use crate::pages::customers::CustomersPage;
+use crate::pages::buying::AddProductPage;
+use crate::pages::customers::details::CustomerDetailsPage;
+use crate::pages::customers::list::CustomersPage;
 use crate::pages::home::HomePage;
+use crate::pages::invoices::InvoicesPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::sign_in::SignInPage;
 use crate::pages::support::SupportPage;
@@ -119,11 +121,25 @@ fn signed_in_page(page: Option<Route>, route: Memo<Option<Route>>) -> AnyView {
     match page {
         Route::Customers => view! { <CustomersPage/> }.into_any(),
         Route::Customer { id, .. } => {
-            let tab = Signal::derive(move || match route.get() {
-                Some(Route::Customer { tab, .. }) => tab,
-                _ => routes::CustomerTab::Software,
+            let section = Signal::derive(move || match route.get() {
+                Some(Route::Customer { section, .. }) => section,
+                _ => routes::CustomerSection::Tab(routes::CustomerTab::Software),
             });
-            view! { <CustomerDetailsPage id=id tab=tab/> }.into_any()
+            view! { <CustomerDetailsPage id=id section=section/> }.into_any()
+        }
+        Route::AddProduct { customer, .. } => {
+            let step = Signal::derive(move || match route.get() {
+                Some(Route::AddProduct { step, .. }) => step,
+                _ => routes::WizardStep::Product,
+            });
+            view! { <AddProductPage customer=customer step=step/> }.into_any()
+        }
+        Route::Invoices { .. } => {
+            let month = Signal::derive(move || match route.get() {
+                Some(Route::Invoices { month }) => month,
+                _ => None,
+            });
+            view! { <InvoicesPage month=month/> }.into_any()
         }
         Route::ActivityLog => view! { <ActivityLogPage/> }.into_any(),
         Route::Support => view! { <SupportPage/> }.into_any(),

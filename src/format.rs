@@ -6,6 +6,7 @@
 //! for three fixed layouts.
 
 use chrono::{DateTime, Datelike, Local, NaiveDate, Timelike, Utc};
+use csp_domain::{Amount, Currency};
 
 /// `2025-05-14 13:05` in local time.
 pub fn local_date_time(t: DateTime<Utc>) -> String {
@@ -45,4 +46,17 @@ pub fn machine_time(t: DateTime<Utc>) -> String {
         t.minute(),
         t.second()
     )
+}
+
+/// `USD 1,234.56`, `JPY 120,000`; the wire text when it does not fit the currency.
+pub fn money(amount: &Amount, currency: Currency) -> String {
+    amount
+        .to_money(currency)
+        .map(|m| m.to_string())
+        .unwrap_or_else(|_| format!("{currency} {amount}"))
+}
+
+/// `2026-12-10 00:00` in UTC, for deadlines the API defines in UTC.
+pub fn utc_date_time(t: DateTime<Utc>) -> String {
+    format!("{} {:02}:{:02}", iso(t.date_naive()), t.hour(), t.minute())
 }

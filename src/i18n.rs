@@ -6,8 +6,11 @@
 use std::fmt::Display;
 
 use csp_domain::activity_log::{RangeError, MAX_RANGE_DAYS};
+use csp_domain::catalog::UnavailableReason;
 use csp_domain::session::MAX_PASSWORD_LEN;
-use csp_domain::{Email, ErrorCode, Permission, Role};
+use csp_domain::{
+    Amount, Currency, Email, ErrorCode, Market, OrderStatus, Permission, ProductKind, Role, Term,
+};
 use leptos::prelude::*;
 
 use crate::api::{ApiFailure, NETWORK_ERROR};
@@ -145,10 +148,6 @@ messages! {
     ComingSoon => "Coming in a later release", "将在后续版本中推出";
     SoftwareComingSoon => "The software bought for this customer, with the deep link to share its product keys and downloads, will be listed here in a later release.",
         "为此客户购买的软件以及用于共享产品密钥和下载的深层链接将在后续版本中列于此处。";
-    OrdersComingSoon => "This customer's orders will be listed here in a later release.",
-        "此客户的订单将在后续版本中列于此处。";
-    InvoicesComingSoon => "Invoices and credits for this customer will be listed here in a later release.",
-        "此客户的发票和信用额度将在后续版本中列于此处。";
 
     // -- activity log --
     ActivityLogIntro => "See who revealed product keys or downloaded software for your customers. Dates are in UTC; a range covers at most 90 days.",
@@ -193,6 +192,114 @@ messages! {
         "尚未为你的组织购买任何软件。";
     NoTenantSoftwareHint => "When your partner buys software for you, it appears here with its product keys and downloads.",
         "合作伙伴为你购买软件后，软件会连同产品密钥和下载内容一起显示在此处。";
+
+    // -- buying: the add-product wizard --
+    AddProduct => "Add product", "添加产品";
+    AddProductFor => "Add a product for {customer}", "为 {customer} 添加产品";
+    Progress => "Progress", "进度";
+    StepOf => "Step {n} of {total}", "第 {n} 步，共 {total} 步";
+    StepProduct => "Choose a product", "选择产品";
+    StepConfigure => "Configure", "配置";
+    StepReview => "Review", "审阅";
+    StepPay => "Pay", "付款";
+    StepDone => "Confirmation", "确认";
+    ProductType => "Product type", "产品类型";
+    KindAll => "All products", "所有产品";
+    KindSoftwareSubscription => "Software subscriptions", "软件订阅";
+    KindPerpetualSoftware => "Perpetual software", "永久软件";
+    KindAzureReservation => "Azure reservations", "Azure 预留";
+    KindSoftwarePlan => "Software plans", "软件计划";
+    SearchProducts => "Search products", "搜索产品";
+    SearchProductsPlaceholder => "Product name", "产品名称";
+    NoProductsMatch => "No products match your search.", "没有与搜索匹配的产品。";
+    Choose => "Choose", "选择";
+    Chosen => "Chosen", "已选择";
+    FromPrice => "From {price}", "起价 {price}";
+    UnavailableReservations => "Azure reservations are not available in {market}.", "Azure 预留在{market}不可用。";
+    UnavailableMarket => "This product is not sold in {market}.", "此产品在{market}不销售。";
+    AzureHybridBenefit => "Azure Hybrid Benefit: Windows Server licences with Software Assurance can save up to 40% on Azure VM costs.",
+        "Azure 混合权益：具有软件保障的 Windows Server 许可证在 Azure 虚拟机费用上最多可节省 40%。";
+    Sku => "Edition (SKU)", "版本 (SKU)";
+    Term => "Term", "期限";
+    TermP1Y => "1 year, paid up front", "1 年，预付";
+    TermP3Y => "3 years, paid up front", "3 年，预付";
+    TermPerpetual => "No end date (perpetual)", "无结束日期（永久）";
+    Quantity => "Quantity", "数量";
+    QuantityHint => "From {min} to {max}, each a {unit}.", "{min} 至 {max}，每个单位为 {unit}。";
+    QuantityOutOfRange => "Enter a quantity from {min} to {max}.", "请输入 {min} 至 {max} 之间的数量。";
+    QuantityNotANumber => "Enter a whole number.", "请输入整数。";
+    UnitPrice => "Unit price", "单价";
+    Total => "Total", "总计";
+    TaxIncl => "incl. tax", "含税";
+    TaxExcl => "excl. tax", "不含税";
+    CancellationPolicy => "Cancellation", "取消";
+    CancellableWithinDays => "Can be cancelled within {days} days of purchase.", "可在购买后 {days} 天内取消。";
+    NeverCancellable => "Cannot be cancelled.", "无法取消。";
+    Back => "Back", "上一步";
+    Next => "Next", "下一步";
+    BillingProfile => "Billing profile", "计费配置文件";
+    PaymentMethod => "Payment method", "付款方式";
+    InvoicesSentTo => "Invoices sent to", "发票发送至";
+    PoNumber => "Purchase order number (optional)", "采购订单号（可选）";
+    PoNumberHint => "For your own records; it is printed on the invoice.", "供你自己记录；会打印在发票上。";
+    AcceptTerms => "I accept the Microsoft Customer Agreement on behalf of the customer and authorise this charge to our billing profile.",
+        "我代表客户接受 Microsoft 客户协议，并授权从我们的计费配置文件扣款。";
+    AcceptTermsRequired => "Accept the terms to place the order.", "请接受条款以下单。";
+    PlaceOrder => "Place order and pay", "下单并付款";
+    PlacingOrder => "Placing the order…", "正在下单…";
+    OrderPlaced => "Order placed", "订单已下达";
+    OrderPlacedBody => "Order {id} was placed and charged to your billing profile.", "订单 {id} 已下达，并已从你的计费配置文件扣款。";
+    ViewOrders => "View orders", "查看订单";
+    ViewSoftware => "View software", "查看软件";
+    AddAnother => "Add another product", "添加其他产品";
+    LeaveTitle => "Leave this order?", "离开此订单？";
+    LeaveBody => "The product you were adding for {customer} has not been ordered yet. If you leave, what you entered is discarded.",
+        "你为 {customer} 添加的产品尚未下单。如果离开，输入的内容将被丢弃。";
+    Stay => "Stay", "留下";
+    DiscardAndLeave => "Discard and leave", "丢弃并离开";
+    DiscardOrder => "Discard order", "丢弃订单";
+
+    // -- orders --
+    ColOrderId => "Order ID", "订单 ID";
+    ColDate => "Date", "日期";
+    ColProducts => "Products", "产品";
+    ColTotal => "Total", "总计";
+    ColPlacedBy => "Placed by", "下单人";
+    ColSku => "SKU", "SKU";
+    ColTerm => "Term", "期限";
+    ColQuantity => "Quantity", "数量";
+    ColUnitPrice => "Unit price", "单价";
+    ColAmount => "Amount", "金额";
+    NoOrders => "No orders for this customer yet.", "此客户还没有订单。";
+    ShowingOrders => "Showing {first}–{last} of {total} orders", "显示第 {first}–{last} 个订单，共 {total} 个";
+    OrderHeading => "Order {id}", "订单 {id}";
+    OrderLines => "Order lines", "订单行";
+    OrderCompleted => "Completed", "已完成";
+    OrderCancellationPending => "Cancellation pending", "取消待处理";
+    OrderCancelled => "Cancelled", "已取消";
+    BackToOrders => "Back to orders", "返回订单";
+    OrderNotFound => "This order doesn't exist for this customer.", "此客户没有此订单。";
+    CancellableUntil => "Can be cancelled until {date} (UTC)", "可在 {date}（UTC）之前取消";
+    PoNumberShort => "PO number", "采购订单号";
+    MoreProducts => "{first} and {n} more", "{first} 等 {n} 项";
+
+    // -- invoices --
+    NavInvoices => "Invoices", "发票";
+    InvoicesHeading => "Invoices", "发票";
+    InvoicesIntro => "Charges for the orders placed in a month and credits for cancellations processed in the month before, per currency.",
+        "按货币列出某月所下订单的费用，以及上月处理的取消所产生的信用额度。";
+    InvoiceFor => "Invoice for {month}", "{month} 的发票";
+    PreviousMonth => "Previous month", "上个月";
+    NextMonth => "Next month", "下个月";
+    ColKind => "Type", "类型";
+    ColDescription => "Description", "说明";
+    InvoiceCharge => "Charge", "费用";
+    InvoiceCredit => "Credit", "信用额度";
+    Charges => "Charges", "费用";
+    Credits => "Credits", "信用额度";
+    Net => "Net", "净额";
+    InvoiceTotals => "Totals by currency", "按货币合计";
+    NoInvoiceLines => "Nothing was charged or credited in this month.", "本月没有费用或信用额度。";
 
     // -- errors, by the API's code (and the app's own) --
     ErrBadRequest => "The request was not valid. Reload the page and try again.", "请求无效。请重新加载页面，然后重试。";
@@ -387,6 +494,83 @@ impl I18n {
         }
     }
 
+    /// "incl. tax" / "excl. tax" (R-CAT-3).
+    pub fn tax_label(self, tax_inclusive: bool) -> &'static str {
+        self.t(if tax_inclusive {
+            Msg::TaxIncl
+        } else {
+            Msg::TaxExcl
+        })
+    }
+
+    /// `USD 1,234.56 excl. tax`.
+    pub fn price(self, amount: &Amount, currency: Currency, tax_inclusive: bool) -> String {
+        format!(
+            "{} {}",
+            crate::format::money(amount, currency),
+            self.tax_label(tax_inclusive)
+        )
+    }
+
+    pub fn kind(self, kind: ProductKind) -> &'static str {
+        self.t(match kind {
+            ProductKind::SoftwareSubscription => Msg::KindSoftwareSubscription,
+            ProductKind::PerpetualSoftware => Msg::KindPerpetualSoftware,
+            ProductKind::AzureReservation => Msg::KindAzureReservation,
+            ProductKind::SoftwarePlan => Msg::KindSoftwarePlan,
+        })
+    }
+
+    pub fn term(self, term: Option<Term>) -> &'static str {
+        self.t(match term {
+            Some(Term::P1Y) => Msg::TermP1Y,
+            Some(Term::P3Y) => Msg::TermP3Y,
+            None => Msg::TermPerpetual,
+        })
+    }
+
+    /// An order's or purchase's status; a status added later shows as sent.
+    pub fn order_status(self, status: &OrderStatus) -> String {
+        match status {
+            OrderStatus::Completed => self.t(Msg::OrderCompleted).into(),
+            OrderStatus::CancellationPending => self.t(Msg::OrderCancellationPending).into(),
+            OrderStatus::Cancelled => self.t(Msg::OrderCancelled).into(),
+            OrderStatus::Unknown(raw) => raw.clone(),
+        }
+    }
+
+    /// The cancellation policy in words (R-CAN-1/2).
+    pub fn cancellation_policy(self, window_days: Option<u32>) -> String {
+        match window_days {
+            Some(days) => self.f(Msg::CancellableWithinDays, &[("days", &days)]),
+            None => self.t(Msg::NeverCancellable).into(),
+        }
+    }
+
+    /// Why an offer cannot be bought, naming the market in the user's language.
+    pub fn unavailable(self, reason: UnavailableReason, market: &Market) -> String {
+        let name = self.market_name(market);
+        match reason {
+            UnavailableReason::AzureReservationsNotInMarket => {
+                self.f(Msg::UnavailableReservations, &[("market", &name)])
+            }
+            UnavailableReason::NotSoldInMarket => {
+                self.f(Msg::UnavailableMarket, &[("market", &name)])
+            }
+        }
+    }
+
+    /// A market's name in the user's language: the browser's region names, the domain's English
+    /// names for the parts of countries Table 1 lists on their own.
+    pub fn market_name(self, market: &Market) -> String {
+        let locale = self.locale.get();
+        if locale == Locale::En || market.code().contains('-') || market.code() == "XK" {
+            return market.english_name().to_string();
+        }
+        region_name(locale.tag(), market.code())
+            .unwrap_or_else(|| market.english_name().to_string())
+    }
+
     fn join(self, roles: &[Role], separator: Msg) -> String {
         roles
             .iter()
@@ -449,6 +633,14 @@ pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
 
 fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
+}
+
+/// `Intl.DisplayNames` for regions: the browser knows every country's name in every language.
+fn region_name(locale: &str, code: &str) -> Option<String> {
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"type".into(), &"region".into()).ok()?;
+    let names = js_sys::Intl::DisplayNames::new(&js_sys::Array::of1(&locale.into()), &options);
+    names.of(code).map(String::from)
 }
 
 #[cfg(test)]

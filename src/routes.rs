@@ -3,7 +3,7 @@
 //! for. A path that does not parse is no page (the not-found page), and a route that names no
 //! audience cannot be written: [`Route::access`] has no default arm.
 
-use csp_domain::{Area, CustomerId, UserKind};
+use csp_domain::{Area, CustomerId, InvoiceMonth, OrderId, UserKind};
 
 /// The tabs of a customer's details page; the active one lives in the URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +33,58 @@ impl CustomerTab {
     }
 }
 
+/// What a customer's details page shows under its tabs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CustomerSection {
+    Tab(CustomerTab),
+    /// One order, under the Orders tab.
+    Order(OrderId),
+}
+
+impl CustomerSection {
+    pub fn tab(&self) -> CustomerTab {
+        match self {
+            CustomerSection::Tab(tab) => *tab,
+            CustomerSection::Order(_) => CustomerTab::Orders,
+        }
+    }
+}
+
+/// The steps of the add-product wizard (R-BUY-1); the step lives in the URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum WizardStep {
+    Product,
+    Configure,
+    Review,
+    Pay,
+    /// The confirmation with the order ID.
+    Done,
+}
+
+impl WizardStep {
+    pub const ALL: [WizardStep; 5] = [
+        WizardStep::Product,
+        WizardStep::Configure,
+        WizardStep::Review,
+        WizardStep::Pay,
+        WizardStep::Done,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            WizardStep::Product => "product",
+            WizardStep::Configure => "configure",
+            WizardStep::Review => "review",
+            WizardStep::Pay => "pay",
+            WizardStep::Done => "done",
+        }
+    }
+
+    fn from_slug(slug: &str) -> Option<WizardStep> {
+        WizardStep::ALL.into_iter().find(|s| s.slug() == slug)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     /// `/`: sends each user to their start page.
@@ -41,7 +93,15 @@ pub enum Route {
     Customers,
     Customer {
         id: CustomerId,
-        tab: CustomerTab,
+        section: CustomerSection,
+    },
+    AddProduct {
+        customer: CustomerId,
+        step: WizardStep,
+    },
+    /// The partner's invoices; the month in the path, this month when none.
+    Invoices {
+        month: Option<InvoiceMonth>,
     },
     ActivityLog,
     Support,
@@ -59,6 +119,14 @@ pub enum Access {
 }
 
 impl Route {
+    /// A customer's details page on one tab.
+    pub fn customer(id: &CustomerId, tab: CustomerTab) -> Route {
+        Route::Customer {
+            id: id.clone(),
+            section: CustomerSection::Tab(tab),
+        }
+    }
+
     /// The route an address names: only paths this app has; `None` otherwise.
     pub fn parse(path: &str) -> Option<Route> {
         let rest = path.strip_prefix('/')?;
@@ -68,17 +136,24 @@ impl Route {
         } else {
             rest.split('/').collect()
         };
+        let customer = |id: &str| CustomerId::parse(id).ok();
         let route = match segments.as_slice() {
             [] => Route::Home,
             ["sign-in"] => Route::SignIn,
             ["customers"] => Route::Customers,
-            ["customers", id] => Route::Customer {
-                id: CustomerId::parse(id).ok()?,
-                tab: CustomerTab::Software,
+            ["customers", id] => Route::customer(&customer(id)?, CustomerTab::Software),
+            ["customers", id, "add-product", step] => Route::AddProduct {
+                customer: customer(id)?,
+                step: WizardStep::from_slug(step)?,
             },
-            ["customers", id, tab] => Route::Customer {
-                id: CustomerId::parse(id).ok()?,
-                tab: CustomerTab::from_slug(tab)?,
+            ["customers", id, "orders", order] => Route::Customer {
+                id: customer(id)?,
+                section: CustomerSection::Order(OrderId::parse(order).ok()?),
+            },
+            ["customers", id, tab] => Route::customer(&customer(id)?, CustomerTab::from_slug(tab)?),
+            ["invoices"] => Route::Invoices { month: None },
+            ["invoices", month] => Route::Invoices {
+                month: Some(InvoiceMonth::parse(month)?),
             },
             ["activity-log"] => Route::ActivityLog,
             ["support"] => Route::Support,
@@ -96,9 +171,21 @@ impl Route {
             Route::Customers => "/customers".into(),
             Route::Customer {
                 id,
-                tab: CustomerTab::Software,
+                section: CustomerSection::Tab(CustomerTab::Software),
             } => format!("/customers/{id}"),
-            Route::Customer { id, tab } => format!("/customers/{id}/{}", tab.slug()),
+            Route::Customer {
+                id,
+                section: CustomerSection::Tab(tab),
+            } => format!("/customers/{id}/{}", tab.slug()),
+            Route::Customer {
+                id,
+                section: CustomerSection::Order(order),
+            } => format!("/customers/{id}/orders/{order}"),
+            Route::AddProduct { customer, step } => {
+                format!("/customers/{customer}/add-product/{}", step.slug())
+            }
+            Route::Invoices { month: None } => "/invoices".into(),
+            Route::Invoices { month: Some(month) } => format!("/invoices/{month}"),
             Route::ActivityLog => "/activity-log".into(),
             Route::Support => "/support".into(),
             Route::Tenant => "/tenant".into(),
@@ -122,7 +209,10 @@ impl Route {
     pub fn access(&self) -> Access {
         match self {
             Route::Home | Route::SignIn => Access::Anyone,
-            Route::Customers | Route::Customer { .. } => Access::Area(Area::Customers),
+            Route::Customers | Route::Customer { .. } | Route::AddProduct { .. } => {
+                Access::Area(Area::Customers)
+            }
+            Route::Invoices { .. } => Access::Area(Area::Invoices),
             Route::ActivityLog => Access::Area(Area::ActivityLog),
             Route::Support => Access::Area(Area::SupportRequests),
             Route::Tenant => Access::Area(Area::AdminCenter),
@@ -138,14 +228,16 @@ impl Route {
         }
     }
 
-    /// The page a route shows, without its sub-state (the tab), so moving between tabs keeps
-    /// the page and its data.
+    /// The page a route shows, without its sub-state (tab, order, step, month), so moving
+    /// within a page keeps the page and its data.
     pub fn page(&self) -> Route {
         match self {
-            Route::Customer { id, .. } => Route::Customer {
-                id: id.clone(),
-                tab: CustomerTab::Software,
+            Route::Customer { id, .. } => Route::customer(id, CustomerTab::Software),
+            Route::AddProduct { customer, .. } => Route::AddProduct {
+                customer: customer.clone(),
+                step: WizardStep::Product,
             },
+            Route::Invoices { .. } => Route::Invoices { month: None },
             other => other.clone(),
         }
     }
@@ -235,10 +327,19 @@ mod tests {
             Route::ActivityLog,
             Route::Support,
             Route::Tenant,
+            Route::Invoices { month: None },
+            Route::Invoices {
+                month: InvoiceMonth::parse("2026-11"),
+            },
+            Route::Customer {
+                id: id.clone(),
+                section: CustomerSection::Order(OrderId::parse(ID).unwrap()),
+            },
         ];
-        routes.extend(CustomerTab::ALL.map(|tab| Route::Customer {
-            id: id.clone(),
-            tab,
+        routes.extend(CustomerTab::ALL.map(|tab| Route::customer(&id, tab)));
+        routes.extend(WizardStep::ALL.map(|step| Route::AddProduct {
+            customer: id.clone(),
+            step,
         }));
         routes
     }
@@ -256,6 +357,23 @@ mod tests {
             Route::parse(&format!("/customers/{}/software/", ID.to_uppercase()))
                 .map(|r| r.to_path()),
             Some(format!("/customers/{ID}"))
+        );
+    }
+
+    #[test]
+    fn months_and_steps_are_checked() {
+        let id = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        for path in [
+            "/invoices/2026-13",
+            "/invoices/now",
+            &format!("/customers/{id}/add-product/checkout"),
+            &format!("/customers/{id}/orders/123"),
+        ] {
+            assert_eq!(Route::parse(path), None, "{path}");
+        }
+        assert_eq!(
+            Route::parse(&format!("/customers/{id}/orders")).map(|r| r.page()),
+            Route::parse(&format!("/customers/{id}"))
         );
     }
 

@@ -1,11 +1,13 @@
-//! The signed-in user, shared by every page through context.
+//! What the app keeps between pages and reloads: the signed-in user (shared by every page
+//! through context) and drafts of unfinished forms.
 //!
 //! The user is mirrored into sessionStorage so a reload renders at once; the server stays the
 //! authority: the stored user is re-validated with `GET /session` on start and dropped on 401.
 
-use csp_domain::User;
+use csp_domain::{CustomerId, IdempotencyKey, OfferId, ProductKind, User};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
 
 use crate::api;
 
@@ -79,4 +81,95 @@ fn save(user: &Option<User>) {
         },
         None => storage.remove_item(STORAGE_KEY),
     };
+}
+
+// -- drafts --
+
+const ORDER_DRAFT_PREFIX: &str = "csp.draft.order.";
+
+/// An add-product wizard in progress for one customer. Kept in sessionStorage, so a reload of
+/// the tab keeps it (R-BUY-4) and closing the tab forgets it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderDraft {
+    /// The product-type filter of the first step.
+    pub kind: Option<ProductKind>,
+    pub search: String,
+    /// The chosen product (its name).
+    pub product: Option<String>,
+    /// The chosen SKU and term.
+    pub offer: Option<OfferId>,
+    pub quantity: String,
+    pub po_number: String,
+    pub terms_accepted: bool,
+    /// One key per draft: every retry of this order sends it, so it is placed at most once.
+    pub idempotency_key: String,
+}
+
+impl OrderDraft {
+    pub fn new() -> OrderDraft {
+        OrderDraft {
+            kind: None,
+            search: String::new(),
+            product: None,
+            offer: None,
+            quantity: String::new(),
+            po_number: String::new(),
+            terms_accepted: false,
+            idempotency_key: random_uuid(),
+        }
+    }
+
+    /// Whether leaving would lose something the user chose.
+    pub fn has_choices(&self) -> bool {
+        self.product.is_some()
+    }
+}
+
+pub fn load_order_draft(customer: &CustomerId) -> Option<OrderDraft> {
+    let raw = storage()?
+        .get_item(&format!("{ORDER_DRAFT_PREFIX}{customer}"))
+        .ok()??;
+    serde_json::from_str(&raw).ok()
+}
+
+pub fn save_order_draft(customer: &CustomerId, draft: &OrderDraft) {
+    if let (Some(storage), Ok(raw)) = (storage(), serde_json::to_string(draft)) {
+        let _ = storage.set_item(&format!("{ORDER_DRAFT_PREFIX}{customer}"), &raw);
+    }
+}
+
+pub fn discard_order_draft(customer: &CustomerId) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(&format!("{ORDER_DRAFT_PREFIX}{customer}"));
+    }
+}
+
+/// A fresh idempotency key for an order.
+pub fn new_idempotency_key() -> IdempotencyKey {
+    IdempotencyKey::parse(&random_uuid()).expect("a UUID is a valid key")
+}
+
+/// A random version 4 UUID from the browser's cryptographic generator (`getRandomValues`,
+/// which unlike `randomUUID` also works on plain-HTTP intranet addresses).
+fn random_uuid() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        for b in &mut bytes {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }

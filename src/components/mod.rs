@@ -1,8 +1,10 @@
 //! Reusable pieces of the interface. They only present what they are given: no API calls.
 
 pub mod data_table;
+pub mod dialog;
 pub mod field;
 pub mod gear_menu;
+pub mod invoice_view;
 pub mod language_switch;
 pub mod loaded;
 pub mod page_header;
@@ -10,5 +12,6 @@ pub mod pager;
 pub mod search_box;
 pub mod shell;
 pub mod states;
+pub mod stepper;
 pub mod table_region;
 pub mod tabs;

@@ -109,7 +109,7 @@ pub fn ActivityLogPage() -> impl IntoView {
             };
             view! { <div class="message message--error" role="alert">{text}</div> }
         })}
-        <Loaded loader=log children=move |page: LogPage| view! { <ActivityResults page=page busy=log.busy/> }/>
+        <Loaded loader=log children={move |page: LogPage| view! { <ActivityResults page=page busy=log.busy/> }}/>
     }
 }
 

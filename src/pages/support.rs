@@ -31,13 +31,13 @@ pub fn SupportPage() -> impl IntoView {
             title=move || i18n.t(Msg::SupportHeading)
             intro=move || i18n.t(if is_agent() { Msg::SupportIntroAgent } else { Msg::SupportIntroPartner })
         />
-        <Loaded loader=requests children=move |list: csp_domain::SupportRequestList| {
+        <Loaded loader=requests children={move |list: csp_domain::SupportRequestList| {
             if list.items.is_empty() {
                 view! { <EmptyState title=move || i18n.t(Msg::NoSupportRequests)/> }.into_any()
             } else {
                 view! { <SupportTable items=list.items busy=requests.busy/> }.into_any()
             }
-        }/>
+        }}/>
     }
 }
 

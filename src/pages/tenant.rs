@@ -14,7 +14,7 @@ use crate::loader::use_loader;
 #[component]
 pub fn TenantPage() -> impl IntoView {
     let tenant = use_loader(|| (), |()| api::tenant());
-    view! { <Loaded loader=tenant children=|found: Customer| view! { <TenantHome tenant=found/> }/> }
+    view! { <Loaded loader=tenant children={|found: Customer| view! { <TenantHome tenant=found/> }}/> }
 }
 
 #[component]

@@ -82,9 +82,9 @@ pub fn CustomersPage() -> impl IntoView {
                 None => i18n.t(Msg::Loading).to_string(),
             })}
         </p>
-        <Loaded loader=customers children=move |(searched, list): (String, Page<Customer>)| view! {
+        <Loaded loader=customers children={move |(searched, list): (String, Page<Customer>)| view! {
             <CustomerList list=list searched=searched busy=customers.busy on_page=on_page/>
-        }/>
+        }}/>
     }
 }
 
@@ -162,7 +162,7 @@ fn CustomerRow(customer: Customer) -> impl IntoView {
     view! {
         <tr>
             <th scope="row" class="table__primary">
-                <A href=Route::Customer { id: customer.id, tab: CustomerTab::Software }.to_path()>{customer.company_name}</A>
+                <A href=Route::customer(&customer.id, CustomerTab::Software).to_path()>{customer.company_name}</A>
             </th>
             <td>{customer.domain}</td>
             <td class="mono">{customer.tenant_id.to_string()}</td>

@@ -1,7 +1,7 @@
 //! `/customers/:id[/software|/orders|/invoices]`: who the customer is, and tabs for what was
 //! bought, ordered and invoiced. The tab is part of the URL; switching tabs keeps the page.
 
-use csp_domain::{Customer, CustomerId};
+use csp_domain::{Customer, CustomerId, Permission};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -12,8 +12,11 @@ use crate::components::states::EmptyState;
 use crate::components::tabs::{TabLink, Tabs};
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::loader::use_loader;
-use crate::pages::customer_tab::{InvoicesTab, OrdersTab, SoftwareTab};
-use crate::routes::{CustomerTab, Route};
+use crate::pages::customers::invoices::InvoicesTab;
+use crate::pages::customers::orders::{OrderDetail, OrdersTab};
+use crate::pages::customers::software::SoftwareTab;
+use crate::routes::{CustomerSection, CustomerTab, Route, WizardStep};
+use crate::state::use_session;
 
 const PANEL_ID: &str = "customer-tab-panel";
 
@@ -21,29 +24,28 @@ const PANEL_ID: &str = "customer-tab-panel";
 #[component]
 pub fn CustomerDetailsPage(
     id: CustomerId,
-    #[prop(into)] tab: Signal<CustomerTab>,
+    #[prop(into)] section: Signal<CustomerSection>,
 ) -> impl IntoView {
     let customer = use_loader(move || id.clone(), api::customer);
     view! {
         <Loaded
             loader=customer
             not_found=|| view! { <CustomerNotFound/> }
-            children=move |found: Customer| view! { <CustomerDetails customer=found tab=tab/> }
+            children={move |found: Customer| view! { <CustomerDetails customer=found section=section/> }}
         />
     }
 }
 
 #[component]
-fn CustomerDetails(customer: Customer, tab: Signal<CustomerTab>) -> impl IntoView {
+fn CustomerDetails(customer: Customer, section: Signal<CustomerSection>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let tab = Memo::new(move |_| section.with(CustomerSection::tab));
     let tabs: Vec<TabLink> = CustomerTab::ALL
         .into_iter()
         .map(|t| TabLink {
             label: tab_label(t),
-            href: Route::Customer {
-                id: customer.id.clone(),
-                tab: t,
-            }
-            .to_path(),
+            href: Route::customer(&customer.id, t).to_path(),
             id: tab_id(t),
         })
         .collect();
@@ -56,6 +58,17 @@ fn CustomerDetails(customer: Customer, tab: Signal<CustomerTab>) -> impl IntoVie
     let tax_label = customer.tax_label();
     let name = customer.company_name.clone();
     let panel_customer = customer.clone();
+    // Only Admin agents and Global admins buy (R-ROLE-1); others are told who can.
+    let may_buy = Memo::new(move |_| {
+        session
+            .user
+            .with(|u| u.as_ref().is_some_and(|u| u.can(Permission::BuySoftware)))
+    });
+    let add_product = Route::AddProduct {
+        customer: customer.id.clone(),
+        step: WizardStep::Product,
+    }
+    .to_path();
 
     view! {
         <nav class="breadcrumb" aria-label=tr(Msg::Breadcrumb)>
@@ -67,7 +80,14 @@ fn CustomerDetails(customer: Customer, tab: Signal<CustomerTab>) -> impl IntoVie
                 <li aria-current="page">{customer.company_name.clone()}</li>
             </ol>
         </nav>
-        <PageHeader title=name/>
+        <PageHeader title=name>
+            {move || if may_buy.get() {
+                view! { <A href=add_product.clone() attr:class="button button--primary">{tr(Msg::AddProduct)}</A> }.into_any()
+            } else {
+                let roles = i18n.requires(Permission::BuySoftware);
+                view! { <p class="page-header__note">{tr(Msg::AddProduct)}": "{roles}</p> }.into_any()
+            }}
+        </PageHeader>
         <section class="card" aria-labelledby="customer-details-heading">
             <h2 id="customer-details-heading" class="visually-hidden">{tr(Msg::CustomerDetails)}</h2>
             <dl class="details">
@@ -100,10 +120,11 @@ fn CustomerDetails(customer: Customer, tab: Signal<CustomerTab>) -> impl IntoVie
         <div class="tab-panel" role="tabpanel" id=PANEL_ID aria-labelledby=move || tab_id(tab.get()) tabindex="0">
             {move || {
                 let customer = panel_customer.clone();
-                match tab.get() {
-                    CustomerTab::Software => view! { <SoftwareTab customer=customer/> }.into_any(),
-                    CustomerTab::Orders => view! { <OrdersTab customer=customer/> }.into_any(),
-                    CustomerTab::Invoices => view! { <InvoicesTab customer=customer/> }.into_any(),
+                match section.get() {
+                    CustomerSection::Tab(CustomerTab::Software) => view! { <SoftwareTab customer=customer/> }.into_any(),
+                    CustomerSection::Tab(CustomerTab::Orders) => view! { <OrdersTab customer=customer/> }.into_any(),
+                    CustomerSection::Order(order) => view! { <OrderDetail customer=customer order=order/> }.into_any(),
+                    CustomerSection::Tab(CustomerTab::Invoices) => view! { <InvoicesTab customer=customer/> }.into_any(),
                 }
             }}
         </div>

@@ -1,0 +1,196 @@
+//! The Orders tab of a customer's details page: the order history, newest first, and one
+//! order with its lines.
+
+use csp_domain::{Customer, CustomerId, Order, OrderId, OrderStatus, Page};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::api;
+use crate::components::data_table::DataTable;
+use crate::components::loaded::Loaded;
+use crate::components::pager::Pager;
+use crate::components::states::EmptyState;
+use crate::components::table_region::TableRegion;
+use crate::format;
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::loader::use_loader;
+use crate::routes::{CustomerSection, CustomerTab, Route};
+
+/// The customer's orders, paged by the server (`?page=`).
+#[component]
+pub fn OrdersTab(customer: Customer) -> impl IntoView {
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let page = Memo::new(move |_| {
+        query.with(|q| {
+            q.get("page")
+                .and_then(|p| p.parse::<u32>().ok())
+                .filter(|p| *p >= 1)
+                .unwrap_or(1)
+        })
+    });
+    let id = customer.id.clone();
+    let orders = use_loader(
+        move || (id.clone(), page.get()),
+        |(id, page)| api::orders(id, page),
+    );
+    let id = customer.id.clone();
+    let on_page = Callback::new(move |p: u32| {
+        let path =
+            Route::customer(&id, CustomerTab::Orders).with_query(&[("page", &p.to_string())]);
+        navigate(&path, Default::default());
+    });
+    let customer_id = customer.id.clone();
+    view! {
+        <Loaded loader=orders children={move |list: Page<Order>| {
+            view! { <OrderList list=list customer=customer_id.clone() busy=orders.busy on_page=on_page/> }
+        }}/>
+    }
+}
+
+#[component]
+fn OrderList(
+    list: Page<Order>,
+    customer: CustomerId,
+    busy: RwSignal<bool>,
+    on_page: Callback<u32>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    if list.items.is_empty() && list.total == 0 {
+        return view! { <EmptyState title=move || i18n.t(Msg::NoOrders)/> }.into_any();
+    }
+    let (page, page_count) = (list.page, list.page_count());
+    let status = list
+        .shown_range()
+        .map(|(first, last)| (first, last, list.total));
+    let rows = list
+        .items
+        .into_iter()
+        .map(|order| view! { <OrderRow order=order customer=customer.clone()/> })
+        .collect_view();
+    view! {
+        <p class="list-status" role="status">{move || status.map(|(first, last, total)| {
+            i18n.f(Msg::ShowingOrders, &[("first", &first), ("last", &last), ("total", &total)])
+        })}</p>
+        <TableRegion label=Msg::TabOrders busy=busy>
+            <DataTable columns=&[Msg::ColOrderId, Msg::ColDate, Msg::ColProducts, Msg::ColTotal, Msg::ColStatus, Msg::ColPlacedBy]>{rows}</DataTable>
+        </TableRegion>
+        <Show when=move || { page_count > 1 }>
+            <Pager page=Signal::derive(move || page) page_count=Signal::derive(move || page_count) on_page=on_page/>
+        </Show>
+    }
+    .into_any()
+}
+
+/// "Windows Server 2022 Standard" or "… and 2 more".
+fn products_text(i18n: crate::i18n::I18n, order: &Order) -> String {
+    match order.line_items.as_slice() {
+        [] => String::new(),
+        [only] => only.product_name.clone(),
+        [first, rest @ ..] => i18n.f(
+            Msg::MoreProducts,
+            &[("first", &first.product_name), ("n", &rest.len())],
+        ),
+    }
+}
+
+#[component]
+fn OrderRow(order: Order, customer: CustomerId) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = Route::Customer {
+        id: customer,
+        section: CustomerSection::Order(order.id.clone()),
+    }
+    .to_path();
+    let order = StoredValue::new(order);
+    let products = move || order.with_value(|o| products_text(i18n, o));
+    let total = move || order.with_value(|o| i18n.price(&o.total, o.currency, o.tax_inclusive));
+    view! {
+        <tr>
+            <th scope="row" class="table__primary mono"><A href=href>{order.with_value(|o| o.id.to_string())}</A></th>
+            <td class="nowrap">{order.with_value(|o| format::local_date(o.created_at))}</td>
+            <td>{products}</td>
+            <td class="nowrap">{total}</td>
+            <td><StatusBadge status=order.with_value(|o| o.status.clone())/></td>
+            <td>{order.with_value(|o| o.placed_by.clone())}</td>
+        </tr>
+    }
+}
+
+/// An order's (or purchase's) status as a badge; statuses added later show as sent.
+#[component]
+pub fn StatusBadge(status: OrderStatus) -> impl IntoView {
+    let i18n = use_i18n();
+    let tone = match status {
+        OrderStatus::Completed => "success",
+        OrderStatus::CancellationPending => "warning",
+        OrderStatus::Cancelled | OrderStatus::Unknown(_) => "neutral",
+    };
+    view! { <span class=format!("badge badge--{tone}")>{move || i18n.order_status(&status)}</span> }
+}
+
+/// One order with its lines, under the Orders tab.
+#[component]
+pub fn OrderDetail(customer: Customer, order: OrderId) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = customer.id.clone();
+    let loaded = use_loader(
+        move || (id.clone(), order.clone()),
+        |(c, o)| api::order(c, o),
+    );
+    let back = Route::customer(&customer.id, CustomerTab::Orders).to_path();
+    view! {
+        <p><A href=back>{tr(Msg::BackToOrders)}</A></p>
+        <Loaded
+            loader=loaded
+            not_found=move || view! { <EmptyState title=move || i18n.t(Msg::OrderNotFound)/> }
+            children={move |order: Order| view! { <OrderView order=order/> }}
+        />
+    }
+}
+
+#[component]
+fn OrderView(order: Order) -> impl IntoView {
+    let i18n = use_i18n();
+    let o = StoredValue::new(order.clone());
+    let lines = order
+        .line_items
+        .iter()
+        .map(|line| {
+            let line = line.clone();
+            let (currency, tax) = (order.currency, order.tax_inclusive);
+            let unit = line.unit_price.clone();
+            let amount = line.amount.clone();
+            view! {
+                <tr>
+                    <th scope="row" class="table__primary">{line.product_name.clone()}</th>
+                    <td>{line.sku_name.clone()}</td>
+                    <td>{move || i18n.term(line.term)}</td>
+                    <td class="numeric">{line.quantity}</td>
+                    <td class="nowrap numeric">{move || i18n.price(&unit, currency, tax)}</td>
+                    <td class="nowrap numeric">{move || i18n.price(&amount, currency, tax)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="order-heading">
+            <h2 id="order-heading">{move || o.with_value(|o| i18n.f(Msg::OrderHeading, &[("id", &o.id)]))}</h2>
+            <dl class="details">
+                <div><dt>{tr(Msg::ColDate)}</dt><dd>{o.with_value(|o| format::local_date_time(o.created_at))}</dd></div>
+                <div><dt>{tr(Msg::ColStatus)}</dt><dd><StatusBadge status=order.status.clone()/></dd></div>
+                <div><dt>{tr(Msg::ColPlacedBy)}</dt><dd>{order.placed_by.clone()}</dd></div>
+                <div><dt>{tr(Msg::ColTotal)}</dt><dd>{move || o.with_value(|o| i18n.price(&o.total, o.currency, o.tax_inclusive))}</dd></div>
+                {order.purchase_order_number.clone().map(|po| view! { <div><dt>{tr(Msg::PoNumberShort)}</dt><dd>{po}</dd></div> })}
+                {order.cancellable_until.map(|until| view! {
+                    <div><dt>{tr(Msg::CancellationPolicy)}</dt><dd>{move || i18n.f(Msg::CancellableUntil, &[("date", &format::utc_date_time(until))])}</dd></div>
+                })}
+            </dl>
+            <h3>{tr(Msg::OrderLines)}</h3>
+            <div class="table-region"><div class="table-region__scroll" tabindex="0">
+                <DataTable columns=&[Msg::ColProducts, Msg::ColSku, Msg::ColTerm, Msg::ColQuantity, Msg::ColUnitPrice, Msg::ColAmount]>{lines}</DataTable>
+            </div></div>
+        </section>
+    }
+}
