@@ -35,15 +35,24 @@ pub struct ActivityLogEntry {
     pub customer_name: String,
     pub purchase_id: PurchaseId,
     pub product_name: String,
+    /// The address the request came from.
+    #[serde(default)]
+    pub client_ip: String,
 }
 
+/// One page of the log in a range.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivityLogPage {
+    /// Oldest first.
     pub items: Vec<ActivityLogEntry>,
     /// The range searched, inclusive, UTC.
     pub from: NaiveDate,
     pub to: NaiveDate,
+    /// Entries in the whole range.
+    pub total: u64,
+    pub page: u32,
+    pub page_size: u32,
 }
 
 /// `?from=YYYY-MM-DD&to=YYYY-MM-DD` as sent.
@@ -56,6 +65,12 @@ pub struct ActivityLogQuery {
     /// Last day, inclusive, UTC (default: today).
     #[cfg_attr(feature = "openapi", param(format = Date, example = "2026-11-30"))]
     pub to: Option<String>,
+    /// 1-based page of the JSON list (default 1); the CSV has every entry of the range.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100000))]
+    pub page: Option<u32>,
+    /// Entries per page (default 25, at most 100).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
+    pub page_size: Option<u32>,
 }
 
 /// An inclusive range of whole UTC days of at most [`MAX_RANGE_DAYS`].

@@ -294,8 +294,9 @@ pub struct OrderLine {
     pub unit_price: Amount,
     /// Unit price × quantity.
     pub amount: Amount,
-    /// The software purchase of a line with keys and downloads.
-    pub purchase_id: Option<PurchaseId>,
+    /// Every line is a purchase, listed on the customer's Software tab; those with keys and
+    /// downloads show them in the customer's admin center.
+    pub purchase_id: PurchaseId,
     /// When a subscription or reservation ends; `null` for perpetual software.
     pub term_end: Option<DateTime<Utc>>,
 }

@@ -21,7 +21,8 @@ pub fn is_product_key(key: &str) -> bool {
         })
 }
 
-/// One software purchase, as partners and customers see it in lists. Never carries a key.
+/// One purchase (a line of an order), as partners and customers see it in lists. Never
+/// carries a key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SoftwarePurchase {
@@ -36,6 +37,8 @@ pub struct SoftwarePurchase {
     pub term_end: Option<DateTime<Utc>>,
     /// The order's status: `completed`, `cancellation_pending`, `cancelled`, or newer values.
     pub status: OrderStatus,
+    /// Whether it comes with product keys and downloads (in the customer's admin center).
+    pub has_keys: bool,
     /// The end of the order's cancellation window; `null` when it can never be cancelled.
     pub cancellable_until: Option<DateTime<Utc>>,
     /// While cancellable: the credit a cancellation now would give, in `currency`.

@@ -25,7 +25,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::error::{AppError, INTERNAL_MESSAGE};
 use crate::routes::{
-    activity_log, billing, customers, invoices, orders, sessions, support_requests, tenant,
+    activity_log, billing, customers, invoices, orders, sessions, software, support_requests,
+    tenant,
 };
 use crate::security;
 use crate::sign_in_guard::SignInLimits;
@@ -58,6 +59,8 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// Days after purchase each product kind may be cancelled (R-CAN-1).
     pub cancellation_windows: CancellationWindows,
+    /// Where people reach the product (`PUBLIC_URL`), for links it hands out.
+    pub public_url: Option<String>,
 }
 
 impl AppState {
@@ -92,7 +95,18 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
         .route("/customers/{id}/orders/{order_id}", get(orders::get))
         .route("/invoices/{month}", get(invoices::get))
         .route("/billing-profile", get(billing::get))
+        .route("/customers/{id}/software", get(software::list))
+        .route("/customers/{id}/deep-link", get(software::deep_link))
         .route("/tenant", get(tenant::get))
+        .route("/tenant/software", get(tenant::software_list))
+        .route(
+            "/tenant/software/{purchase_id}/key-reveals",
+            post(tenant::reveal_keys),
+        )
+        .route(
+            "/tenant/software/{purchase_id}/downloads/{file_id}",
+            get(tenant::download),
+        )
         .route("/activity-log", get(activity_log::list))
         .route("/support-requests", get(support_requests::list))
         .route("/openapi.json", get(crate::openapi::document))

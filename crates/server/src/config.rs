@@ -39,6 +39,9 @@ pub struct Config {
     pub session_idle_minutes: i64,
     /// `REQUEST_TIMEOUT_SECS`: the longest an API request may take before it is answered 408.
     pub request_timeout: Duration,
+    /// `PUBLIC_URL`: where people reach the product (e.g. `https://csp.example.com`), for the
+    /// deep links it hands out; default: the host of each request.
+    pub public_url: Option<String>,
     /// `CANCELLATION_WINDOW_DAYS_SUBSCRIPTION`, `…_PERPETUAL`, `…_RESERVATION` (R-CAN-1; 60 each).
     pub cancellation_windows: CancellationWindows,
 }
@@ -98,6 +101,17 @@ impl Config {
             session_idle_minutes: number("SESSION_IDLE_MINUTES", 120)?.clamp(1, 24 * 60 * 30)
                 as i64,
             request_timeout: Duration::from_secs(number("REQUEST_TIMEOUT_SECS", 30)?.max(1)),
+            public_url: match env("PUBLIC_URL").filter(|u| !u.trim().is_empty()) {
+                Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                    Some(url.trim().to_string())
+                }
+                Some(url) => {
+                    return Err(format!(
+                        "PUBLIC_URL must start with http:// or https://, not {url:?}"
+                    ))
+                }
+                None => None,
+            },
             cancellation_windows: CancellationWindows {
                 software_subscription: window("CANCELLATION_WINDOW_DAYS_SUBSCRIPTION")?,
                 perpetual_software: window("CANCELLATION_WINDOW_DAYS_PERPETUAL")?,

@@ -79,6 +79,7 @@ impl Application {
             sign_in: SignInLimits::default(),
             request_timeout: config.request_timeout,
             cancellation_windows: config.cancellation_windows,
+            public_url: config.public_url.clone(),
         };
         let state = AppState::new(db, clock, settings);
         Ok(Application {

@@ -5,7 +5,9 @@ use axum::http::header::{ACCEPT, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use csp_domain::{ActivityLogEntry, ActivityLogPage, ActivityLogQuery, Area, DateRange, ErrorCode};
+use csp_domain::{
+    ActivityLogEntry, ActivityLogPage, ActivityLogQuery, Area, DateRange, ErrorCode, PageQuery,
+};
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -14,10 +16,13 @@ use crate::error::{ApiResult, AppError};
 use crate::extract::ApiQuery;
 use crate::store::activity_log;
 
+/// `ActivityLogQuery` and `format` (not flattened: a flattened query cannot read numbers).
 #[derive(Deserialize)]
 pub struct FormatQuery {
-    #[serde(flatten)]
-    range: ActivityLogQuery,
+    from: Option<String>,
+    to: Option<String>,
+    page: Option<u32>,
+    page_size: Option<u32>,
     /// `csv` does what `Accept: text/csv` does, for plain download links.
     format: Option<String>,
 }
@@ -41,12 +46,8 @@ pub async fn list(
 ) -> ApiResult<Response> {
     let partner = user.partner(Area::ActivityLog)?;
     let today = state.clock.now().date_naive();
-    let range = DateRange::parse(
-        query.range.from.as_deref(),
-        query.range.to.as_deref(),
-        today,
-    )
-    .map_err(|e| AppError::new(ErrorCode::InvalidDateRange, e.to_string()))?;
+    let range = DateRange::parse(query.from.as_deref(), query.to.as_deref(), today)
+        .map_err(|e| AppError::new(ErrorCode::InvalidDateRange, e.to_string()))?;
     let wants_csv = match query.format.as_deref() {
         Some("csv") => true,
         None => headers
@@ -59,14 +60,24 @@ pub async fn list(
             )))
         }
     };
-    let items = activity_log::list(
-        &mut *state.db.conn().await?,
-        partner,
-        range.start(),
-        range.end_exclusive(),
-    )
-    .await?;
+    let page = PageQuery {
+        q: None,
+        page: query.page,
+        page_size: query.page_size,
+    }
+    .check()
+    .map_err(AppError::bad_request)?;
+    let mut conn = state.db.conn().await?;
     if wants_csv {
+        // The whole range, not just a page.
+        let (items, _) = activity_log::list(
+            &mut conn,
+            partner,
+            range.start(),
+            range.end_exclusive(),
+            None,
+        )
+        .await?;
         let filename = format!(
             "attachment; filename=\"activity-log-{}-to-{}.csv\"",
             range.from(),
@@ -81,10 +92,21 @@ pub async fn list(
         )
             .into_response());
     }
+    let (items, total) = activity_log::list(
+        &mut conn,
+        partner,
+        range.start(),
+        range.end_exclusive(),
+        Some(&page),
+    )
+    .await?;
     Ok(Json(ActivityLogPage {
         items,
         from: range.from(),
         to: range.to(),
+        total,
+        page: page.page(),
+        page_size: page.page_size(),
     })
     .into_response())
 }
@@ -101,8 +123,9 @@ fn to_csv(items: &[ActivityLogEntry]) -> String {
         };
         format!("\"{}\"", safe.replace('"', "\"\""))
     }
-    let mut csv =
-        String::from("at,action,user_email,customer_id,customer_name,purchase_id,product_name\r\n");
+    let mut csv = String::from(
+        "at,action,user_email,customer_id,customer_name,purchase_id,product_name,client_ip\r\n",
+    );
     for e in items {
         let row = [
             crate::store::db_time(e.at),
@@ -112,6 +135,7 @@ fn to_csv(items: &[ActivityLogEntry]) -> String {
             e.customer_name.clone(),
             e.purchase_id.to_string(),
             e.product_name.clone(),
+            e.client_ip.clone(),
         ];
         csv.push_str(&row.map(|v| field(&v)).join(","));
         csv.push_str("\r\n");
@@ -135,6 +159,7 @@ mod tests {
             customer_name: "Say \"hi\"".into(),
             purchase_id: PurchaseId::parse(id).unwrap(),
             product_name: "=HYPERLINK()".into(),
+            client_ip: "203.0.113.9".into(),
         };
         let csv = to_csv(&[entry]);
         assert!(csv.contains("\"Say \"\"hi\"\"\""));

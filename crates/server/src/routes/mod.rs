@@ -6,5 +6,6 @@ pub mod customers;
 pub mod invoices;
 pub mod orders;
 pub mod sessions;
+pub mod software;
 pub mod support_requests;
 pub mod tenant;

@@ -1,7 +1,9 @@
 //! The activity log (R-LOG). Append-only (R-LOG-3): this module offers no update or delete.
 
 use chrono::{DateTime, Utc};
-use csp_domain::{ActivityAction, ActivityLogEntry, CustomerId, Email, PartnerId, PurchaseId};
+use csp_domain::{
+    ActivityAction, ActivityLogEntry, CustomerId, Email, PageRequest, PartnerId, PurchaseId,
+};
 
 use super::{db_time, decode, read_time, Conn};
 
@@ -14,6 +16,7 @@ struct EntryRow {
     customer_name: String,
     purchase_id: String,
     product_name: String,
+    client_ip: String,
 }
 
 impl TryFrom<EntryRow> for ActivityLogEntry {
@@ -27,29 +30,49 @@ impl TryFrom<EntryRow> for ActivityLogEntry {
             customer_name: row.customer_name,
             purchase_id: decode("purchase id", &row.purchase_id, PurchaseId::parse)?,
             product_name: row.product_name,
+            client_ip: row.client_ip,
         })
     }
 }
 
-/// A partner's entries with `from <= at < until`, oldest first.
+const FILTER: &str = "FROM activity_log WHERE partner_id = $1 AND at >= $2 AND at < $3";
+
+/// A partner's entries with `from <= at < until`, oldest first: one page of them, or all
+/// (`page: None`, the CSV export), and how many there are in the range.
 pub async fn list(
     conn: &mut Conn,
     partner: &PartnerId,
     from: DateTime<Utc>,
     until: Option<DateTime<Utc>>,
-) -> Result<Vec<ActivityLogEntry>, sqlx::Error> {
+    page: Option<&PageRequest>,
+) -> Result<(Vec<ActivityLogEntry>, u64), sqlx::Error> {
     // The end of the calendar as text still sorts after every stored time.
     let until = until.map(db_time).unwrap_or_else(|| "~".into());
-    let rows: Vec<EntryRow> = sqlx::query_as(
-        "SELECT at, action, user_email, customer_id, customer_name, purchase_id, product_name \
-         FROM activity_log WHERE partner_id = $1 AND at >= $2 AND at < $3 ORDER BY at, id",
-    )
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {FILTER}"))
+        .bind(partner.as_str())
+        .bind(db_time(from))
+        .bind(&until)
+        .fetch_one(&mut *conn)
+        .await?;
+    let (limit, offset) = page
+        .map(|p| (i64::from(p.page_size()), p.offset() as i64))
+        .unwrap_or((i64::MAX, 0));
+    let rows: Vec<EntryRow> = sqlx::query_as(&format!(
+        "SELECT at, action, user_email, customer_id, customer_name, purchase_id, product_name, client_ip \
+         {FILTER} ORDER BY at, id LIMIT $4 OFFSET $5"
+    ))
     .bind(partner.as_str())
     .bind(db_time(from))
-    .bind(until)
+    .bind(&until)
+    .bind(limit)
+    .bind(offset)
     .fetch_all(conn)
     .await?;
-    rows.into_iter().map(ActivityLogEntry::try_from).collect()
+    let items = rows
+        .into_iter()
+        .map(ActivityLogEntry::try_from)
+        .collect::<Result<_, _>>()?;
+    Ok((items, total.max(0) as u64))
 }
 
 /// Records one key reveal or download.
@@ -60,10 +83,11 @@ pub async fn append(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO activity_log \
-         (id, partner_id, at, action, user_email, customer_id, customer_name, purchase_id, product_name) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         (id, partner_id, at, action, user_email, customer_id, customer_name, purchase_id, product_name, client_ip) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
-    .bind(uuid::Uuid::new_v4().to_string())
+    // Time-ordered ids: entries of one millisecond still list in the order they happened.
+    .bind(uuid::Uuid::now_v7().to_string())
     .bind(partner.as_str())
     .bind(db_time(entry.at))
     .bind(entry.action.as_str())
@@ -72,6 +96,7 @@ pub async fn append(
     .bind(&entry.customer_name)
     .bind(entry.purchase_id.as_str())
     .bind(&entry.product_name)
+    .bind(&entry.client_ip)
     .execute(conn)
     .await?;
     Ok(())

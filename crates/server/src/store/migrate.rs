@@ -28,6 +28,11 @@ const SQLITE: &[Migration] = &[
         "catalog_and_orders",
         include_str!("../../migrations/sqlite/0003_catalog_and_orders.sql"),
     ),
+    (
+        4,
+        "software_access",
+        include_str!("../../migrations/sqlite/0004_software_access.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -44,6 +49,11 @@ const POSTGRES: &[Migration] = &[
         3,
         "catalog_and_orders",
         include_str!("../../migrations/postgres/0003_catalog_and_orders.sql"),
+    ),
+    (
+        4,
+        "software_access",
+        include_str!("../../migrations/postgres/0004_software_access.sql"),
     ),
 ];
 

@@ -17,6 +17,7 @@ pub mod orders;
 pub mod partners;
 pub mod sessions;
 pub mod sign_in;
+pub mod software;
 pub mod support_requests;
 pub mod users;
 

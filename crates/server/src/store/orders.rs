@@ -150,10 +150,12 @@ pub struct StoredOrder {
     pub order: Order,
     pub partner: PartnerId,
     pub facts: OrderFacts,
+    /// For each line: whether it has product keys and downloads.
+    pub keyed: Vec<bool>,
 }
 
 #[derive(sqlx::FromRow)]
-struct OrderRow {
+pub(super) struct OrderRow {
     id: String,
     partner_id: String,
     customer_id: String,
@@ -183,7 +185,7 @@ struct LineRow {
     term_end: Option<String>,
 }
 
-const ORDER_COLUMNS: &str =
+pub(super) const ORDER_COLUMNS: &str =
     "id, partner_id, customer_id, status, currency, total_minor, tax_inclusive, placed_by, \
                              purchase_order_number, created_at, cancellable_until";
 const LINE_COLUMNS: &str =
@@ -232,7 +234,10 @@ pub async fn list(
 }
 
 /// Reads the lines of `rows` in one query and builds the orders.
-async fn assemble(conn: &mut Conn, rows: Vec<OrderRow>) -> Result<Vec<StoredOrder>, sqlx::Error> {
+pub(super) async fn assemble(
+    conn: &mut Conn,
+    rows: Vec<OrderRow>,
+) -> Result<Vec<StoredOrder>, sqlx::Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -265,6 +270,7 @@ fn build(row: OrderRow, lines: &[&LineRow]) -> Result<StoredOrder, sqlx::Error> 
     let status = OrderStatus::parse(&row.status);
     let mut line_items = Vec::new();
     let mut credit_lines = Vec::new();
+    let mut keyed = Vec::new();
     for l in lines {
         let kind = ProductKind::parse(&l.kind)
             .ok_or_else(|| decode_error("product kind", &l.kind, "unknown"))?;
@@ -275,6 +281,7 @@ fn build(row: OrderRow, lines: &[&LineRow]) -> Result<StoredOrder, sqlx::Error> 
         };
         let amount = Money::from_minor(l.amount_minor, currency);
         let term_end = l.term_end.as_deref().map(read_time).transpose()?;
+        keyed.push(l.has_keys != 0);
         credit_lines.push(CreditLine {
             kind,
             amount,
@@ -290,15 +297,12 @@ fn build(row: OrderRow, lines: &[&LineRow]) -> Result<StoredOrder, sqlx::Error> 
             quantity: u32::try_from(l.quantity).unwrap_or(0),
             unit_price: Money::from_minor(l.unit_price_minor, currency).amount(),
             amount: amount.amount(),
-            purchase_id: if l.has_keys != 0 {
-                Some(decode("purchase id", &l.id, PurchaseId::parse)?)
-            } else {
-                None
-            },
+            purchase_id: decode("purchase id", &l.id, PurchaseId::parse)?,
             term_end,
         });
     }
     Ok(StoredOrder {
+        keyed,
         partner: decode("partner id", &row.partner_id, PartnerId::parse)?,
         facts: OrderFacts {
             status: status.clone(),

@@ -35,3 +35,4 @@ mod errors;
 mod hardening;
 mod orders;
 mod sessions;
+mod software;
