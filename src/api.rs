@@ -10,11 +10,13 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use csp_domain::software::{DeepLink, KeyReveal, SoftwarePurchase, TenantSoftwareList};
 use csp_domain::{
     ActivityLogPage, ApiErrorBody, BillingProfile, Customer, CustomerId, ErrorCode, IdempotencyKey,
     Invoice, InvoiceMonth, OfferList, Order, OrderId, OrderRequest, Page, Permission,
     SessionResponse, SignInRequest, SupportRequestList, User,
 };
+use csp_domain::{FileId, PurchaseId};
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -285,14 +287,49 @@ pub async fn billing_profile() -> ApiResult<BillingProfile> {
     Call::get("/billing-profile").fetch().await
 }
 
+pub async fn software(
+    customer: CustomerId,
+    q: String,
+    page: u32,
+) -> ApiResult<Page<SoftwarePurchase>> {
+    Call::get(format!("/customers/{customer}/software"))
+        .query("page", page)
+        .query("q", q.trim())
+        .fetch()
+        .await
+}
+
+pub async fn deep_link(customer: CustomerId) -> ApiResult<DeepLink> {
+    Call::get(format!("/customers/{customer}/deep-link"))
+        .fetch()
+        .await
+}
+
+pub async fn tenant_software() -> ApiResult<TenantSoftwareList> {
+    Call::get("/tenant/software").fetch().await
+}
+
+/// Shows a purchase's product keys (the server records who saw them).
+pub async fn reveal_keys(purchase: PurchaseId) -> ApiResult<KeyReveal> {
+    Call::post(format!("/tenant/software/{purchase}/key-reveals"))
+        .fetch()
+        .await
+}
+
+/// The address of a download, for a plain link (the browser sends the session cookie).
+pub fn download_url(purchase: &PurchaseId, file: &FileId) -> String {
+    format!("{BASE}/tenant/software/{purchase}/downloads/{file}")
+}
+
 pub async fn tenant() -> ApiResult<Customer> {
     Call::get("/tenant").fetch().await
 }
 
-pub async fn activity_log(from: String, to: String) -> ApiResult<ActivityLogPage> {
+pub async fn activity_log(from: String, to: String, page: u32) -> ApiResult<ActivityLogPage> {
     Call::get("/activity-log")
         .query("from", from)
         .query("to", to)
+        .query("page", page)
         .fetch()
         .await
 }

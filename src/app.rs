@@ -13,6 +13,7 @@ use crate::components::shell::AppShell;
 use crate::components::states::LoadingState;
 use crate::i18n::I18n;
 use crate::pages::activity_log::ActivityLogPage;
+use crate::pages::admin_center::AdminCenterSoftwarePage;
 use crate::pages::buying::AddProductPage;
 use crate::pages::customers::details::CustomerDetailsPage;
 use crate::pages::customers::list::CustomersPage;
@@ -80,11 +81,15 @@ fn Pages() -> impl IntoView {
         match gate(&page, kind, session.ready.get()) {
             Gate::Checking => Frame::Checking,
             Gate::SignIn => {
-                let wanted = format!(
-                    "{}{}",
-                    location.pathname.get_untracked(),
-                    location.search.get_untracked()
-                );
+                // `search` comes without its "?".
+                let search = location.search.get_untracked();
+                let search = search.trim_start_matches('?');
+                let path = location.pathname.get_untracked();
+                let wanted = if search.is_empty() {
+                    path
+                } else {
+                    format!("{path}?{search}")
+                };
                 Frame::Redirect(routes::sign_in_returning_to(&wanted))
             }
             Gate::Elsewhere(home) => Frame::Redirect(home.to_path()),
@@ -144,6 +149,7 @@ fn signed_in_page(page: Option<Route>, route: Memo<Option<Route>>) -> AnyView {
         Route::ActivityLog => view! { <ActivityLogPage/> }.into_any(),
         Route::Support => view! { <SupportPage/> }.into_any(),
         Route::Tenant => view! { <TenantPage/> }.into_any(),
+        Route::AdminCenterSoftware => view! { <AdminCenterSoftwarePage/> }.into_any(),
         Route::Home | Route::SignIn => view! { <NotFoundPage/> }.into_any(),
     }
 }

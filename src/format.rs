@@ -60,3 +60,14 @@ pub fn money(amount: &Amount, currency: Currency) -> String {
 pub fn utc_date_time(t: DateTime<Utc>) -> String {
     format!("{} {:02}:{:02}", iso(t.date_naive()), t.hour(), t.minute())
 }
+
+/// `1.4 MB`, `256 KB`, `512 B`.
+pub fn file_size(bytes: u64) -> String {
+    const KB: u64 = 1024;
+    const MB: u64 = 1024 * 1024;
+    match bytes {
+        b if b >= MB => format!("{}.{} MB", b / MB, (b % MB) * 10 / MB),
+        b if b >= KB => format!("{} KB", b.div_ceil(KB)),
+        b => format!("{b} B"),
+    }
+}

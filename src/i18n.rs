@@ -145,9 +145,6 @@ messages! {
     TabSoftware => "Software", "软件";
     TabOrders => "Orders", "订单";
     TabInvoices => "Invoices & credits", "发票和信用额度";
-    ComingSoon => "Coming in a later release", "将在后续版本中推出";
-    SoftwareComingSoon => "The software bought for this customer, with the deep link to share its product keys and downloads, will be listed here in a later release.",
-        "为此客户购买的软件以及用于共享产品密钥和下载的深层链接将在后续版本中列于此处。";
 
     // -- activity log --
     ActivityLogIntro => "See who revealed product keys or downloaded software for your customers. Dates are in UTC; a range covers at most 90 days.",
@@ -300,6 +297,48 @@ messages! {
     Net => "Net", "净额";
     InvoiceTotals => "Totals by currency", "按货币合计";
     NoInvoiceLines => "Nothing was charged or credited in this month.", "本月没有费用或信用额度。";
+
+    // -- software and keys --
+    Purchases => "Purchases", "购买项";
+    SearchSoftware => "Search software", "搜索软件";
+    SearchSoftwarePlaceholder => "Product or order ID", "产品或订单 ID";
+    KeysAndDownloads => "Software product keys and download links", "软件产品密钥和下载链接";
+    DeepLinkIntro => "Share this link with {customer}. Their users sign in and find the product keys and downloads of everything bought for them; the link itself grants nothing.",
+        "与 {customer} 共享此链接。其用户登录后即可找到为其购买的所有产品的密钥和下载内容；链接本身不授予任何权限。";
+    DeepLink => "Deep link", "深层链接";
+    CopyLink => "Copy link", "复制链接";
+    Copied => "Copied", "已复制";
+    CopiedToClipboard => "Copied to the clipboard.", "已复制到剪贴板。";
+    PressCtrlC => "The browser blocked copying: the text is selected, press Ctrl+C (⌘C on a Mac) to copy it.",
+        "浏览器阻止了复制：文本已选中，请按 Ctrl+C（Mac 上为 ⌘C）复制。";
+    NoSoftware => "Nothing has been bought for this customer yet.", "尚未为此客户购买任何产品。";
+    NoSoftwareMatches => "No purchases match “{q}”.", "没有与“{q}”匹配的购买项。";
+    ColPurchased => "Purchased", "购买日期";
+    AdminCenter => "Admin center", "管理中心";
+    OtherOrganisationTitle => "This link is for another organisation", "此链接适用于其他组织";
+    OtherOrganisationBody => "The link you opened is for the software of another organisation than the one you are signed in to. Ask your partner for your own link, or open your organisation's software.",
+        "你打开的链接指向的软件属于另一个组织，而不是你当前登录的组织。请向合作伙伴索取你自己的链接，或打开你组织的软件。";
+    YourSoftware => "Your software", "你的软件";
+    SoftwareFor => "Software for {customer}", "{customer} 的软件";
+    AdminCenterIntro => "Product keys and downloads of the software your partner bought for your organisation. Every key shown and every download is recorded.",
+        "合作伙伴为你的组织购买的软件的产品密钥和下载内容。每次显示密钥和每次下载都会被记录。";
+    PurchasedOn => "purchased {date}", "购买于 {date}";
+    QuantityN => "quantity {n}", "数量 {n}";
+    RevokedNote => "Cancelled: the product keys and downloads of this purchase were revoked and no longer work.",
+        "已取消：此购买项的产品密钥和下载已被吊销，无法再使用。";
+    NoKeysNeeded => "This product runs in Azure: it has no product keys or downloads.", "此产品在 Azure 中运行：没有产品密钥或下载内容。";
+    ProductKey => "Product key", "产品密钥";
+    ProductKeys => "Product keys", "产品密钥";
+    KeyHidden => "Product key hidden", "产品密钥已隐藏";
+    ShowKey => "Show key", "显示密钥";
+    ShowKeyNote => "Showing a key is recorded in your partner's activity log.", "显示密钥会记录在合作伙伴的活动日志中。";
+    CopyKey => "Copy key", "复制密钥";
+    Downloads => "Downloads", "下载";
+    ColFile => "File", "文件";
+    ColVersion => "Version", "版本";
+    ColLanguage => "Language", "语言";
+    ColSize => "Size", "大小";
+    OpenYourSoftware => "Product keys and downloads", "产品密钥和下载";
 
     // -- errors, by the API's code (and the app's own) --
     ErrBadRequest => "The request was not valid. Reload the page and try again.", "请求无效。请重新加载页面，然后重试。";

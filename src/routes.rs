@@ -107,6 +107,9 @@ pub enum Route {
     Support,
     /// The customer admin center's home.
     Tenant,
+    /// Billing → Your products → Software of the customer admin center; the deep link's
+    /// `?tenant=` names the organisation it is for.
+    AdminCenterSoftware,
 }
 
 /// Who may open a route.
@@ -158,6 +161,7 @@ impl Route {
             ["activity-log"] => Route::ActivityLog,
             ["support"] => Route::Support,
             ["tenant"] => Route::Tenant,
+            ["admin-center", "billing", "products", "software"] => Route::AdminCenterSoftware,
             _ => return None,
         };
         Some(route)
@@ -189,6 +193,7 @@ impl Route {
             Route::ActivityLog => "/activity-log".into(),
             Route::Support => "/support".into(),
             Route::Tenant => "/tenant".into(),
+            Route::AdminCenterSoftware => "/admin-center/billing/products/software".into(),
         }
     }
 
@@ -215,7 +220,7 @@ impl Route {
             Route::Invoices { .. } => Access::Area(Area::Invoices),
             Route::ActivityLog => Access::Area(Area::ActivityLog),
             Route::Support => Access::Area(Area::SupportRequests),
-            Route::Tenant => Access::Area(Area::AdminCenter),
+            Route::Tenant | Route::AdminCenterSoftware => Access::Area(Area::AdminCenter),
         }
     }
 
@@ -327,6 +332,7 @@ mod tests {
             Route::ActivityLog,
             Route::Support,
             Route::Tenant,
+            Route::AdminCenterSoftware,
             Route::Invoices { month: None },
             Route::Invoices {
                 month: InvoiceMonth::parse("2026-11"),
@@ -450,6 +456,16 @@ mod tests {
         assert_eq!(
             Route::Customers.with_query(&[("q", "fabrikam & co"), ("page", "")]),
             "/customers?q=fabrikam%20%26%20co"
+        );
+    }
+
+    #[test]
+    fn the_deep_link_is_a_place_to_return_to_with_its_tenant() {
+        let link = format!("/admin-center/billing/products/software?tenant={ID}");
+        assert_eq!(safe_next(&link).as_deref(), Some(link.as_str()));
+        assert_eq!(
+            Route::parse("/admin-center/billing/products/software").map(|r| r.access()),
+            Some(Access::Area(Area::AdminCenter))
         );
     }
 

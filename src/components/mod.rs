@@ -1,5 +1,6 @@
 //! Reusable pieces of the interface. They only present what they are given: no API calls.
 
+pub mod copy_button;
 pub mod data_table;
 pub mod dialog;
 pub mod field;

@@ -11,6 +11,7 @@ use crate::api;
 use crate::components::data_table::DataTable;
 use crate::components::loaded::Loaded;
 use crate::components::page_header::PageHeader;
+use crate::components::pager::Pager;
 use crate::components::states::EmptyState;
 use crate::components::table_region::TableRegion;
 use crate::format;
@@ -38,10 +39,32 @@ pub fn ActivityLogPage() -> impl IntoView {
             (from, to)
         })
     });
+    let page = Memo::new(move |_| {
+        query.with(|q| {
+            q.get("page")
+                .and_then(|p| p.parse::<u32>().ok())
+                .filter(|p| *p >= 1)
+                .unwrap_or(1)
+        })
+    });
     let log = use_loader(
-        move || range.get(),
-        |(from, to)| api::activity_log(from, to),
+        move || (range.get(), page.get()),
+        |((from, to), page)| api::activity_log(from, to, page),
     );
+    let on_page = {
+        let navigate = navigate.clone();
+        Callback::new(move |p: u32| {
+            let (f, t) = range.get_untracked();
+            navigate(
+                &Route::ActivityLog.with_query(&[
+                    ("from", &f),
+                    ("to", &t),
+                    ("page", &p.to_string()),
+                ]),
+                Default::default(),
+            );
+        })
+    };
 
     // The form edits its own copy; the URL (and so the list) changes on "Show".
     let from = RwSignal::new(range.get_untracked().0);
@@ -109,14 +132,16 @@ pub fn ActivityLogPage() -> impl IntoView {
             };
             view! { <div class="message message--error" role="alert">{text}</div> }
         })}
-        <Loaded loader=log children={move |page: LogPage| view! { <ActivityResults page=page busy=log.busy/> }}/>
+        <Loaded loader=log children={move |page: LogPage| view! { <ActivityResults page=page busy=log.busy on_page=on_page/> }}/>
     }
 }
 
 #[component]
-fn ActivityResults(page: LogPage, busy: RwSignal<bool>) -> impl IntoView {
+fn ActivityResults(page: LogPage, busy: RwSignal<bool>, on_page: Callback<u32>) -> impl IntoView {
     let i18n = use_i18n();
-    let count = page.items.len();
+    let count = page.total;
+    let current = page.page;
+    let page_count = page.total.div_ceil(u64::from(page.page_size.max(1))).max(1) as u32;
     let (from, to) = (format::iso(page.from), format::iso(page.to));
     let summary = move || {
         let args: [(&str, &dyn std::fmt::Display); 3] =
@@ -162,6 +187,9 @@ fn ActivityResults(page: LogPage, busy: RwSignal<bool>) -> impl IntoView {
             </a>
         </div>
         <TableRegion label=Msg::ActivityLog busy=busy>{body}</TableRegion>
+        <Show when=move || { page_count > 1 }>
+            <Pager page=Signal::derive(move || current) page_count=Signal::derive(move || page_count) on_page=on_page/>
+        </Show>
     }
 }
 

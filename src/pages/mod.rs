@@ -1,6 +1,7 @@
 //! One module per route, grouped by feature; each page loads its own data through `crate::api`.
 
 pub mod activity_log;
+pub mod admin_center;
 pub mod buying;
 pub mod customers;
 pub mod home;

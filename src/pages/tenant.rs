@@ -1,15 +1,16 @@
-//! `/tenant`: the customer admin center, where a customer user lands from a partner's deep
-//! link (R-SW-3): Billing → Your products → Software.
+//! `/tenant`: the home of the customer admin center: the organisation, and the way to its
+//! software (Billing → Your products → Software), where the partner's deep link also leads.
 
 use csp_domain::Customer;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::api;
 use crate::components::loaded::Loaded;
 use crate::components::page_header::PageHeader;
-use crate::components::states::EmptyState;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::loader::use_loader;
+use crate::routes::Route;
 
 #[component]
 pub fn TenantPage() -> impl IntoView {
@@ -37,12 +38,10 @@ fn TenantHome(tenant: Customer) -> impl IntoView {
                 <dd class="mono">{tenant.tenant_id.to_string()}</dd>
             </div>
         </dl>
-        <section class="section" aria-labelledby="tenant-software-heading">
+        <section class="card section" aria-labelledby="tenant-software-heading">
             <h2 id="tenant-software-heading">{path}</h2>
-            <EmptyState
-                title=move || i18n.t(Msg::NoTenantSoftware)
-                hint=move || i18n.t(Msg::NoTenantSoftwareHint)
-            />
+            <p>{tr(Msg::AdminCenterIntro)}</p>
+            <A href=Route::AdminCenterSoftware.to_path() attr:class="button button--primary">{tr(Msg::OpenYourSoftware)}</A>
         </section>
     }
 }

@@ -1,21 +1,175 @@
-//! The Software tab of a customer's details page. Its list arrives with the software chapter;
-//! until then it says so plainly.
+//! The Software tab of a customer's details page (R-SW-1, R-SW-2): the deep link to share
+//! with the customer (Admin agents copy it; other roles are told who can), and everything
+//! bought for the customer — searchable by product or order ID, newest first, paged.
 
-use csp_domain::Customer;
+use csp_domain::software::{DeepLink, SoftwarePurchase};
+use csp_domain::{Customer, CustomerId, Page, Permission};
 use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 
+use crate::api;
+use crate::components::copy_button::CopyField;
+use crate::components::data_table::DataTable;
+use crate::components::loaded::Loaded;
+use crate::components::pager::Pager;
+use crate::components::search_box::SearchBox;
 use crate::components::states::EmptyState;
-use crate::i18n::{use_i18n, Msg};
+use crate::components::table_region::TableRegion;
+use crate::format;
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::loader::use_loader;
+use crate::pages::customers::orders::StatusBadge;
+use crate::routes::{CustomerSection, CustomerTab, Route};
+use crate::state::use_session;
 
-/// Software bought for the customer (R-SW-1).
 #[component]
 pub fn SoftwareTab(customer: Customer) -> impl IntoView {
-    let _ = customer; // the list of this tab arrives in a later release
-    view! { <ComingSoon body=Msg::SoftwareComingSoon/> }
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let q = Memo::new(move |_| query.with(|p| p.get("q").unwrap_or_default()));
+    let page = Memo::new(move |_| {
+        query.with(|p| {
+            p.get("page")
+                .and_then(|v| v.parse::<u32>().ok())
+                .filter(|p| *p >= 1)
+                .unwrap_or(1)
+        })
+    });
+    let id = customer.id.clone();
+    let purchases = use_loader(
+        move || (id.clone(), q.get(), page.get()),
+        |(id, q, page)| api::software(id, q, page),
+    );
+    let id = customer.id.clone();
+    let go = move |q: &str, page: u32, replace: bool| {
+        let page = if page > 1 {
+            page.to_string()
+        } else {
+            String::new()
+        };
+        let path = Route::customer(&id, CustomerTab::Software)
+            .with_query(&[("q", q.trim()), ("page", &page)]);
+        navigate(
+            &path,
+            NavigateOptions {
+                replace,
+                scroll: !replace,
+                ..Default::default()
+            },
+        );
+    };
+    let on_search = {
+        let go = go.clone();
+        Callback::new(move |text: String| go(&text, 1, true))
+    };
+    let on_page = Callback::new(move |p: u32| go(&q.get_untracked(), p, false));
+    let customer_id = customer.id.clone();
+
+    view! {
+        <DeepLinkArea customer=customer.clone()/>
+        <section class="section" aria-labelledby="purchases-heading">
+            <h2 id="purchases-heading">{tr(Msg::Purchases)}</h2>
+            <div class="toolbar">
+                <SearchBox label=Msg::SearchSoftware placeholder=Msg::SearchSoftwarePlaceholder value=q on_search=on_search/>
+            </div>
+            <Loaded loader=purchases children={move |list: Page<SoftwarePurchase>| view! {
+                <PurchaseList list=list customer=customer_id.clone() searched=q.get_untracked() busy=purchases.busy on_page=on_page/>
+            }}/>
+        </section>
+    }
+}
+
+/// "Software product keys and download links": the deep link and its copy button.
+#[component]
+fn DeepLinkArea(customer: Customer) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let may_copy = Memo::new(move |_| {
+        session.user.with(|u| {
+            u.as_ref()
+                .is_some_and(|u| u.can(Permission::CopySoftwareDeepLink))
+        })
+    });
+    let id = customer.id.clone();
+    view! {
+        <section class="card deep-link" aria-labelledby="deep-link-heading">
+            <h2 id="deep-link-heading">{tr(Msg::KeysAndDownloads)}</h2>
+            <p>{move || i18n.f(Msg::DeepLinkIntro, &[("customer", &customer.company_name)])}</p>
+            {move || if may_copy.get() {
+                view! { <DeepLinkField customer=id.clone()/> }.into_any()
+            } else {
+                view! { <p class="note">{i18n.requires(Permission::CopySoftwareDeepLink)}</p> }.into_any()
+            }}
+        </section>
+    }
 }
 
 #[component]
-fn ComingSoon(body: Msg) -> impl IntoView {
+fn DeepLinkField(customer: CustomerId) -> impl IntoView {
+    let link = use_loader(move || customer.clone(), api::deep_link);
+    view! {
+        <Loaded loader=link children={|link: DeepLink| view! {
+            <CopyField id="deep-link" label=Msg::DeepLink text=link.url button=Msg::CopyLink/>
+        }}/>
+    }
+}
+
+#[component]
+fn PurchaseList(
+    list: Page<SoftwarePurchase>,
+    customer: CustomerId,
+    searched: String,
+    busy: RwSignal<bool>,
+    on_page: Callback<u32>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    view! { <EmptyState title=move || i18n.t(Msg::ComingSoon) hint=move || i18n.t(body)/> }
+    if list.items.is_empty() {
+        let searched = searched.trim().to_string();
+        return if searched.is_empty() {
+            view! { <EmptyState title=move || i18n.t(Msg::NoSoftware)/> }.into_any()
+        } else {
+            view! { <EmptyState title=move || i18n.f(Msg::NoSoftwareMatches, &[("q", &searched)])/> }.into_any()
+        };
+    }
+    let (page, page_count) = (list.page, list.page_count());
+    let rows = list
+        .items
+        .into_iter()
+        .map(|p| view! { <PurchaseRow purchase=p customer=customer.clone()/> })
+        .collect_view();
+    view! {
+        <TableRegion label=Msg::Purchases busy=busy>
+            <DataTable columns=&[Msg::ColProducts, Msg::ColOrderId, Msg::ColPurchased, Msg::ColTerm, Msg::ColQuantity, Msg::ColStatus]>{rows}</DataTable>
+        </TableRegion>
+        <Show when=move || { page_count > 1 }>
+            <Pager page=Signal::derive(move || page) page_count=Signal::derive(move || page_count) on_page=on_page/>
+        </Show>
+    }
+    .into_any()
+}
+
+#[component]
+fn PurchaseRow(purchase: SoftwarePurchase, customer: CustomerId) -> impl IntoView {
+    let i18n = use_i18n();
+    let order = Route::Customer {
+        id: customer,
+        section: CustomerSection::Order(purchase.order_id.clone()),
+    }
+    .to_path();
+    let term = purchase.term;
+    view! {
+        <tr>
+            <th scope="row" class="table__primary">
+                {purchase.product_name.clone()}
+                <span class="table__secondary">{purchase.sku_name.clone()}</span>
+            </th>
+            <td class="mono"><A href=order>{purchase.order_id.to_string()}</A></td>
+            <td class="nowrap">{format::local_date(purchase.purchased_at)}</td>
+            <td>{move || i18n.term(term)}</td>
+            <td class="numeric">{purchase.quantity}</td>
+            <td><StatusBadge status=purchase.status.clone()/></td>
+        </tr>
+    }
 }
