@@ -124,6 +124,45 @@ pub fn assess(order: &OrderFacts, now: DateTime<Utc>, limit: Money) -> Assessmen
     }
 }
 
+/// How long a cancellation may take to show (R-CAN-7).
+pub const PROCESSING_PROMISE_MINUTES: i64 = 15;
+
+/// `POST …/orders/{order_id}/cancellation`: the caller confirms the Important message was read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CancelRequest {
+    /// Must be `true` (`confirmation_required` otherwise).
+    #[serde(default)]
+    pub confirm: bool,
+}
+
+crate::open_enum::open_enum! {
+    /// Where a cancellation stands.
+    pub enum CancellationStatus {
+        /// Accepted; keys and downloads still work until it is processed.
+        Pending = "pending",
+        /// Processed: the purchase is cancelled, keys and downloads revoked, the credit booked.
+        Completed = "completed",
+    }
+}
+
+/// A cancellation as the API returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Cancellation {
+    pub id: crate::ids::CancellationId,
+    pub order_id: crate::ids::OrderId,
+    pub status: CancellationStatus,
+    pub requested_at: DateTime<Utc>,
+    pub requested_by: String,
+    /// The credit it books: what the order would credit when it was requested.
+    pub credit: Amount,
+    pub currency: crate::money::Currency,
+    /// When it will have been processed at the latest (R-CAN-7: up to 15 minutes).
+    pub expected_by: DateTime<Utc>,
+    pub processed_at: Option<DateTime<Utc>>,
+}
+
 /// The Important message of the cancel dialog (R-CAN-5), in English.
 pub const IMPORTANT_MESSAGE: &str = "Cancelling revokes all product keys and download links of this order, for you and \
 for your customer. You and your customer must stop using the software, uninstall it and delete it. The purchase stays \

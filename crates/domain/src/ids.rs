@@ -122,6 +122,10 @@ guid_type! {
     SupportRequestId;
     /// A file attached to a support request.
     AttachmentId;
+    /// A cancellation of an order.
+    CancellationId;
+    /// A credit on an invoice.
+    CreditId;
 }
 
 #[cfg(test)]

@@ -25,8 +25,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::error::{AppError, INTERNAL_MESSAGE};
 use crate::routes::{
-    activity_log, billing, customers, invoices, orders, sessions, software, support_requests,
-    tenant,
+    activity_log, billing, cancellations, customers, invoices, orders, sessions, software,
+    support_requests, tenant,
 };
 use crate::security;
 use crate::sign_in_guard::SignInLimits;
@@ -61,6 +61,8 @@ pub struct Settings {
     pub cancellation_windows: CancellationWindows,
     /// Where people reach the product (`PUBLIC_URL`), for links it hands out.
     pub public_url: Option<String>,
+    /// How long after a cancellation request the worker processes it.
+    pub cancellation_delay: Duration,
 }
 
 impl AppState {
@@ -93,6 +95,10 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
             get(orders::list).post(orders::create),
         )
         .route("/customers/{id}/orders/{order_id}", get(orders::get))
+        .route(
+            "/customers/{id}/orders/{order_id}/cancellation",
+            post(cancellations::create),
+        )
         .route("/invoices/{month}", get(invoices::get))
         .route("/billing-profile", get(billing::get))
         .route("/customers/{id}/software", get(software::list))

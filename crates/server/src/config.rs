@@ -42,6 +42,8 @@ pub struct Config {
     /// `PUBLIC_URL`: where people reach the product (e.g. `https://csp.example.com`), for the
     /// deep links it hands out; default: the host of each request.
     pub public_url: Option<String>,
+    /// `CANCELLATION_DELAY_SECS`: how long after a request a cancellation is processed (5).
+    pub cancellation_delay: Duration,
     /// `CANCELLATION_WINDOW_DAYS_SUBSCRIPTION`, `…_PERPETUAL`, `…_RESERVATION` (R-CAN-1; 60 each).
     pub cancellation_windows: CancellationWindows,
 }
@@ -54,6 +56,7 @@ BIND_ADDR (default 127.0.0.1:8080), DIST_DIR (default dist), DEMO_PASSWORD (defa
 demo-password), COOKIE_SECURE (0/1), TRUST_PROXY (0/1), DB_POOL_SIZE, DB_ACQUIRE_TIMEOUT_SECS,
 DB_STATEMENT_TIMEOUT_SECS, DB_LOCK_TIMEOUT_SECS, SESSION_HOURS (12), SESSION_IDLE_MINUTES (120),
 REQUEST_TIMEOUT_SECS (30), CANCELLATION_WINDOW_DAYS_SUBSCRIPTION / _PERPETUAL / _RESERVATION (60),
+CANCELLATION_DELAY_SECS (5), PUBLIC_URL,
 RUST_LOG (default info). See README.md, Configuration.";
 
 impl Config {
@@ -112,6 +115,7 @@ impl Config {
                 }
                 None => None,
             },
+            cancellation_delay: Duration::from_secs(number("CANCELLATION_DELAY_SECS", 5)?.min(900)),
             cancellation_windows: CancellationWindows {
                 software_subscription: window("CANCELLATION_WINDOW_DAYS_SUBSCRIPTION")?,
                 perpetual_software: window("CANCELLATION_WINDOW_DAYS_PERPETUAL")?,

@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod cancelling;
 pub mod clock;
 pub mod config;
 pub mod error;

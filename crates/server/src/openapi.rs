@@ -26,6 +26,7 @@ use crate::routes::{
         orders::create,
         orders::list,
         orders::get,
+        crate::routes::cancellations::create,
         invoices::get,
         billing::get,
         crate::routes::software::list,

@@ -80,6 +80,7 @@ impl Application {
             request_timeout: config.request_timeout,
             cancellation_windows: config.cancellation_windows,
             public_url: config.public_url.clone(),
+            cancellation_delay: config.cancellation_delay,
         };
         let state = AppState::new(db, clock, settings);
         Ok(Application {

@@ -11,9 +11,28 @@ use crate::store::{sessions, sign_in};
 
 /// How often expired sessions and old sign-in counts are removed.
 const PRUNE_EVERY: Duration = Duration::from_secs(10 * 60);
+/// How often the cancellation worker looks for due cancellations.
+const CANCELLATIONS_EVERY: Duration = Duration::from_secs(1);
 
 pub fn spawn_all(state: AppState, stopping: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
-    vec![tokio::spawn(every(PRUNE_EVERY, stopping, state, prune))]
+    vec![
+        tokio::spawn(every(PRUNE_EVERY, stopping.clone(), state.clone(), prune)),
+        tokio::spawn(every(
+            CANCELLATIONS_EVERY,
+            stopping,
+            state,
+            process_cancellations,
+        )),
+    ]
+}
+
+/// Processes every due cancellation. Each server process is one worker with its own name;
+/// claims in the database keep two processes from doing the same one.
+pub async fn process_cancellations(state: AppState) -> Result<(), sqlx::Error> {
+    static WORKER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let worker = WORKER.get_or_init(|| format!("worker-{}", uuid::Uuid::new_v4()));
+    while crate::cancelling::process_next(&state.db, worker, state.clock.now()).await? {}
+    Ok(())
 }
 
 /// Runs `job` now and then every `period` until told to stop; a failed run is logged and

@@ -10,7 +10,7 @@ use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiResult, AppError};
 use crate::extract::{ApiPath, ApiQuery};
-use crate::store::invoices;
+use crate::store::{credits, invoices};
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -42,7 +42,11 @@ pub async fn get(
         AppError::not_found("There is no invoice for that month; months are YYYY-MM.")
     })?;
     let mut conn = state.db.conn().await?;
-    let lines = invoices::charges(&mut conn, partner, month, query.customer_id.as_ref()).await?;
+    let mut lines =
+        invoices::charges(&mut conn, partner, month, query.customer_id.as_ref()).await?;
+    lines
+        .extend(credits::for_invoice(&mut conn, partner, month, query.customer_id.as_ref()).await?);
+    lines.sort_by(|a, b| a.date.cmp(&b.date));
     let amounts: Vec<_> = lines
         .iter()
         .filter_map(|l| {

@@ -2,6 +2,7 @@
 
 pub mod activity_log;
 pub mod billing;
+pub mod cancellations;
 pub mod customers;
 pub mod invoices;
 pub mod orders;

@@ -173,6 +173,7 @@ fn billing_profile(partner: &str) -> BillingProfile {
         address_lines: address.iter().map(|l| l.to_string()).collect(),
         invoice_email: email.into(),
         payment_method: payment.into(),
+        self_service_refund_limit: csp_domain::cancellation::DEFAULT_REFUND_LIMIT_MAJOR as u64,
     }
 }
 

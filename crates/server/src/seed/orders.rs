@@ -6,14 +6,15 @@
 use chrono::{DateTime, Duration, Utc};
 use csp_domain::catalog::{CancellationWindows, Term};
 use csp_domain::order::OrderLineRequest;
-use csp_domain::{Email, IdempotencyKey, OrderRequest, PartnerId};
+use csp_domain::{Email, IdempotencyKey, InvoiceMonth, OrderRequest, PartnerId};
 
 use super::catalog::offer_id;
 use super::{
     demo_customer, domain_of, stable_id, FABRIKAM, FABRIKAM_CUSTOMERS, NORTHWIND,
     NORTHWIND_CUSTOMERS,
 };
-use crate::ordering::{self, PlaceError, PlaceOrder};
+use crate::cancelling::{self, CancelError, CancelOrder};
+use crate::ordering::{self, PlaceError, PlaceOrder, Placed};
 use crate::store::Db;
 
 /// (partner, customer domain prefix, product key, SKU, term, quantity, age in days)
@@ -176,5 +177,69 @@ pub async fn seed_orders(
             Err(other) => panic!("demo order {} of {company} is invalid: {other:?}", n + 1),
         }
     }
+    seed_cancelled_order(db, windows, now).await
+}
+
+/// Alpine Ski House: an order placed last month and cancelled then, so this month's invoice
+/// shows its credit (R-INV-1).
+async fn seed_cancelled_order(
+    db: &Db,
+    windows: &CancellationWindows,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let this_month = InvoiceMonth::of(now).start();
+    let (placed_at, cancelled_at) = (
+        this_month - Duration::days(10),
+        this_month - Duration::days(5),
+    );
+    let (company, prefix, market, currency) = NORTHWIND_CUSTOMERS
+        .iter()
+        .find(|c| c.1 == "alpineskihouse")
+        .expect("a demo customer");
+    let customer = demo_customer(company, &domain_of(prefix), market, currency);
+    let partner: PartnerId = stable_id(NORTHWIND);
+    let request = OrderRequest {
+        line_items: vec![OrderLineRequest {
+            offer_id: offer_id(
+                "windows-server-2022-standard",
+                "16-core pack",
+                Some(Term::P1Y),
+            )
+            .to_string(),
+            quantity: 2,
+        }],
+        purchase_order_number: Some("PO-DEMO-CANCELLED".into()),
+    };
+    let key = IdempotencyKey::parse("demo-order-cancelled").expect("a valid key");
+    let agent = placed_by(NORTHWIND);
+    let input = PlaceOrder {
+        partner: &partner,
+        customer: &customer,
+        request: &request,
+        key: &key,
+        placed_by: &agent,
+        now: placed_at,
+    };
+    let order = match ordering::place(db, windows, input).await {
+        Ok(Placed::Created(order)) => order,
+        // Seeded before: cancelled then too.
+        Ok(Placed::Replayed(_)) => return Ok(()),
+        Err(PlaceError::Database(e)) => return Err(e),
+        Err(other) => panic!("the cancelled demo order is invalid: {other:?}"),
+    };
+    let cancel = CancelOrder {
+        partner: &partner,
+        customer: &customer,
+        order: &order,
+        requested_by: &agent,
+        now: cancelled_at,
+        delay: Duration::zero(),
+    };
+    match cancelling::request(db, cancel).await {
+        Ok(_) | Err(CancelError::AlreadyCancelled) => {}
+        Err(CancelError::Database(e)) => return Err(e),
+        Err(other) => panic!("the demo cancellation is refused: {other:?}"),
+    }
+    cancelling::process_next(db, "demo-seed", cancelled_at + Duration::minutes(1)).await?;
     Ok(())
 }

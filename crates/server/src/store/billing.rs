@@ -10,6 +10,7 @@ struct ProfileRow {
     address: String,
     invoice_email: String,
     payment_method: String,
+    refund_limit_major: i64,
 }
 
 pub async fn profile(
@@ -17,7 +18,8 @@ pub async fn profile(
     partner: &PartnerId,
 ) -> Result<Option<BillingProfile>, sqlx::Error> {
     let row: Option<ProfileRow> = sqlx::query_as(
-        "SELECT company_name, address, invoice_email, payment_method FROM billing_profiles WHERE partner_id = $1",
+        "SELECT company_name, address, invoice_email, payment_method, refund_limit_major FROM billing_profiles \
+         WHERE partner_id = $1",
     )
     .bind(partner.as_str())
     .fetch_optional(conn)
@@ -27,6 +29,7 @@ pub async fn profile(
         address_lines: r.address.lines().map(str::to_string).collect(),
         invoice_email: r.invoice_email,
         payment_method: r.payment_method,
+        self_service_refund_limit: r.refund_limit_major.max(0) as u64,
     }))
 }
 
@@ -53,14 +56,15 @@ pub async fn insert_profile(
     profile: &BillingProfile,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO billing_profiles (partner_id, company_name, address, invoice_email, payment_method) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (partner_id) DO NOTHING",
+        "INSERT INTO billing_profiles (partner_id, company_name, address, invoice_email, payment_method, \
+         refund_limit_major) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (partner_id) DO NOTHING",
     )
     .bind(partner.as_str())
     .bind(&profile.company_name)
     .bind(profile.address_lines.join("\n"))
     .bind(&profile.invoice_email)
     .bind(&profile.payment_method)
+    .bind(i64::try_from(profile.self_service_refund_limit).unwrap_or(i64::MAX))
     .execute(conn)
     .await?;
     Ok(())

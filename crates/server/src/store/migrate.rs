@@ -33,6 +33,11 @@ const SQLITE: &[Migration] = &[
         "software_access",
         include_str!("../../migrations/sqlite/0004_software_access.sql"),
     ),
+    (
+        5,
+        "cancellations_and_credits",
+        include_str!("../../migrations/sqlite/0005_cancellations_and_credits.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -54,6 +59,11 @@ const POSTGRES: &[Migration] = &[
         4,
         "software_access",
         include_str!("../../migrations/postgres/0004_software_access.sql"),
+    ),
+    (
+        5,
+        "cancellations_and_credits",
+        include_str!("../../migrations/postgres/0005_cancellations_and_credits.sql"),
     ),
 ];
 

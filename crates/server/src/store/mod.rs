@@ -9,7 +9,9 @@
 
 pub mod activity_log;
 pub mod billing;
+pub mod cancellations;
 pub mod catalog;
+pub mod credits;
 pub mod customers;
 pub mod invoices;
 pub mod migrate;

@@ -29,6 +29,7 @@ macro_rules! on_both_backends {
 mod helpers;
 
 mod activity_log;
+mod cancellation;
 mod customers;
 mod database;
 mod errors;
