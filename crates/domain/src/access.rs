@@ -19,6 +19,8 @@ pub enum Area {
     ActivityLog,
     /// Support requests: a partner its own, a support agent everyone's (R-SUP).
     SupportRequests,
+    /// Filing a support request ("Report a problem", R-SUP-1): partner users.
+    ReportProblem,
     /// The support console: the queue and status changes (support agents).
     SupportConsole,
     /// The customer admin center: a customer user's own tenant, keys and downloads (R-SW-3).
@@ -35,11 +37,12 @@ pub enum Refusal {
 }
 
 impl Area {
-    pub const ALL: [Area; 6] = [
+    pub const ALL: [Area; 7] = [
         Area::Customers,
         Area::Invoices,
         Area::ActivityLog,
         Area::SupportRequests,
+        Area::ReportProblem,
         Area::SupportConsole,
         Area::AdminCenter,
     ];
@@ -47,7 +50,9 @@ impl Area {
     /// The kinds of user the area is for.
     pub fn kinds(self) -> &'static [UserKind] {
         match self {
-            Area::Customers | Area::Invoices | Area::ActivityLog => &[UserKind::Partner],
+            Area::Customers | Area::Invoices | Area::ActivityLog | Area::ReportProblem => {
+                &[UserKind::Partner]
+            }
             Area::SupportRequests => &[UserKind::Partner, UserKind::Support],
             Area::SupportConsole => &[UserKind::Support],
             Area::AdminCenter => &[UserKind::Customer],
@@ -59,7 +64,10 @@ impl Area {
         match self {
             Area::Customers | Area::Invoices => Some(Permission::ViewCustomers),
             Area::ActivityLog => Some(Permission::ViewActivityLog),
-            Area::SupportRequests | Area::SupportConsole | Area::AdminCenter => None,
+            Area::SupportRequests
+            | Area::ReportProblem
+            | Area::SupportConsole
+            | Area::AdminCenter => None,
         }
     }
 
@@ -87,6 +95,7 @@ impl Area {
             Area::Invoices => "Invoices are for partner users.",
             Area::ActivityLog => "The activity log is for partner users.",
             Area::SupportRequests => "Support requests are for partner users and support agents.",
+            Area::ReportProblem => "Support requests are filed by partner users.",
             Area::SupportConsole => "The support console is for support agents.",
             Area::AdminCenter => "The admin center is for users of a customer's organisation.",
         }

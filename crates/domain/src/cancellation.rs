@@ -58,6 +58,31 @@ pub fn line_credit(line: &CreditLine, now: DateTime<Utc>) -> Money {
     }
 }
 
+/// How a line's credit is counted, for people: all of it, or unused days of the term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreditBasis {
+    Full,
+    Prorated { unused_days: u64, term_days: u64 },
+}
+
+/// The basis of [`line_credit`] for `line` at `now`.
+pub fn credit_basis(line: &CreditLine, now: DateTime<Utc>) -> CreditBasis {
+    match (line.kind, line.term_end) {
+        (ProductKind::PerpetualSoftware, _) | (_, None) => CreditBasis::Full,
+        (_, Some(end)) => {
+            let start = line.purchased_at.date_naive();
+            let term_days = (end.date_naive() - start).num_days().max(1) as u64;
+            let used = (now.date_naive() - start)
+                .num_days()
+                .clamp(0, term_days as i64) as u64;
+            CreditBasis::Prorated {
+                unused_days: term_days - used,
+                term_days,
+            }
+        }
+    }
+}
+
 /// Facts about an order that decide whether and how it can be cancelled.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderFacts {
@@ -121,6 +146,30 @@ pub fn assess(order: &OrderFacts, now: DateTime<Utc>, limit: Money) -> Assessmen
         credit: credit.amount(),
         days_left: days_left(until, now.date_naive()),
         until,
+    }
+}
+
+impl crate::order::Order {
+    /// What decides this order's cancellation, as [`assess`] takes it: the dialog assesses
+    /// the order the API returned with the same rule the server applies.
+    pub fn facts(&self) -> OrderFacts {
+        OrderFacts {
+            status: self.status.clone(),
+            cancellable_until: self.cancellable_until,
+            lines: self
+                .line_items
+                .iter()
+                .map(|l| CreditLine {
+                    kind: l.kind,
+                    amount: l
+                        .amount
+                        .to_money(self.currency)
+                        .unwrap_or(Money::zero(self.currency)),
+                    purchased_at: self.created_at,
+                    term_end: l.term_end,
+                })
+                .collect(),
+        }
     }
 }
 

@@ -43,6 +43,7 @@ error_codes! {
     RequestTimeout = "request_timeout", 408;
     AlreadyCancelled = "already_cancelled", 409;
     InvalidStatusChange = "invalid_status_change", 409;
+    RequestClosed = "request_closed", 409;
     Revoked = "revoked", 410;
     PayloadTooLarge = "payload_too_large", 413;
     UnsupportedMediaType = "unsupported_media_type", 415;
@@ -117,6 +118,20 @@ impl FieldErrors {
                 self.add(field, &issue);
                 None
             }
+        }
+    }
+
+    /// Each field with its problem's code and English message.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str, &str)> {
+        self.issues
+            .iter()
+            .map(|(f, (c, m))| (f.as_str(), c.as_str(), m.as_str()))
+    }
+
+    /// Adds `other`'s problems for fields that have none yet.
+    pub fn merge(&mut self, other: FieldErrors) {
+        for (field, issue) in other.issues {
+            self.issues.entry(field).or_insert(issue);
         }
     }
 

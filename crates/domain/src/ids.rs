@@ -122,6 +122,8 @@ guid_type! {
     SupportRequestId;
     /// A file attached to a support request.
     AttachmentId;
+    /// An entry of a support request's history.
+    SupportEventId;
     /// A cancellation of an order.
     CancellationId;
     /// A credit on an invoice.

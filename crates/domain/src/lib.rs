@@ -45,4 +45,6 @@ pub use order::{IdempotencyKey, Order, OrderLine, OrderRequest, OrderStatus};
 pub use paging::{Page, PageQuery, PageRequest};
 pub use role::{Permission, Role};
 pub use session::{Principal, SessionResponse, SignIn, SignInRequest, User, UserKind};
-pub use support::{ProblemType, SupportRequestList, SupportRequestSummary, SupportStatus};
+pub use support::{
+    ProblemType, SupportRequest, SupportRequestList, SupportRequestSummary, SupportStatus,
+};

@@ -356,7 +356,11 @@ fn group_thousands(digits: &str) -> String {
 /// A decimal amount as it travels in JSON (`"1234.56"`): checked to be a plain decimal
 /// number, read as [`Money`] together with the currency next to it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "1234.56"))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(value_type = String, example = "1234.56", pattern = r"^\s*-?[0-9]+(\.[0-9]+)?\s*$")
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct Amount(String);
 

@@ -114,7 +114,27 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
             get(tenant::download),
         )
         .route("/activity-log", get(activity_log::list))
-        .route("/support-requests", get(support_requests::list))
+        .route(
+            "/support-requests",
+            get(support_requests::list)
+                .post(support_requests::create)
+                // Bodies with files are limited by `ApiMultipart` as it reads them.
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/support-requests/{id}",
+            get(support_requests::get).patch(support_requests::change_status),
+        )
+        .route(
+            "/support-requests/{id}/comments",
+            post(support_requests::comment)
+                // Bodies with files are limited by `ApiMultipart` as it reads them.
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/support-requests/{id}/attachments/{attachment_id}",
+            get(support_requests::attachment),
+        )
         .route("/openapi.json", get(crate::openapi::document))
         .fallback(api_not_found)
         .method_not_allowed_fallback(|| async {

@@ -133,3 +133,156 @@ fn clip(text: &str) -> String {
         format!("{}…", text.chars().take(MAX).collect::<String>())
     }
 }
+
+/// A `multipart/form-data` body read whole: its text fields and its files (parts with a file
+/// name), each file checked by the domain's [`check_file`]. Problems with files are collected
+/// under the field `files`; a text field longer than 16 KB is a `too_long` field error. Errors:
+/// 400 `bad_request` (malformed), 413 `payload_too_large`, 415 `unsupported_media_type`.
+pub struct ApiMultipart {
+    pub text: std::collections::BTreeMap<String, String>,
+    pub files: Vec<crate::support_desk::UploadedFile>,
+    pub errors: csp_domain::FieldErrors,
+}
+
+const MAX_TEXT_FIELD: usize = 16 * 1024;
+/// The most a body with files may carry: the most files of the most size, one more file (so
+/// it can be refused by name) and the form's text.
+pub const UPLOAD_BODY_BYTES: usize =
+    (csp_domain::support::MAX_FILES + 1) * csp_domain::support::MAX_FILE_BYTES + 1024 * 1024;
+/// A body over [`UPLOAD_BODY_BYTES`] is read on (and thrown away) up to this much, so the
+/// client, still sending, gets its 413 instead of a reset connection; beyond it, it is cut off.
+const DRAIN_BYTES: usize = 4 * UPLOAD_BODY_BYTES;
+/// Parts a body may have: the form's fields and files, with room to spare.
+const MAX_PARTS: usize = 64;
+
+impl FromRequest<AppState> for ApiMultipart {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        use csp_domain::support::{check_file, clean_file_name, FileIssue, MAX_FILES};
+        let mut multipart = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|rejection| {
+                AppError::new(
+                    ErrorCode::UnsupportedMediaType,
+                    format!(
+                        "Send the form as multipart/form-data: {}",
+                        clip(&rejection.body_text())
+                    ),
+                )
+            })?;
+        let mut form = ApiMultipart {
+            text: Default::default(),
+            files: Vec::new(),
+            errors: csp_domain::FieldErrors::new(),
+        };
+        let mut parts = 0;
+        let mut file_count = 0;
+        let mut total = 0;
+        while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+            parts += 1;
+            if parts > MAX_PARTS {
+                return Err(AppError::bad_request(format!(
+                    "The form has more than {MAX_PARTS} parts."
+                )));
+            }
+            let name = field.name().unwrap_or_default().to_string();
+            // A `files` part is a file even when the client left out its file name.
+            let file_name = field
+                .file_name()
+                .map(str::to_string)
+                .or_else(|| (name == "files").then(String::new));
+            let limit = if file_name.is_some() {
+                csp_domain::support::MAX_FILE_BYTES
+            } else {
+                MAX_TEXT_FIELD
+            };
+            // Read up to the limit and one byte more (to know it was over); drain the rest.
+            let mut bytes = Vec::new();
+            let mut over = false;
+            while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+                total += chunk.len();
+                if total > DRAIN_BYTES {
+                    return Err(too_large());
+                }
+                if total > UPLOAD_BODY_BYTES || bytes.len() + chunk.len() > limit {
+                    over = true;
+                } else {
+                    bytes.extend_from_slice(&chunk);
+                }
+            }
+            match file_name {
+                // A file input left empty still sends a part without name or bytes.
+                Some(raw) if raw.is_empty() && bytes.is_empty() => {}
+                Some(raw) => {
+                    if name != "files" {
+                        continue;
+                    }
+                    file_count += 1;
+                    let file_name = clean_file_name(&raw);
+                    let checked = if over {
+                        Err(FileIssue::TooBig)
+                    } else {
+                        check_file(&file_name, &bytes)
+                    };
+                    match checked {
+                        Ok(kind) => form.files.push(crate::support_desk::UploadedFile {
+                            name: file_name,
+                            kind,
+                            bytes,
+                        }),
+                        Err(issue) => form.errors.add("files", &issue),
+                    }
+                }
+                None if over => {
+                    let name: String = name.chars().take(64).collect();
+                    let issue = csp_domain::text::TextError::TooLong {
+                        max: MAX_TEXT_FIELD,
+                    };
+                    form.errors.add(&name, &issue);
+                }
+                None => match String::from_utf8(bytes) {
+                    Ok(value) => {
+                        form.text.entry(name).or_insert(value);
+                    }
+                    Err(_) => {
+                        let name: String = name.chars().take(64).collect();
+                        form.errors.add(&name, &csp_domain::text::TextError::ControlCharacters);
+                    }
+                },
+            }
+        }
+        if total > UPLOAD_BODY_BYTES {
+            return Err(too_large());
+        }
+        if file_count > MAX_FILES {
+            form.errors.add("files", &FileIssue::TooMany);
+        }
+        Ok(form)
+    }
+}
+
+impl ApiMultipart {
+    /// A text field, or the empty string.
+    pub fn field(&self, name: &str) -> String {
+        self.text.get(name).cloned().unwrap_or_default()
+    }
+}
+
+fn too_large() -> AppError {
+    AppError::new(
+        ErrorCode::PayloadTooLarge,
+        "The upload is too large: attach at most 5 files of 10 MB each.",
+    )
+}
+
+fn multipart_error(error: axum::extract::multipart::MultipartError) -> AppError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        too_large()
+    } else {
+        AppError::bad_request(format!(
+            "The form data is malformed: {}",
+            clip(&error.body_text())
+        ))
+    }
+}

@@ -20,6 +20,7 @@ pub mod seed;
 pub mod sign_in_guard;
 pub mod startup;
 pub mod store;
+pub mod support_desk;
 pub mod workers;
 
 pub use app::{router, AppState};

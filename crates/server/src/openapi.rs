@@ -37,6 +37,11 @@ use crate::routes::{
         tenant::download,
         activity_log::list,
         support_requests::list,
+        support_requests::create,
+        support_requests::get,
+        support_requests::change_status,
+        support_requests::comment,
+        support_requests::attachment,
     ),
     components(schemas(
         csp_domain::ApiErrorBody,

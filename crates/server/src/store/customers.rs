@@ -145,6 +145,23 @@ pub async fn get(
     row.map(Customer::try_from).transpose()
 }
 
+/// A customer of `partner` by its tenant ID or primary domain (any case), as people type them.
+pub async fn find_by_tenant_or_domain(
+    conn: &mut Conn,
+    partner: &PartnerId,
+    text: &str,
+) -> Result<Option<Customer>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM customers WHERE partner_id = $1 AND (tenant_id = $2 OR LOWER(domain) = $2)"
+    );
+    let row: Option<CustomerRow> = sqlx::query_as(&sql)
+        .bind(partner.as_str())
+        .bind(text.trim().to_lowercase())
+        .fetch_optional(conn)
+        .await?;
+    row.map(Customer::try_from).transpose()
+}
+
 /// Adds a customer of `partner` unless one with this id exists.
 pub async fn insert(
     conn: &mut Conn,

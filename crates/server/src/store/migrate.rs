@@ -38,6 +38,11 @@ const SQLITE: &[Migration] = &[
         "cancellations_and_credits",
         include_str!("../../migrations/sqlite/0005_cancellations_and_credits.sql"),
     ),
+    (
+        6,
+        "support_requests",
+        include_str!("../../migrations/sqlite/0006_support_requests.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -64,6 +69,11 @@ const POSTGRES: &[Migration] = &[
         5,
         "cancellations_and_credits",
         include_str!("../../migrations/postgres/0005_cancellations_and_credits.sql"),
+    ),
+    (
+        6,
+        "support_requests",
+        include_str!("../../migrations/postgres/0006_support_requests.sql"),
     ),
 ];
 

@@ -258,6 +258,18 @@ where
         .expect("a v4 UUID is a GUID")
 }
 
+/// A fresh id that sorts after every id made before it (UUID v7), for rows listed in the
+/// order they were written, such as a request's files and history.
+pub fn new_ordered_id<T: std::str::FromStr>() -> T
+where
+    T::Err: std::fmt::Debug,
+{
+    uuid::Uuid::now_v7()
+        .to_string()
+        .parse()
+        .expect("a v7 UUID is a GUID")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -208,6 +208,36 @@ pub async fn get(
     Ok(assemble(conn, vec![row]).await?.pop())
 }
 
+/// One order of `partner`'s, whichever customer it is for, by its id or the id of one of its
+/// purchases (what partners call a subscription ID).
+pub async fn get_for_partner(
+    conn: &mut Conn,
+    partner: &PartnerId,
+    id: &OrderId,
+) -> Result<Option<StoredOrder>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE partner_id = $2 \
+         AND (id = $1 OR id = (SELECT order_id FROM order_lines WHERE id = $1))"
+    );
+    let row: Option<OrderRow> = sqlx::query_as(&sql)
+        .bind(id.as_str())
+        .bind(partner.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    Ok(assemble(conn, vec![row]).await?.pop())
+}
+
+/// Locks an order's row until the transaction ends (PostgreSQL; SQLite's write transaction
+/// holds the whole database already), so credits for one order are booked one at a time.
+pub async fn lock(conn: &mut Conn, id: &OrderId) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE orders SET status = status WHERE id = $1")
+        .bind(id.as_str())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// A page of `customer`'s orders, newest first.
 pub async fn list(
     conn: &mut Conn,

@@ -37,3 +37,4 @@ mod hardening;
 mod orders;
 mod sessions;
 mod software;
+mod support;
