@@ -10,12 +10,15 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use csp_domain::cancellation::{CancelRequest, Cancellation};
 use csp_domain::software::{DeepLink, KeyReveal, SoftwarePurchase, TenantSoftwareList};
+use csp_domain::support::{SupportForm, SupportRequest, SupportStatusChange};
 use csp_domain::{
     ActivityLogPage, ApiErrorBody, BillingProfile, Customer, CustomerId, ErrorCode, IdempotencyKey,
     Invoice, InvoiceMonth, OfferList, Order, OrderId, OrderRequest, Page, Permission,
     SessionResponse, SignInRequest, SupportRequestList, User,
 };
+use csp_domain::{AttachmentId, SupportRequestId};
 use csp_domain::{FileId, PurchaseId};
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -104,6 +107,8 @@ struct Call {
 enum Body {
     None,
     Json(String),
+    /// `multipart/form-data`; the browser writes the boundary into the content type.
+    Form(web_sys::FormData),
 }
 
 impl Call {
@@ -149,6 +154,21 @@ impl Call {
         self
     }
 
+    /// A multipart body of text fields and files named `files`.
+    fn form(mut self, fields: &[(&str, &String)], files: &[web_sys::File]) -> ApiResult<Call> {
+        let failed = |_| ApiFailure::client(0, NETWORK_ERROR);
+        let data = web_sys::FormData::new().map_err(failed)?;
+        for (name, value) in fields {
+            data.append_with_str(name, value).map_err(failed)?;
+        }
+        for file in files {
+            data.append_with_blob_and_filename("files", file, &file.name())
+                .map_err(failed)?;
+        }
+        self.body = Body::Form(data);
+        Ok(self)
+    }
+
     async fn send(self) -> ApiResult<Response> {
         let mut builder = RequestBuilder::new(&format!("{BASE}{}", self.path))
             .method(self.method)
@@ -162,6 +182,7 @@ impl Call {
             Body::Json(text) => builder
                 .header("Content-Type", "application/json")
                 .body(text),
+            Body::Form(data) => builder.body(data),
         };
         let request = request.map_err(|_| ApiFailure::client(0, NETWORK_ERROR))?;
         let response = request
@@ -266,6 +287,22 @@ pub async fn orders(customer: CustomerId, page: u32) -> ApiResult<Page<Order>> {
         .await
 }
 
+/// Up to 100 of the customer's orders, newest first (the cancel dialog's choice).
+pub async fn recent_orders(customer: CustomerId) -> ApiResult<Page<Order>> {
+    Call::get(format!("/customers/{customer}/orders"))
+        .query("page_size", 100)
+        .fetch()
+        .await
+}
+
+/// Cancels an order (the Important message was confirmed).
+pub async fn cancel_order(customer: CustomerId, order: OrderId) -> ApiResult<Cancellation> {
+    Call::post(format!("/customers/{customer}/orders/{order}/cancellation"))
+        .json(&CancelRequest { confirm: true })
+        .fetch()
+        .await
+}
+
 pub async fn order(customer: CustomerId, order: OrderId) -> ApiResult<Order> {
     Call::get(format!("/customers/{customer}/orders/{order}"))
         .fetch()
@@ -343,6 +380,79 @@ pub fn activity_log_csv_url(from: &str, to: &str) -> String {
     )
 }
 
-pub async fn support_requests() -> ApiResult<SupportRequestList> {
-    Call::get("/support-requests").fetch().await
+/// The filters of the support request list, as the page's URL holds them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SupportFilter {
+    pub status: String,
+    pub problem_type: String,
+    pub q: String,
+    /// `oldest`, `newest`, or empty for the server's default.
+    pub sort: String,
+    pub page: u32,
+}
+
+pub async fn support_requests(filter: SupportFilter) -> ApiResult<SupportRequestList> {
+    Call::get("/support-requests")
+        .query("status", filter.status)
+        .query("problem_type", filter.problem_type)
+        .query("q", filter.q.trim())
+        .query("sort", filter.sort)
+        .query("page", filter.page)
+        .fetch()
+        .await
+}
+
+pub async fn support_request(id: SupportRequestId) -> ApiResult<SupportRequest> {
+    Call::get(format!("/support-requests/{id}")).fetch().await
+}
+
+/// Files a request: its fields and files as `multipart/form-data`.
+pub async fn file_support_request(
+    form: SupportForm,
+    files: Vec<web_sys::File>,
+) -> ApiResult<SupportRequest> {
+    let fields = [
+        ("problem_type", &form.problem_type),
+        ("impact", &form.impact),
+        ("title", &form.title),
+        ("customer", &form.customer),
+        ("order_id", &form.order_id),
+        ("refund_reason", &form.refund_reason),
+        ("amount_requested", &form.amount_requested),
+        ("contact_name", &form.contact_name),
+        ("contact_email", &form.contact_email),
+        ("contact_phone", &form.contact_phone),
+    ];
+    Call::post("/support-requests")
+        .form(&fields, &files)?
+        .fetch()
+        .await
+}
+
+/// Adds a comment and/or files to an open request.
+pub async fn comment_support_request(
+    id: SupportRequestId,
+    comment: String,
+    files: Vec<web_sys::File>,
+) -> ApiResult<SupportRequest> {
+    Call::post(format!("/support-requests/{id}/comments"))
+        .form(&[("comment", &comment)], &files)?
+        .fetch()
+        .await
+}
+
+/// A support agent's status change.
+pub async fn change_support_status(
+    id: SupportRequestId,
+    change: SupportStatusChange,
+) -> ApiResult<SupportRequest> {
+    Call::new(Method::PATCH, format!("/support-requests/{id}"))
+        .json(&change)
+        .fetch()
+        .await
+}
+
+/// The address of a request's file, for a plain download link.
+pub fn attachment_url(request: &SupportRequestId, attachment: &AttachmentId) -> String {
+    format!("{BASE}/support-requests/{request}/attachments/{attachment}")
 }

@@ -21,7 +21,7 @@ use crate::pages::home::HomePage;
 use crate::pages::invoices::InvoicesPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::sign_in::SignInPage;
-use crate::pages::support::SupportPage;
+use crate::pages::support::{NewSupportRequestPage, SupportPage, SupportRequestPage};
 use crate::pages::tenant::TenantPage;
 use crate::routes::{self, gate, Gate, Route};
 use crate::state::{use_session, Session};
@@ -148,6 +148,8 @@ fn signed_in_page(page: Option<Route>, route: Memo<Option<Route>>) -> AnyView {
         }
         Route::ActivityLog => view! { <ActivityLogPage/> }.into_any(),
         Route::Support => view! { <SupportPage/> }.into_any(),
+        Route::NewSupportRequest => view! { <NewSupportRequestPage/> }.into_any(),
+        Route::SupportRequest { id } => view! { <SupportRequestPage id=id/> }.into_any(),
         Route::Tenant => view! { <TenantPage/> }.into_any(),
         Route::AdminCenterSoftware => view! { <AdminCenterSoftwarePage/> }.into_any(),
         Route::Home | Route::SignIn => view! { <NotFoundPage/> }.into_any(),

@@ -181,6 +181,107 @@ messages! {
     StatusInProgress => "In progress", "处理中";
     StatusApproved => "Approved", "已批准";
     StatusRejected => "Rejected", "已拒绝";
+    SupportConsoleHeading => "Support console", "支持控制台";
+    ReportProblem => "Report a problem", "报告问题";
+    ReportProblemIntro => "Ask the CSP support team for help, such as a refund on behalf of a customer. Fields marked as required for refunds: customer, order, reason and amount.",
+        "向 CSP 支持团队寻求帮助，例如代表客户申请退款。退款必填：客户、订单、原因和金额。";
+    HelpMenu => "Help", "帮助";
+    MySupportRequests => "My support requests", "我的支持请求";
+    SearchSupport => "Search support requests", "搜索支持请求";
+    SearchSupportPlaceholder => "Request number, tenant ID, domain or order ID", "请求编号、租户 ID、域或订单 ID";
+    AllStatuses => "All statuses", "所有状态";
+    AllTypes => "All types", "所有类型";
+    SortBy => "Order", "排序";
+    OldestFirst => "Oldest first", "最早的在前";
+    NewestFirst => "Newest first", "最新的在前";
+    SupportCount => "{total} requests", "{total} 个请求";
+    SupportCountOne => "1 request", "1 个请求";
+    ColUpdated => "Last update", "最近更新";
+    ColPartner => "Partner", "合作伙伴";
+    ProblemType => "Problem type", "问题类型";
+    Impact => "Impact", "影响";
+    ProblemRefund => "CSP purchase/refund on behalf of customer", "代表客户的 CSP 购买/退款";
+    ProblemBilling => "Billing", "账单";
+    ProblemOther => "Other", "其他";
+    ImpactLow => "Low", "低";
+    ImpactMedium => "Medium", "中";
+    ImpactHigh => "High", "高";
+    ChooseOne => "Choose…", "请选择…";
+    SectionDetails => "Details", "详细信息";
+    SectionDescription => "Description", "描述";
+    SectionContact => "Contact", "联系人";
+    SectionFiles => "Add files", "添加文件";
+    AtMostChars => "At most {max} characters.", "最多 {max} 个字符。";
+    DescriptionRefundHint => "For a refund, give the customer's tenant ID or domain, the order ID or subscription ID, the reason and the amount.",
+        "申请退款时，请提供客户的租户 ID 或域、订单 ID 或订阅 ID、原因和金额。";
+    DescriptionOtherHint => "Name the customer and order if the problem concerns one.", "如果问题涉及某个客户和订单，请注明。";
+    CustomerTenantOrDomain => "Customer tenant ID or domain", "客户租户 ID 或域";
+    OrderOrSubscriptionId => "Order ID or subscription ID", "订单 ID 或订阅 ID";
+    RefundReason => "Refund reason", "退款原因";
+    AmountRequested => "Amount requested", "申请金额";
+    AmountHint => "In the order's currency, e.g. 1234.56.", "以订单币种计，例如 1234.56。";
+    AmountHintCurrency => "In {currency}, the order's currency, e.g. 1234.56.", "以订单币种 {currency} 计，例如 1234.56。";
+    ContactName => "Name", "姓名";
+    ContactEmail => "Email address", "电子邮件地址";
+    ContactPhone => "Phone number", "电话号码";
+    AttachFiles => "Files", "文件";
+    FileLimits => "Optional. Up to {count} files of up to {mb} MB each: PDF, PNG, JPEG, TXT, CSV or EML.",
+        "可选。最多 {count} 个文件，每个最大 {mb} MB：PDF、PNG、JPEG、TXT、CSV 或 EML。";
+    FilesNotKept => "What you type is kept if this page reloads; chosen files are not.", "页面重新加载时会保留你输入的内容，但不会保留已选择的文件。";
+    Remove => "Remove", "移除";
+    RemoveFile => "Remove {name}", "移除 {name}";
+    RequestHeading => "Request {number}: {title}", "请求 {number}：{title}";
+    RequestFiled => "Your request {number} was filed. The support team answers here; you can add comments and files while it is open.",
+        "你的请求 {number} 已提交。支持团队会在此答复；请求处理期间你可以添加评论和文件。";
+    CreditApproved => "Approved: {credit} is credited on next month's invoice.", "已批准：{credit} 将计入下月发票。";
+    SeeInvoice => "See the invoice for {month}", "查看 {month} 的发票";
+    TheOrder => "Order", "订单";
+    Placed => "Placed", "下单时间";
+    Paid => "Paid", "已付";
+    CreditedSoFar => "Credited so far", "已退信用额度";
+    Attachments => "Files", "文件";
+    NoAttachments => "No files attached.", "未附加文件。";
+    History => "History", "历史记录";
+    EventCreated => "filed the request", "提交了请求";
+    EventComment => "commented", "发表了评论";
+    EventFilesAdded => "added files", "添加了文件";
+    EventStatusChanged => "changed the status to {status}", "将状态更改为 {status}";
+    AddComment => "Add comment", "添加评论";
+    Comment => "Comment", "评论";
+    CommentOrFile => "Write a comment or attach a file.", "请填写评论或附加文件。";
+    RequestClosedNote => "This request has been decided. File a new request if you need more help.", "此请求已有结论。如需更多帮助，请提交新请求。";
+    ChangeStatus => "Change status", "更改状态";
+    NewStatus => "New status", "新状态";
+    Approve => "Approve", "批准";
+    Reject => "Reject", "拒绝";
+    NoteForPartner => "Note for the partner", "给合作伙伴的备注";
+    RejectNeedsNote => "Tell the partner why the request is rejected.", "请告知合作伙伴拒绝请求的原因。";
+    CreditToBook => "Credit", "信用额度";
+    CreditAtMost => "At most {max}: the amount requested, and what was paid less earlier credits. Booked on next month's invoice.",
+        "最多 {max}：申请金额以及已付款项减去之前的信用额度。计入下月发票。";
+    SaveStatus => "Save status", "保存状态";
+
+    // -- field problems of support requests, by code --
+    FieldInvalidOrderId => "Enter an order ID such as 0f8fad5b-d9cb-469f-a165-70867728950e.", "请输入类似 0f8fad5b-d9cb-469f-a165-70867728950e 的订单 ID。";
+    FieldInvalidPhone => "Enter a phone number: digits, spaces and + ( ) - only, at least 6 digits.", "请输入电话号码：仅限数字、空格和 + ( ) -，至少 6 位数字。";
+    FieldNotPositive => "Enter an amount above zero.", "请输入大于零的金额。";
+    FieldInvalidAmount => "Enter an amount like 1234.56.", "请输入类似 1234.56 的金额。";
+    FieldTooPrecise => "The amount has more decimal places than its currency.", "金额的小数位数超过了其币种允许的位数。";
+    FieldTooManyFiles => "Attach at most 5 files.", "最多附加 5 个文件。";
+    FieldFileTooBig => "A file can be at most 10 MB.", "单个文件最大 10 MB。";
+    FieldFileType => "Attach only PDF, PNG, JPEG, TXT, CSV or EML files.", "仅可附加 PDF、PNG、JPEG、TXT、CSV 或 EML 文件。";
+    FieldEmptyFile => "A file is empty.", "有文件为空。";
+    FieldRequestFull => "This request holds the most files it can.", "此请求的文件数已达上限。";
+    FieldUnknownCustomer => "None of your customers has this tenant ID or domain.", "你的客户中没有此租户 ID 或域。";
+    FieldUnknownOrder => "None of your orders or subscriptions has this ID.", "你的订单或订阅中没有此 ID。";
+    FieldOtherCustomersOrder => "This order is for another customer.", "此订单属于其他客户。";
+    FieldNeedsOrder => "Give the order ID the amount is for.", "请提供该金额对应的订单 ID。";
+    FieldAbovePaid => "More than can be refunded for this order: what was paid less earlier credits.", "超过此订单可退款的金额：已付款项减去之前的信用额度。";
+    FieldAboveMaximum => "More than the amount requested, or than was paid less earlier credits.", "超过申请金额，或超过已付款项减去之前的信用额度。";
+    FieldNothingLeft => "The order has been credited in full already.", "此订单已全额退还信用额度。";
+    FieldNoOrder => "This request names no order and amount: leave the credit empty.", "此请求未指定订单和金额：请将信用额度留空。";
+    FieldControlCharacters => "Remove the special characters.", "请删除特殊字符。";
+    ErrRequestClosed => "This request has been decided: it takes no more comments or files.", "此请求已有结论：不再接受评论或文件。";
 
     // -- customer admin center --
     Billing => "Billing", "计费";
@@ -314,6 +415,7 @@ messages! {
     NoSoftware => "Nothing has been bought for this customer yet.", "尚未为此客户购买任何产品。";
     NoSoftwareMatches => "No purchases match “{q}”.", "没有与“{q}”匹配的购买项。";
     ColPurchased => "Purchased", "购买日期";
+    ColActions => "Actions", "操作";
     AdminCenter => "Admin center", "管理中心";
     OtherOrganisationTitle => "This link is for another organisation", "此链接适用于其他组织";
     OtherOrganisationBody => "The link you opened is for the software of another organisation than the one you are signed in to. Ask your partner for your own link, or open your organisation's software.",
@@ -339,6 +441,36 @@ messages! {
     ColLanguage => "Language", "语言";
     ColSize => "Size", "大小";
     OpenYourSoftware => "Product keys and downloads", "产品密钥和下载";
+
+    // -- cancellation --
+    CancelPurchase => "Cancel", "取消";
+    CancelPurchaseOf => "Cancel {product}", "取消 {product}";
+    CancelNeedsRole => "Cancelling: {roles}", "取消：{roles}";
+    CancelTitle => "Cancel {product}", "取消 {product}";
+    CancelOrderChoice => "Order ID", "订单 ID";
+    DaysLeft => "{n} days left to cancel", "还剩 {n} 天可取消";
+    LastDayLeft => "1 day left to cancel: today (UTC) is the last day", "还剩 1 天可取消：今天（UTC）是最后一天";
+    WindowPassedText => "The cancellation window has passed: this order can no longer be cancelled.", "取消期限已过：此订单无法再取消。";
+    NotCancellableText => "This product cannot be cancelled: SUSE Linux and Red Hat software plans cannot be cancelled or exchanged.",
+        "此产品无法取消：SUSE Linux 和 Red Hat 软件计划无法取消或交换。";
+    NeedsSupportText => "The credit due, {credit}, is above your self-service refund limit of {limit}. To cancel this order, file a support request.",
+        "应退信用额度 {credit} 超过你的自助退款限额 {limit}。要取消此订单，请提交支持请求。";
+    FileSupportRequest => "File a support request", "提交支持请求";
+    AlreadyCancelledText => "This order is already cancelled or being cancelled.", "此订单已取消或正在取消。";
+    CreditPreview => "Credit: {credit}", "信用额度：{credit}";
+    CreditFull => "100% of what was paid, on next month's invoice.", "已付款项的 100%，将显示在下月发票上。";
+    CreditProrated => "Prorated: {unused} unused days of {days}, on next month's invoice.", "按比例计算：{days} 天中未使用的 {unused} 天，将显示在下月发票上。";
+    Important => "Important", "重要";
+    ImportantText => "Cancelling revokes all product keys and download links of this order, for you and for your customer: they stop working. You and your customer must stop using the software, uninstall it and delete it. The purchase stays listed on the customer's Software page, without an activation key. The credit — 100% for perpetual software, prorated for subscriptions — appears on next month's invoice.",
+        "取消将吊销此订单的所有产品密钥和下载链接（对你和你的客户均适用）：它们将无法再使用。你和你的客户必须停止使用、卸载并删除该软件。该购买项仍会列在客户的“软件”页面上，但没有激活密钥。信用额度（永久软件为 100%，订阅按比例计算）将显示在下月发票上。";
+    ConfirmRead => "I have read the Important message.", "我已阅读“重要”消息。";
+    Submit => "Submit", "提交";
+    CloseDialog => "Cancel", "取消";
+    Close => "Close", "关闭";
+    CancellationRequested => "Cancellation requested for order {id}. It can take up to 15 minutes; until then the purchase shows as pending.",
+        "已请求取消订单 {id}。最多可能需要 15 分钟；在此之前，该购买项显示为待处理。";
+    PendingNote => "Cancellation pending — this can take up to 15 minutes", "取消待处理 — 最多可能需要 15 分钟";
+    Print => "Print", "打印";
 
     // -- errors, by the API's code (and the app's own) --
     ErrBadRequest => "The request was not valid. Reload the page and try again.", "请求无效。请重新加载页面，然后重试。";
@@ -511,6 +643,27 @@ impl I18n {
             "required" => Some(Msg::FieldRequired),
             "too_long" => Some(Msg::FieldTooLong),
             "invalid_email" => Some(Msg::FieldInvalidEmail),
+            "invalid_characters" => Some(Msg::FieldControlCharacters),
+            "invalid_order_id" => Some(Msg::FieldInvalidOrderId),
+            "invalid_phone" => Some(Msg::FieldInvalidPhone),
+            "not_positive" => Some(Msg::FieldNotPositive),
+            "invalid_amount" => Some(Msg::FieldInvalidAmount),
+            "too_precise" => Some(Msg::FieldTooPrecise),
+            "too_many_files" => Some(Msg::FieldTooManyFiles),
+            "file_too_big" => Some(Msg::FieldFileTooBig),
+            "file_type" => Some(Msg::FieldFileType),
+            "empty_file" => Some(Msg::FieldEmptyFile),
+            "request_full" => Some(Msg::FieldRequestFull),
+            "unknown_customer" => Some(Msg::FieldUnknownCustomer),
+            "unknown_order" => Some(Msg::FieldUnknownOrder),
+            "other_customers_order" => Some(Msg::FieldOtherCustomersOrder),
+            "needs_order" => Some(Msg::FieldNeedsOrder),
+            "above_maximum" => Some(Msg::FieldAboveMaximum),
+            "nothing_left" => Some(Msg::FieldNothingLeft),
+            "no_order" => Some(Msg::FieldNoOrder),
+            // The server's English names the exact maximum; other languages say it in words.
+            "above_paid" if self.locale.get() == Locale::En && fallback.is_some() => None,
+            "above_paid" => Some(Msg::FieldAbovePaid),
             _ => None,
         };
         specific
@@ -635,6 +788,7 @@ fn error_message(code: ErrorCode) -> Msg {
         ErrorCode::RequestTimeout => Msg::ErrRequestTimeout,
         ErrorCode::AlreadyCancelled => Msg::ErrAlreadyCancelled,
         ErrorCode::InvalidStatusChange => Msg::ErrInvalidStatusChange,
+        ErrorCode::RequestClosed => Msg::ErrRequestClosed,
         ErrorCode::Revoked => Msg::ErrRevoked,
         ErrorCode::PayloadTooLarge => Msg::ErrPayloadTooLarge,
         ErrorCode::RangeNotSatisfiable => Msg::ErrRangeNotSatisfiable,

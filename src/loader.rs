@@ -31,7 +31,7 @@ impl<T: Send + Sync + 'static> Copy for Loader<T> {}
 impl<T: Send + Sync + 'static> Loader<T> {
     /// Asks again with the same inputs ("Try again", "Show" on an unchanged range).
     pub fn reload(self) {
-        self.reloads.update(|n| *n = n.wrapping_add(1));
+        self.reloads.try_update(|n| *n = n.wrapping_add(1));
     }
 }
 

@@ -3,7 +3,7 @@
 //! for. A path that does not parse is no page (the not-found page), and a route that names no
 //! audience cannot be written: [`Route::access`] has no default arm.
 
-use csp_domain::{Area, CustomerId, InvoiceMonth, OrderId, UserKind};
+use csp_domain::{Area, CustomerId, InvoiceMonth, OrderId, SupportRequestId, UserKind};
 
 /// The tabs of a customer's details page; the active one lives in the URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,7 +104,14 @@ pub enum Route {
         month: Option<InvoiceMonth>,
     },
     ActivityLog,
+    /// Support requests: a partner's own, or the support agents' queue.
     Support,
+    /// "Report a problem": a new support request (`?customer=&order=&amount=&currency=`
+    /// pre-fill it from the cancel dialog).
+    NewSupportRequest,
+    SupportRequest {
+        id: SupportRequestId,
+    },
     /// The customer admin center's home.
     Tenant,
     /// Billing → Your products → Software of the customer admin center; the deep link's
@@ -160,6 +167,10 @@ impl Route {
             },
             ["activity-log"] => Route::ActivityLog,
             ["support"] => Route::Support,
+            ["support", "new"] => Route::NewSupportRequest,
+            ["support", id] => Route::SupportRequest {
+                id: SupportRequestId::parse(id).ok()?,
+            },
             ["tenant"] => Route::Tenant,
             ["admin-center", "billing", "products", "software"] => Route::AdminCenterSoftware,
             _ => return None,
@@ -192,6 +203,8 @@ impl Route {
             Route::Invoices { month: Some(month) } => format!("/invoices/{month}"),
             Route::ActivityLog => "/activity-log".into(),
             Route::Support => "/support".into(),
+            Route::NewSupportRequest => "/support/new".into(),
+            Route::SupportRequest { id } => format!("/support/{id}"),
             Route::Tenant => "/tenant".into(),
             Route::AdminCenterSoftware => "/admin-center/billing/products/software".into(),
         }
@@ -219,7 +232,8 @@ impl Route {
             }
             Route::Invoices { .. } => Access::Area(Area::Invoices),
             Route::ActivityLog => Access::Area(Area::ActivityLog),
-            Route::Support => Access::Area(Area::SupportRequests),
+            Route::Support | Route::SupportRequest { .. } => Access::Area(Area::SupportRequests),
+            Route::NewSupportRequest => Access::Area(Area::ReportProblem),
             Route::Tenant | Route::AdminCenterSoftware => Access::Area(Area::AdminCenter),
         }
     }
@@ -245,6 +259,16 @@ impl Route {
             Route::Invoices { .. } => Route::Invoices { month: None },
             other => other.clone(),
         }
+    }
+}
+
+/// How a list page moves to new filters or another page: typing replaces the history entry
+/// (one entry per search, not per pause) and keeps the scroll; paging adds one and scrolls up.
+pub fn list_move(replace: bool) -> leptos_router::NavigateOptions {
+    leptos_router::NavigateOptions {
+        replace,
+        scroll: !replace,
+        ..Default::default()
     }
 }
 
@@ -333,6 +357,10 @@ mod tests {
             Route::Support,
             Route::Tenant,
             Route::AdminCenterSoftware,
+            Route::NewSupportRequest,
+            Route::SupportRequest {
+                id: SupportRequestId::parse(ID).unwrap(),
+            },
             Route::Invoices { month: None },
             Route::Invoices {
                 month: InvoiceMonth::parse("2026-11"),

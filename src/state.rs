@@ -144,6 +144,34 @@ pub fn discard_order_draft(customer: &CustomerId) {
     }
 }
 
+const SUPPORT_DRAFT_KEY: &str = "csp.draft.support";
+
+/// A support request being written: its text fields (files cannot be stored), kept in
+/// sessionStorage so a reload of the tab keeps what was typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SupportDraft {
+    pub form: csp_domain::support::SupportForm,
+    /// The order's currency when the cancel dialog sent it (shown next to the amount).
+    pub currency: String,
+}
+
+pub fn load_support_draft() -> Option<SupportDraft> {
+    let raw = storage()?.get_item(SUPPORT_DRAFT_KEY).ok()??;
+    serde_json::from_str(&raw).ok()
+}
+
+pub fn save_support_draft(draft: &SupportDraft) {
+    if let (Some(storage), Ok(raw)) = (storage(), serde_json::to_string(draft)) {
+        let _ = storage.set_item(SUPPORT_DRAFT_KEY, &raw);
+    }
+}
+
+pub fn discard_support_draft() {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(SUPPORT_DRAFT_KEY);
+    }
+}
+
 /// A fresh idempotency key for an order.
 pub fn new_idempotency_key() -> IdempotencyKey {
     IdempotencyKey::parse(&random_uuid()).expect("a UUID is a valid key")

@@ -6,6 +6,11 @@ use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// What can take keyboard focus inside a dialog.
+const FOCUSABLE: &str =
+    "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), \
+    textarea:not([disabled]), [tabindex]:not([tabindex=\"-1\"])";
+
 #[component]
 pub fn Dialog(
     /// Open while true; the dialog sets it to false when the user closes it (Escape).
@@ -41,6 +46,41 @@ pub fn Dialog(
         }
     };
 
+    // Tab from the last control goes to the first and Shift+Tab from the first to the last, so
+    // keyboard focus never leaves the open dialog (the browser would move it to its own UI).
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() != "Tab" {
+            return;
+        }
+        let Some(el) = dialog.get_untracked() else {
+            return;
+        };
+        let Ok(found) = el.query_selector_all(FOCUSABLE) else {
+            return;
+        };
+        let focusable: Vec<web_sys::HtmlElement> = (0..found.length())
+            .filter_map(|i| found.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+            .filter(|e| e.offset_parent().is_some())
+            .collect();
+        let (Some(first), Some(last)) = (focusable.first(), focusable.last()) else {
+            return;
+        };
+        let active = document().active_element();
+        let at = |e: &web_sys::HtmlElement| {
+            active
+                .as_ref()
+                .is_some_and(|a| a == e.unchecked_ref::<web_sys::Element>())
+        };
+        let outside = !active.as_ref().is_some_and(|a| el.contains(Some(a)));
+        if ev.shift_key() && (at(first) || outside) {
+            ev.prevent_default();
+            let _ = last.focus();
+        } else if !ev.shift_key() && (at(last) || outside) {
+            ev.prevent_default();
+            let _ = first.focus();
+        }
+    };
+
     view! {
         <dialog
             class="dialog"
@@ -48,6 +88,7 @@ pub fn Dialog(
             aria-labelledby=labelled_by
             aria-describedby=described_by
             on:close=on_close
+            on:keydown=on_keydown
         >
             {children()}
         </dialog>

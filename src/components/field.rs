@@ -60,6 +60,76 @@ pub fn TextField(
     }
 }
 
+/// A labelled `<textarea>` bound to a signal.
+#[component]
+pub fn TextAreaField(
+    id: &'static str,
+    label: Msg,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+    #[prop(optional)] required: bool,
+    #[prop(default = 4)] rows: u32,
+    #[prop(optional)] maxlength: Option<usize>,
+) -> impl IntoView {
+    let has_hint = hint.is_some();
+    view! {
+        <div class="field" class:field--invalid=move || error.with(Option::is_some)>
+            <label for=id>{tr(label)}</label>
+            {hint.map(|hint| view! { <p id=format!("{id}-hint") class="field__hint">{move || hint.get()}</p> })}
+            <textarea
+                id=id
+                name=id
+                rows=rows
+                maxlength=maxlength
+                required=required
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                aria-describedby=move || described_by(id, has_hint, error.with(Option::is_some))
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            ></textarea>
+            <FieldError id=id error=error/>
+        </div>
+    }
+}
+
+/// A labelled `<select>` of `(value, label)` options bound to a signal; an empty value is the
+/// "Choose…" prompt.
+#[component]
+pub fn SelectField(
+    id: &'static str,
+    label: Msg,
+    value: RwSignal<String>,
+    options: Vec<(&'static str, Msg)>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional)] required: bool,
+    /// The first, empty option; none when every value is a real choice.
+    #[prop(optional)]
+    prompt: Option<Msg>,
+) -> impl IntoView {
+    let options = options
+        .into_iter()
+        .map(|(v, m)| view! { <option value=v prop:selected=move || value.get() == v>{tr(m)}</option> })
+        .collect_view();
+    view! {
+        <div class="field" class:field--invalid=move || error.with(Option::is_some)>
+            <label for=id>{tr(label)}</label>
+            <select
+                id=id
+                name=id
+                required=required
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                aria-describedby=move || described_by(id, false, error.with(Option::is_some))
+                on:change=move |ev| value.set(event_target_value(&ev))
+            >
+                {prompt.map(|m| view! { <option value="" prop:selected=move || value.get().is_empty()>{tr(m)}</option> })}
+                {options}
+            </select>
+            <FieldError id=id error=error/>
+        </div>
+    }
+}
+
 #[component]
 fn FieldError(id: &'static str, error: Signal<Option<String>>) -> impl IntoView {
     move || {

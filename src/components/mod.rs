@@ -4,6 +4,7 @@ pub mod copy_button;
 pub mod data_table;
 pub mod dialog;
 pub mod field;
+pub mod file_picker;
 pub mod gear_menu;
 pub mod invoice_view;
 pub mod language_switch;

@@ -100,6 +100,12 @@ fn PartnerNav(user: Signal<Option<User>>) -> impl IntoView {
                 <li><A href=Route::Invoices { month: None }.to_path()>{tr(Msg::NavInvoices)}</A></li>
                 <li><A href=Route::Support.to_path()>{tr(Msg::NavSupport)}</A></li>
             </ul>
+            <GearMenu label=Msg::HelpMenu help=true>
+                <ul class="gear__list">
+                    <li><A href=Route::NewSupportRequest.to_path()>{tr(Msg::ReportProblem)}</A></li>
+                    <li><A href=Route::Support.to_path()>{tr(Msg::MySupportRequests)}</A></li>
+                </ul>
+            </GearMenu>
             <GearMenu label=Msg::Settings>
                 <ul class="gear__list">
                     <li>

@@ -119,7 +119,7 @@ pageTest('an Admin agent signs in, finds a customer by domain, reloads and signs
   await page.getByLabel('Email', { exact: true }).waitFor();
 });
 
-pageTest('the navigation offers Customers, Support and a Settings menu with the activity log', async (page) => {
+pageTest('the navigation offers Customers, Support, Help with Report a problem, and Settings with the activity log', async (page) => {
   await signIn(page, ADMIN_AGENT);
   await waitForPath(page, '/customers');
   const nav = page.getByRole('navigation');
@@ -129,6 +129,11 @@ pageTest('the navigation offers Customers, Support and a Settings menu with the 
   await nav.getByRole('button', { name: 'Settings', exact: true }).click();
   const activityLog = nav.getByRole('link', { name: 'Activity log', exact: true }).first();
   await activityLog.waitFor({ state: 'visible' });
+  // Help → Report a problem opens the support request form (R-SUP-1).
+  await nav.getByRole('button', { name: 'Help', exact: true }).click();
+  await nav.getByRole('link', { name: 'Report a problem', exact: true }).click();
+  await waitForPath(page, '/support/new');
+  await page.getByRole('heading', { level: 2, name: 'Details' }).waitFor();
 });
 
 pageTest('unknown app routes show the app\'s not-found page; unknown API routes are JSON 404s', async (page) => {
@@ -156,8 +161,10 @@ pageTest('a customer user lands on their tenant page', async (page) => {
   await page.getByRole('heading', { level: 1, name: CUSTOMER.name }).waitFor();
 });
 
-pageTest('a support agent lands on the support requests', async (page) => {
+pageTest('a support agent lands on the support console', async (page) => {
   await signIn(page, 'support@csp-support.example');
   await waitForPath(page, '/support');
-  await page.getByRole('heading', { name: 'Support requests' }).first().waitFor();
+  await page.getByRole('heading', { level: 1, name: 'Support console' }).waitFor();
+  // Agents decide requests; they do not file them.
+  assert.equal(await page.getByRole('link', { name: 'Report a problem' }).count(), 0);
 });

@@ -42,6 +42,7 @@ export async function startServer() {
       BIND_ADDR: '127.0.0.1:0',
       DATABASE_URL: `sqlite://${dataDir}/e2e.db`,
       DEMO_PASSWORD, // the tests sign in with the default password, whatever the caller exported
+      CANCELLATION_DELAY_SECS: '2', // cancellations complete while a test watches
       NO_COLOR: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,7 +5,6 @@ use csp_domain::{Customer, Page};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 
 use crate::api;
 use crate::components::data_table::DataTable;
@@ -48,14 +47,7 @@ pub fn CustomersPage() -> impl IntoView {
             String::new()
         };
         let url = Route::Customers.with_query(&[("q", q.trim()), ("page", &page)]);
-        navigate(
-            &url,
-            NavigateOptions {
-                replace,
-                scroll: !replace,
-                ..Default::default()
-            },
-        );
+        navigate(&url, crate::routes::list_move(replace));
     };
     // Typing replaces the history entry (one entry per search, not per pause); paging adds one.
     let on_search = {

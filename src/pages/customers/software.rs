@@ -3,11 +3,12 @@
 //! bought for the customer — searchable by product or order ID, newest first, paged.
 
 use csp_domain::software::{DeepLink, SoftwarePurchase};
-use csp_domain::{Customer, CustomerId, Page, Permission};
+use std::time::Duration;
+
+use csp_domain::{Customer, CustomerId, OrderStatus, Page, Permission};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 
 use crate::api;
 use crate::components::copy_button::CopyField;
@@ -20,6 +21,7 @@ use crate::components::table_region::TableRegion;
 use crate::format;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::loader::use_loader;
+use crate::pages::customers::cancel_dialog::{CancelDialog, CancelTarget};
 use crate::pages::customers::orders::StatusBadge;
 use crate::routes::{CustomerSection, CustomerTab, Route};
 use crate::state::use_session;
@@ -51,14 +53,7 @@ pub fn SoftwareTab(customer: Customer) -> impl IntoView {
         };
         let path = Route::customer(&id, CustomerTab::Software)
             .with_query(&[("q", q.trim()), ("page", &page)]);
-        navigate(
-            &path,
-            NavigateOptions {
-                replace,
-                scroll: !replace,
-                ..Default::default()
-            },
-        );
+        navigate(&path, crate::routes::list_move(replace));
     };
     let on_search = {
         let go = go.clone();
@@ -66,6 +61,18 @@ pub fn SoftwareTab(customer: Customer) -> impl IntoView {
     };
     let on_page = Callback::new(move |p: u32| go(&q.get_untracked(), p, false));
     let customer_id = customer.id.clone();
+    // While a cancellation is pending, ask again every few seconds: the list turns to
+    // "Cancelled" without a reload once the worker is done (R-CAN-7).
+    Effect::new(move |_| {
+        let pending = purchases.data.with(|d| {
+            matches!(d, Some(Ok(page)) if page.items.iter().any(|p| p.status == OrderStatus::CancellationPending))
+        });
+        if pending {
+            set_timeout(move || purchases.reload(), Duration::from_secs(3));
+        }
+    });
+    let cancel_target = RwSignal::new(None::<CancelTarget>);
+    let on_cancelled = Callback::new(move |()| purchases.reload());
 
     view! {
         <DeepLinkArea customer=customer.clone()/>
@@ -75,9 +82,11 @@ pub fn SoftwareTab(customer: Customer) -> impl IntoView {
                 <SearchBox label=Msg::SearchSoftware placeholder=Msg::SearchSoftwarePlaceholder value=q on_search=on_search/>
             </div>
             <Loaded loader=purchases children={move |list: Page<SoftwarePurchase>| view! {
-                <PurchaseList list=list customer=customer_id.clone() searched=q.get_untracked() busy=purchases.busy on_page=on_page/>
+                <PurchaseList list=list customer=customer_id.clone() searched=q.get_untracked() busy=purchases.busy on_page=on_page
+                    on_cancel=Callback::new(move |t: CancelTarget| cancel_target.set(Some(t)))/>
             }}/>
         </section>
+        <CancelDialog customer=customer target=cancel_target on_cancelled=on_cancelled/>
     }
 }
 
@@ -123,8 +132,15 @@ fn PurchaseList(
     searched: String,
     busy: RwSignal<bool>,
     on_page: Callback<u32>,
+    on_cancel: Callback<CancelTarget>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
+    // Only Admin agents cancel (R-CAN-3); others see no Cancel, and once why not.
+    let may_cancel = session.user.with_untracked(|u| {
+        u.as_ref()
+            .is_some_and(|u| u.can(Permission::CancelPurchase))
+    });
     if list.items.is_empty() {
         let searched = searched.trim().to_string();
         return if searched.is_empty() {
@@ -137,11 +153,12 @@ fn PurchaseList(
     let rows = list
         .items
         .into_iter()
-        .map(|p| view! { <PurchaseRow purchase=p customer=customer.clone()/> })
+        .map(|p| view! { <PurchaseRow purchase=p customer=customer.clone() on_cancel=may_cancel.then_some(on_cancel)/> })
         .collect_view();
     view! {
+        {(!may_cancel).then(|| view! { <p class="note">{move || i18n.f(Msg::CancelNeedsRole, &[("roles", &i18n.requires(Permission::CancelPurchase))])}</p> })}
         <TableRegion label=Msg::Purchases busy=busy>
-            <DataTable columns=&[Msg::ColProducts, Msg::ColOrderId, Msg::ColPurchased, Msg::ColTerm, Msg::ColQuantity, Msg::ColStatus]>{rows}</DataTable>
+            <DataTable columns=&[Msg::ColProducts, Msg::ColOrderId, Msg::ColPurchased, Msg::ColTerm, Msg::ColQuantity, Msg::ColStatus, Msg::ColActions]>{rows}</DataTable>
         </TableRegion>
         <Show when=move || { page_count > 1 }>
             <Pager page=Signal::derive(move || page) page_count=Signal::derive(move || page_count) on_page=on_page/>
@@ -151,8 +168,18 @@ fn PurchaseList(
 }
 
 #[component]
-fn PurchaseRow(purchase: SoftwarePurchase, customer: CustomerId) -> impl IntoView {
+fn PurchaseRow(
+    purchase: SoftwarePurchase,
+    customer: CustomerId,
+    on_cancel: Option<Callback<CancelTarget>>,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let pending = purchase.status == OrderStatus::CancellationPending;
+    let target = CancelTarget {
+        product: purchase.product_name.clone(),
+        order: purchase.order_id.clone(),
+    };
+    let product = purchase.product_name.clone();
     let order = Route::Customer {
         id: customer,
         section: CustomerSection::Order(purchase.order_id.clone()),
@@ -169,7 +196,16 @@ fn PurchaseRow(purchase: SoftwarePurchase, customer: CustomerId) -> impl IntoVie
             <td class="nowrap">{format::local_date(purchase.purchased_at)}</td>
             <td>{move || i18n.term(term)}</td>
             <td class="numeric">{purchase.quantity}</td>
-            <td><StatusBadge status=purchase.status.clone()/></td>
+            <td>
+                <StatusBadge status=purchase.status.clone()/>
+                {pending.then(|| view! { <span class="table__secondary">{tr(Msg::PendingNote)}</span> })}
+            </td>
+            <td>
+                {on_cancel.filter(|_| purchase.status == OrderStatus::Completed).map(|run| view! {
+                    <button type="button" class="button button--subtle" aria-label=move || i18n.f(Msg::CancelPurchaseOf, &[("product", &product)])
+                        on:click=move |_| run.run(target.clone())>{tr(Msg::CancelPurchase)}</button>
+                })}
+            </td>
         </tr>
     }
 }
