@@ -247,7 +247,8 @@ impl FromRequest<AppState> for ApiMultipart {
                     }
                     Err(_) => {
                         let name: String = name.chars().take(64).collect();
-                        form.errors.add(&name, &csp_domain::text::TextError::ControlCharacters);
+                        form.errors
+                            .add(&name, &csp_domain::text::TextError::ControlCharacters);
                     }
                 },
             }
