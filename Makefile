@@ -41,6 +41,7 @@ e2e:
 fuzz:
 	scripts/fuzz-api.sh target/debug/csp-server
 
-# Customer-list latency over HTTP with 100 000 customers (CUSTOMERS=N to change); prints, asserts nothing.
+# Over HTTP, SQLite and a throwaway PostgreSQL side by side: customer-list latency with 100 000
+# customers (CUSTOMERS=N to change) and orders/s from one client; prints, asserts nothing.
 bench:
-	cargo run --release -p csp-server --example customer_search_bench
+	scripts/with-postgres.sh cargo run --release -p csp-server --example customer_search_bench

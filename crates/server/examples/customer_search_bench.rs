@@ -1,5 +1,6 @@
-//! Measures customer-list latency over HTTP against a large seeded data set, on SQLite and (when
-//! a PostgreSQL server is given) on PostgreSQL, and prints the figures side by side.
+//! Measures over HTTP, on SQLite and (when a PostgreSQL server is given) on PostgreSQL side by
+//! side: customer-list latency against a large seeded data set, and placing orders one after
+//! another from one client (orders/s, p50/p95).
 //! `make bench` runs it; `CUSTOMERS=N` changes the size (default 100000). Not a test: it asserts
 //! nothing, it measures.
 //!
@@ -29,8 +30,11 @@ async fn main() {
         backends.push(("PostgreSQL", url));
     }
     let mut columns = Vec::new();
+    let mut orders = Vec::new();
     for (name, url) in &backends {
-        columns.push((name, measure(url, customers, dir.path()).await));
+        let (base, client) = start(url, customers, dir.path()).await;
+        columns.push((name, measure(&base, &client).await));
+        orders.push((name, measure_orders(&base, &client).await));
     }
 
     print!(
@@ -49,7 +53,14 @@ async fn main() {
         }
         println!();
     }
+    println!();
+    println!("{ORDERS} orders placed one after another by one client (POST /api/v1/customers/{{id}}/orders)");
+    for (name, (rate, p50, p95)) in &orders {
+        println!("{name:<12} {rate:>8.0} orders/s   p50 {}   p95 {}", ms(*p50), ms(*p95));
+    }
 }
+
+const ORDERS: usize = 300;
 
 const QUERIES: [(&str, &str); 5] = [
     ("first page, no search", "page=1"),
@@ -75,8 +86,9 @@ async fn postgres_url() -> Option<String> {
     Some(url.to_string())
 }
 
-/// p50 and p95 of each query of [`QUERIES`] on a server with `url` as its database.
-async fn measure(url: &str, customers: u32, dir: &std::path::Path) -> Vec<(Duration, Duration)> {
+/// A server on `url` with the demo data and `customers` more, and a client signed in to it as
+/// Northwind's Admin agent.
+async fn start(url: &str, customers: u32, dir: &std::path::Path) -> (String, reqwest::Client) {
     let mut config = Config::for_tests(url, dir.to_path_buf());
     config.seed_demo = true;
     config.demo_password = "bench".into();
@@ -103,7 +115,11 @@ async fn measure(url: &str, customers: u32, dir: &std::path::Path) -> Vec<(Durat
         .unwrap()
         .error_for_status()
         .unwrap();
+    (base, client)
+}
 
+/// p50 and p95 of each query of [`QUERIES`].
+async fn measure(base: &str, client: &reqwest::Client) -> Vec<(Duration, Duration)> {
     let mut results = Vec::new();
     for (_, query) in QUERIES {
         let mut times = Vec::with_capacity(RUNS);
@@ -123,6 +139,52 @@ async fn measure(url: &str, customers: u32, dir: &std::path::Path) -> Vec<(Durat
         results.push((pct(50), pct(95)));
     }
     results
+}
+
+/// Orders per second, p50 and p95 of [`ORDERS`] orders of one offer for Contoso, each with its
+/// own idempotency key.
+async fn measure_orders(base: &str, client: &reqwest::Client) -> (f64, Duration, Duration) {
+    let get = |path: String| async move {
+        client
+            .get(format!("{base}{path}"))
+            .send()
+            .await
+            .unwrap()
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()
+    };
+    let found = get("/api/v1/customers?q=contoso.onmicrosoft.com".into()).await;
+    let customer = found["items"][0]["id"].as_str().unwrap().to_string();
+    let offers = get(format!("/api/v1/customers/{customer}/offers")).await;
+    let offer = offers["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["available"] == true)
+        .unwrap()
+        .clone();
+    let body = serde_json::json!({"line_items": [{"offer_id": offer["id"], "quantity": offer["min_quantity"]}]});
+    let url = format!("{base}/api/v1/customers/{customer}/orders");
+    let mut times = Vec::with_capacity(ORDERS);
+    let all = Instant::now();
+    for _ in 0..ORDERS {
+        let t = Instant::now();
+        let res = client
+            .post(&url)
+            .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201, "order refused");
+        res.bytes().await.unwrap();
+        times.push(t.elapsed());
+    }
+    let rate = ORDERS as f64 / all.elapsed().as_secs_f64();
+    times.sort();
+    let pct = |p: usize| times[(times.len() * p / 100).min(times.len() - 1)];
+    (rate, pct(50), pct(95))
 }
 
 fn mask(url: &str) -> String {
