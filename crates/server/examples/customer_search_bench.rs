@@ -56,7 +56,11 @@ async fn main() {
     println!();
     println!("{ORDERS} orders placed one after another by one client (POST /api/v1/customers/{{id}}/orders)");
     for (name, (rate, p50, p95)) in &orders {
-        println!("{name:<12} {rate:>8.0} orders/s   p50 {}   p95 {}", ms(*p50), ms(*p95));
+        println!(
+            "{name:<12} {rate:>8.0} orders/s   p50 {}   p95 {}",
+            ms(*p50),
+            ms(*p95)
+        );
     }
 }
 

@@ -171,6 +171,7 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
     router
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn(crate::drain::drain_unread_bodies))
         .layer(TraceLayer::new_for_http())
 }
 

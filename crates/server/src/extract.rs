@@ -149,9 +149,6 @@ const MAX_TEXT_FIELD: usize = 16 * 1024;
 /// it can be refused by name) and the form's text.
 pub const UPLOAD_BODY_BYTES: usize =
     (csp_domain::support::MAX_FILES + 1) * csp_domain::support::MAX_FILE_BYTES + 1024 * 1024;
-/// A body over [`UPLOAD_BODY_BYTES`] is read on (and thrown away) up to this much, so the
-/// client, still sending, gets its 413 instead of a reset connection; beyond it, it is cut off.
-const DRAIN_BYTES: usize = 4 * UPLOAD_BODY_BYTES;
 /// Parts a body may have: the form's fields and files, with room to spare.
 const MAX_PARTS: usize = 64;
 
@@ -197,15 +194,16 @@ impl FromRequest<AppState> for ApiMultipart {
             } else {
                 MAX_TEXT_FIELD
             };
-            // Read up to the limit and one byte more (to know it was over); drain the rest.
+            // Keep up to the limit; read on past it (to name the field), up to the body's limit.
+            // What is left of a refused body is read by `drain::drain_unread_bodies`.
             let mut bytes = Vec::new();
             let mut over = false;
             while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
                 total += chunk.len();
-                if total > DRAIN_BYTES {
+                if total > UPLOAD_BODY_BYTES {
                     return Err(too_large());
                 }
-                if total > UPLOAD_BODY_BYTES || bytes.len() + chunk.len() > limit {
+                if bytes.len() + chunk.len() > limit {
                     over = true;
                 } else {
                     bytes.extend_from_slice(&chunk);
@@ -252,9 +250,6 @@ impl FromRequest<AppState> for ApiMultipart {
                     }
                 },
             }
-        }
-        if total > UPLOAD_BODY_BYTES {
-            return Err(too_large());
         }
         if file_count > MAX_FILES {
             form.errors.add("files", &FileIssue::TooMany);

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod cancelling;
 pub mod clock;
 pub mod config;
+pub mod drain;
 pub mod error;
 pub mod extract;
 pub mod openapi;
