@@ -306,6 +306,25 @@ async fn downloads_resume_with_range(backend: Backend) {
     // Logged: the whole file, the part from byte 0, the stale resume sent whole; not the
     // resumed part or the refused range.
     assert_eq!(log["total"], 3, "{log}");
+    // The download's address is bound to the session: after signing out it answers 401, also
+    // for a resume, and nothing more is logged.
+    let res = user
+        .delete(server.url("/api/v1/session"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    for range in ["bytes=0-", "bytes=1000-"] {
+        let res = user.get(&url).header("range", range).send().await.unwrap();
+        let (status, body) = json_of(res).await;
+        assert_eq!(
+            (status, error_code(&body)),
+            (401, "unauthenticated"),
+            "{range}"
+        );
+    }
+    let (_, log) = server.get_json(&admin, "/api/v1/activity-log").await;
+    assert_eq!(log["total"], 3, "{log}");
 }
 
 async fn tenants_never_reach_each_others_purchases(backend: Backend) {

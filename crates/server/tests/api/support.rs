@@ -296,7 +296,10 @@ async fn files_are_limited_in_number_size_and_kind(backend: Backend) {
     // files arrive, and the partner still reads it (not a reset connection), every time.
     let signed_out = server.client();
     for _ in 0..3 {
-        let files = vec![("log.txt", vec![b'a'; 3 * csp_domain::support::MAX_FILE_BYTES])];
+        let files = vec![(
+            "log.txt",
+            vec![b'a'; 3 * csp_domain::support::MAX_FILE_BYTES],
+        )];
         let (status, body) = file_request(&server, &signed_out, &fields, files).await;
         assert_eq!((status, error_code(&body)), (401, "unauthenticated"));
     }
