@@ -41,7 +41,13 @@ e2e:
 fuzz:
 	scripts/fuzz-api.sh target/debug/csp-server
 
-# Over HTTP, SQLite and a throwaway PostgreSQL side by side: customer-list latency with 100 000
-# customers (CUSTOMERS=N to change) and orders/s from one client; prints, asserts nothing.
+# Over HTTP, SQLite and a throwaway PostgreSQL side by side: the customer list and search with
+# 100 000 customers (CUSTOMERS=N to change) on 8 connections, orders/s from one client; then
+# the app's transfer and its timing in headless Chromium. Prints, asserts nothing.
 bench:
+	scripts/setup-toolchain.sh
+	scripts/setup-browser.sh
 	scripts/with-postgres.sh cargo run --release -p csp-server --example customer_search_bench
+	trunk build --release --offline
+	cargo build --release -p csp-server
+	CSP_SERVER_BIN=target/release/csp-server node tests/bench/browser.mjs

@@ -120,6 +120,10 @@ messages! {
         "显示第 {first}–{last} 个客户，共 {total} 个";
     ShowingCustomer => "Showing {first}–{last} of {total} customer",
         "显示第 {first}–{last} 个客户，共 {total} 个";
+    ShowingCustomersOfMore => "Showing {first}–{last} of more than {total} customers",
+        "显示第 {first}–{last} 个客户，共 {total} 个以上";
+    NarrowTheSearch => "Only the first {total} matches can be paged through. Type more of the name, domain or tenant ID to find the rest.",
+        "只能翻阅前 {total} 个匹配项。请输入更多的名称、域或租户 ID 以查找其余客户。";
     NoCustomersToShow => "No customers to show", "没有可显示的客户";
     NoCustomersMatch => "No customers match “{q}”.", "没有与“{q}”匹配的客户。";
     NoCustomersMatchHint => "Check the spelling, or search by domain or tenant ID instead.",
@@ -131,6 +135,7 @@ messages! {
     PreviousPage => "Previous page", "上一页";
     NextPage => "Next page", "下一页";
     PageOf => "Page {page} of {pages}", "第 {page} 页，共 {pages} 页";
+    PageOfMore => "Page {page} of {pages}+", "第 {page} 页，共 {pages}+ 页";
 
     // -- customer details --
     CustomerNotFound => "Customer not found", "找不到客户";

@@ -1,4 +1,4 @@
-//! Previous/next paging with "Page 2 of 4" in between.
+//! Previous/next paging with "Page 2 of 4" (or "Page 2 of 40+") in between.
 
 use leptos::prelude::*;
 
@@ -9,6 +9,9 @@ pub fn Pager(
     #[prop(into)] page: Signal<u32>,
     #[prop(into)] page_count: Signal<u32>,
     on_page: Callback<u32>,
+    /// There are more items than the pages reach (a search counted to its cap).
+    #[prop(optional)]
+    more: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let at_start = move || page.get() <= 1;
@@ -25,7 +28,10 @@ pub fn Pager(
                 {tr(Msg::PreviousPage)}
             </button>
             <span class="pager__position">
-                {move || i18n.f(Msg::PageOf, &[("page", &page.get()), ("pages", &page_count.get())])}
+                {move || i18n.f(
+                    if more { Msg::PageOfMore } else { Msg::PageOf },
+                    &[("page", &page.get()), ("pages", &page_count.get())],
+                )}
             </span>
             <button
                 type="button"

@@ -64,3 +64,37 @@ pageTest('refusals and sign-in errors are shown in Chinese when Chinese is chose
   assert.match(text, /查看活动日志/);
   assert.doesNotMatch(text, /You need/);
 });
+
+pageTest('the app is sent precompressed, hashed files are cached for a year, and robots.txt is text', async (page, server) => {
+  // The app starts from the precompressed files the browser is sent.
+  await page.goto('/sign-in');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+
+  const get = (path, encoding) => fetch(`${server.baseUrl}${path}`, { headers: { 'accept-encoding': encoding } });
+  const index = await get('/', 'br, gzip');
+  assert.equal(index.headers.get('cache-control'), 'no-cache', 'index.html is revalidated');
+  const html = await index.text();
+  const assets = [...new Set([...html.matchAll(/\/([\w.-]+-[0-9a-f]{16}(?:_bg)?\.(?:js|css|wasm))/g)].map((m) => `/${m[1]}`))];
+  for (const kind of ['.js', '.css', '.wasm']) {
+    assert.ok(assets.some((a) => a.endsWith(kind)), `index.html names a hashed ${kind}: ${assets}`);
+  }
+  for (const asset of assets) {
+    const plain = await get(asset, 'identity');
+    assert.equal(plain.status, 200, asset);
+    assert.equal(plain.headers.get('content-encoding'), null, `${asset} as it is`);
+    const bytes = Buffer.from(await plain.arrayBuffer());
+    for (const encoding of ['br', 'gzip']) {
+      const res = await get(asset, encoding);
+      assert.equal(res.headers.get('content-encoding'), encoding, `${asset} in ${encoding}`);
+      assert.equal(res.headers.get('cache-control'), 'public, max-age=31536000, immutable', asset);
+      assert.match(res.headers.get('vary') ?? '', /accept-encoding/i, asset);
+      // fetch decodes it: the same bytes as the file.
+      assert.ok(Buffer.from(await res.arrayBuffer()).equals(bytes), `${asset} in ${encoding} is the file`);
+    }
+  }
+
+  const robots = await get('/robots.txt', 'identity');
+  assert.equal(robots.status, 200);
+  assert.match(robots.headers.get('content-type'), /^text\/plain/);
+  assert.match(await robots.text(), /^User-agent: \*\nDisallow: \/$/m);
+});

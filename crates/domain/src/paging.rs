@@ -10,6 +10,10 @@ pub const MAX_PAGE_SIZE: u32 = 100;
 pub const MAX_PAGE: u32 = 100_000;
 /// Search text longer than this is refused.
 pub const MAX_SEARCH_LEN: usize = 200;
+/// Searches count their matches only this far: past it the total reads "1 000+", and pages go
+/// only as deep as this (a narrower search finds the rest). Counting every match of a broad
+/// search in a list of 100 000 would cost more than the page itself.
+pub const SEARCH_COUNT_CAP: u64 = 1_000;
 
 /// `?q=&page=&page_size=` as sent by clients; read it with [`PageQuery::check`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -62,12 +66,26 @@ impl PageRequest {
 
     /// An empty page of this request.
     pub fn empty<T>(&self) -> Page<T> {
+        self.page_of(Vec::new(), 0)
+    }
+
+    /// This request's page: `items` of `total` in all.
+    pub fn page_of<T>(&self, items: Vec<T>, total: u64) -> Page<T> {
         Page {
-            items: Vec::new(),
-            total: 0,
+            items,
+            total,
+            total_capped: false,
             page: self.page,
             page_size: self.page_size,
         }
+    }
+
+    /// A search's page, whose matches were counted up to [`SEARCH_COUNT_CAP`] and one more:
+    /// above the cap the total is the cap and says so.
+    pub fn search_page_of<T>(&self, items: Vec<T>, counted: u64) -> Page<T> {
+        let mut page = self.page_of(items, counted.min(SEARCH_COUNT_CAP));
+        page.total_capped = counted > SEARCH_COUNT_CAP;
+        page
     }
 }
 
@@ -109,8 +127,12 @@ impl PageQuery {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
-    /// Number of items over all pages.
+    /// Number of items over all pages; with `total_capped`, the least there are.
     pub total: u64,
+    /// The count stopped at the search cap (1 000): there are more than `total` matches, and
+    /// pages go only as deep as `total`. Shown as "1 000+".
+    #[serde(default)]
+    pub total_capped: bool,
     pub page: u32,
     pub page_size: u32,
 }
@@ -135,6 +157,7 @@ impl<T> Page<T> {
         Page {
             items: self.items.into_iter().map(f).collect(),
             total: self.total,
+            total_capped: self.total_capped,
             page: self.page,
             page_size: self.page_size,
         }
@@ -199,6 +222,7 @@ mod tests {
         let page = |total| Page::<()> {
             items: vec![],
             total,
+            total_capped: false,
             page: 1,
             page_size: 25,
         };
@@ -208,10 +232,21 @@ mod tests {
     }
 
     #[test]
+    fn a_search_count_above_the_cap_says_so() {
+        let request = PageQuery::default().check().unwrap();
+        let below = request.search_page_of(vec![(); 3], SEARCH_COUNT_CAP);
+        assert_eq!((below.total, below.total_capped), (SEARCH_COUNT_CAP, false));
+        let above = request.search_page_of(vec![(); 3], SEARCH_COUNT_CAP + 1);
+        assert_eq!((above.total, above.total_capped), (SEARCH_COUNT_CAP, true));
+        assert_eq!(above.page_count(), 40, "pages go as deep as the cap");
+    }
+
+    #[test]
     fn shown_range_counts_from_one() {
         let page = Page {
             items: vec![1, 2, 3],
             total: 53,
+            total_capped: false,
             page: 3,
             page_size: 25,
         };
@@ -220,6 +255,7 @@ mod tests {
             Page::<u8> {
                 items: vec![],
                 total: 0,
+                total_capped: false,
                 page: 1,
                 page_size: 25
             }

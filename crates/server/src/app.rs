@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::header::CACHE_CONTROL;
+use axum::http::header::{CACHE_CONTROL, VARY};
 use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -160,8 +160,19 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
     let index = dist_dir.join("index.html");
     let csp =
         security::content_security_policy(&std::fs::read_to_string(&index).unwrap_or_default());
+    // A release build has brotli and gzip copies of each asset (scripts/precompress.mjs): they
+    // are sent as they are; without them (a debug build) the compression layer compresses.
     let app = Router::new()
-        .fallback_service(ServeDir::new(dist_dir).fallback(ServeFile::new(index)))
+        .fallback_service(
+            ServeDir::new(dist_dir)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(
+                    ServeFile::new(index)
+                        .precompressed_br()
+                        .precompressed_gzip(),
+                ),
+        )
         .layer(middleware::from_fn(cache_static));
 
     let mut router = api.merge(app);
@@ -205,6 +216,7 @@ fn panic_response(payload: Box<dyn PanicPayload + Send + 'static>) -> Response {
 
 /// Hashed build outputs (`main-1a2b3c4d5e6f7a8b.css`) never change: cache them for a year.
 /// Everything else, `index.html` above all, is revalidated so a new build is seen at once.
+/// The body depends on `Accept-Encoding` (a precompressed copy or not), so caches must ask.
 async fn cache_static(request: Request, next: Next) -> Response {
     let hashed = is_hashed_asset(request.uri().path());
     let mut response = next.run(request).await;
@@ -213,9 +225,9 @@ async fn cache_static(request: Request, next: Next) -> Response {
     } else {
         "no-cache"
     };
-    response
-        .headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static(value));
+    let headers = response.headers_mut();
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static(value));
+    headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
     response
 }
 

@@ -92,6 +92,7 @@ fn CustomerList(
     let page_count = list.page_count();
     let page = list.page;
     let total = list.total;
+    let capped = list.total_capped;
     let is_empty = list.items.is_empty();
     let searched = searched.trim().to_string();
 
@@ -128,7 +129,10 @@ fn CustomerList(
     view! {
         <TableRegion label=Msg::CustomersHeading busy=busy>{body}</TableRegion>
         <Show when=move || { total > 0 }>
-            <Pager page=Signal::derive(move || page) page_count=Signal::derive(move || page_count) on_page=on_page/>
+            <Pager page=Signal::derive(move || page) page_count=Signal::derive(move || page_count) on_page=on_page more=capped/>
+        </Show>
+        <Show when=move || capped>
+            <p class="list-note">{move || i18n.f(Msg::NarrowTheSearch, &[("total", &total)])}</p>
         </Show>
     }
 }
@@ -138,7 +142,9 @@ fn status_text(i18n: I18n, list: &Page<Customer>) -> String {
     let Some((first, last)) = list.shown_range() else {
         return i18n.t(Msg::NoCustomersToShow).to_string();
     };
-    let key = if list.total == 1 {
+    let key = if list.total_capped {
+        Msg::ShowingCustomersOfMore
+    } else if list.total == 1 {
         Msg::ShowingCustomer
     } else {
         Msg::ShowingCustomers

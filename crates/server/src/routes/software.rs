@@ -67,15 +67,11 @@ pub async fn list(
     let (rows, total) = software::purchases(&mut conn, &customer.id, &request).await?;
     let limit = billing::refund_limit(&mut conn, &partner, customer.currency).await?;
     let now = state.clock.now();
-    Ok(Json(Page {
-        items: rows
-            .iter()
-            .map(|(stored, line)| to_purchase(stored, *line, now, limit))
-            .collect(),
-        total,
-        page: request.page(),
-        page_size: request.page_size(),
-    }))
+    let items = rows
+        .iter()
+        .map(|(stored, line)| to_purchase(stored, *line, now, limit))
+        .collect();
+    Ok(Json(request.page_of(items, total)))
 }
 
 /// The customer's deep link to its admin center's Software page, to share with the customer

@@ -43,6 +43,11 @@ const SQLITE: &[Migration] = &[
         "support_requests",
         include_str!("../../migrations/sqlite/0006_support_requests.sql"),
     ),
+    (
+        7,
+        "customer_search_index",
+        include_str!("../../migrations/sqlite/0007_customer_search_index.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -74,6 +79,11 @@ const POSTGRES: &[Migration] = &[
         6,
         "support_requests",
         include_str!("../../migrations/postgres/0006_support_requests.sql"),
+    ),
+    (
+        7,
+        "customer_search_index",
+        include_str!("../../migrations/postgres/0007_customer_search_index.sql"),
     ),
 ];
 
@@ -149,9 +159,12 @@ pub async fn tables_and_columns(
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
     let sql = match backend {
         Backend::Sqlite => {
-            "SELECT m.name AS table_name, p.name AS column_name \
-             FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY 1, 2"
+            // Ordinary tables only: the search index (FTS5's virtual and shadow tables) is an
+            // index, as pg_trgm's is on PostgreSQL.
+            "SELECT t.name AS table_name, p.name AS column_name \
+             FROM pragma_table_list t JOIN pragma_table_info(t.name) p \
+             WHERE t.schema = 'main' AND t.type = 'table' AND t.name NOT LIKE 'sqlite_%' \
+             ORDER BY 1, 2"
         }
         Backend::Postgres => {
             "SELECT CAST(table_name AS TEXT) AS table_name, CAST(column_name AS TEXT) AS column_name \

@@ -255,12 +255,7 @@ pub async fn list(
         .bind(request.offset() as i64)
         .fetch_all(&mut *conn)
         .await?;
-    Ok(Page {
-        items: assemble(conn, rows).await?,
-        total: total as u64,
-        page: request.page(),
-        page_size: request.page_size(),
-    })
+    Ok(request.page_of(assemble(conn, rows).await?, total as u64))
 }
 
 /// Reads the lines of `rows` in one query and builds the orders.

@@ -10,7 +10,11 @@ on_both_backends!(
     bad_paging_gets_a_clear_400,
     partners_never_see_each_others_customers,
     a_customer_user_sees_only_its_own_tenant,
-    seeding_twice_changes_nothing
+    seeding_twice_changes_nothing,
+    every_search_finds_exactly_what_contains_it,
+    names_that_start_with_the_search_come_first,
+    broad_searches_count_to_a_thousand_and_page_that_deep,
+    the_index_follows_added_and_renamed_customers,
 );
 
 fn names(page: &Value) -> Vec<String> {
@@ -222,4 +226,247 @@ async fn seeding_twice_changes_nothing(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(count().await.0, before.0 + 50);
+}
+
+/// Every customer of the partner signed in to `client`, read page by page.
+async fn all_customers(server: &TestServer, client: &reqwest::Client) -> Vec<Value> {
+    let mut all = Vec::new();
+    for page in 1.. {
+        let (_, body) = server
+            .get_json(
+                client,
+                &format!("/api/v1/customers?page={page}&page_size=100"),
+            )
+            .await;
+        let items = body["items"].as_array().unwrap().clone();
+        if items.is_empty() {
+            break;
+        }
+        all.extend(items);
+    }
+    all
+}
+
+/// A search's names over all its pages, and its total.
+async fn search_all(server: &TestServer, client: &reqwest::Client, q: &str) -> (Vec<String>, u64) {
+    let q = url::form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>();
+    let mut found = Vec::new();
+    let mut total = 0;
+    for page in 1.. {
+        let (status, body) = server
+            .get_json(
+                client,
+                &format!("/api/v1/customers?q={q}&page={page}&page_size=100"),
+            )
+            .await;
+        assert_eq!(status, 200, "{q}: {body}");
+        total = body["total"].as_u64().unwrap();
+        let items = names(&body);
+        if items.is_empty() {
+            break;
+        }
+        found.extend(items);
+    }
+    (found, total)
+}
+
+async fn every_search_finds_exactly_what_contains_it(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    csp_server::seed::seed_bulk_customers(&server.db, 40, server.clock.now())
+        .await
+        .unwrap();
+    let client = server.signed_in(ADMIN_AGENT).await;
+    let everyone = all_customers(&server, &client).await;
+    let contoso_tenant = everyone
+        .iter()
+        .find(|c| c["company_name"] == "Contoso Ltd")
+        .unwrap()["tenant_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // One and two characters (no trigram), three, words, spaces, a domain, a tenant ID and
+    // its fragment, in any case, and text that is no customer's.
+    for q in [
+        "&",
+        "x",
+        "Gh",
+        "ltd",
+        "contoso",
+        "HOLDINGS 00003",
+        "power & l",
+        "bulk00001",
+        "onmicrosoft.com",
+        &contoso_tenant,
+        &contoso_tenant[4..13].to_uppercase(),
+        "zzqx",
+        "\"quoted\"",
+    ] {
+        let needle = q.to_lowercase();
+        let mut expected: Vec<String> = everyone
+            .iter()
+            .filter(|c| {
+                ["company_name", "domain", "tenant_id"]
+                    .iter()
+                    .any(|f| c[f].as_str().unwrap().to_lowercase().contains(&needle))
+            })
+            .map(|c| c["company_name"].as_str().unwrap().to_string())
+            .collect();
+        let (mut found, total) = search_all(&server, &client, q).await;
+        assert_eq!(
+            total as usize,
+            found.len(),
+            "{q}: the total counts the matches"
+        );
+        expected.sort();
+        found.sort();
+        assert_eq!(found, expected, "{q}");
+    }
+}
+
+async fn names_that_start_with_the_search_come_first(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    // "Blue Alpha Holdings 000001", "Alpha Blue Holdings 000008", …
+    csp_server::seed::seed_bulk_customers(&server.db, 64, server.clock.now())
+        .await
+        .unwrap();
+    let client = server.signed_in(ADMIN_AGENT).await;
+    for q in ["blue", "Bl"] {
+        let (found, total) = search_all(&server, &client, q).await;
+        assert_eq!(total as usize, found.len());
+        let starts_with_q = |n: &String| n.to_lowercase().starts_with(&q.to_lowercase());
+        let starts = found.iter().take_while(|n| starts_with_q(n)).count();
+        // "Blue Alpha Holdings 000001" … "Blue Harbor Holdings 000057" and "Blue Yonder
+        // Airlines" first, then "Alpha Blue Holdings 000008" … "Harbor Blue Holdings 000015".
+        assert!(starts >= 9, "{q}: {found:?}");
+        assert!(
+            found.len() >= starts + 7 && !found[starts..].iter().any(starts_with_q),
+            "{q}: names that start with it come first: {found:?}"
+        );
+        for group in [&found[..starts], &found[starts..]] {
+            let mut sorted = group.to_vec();
+            sorted.sort_by_key(|n| n.to_lowercase());
+            assert_eq!(group, &sorted[..], "{q}: each group in name order");
+        }
+    }
+}
+
+async fn broad_searches_count_to_a_thousand_and_page_that_deep(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    csp_server::seed::seed_bulk_customers(&server.db, 1_200, server.clock.now())
+        .await
+        .unwrap();
+    let client = server.signed_in(ADMIN_AGENT).await;
+    // The whole list is counted exactly (the partner's kept count).
+    let demo = server
+        .count("SELECT COUNT(*) FROM customers WHERE domain NOT LIKE 'bulk%'")
+        .await as u64;
+    let (_, list) = server.get_json(&client, "/api/v1/customers").await;
+    let northwind_demo = all_customers(&server, &client).await.len() as u64 - 1_200;
+    assert!(northwind_demo > 0 && northwind_demo < demo);
+    assert_eq!(list["total"].as_u64(), Some(1_200 + northwind_demo));
+    assert_eq!(list["total_capped"], false);
+
+    // Exactly 1 000 matches ("… Holdings 000000" to "000999"): counted exactly.
+    let (_, exact) = server
+        .get_json(&client, "/api/v1/customers?q=holdings%20000")
+        .await;
+    assert_eq!(
+        (exact["total"].as_u64(), &exact["total_capped"]),
+        (Some(1_000), &Value::Bool(false))
+    );
+    // 1 200 matches: "1 000+", and the pages go 1 000 deep, each with the right rows.
+    let (_, broad) = server
+        .get_json(&client, "/api/v1/customers?q=holdings%2000&page_size=100")
+        .await;
+    assert_eq!(
+        (broad["total"].as_u64(), &broad["total_capped"]),
+        (Some(1_000), &Value::Bool(true))
+    );
+    let (_, deep) = server
+        .get_json(
+            &client,
+            "/api/v1/customers?q=holdings%2000&page=10&page_size=100",
+        )
+        .await;
+    let deep = names(&deep);
+    assert_eq!(deep.len(), 100);
+    // Prefix-first ranking does not apply ("holdings" starts no name): plain name order, in
+    // which the 901st to 1 000th are these.
+    let mut all: Vec<String> = all_customers(&server, &client)
+        .await
+        .iter()
+        .map(|c| c["company_name"].as_str().unwrap().to_string())
+        .filter(|n| n.to_lowercase().contains("holdings 00"))
+        .collect();
+    all.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(deep, all[900..1_000]);
+    // A broad search with names that start with it: those first, across the page boundary.
+    let everyone = all_customers(&server, &client).await;
+    let name = |c: &Value| c["company_name"].as_str().unwrap().to_string();
+    let contains_e = |c: &&Value| {
+        ["company_name", "domain", "tenant_id"]
+            .iter()
+            .any(|f| c[f].as_str().unwrap().to_lowercase().contains('e'))
+    };
+    let (mut first, mut rest): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    for c in everyone.iter().filter(contains_e) {
+        if name(c).to_lowercase().starts_with('e') {
+            first.push(name(c));
+        } else {
+            rest.push(name(c));
+        }
+    }
+    first.sort_by_key(|n| n.to_lowercase());
+    rest.sort_by_key(|n| n.to_lowercase());
+    assert!(first.len() > 100 && first.len() < 200 && rest.len() > 1_000);
+    let expected: Vec<String> = first.into_iter().chain(rest).take(300).collect();
+    let mut shown = Vec::new();
+    for page in 1..=3 {
+        let (_, body) = server
+            .get_json(
+                &client,
+                &format!("/api/v1/customers?q=E&page={page}&page_size=100"),
+            )
+            .await;
+        assert_eq!(body["total_capped"], true);
+        shown.extend(names(&body));
+    }
+    assert_eq!(shown, expected);
+    // A narrower search finds what lies beyond.
+    let (found, total) = search_all(&server, &client, "holdings 0011").await;
+    assert_eq!((found.len(), total), (100, 100));
+}
+
+async fn the_index_follows_added_and_renamed_customers(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let client = server.signed_in(ADMIN_AGENT).await;
+    let (_, none) = server
+        .get_json(&client, "/api/v1/customers?q=granite")
+        .await;
+    assert_eq!(none["total"], 0);
+    csp_server::seed::seed_bulk_customers(&server.db, 64, server.clock.now())
+        .await
+        .unwrap();
+    let (added, _) = search_all(&server, &client, "granite").await;
+    assert_eq!(added.len(), 15, "{added:?}");
+    // Renamed (as a directory sync would): found by the new name only.
+    let renamed = "Tailspin Toys Europe";
+    sqlx::query(
+        "UPDATE customers SET company_name = $1, sort_name = $2, \
+         search_text = $3 || ' ' || domain || ' ' || tenant_id WHERE company_name = $4",
+    )
+    .bind(renamed)
+    .bind(renamed.to_lowercase())
+    .bind(renamed.to_lowercase())
+    .bind(&added[0])
+    .execute(server.db.pool())
+    .await
+    .unwrap();
+    let (found, _) = search_all(&server, &client, "spin toys eu").await;
+    assert_eq!(found, [renamed]);
+    let (found, _) = search_all(&server, &client, &added[0]).await;
+    assert!(
+        found.is_empty(),
+        "the old name is gone from the index: {found:?}"
+    );
 }
