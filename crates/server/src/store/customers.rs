@@ -215,50 +215,52 @@ async fn broad_search_rows(
 ) -> Result<Vec<CustomerRow>, sqlx::Error> {
     let (scope_sql, scope_id) = scope.condition();
     let starting = "c.sort_name >= $2 AND c.sort_name < $3";
-    let sql = format!("SELECT COUNT(*) FROM customers c WHERE {scope_sql} AND {starting}");
-    let starting_count: i64 = sqlx::query_scalar(&sql)
+    let (size, offset) = (i64::from(request.page_size()), request.offset() as i64);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM customers c WHERE {scope_sql} AND {starting} \
+         ORDER BY c.sort_name, c.id LIMIT $4 OFFSET $5"
+    );
+    let mut rows: Vec<CustomerRow> = sqlx::query_as(&sql)
         .bind(scope_id)
         .bind(&starts.0)
         .bind(&starts.1)
-        .fetch_one(&mut *conn)
+        .bind(size)
+        .bind(offset)
+        .fetch_all(&mut *conn)
         .await?;
-
-    let (size, offset) = (i64::from(request.page_size()), request.offset() as i64);
-    let mut rows: Vec<CustomerRow> = Vec::new();
-    if offset < starting_count {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM customers c WHERE {scope_sql} AND {starting} \
-             ORDER BY c.sort_name, c.id LIMIT $4 OFFSET $5"
-        );
-        rows = sqlx::query_as(&sql)
+    if rows.len() as i64 == size {
+        return Ok(rows);
+    }
+    // How many names start with the text: known when this page holds the last of them,
+    // counted (a range of the name index) when the page lies beyond them all.
+    let starting_count = if rows.is_empty() {
+        let sql = format!("SELECT COUNT(*) FROM customers c WHERE {scope_sql} AND {starting}");
+        sqlx::query_scalar::<_, i64>(&sql)
             .bind(scope_id)
             .bind(&starts.0)
             .bind(&starts.1)
-            .bind(size)
-            .bind(offset)
-            .fetch_all(&mut *conn)
-            .await?;
-    }
-    let wanted = size - rows.len() as i64;
-    if wanted > 0 {
-        let like = Contains::like(q);
-        let sql = format!(
-            "SELECT {COLUMNS} FROM customers c WHERE {scope_sql} AND {} \
-             AND NOT (c.sort_name >= $3 AND c.sort_name < $4) \
-             ORDER BY c.sort_name, c.id LIMIT $5 OFFSET $6",
-            like.condition
-        );
-        let others: Vec<CustomerRow> = sqlx::query_as(&sql)
-            .bind(scope_id)
-            .bind(&like.value)
-            .bind(&starts.0)
-            .bind(&starts.1)
-            .bind(wanted)
-            .bind((offset - starting_count).max(0))
-            .fetch_all(&mut *conn)
-            .await?;
-        rows.extend(others);
-    }
+            .fetch_one(&mut *conn)
+            .await?
+    } else {
+        offset + rows.len() as i64
+    };
+    let like = Contains::like(q);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM customers c WHERE {scope_sql} AND {} \
+         AND NOT (c.sort_name >= $3 AND c.sort_name < $4) \
+         ORDER BY c.sort_name, c.id LIMIT $5 OFFSET $6",
+        like.condition
+    );
+    let others: Vec<CustomerRow> = sqlx::query_as(&sql)
+        .bind(scope_id)
+        .bind(&like.value)
+        .bind(&starts.0)
+        .bind(&starts.1)
+        .bind(size - rows.len() as i64)
+        .bind((offset - starting_count).max(0))
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.extend(others);
     Ok(rows)
 }
 
