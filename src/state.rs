@@ -3,6 +3,8 @@
 //!
 //! The user is mirrored into sessionStorage so a reload renders at once; the server stays the
 //! authority: the stored user is re-validated with `GET /session` on start and dropped on 401.
+//! A browser that has never signed in (no "signed in before" mark in localStorage) is not
+//! asked about: a first visit starts signed out at once, without a 401 in the console.
 
 use csp_domain::{CustomerId, IdempotencyKey, OfferId, ProductKind, User};
 use leptos::prelude::*;
@@ -12,6 +14,8 @@ use serde::{Deserialize, Serialize};
 use crate::api;
 
 const STORAGE_KEY: &str = "csp.session.user";
+/// In localStorage (shared by the tabs): this browser has a session, or had one.
+const SIGNED_IN_MARK: &str = "csp.session.signed-in";
 
 #[derive(Clone, Copy)]
 pub struct Session {
@@ -25,22 +29,31 @@ impl Session {
     /// Creates the session, starts its re-validation and keeps storage in step with it.
     pub fn start() -> Self {
         let stored = load();
+        let ask = stored.is_some() || signed_in_before().is_some();
         let session = Session {
             user: RwSignal::new(stored.clone()),
-            ready: RwSignal::new(stored.is_some()),
+            ready: RwSignal::new(stored.is_some() || !ask),
         };
 
         Effect::new(move |_| session.user.with(save));
 
         // Another tab may have signed in (sessionStorage is per tab) or the cookie may have
-        // expired since the user was stored: ask the server either way.
+        // expired since the user was stored: ask the server, unless this browser never signed in.
+        if !ask {
+            return session;
+        }
         spawn_local(async move {
             // On 401 the API hook has already cleared the user; other failures (server
             // restarting, offline) keep the stored user rather than signing people out.
-            if let Ok(user) = api::current_session().await {
-                if session.user.with_untracked(|u| u.as_ref() != Some(&user)) {
-                    session.user.set(Some(user));
+            match api::current_session().await {
+                Ok(user) => {
+                    mark_signed_in(true);
+                    if session.user.with_untracked(|u| u.as_ref() != Some(&user)) {
+                        session.user.set(Some(user));
+                    }
                 }
+                Err(failure) if failure.status == 401 => mark_signed_in(false),
+                Err(_) => {}
             }
             session.ready.set(true);
         });
@@ -48,11 +61,14 @@ impl Session {
     }
 
     pub fn sign_in(self, user: User) {
+        mark_signed_in(true);
         self.user.set(Some(user));
     }
 
+    /// Signed out, or the session ended (a 401 while signed in).
     pub fn clear(self) {
         if self.user.with_untracked(Option::is_some) {
+            mark_signed_in(false);
             self.user.set(None);
         }
     }
@@ -69,6 +85,24 @@ fn storage() -> Option<web_sys::Storage> {
 fn load() -> Option<User> {
     let raw = storage()?.get_item(STORAGE_KEY).ok()??;
     serde_json::from_str(&raw).ok()
+}
+
+fn signed_in_before() -> Option<()> {
+    let local = web_sys::window()?.local_storage().ok()??;
+    local.get_item(SIGNED_IN_MARK).ok()??;
+    Some(())
+}
+
+/// Sets or removes the "signed in before" mark (storage may be disabled: then every new tab
+/// simply starts signed out).
+fn mark_signed_in(signed_in: bool) {
+    if let Some(Ok(Some(local))) = web_sys::window().map(|w| w.local_storage()) {
+        let _ = if signed_in {
+            local.set_item(SIGNED_IN_MARK, "1")
+        } else {
+            local.remove_item(SIGNED_IN_MARK)
+        };
+    }
 }
 
 fn save(user: &Option<User>) {

@@ -98,3 +98,41 @@ pageTest('the app is sent precompressed, hashed files are cached for a year, and
   assert.match(robots.headers.get('content-type'), /^text\/plain/);
   assert.match(await robots.text(), /^User-agent: \*\nDisallow: \/$/m);
 });
+
+pageTest('a first visit starts signed out without asking the server; a new tab after signing in is signed in', async (page) => {
+  const sessionChecks = [];
+  const consoleErrors = [];
+  const watch = (p) => {
+    p.on('request', (r) => { if (r.method() === 'GET' && new URL(r.url()).pathname === '/api/v1/session') sessionChecks.push(r.url()); });
+    p.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  };
+  watch(page);
+  await page.goto('/customers');
+  await waitForPath(page, '/sign-in');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+  assert.deepEqual(sessionChecks, [], 'nothing to ask on a first visit');
+  assert.deepEqual(consoleErrors, [], 'no 401 in the console');
+
+  await page.getByLabel('Email', { exact: true }).fill('admin.agent@northwind.example');
+  await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await waitForPath(page, '/customers');
+
+  // Another tab of the same browser finds the session.
+  const tab = await page.context().newPage();
+  watch(tab);
+  await tab.goto('/customers');
+  await tab.getByRole('searchbox', { name: 'Search customers' }).waitFor();
+  assert.equal(sessionChecks.length, 1, 'the new tab asked once');
+
+  // Signed out there, a third tab starts signed out and asks nothing.
+  await tab.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await waitForPath(tab, '/sign-in');
+  const third = await page.context().newPage();
+  watch(third);
+  await third.goto('/customers');
+  await waitForPath(third, '/sign-in');
+  await third.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+  assert.equal(sessionChecks.length, 1);
+  assert.deepEqual(consoleErrors, []);
+});
