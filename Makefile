@@ -43,7 +43,8 @@ fuzz:
 
 # Over HTTP, SQLite and a throwaway PostgreSQL side by side: the customer list and search with
 # 100 000 customers (CUSTOMERS=N to change) on 8 connections, orders/s from one client; then
-# the app's transfer and its timing in headless Chromium. Prints, asserts nothing.
+# the app's transfer, its timing in headless Chromium and Lighthouse's scores (npm `lighthouse`
+# in .tools/, installed when missing). Prints, asserts nothing.
 bench:
 	scripts/setup-toolchain.sh
 	scripts/setup-browser.sh
@@ -51,3 +52,7 @@ bench:
 	trunk build --release --offline
 	cargo build --release -p csp-server
 	CSP_SERVER_BIN=target/release/csp-server node tests/bench/browser.mjs
+	test -x .tools/lighthouse/node_modules/.bin/lighthouse || (mkdir -p .tools/lighthouse && \
+	  cd .tools/lighthouse && echo '{"private": true}' > package.json && \
+	  npm install --no-audit --no-fund lighthouse@12)
+	CSP_SERVER_BIN=target/release/csp-server node tests/bench/lighthouse.mjs
