@@ -14,6 +14,7 @@ use crate::components::pager::Pager;
 use crate::components::search_box::SearchBox;
 use crate::components::states::EmptyState;
 use crate::components::table_region::TableRegion;
+use crate::format::count;
 use crate::i18n::{tr, use_i18n, I18n, Msg};
 use crate::loader::use_loader;
 use crate::routes::{CustomerTab, Route};
@@ -132,7 +133,7 @@ fn CustomerList(
             <Pager page=Signal::derive(move || page) page_count=Signal::derive(move || page_count) on_page=on_page more=capped/>
         </Show>
         <Show when=move || capped>
-            <p class="list-note">{move || i18n.f(Msg::NarrowTheSearch, &[("total", &total)])}</p>
+            <p class="list-note">{move || i18n.f(Msg::NarrowTheSearch, &[("total", &count(total))])}</p>
         </Show>
     }
 }
@@ -151,7 +152,11 @@ fn status_text(i18n: I18n, list: &Page<Customer>) -> String {
     };
     i18n.f(
         key,
-        &[("first", &first), ("last", &last), ("total", &list.total)],
+        &[
+            ("first", &count(first)),
+            ("last", &count(last)),
+            ("total", &count(list.total)),
+        ],
     )
 }
 
