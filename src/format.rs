@@ -71,32 +71,3 @@ pub fn file_size(bytes: u64) -> String {
         b => format!("{b} B"),
     }
 }
-
-/// `100,000`: counts with thousands grouped, as both English and Chinese write them.
-pub fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    grouped
-}
-
-#[cfg(test)]
-mod count_tests {
-    #[test]
-    fn counts_group_thousands() {
-        for (n, text) in [
-            (0, "0"),
-            (999, "999"),
-            (1_000, "1,000"),
-            (100_000, "100,000"),
-            (1_234_567, "1,234,567"),
-        ] {
-            assert_eq!(super::count(n), text);
-        }
-    }
-}

@@ -342,10 +342,15 @@ impl PartialOrd for Money {
     }
 }
 
+/// `100,000`: a count with its thousands grouped, as amounts are (English and Chinese alike).
+pub fn group_count(n: u64) -> String {
+    group_thousands(&n.to_string())
+}
+
 fn group_thousands(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -402,6 +407,19 @@ mod tests {
 
     fn usd(s: &str) -> Money {
         Money::parse(s, Currency::USD).unwrap()
+    }
+
+    #[test]
+    fn counts_group_thousands() {
+        for (n, text) in [
+            (0, "0"),
+            (999, "999"),
+            (1_000, "1,000"),
+            (100_000, "100,000"),
+            (1_234_567, "1,234,567"),
+        ] {
+            assert_eq!(group_count(n), text);
+        }
     }
 
     #[test]

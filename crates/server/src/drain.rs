@@ -90,6 +90,6 @@ impl HttpBody for Piped {
     }
 
     fn size_hint(&self) -> SizeHint {
-        self.size_hint.clone()
+        self.size_hint
     }
 }

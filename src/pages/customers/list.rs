@@ -1,6 +1,7 @@
 //! `/customers`: the partner's customers, searchable and paged by the server. Search text and
 //! page live in the URL (`?q=&page=`), so reload, back and shared links show the same list.
 
+use csp_domain::money::group_count as count;
 use csp_domain::{Customer, Page};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -14,7 +15,6 @@ use crate::components::pager::Pager;
 use crate::components::search_box::SearchBox;
 use crate::components::states::EmptyState;
 use crate::components::table_region::TableRegion;
-use crate::format::count;
 use crate::i18n::{tr, use_i18n, I18n, Msg};
 use crate::loader::use_loader;
 use crate::routes::{CustomerTab, Route};

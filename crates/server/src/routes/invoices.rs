@@ -46,7 +46,7 @@ pub async fn get(
         invoices::charges(&mut conn, partner, month, query.customer_id.as_ref()).await?;
     lines
         .extend(credits::for_invoice(&mut conn, partner, month, query.customer_id.as_ref()).await?);
-    lines.sort_by(|a, b| a.date.cmp(&b.date));
+    lines.sort_by_key(|l| l.date);
     let amounts: Vec<_> = lines
         .iter()
         .filter_map(|l| {
