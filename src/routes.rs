@@ -262,6 +262,53 @@ impl Route {
     }
 }
 
+/// The `?q=&page=` of a searchable, paged list, read from the address (page 1 when absent or
+/// not a page), and the moves to a new search or another page of `route`.
+#[derive(Clone, Copy)]
+pub struct ListQuery {
+    pub q: leptos::prelude::Memo<String>,
+    pub page: leptos::prelude::Memo<u32>,
+    /// A new search: back to page 1, replacing the history entry.
+    pub on_search: leptos::prelude::Callback<String>,
+    /// Another page of the same search, as a new history entry.
+    pub on_page: leptos::prelude::Callback<u32>,
+}
+
+pub fn use_list_query(route: Route) -> ListQuery {
+    use leptos::prelude::*;
+    let query = leptos_router::hooks::use_query_map();
+    let navigate = leptos_router::hooks::use_navigate();
+    let q = Memo::new(move |_| query.with(|p| p.get("q").unwrap_or_default()));
+    let page = Memo::new(move |_| {
+        query.with(|p| {
+            p.get("page")
+                .and_then(|v| v.parse::<u32>().ok())
+                .filter(|p| *p >= 1)
+                .unwrap_or(1)
+        })
+    });
+    let go = move |q: &str, page: u32, replace: bool| {
+        let page = if page > 1 {
+            page.to_string()
+        } else {
+            String::new()
+        };
+        let path = route.with_query(&[("q", q.trim()), ("page", &page)]);
+        navigate(&path, list_move(replace));
+    };
+    let on_search = {
+        let go = go.clone();
+        Callback::new(move |text: String| go(&text, 1, true))
+    };
+    let on_page = Callback::new(move |p: u32| go(&q.get_untracked(), p, false));
+    ListQuery {
+        q,
+        page,
+        on_search,
+        on_page,
+    }
+}
+
 /// How a list page moves to new filters or another page: typing replaces the history entry
 /// (one entry per search, not per pause) and keeps the scroll; paging adds one and scrolls up.
 pub fn list_move(replace: bool) -> leptos_router::NavigateOptions {

@@ -5,7 +5,6 @@ use csp_domain::money::group_count as count;
 use csp_domain::{Customer, Page};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
 use crate::components::data_table::DataTable;
@@ -17,45 +16,23 @@ use crate::components::states::EmptyState;
 use crate::components::table_region::TableRegion;
 use crate::i18n::{tr, use_i18n, I18n, Msg};
 use crate::loader::use_loader;
-use crate::routes::{CustomerTab, Route};
+use crate::routes::{use_list_query, CustomerTab, ListQuery, Route};
 
 /// The customer list of the signed-in partner.
 #[component]
 pub fn CustomersPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let navigate = use_navigate();
-
-    let q = Memo::new(move |_| query.with(|p| p.get("q").unwrap_or_default()));
-    let page = Memo::new(move |_| {
-        query.with(|p| {
-            p.get("page")
-                .and_then(|v| v.parse::<u32>().ok())
-                .filter(|p| *p >= 1)
-                .unwrap_or(1)
-        })
-    });
+    let ListQuery {
+        q,
+        page,
+        on_search,
+        on_page,
+    } = use_list_query(Route::Customers);
     // The answer carries the search it belongs to, for the "No customers match …" message.
     let customers = use_loader(
         move || (q.get(), page.get()),
         |(q, page)| async move { api::customers(q.clone(), page).await.map(|list| (q, list)) },
     );
-
-    let go = move |q: &str, page: u32, replace: bool| {
-        let page = if page > 1 {
-            page.to_string()
-        } else {
-            String::new()
-        };
-        let url = Route::Customers.with_query(&[("q", q.trim()), ("page", &page)]);
-        navigate(&url, crate::routes::list_move(replace));
-    };
-    // Typing replaces the history entry (one entry per search, not per pause); paging adds one.
-    let on_search = {
-        let go = go.clone();
-        Callback::new(move |text: String| go(&text, 1, true))
-    };
-    let on_page = Callback::new(move |p: u32| go(&q.get_untracked(), p, false));
 
     view! {
         <PageHeader title=move || i18n.t(Msg::CustomersHeading) intro=move || i18n.t(Msg::CustomersIntro)/>

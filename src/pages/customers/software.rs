@@ -8,7 +8,6 @@ use std::time::Duration;
 use csp_domain::{Customer, CustomerId, OrderStatus, Page, Permission};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
 use crate::components::copy_button::CopyField;
@@ -23,43 +22,22 @@ use crate::i18n::{tr, use_i18n, Msg};
 use crate::loader::use_loader;
 use crate::pages::customers::cancel_dialog::{CancelDialog, CancelTarget};
 use crate::pages::customers::orders::StatusBadge;
-use crate::routes::{CustomerSection, CustomerTab, Route};
+use crate::routes::{use_list_query, CustomerSection, CustomerTab, ListQuery, Route};
 use crate::state::use_session;
 
 #[component]
 pub fn SoftwareTab(customer: Customer) -> impl IntoView {
-    let query = use_query_map();
-    let navigate = use_navigate();
-    let q = Memo::new(move |_| query.with(|p| p.get("q").unwrap_or_default()));
-    let page = Memo::new(move |_| {
-        query.with(|p| {
-            p.get("page")
-                .and_then(|v| v.parse::<u32>().ok())
-                .filter(|p| *p >= 1)
-                .unwrap_or(1)
-        })
-    });
+    let ListQuery {
+        q,
+        page,
+        on_search,
+        on_page,
+    } = use_list_query(Route::customer(&customer.id, CustomerTab::Software));
     let id = customer.id.clone();
     let purchases = use_loader(
         move || (id.clone(), q.get(), page.get()),
         |(id, q, page)| api::software(id, q, page),
     );
-    let id = customer.id.clone();
-    let go = move |q: &str, page: u32, replace: bool| {
-        let page = if page > 1 {
-            page.to_string()
-        } else {
-            String::new()
-        };
-        let path = Route::customer(&id, CustomerTab::Software)
-            .with_query(&[("q", q.trim()), ("page", &page)]);
-        navigate(&path, crate::routes::list_move(replace));
-    };
-    let on_search = {
-        let go = go.clone();
-        Callback::new(move |text: String| go(&text, 1, true))
-    };
-    let on_page = Callback::new(move |p: u32| go(&q.get_untracked(), p, false));
     let customer_id = customer.id.clone();
     // While a cancellation is pending, ask again every few seconds: the list turns to
     // "Cancelled" without a reload once the worker is done (R-CAN-7).
