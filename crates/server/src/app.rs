@@ -231,15 +231,16 @@ async fn cache_static(request: Request, next: Next) -> Response {
     response
 }
 
-/// Whether the file name carries Trunk's 16-hex-digit content hash (`name-<hash>.ext`,
-/// `name-<hash>_bg.wasm`).
+/// Whether the file name carries Trunk's content hash (`name-<hash>.ext`,
+/// `name-<hash>_bg.wasm`): a 64-bit number in hex without leading zeros, so usually 16 digits
+/// and sometimes fewer (`csp-app-acc0aae87b5fcaa.js`). Fewer than 12 is taken for a name, not
+/// a hash (one build in 16⁴ then goes uncached: harmless).
 fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
     name.match_indices('-').any(|(i, _)| {
-        let hash = name.get(i + 1..i + 17).unwrap_or_default();
-        hash.len() == 16
-            && hash.bytes().all(|b| b.is_ascii_hexdigit())
-            && matches!(name.as_bytes().get(i + 17), Some(b'.' | b'_'))
+        let rest = &name.as_bytes()[i + 1..];
+        let digits = rest.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+        (12..=16).contains(&digits) && matches!(rest.get(digits), Some(b'.' | b'_'))
     })
 }
 
@@ -251,6 +252,8 @@ mod tests {
             "/csp-app-0123456789abcdef.js",
             "/csp-app-0123456789abcdef_bg.wasm",
             "/main-fedcba9876543210.css",
+            "/csp-app-acc0aae87b5fcaa.js",
+            "/csp-app-acc0aae87b5fcaa_bg.wasm",
         ] {
             assert!(super::is_hashed_asset(hashed), "{hashed}");
         }
@@ -260,6 +263,7 @@ mod tests {
             "/customers/0f8fad5b-d9cb-469f-a165-70867728950e",
             "/robots.txt",
             "/a-0123.js",
+            "/a-0123456789abcdef0.js",
         ] {
             assert!(!super::is_hashed_asset(plain), "{plain}");
         }

@@ -4,7 +4,6 @@
 use csp_domain::{Customer, CustomerId, Order, OrderId, OrderStatus, Page};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
 use crate::components::data_table::DataTable;
@@ -15,32 +14,18 @@ use crate::components::table_region::TableRegion;
 use crate::format;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::loader::use_loader;
-use crate::routes::{CustomerSection, CustomerTab, Route};
+use crate::routes::{use_list_query, CustomerSection, CustomerTab, ListQuery, Route};
 
 /// The customer's orders, paged by the server (`?page=`).
 #[component]
 pub fn OrdersTab(customer: Customer) -> impl IntoView {
-    let query = use_query_map();
-    let navigate = use_navigate();
-    let page = Memo::new(move |_| {
-        query.with(|q| {
-            q.get("page")
-                .and_then(|p| p.parse::<u32>().ok())
-                .filter(|p| *p >= 1)
-                .unwrap_or(1)
-        })
-    });
+    let ListQuery { page, on_page, .. } =
+        use_list_query(Route::customer(&customer.id, CustomerTab::Orders));
     let id = customer.id.clone();
     let orders = use_loader(
         move || (id.clone(), page.get()),
         |(id, page)| api::orders(id, page),
     );
-    let id = customer.id.clone();
-    let on_page = Callback::new(move |p: u32| {
-        let path =
-            Route::customer(&id, CustomerTab::Orders).with_query(&[("page", &p.to_string())]);
-        navigate(&path, Default::default());
-    });
     let customer_id = customer.id.clone();
     view! {
         <Loaded loader=orders children={move |list: Page<Order>| {
