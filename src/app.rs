@@ -12,17 +12,11 @@ use crate::api;
 use crate::components::shell::AppShell;
 use crate::components::states::LoadingState;
 use crate::i18n::I18n;
-use crate::pages::activity_log::ActivityLogPage;
-use crate::pages::admin_center::AdminCenterSoftwarePage;
-use crate::pages::buying::AddProductPage;
-use crate::pages::customers::details::CustomerDetailsPage;
+use crate::pages::chunks;
 use crate::pages::customers::list::CustomersPage;
 use crate::pages::home::HomePage;
-use crate::pages::invoices::InvoicesPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::sign_in::SignInPage;
-use crate::pages::support::{NewSupportRequestPage, SupportPage, SupportRequestPage};
-use crate::pages::tenant::TenantPage;
 use crate::routes::{self, gate, Gate, Route};
 use crate::state::{use_session, Session};
 
@@ -118,41 +112,18 @@ fn Pages() -> impl IntoView {
     }
 }
 
-/// The page of a route that lives inside the shell (`None`: not found).
+/// The page of a route that lives inside the shell (`None`: not found). The customer list is
+/// in the main module; the other pages come from their chunk (`pages::chunks`).
 fn signed_in_page(page: Option<Route>, route: Memo<Option<Route>>) -> AnyView {
     let Some(page) = page else {
         return view! { <NotFoundPage/> }.into_any();
     };
+    if let Some(load) = chunks::load(&page) {
+        return chunks::show(load, page, route);
+    }
     match page {
         Route::Customers => view! { <CustomersPage/> }.into_any(),
-        Route::Customer { id, .. } => {
-            let section = Signal::derive(move || match route.get() {
-                Some(Route::Customer { section, .. }) => section,
-                _ => routes::CustomerSection::Tab(routes::CustomerTab::Software),
-            });
-            view! { <CustomerDetailsPage id=id section=section/> }.into_any()
-        }
-        Route::AddProduct { customer, .. } => {
-            let step = Signal::derive(move || match route.get() {
-                Some(Route::AddProduct { step, .. }) => step,
-                _ => routes::WizardStep::Product,
-            });
-            view! { <AddProductPage customer=customer step=step/> }.into_any()
-        }
-        Route::Invoices { .. } => {
-            let month = Signal::derive(move || match route.get() {
-                Some(Route::Invoices { month }) => month,
-                _ => None,
-            });
-            view! { <InvoicesPage month=month/> }.into_any()
-        }
-        Route::ActivityLog => view! { <ActivityLogPage/> }.into_any(),
-        Route::Support => view! { <SupportPage/> }.into_any(),
-        Route::NewSupportRequest => view! { <NewSupportRequestPage/> }.into_any(),
-        Route::SupportRequest { id } => view! { <SupportRequestPage id=id/> }.into_any(),
-        Route::Tenant => view! { <TenantPage/> }.into_any(),
-        Route::AdminCenterSoftware => view! { <AdminCenterSoftwarePage/> }.into_any(),
-        Route::Home | Route::SignIn => view! { <NotFoundPage/> }.into_any(),
+        _ => view! { <NotFoundPage/> }.into_any(),
     }
 }
 

@@ -89,6 +89,8 @@ messages! {
     // -- shared states --
     Loading => "Loading…", "正在加载…";
     TryAgain => "Try again", "重试";
+    Reload => "Reload", "重新加载";
+    ChunkLoadFailed => "This page could not be loaded. Check your connection, then reload.", "无法加载此页面。请检查网络连接，然后重新加载。";
     NetworkError => "The service can't be reached. Check your connection and try again.",
         "无法连接到服务。请检查网络连接，然后重试。";
     UnexpectedResponse => "The service sent an unexpected response (HTTP {status}). Try again in a moment.",

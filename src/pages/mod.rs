@@ -3,6 +3,7 @@
 pub mod activity_log;
 pub mod admin_center;
 pub mod buying;
+pub mod chunks;
 pub mod customers;
 pub mod home;
 pub mod invoices;

@@ -74,10 +74,13 @@ pageTest('the app is sent precompressed, hashed files are cached for a year, and
   const index = await get('/', 'br, gzip');
   assert.equal(index.headers.get('cache-control'), 'no-cache', 'index.html is revalidated');
   const html = await index.text();
-  const assets = [...new Set([...html.matchAll(/\/([\w.-]+-[0-9a-f]{12,16}(?:_bg)?\.(?:js|css|wasm))/g)].map((m) => `/${m[1]}`))];
-  for (const kind of ['.js', '.css', '.wasm']) {
-    assert.ok(assets.some((a) => a.endsWith(kind)), `index.html names a hashed ${kind}: ${assets}`);
-  }
+  // The stylesheet and icon carry their content hash; the wasm, its JS and the modules loaded
+  // later live under /pkg/<hash of the whole set>/.
+  const named = [...html.matchAll(/\/([\w.-]+-[0-9a-f]{12,16}\.(?:css|svg))"/g)].map((m) => `/${m[1]}`);
+  const pkg = html.match(/\/pkg\/[0-9a-f]{12,16}\//)?.[0];
+  assert.ok(pkg, 'index.html loads the app from /pkg/<hash>/');
+  assert.equal(named.length, 2, `index.html names a hashed stylesheet and icon: ${named}`);
+  const assets = [...named, `${pkg}csp-app.js`, `${pkg}csp-app_bg.wasm`, `${pkg}__wasm_split.js`, `${pkg}split_support.wasm`];
   for (const asset of assets) {
     const plain = await get(asset, 'identity');
     assert.equal(plain.status, 200, asset);
@@ -92,6 +95,11 @@ pageTest('the app is sent precompressed, hashed files are cached for a year, and
       assert.ok(Buffer.from(await res.arrayBuffer()).equals(bytes), `${asset} in ${encoding} is the file`);
     }
   }
+  assert.match((await get(`${pkg}split_support.wasm`, 'br')).headers.get('content-type'), /^application\/wasm/);
+  // A module of another build is not there: 404, never the app's page in its place.
+  const stale = await get('/pkg/0123456789abcdef/split_support.wasm', 'br');
+  assert.equal(stale.status, 404);
+  assert.doesNotMatch(await stale.text(), /<html/);
 
   const robots = await get('/robots.txt', 'identity');
   assert.equal(robots.status, 200);

@@ -162,7 +162,14 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
         security::content_security_policy(&std::fs::read_to_string(&index).unwrap_or_default());
     // A release build has brotli and gzip copies of each asset (scripts/precompress.mjs): they
     // are sent as they are; without them (a debug build) the compression layer compresses.
+    // The wasm and its JS (scripts/build-app.mjs) live under /pkg/<hash>/: a file missing there
+    // (a module of an older build, asked for by a tab opened before an update) answers 404,
+    // never the app's HTML, so the app can say that it must reload.
+    let pkg = ServeDir::new(dist_dir.join("pkg"))
+        .precompressed_br()
+        .precompressed_gzip();
     let app = Router::new()
+        .nest_service("/pkg", pkg)
         .fallback_service(
             ServeDir::new(dist_dir)
                 .precompressed_br()
@@ -231,16 +238,25 @@ async fn cache_static(request: Request, next: Next) -> Response {
     response
 }
 
-/// Whether the file name carries Trunk's content hash (`name-<hash>.ext`,
-/// `name-<hash>_bg.wasm`): a 64-bit number in hex without leading zeros, so usually 16 digits
-/// and sometimes fewer (`csp-app-acc0aae87b5fcaa.js`). Fewer than 12 is taken for a name, not
-/// a hash (one build in 16⁴ then goes uncached: harmless).
+/// Whether the path is a build output named by its content: a file with Trunk's content hash
+/// (`name-<hash>.ext`: a 64-bit number in hex without leading zeros, so usually 16 digits and
+/// sometimes fewer, `main-acc0aae87b5fcaa.css`), or a file under `/pkg/<hash>/`, the wasm set
+/// named by the hash of all its files (scripts/build-app.mjs). Fewer than 12 digits are taken
+/// for a name, not a hash (one build in 16⁴ then goes uncached: harmless).
 fn is_hashed_asset(path: &str) -> bool {
+    fn is_hash(digits: &[u8]) -> bool {
+        (12..=16).contains(&digits.len()) && digits.iter().all(u8::is_ascii_hexdigit)
+    }
+    if let Some(rest) = path.strip_prefix("/pkg/") {
+        return rest
+            .split_once('/')
+            .is_some_and(|(hash, file)| is_hash(hash.as_bytes()) && !file.is_empty());
+    }
     let name = path.rsplit('/').next().unwrap_or_default();
     name.match_indices('-').any(|(i, _)| {
         let rest = &name.as_bytes()[i + 1..];
         let digits = rest.iter().take_while(|b| b.is_ascii_hexdigit()).count();
-        (12..=16).contains(&digits) && matches!(rest.get(digits), Some(b'.' | b'_'))
+        is_hash(&rest[..digits]) && matches!(rest.get(digits), Some(b'.' | b'_'))
     })
 }
 
@@ -254,6 +270,9 @@ mod tests {
             "/main-fedcba9876543210.css",
             "/csp-app-acc0aae87b5fcaa.js",
             "/csp-app-acc0aae87b5fcaa_bg.wasm",
+            "/pkg/0123456789abcdef/csp-app.js",
+            "/pkg/0123456789abcdef/split_support.wasm",
+            "/pkg/acc0aae87b5fcaa/snippets/x/inline0.js",
         ] {
             assert!(super::is_hashed_asset(hashed), "{hashed}");
         }
@@ -264,6 +283,9 @@ mod tests {
             "/robots.txt",
             "/a-0123.js",
             "/a-0123456789abcdef0.js",
+            "/pkg/csp-app.js",
+            "/pkg/0123456789abcdef/",
+            "/pkg/not-a-hash-at-all/csp-app.js",
         ] {
             assert!(!super::is_hashed_asset(plain), "{plain}");
         }

@@ -1,0 +1,123 @@
+// Builds the browser app into dist/ (`make dist`; `make run` and `make test` call it):
+//
+//   cargo build (wasm32, relocations kept: .cargo/config.toml)
+//   → wasm-split-cli: cuts the functions marked #[wasm_split] (src/pages/chunks.rs), and what
+//     only they reach, into modules fetched on first use, plus __wasm_split.js that loads them
+//   → wasm-bindgen --target web on the main module (the JS glue)
+//   → wasm-opt -Oz on every module (release)
+//   → dist/pkg/<hash>/…, where <hash> is of the whole set, so one build's modules are never
+//     mixed with another's and browsers may keep them for a year (crates/server/src/app.rs);
+//   → index.html with the stylesheet and icon named by their content and the loader script;
+//   → brotli and gzip copies of each file (scripts/precompress.mjs), sent as they are.
+//
+// `--dev` builds without optimisation and without the compressed copies, for quick rounds.
+// The result is written beside dist/ and then moved into place, so a running server never
+// sees half a build.
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import {
+  cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync,
+} from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { precompress } from "./precompress.mjs";
+
+const release = !process.argv.includes("--dev");
+const root = resolve(import.meta.dirname, "..");
+const dist = join(root, "dist");
+const staging = join(root, "dist.new");
+const target = resolve(root, process.env.CARGO_TARGET_DIR ?? "target");
+const work = join(target, "app-build");
+const NAME = "csp-app";
+
+function run(command, args) {
+  console.log(`build-app: ${command} ${args.join(" ")}`);
+  execFileSync(command, args, { cwd: root, stdio: "inherit" });
+}
+
+// 1. The linked module, with its relocations.
+const profile = release ? "wasm-release" : "dev";
+run("cargo", ["build", "--target", "wasm32-unknown-unknown", "--bin", NAME, "--profile", profile]);
+const linked = join(target, "wasm32-unknown-unknown", release ? profile : "debug", `${NAME}.wasm`);
+
+// 2. Split: the main module plus one module per split point and the code they share.
+rmSync(work, { recursive: true, force: true });
+const split = join(work, "split");
+const bound = join(work, "bindgen");
+mkdirSync(split, { recursive: true });
+run("wasm-split-cli", [linked, split, "--out-name", NAME]);
+
+// 3. The JS glue for the main module. The split modules link against its exports, so
+// wasm-bindgen keeps the linker's exports and names.
+run("wasm-bindgen", [
+  "--target", "web", "--keep-lld-exports", "--no-demangle", "--no-typescript",
+  "--out-dir", bound, "--out-name", NAME, join(split, `${NAME}.wasm`),
+]);
+
+// 4. The set of files the browser gets.
+const files = new Map(); // name in pkg/<hash>/ → path of its bytes
+files.set(`${NAME}.js`, join(bound, `${NAME}.js`));
+files.set(`${NAME}_bg.wasm`, join(bound, `${NAME}_bg.wasm`));
+for (const name of readdirSync(split)) {
+  if (name.endsWith(".js") || (name.endsWith(".wasm") && name !== `${NAME}.wasm`)) {
+    files.set(name, join(split, name));
+  }
+}
+if (release) {
+  const wasms = [...files].filter(([name]) => name.endsWith(".wasm"));
+  for (const [name, path] of wasms) {
+    const out = join(work, `opt-${name}`);
+    run("wasm-opt", ["-Oz", "--quiet", path, "-o", out]);
+    files.set(name, out);
+  }
+}
+
+// 5. Into the build under a hash of the whole set.
+const hash = createHash("sha256");
+for (const name of [...files.keys()].sort()) {
+  hash.update(name).update(readFileSync(files.get(name)));
+}
+const dir = `pkg/${hash.digest("hex").slice(0, 16)}`;
+rmSync(staging, { recursive: true, force: true });
+mkdirSync(join(staging, dir), { recursive: true });
+for (const [name, path] of files) {
+  cpSync(path, join(staging, dir, name));
+}
+const snippets = join(bound, "snippets");
+if (existsSync(snippets)) {
+  cpSync(snippets, join(staging, dir, "snippets"), { recursive: true });
+}
+
+// 6. The page: its stylesheet and icon named by their content, the loader, robots.txt.
+let index = readFileSync(join(root, "index.html"), "utf8");
+index = index.replace(/href="((?:public|style)\/[^"]+)"/g, (_, source) => {
+  const bytes = readFileSync(join(root, source));
+  const digest = createHash("sha256").update(bytes).digest("hex").slice(0, 16);
+  const name = basename(source).replace(/(\.[a-z]+)$/, `-${digest}$1`);
+  writeFileSync(join(staging, name), bytes);
+  return `href="/${name}"`;
+});
+cpSync(join(root, "public", "robots.txt"), join(staging, "robots.txt"));
+const js = `/${dir}/${NAME}.js`;
+const wasm = `/${dir}/${NAME}_bg.wasm`;
+const loader =
+  `<link rel="modulepreload" href="${js}">` +
+  `<link rel="preload" href="${wasm}" as="fetch" type="application/wasm" crossorigin>` +
+  `<script type="module">import init from "${js}"; init({ module_or_path: "${wasm}" });</script>`;
+if (!index.includes("</head>")) {
+  console.error("build-app: index.html has no </head> to put the loader before");
+  process.exit(1);
+}
+index = index
+  .replace("</head>", `${loader}</head>`)
+  .replace(/<!--[^]*?-->/g, "")
+  .replace(/>\s+</g, "><")
+  .trim();
+writeFileSync(join(staging, "index.html"), index);
+if (release) {
+  precompress(staging);
+}
+
+// 7. In place of the old build.
+rmSync(dist, { recursive: true, force: true });
+renameSync(staging, dist);
+console.log(`build-app: ${files.size} files in dist/${dir}, ${release ? "release" : "dev"} build`);

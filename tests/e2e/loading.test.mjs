@@ -1,0 +1,63 @@
+// Browser end-to-end tests of how the app arrives: signing in and the customer list need only
+// the main module; the other parts of the app are fetched when first opened, and a part that
+// cannot be fetched says so and offers a reload instead of leaving a blank page.
+import assert from 'node:assert/strict';
+import { signIn, useApp, waitForPath } from './harness.mjs';
+
+const { pageTest } = useApp();
+
+const ADMIN_AGENT = 'admin.agent@northwind.example';
+
+/** The wasm modules the page has asked for, by file name, in order. */
+function watchModules(page) {
+  const modules = [];
+  page.on('request', (request) => {
+    const { pathname } = new URL(request.url());
+    if (pathname.endsWith('.wasm')) modules.push(pathname.split('/').pop());
+  });
+  return modules;
+}
+
+pageTest('the customer list needs only the main module; a customer and support each fetch theirs when opened', async (page) => {
+  const modules = watchModules(page);
+  await signIn(page, ADMIN_AGENT);
+  await waitForPath(page, '/customers');
+  await page.getByRole('searchbox', { name: 'Search customers' }).waitFor();
+  await page.getByRole('table').getByRole('link').first().waitFor();
+  assert.deepEqual(modules, ['csp-app_bg.wasm'], 'signing in and the list: the main module only');
+
+  await page.getByRole('table').getByRole('link', { name: 'Contoso Ltd', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Contoso Ltd', exact: true }).waitFor();
+  assert.ok(modules.includes('split_customer.wasm'), `a customer's page fetched its module: ${modules}`);
+  assert.ok(!modules.includes('split_support.wasm'), 'support is not fetched before it is opened');
+
+  await page.getByRole('navigation').first().getByRole('link', { name: 'Support', exact: true }).click();
+  await page.getByRole('heading', { name: 'Support requests' }).first().waitFor();
+  assert.ok(modules.includes('split_support.wasm'), `support fetched its module: ${modules}`);
+
+  // Back to the customer: its module is here already, nothing is fetched again.
+  const before = modules.length;
+  await page.goBack();
+  await page.getByRole('heading', { level: 1, name: 'Contoso Ltd', exact: true }).waitFor();
+  assert.equal(modules.length, before, `nothing fetched again: ${modules.slice(before)}`);
+});
+
+pageTest('a part of the app that cannot be fetched says so, and a reload brings it', async (page) => {
+  await signIn(page, ADMIN_AGENT);
+  await waitForPath(page, '/customers');
+  await page.getByRole('searchbox', { name: 'Search customers' }).waitFor();
+
+  // As after an update while the tab was open: the old build's support module is gone.
+  await page.route('**/split_support.wasm', (route) => route.fulfill({ status: 404, body: '' }));
+  await page.getByRole('navigation').first().getByRole('link', { name: 'Support', exact: true }).click();
+  await waitForPath(page, '/support');
+  const alert = page.getByRole('alert').filter({ hasText: 'This page could not be loaded.' });
+  await alert.waitFor();
+  // The shell still works around it.
+  await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+
+  await page.unroute('**/split_support.wasm');
+  await alert.getByRole('button', { name: 'Reload', exact: true }).click();
+  await page.getByRole('heading', { name: 'Support requests' }).first().waitFor();
+  assert.equal(await page.getByText('This page could not be loaded.').count(), 0);
+});
