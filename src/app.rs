@@ -3,22 +3,20 @@
 //! user whether the page opens, sends the user to sign in, or to their own start page.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::{Redirect, Router, Routes};
-use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::hooks::use_location;
 use leptos_router::{path, NavigateOptions};
 
 use crate::api;
-use crate::components::shell::AppShell;
 use crate::components::states::LoadingState;
 use crate::i18n::I18n;
 use crate::pages::chunks;
-use crate::pages::customers::list::CustomersPage;
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::sign_in::SignInPage;
 use crate::routes::{self, gate, Gate, Route};
 use crate::state::{use_session, Session};
+use crate::workspace;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -91,7 +89,6 @@ fn Pages() -> impl IntoView {
             Gate::Open => Frame::Shell,
         }
     });
-    let (sign_out, signing_out) = use_sign_out();
 
     move || {
         match frame.get() {
@@ -102,48 +99,9 @@ fn Pages() -> impl IntoView {
         Frame::Bare(Some(Route::SignIn)) => view! { <SignInPage/> }.into_any(),
         Frame::Bare(Some(_)) => view! { <HomePage/> }.into_any(),
         Frame::Bare(None) => view! { <main id="main" class="main"><NotFoundPage/></main> }.into_any(),
-        Frame::Shell => view! {
-            <AppShell user=session.user on_sign_out=sign_out signing_out=signing_out>
-                {move || signed_in_page(page.get(), route)}
-            </AppShell>
+        Frame::Shell => {
+            chunks::show(Box::pin(workspace::load()), move |draw: workspace::Draw| draw(page, route))
         }
-        .into_any(),
     }
     }
-}
-
-/// The page of a route that lives inside the shell (`None`: not found). The customer list is
-/// in the main module; the other pages come from their chunk (`pages::chunks`).
-fn signed_in_page(page: Option<Route>, route: Memo<Option<Route>>) -> AnyView {
-    let Some(page) = page else {
-        return view! { <NotFoundPage/> }.into_any();
-    };
-    if let Some(load) = chunks::load(&page) {
-        return chunks::show(load, page, route);
-    }
-    match page {
-        Route::Customers => view! { <CustomersPage/> }.into_any(),
-        _ => view! { <NotFoundPage/> }.into_any(),
-    }
-}
-
-/// The sign-out action of the shell, and whether it is under way.
-fn use_sign_out() -> (Callback<()>, RwSignal<bool>) {
-    let session = use_session();
-    let navigate = use_navigate();
-    let signing_out = RwSignal::new(false);
-    let sign_out = Callback::new(move |()| {
-        signing_out.set(true);
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            // Signed out locally even if the server cannot be told: the cookie then expires.
-            let _ = api::sign_out().await;
-            // Leave first, then forget the user, so the guard does not remember this page
-            // as the place to come back to.
-            navigate(&Route::SignIn.to_path(), NavigateOptions::default());
-            session.clear();
-            signing_out.try_set(false);
-        });
-    });
-    (sign_out, signing_out)
 }

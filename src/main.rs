@@ -9,6 +9,7 @@ mod loader;
 mod pages;
 mod routes;
 mod state;
+mod workspace;
 
 fn main() {
     // Panics show up in the browser console with a Rust message instead of "unreachable".

@@ -31,10 +31,12 @@ use crate::routes::{CustomerSection, CustomerTab, Route, WizardStep};
 /// (a customer's tab, a wizard step, an invoice month).
 pub type DrawPage = fn(Route, Memo<Option<Route>>) -> AnyView;
 
-type Load = Pin<Box<dyn Future<Output = Result<DrawPage, SplitLoaderError>>>>;
+/// A chunk on its way: what it hands back once it is here, or why it could not be fetched.
+pub type Load<D> = Pin<Box<dyn Future<Output = Result<D, SplitLoaderError>>>>;
 
-/// The chunk a signed-in page lives in, loaded (once) when first asked for.
-pub fn load(page: &Route) -> Option<Load> {
+/// The chunk a signed-in page lives in, loaded (once) when first asked for; `None` for the
+/// pages that come with the signed-in workspace itself.
+pub fn load(page: &Route) -> Option<Load<DrawPage>> {
     Some(match page {
         Route::Customer { .. } => Box::pin(customer()),
         Route::AddProduct { .. } => Box::pin(buying()),
@@ -47,24 +49,27 @@ pub fn load(page: &Route) -> Option<Load> {
     })
 }
 
-/// Shows `page` from its chunk: at once when the chunk is already here, otherwise the loading
+/// Shows what a chunk draws: at once when the chunk is already here, otherwise the loading
 /// state until it arrives, or — when it cannot be fetched (offline, or the app was updated
 /// since this tab opened and the old chunk is gone) — a message with a way to reload.
-pub fn show(mut load: Load, page: Route, route: Memo<Option<Route>>) -> AnyView {
+pub fn show<D>(mut load: Load<D>, draw: impl Fn(D) -> AnyView + Send + Sync + 'static) -> AnyView
+where
+    D: Copy + Send + Sync + 'static,
+{
     if let Poll::Ready(drawn) = load.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
         return match drawn {
-            Ok(draw) => draw(page, route),
+            Ok(d) => draw(d),
             Err(_) => view! { <LoadFailed/> }.into_any(),
         };
     }
-    let loaded = RwSignal::new(None::<Result<DrawPage, ()>>);
+    let loaded = RwSignal::new(None::<Result<D, ()>>);
     spawn_local(async move {
-        // The user may have moved on meanwhile; then nobody is waiting for the page.
+        // The user may have moved on meanwhile; then nobody is waiting for it.
         loaded.try_set(Some(load.await.map_err(|_| ())));
     });
     (move || match loaded.get() {
         None => view! { <LoadingState/> }.into_any(),
-        Some(Ok(draw)) => draw(page.clone(), route),
+        Some(Ok(d)) => draw(d),
         Some(Err(())) => view! { <LoadFailed/> }.into_any(),
     })
     .into_any()

@@ -1,0 +1,88 @@
+//! What a signed-in user works in: the shell (banner, navigation, sign-out) around the page of
+//! the address. It is a chunk of its own (`pages::chunks`), so a first visit to the sign-in
+//! page loads only what signing in needs; the sign-in page fetches this chunk while the user
+//! types, so the customer list opens without waiting for it.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+
+use crate::api;
+use crate::components::shell::AppShell;
+use crate::pages::chunks;
+use crate::pages::customers::list::CustomersPage;
+use crate::pages::not_found::NotFoundPage;
+use crate::routes::Route;
+use crate::state::use_session;
+
+/// Draws the workspace for the page of the address (without its sub-state) and the whole route.
+pub type Draw = fn(Memo<Option<Route>>, Memo<Option<Route>>) -> AnyView;
+
+#[wasm_split(
+    workspace,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(preload)
+)]
+pub fn load() -> Result<Draw, SplitLoaderError> {
+    Ok(draw)
+}
+
+/// Starts fetching the workspace's code, if it is not here yet, without waiting for it.
+pub fn fetch_ahead() {
+    // A failure shows when the workspace is drawn (`chunks::show`), with a way to reload.
+    spawn_local(async {
+        let _ = preload().await;
+    });
+}
+
+fn draw(page: Memo<Option<Route>>, route: Memo<Option<Route>>) -> AnyView {
+    let session = use_session();
+    let (sign_out, signing_out) = use_sign_out();
+    view! {
+        <AppShell user=session.user on_sign_out=sign_out signing_out=signing_out>
+            {move || signed_in_page(page.get(), route)}
+        </AppShell>
+    }
+    .into_any()
+}
+
+/// The page of a route that lives inside the shell (`None`: not found). The customer list
+/// comes with the workspace; the other pages from their own chunk.
+fn signed_in_page(page: Option<Route>, route: Memo<Option<Route>>) -> AnyView {
+    let Some(page) = page else {
+        return view! { <NotFoundPage/> }.into_any();
+    };
+    if let Some(load) = chunks::load(&page) {
+        return chunks::show(load, move |draw: chunks::DrawPage| {
+            draw(page.clone(), route)
+        });
+    }
+    match page {
+        Route::Customers => view! { <CustomersPage/> }.into_any(),
+        _ => view! { <NotFoundPage/> }.into_any(),
+    }
+}
+
+/// The sign-out action of the shell, and whether it is under way.
+fn use_sign_out() -> (Callback<()>, RwSignal<bool>) {
+    let session = use_session();
+    let navigate = use_navigate();
+    let signing_out = RwSignal::new(false);
+    let sign_out = Callback::new(move |()| {
+        signing_out.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            // Signed out locally even if the server cannot be told: the cookie then expires.
+            let _ = api::sign_out().await;
+            // Leave first, then forget the user, so the guard does not remember this page
+            // as the place to come back to.
+            navigate(&Route::SignIn.to_path(), NavigateOptions::default());
+            session.clear();
+            signing_out.try_set(false);
+        });
+    });
+    (sign_out, signing_out)
+}
