@@ -4,7 +4,7 @@
 //   → wasm-split-cli: cuts the functions marked #[wasm_split] (src/pages/chunks.rs), and what
 //     only they reach, into modules fetched on first use, plus __wasm_split.js that loads them
 //   → wasm-bindgen --target web on the main module (the JS glue)
-//   → wasm-opt -Oz on every module (release)
+//   → wasm-opt -Oz on every module, esbuild's minifier on the JS and the CSS (release)
 //   → dist/pkg/<hash>/…, where <hash> is of the whole set, so one build's modules are never
 //     mixed with another's and browsers may keep them for a year (crates/server/src/app.rs);
 //   → index.html with the stylesheet and icon named by their content and the loader script;
@@ -13,13 +13,17 @@
 // `--dev` builds without optimisation and without the compressed copies, for quick rounds.
 // The result is written beside dist/ and then moved into place, so a running server never
 // sees half a build.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync,
 } from "node:fs";
 import { basename, join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { transformSync } from "esbuild";
 import { precompress } from "./precompress.mjs";
+
+const exec = promisify(execFile);
 
 const release = !process.argv.includes("--dev");
 const root = resolve(import.meta.dirname, "..");
@@ -32,6 +36,11 @@ const NAME = "csp-app";
 function run(command, args) {
   console.log(`build-app: ${command} ${args.join(" ")}`);
   execFileSync(command, args, { cwd: root, stdio: "inherit" });
+}
+
+/** Minified JS (an ES module: imports, exports and `import.meta` stay) or CSS. */
+function minify(code, loader) {
+  return transformSync(code, { loader, minify: true, format: loader === "js" ? "esm" : undefined }).code;
 }
 
 // 1. The linked module, with its relocations.
@@ -53,6 +62,17 @@ run("wasm-bindgen", [
   "--out-dir", bound, "--out-name", NAME, join(split, `${NAME}.wasm`),
 ]);
 
+// Which modules each part fetches (its own and the shared ones), read from the loader before
+// it is minified; `make bench` prints what each part costs from this.
+const loaderText = readFileSync(join(split, "__wasm_split.js"), "utf8");
+const chunkFile = Object.fromEntries(
+  [...loaderText.matchAll(/const (__chunk_\d+) = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([\w.]+)"/g)]
+    .map((m) => [m[1], m[2]]));
+const parts = Object.fromEntries(
+  [...loaderText.matchAll(/export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([\w.]+)"[^]*?\}\s*,\s*\[([^\]]*)\]/g)]
+    .map(([, name, file, deps]) => [name, [file, ...deps.split(",").map((d) => d.trim()).filter(Boolean).map((d) => chunkFile[d])]]));
+writeFileSync(join(work, "parts.json"), JSON.stringify(parts, null, 2));
+
 // 4. The set of files the browser gets.
 const files = new Map(); // name in pkg/<hash>/ → path of its bytes
 files.set(`${NAME}.js`, join(bound, `${NAME}.js`));
@@ -63,10 +83,21 @@ for (const name of readdirSync(split)) {
   }
 }
 if (release) {
+  // wasm-opt on two modules at a time (the machine's two cores); the main one takes longest.
   const wasms = [...files].filter(([name]) => name.endsWith(".wasm"));
-  for (const [name, path] of wasms) {
+  const optimise = async ([name, path]) => {
     const out = join(work, `opt-${name}`);
-    run("wasm-opt", ["-Oz", "--quiet", path, "-o", out]);
+    await exec("wasm-opt", ["-Oz", "--quiet", path, "-o", out], { cwd: root });
+    files.set(name, out);
+  };
+  const queue = [...wasms];
+  await Promise.all([0, 1].map(async () => {
+    while (queue.length) await optimise(queue.shift());
+  }));
+  console.log(`build-app: wasm-opt -Oz on ${wasms.length} modules`);
+  for (const [name, path] of [...files].filter(([name]) => name.endsWith(".js"))) {
+    const out = join(work, `min-${name}`);
+    writeFileSync(out, minify(readFileSync(path, "utf8"), "js"));
     files.set(name, out);
   }
 }
@@ -90,7 +121,8 @@ if (existsSync(snippets)) {
 // 6. The page: its stylesheet and icon named by their content, the loader, robots.txt.
 let index = readFileSync(join(root, "index.html"), "utf8");
 index = index.replace(/href="((?:public|style)\/[^"]+)"/g, (_, source) => {
-  const bytes = readFileSync(join(root, source));
+  let bytes = readFileSync(join(root, source));
+  if (release && source.endsWith(".css")) bytes = Buffer.from(minify(bytes.toString(), "css"));
   const digest = createHash("sha256").update(bytes).digest("hex").slice(0, 16);
   const name = basename(source).replace(/(\.[a-z]+)$/, `-${digest}$1`);
   writeFileSync(join(staging, name), bytes);
@@ -99,10 +131,17 @@ index = index.replace(/href="((?:public|style)\/[^"]+)"/g, (_, source) => {
 cpSync(join(root, "public", "robots.txt"), join(staging, "robots.txt"));
 const js = `/${dir}/${NAME}.js`;
 const wasm = `/${dir}/${NAME}_bg.wasm`;
+// A browser that signed in before (the mark `src/state.rs` keeps in localStorage) goes on to
+// the workspace as soon as the main module runs: fetch its modules alongside the main one
+// instead of after it.
+const workspace = JSON.stringify((parts.workspace ?? []).map((name) => `/${dir}/${name}`));
 const loader =
   `<link rel="modulepreload" href="${js}">` +
   `<link rel="preload" href="${wasm}" as="fetch" type="application/wasm" crossorigin>` +
-  `<script type="module">import init from "${js}"; init({ module_or_path: "${wasm}" });</script>`;
+  `<script type="module">import init from "${js}";` +
+  `try{if(localStorage.getItem("csp.session.signed-in"))for(const href of ${workspace})` +
+  `document.head.append(Object.assign(document.createElement("link"),{rel:"preload",as:"fetch",type:"application/wasm",crossOrigin:"anonymous",href}))}catch{}` +
+  `init({ module_or_path: "${wasm}" });</script>`;
 if (!index.includes("</head>")) {
   console.error("build-app: index.html has no </head> to put the loader before");
   process.exit(1);

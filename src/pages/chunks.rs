@@ -1,8 +1,9 @@
-//! The pages whose code the browser fetches the first time one of them opens. Signing in and
-//! the customer list need only the main module; a customer's details, the buying wizard,
-//! support, the activity log, invoices and the customer admin center each live in a chunk of
-//! their own (`scripts/build-app.mjs` splits them off at these functions). Shared code lands in
-//! the main module or in a chunk the tool shares between them.
+//! The pages whose code the browser fetches the first time one of them opens. Signing in needs
+//! only the main module, the customer list also the workspace (`crate::workspace`); a
+//! customer with the buying wizard, support, the reports (activity log, invoices) and the
+//! customer admin center each live in a chunk of their own (`scripts/build-app.mjs` splits them
+//! off at these functions). Code that several chunks share goes into shared modules the tool
+//! makes, fetched with the first chunk that needs them; so the fewer the chunks, the fewer files.
 //!
 //! Each split function hands back the function that draws its pages, so the page is built
 //! inside the reactive owner of the place it is shown, not in the future that loaded it.
@@ -38,8 +39,7 @@ pub type Load<D> = Pin<Box<dyn Future<Output = Result<D, SplitLoaderError>>>>;
 /// pages that come with the signed-in workspace itself.
 pub fn load(page: &Route) -> Option<Load<DrawPage>> {
     Some(match page {
-        Route::Customer { .. } => Box::pin(customer()),
-        Route::AddProduct { .. } => Box::pin(buying()),
+        Route::Customer { .. } | Route::AddProduct { .. } => Box::pin(customer()),
         Route::Support | Route::NewSupportRequest | Route::SupportRequest { .. } => {
             Box::pin(support())
         }
@@ -87,36 +87,31 @@ fn LoadFailed() -> impl IntoView {
     }
 }
 
+/// A customer's details with its tabs and the cancel dialog, and the buying wizard that starts
+/// from there: one chunk, since the one is seldom opened without the other.
 #[wasm_split(customer, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn customer() -> Result<DrawPage, SplitLoaderError> {
     Ok(draw_customer)
 }
 
 fn draw_customer(page: Route, route: Memo<Option<Route>>) -> AnyView {
-    let Route::Customer { id, .. } = page else {
-        return view! { <NotFoundPage/> }.into_any();
-    };
-    let section = Signal::derive(move || match route.get() {
-        Some(Route::Customer { section, .. }) => section,
-        _ => CustomerSection::Tab(CustomerTab::Software),
-    });
-    view! { <CustomerDetailsPage id=id section=section/> }.into_any()
-}
-
-#[wasm_split(buying, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn buying() -> Result<DrawPage, SplitLoaderError> {
-    Ok(draw_buying)
-}
-
-fn draw_buying(page: Route, route: Memo<Option<Route>>) -> AnyView {
-    let Route::AddProduct { customer, .. } = page else {
-        return view! { <NotFoundPage/> }.into_any();
-    };
-    let step = Signal::derive(move || match route.get() {
-        Some(Route::AddProduct { step, .. }) => step,
-        _ => WizardStep::Product,
-    });
-    view! { <AddProductPage customer=customer step=step/> }.into_any()
+    match page {
+        Route::Customer { id, .. } => {
+            let section = Signal::derive(move || match route.get() {
+                Some(Route::Customer { section, .. }) => section,
+                _ => CustomerSection::Tab(CustomerTab::Software),
+            });
+            view! { <CustomerDetailsPage id=id section=section/> }.into_any()
+        }
+        Route::AddProduct { customer, .. } => {
+            let step = Signal::derive(move || match route.get() {
+                Some(Route::AddProduct { step, .. }) => step,
+                _ => WizardStep::Product,
+            });
+            view! { <AddProductPage customer=customer step=step/> }.into_any()
+        }
+        _ => view! { <NotFoundPage/> }.into_any(),
+    }
 }
 
 #[wasm_split(support, wasm_split_path = ::leptos::wasm_split, fallible)]

@@ -8,23 +8,37 @@ import { ROOT, DEMO_PASSWORD, startServer, launchBrowser } from '../e2e/harness.
 const RUNS = 7;
 const dist = path.join(ROOT, 'dist');
 
-// The app's transfer: the files index.html loads (wasm, JS, CSS), as sent (brotli, gzip).
-const sizes = { raw: 0, br: 0, gz: 0 };
-console.log('app files in dist/ (bytes)      raw        br      gzip');
-for (const name of readdirSync(dist).sort()) {
-  if (!/\.(wasm|js|css)$/.test(name)) continue;
-  const size = (suffix) => {
-    try { return statSync(path.join(dist, name + suffix)).size; } catch { return NaN; }
-  };
-  const [raw, br, gz] = [size(''), size('.br'), size('.gz')];
-  sizes.raw += raw; sizes.br += br; sizes.gz += gz;
-  console.log(`${name.padEnd(30)} ${String(raw).padStart(8)} ${String(br).padStart(9)} ${String(gz).padStart(9)}`);
-}
+// The app's transfer, as sent (brotli, gzip): what the first page loads (index.html, the CSS,
+// the JS glue, the loader of the split modules and the main wasm), then what each part adds when
+// it is first opened (its module and the shared modules it needs that are not here yet; the
+// workspace is fetched during sign-in, so a page's figure assumes it is here).
+const index = readFileSync(path.join(dist, 'index.html'), 'utf8');
+const pkg = index.match(/\/pkg\/[0-9a-f]+\//)?.[0];
+if (!pkg) throw new Error('index.html loads no /pkg/<hash>/: build the app first (make dist)');
+const size = (file) => {
+  const at = (suffix) => { try { return statSync(path.join(dist, file + suffix)).size; } catch { return NaN; } };
+  return { raw: at(''), br: at('.br'), gz: at('.gz') };
+};
+const sum = (files) => files.map(size).reduce((a, b) => ({ raw: a.raw + b.raw, br: a.br + b.br, gz: a.gz + b.gz }), { raw: 0, br: 0, gz: 0 });
 const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
-console.log(`${'transfer (wasm + JS + CSS)'.padEnd(30)} ${kb(sizes.raw).padStart(8)} ${kb(sizes.br).padStart(9)} ${kb(sizes.gz).padStart(9)}`);
-if (!readFileSync(path.join(dist, 'index.html'), 'utf8').includes('_bg.wasm')) {
-  console.log('(index.html names no wasm: is dist/ a Trunk build?)');
+const row = (label, t) => console.log(`${label.padEnd(34)} ${kb(t.raw).padStart(8)} ${kb(t.br).padStart(9)} ${kb(t.gz).padStart(9)}`);
+const css = [...index.matchAll(/href="\/([\w.-]+\.css)"/g)].map((m) => m[1]);
+const first = ['index.html', ...css, ...['csp-app.js', '__wasm_split.js', 'csp-app_bg.wasm'].map((f) => pkg.slice(1) + f)];
+console.log('the app as sent                        raw        br      gzip');
+row('first page (sign-in), in total', sum(first));
+for (const f of first) row(`  ${f.replace(pkg.slice(1), '')}`, size(f));
+// Each part's module and the shared modules it waits for (written by scripts/build-app.mjs).
+const parts = Object.entries(JSON.parse(readFileSync(path.join(ROOT, 'target', 'app-build', 'parts.json'), 'utf8')))
+  .map(([name, files]) => ({ name, files }));
+const workspace = parts.find((p) => p.name === 'workspace');
+let total = sum(first);
+for (const part of parts) {
+  const files = part === workspace ? part.files : part.files.filter((f) => !workspace?.files.includes(f));
+  const added = sum(files.map((f) => pkg.slice(1) + f));
+  row(`+ ${part.name} (${files.length} files)`, added);
 }
+const everything = readdirSync(path.join(dist, pkg)).filter((f) => /\.(wasm|js)$/.test(f)).map((f) => pkg.slice(1) + f);
+row('the whole app (every module)', sum([...new Set([...first, ...everything])]));
 
 const server = await startServer();
 const browser = await launchBrowser();
