@@ -131,17 +131,10 @@ index = index.replace(/href="((?:public|style)\/[^"]+)"/g, (_, source) => {
 cpSync(join(root, "public", "robots.txt"), join(staging, "robots.txt"));
 const js = `/${dir}/${NAME}.js`;
 const wasm = `/${dir}/${NAME}_bg.wasm`;
-// A browser that signed in before (the mark `src/state.rs` keeps in localStorage) goes on to
-// the workspace as soon as the main module runs: fetch its modules alongside the main one
-// instead of after it.
-const workspace = JSON.stringify((parts.workspace ?? []).map((name) => `/${dir}/${name}`));
 const loader =
   `<link rel="modulepreload" href="${js}">` +
   `<link rel="preload" href="${wasm}" as="fetch" type="application/wasm" crossorigin>` +
-  `<script type="module">import init from "${js}";` +
-  `try{if(localStorage.getItem("csp.session.signed-in"))for(const href of ${workspace})` +
-  `document.head.append(Object.assign(document.createElement("link"),{rel:"preload",as:"fetch",type:"application/wasm",crossOrigin:"anonymous",href}))}catch{}` +
-  `init({ module_or_path: "${wasm}" });</script>`;
+  `<script type="module">import init from "${js}"; init({ module_or_path: "${wasm}" });</script>`;
 if (!index.includes("</head>")) {
   console.error("build-app: index.html has no </head> to put the loader before");
   process.exit(1);

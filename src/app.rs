@@ -10,7 +10,6 @@ use leptos_router::{path, NavigateOptions};
 use crate::api;
 use crate::components::states::LoadingState;
 use crate::i18n::I18n;
-use crate::pages::chunks;
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::sign_in::SignInPage;
@@ -99,9 +98,7 @@ fn Pages() -> impl IntoView {
         Frame::Bare(Some(Route::SignIn)) => view! { <SignInPage/> }.into_any(),
         Frame::Bare(Some(_)) => view! { <HomePage/> }.into_any(),
         Frame::Bare(None) => view! { <main id="main" class="main"><NotFoundPage/></main> }.into_any(),
-        Frame::Shell => {
-            chunks::show(Box::pin(workspace::load()), move |draw: workspace::Draw| draw(page, route))
-        }
+        Frame::Shell => workspace::draw(page, route),
     }
     }
 }

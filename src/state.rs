@@ -15,7 +15,6 @@ use crate::api;
 
 const STORAGE_KEY: &str = "csp.session.user";
 /// In localStorage (shared by the tabs): this browser has a session, or had one.
-/// Also read by the loader in index.html (scripts/build-app.mjs) to fetch the workspace early.
 const SIGNED_IN_MARK: &str = "csp.session.signed-in";
 
 #[derive(Clone, Copy)]

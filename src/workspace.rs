@@ -1,11 +1,10 @@
 //! What a signed-in user works in: the shell (banner, navigation, sign-out) around the page of
-//! the address. It is a chunk of its own (`pages::chunks`), so a first visit to the sign-in
-//! page loads only what signing in needs; the sign-in page fetches this chunk while the user
-//! types, so the customer list opens without waiting for it.
+//! the address. It is part of the main module with the customer list: a separate chunk made
+//! the signed-in start slower (13 more modules to compile after the main one) for 20 KB less on
+//! the sign-in page. The other pages come from their chunks (`pages::chunks`).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
@@ -17,28 +16,9 @@ use crate::pages::not_found::NotFoundPage;
 use crate::routes::Route;
 use crate::state::use_session;
 
-/// Draws the workspace for the page of the address (without its sub-state) and the whole route.
-pub type Draw = fn(Memo<Option<Route>>, Memo<Option<Route>>) -> AnyView;
-
-#[wasm_split(
-    workspace,
-    wasm_split_path = ::leptos::wasm_split,
-    fallible,
-    preload(preload)
-)]
-pub fn load() -> Result<Draw, SplitLoaderError> {
-    Ok(draw)
-}
-
-/// Starts fetching the workspace's code, if it is not here yet, without waiting for it.
-pub fn fetch_ahead() {
-    // A failure shows when the workspace is drawn (`chunks::show`), with a way to reload.
-    spawn_local(async {
-        let _ = preload().await;
-    });
-}
-
-fn draw(page: Memo<Option<Route>>, route: Memo<Option<Route>>) -> AnyView {
+/// The shell around the page of the address (`page`: the route without its sub-state; `route`:
+/// the whole route as it changes).
+pub fn draw(page: Memo<Option<Route>>, route: Memo<Option<Route>>) -> AnyView {
     let session = use_session();
     let (sign_out, signing_out) = use_sign_out();
     view! {

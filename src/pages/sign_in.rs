@@ -14,7 +14,6 @@ use crate::components::states::Spinner;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::routes::{self, Route};
 use crate::state::use_session;
-use crate::workspace;
 
 /// The sign-in form for partner, customer and support users alike.
 #[component]
@@ -66,8 +65,6 @@ pub fn SignInPage() -> impl IntoView {
         if !checked.with_untracked(FieldErrors::is_empty) || pending.get_untracked() {
             return;
         }
-        // The workspace's code comes while the server checks the password.
-        workspace::fetch_ahead();
         sign_in.dispatch(request());
     };
 
@@ -96,8 +93,7 @@ pub fn SignInPage() -> impl IntoView {
                 {move || server_error().map(|failure| view! {
                     <div class="message message--error" role="alert">{move || i18n.failure(&failure)}</div>
                 })}
-                // Starting to fill in the form is the moment to fetch what comes after it.
-                <form novalidate on:submit=on_submit on:focusin=|_| workspace::fetch_ahead()>
+                <form novalidate on:submit=on_submit>
                     <TextField id="sign-in-email" name="email" label=Msg::Email value=email input_type="email"
                         autocomplete="username" required=true error=field_error("email")/>
                     <TextField id="sign-in-password" name="password" label=Msg::Password value=password input_type="password"

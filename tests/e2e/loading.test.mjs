@@ -1,9 +1,8 @@
-// Browser end-to-end tests of how the app arrives: the sign-in page needs only the main
-// module; the signed-in workspace (shell and customer list) is fetched while the user signs in;
-// the other parts of the app are fetched when first opened, and a part that cannot be fetched
-// says so and offers a reload instead of leaving a blank page.
+// Browser end-to-end tests of how the app arrives: signing in and the customer list need only
+// the main module; the other parts of the app are fetched when first opened, and a part that
+// cannot be fetched says so and offers a reload instead of leaving a blank page.
 import assert from 'node:assert/strict';
-import { DEMO_PASSWORD, signIn, useApp, waitForPath } from './harness.mjs';
+import { signIn, useApp, waitForPath } from './harness.mjs';
 
 const { pageTest } = useApp();
 
@@ -19,20 +18,13 @@ function watchModules(page) {
   return modules;
 }
 
-pageTest('the sign-in page needs only the main module; the list comes with the workspace; a customer and support fetch theirs when opened', async (page) => {
+pageTest('signing in and the customer list need only the main module; a customer and support fetch theirs when opened', async (page) => {
   const modules = watchModules(page);
-  await page.goto('/sign-in');
-  await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
-  assert.deepEqual(modules, ['csp-app_bg.wasm'], 'the sign-in page: the main module only');
-
-  await page.getByLabel('Email', { exact: true }).fill(ADMIN_AGENT);
-  await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await signIn(page, ADMIN_AGENT);
   await waitForPath(page, '/customers');
   await page.getByRole('searchbox', { name: 'Search customers' }).waitFor();
   await page.getByRole('table').getByRole('link').first().waitFor();
-  const pages = () => modules.filter((m) => m.startsWith('split_'));
-  assert.deepEqual(pages(), ['split_workspace.wasm'], 'signed in, the list: the workspace and no page of its own');
+  assert.deepEqual(modules, ['csp-app_bg.wasm'], 'signing in and the list: the main module only');
 
   await page.getByRole('table').getByRole('link', { name: 'Contoso Ltd', exact: true }).click();
   await page.getByRole('heading', { level: 1, name: 'Contoso Ltd', exact: true }).waitFor();
