@@ -11,14 +11,15 @@
 //   → brotli and gzip copies of each file (scripts/precompress.mjs), sent as they are.
 //
 // `--dev` builds without optimisation and without the compressed copies, for quick rounds.
-// The result is written beside dist/ and then moved into place, so a running server never
-// sees half a build.
+// The result is written beside dist/ and then moved into place, so a running server does not
+// serve half a build.
 import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
-  cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync,
+  cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync,
+  writeFileSync,
 } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { transformSync } from "esbuild";
 import { precompress } from "./precompress.mjs";
@@ -102,6 +103,15 @@ if (release) {
   }
 }
 
+// JS snippets of wasm-bindgen (none today), kept in their folders.
+const snippets = join(bound, "snippets");
+if (existsSync(snippets)) {
+  for (const name of readdirSync(snippets, { recursive: true })) {
+    const path = join(snippets, name);
+    if (statSync(path).isFile()) files.set(join("snippets", name), path);
+  }
+}
+
 // 5. Into the build under a hash of the whole set.
 const hash = createHash("sha256");
 for (const name of [...files.keys()].sort()) {
@@ -111,11 +121,8 @@ const dir = `pkg/${hash.digest("hex").slice(0, 16)}`;
 rmSync(staging, { recursive: true, force: true });
 mkdirSync(join(staging, dir), { recursive: true });
 for (const [name, path] of files) {
+  mkdirSync(dirname(join(staging, dir, name)), { recursive: true });
   cpSync(path, join(staging, dir, name));
-}
-const snippets = join(bound, "snippets");
-if (existsSync(snippets)) {
-  cpSync(snippets, join(staging, dir, "snippets"), { recursive: true });
 }
 
 // 6. The page: its stylesheet and icon named by their content, the loader, robots.txt.
@@ -131,10 +138,16 @@ index = index.replace(/href="((?:public|style)\/[^"]+)"/g, (_, source) => {
 cpSync(join(root, "public", "robots.txt"), join(staging, "robots.txt"));
 const js = `/${dir}/${NAME}.js`;
 const wasm = `/${dir}/${NAME}_bg.wasm`;
+// The glue imports the split loader: both are asked for at once instead of one after the other.
+// The inline script reads the addresses from the links, so it is the same in every build: the
+// server names it in its Content-Security-Policy by hash, read when it starts, and a rebuild
+// under a running server still loads.
 const loader =
-  `<link rel="modulepreload" href="${js}">` +
-  `<link rel="preload" href="${wasm}" as="fetch" type="application/wasm" crossorigin>` +
-  `<script type="module">import init from "${js}"; init({ module_or_path: "${wasm}" });</script>`;
+  `<link rel="modulepreload" href="${js}" data-app="js">` +
+  (files.has("__wasm_split.js") ? `<link rel="modulepreload" href="/${dir}/__wasm_split.js">` : "") +
+  `<link rel="preload" href="${wasm}" as="fetch" type="application/wasm" crossorigin data-app="wasm">` +
+  `<script type="module">const at = (part) => document.querySelector(\`link[data-app=\${part}]\`).href;` +
+  ` const { default: init } = await import(at("js")); init({ module_or_path: at("wasm") });</script>`;
 if (!index.includes("</head>")) {
   console.error("build-app: index.html has no </head> to put the loader before");
   process.exit(1);

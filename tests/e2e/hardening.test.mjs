@@ -79,6 +79,10 @@ pageTest('the app is sent precompressed, hashed files are cached for a year, and
   const named = [...html.matchAll(/\/([\w.-]+-[0-9a-f]{12,16}\.(?:css|svg))"/g)].map((m) => `/${m[1]}`);
   const pkg = html.match(/\/pkg\/[0-9a-f]{12,16}\//)?.[0];
   assert.ok(pkg, 'index.html loads the app from /pkg/<hash>/');
+  // The inline loader names no build: its hash in the server's CSP holds across rebuilds.
+  const inline = [...html.matchAll(/<script[^>]*>([^]*?)<\/script>/g)].map((m) => m[1]);
+  assert.equal(inline.length, 1, 'one inline script');
+  assert.doesNotMatch(inline[0], /\/pkg\//);
   assert.equal(named.length, 2, `index.html names a hashed stylesheet and icon: ${named}`);
   const assets = [...named, `${pkg}csp-app.js`, `${pkg}csp-app_bg.wasm`, `${pkg}__wasm_split.js`, `${pkg}split_support.wasm`];
   for (const asset of assets) {
