@@ -33,6 +33,9 @@ const staging = join(root, "dist.new");
 const target = resolve(root, process.env.CARGO_TARGET_DIR ?? "target");
 const work = join(target, "app-build");
 const NAME = "csp-app";
+// binaryen 132 from npm (scripts/setup-toolchain.sh), whatever else is on PATH: older wasm-opt
+// builds emit modules that fail at start-up.
+const WASM_OPT = join(root, "node_modules", ".bin", "wasm-opt");
 
 function run(command, args) {
   console.log(`build-app: ${command} ${args.join(" ")}`);
@@ -72,6 +75,10 @@ const chunkFile = Object.fromEntries(
 const parts = Object.fromEntries(
   [...loaderText.matchAll(/export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([\w.]+)"[^]*?\}\s*,\s*\[([^\]]*)\]/g)]
     .map(([, name, file, deps]) => [name, [file, ...deps.split(",").map((d) => d.trim()).filter(Boolean).map((d) => chunkFile[d])]]));
+if (Object.keys(parts).length === 0 || Object.values(parts).flat().some((file) => !file)) {
+  console.error("build-app: could not read the parts from __wasm_split.js (has its format changed?)");
+  process.exit(1);
+}
 writeFileSync(join(work, "parts.json"), JSON.stringify(parts, null, 2));
 
 // 4. The set of files the browser gets.
@@ -88,7 +95,7 @@ if (release) {
   const wasms = [...files].filter(([name]) => name.endsWith(".wasm"));
   const optimise = async ([name, path]) => {
     const out = join(work, `opt-${name}`);
-    await exec("wasm-opt", ["-Oz", "--quiet", path, "-o", out], { cwd: root });
+    await exec(WASM_OPT, ["-Oz", "--quiet", path, "-o", out], { cwd: root });
     files.set(name, out);
   };
   const queue = [...wasms];
@@ -162,7 +169,10 @@ if (release) {
   precompress(staging);
 }
 
-// 7. In place of the old build.
-rmSync(dist, { recursive: true, force: true });
+// 7. In place of the old build: the old one aside first, so a failure leaves one of them whole.
+const old = join(root, "dist.old");
+rmSync(old, { recursive: true, force: true });
+if (existsSync(dist)) renameSync(dist, old);
 renameSync(staging, dist);
+rmSync(old, { recursive: true, force: true });
 console.log(`build-app: ${files.size} files in dist/${dir}, ${release ? "release" : "dev"} build`);

@@ -10,8 +10,7 @@ const dist = path.join(ROOT, 'dist');
 
 // The app's transfer, as sent (brotli, gzip): what the first page loads (index.html, the CSS,
 // the JS glue, the loader of the split modules and the main wasm), then what each part adds when
-// it is first opened (its module and the shared modules it needs that are not here yet; the
-// workspace is fetched during sign-in, so a page's figure assumes it is here).
+// it is first opened (its module and the shared modules it needs).
 const index = readFileSync(path.join(dist, 'index.html'), 'utf8');
 const pkg = index.match(/\/pkg\/[0-9a-f]+\//)?.[0];
 if (!pkg) throw new Error('index.html loads no /pkg/<hash>/: build the app first (make dist)');
@@ -28,14 +27,11 @@ console.log('the app as sent                        raw        br      gzip');
 row('first page (sign-in), in total', sum(first));
 for (const f of first) row(`  ${f.replace(pkg.slice(1), '')}`, size(f));
 // Each part's module and the shared modules it waits for (written by scripts/build-app.mjs).
-const parts = Object.entries(JSON.parse(readFileSync(path.join(ROOT, 'target', 'app-build', 'parts.json'), 'utf8')))
+const target = path.resolve(ROOT, process.env.CARGO_TARGET_DIR ?? 'target');
+const parts = Object.entries(JSON.parse(readFileSync(path.join(target, 'app-build', 'parts.json'), 'utf8')))
   .map(([name, files]) => ({ name, files }));
-const workspace = parts.find((p) => p.name === 'workspace');
-let total = sum(first);
 for (const part of parts) {
-  const files = part === workspace ? part.files : part.files.filter((f) => !workspace?.files.includes(f));
-  const added = sum(files.map((f) => pkg.slice(1) + f));
-  row(`+ ${part.name} (${files.length} files)`, added);
+  row(`+ ${part.name} (${part.files.length} files)`, sum(part.files.map((f) => pkg.slice(1) + f)));
 }
 const everything = readdirSync(path.join(dist, pkg)).filter((f) => /\.(wasm|js)$/.test(f)).map((f) => pkg.slice(1) + f);
 row('the whole app (every module)', sum([...new Set([...first, ...everything])]));

@@ -101,9 +101,11 @@ pageTest('the app is sent precompressed, hashed files are cached for a year, and
   }
   assert.match((await get(`${pkg}split_support.wasm`, 'br')).headers.get('content-type'), /^application\/wasm/);
   // A module of another build is not there: 404, never the app's page in its place.
-  const stale = await get('/pkg/0123456789abcdef/split_support.wasm', 'br');
-  assert.equal(stale.status, 404);
-  assert.doesNotMatch(await stale.text(), /<html/);
+  for (const missing of ['/pkg/0123456789abcdef/split_support.wasm', pkg, pkg.slice(0, -1)]) {
+    const res = await fetch(`${server.baseUrl}${missing}`, { redirect: 'manual' });
+    assert.equal(res.status, 404, missing);
+    assert.doesNotMatch(await res.text(), /<html/, missing);
+  }
 
   const robots = await get('/robots.txt', 'identity');
   assert.equal(robots.status, 200);

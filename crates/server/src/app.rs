@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::header::{CACHE_CONTROL, VARY};
-use axum::http::HeaderValue;
+use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
@@ -166,6 +166,7 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
     // (a module of an older build, asked for by a tab opened before an update) answers 404,
     // never the app's HTML, so the app can say that it must reload.
     let pkg = ServeDir::new(dist_dir.join("pkg"))
+        .append_index_html_on_directories(false)
         .precompressed_br()
         .precompressed_gzip();
     let app = Router::new()
@@ -227,7 +228,9 @@ fn panic_response(payload: Box<dyn PanicPayload + Send + 'static>) -> Response {
 async fn cache_static(request: Request, next: Next) -> Response {
     let hashed = is_hashed_asset(request.uri().path());
     let mut response = next.run(request).await;
-    let value = if hashed && response.status().is_success() {
+    // A 304 confirms the cached copy: it keeps its year.
+    let confirmed = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
+    let value = if hashed && confirmed {
         "public, max-age=31536000, immutable"
     } else {
         "no-cache"
@@ -238,11 +241,10 @@ async fn cache_static(request: Request, next: Next) -> Response {
     response
 }
 
-/// Whether the path is a build output named by its content: a file with Trunk's content hash
-/// (`name-<hash>.ext`: a 64-bit number in hex without leading zeros, so usually 16 digits and
-/// sometimes fewer, `main-acc0aae87b5fcaa.css`), or a file under `/pkg/<hash>/`, the wasm set
-/// named by the hash of all its files (scripts/build-app.mjs). Fewer than 12 digits are taken
-/// for a name, not a hash (one build in 16⁴ then goes uncached: harmless).
+/// Whether the path is a build output named by its content (scripts/build-app.mjs): a file
+/// with a content hash in its name (`main-6922f2263668d241.css`), or a file under
+/// `/pkg/<hash>/`, the wasm set named by the hash of all its files. Hashes are 16 hex digits;
+/// 12–15 are accepted too (hex written without leading zeros, as earlier builds named files).
 fn is_hashed_asset(path: &str) -> bool {
     fn is_hash(digits: &[u8]) -> bool {
         (12..=16).contains(&digits.len()) && digits.iter().all(u8::is_ascii_hexdigit)

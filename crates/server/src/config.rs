@@ -18,7 +18,7 @@ pub struct Config {
     pub database_url: String,
     /// `BIND_ADDR` / `--bind`. Port 0 picks a free port (tests).
     pub bind_addr: String,
-    /// `DIST_DIR` / `--dist`: the app built by Trunk.
+    /// `DIST_DIR` / `--dist`: the built app (scripts/build-app.mjs).
     pub dist_dir: PathBuf,
     /// `--seed-demo`: create the demo partners, users and customers (idempotent).
     pub seed_demo: bool,

@@ -1,5 +1,5 @@
 //! Headers and checks that protect every response: a strict Content-Security-Policy that the
-//! Trunk build satisfies, no framing, no MIME sniffing, no caching of API answers, and a refusal
+//! built app satisfies, no framing, no MIME sniffing, no caching of API answers, and a refusal
 //! of state-changing requests that a browser sent from another site (CSRF).
 
 use axum::extract::Request;
@@ -14,7 +14,8 @@ use sha2::{Digest, Sha256};
 use crate::error::AppError;
 
 /// The Content-Security-Policy for the app built into `index_html`: scripts only from this
-/// origin plus the exact inline loader Trunk writes (by its SHA-256, never `unsafe-inline`),
+/// origin plus the exact inline loader of the build (by its SHA-256, never `unsafe-inline`;
+/// scripts/build-app.mjs writes the same loader in every build),
 /// and WebAssembly compilation.
 pub fn content_security_policy(index_html: &str) -> String {
     let hashes: String = inline_scripts(index_html)

@@ -161,7 +161,7 @@ impl TestServer {
 }
 
 /// A stand-in for the built app in `dir/dist`: an `index.html` with an inline script, as
-/// Trunk's loader is.
+/// the build's loader is.
 pub fn app_shell(dir: &Path) -> PathBuf {
     let dist = dir.join("dist");
     std::fs::create_dir_all(&dist).unwrap();
