@@ -2,10 +2,8 @@
 //! parsed into a [`Route`]; the guard (`routes::gate`) decides from the route and the signed-in
 //! user whether the page opens, sends the user to sign in, or to their own start page.
 
+use crate::router::{use_location, NavigateOptions, Redirect, Router};
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, Router, Routes};
-use leptos_router::hooks::use_location;
-use leptos_router::{path, NavigateOptions};
 
 use crate::api;
 use crate::components::states::LoadingState;
@@ -29,13 +27,10 @@ pub fn App() -> impl IntoView {
     // sends them to sign in and back here afterwards.
     api::on_unauthorized(move || session.clear());
 
-    // One wildcard route: `Pages` parses the address itself into a typed `Route`, so there is
-    // no second route table to keep in step. (The router still completes navigations.)
+    // `Pages` parses the address itself into a typed `Route`: one route table, in `routes.rs`.
     view! {
         <Router>
-            <Routes fallback=|| ()>
-                <leptos_router::components::Route path=path!("/*any") view=Pages/>
-            </Routes>
+            <Pages/>
         </Router>
     }
 }

@@ -7,6 +7,7 @@ mod format;
 mod i18n;
 mod loader;
 mod pages;
+mod router;
 mod routes;
 mod state;
 mod workspace;

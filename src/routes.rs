@@ -276,8 +276,8 @@ pub struct ListQuery {
 
 pub fn use_list_query(route: Route) -> ListQuery {
     use leptos::prelude::*;
-    let query = leptos_router::hooks::use_query_map();
-    let navigate = leptos_router::hooks::use_navigate();
+    let query = crate::router::use_query_map();
+    let navigate = crate::router::use_navigate();
     let q = Memo::new(move |_| query.with(|p| p.get("q").unwrap_or_default()));
     let page = Memo::new(move |_| {
         query.with(|p| {
@@ -311,8 +311,8 @@ pub fn use_list_query(route: Route) -> ListQuery {
 
 /// How a list page moves to new filters or another page: typing replaces the history entry
 /// (one entry per search, not per pause) and keeps the scroll; paging adds one and scrolls up.
-pub fn list_move(replace: bool) -> leptos_router::NavigateOptions {
-    leptos_router::NavigateOptions {
+pub fn list_move(replace: bool) -> crate::router::NavigateOptions {
+    crate::router::NavigateOptions {
         replace,
         scroll: !replace,
         ..Default::default()

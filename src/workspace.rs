@@ -3,10 +3,10 @@
 //! the signed-in start slower (13 more modules to compile after the main one) for 20 KB less on
 //! the sign-in page. The other pages come from their chunks (`pages::chunks`).
 
+use crate::router::use_navigate;
+use crate::router::NavigateOptions;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 
 use crate::api;
 use crate::components::shell::AppShell;

@@ -1,9 +1,9 @@
 //! A month's invoice: its lines (charges and credits, credits negative) and the totals per
 //! currency. Used by the partner's Invoices page and a customer's Invoices & credits tab.
 
+use crate::router::A;
 use csp_domain::{Invoice, InvoiceLineKind, InvoiceMonth};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::components::data_table::DataTable;
 use crate::components::states::EmptyState;

@@ -1,9 +1,9 @@
 //! The frame of every signed-in page: a skip link, the banner with who is signed in, the
 //! navigation that user's kind works with, and the main landmark for the page.
 
+use crate::router::A;
 use csp_domain::{Permission, User, UserKind};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::components::gear_menu::GearMenu;
 use crate::components::language_switch::LanguageSwitch;

@@ -2,8 +2,8 @@
 //! and can be shared. Follows the WAI-ARIA tabs pattern: one tab in the Tab order, arrow
 //! keys (and Home/End) move between tabs.
 
+use crate::router::use_navigate;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use wasm_bindgen::JsCast;
 
 use crate::i18n::{tr, Msg};

@@ -2,10 +2,10 @@
 //! in a date range. The range lives in the URL; the server decides who may read the log and
 //! which ranges are valid, and the page shows its answer as is.
 
+use crate::router::{use_navigate, use_query_map};
 use csp_domain::activity_log::RangeError;
 use csp_domain::{ActivityAction, ActivityLogEntry, ActivityLogPage as LogPage, DateRange};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
 use crate::components::data_table::DataTable;

@@ -2,11 +2,11 @@
 //! page (R-SW-3), where a customer user lands from the partner's deep link: everything bought
 //! for the tenant, each key shown on request (and recorded), each file downloadable.
 
+use crate::router::use_query_map;
+use crate::router::A;
 use csp_domain::software::{Download, KeyReveal, TenantSoftware, TenantSoftwareList};
 use csp_domain::{PurchaseId, TenantId};
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::{self, ApiResult};
 use crate::components::copy_button::CopyField;
@@ -34,7 +34,7 @@ pub fn AdminCenterSoftwarePage() -> impl IntoView {
     view! {
         <nav class="breadcrumb" aria-label=tr(Msg::Breadcrumb)>
             <ol>
-                <li><A href=Route::Tenant.to_path()>{tr(Msg::AdminCenter)}</A><span class="breadcrumb__sep" aria-hidden="true">" › "</span></li>
+                <li><A href=Route::Tenant.to_path() exact=true>{tr(Msg::AdminCenter)}</A><span class="breadcrumb__sep" aria-hidden="true">" › "</span></li>
                 <li aria-current="page">{trail}</li>
             </ol>
         </nav>

@@ -1,8 +1,8 @@
 //! `/`: sends each user to where their kind of user works.
 
+use crate::router::NavigateOptions;
+use crate::router::Redirect;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
-use leptos_router::NavigateOptions;
 
 use crate::components::states::LoadingState;
 use crate::routes::Route;

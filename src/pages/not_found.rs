@@ -1,7 +1,7 @@
 //! Any path the app does not know.
 
+use crate::router::A;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::components::page_header::use_document_title;
 use crate::i18n::{tr, use_i18n, Msg};

@@ -1,10 +1,10 @@
 //! `/sign-in`: email and password; afterwards back to the page the user wanted (`?next=`).
 
+use crate::router::use_query_map;
+use crate::router::NavigateOptions;
+use crate::router::Redirect;
 use csp_domain::{FieldErrors, SignInRequest, User};
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::use_query_map;
-use leptos_router::NavigateOptions;
 
 use crate::api::{self, ApiResult};
 use crate::components::field::TextField;

@@ -1,9 +1,9 @@
 //! `/tenant`: the home of the customer admin center: the organisation, and the way to its
 //! software (Billing → Your products → Software), where the partner's deep link also leads.
 
+use crate::router::A;
 use csp_domain::Customer;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api;
 use crate::components::loaded::Loaded;

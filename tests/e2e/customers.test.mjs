@@ -126,6 +126,26 @@ pageTest('the navigation offers Customers, Support, Help with Report a problem, 
   // .first(): a page may hold more than one navigation landmark (e.g. breadcrumbs).
   await nav.getByRole('link', { name: 'Customers', exact: true }).first().waitFor();
   await nav.getByRole('link', { name: 'Support', exact: true }).first().waitFor();
+  // The section shown is marked as current in the main navigation, also on a page below it
+  // (where the breadcrumb's link up is not), and the mark follows Back.
+  const mainNav = page.getByRole('navigation', { name: 'Main', exact: true });
+  const current = () => mainNav.locator('a[aria-current="page"]').allTextContents();
+  const inSection = async (shown, other) => {
+    const marked = await current();
+    assert.ok(marked.includes(shown) && !marked.includes(other), `${shown} marked, not ${other}: ${marked}`);
+  };
+  await inSection('Customers', 'Support');
+  await page.getByRole('table').getByRole('link', { name: CUSTOMER.name, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: CUSTOMER.name, exact: true }).waitFor();
+  await inSection('Customers', 'Support');
+  assert.equal(await page.locator('.breadcrumb a[aria-current]').count(), 0, 'the breadcrumb links up, not to here');
+  await mainNav.getByRole('link', { name: 'Support', exact: true }).click();
+  await waitForPath(page, '/support');
+  await eventually(() => inSection('Support', 'Customers'));
+  await page.goBack();
+  await waitForPath(page, /^\/customers\//);
+  await page.getByRole('heading', { level: 1, name: CUSTOMER.name, exact: true }).waitFor();
+  await inSection('Customers', 'Support');
   await nav.getByRole('button', { name: 'Settings', exact: true }).click();
   const activityLog = nav.getByRole('link', { name: 'Activity log', exact: true }).first();
   await activityLog.waitFor({ state: 'visible' });

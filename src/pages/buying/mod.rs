@@ -5,12 +5,12 @@
 
 mod steps;
 
+use crate::router::use_navigate;
+use crate::router::NavigateOptions;
+use crate::router::Redirect;
 use csp_domain::order::check_quantity;
 use csp_domain::{Customer, CustomerId, Offer, OfferList, Permission};
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 

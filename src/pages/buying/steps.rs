@@ -1,15 +1,15 @@
 //! The steps of the add-product wizard. Each has a heading that takes the focus when the step
 //! opens (screen readers announce where the user is), and Back/Next that keep the draft.
 
+use crate::router::NavigateOptions;
+use crate::router::A;
+use crate::router::{use_navigate, use_query_map};
 use csp_domain::catalog::ProductKind;
 use csp_domain::order::{check_quantity, LineIssue, OrderLineRequest, MAX_PO_NUMBER_LEN};
 use csp_domain::text::{self, TextError};
 use csp_domain::{BillingProfile, Customer, IdempotencyKey, Money, Offer, Order, OrderRequest};
 use leptos::html;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 
 use super::WizardContext;
 use crate::api::{self, ApiResult};

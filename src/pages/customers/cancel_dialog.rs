@@ -6,10 +6,10 @@
 
 use std::time::Duration;
 
+use crate::router::A;
 use csp_domain::cancellation::{assess, credit_basis, Assessment, CreditBasis};
 use csp_domain::{BillingProfile, Customer, Order, OrderId, Page};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api::{self, ApiResult};
 use crate::components::dialog::Dialog;

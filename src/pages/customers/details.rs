@@ -1,9 +1,9 @@
 //! `/customers/:id[/software|/orders|/invoices]`: who the customer is, and tabs for what was
 //! bought, ordered and invoiced. The tab is part of the URL; switching tabs keeps the page.
 
+use crate::router::A;
 use csp_domain::{Customer, CustomerId, Permission};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api;
 use crate::components::loaded::Loaded;
@@ -74,7 +74,7 @@ fn CustomerDetails(customer: Customer, section: Signal<CustomerSection>) -> impl
         <nav class="breadcrumb" aria-label=tr(Msg::Breadcrumb)>
             <ol>
                 <li>
-                    <A href=Route::Customers.to_path()>{tr(Msg::NavCustomers)}</A>
+                    <A href=Route::Customers.to_path() exact=true>{tr(Msg::NavCustomers)}</A>
                     <span class="breadcrumb__sep" aria-hidden="true">" › "</span>
                 </li>
                 <li aria-current="page">{customer.company_name.clone()}</li>

@@ -1,9 +1,9 @@
 //! The Invoices & credits tab of a customer's details page: the customer's share of a month's
 //! invoice (`?month=YYYY-MM`, this month by default).
 
+use crate::router::use_query_map;
 use csp_domain::{Customer, Invoice, InvoiceMonth};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::api;
 use crate::components::invoice_view::{InvoiceView, MonthNav};

@@ -1,10 +1,10 @@
 //! `/customers`: the partner's customers, searchable and paged by the server. Search text and
 //! page live in the URL (`?q=&page=`), so reload, back and shared links show the same list.
 
+use crate::router::A;
 use csp_domain::money::group_count as count;
 use csp_domain::{Customer, Page};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api;
 use crate::components::data_table::DataTable;

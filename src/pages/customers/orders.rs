@@ -1,9 +1,9 @@
 //! The Orders tab of a customer's details page: the order history, newest first, and one
 //! order with its lines.
 
+use crate::router::A;
 use csp_domain::{Customer, CustomerId, Order, OrderId, OrderStatus, Page};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api;
 use crate::components::data_table::DataTable;

@@ -5,9 +5,9 @@
 use csp_domain::software::{DeepLink, SoftwarePurchase};
 use std::time::Duration;
 
+use crate::router::A;
 use csp_domain::{Customer, CustomerId, OrderStatus, Page, Permission};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api;
 use crate::components::copy_button::CopyField;

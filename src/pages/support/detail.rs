@@ -3,11 +3,11 @@
 //! when, comments and files while it is open, and for support agents the status change with
 //! a note for the partner and, for an approval, the credit to book.
 
+use crate::router::use_query_map;
+use crate::router::A;
 use csp_domain::support::{max_credit, SupportEventKind, SupportRequest, SupportStatusChange};
 use csp_domain::{Amount, InvoiceMonth, SupportRequestId, SupportStatus, UserKind};
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
 
 use super::{badge_tone, impact_label, problem_label, status_label};
 use crate::api::{self, ApiFailure, ApiResult};
@@ -64,7 +64,7 @@ fn RequestView(request: SupportRequest, on_changed: Callback<()>) -> impl IntoVi
     let open = status.is_open();
 
     view! {
-        <p class="breadcrumb"><A href=Route::Support.to_path()>{tr(if agent { Msg::SupportConsoleHeading } else { Msg::SupportHeading })}</A></p>
+        <p class="breadcrumb"><A href=Route::Support.to_path() exact=true>{tr(if agent { Msg::SupportConsoleHeading } else { Msg::SupportHeading })}</A></p>
         <PageHeader title=move || i18n.f(Msg::RequestHeading, &[("number", &number), ("title", &title)])>
             <span class=format!("badge badge--{tone} badge--large")>{move || status_label(i18n, &status_text)}</span>
         </PageHeader>

@@ -2,10 +2,10 @@
 //! new ones; a support agent sees every partner's, oldest first (the queue). Filters, search
 //! and page live in the URL, so reload, back and shared links show the same list.
 
+use crate::router::A;
+use crate::router::{use_navigate, use_query_map};
 use csp_domain::{SupportRequestList, SupportRequestSummary, UserKind};
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::{badge_tone, impact_label, problem_label, status_label, PROBLEM_TYPES, STATUSES};
 use crate::api::{self, SupportFilter};

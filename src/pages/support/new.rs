@@ -6,11 +6,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::router::{use_navigate, use_query_map};
 use csp_domain::support::{SupportForm, SupportRequest, MAX_REASON, MAX_TITLE};
 use csp_domain::{ErrorCode, User};
 use leptos::html;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::{IMPACTS, PROBLEM_TYPES};
 use crate::api::{self, ApiFailure};
