@@ -54,11 +54,13 @@ impl Default for NavigateOptions {
 impl Location {
     fn go(self, to: &str, options: NavigateOptions) {
         let window = window();
-        // Every address the app builds is a path; anything else is left to the browser.
-        if !to.starts_with('/') || to.starts_with("//") {
-            let _ = window.location().set_href(to);
-            return;
-        }
+        // Only the app's own paths: anything else (another site, `//host`, `/\host`) is a
+        // mistake, never followed; the home page instead.
+        let to = if to.starts_with('/') && !to.starts_with("//") && !to.starts_with("/\\") {
+            to
+        } else {
+            "/"
+        };
         let without_hash = to.split('#').next().unwrap_or_default();
         let (path, search) = without_hash.split_once('?').unwrap_or((without_hash, ""));
         let next = Url {
