@@ -2,7 +2,6 @@
 //! parsed into a [`Route`]; the guard (`routes::gate`) decides from the route and the signed-in
 //! user whether the page opens, sends the user to sign in, or to their own start page.
 
-use crate::router::{use_location, NavigateOptions, Redirect, Router};
 use leptos::prelude::*;
 
 use crate::api;
@@ -11,6 +10,7 @@ use crate::i18n::I18n;
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::sign_in::SignInPage;
+use crate::router::{use_location, NavigateOptions, Redirect, Router};
 use crate::routes::{self, gate, Gate, Route};
 use crate::state::{use_session, Session};
 use crate::workspace;

@@ -112,7 +112,8 @@ pub fn Router(children: Children) -> impl IntoView {
 }
 
 /// The address a click on a link should move to in place, if it is a plain click on a link to
-/// one of the app's pages that nothing else has handled (the buying wizard's leave question
+/// one of the app's pages (not a download, another window, another site or the API) that
+/// nothing else has handled (the buying wizard's leave question
 /// handles clicks first, on `document`).
 fn in_app_link(ev: &web_sys::MouseEvent) -> Option<String> {
     if ev.default_prevented()
@@ -137,6 +138,7 @@ fn in_app_link(ev: &web_sys::MouseEvent) -> Option<String> {
         || !(target.is_empty() || target == "_self")
         || anchor.rel().split_whitespace().any(|r| r == "external")
         || anchor.origin() != window().location().origin().ok()?
+        || anchor.pathname().starts_with("/api/")
     {
         return None;
     }

@@ -36,9 +36,7 @@ fn signed_in_page(page: Option<Route>, route: Memo<Option<Route>>) -> AnyView {
         return view! { <NotFoundPage/> }.into_any();
     };
     if let Some(load) = chunks::load(&page) {
-        return chunks::show(load, move |draw: chunks::DrawPage| {
-            draw(page.clone(), route)
-        });
+        return chunks::show(load, page, route);
     }
     match page {
         Route::Customers => view! { <CustomersPage/> }.into_any(),

@@ -1,6 +1,5 @@
-//! The pages whose code the browser fetches the first time one of them opens. Signing in needs
-//! only the main module, the customer list also the workspace (`crate::workspace`); a
-//! customer with the buying wizard, support, the reports (activity log, invoices) and the
+//! The pages whose code the browser fetches the first time one of them opens. Signing in and
+//! the customer list (`crate::workspace`) need only the main module; a customer with the buying wizard, support, the reports (activity log, invoices) and the
 //! customer admin center each live in a chunk of their own (`scripts/build-app.mjs` splits them
 //! off at these functions). Code that several chunks share goes into shared modules the tool
 //! makes, fetched with the first chunk that needs them; so the fewer the chunks, the fewer files.
@@ -32,12 +31,12 @@ use crate::routes::{CustomerSection, CustomerTab, Route, WizardStep};
 /// (a customer's tab, a wizard step, an invoice month).
 pub type DrawPage = fn(Route, Memo<Option<Route>>) -> AnyView;
 
-/// A chunk on its way: what it hands back once it is here, or why it could not be fetched.
-pub type Load<D> = Pin<Box<dyn Future<Output = Result<D, SplitLoaderError>>>>;
+/// A chunk on its way: how it draws its pages once it is here, or why it could not be fetched.
+pub type Load = Pin<Box<dyn Future<Output = Result<DrawPage, SplitLoaderError>>>>;
 
 /// The chunk a signed-in page lives in, loaded (once) when first asked for; `None` for the
 /// pages that come with the signed-in workspace itself.
-pub fn load(page: &Route) -> Option<Load<DrawPage>> {
+pub fn load(page: &Route) -> Option<Load> {
     Some(match page {
         Route::Customer { .. } | Route::AddProduct { .. } => Box::pin(customer()),
         Route::Support | Route::NewSupportRequest | Route::SupportRequest { .. } => {
@@ -49,27 +48,24 @@ pub fn load(page: &Route) -> Option<Load<DrawPage>> {
     })
 }
 
-/// Shows what a chunk draws: at once when the chunk is already here, otherwise the loading
+/// Shows `page` from its chunk: at once when the chunk is already here, otherwise the loading
 /// state until it arrives, or — when it cannot be fetched (offline, or the app was updated
 /// since this tab opened and the old chunk is gone) — a message with a way to reload.
-pub fn show<D>(mut load: Load<D>, draw: impl Fn(D) -> AnyView + Send + Sync + 'static) -> AnyView
-where
-    D: Copy + Send + Sync + 'static,
-{
+pub fn show(mut load: Load, page: Route, route: Memo<Option<Route>>) -> AnyView {
     if let Poll::Ready(drawn) = load.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
         return match drawn {
-            Ok(d) => draw(d),
+            Ok(draw) => draw(page, route),
             Err(_) => view! { <LoadFailed/> }.into_any(),
         };
     }
-    let loaded = RwSignal::new(None::<Result<D, ()>>);
+    let loaded = RwSignal::new(None::<Result<DrawPage, ()>>);
     spawn_local(async move {
         // The user may have moved on meanwhile; then nobody is waiting for it.
         loaded.try_set(Some(load.await.map_err(|_| ())));
     });
     (move || match loaded.get() {
         None => view! { <LoadingState/> }.into_any(),
-        Some(Ok(d)) => draw(d),
+        Some(Ok(draw)) => draw(page.clone(), route),
         Some(Err(())) => view! { <LoadFailed/> }.into_any(),
     })
     .into_any()
