@@ -33,8 +33,8 @@ const staging = join(root, "dist.new");
 const target = resolve(root, process.env.CARGO_TARGET_DIR ?? "target");
 const work = join(target, "app-build");
 const NAME = "csp-app";
-// binaryen 132 from npm (scripts/setup-toolchain.sh), whatever else is on PATH: older wasm-opt
-// builds emit modules that fail at start-up.
+// wasm-opt from npm's binaryen 132 (scripts/setup-toolchain.sh), not whichever one is on PATH:
+// older builds (Debian's 108) emit modules that fail at start-up.
 const WASM_OPT = join(root, "node_modules", ".bin", "wasm-opt");
 
 function run(command, args) {
