@@ -1,7 +1,8 @@
 # CSP Software Center: `make run` starts the app with demo data, `make test` runs every test.
 # Server settings come from the environment (BIND_ADDR, DATABASE_URL); make passes them through.
 
-# Tools installed by scripts/setup-toolchain.sh: wasm-opt from npm, wasm-bindgen and wasm-split-cli from cargo.
+# Tools installed by scripts/setup-toolchain.sh: wasm-opt and esbuild from npm, trunk, wasm-bindgen
+# and wasm-split-cli from cargo.
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: run test setup setup-browser dist e2e fuzz bench
@@ -9,7 +10,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # Steps run in order inside one recipe, so `make -j` cannot reorder them.
 run:
 	scripts/setup-toolchain.sh
-	node scripts/build-app.mjs
+	trunk build --release --offline
 	cargo run --release -p csp-server -- --seed-demo
 
 # Rust tests (domain, server, and the app's pure parts natively; the API suite on SQLite and
@@ -20,7 +21,7 @@ test:
 	scripts/setup-browser.sh
 	scripts/with-postgres.sh cargo test -p csp-domain -p csp-server -p csp-app
 	scripts/fuzz-api.sh target/debug/csp-server
-	node scripts/build-app.mjs
+	trunk build --release --offline
 	node --test tests/e2e/
 
 setup:
@@ -29,9 +30,10 @@ setup:
 setup-browser:
 	scripts/setup-browser.sh
 
-# The browser app (wasm, split into lazily loaded modules) into dist/ (scripts/build-app.mjs).
+# The browser app into dist/: Trunk, with the wasm split into lazily loaded parts by its hook
+# (scripts/build-app.mjs); --offline goes after the subcommand.
 dist:
-	node scripts/build-app.mjs
+	trunk build --release --offline
 
 # Only the browser tests; expects dist/ and target/debug/csp-server to be built.
 e2e:
@@ -49,7 +51,7 @@ bench:
 	scripts/setup-toolchain.sh
 	scripts/setup-browser.sh
 	scripts/with-postgres.sh cargo run --release -p csp-server --example customer_search_bench
-	node scripts/build-app.mjs
+	trunk build --release --offline
 	cargo build --release -p csp-server
 	CSP_SERVER_BIN=target/release/csp-server node tests/bench/browser.mjs
 	test -x .tools/lighthouse/node_modules/.bin/lighthouse || (mkdir -p .tools/lighthouse && \

@@ -1,35 +1,36 @@
-// Builds the browser app into dist/ (`make dist`; `make run` and `make test` call it):
+// Trunk's post-build hook (Trunk.toml): builds the browser app's wasm into Trunk's staging
+// directory, which Trunk then moves to dist/ (index.html, the CSS and the icon are Trunk's):
 //
 //   cargo build (wasm32, relocations kept: .cargo/config.toml)
 //   → wasm-split-cli: cuts the functions marked #[wasm_split] (src/pages/chunks.rs), and what
 //     only they reach, into modules fetched on first use, plus __wasm_split.js that loads them
 //   → wasm-bindgen --target web on the main module (the JS glue)
-//   → wasm-opt -Oz on every module, esbuild's minifier on the JS and the CSS (release)
-//   → dist/pkg/<hash>/…, where <hash> is of the whole set, so one build's modules are never
-//     mixed with another's and browsers may keep them for a year (crates/server/src/app.rs);
-//   → index.html with the stylesheet and icon named by their content and the loader script;
-//   → brotli and gzip copies of each file (scripts/precompress.mjs), sent as they are.
+//   → wasm-opt -Oz on every module and esbuild's minifier on the JS (release)
+//   → pkg/<hash>/…, where <hash> is of the whole set, so one build's modules are never mixed
+//     with another's and browsers may keep them for a year (crates/server/src/app.rs);
+//   → the loader script in index.html;
+//   → brotli and gzip copies of every file (scripts/precompress.mjs), sent as they are.
 //
-// `--dev` builds without optimisation and without the compressed copies, for quick rounds.
-// The result is written beside dist/ and then moved into place, so a running server does not
-// serve half a build.
+// `trunk build` (debug) builds without optimisation and without the compressed copies.
 import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
-  cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync,
-  writeFileSync,
+  cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
 } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { transformSync } from "esbuild";
 import { precompress } from "./precompress.mjs";
 
 const exec = promisify(execFile);
 
-const release = !process.argv.includes("--dev");
+const staging = process.env.TRUNK_STAGING_DIR;
+if (!staging) {
+  console.error("build-app: run by Trunk (trunk build --release), which names the output folder");
+  process.exit(2);
+}
+const release = process.env.TRUNK_PROFILE === "release";
 const root = resolve(import.meta.dirname, "..");
-const dist = join(root, "dist");
-const staging = join(root, "dist.new");
 const target = resolve(root, process.env.CARGO_TARGET_DIR ?? "target");
 const work = join(target, "app-build");
 const NAME = "csp-app";
@@ -42,9 +43,9 @@ function run(command, args) {
   execFileSync(command, args, { cwd: root, stdio: "inherit" });
 }
 
-/** Minified JS (an ES module: imports, exports and `import.meta` stay) or CSS. */
-function minify(code, loader) {
-  return transformSync(code, { loader, minify: true, format: loader === "js" ? "esm" : undefined }).code;
+/** Minified JS of an ES module: imports, exports and `import.meta` stay. */
+function minify(code) {
+  return transformSync(code, { loader: "js", minify: true, format: "esm" }).code;
 }
 
 // 1. The linked module, with its relocations.
@@ -105,7 +106,7 @@ if (release) {
   console.log(`build-app: wasm-opt -Oz on ${wasms.length} modules`);
   for (const [name, path] of [...files].filter(([name]) => name.endsWith(".js"))) {
     const out = join(work, `min-${name}`);
-    writeFileSync(out, minify(readFileSync(path, "utf8"), "js"));
+    writeFileSync(out, minify(readFileSync(path, "utf8")));
     files.set(name, out);
   }
 }
@@ -125,24 +126,13 @@ for (const name of [...files.keys()].sort()) {
   hash.update(name).update(readFileSync(files.get(name)));
 }
 const dir = `pkg/${hash.digest("hex").slice(0, 16)}`;
-rmSync(staging, { recursive: true, force: true });
 mkdirSync(join(staging, dir), { recursive: true });
 for (const [name, path] of files) {
   mkdirSync(dirname(join(staging, dir, name)), { recursive: true });
   cpSync(path, join(staging, dir, name));
 }
 
-// 6. The page: its stylesheet and icon named by their content, the loader, robots.txt.
-let index = readFileSync(join(root, "index.html"), "utf8");
-index = index.replace(/href="((?:public|style)\/[^"]+)"/g, (_, source) => {
-  let bytes = readFileSync(join(root, source));
-  if (release && source.endsWith(".css")) bytes = Buffer.from(minify(bytes.toString(), "css"));
-  const digest = createHash("sha256").update(bytes).digest("hex").slice(0, 16);
-  const name = basename(source).replace(/(\.[a-z]+)$/, `-${digest}$1`);
-  writeFileSync(join(staging, name), bytes);
-  return `href="/${name}"`;
-});
-cpSync(join(root, "public", "robots.txt"), join(staging, "robots.txt"));
+// 6. The loader, in Trunk's index.html.
 const js = `/${dir}/${NAME}.js`;
 const wasm = `/${dir}/${NAME}_bg.wasm`;
 // The glue imports the split loader: both are asked for at once instead of one after the other.
@@ -155,24 +145,16 @@ const loader =
   `<link rel="preload" href="${wasm}" as="fetch" type="application/wasm" crossorigin data-app="wasm">` +
   `<script type="module">const at = (part) => document.querySelector(\`link[data-app=\${part}]\`).href;` +
   ` const { default: init } = await import(at("js")); init({ module_or_path: at("wasm") });</script>`;
+const indexPath = join(staging, "index.html");
+const index = readFileSync(indexPath, "utf8");
 if (!index.includes("</head>")) {
   console.error("build-app: index.html has no </head> to put the loader before");
   process.exit(1);
 }
-index = index
-  .replace("</head>", `${loader}</head>`)
-  .replace(/<!--[^]*?-->/g, "")
-  .replace(/>\s+</g, "><")
-  .trim();
-writeFileSync(join(staging, "index.html"), index);
+// In place of Trunk's (skipped) Rust link, which it leaves in the page.
+const page = index.replace(/<link[^>]*data-trunk-skip[^>]*>/, "").replace("</head>", `${loader}</head>`);
+writeFileSync(indexPath, page);
 if (release) {
   precompress(staging);
 }
-
-// 7. In place of the old build: the old one aside first, so a failure leaves one of them whole.
-const old = join(root, "dist.old");
-rmSync(old, { recursive: true, force: true });
-if (existsSync(dist)) renameSync(dist, old);
-renameSync(staging, dist);
-rmSync(old, { recursive: true, force: true });
-console.log(`build-app: ${files.size} files in dist/${dir}, ${release ? "release" : "dev"} build`);
+console.log(`build-app: ${files.size} files in ${dir}, ${release ? "release" : "debug"} build`);

@@ -1,8 +1,8 @@
 // Writes a brotli (.br) and a gzip (.gz) copy of each text and wasm asset of a release build,
 // once, so the server sends them as they are (tower-http's ServeDir picks the copy the browser
 // accepts) instead of compressing the wasm again on every request. Called by
-// scripts/build-app.mjs for release builds, or by hand with a directory. Quick builds
-// (`build-app.mjs --dev`) are left alone: they change often and are served
+// scripts/build-app.mjs (Trunk's post-build hook) for release builds, or by hand with a
+// directory. Debug builds (`trunk build`, `trunk serve`) are left alone: they change often and are served
 // from this machine.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { extname, join } from "node:path";

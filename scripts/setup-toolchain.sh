@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what building the app (scripts/build-app.mjs) needs: the wasm target, a wasm-bindgen CLI
-# matching Cargo.lock, wasm-split-cli, and (from npm) wasm-opt 132 and playwright-core.
+# Installs what building the app needs: the wasm target, trunk, a wasm-bindgen CLI matching
+# Cargo.lock, wasm-split-cli, and (from npm) wasm-opt 132, esbuild and playwright-core.
 # Idempotent: every step checks first, so a second run takes seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,15 @@ else
   rustup target add wasm32-unknown-unknown
 fi
 
-# 2. wasm-bindgen CLI must equal the library version locked in Cargo.lock exactly.
+# 2. Trunk 0.21 (0.22 needs a newer rustc than ours).
+if trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.'; then
+  say "$(trunk --version) present"
+else
+  say "installing trunk 0.21.14 (takes several minutes)"
+  cargo install --locked trunk@0.21.14
+fi
+
+# 3. wasm-bindgen CLI must equal the library version locked in Cargo.lock exactly.
 # Installed without --locked: that is the combination verified to build here.
 wbg_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 [ -n "$wbg_version" ] || { echo "setup-toolchain: no wasm-bindgen in Cargo.lock" >&2; exit 1; }
@@ -27,7 +35,7 @@ else
   cargo install wasm-bindgen-cli@"$wbg_version"
 fi
 
-# 3. The splitter that cuts the lazily loaded pages out of the app (scripts/build-app.mjs);
+# 4. The splitter that cuts the lazily loaded pages out of the app (scripts/build-app.mjs);
 # its version must understand the split points of the wasm_split_helpers in Cargo.lock.
 if cargo install --list | grep -q '^wasm_split_cli_support v0\.2\.4:'; then
   say "wasm-split-cli 0.2.4 present"
@@ -36,7 +44,7 @@ else
   cargo install --locked wasm_split_cli_support@0.2.4 --features build-binary
 fi
 
-# 4. npm tools: binaryen 132 gives wasm-opt (Debian's 108 emits broken modules),
+# 5. npm tools: binaryen 132 gives wasm-opt (Debian's 108 emits broken modules),
 # playwright-core drives the system Chromium in the e2e tests.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages (npm ci)"
@@ -49,4 +57,4 @@ if ! node_modules/.bin/wasm-opt --version | grep -q 'version 132'; then
   exit 1
 fi
 say "$(node_modules/.bin/wasm-opt --version) present"
-say "done (put $PWD/node_modules/.bin on PATH for wasm-opt; the Makefile does)"
+say "done (put $PWD/node_modules/.bin and ~/.cargo/bin on PATH; the Makefile does)"

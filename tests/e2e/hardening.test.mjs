@@ -76,7 +76,7 @@ pageTest('the app is sent precompressed, hashed files are cached for a year, and
   const html = await index.text();
   // The stylesheet and icon carry their content hash; the wasm, its JS and the modules loaded
   // later live under /pkg/<hash of the whole set>/.
-  const named = [...html.matchAll(/\/([\w.-]+-[0-9a-f]{12,16}\.(?:css|svg))"/g)].map((m) => `/${m[1]}`);
+  const named = [...html.matchAll(/\/([\w.-]+-[0-9a-f]{12,16}\.(?:css|svg))(?=["\s>])/g)].map((m) => `/${m[1]}`);
   const pkg = html.match(/\/pkg\/[0-9a-f]{12,16}\//)?.[0];
   assert.ok(pkg, 'index.html loads the app from /pkg/<hash>/');
   // The inline loader names no build: its hash in the server's CSP holds across rebuilds.

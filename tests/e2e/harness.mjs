@@ -27,7 +27,7 @@ const stripAnsi = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 export async function startServer() {
   const dist = path.join(ROOT, 'dist');
   if (!existsSync(path.join(dist, 'index.html'))) {
-    throw new Error(`${dist}/index.html is missing: build the app first (make dist)`);
+    throw new Error(`${dist}/index.html is missing: build the app first (make dist, or trunk build --release --offline)`);
   }
   const bin = path.resolve(ROOT, process.env.CSP_SERVER_BIN ?? 'target/debug/csp-server');
   if (!existsSync(bin)) {

@@ -64,7 +64,7 @@ impl Application {
                 .map_err(|e| format!("seeding customers failed: {e}"))?;
         }
         if !config.dist_dir.join("index.html").exists() {
-            tracing::warn!(dist = %config.dist_dir.display(), "no built app found; run `make run` or `make dist`");
+            tracing::warn!(dist = %config.dist_dir.display(), "no built app found; run `make run` or `make dist` (trunk build --release --offline)");
         }
         let listener = TcpListener::bind(&config.bind_addr)
             .await
