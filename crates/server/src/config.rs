@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use csp_domain::catalog::{CancellationWindows, DEFAULT_CANCELLATION_WINDOW_DAYS};
 
+use crate::store::customer_lists::ListPolicy;
 use crate::store::DbSettings;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/app.db";
@@ -99,6 +100,10 @@ impl Config {
                     number("DB_STATEMENT_TIMEOUT_SECS", 10)?.max(1),
                 ),
                 lock_timeout: Duration::from_secs(number("DB_LOCK_TIMEOUT_SECS", 5)?.max(1)),
+                customer_lists: ListPolicy {
+                    budget_bytes: (number("CUSTOMER_LISTS_MB", 256)?.min(1 << 20) as usize) << 20,
+                    ..ListPolicy::default()
+                },
             },
             session_hours: number("SESSION_HOURS", 12)?.clamp(1, 24 * 30) as i64,
             session_idle_minutes: number("SESSION_IDLE_MINUTES", 120)?.clamp(1, 24 * 60 * 30)

@@ -26,9 +26,7 @@ pub async fn list(
 ) -> ApiResult<Json<Page<Customer>>> {
     let scope = user.customer_scope()?;
     let request = query.check().map_err(AppError::bad_request)?;
-    Ok(Json(
-        customers::search(&mut *state.db.conn().await?, &scope, &request).await?,
-    ))
+    Ok(Json(customers::list(&state.db, &scope, &request).await?))
 }
 
 /// One customer.

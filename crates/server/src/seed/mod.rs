@@ -289,8 +289,9 @@ pub async fn seed_bulk_customers(
         ("BR", "BRL"),
     ];
     let partner_id: PartnerId = stable_id(NORTHWIND);
-    // Batches keep each transaction (and SQLite's write lock) short.
-    for batch in (0..count).collect::<Vec<_>>().chunks(5_000) {
+    // Batches keep each transaction (and SQLite's write lock) short, and the chain of versions
+    // of the partner's row (updated by the insert trigger) short on PostgreSQL.
+    for batch in (0..count).collect::<Vec<_>>().chunks(1_000) {
         let mut tx = db.begin().await?;
         for &n in batch {
             let company = format!(

@@ -1,12 +1,15 @@
 //! Customers, always read through a scope so one partner never sees another's (R-CUST-3).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use csp_domain::paging::SEARCH_COUNT_CAP;
 use csp_domain::{
     Currency, Customer, CustomerId, Market, Page, PageRequest, PartnerId, Principal, TenantId,
 };
 
-use super::{db_time, decode, Conn};
+use super::customer_lists::ListRow;
+use super::{db_time, decode, Conn, Db};
 
 /// Whose customers a request may see. Built from the caller, so a partner's scope exists only
 /// for a partner user and a tenant's only for that tenant's user.
@@ -124,21 +127,57 @@ impl Contains {
 /// A page of the customers in `scope`, in name order; with a search, the customers whose name,
 /// domain or tenant ID contain it, names that start with it first (R-CUST-2).
 ///
-/// Sized for 100 000 customers of one partner (see `make bench`): the unfiltered list reads the
-/// partner's kept count; a search counts its matches only up to [`SEARCH_COUNT_CAP`] and one
-/// more. A search with at most that many matches is found through the trigram index (FTS5 on
-/// SQLite, pg_trgm on PostgreSQL) and sorted; a broader one is read in name order through the
-/// name index — names starting with the text, then the others — and stops at the page.
-pub async fn search(
-    conn: &mut Conn,
+/// Sized for 100 000 customers of one partner (see `make bench`): a large partner's list is
+/// answered from the copy held in memory when it is current ([`customer_lists`]), and its
+/// page's rows read by id; otherwise, and for small partners and customer users, from SQL
+/// ([`search`]).
+///
+/// [`customer_lists`]: super::customer_lists
+pub async fn list(
+    db: &Db,
     scope: &CustomerScope,
     request: &PageRequest,
 ) -> Result<Page<Customer>, sqlx::Error> {
+    let mut conn = db.conn().await?;
+    let CustomerScope::Partner(partner) = scope else {
+        return search(&mut conn, scope, request, None).await;
+    };
+    let (total, version) = list_version(&mut conn, partner).await?;
+    let Some(held) = db
+        .customer_lists()
+        .current(db, partner, version, total as u64)
+    else {
+        return search(&mut conn, scope, request, Some(total)).await;
+    };
+    let found = match request.search() {
+        None => held.page(request),
+        Some(q) => held.search(&q.to_lowercase(), request),
+    };
+    let rows = rows_by_id(&mut conn, partner, &found.ids).await?;
+    Ok(match request.search() {
+        None => request.page_of(rows, total as u64),
+        Some(_) => request.search_page_of(rows, found.counted),
+    })
+}
+
+/// A page of the customers in `scope`, as [`list`] answers it, from SQL: the unfiltered list
+/// reads the partner's kept count (`total`, when the caller has it); a search counts its
+/// matches only up to [`SEARCH_COUNT_CAP`] and one more. A search with at most that many
+/// matches is found through the trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL) and
+/// sorted; a broader one is read in name order through the name index — names starting with
+/// the text, then the others — and stops at the page.
+async fn search(
+    conn: &mut Conn,
+    scope: &CustomerScope,
+    request: &PageRequest,
+    total: Option<i64>,
+) -> Result<Page<Customer>, sqlx::Error> {
     let (scope_sql, scope_id) = scope.condition();
     let Some(q) = request.search() else {
-        let total = match scope {
-            CustomerScope::Partner(partner) => kept_count(conn, partner).await?,
-            CustomerScope::Tenant(_) => {
+        let total = match (scope, total) {
+            (_, Some(total)) => total,
+            (CustomerScope::Partner(partner), None) => list_version(conn, partner).await?.0,
+            (CustomerScope::Tenant(_), None) => {
                 let sql = format!("SELECT COUNT(*) FROM customers c WHERE {scope_sql}");
                 sqlx::query_scalar::<_, i64>(&sql)
                     .bind(scope_id)
@@ -268,14 +307,66 @@ fn to_customers(rows: Vec<CustomerRow>) -> Result<Vec<Customer>, sqlx::Error> {
     rows.into_iter().map(Customer::try_from).collect()
 }
 
-/// A partner's number of customers, kept by [`insert`].
-async fn kept_count(conn: &mut Conn, partner: &PartnerId) -> Result<i64, sqlx::Error> {
-    let count: Option<i64> =
-        sqlx::query_scalar("SELECT customer_count FROM partners WHERE id = $1")
+/// A partner's number of customers and the version of its list, read together (both kept
+/// by triggers at every change to its customers: migration 0008).
+pub(super) async fn list_version(
+    conn: &mut Conn,
+    partner: &PartnerId,
+) -> Result<(i64, i64), sqlx::Error> {
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT customer_count, customers_version FROM partners WHERE id = $1")
             .bind(partner.as_str())
             .fetch_optional(conn)
             .await?;
-    Ok(count.unwrap_or(0))
+    Ok(row.unwrap_or((0, 0)))
+}
+
+/// Every customer of the partner as the held list keeps it: (sort_name, id, search_text).
+pub(super) async fn list_rows(
+    conn: &mut Conn,
+    partner: &PartnerId,
+) -> Result<Vec<ListRow>, sqlx::Error> {
+    sqlx::query_as("SELECT sort_name, id, search_text FROM customers WHERE partner_id = $1")
+        .bind(partner.as_str())
+        .fetch_all(conn)
+        .await
+}
+
+/// The partner's customers with these ids, in the order of `ids`.
+async fn rows_by_id(
+    conn: &mut Conn,
+    partner: &PartnerId,
+    ids: &[String],
+) -> Result<Vec<Customer>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Owned {
+        #[sqlx(flatten)]
+        row: CustomerRow,
+        partner_id: String,
+    }
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // By primary key alone: with the partner in the condition, SQLite would rather read the
+    // partner's whole name index. The owner is checked here instead.
+    let marks: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "SELECT {COLUMNS}, c.partner_id FROM customers c WHERE c.id IN ({})",
+        marks.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, Owned>(&sql);
+    for id in ids {
+        query = query.bind(id.as_str());
+    }
+    let mut rows: HashMap<String, CustomerRow> = query
+        .fetch_all(conn)
+        .await?
+        .into_iter()
+        .filter(|owned| owned.partner_id == partner.as_str())
+        .map(|owned| (owned.row.id.clone(), owned.row))
+        .collect();
+    // A customer removed since the list's version was read is left out.
+    to_customers(ids.iter().filter_map(|id| rows.remove(id)).collect())
 }
 
 /// One customer, or `None` when it does not exist or is outside the scope; callers answer 404
@@ -312,15 +403,15 @@ pub async fn find_by_tenant_or_domain(
     row.map(Customer::try_from).transpose()
 }
 
-/// Adds a customer of `partner` unless one with this id exists, and counts it. Call it inside
-/// a transaction, so the customer and the partner's count change together.
+/// Adds a customer of `partner` unless one with this id exists. A trigger counts it and moves
+/// the partner's list version on, in the caller's transaction.
 pub async fn insert(
     conn: &mut Conn,
     partner: &PartnerId,
     customer: &Customer,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let added = sqlx::query(
+    sqlx::query(
         "INSERT INTO customers (id, partner_id, company_name, tenant_id, domain, market, currency, \
          search_text, sort_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
          ON CONFLICT DO NOTHING",
@@ -335,14 +426,8 @@ pub async fn insert(
     .bind(search_text(&customer.company_name, &customer.domain, &customer.tenant_id))
     .bind(customer.company_name.to_lowercase())
     .bind(db_time(now))
-    .execute(&mut *conn)
+    .execute(conn)
     .await?;
-    if added.rows_affected() == 1 {
-        sqlx::query("UPDATE partners SET customer_count = customer_count + 1 WHERE id = $1")
-            .bind(partner.as_str())
-            .execute(conn)
-            .await?;
-    }
     Ok(())
 }
 

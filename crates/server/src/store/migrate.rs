@@ -48,6 +48,11 @@ const SQLITE: &[Migration] = &[
         "customer_search_index",
         include_str!("../../migrations/sqlite/0007_customer_search_index.sql"),
     ),
+    (
+        8,
+        "customer_list_versions",
+        include_str!("../../migrations/sqlite/0008_customer_list_versions.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -84,6 +89,11 @@ const POSTGRES: &[Migration] = &[
         7,
         "customer_search_index",
         include_str!("../../migrations/postgres/0007_customer_search_index.sql"),
+    ),
+    (
+        8,
+        "customer_list_versions",
+        include_str!("../../migrations/postgres/0008_customer_list_versions.sql"),
     ),
 ];
 

@@ -1,21 +1,118 @@
 //! Customer search, paging and tenant isolation (R-CUST).
 
 use crate::helpers::*;
-use csp_domain::Clock;
+use csp_domain::{Clock, PartnerId};
 use serde_json::Value;
 
 on_both_backends!(
-    search_matches_name_domain_or_tenant_id,
-    pages_cover_the_list_once_in_name_order,
     bad_paging_gets_a_clear_400,
-    partners_never_see_each_others_customers,
     a_customer_user_sees_only_its_own_tenant,
     seeding_twice_changes_nothing,
+);
+
+/// Each listed test twice on each backend: answered from SQL, and from the partners' customer
+/// lists held in memory (`store::customer_lists`), which large partners' lists use.
+macro_rules! from_sql_and_held_lists {
+    ($($name:ident),* $(,)?) => {
+        mod from_sql {
+            use crate::helpers::Backend;
+            on_both_backends!($($name),*);
+            $(async fn $name(backend: Backend) {
+                super::$name(backend, super::Lists::FromSql).await
+            })*
+        }
+        mod from_held_lists {
+            use crate::helpers::Backend;
+            on_both_backends!($($name),*);
+            $(async fn $name(backend: Backend) {
+                super::$name(backend, super::Lists::Held).await
+            })*
+        }
+    };
+}
+
+from_sql_and_held_lists!(
+    search_matches_name_domain_or_tenant_id,
+    pages_cover_the_list_once_in_name_order,
+    partners_never_see_each_others_customers,
     every_search_finds_exactly_what_contains_it,
     names_that_start_with_the_search_come_first,
     broad_searches_count_to_a_thousand_and_page_that_deep,
-    the_index_follows_added_and_renamed_customers,
+    the_index_follows_added_renamed_and_removed_customers,
 );
+
+/// Where a test's customer lists are answered from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lists {
+    /// SQL alone: no partner is large enough to have its list held.
+    FromSql,
+    /// Every partner's list is held, whatever its size.
+    Held,
+}
+
+impl Lists {
+    async fn start(self, backend: Backend) -> TestServer {
+        TestServer::start_with(backend, |config| {
+            config.db.customer_lists.from_customers = match self {
+                Lists::FromSql => u64::MAX,
+                Lists::Held => 0,
+            }
+        })
+        .await
+    }
+
+    /// Every partner with its current version.
+    async fn versions(server: &TestServer) -> Vec<(PartnerId, i64)> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT id, customers_version FROM partners ORDER BY id")
+                .fetch_all(server.db.pool())
+                .await
+                .unwrap();
+        rows.into_iter()
+            .map(|(id, version)| (id.parse().unwrap(), version))
+            .collect()
+    }
+
+    /// Held: builds every partner's list now (after seeding), so the requests that follow are
+    /// answered from them.
+    async fn hold(self, server: &TestServer) {
+        if self == Lists::Held {
+            for (partner, _) in Self::versions(server).await {
+                let lists = server.db.customer_lists();
+                lists.refresh(&server.db, &partner).await.unwrap();
+            }
+        }
+    }
+
+    /// Held: every held list is still current, so the requests above were answered from it.
+    async fn were_used(self, server: &TestServer) {
+        if self == Lists::Held {
+            for (partner, version) in Self::versions(server).await {
+                let held = server.db.customer_lists().held_version(&partner);
+                assert_eq!(held, Some(version), "{partner}'s list is held and current");
+            }
+        }
+    }
+
+    /// Held: waits until the lists a change made stale have been built again in the
+    /// background (started by the first request that found them stale).
+    async fn caught_up(self, server: &TestServer) {
+        if self == Lists::Held {
+            for _ in 0..500 {
+                let versions = Self::versions(server).await;
+                let lists = server.db.customer_lists();
+                if versions
+                    .iter()
+                    .all(|(p, v)| lists.held_version(p) == Some(*v))
+                {
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            panic!("the stale lists were not built again within 10 s");
+        }
+    }
+}
 
 fn names(page: &Value) -> Vec<String> {
     page["items"]
@@ -26,8 +123,9 @@ fn names(page: &Value) -> Vec<String> {
         .collect()
 }
 
-async fn search_matches_name_domain_or_tenant_id(backend: Backend) {
-    let server = TestServer::start(backend).await;
+async fn search_matches_name_domain_or_tenant_id(backend: Backend, lists: Lists) {
+    let server = lists.start(backend).await;
+    lists.hold(&server).await;
     let client = server.signed_in(ADMIN_AGENT).await;
 
     let (status, by_domain) = server
@@ -71,10 +169,12 @@ async fn search_matches_name_domain_or_tenant_id(backend: Backend) {
         .get_json(&client, "/api/v1/customers?q=power%20%26")
         .await;
     assert_eq!(names(&ampersand), ["City Power & Light"]);
+    lists.were_used(&server).await;
 }
 
-async fn pages_cover_the_list_once_in_name_order(backend: Backend) {
-    let server = TestServer::start(backend).await;
+async fn pages_cover_the_list_once_in_name_order(backend: Backend, lists: Lists) {
+    let server = lists.start(backend).await;
+    lists.hold(&server).await;
     let client = server.signed_in(GLOBAL_ADMIN).await;
     let (_, first) = server
         .get_json(&client, "/api/v1/customers?page_size=10")
@@ -114,6 +214,7 @@ async fn pages_cover_the_list_once_in_name_order(backend: Backend) {
         .await;
     assert_eq!(names(&beyond), Vec::<String>::new());
     assert_eq!(beyond["total"].as_u64(), Some(total));
+    lists.were_used(&server).await;
 }
 
 async fn bad_paging_gets_a_clear_400(backend: Backend) {
@@ -128,8 +229,9 @@ async fn bad_paging_gets_a_clear_400(backend: Backend) {
     }
 }
 
-async fn partners_never_see_each_others_customers(backend: Backend) {
-    let server = TestServer::start(backend).await;
+async fn partners_never_see_each_others_customers(backend: Backend, lists: Lists) {
+    let server = lists.start(backend).await;
+    lists.hold(&server).await;
     let northwind = server.signed_in(ADMIN_AGENT).await;
     let fabrikam = server.signed_in(FABRIKAM_ADMIN).await;
 
@@ -160,6 +262,7 @@ async fn partners_never_see_each_others_customers(backend: Backend) {
         .await;
     assert_eq!(status, 200);
     assert_eq!(body["company_name"], "Contoso Ltd");
+    lists.were_used(&server).await;
 }
 
 async fn a_customer_user_sees_only_its_own_tenant(backend: Backend) {
@@ -270,11 +373,12 @@ async fn search_all(server: &TestServer, client: &reqwest::Client, q: &str) -> (
     (found, total)
 }
 
-async fn every_search_finds_exactly_what_contains_it(backend: Backend) {
-    let server = TestServer::start(backend).await;
+async fn every_search_finds_exactly_what_contains_it(backend: Backend, lists: Lists) {
+    let server = lists.start(backend).await;
     csp_server::seed::seed_bulk_customers(&server.db, 40, server.clock.now())
         .await
         .unwrap();
+    lists.hold(&server).await;
     let client = server.signed_in(ADMIN_AGENT).await;
     let everyone = all_customers(&server, &client).await;
     let contoso_tenant = everyone
@@ -321,14 +425,16 @@ async fn every_search_finds_exactly_what_contains_it(backend: Backend) {
         found.sort();
         assert_eq!(found, expected, "{q}");
     }
+    lists.were_used(&server).await;
 }
 
-async fn names_that_start_with_the_search_come_first(backend: Backend) {
-    let server = TestServer::start(backend).await;
+async fn names_that_start_with_the_search_come_first(backend: Backend, lists: Lists) {
+    let server = lists.start(backend).await;
     // "Blue Alpha Holdings 000001", "Alpha Blue Holdings 000008", …
     csp_server::seed::seed_bulk_customers(&server.db, 64, server.clock.now())
         .await
         .unwrap();
+    lists.hold(&server).await;
     let client = server.signed_in(ADMIN_AGENT).await;
     for q in ["blue", "Bl"] {
         let (found, total) = search_all(&server, &client, q).await;
@@ -348,13 +454,15 @@ async fn names_that_start_with_the_search_come_first(backend: Backend) {
             assert_eq!(group, &sorted[..], "{q}: each group in name order");
         }
     }
+    lists.were_used(&server).await;
 }
 
-async fn broad_searches_count_to_a_thousand_and_page_that_deep(backend: Backend) {
-    let server = TestServer::start(backend).await;
+async fn broad_searches_count_to_a_thousand_and_page_that_deep(backend: Backend, lists: Lists) {
+    let server = lists.start(backend).await;
     csp_server::seed::seed_bulk_customers(&server.db, 1_200, server.clock.now())
         .await
         .unwrap();
+    lists.hold(&server).await;
     let client = server.signed_in(ADMIN_AGENT).await;
     // The whole list is counted exactly (the partner's kept count).
     let demo = server
@@ -435,10 +543,12 @@ async fn broad_searches_count_to_a_thousand_and_page_that_deep(backend: Backend)
     // A narrower search finds what lies beyond.
     let (found, total) = search_all(&server, &client, "holdings 0011").await;
     assert_eq!((found.len(), total), (100, 100));
+    lists.were_used(&server).await;
 }
 
-async fn the_index_follows_added_and_renamed_customers(backend: Backend) {
-    let server = TestServer::start(backend).await;
+async fn the_index_follows_added_renamed_and_removed_customers(backend: Backend, lists: Lists) {
+    let server = lists.start(backend).await;
+    lists.hold(&server).await;
     let client = server.signed_in(ADMIN_AGENT).await;
     let (_, none) = server
         .get_json(&client, "/api/v1/customers?q=granite")
@@ -447,8 +557,13 @@ async fn the_index_follows_added_and_renamed_customers(backend: Backend) {
     csp_server::seed::seed_bulk_customers(&server.db, 64, server.clock.now())
         .await
         .unwrap();
+    // Found at once (a held list now stale is not used), and again from the list built anew.
+    for round in ["at once", "from the list built again"] {
+        let (added, _) = search_all(&server, &client, "granite").await;
+        assert_eq!(added.len(), 15, "{round}: {added:?}");
+        lists.caught_up(&server).await;
+    }
     let (added, _) = search_all(&server, &client, "granite").await;
-    assert_eq!(added.len(), 15, "{added:?}");
     // Renamed (as a directory sync would): found by the new name only.
     let renamed = "Tailspin Toys Europe";
     sqlx::query(
@@ -462,11 +577,30 @@ async fn the_index_follows_added_and_renamed_customers(backend: Backend) {
     .execute(server.db.pool())
     .await
     .unwrap();
-    let (found, _) = search_all(&server, &client, "spin toys eu").await;
-    assert_eq!(found, [renamed]);
-    let (found, _) = search_all(&server, &client, &added[0]).await;
-    assert!(
-        found.is_empty(),
-        "the old name is gone from the index: {found:?}"
-    );
+    for round in ["at once", "from the list built again"] {
+        let (found, _) = search_all(&server, &client, "spin toys eu").await;
+        assert_eq!(found, [renamed], "{round}");
+        let (found, _) = search_all(&server, &client, &added[0]).await;
+        assert!(
+            found.is_empty(),
+            "{round}: the old name is gone from the index: {found:?}"
+        );
+        lists.caught_up(&server).await;
+    }
+    // Removed (as an operator might): gone from the list and from its count.
+    let (_, before) = server.get_json(&client, "/api/v1/customers").await;
+    sqlx::query("DELETE FROM customers WHERE company_name = $1")
+        .bind(renamed)
+        .execute(server.db.pool())
+        .await
+        .unwrap();
+    for round in ["at once", "from the list built again"] {
+        let (_, after) = server.get_json(&client, "/api/v1/customers").await;
+        let expected = before["total"].as_u64().unwrap() - 1;
+        assert_eq!(after["total"].as_u64(), Some(expected), "{round}");
+        let (found, total) = search_all(&server, &client, "spin toys eu").await;
+        assert_eq!((found.len(), total), (0, 0), "{round}");
+        lists.caught_up(&server).await;
+    }
+    lists.were_used(&server).await;
 }

@@ -1,0 +1,449 @@
+//! Large partners' customer lists, held in memory in list order so any page and any search
+//! is answered without reading the partner's rows (issue: 100 000 customers of one partner).
+//!
+//! A held list is a copy of one *version* of the partner's customers
+//! (`partners.customers_version`, moved on by triggers in the same transaction as every
+//! change to them). A request reads the current version with the partner's count and uses the
+//! copy only when the versions are equal; otherwise it is answered from SQL (the trigram
+//! indexes) and a fresh copy is built in the background, one build per partner at a time.
+//! Stale copies are therefore never shown, also when several servers share a database.
+//!
+//! Only ids, lower-cased names and search texts are held (~170 bytes a customer); the page's
+//! rows are then read by id. Lists are kept within a memory budget, least recently used first
+//! out.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use csp_domain::paging::SEARCH_COUNT_CAP;
+use csp_domain::{PageRequest, PartnerId};
+use memchr::memmem;
+
+use super::Db;
+
+/// Which partners' lists are held, and how much memory they may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListPolicy {
+    /// Partners with fewer customers are answered from SQL alone (fast at that size).
+    pub from_customers: u64,
+    /// The most memory all held lists take together; 0 holds none.
+    pub budget_bytes: usize,
+}
+
+impl Default for ListPolicy {
+    fn default() -> Self {
+        ListPolicy {
+            from_customers: 2_000,
+            budget_bytes: 256 << 20,
+        }
+    }
+}
+
+/// The held lists of one database.
+pub struct CustomerLists {
+    policy: ListPolicy,
+    held: Mutex<HashMap<PartnerId, Held>>,
+    /// Ticks on every use, for least-recently-used eviction.
+    clock: AtomicU64,
+}
+
+#[derive(Default)]
+struct Held {
+    list: Option<Arc<PartnerList>>,
+    last_used: u64,
+    /// A build is under way (of this version).
+    building: Option<i64>,
+}
+
+impl CustomerLists {
+    pub fn new(policy: ListPolicy) -> CustomerLists {
+        CustomerLists {
+            policy,
+            held: Mutex::new(HashMap::new()),
+            clock: AtomicU64::new(0),
+        }
+    }
+
+    /// The partner's list if one of `version` is held. When the partner is large enough and
+    /// none is, a build starts in the background (unless one already runs) and `None` tells
+    /// the caller to answer from SQL.
+    pub fn current(
+        &self,
+        db: &Db,
+        partner: &PartnerId,
+        version: i64,
+        customers: u64,
+    ) -> Option<Arc<PartnerList>> {
+        if customers < self.policy.from_customers || self.policy.budget_bytes == 0 {
+            return None;
+        }
+        let tick = self.clock.fetch_add(1, Ordering::Relaxed);
+        let mut held = self.held.lock().expect("lists lock");
+        let entry = held.entry(partner.clone()).or_default();
+        entry.last_used = tick;
+        if let Some(list) = entry.list.as_ref().filter(|l| l.version == version) {
+            return Some(list.clone());
+        }
+        if entry.building.is_none() {
+            entry.building = Some(version);
+            let (db, partner) = (db.clone(), partner.clone());
+            tokio::spawn(async move {
+                let built = PartnerList::read(&db, &partner).await;
+                if let Err(e) = &built {
+                    tracing::warn!(partner = %partner, error = %e, "customer list not held");
+                }
+                db.customer_lists().keep(&partner, built.ok());
+            });
+        }
+        None
+    }
+
+    /// Builds the partner's list now and holds it (tests, and warming up after start).
+    pub async fn refresh(&self, db: &Db, partner: &PartnerId) -> Result<(), sqlx::Error> {
+        let list = PartnerList::read(db, partner).await?;
+        self.keep(partner, Some(list));
+        Ok(())
+    }
+
+    /// The version of the partner's held list, if any.
+    pub fn held_version(&self, partner: &PartnerId) -> Option<i64> {
+        let held = self.held.lock().expect("lists lock");
+        held.get(partner)?.list.as_ref().map(|l| l.version)
+    }
+
+    /// The memory all held lists take.
+    pub fn held_bytes(&self) -> usize {
+        let held = self.held.lock().expect("lists lock");
+        held.values()
+            .filter_map(|h| h.list.as_ref())
+            .map(|l| l.bytes())
+            .sum()
+    }
+
+    /// Holds a built list (or notes that the build failed), then evicts the least recently
+    /// used lists until all fit the budget; a list larger than the whole budget is not held.
+    fn keep(&self, partner: &PartnerId, list: Option<PartnerList>) {
+        let mut held = self.held.lock().expect("lists lock");
+        let entry = held.entry(partner.clone()).or_default();
+        entry.building = None;
+        if let Some(list) = list {
+            // A slower build of an older version does not replace a newer one.
+            if entry
+                .list
+                .as_ref()
+                .is_none_or(|l| l.version <= list.version)
+            {
+                entry.list = Some(Arc::new(list));
+            }
+        }
+        let mut used: usize = held
+            .values()
+            .filter_map(|h| h.list.as_ref())
+            .map(|l| l.bytes())
+            .sum();
+        while used > self.policy.budget_bytes {
+            let Some((oldest, bytes)) = held
+                .iter()
+                .filter_map(|(p, h)| Some((p, h.last_used, h.list.as_ref()?.bytes())))
+                .min_by_key(|(_, last_used, _)| *last_used)
+                .map(|(p, _, bytes)| (p.clone(), bytes))
+            else {
+                break;
+            };
+            held.get_mut(&oldest).expect("just found").list = None;
+            used -= bytes;
+        }
+        held.retain(|_, h| h.list.is_some() || h.building.is_some());
+    }
+}
+
+/// Strings end to end in one buffer: item `i` is `text[ends[i - 1]..ends[i]]`.
+#[derive(Default)]
+struct Strings {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Strings {
+    fn push(&mut self, s: &str) -> Result<(), ()> {
+        self.text.push_str(s);
+        self.ends
+            .push(u32::try_from(self.text.len()).map_err(|_| ())?);
+        Ok(())
+    }
+
+    fn start(&self, i: usize) -> usize {
+        if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] as usize
+        }
+    }
+
+    fn end(&self, i: usize) -> usize {
+        self.ends[i] as usize
+    }
+
+    fn get(&self, i: usize) -> &str {
+        &self.text[self.start(i)..self.end(i)]
+    }
+
+    fn bytes(&self) -> usize {
+        self.text.capacity() + self.ends.capacity() * 4
+    }
+}
+
+/// One partner's customers as of one version: ids, lower-cased names (`sort_name`) and
+/// search texts, in list order (name, then id; the byte order both databases sort these
+/// columns in).
+pub struct PartnerList {
+    version: i64,
+    ids: Strings,
+    names: Strings,
+    texts: Strings,
+}
+
+/// A page as the held list answers it: the customers' ids in order, and how many there are
+/// (a search's matches counted up to the cap and one more, like the SQL path).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Found {
+    pub ids: Vec<String>,
+    pub counted: u64,
+}
+
+/// A customer's place in the list: (sort_name, id, search_text).
+pub type ListRow = (String, String, String);
+
+impl PartnerList {
+    /// Reads the partner's customers. The version is read first: a change committed during
+    /// the read gives the copy an older version than the database's, so it is not used.
+    async fn read(db: &Db, partner: &PartnerId) -> Result<PartnerList, sqlx::Error> {
+        let mut conn = db.conn().await?;
+        let version = super::customers::list_version(&mut conn, partner).await?.1;
+        let rows = super::customers::list_rows(&mut conn, partner).await?;
+        PartnerList::new(version, rows)
+            .ok_or_else(|| sqlx::Error::Protocol("customer list over 4 GiB".into()))
+    }
+
+    /// The list of `rows`, in any order; `None` when it would not fit 32-bit offsets.
+    pub fn new(version: i64, mut rows: Vec<ListRow>) -> Option<PartnerList> {
+        rows.sort_unstable_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        let mut list = PartnerList {
+            version,
+            ids: Strings::default(),
+            names: Strings::default(),
+            texts: Strings::default(),
+        };
+        for (name, id, text) in rows {
+            list.names.push(&name).ok()?;
+            list.ids.push(&id).ok()?;
+            list.texts.push(&text).ok()?;
+        }
+        list.names.text.shrink_to_fit();
+        list.ids.text.shrink_to_fit();
+        list.texts.text.shrink_to_fit();
+        Some(list)
+    }
+
+    fn len(&self) -> usize {
+        self.ids.ends.len()
+    }
+
+    fn bytes(&self) -> usize {
+        self.ids.bytes() + self.names.bytes() + self.texts.bytes()
+    }
+
+    /// A page of the whole list.
+    pub fn page(&self, request: &PageRequest) -> Found {
+        let (from, to) = window(request, self.len());
+        Found {
+            ids: (from..to).map(|i| self.ids.get(i).to_string()).collect(),
+            counted: self.len() as u64,
+        }
+    }
+
+    /// A page of the customers whose search text contains `q` (lower-cased): names that start
+    /// with it first, then the others, each in list order (R-CUST-2).
+    pub fn search(&self, q: &str, request: &PageRequest) -> Found {
+        // Names that start with q lie together in name order.
+        let first = self.partition(|name| name < q);
+        let end = self.partition(|name| name < q || name.starts_with(q));
+        let (offset, size) = (request.offset(), u64::from(request.page_size()));
+        let (from, to) = (offset, offset + size);
+        let cap = SEARCH_COUNT_CAP + 1;
+        // Count to the cap, and past it only to fill a page that starts below it.
+        let goal = if offset < cap { cap.max(to) } else { cap };
+
+        let in_page = |place: u64| place >= from && place < to;
+        let mut ids: Vec<String> = (first..end)
+            .filter(|i| in_page((i - first) as u64))
+            .map(|i| self.ids.get(i).to_string())
+            .collect();
+        let mut counted = (end - first) as u64;
+
+        // Then every other text that contains q, scanning the texts end to end.
+        let finder = memmem::Finder::new(q.as_bytes());
+        let text = self.texts.text.as_bytes();
+        let (mut at, mut entry) = (0, 0);
+        while counted < goal {
+            let Some(hit) = finder.find(&text[at..]).map(|h| at + h) else {
+                break;
+            };
+            entry += self.texts.ends[entry..].partition_point(|&e| e as usize <= hit);
+            let entry_end = self.texts.end(entry);
+            // A hit that runs into the next text is none; either way go on from the next.
+            if hit + q.len() <= entry_end && !(first..end).contains(&entry) {
+                if in_page(counted) {
+                    ids.push(self.ids.get(entry).to_string());
+                }
+                counted += 1;
+            }
+            at = entry_end;
+        }
+        let counted = counted.min(cap);
+        if offset >= counted {
+            ids.clear();
+        }
+        Found { ids, counted }
+    }
+
+    /// The first place whose name does not satisfy `before` (which holds for a prefix).
+    fn partition(&self, before: impl Fn(&str) -> bool) -> usize {
+        let (mut low, mut high) = (0, self.len());
+        while low < high {
+            let mid = low + (high - low) / 2;
+            if before(self.names.get(mid)) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        low
+    }
+}
+
+/// The request's page as a range of places in a list of `len`.
+fn window(request: &PageRequest, len: usize) -> (usize, usize) {
+    let from = usize::try_from(request.offset())
+        .unwrap_or(usize::MAX)
+        .min(len);
+    (
+        from,
+        from.saturating_add(request.page_size() as usize).min(len),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use csp_domain::PageQuery;
+
+    fn request(q: Option<&str>, page: u32, page_size: u32) -> PageRequest {
+        PageQuery {
+            q: q.map(String::from),
+            page: Some(page),
+            page_size: Some(page_size),
+        }
+        .check()
+        .unwrap()
+    }
+
+    fn list(names: &[&str]) -> PartnerList {
+        let rows = names
+            .iter()
+            .enumerate()
+            .map(|(n, name)| {
+                let name = name.to_lowercase();
+                let text = format!("{name} d{n}.example");
+                (name, format!("id{n:03}"), text)
+            })
+            .collect();
+        PartnerList::new(7, rows).unwrap()
+    }
+
+    fn names_of(list: &PartnerList, found: &Found) -> Vec<String> {
+        found
+            .ids
+            .iter()
+            .map(|id| {
+                let i = (0..list.len()).find(|&i| list.ids.get(i) == id).unwrap();
+                list.names.get(i).to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pages_follow_name_then_id_order() {
+        let list = list(&["b", "a", "c", "a"]);
+        let found = list.page(&request(None, 1, 3));
+        assert_eq!(found.ids, ["id001", "id003", "id000"]);
+        assert_eq!(found.counted, 4);
+        assert_eq!(list.page(&request(None, 2, 3)).ids, ["id002"]);
+        assert!(list.page(&request(None, 3, 3)).ids.is_empty());
+    }
+
+    #[test]
+    fn names_starting_with_the_text_come_first_then_the_others() {
+        let list = list(&["Zebra Blue", "Blue Sky", "Azure Blue", "Bluebird", "Red"]);
+        let found = list.search("blue", &request(Some("blue"), 1, 10));
+        assert_eq!(
+            names_of(&list, &found),
+            ["blue sky", "bluebird", "azure blue", "zebra blue"]
+        );
+        assert_eq!(found.counted, 4);
+        let second = list.search("blue", &request(Some("blue"), 2, 3));
+        assert_eq!(names_of(&list, &second), ["zebra blue"]);
+    }
+
+    #[test]
+    fn a_hit_across_two_texts_is_none() {
+        // "ab d0.example" + "cd d1.example": "ecd" exists only across the boundary.
+        let list = list(&["ab", "cd"]);
+        let found = list.search("ecd", &request(Some("ecd"), 1, 10));
+        assert_eq!(
+            found,
+            Found {
+                ids: vec![],
+                counted: 0
+            }
+        );
+        // Texts "xa" and "aab": "aa" first hits across the boundary, then in "aab" one
+        // byte later, which the search must not step over.
+        let rows = vec![
+            ("b".to_string(), "id0".to_string(), "xa".to_string()),
+            ("c".to_string(), "id1".to_string(), "aab".to_string()),
+        ];
+        let list = PartnerList::new(1, rows).unwrap();
+        let found = list.search("aa", &request(Some("aa"), 1, 10));
+        assert_eq!(
+            found,
+            Found {
+                ids: vec!["id1".into()],
+                counted: 1
+            }
+        );
+    }
+
+    #[test]
+    fn searches_count_to_the_cap_and_one_more() {
+        let names: Vec<String> = (0..1_200).map(|n| format!("Holdings {n:04}")).collect();
+        let list = list(&names.iter().map(String::as_str).collect::<Vec<_>>());
+        let broad = list.search("holdings", &request(Some("holdings"), 1, 25));
+        assert_eq!(broad.counted, SEARCH_COUNT_CAP + 1);
+        // A page that starts below the cap is filled; one beyond it is empty.
+        let last = list.search("holdings", &request(Some("holdings"), 41, 25));
+        assert_eq!(last.ids.len(), 25);
+        assert_eq!(names_of(&list, &last)[24], "holdings 1024");
+        assert!(list
+            .search("holdings", &request(Some("holdings"), 42, 25))
+            .ids
+            .is_empty());
+        let exact = list.search("holdings 0", &request(Some("holdings 0"), 1, 25));
+        assert_eq!(exact.counted, 1_000);
+        assert_eq!(
+            list.search("zzqx", &request(Some("zzqx"), 1, 25)).counted,
+            0
+        );
+    }
+}
