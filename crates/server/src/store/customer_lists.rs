@@ -99,7 +99,7 @@ impl CustomerLists {
         None
     }
 
-    /// Builds the partner's list now and holds it (tests, and warming up after start).
+    /// Builds the partner's list now and holds it (tests and the bench).
     pub async fn refresh(&self, db: &Db, partner: &PartnerId) -> Result<(), sqlx::Error> {
         let list = PartnerList::read(db, partner).await?;
         self.keep(partner, Some(list));
