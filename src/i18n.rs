@@ -19,8 +19,9 @@ const STORAGE_KEY: &str = "csp.locale";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Locale {
-    En,
-    ZhCn,
+    // The column of each language in the message table.
+    En = 0,
+    ZhCn = 1,
 }
 
 impl Locale {
@@ -59,9 +60,10 @@ macro_rules! messages {
             pub const ALL: &'static [Msg] = &[$(Msg::$key),*];
 
             pub fn text(self, locale: Locale) -> &'static str {
-                match self {
-                    $(Msg::$key => match locale { Locale::En => $en, Locale::ZhCn => $zh },)*
-                }
+                // A table indexed by key, not a `match`: one lookup instead of ~12 KB of
+                // branches in the app's main module.
+                const TEXTS: &[[&str; 2]] = &[$([$en, $zh]),*];
+                TEXTS[self as usize][locale as usize]
             }
         }
     };

@@ -116,11 +116,13 @@ pub fn ProductStep(customer: Customer) -> impl IntoView {
     let by_name = StoredValue::new(context.offers.with_value(|offers| products(offers)));
     let customer = StoredValue::new(customer);
     let shown = Memo::new(move |_| {
-        let (kind, search) = draft.with(|d| (d.kind, d.search.trim().to_lowercase()));
+        // ASCII folding: product names are English, and Unicode's case tables would add ~5 KB to
+        // the app's first download.
+        let (kind, search) = draft.with(|d| (d.kind, d.search.trim().to_ascii_lowercase()));
         by_name.with_value(|all| {
             all.iter()
                 .filter(|p| kind.is_none_or(|k| k == p.kind))
-                .filter(|p| search.is_empty() || p.name.to_lowercase().contains(&search))
+                .filter(|p| search.is_empty() || p.name.to_ascii_lowercase().contains(&search))
                 .map(|p| p.name.clone())
                 .collect::<Vec<_>>()
         })
