@@ -19,7 +19,7 @@ run:
 test:
 	scripts/setup-toolchain.sh
 	scripts/setup-browser.sh
-	scripts/with-postgres.sh cargo test -p csp-domain -p csp-server -p csp-app
+	scripts/with-postgres.sh cargo test -p csp-domain -p csp-messages -p csp-server -p csp-app
 	scripts/fuzz-api.sh target/debug/csp-server
 	trunk build --release --offline
 	node --test tests/e2e/

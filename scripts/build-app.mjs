@@ -5,6 +5,7 @@
 //   → wasm-split-cli: cuts the functions marked #[wasm_split] (src/pages/chunks.rs), and what
 //     only they reach, into modules fetched on first use, plus __wasm_split.js that loads them
 //   → wasm-bindgen --target web on the main module (the JS glue)
+//   → zh-CN.json: the Chinese texts, which the wasm leaves out (crates/messages)
 //   → wasm-opt -Oz on every module and esbuild's minifier on the JS (release)
 //   → pkg/<hash>/…, where <hash> is of the whole set, so one build's modules are never mixed
 //     with another's and browsers may keep them for a year (crates/server/src/app.rs);
@@ -91,6 +92,12 @@ for (const name of readdirSync(split)) {
     files.set(name, join(split, name));
   }
 }
+// The Chinese texts, which the wasm leaves out: the app fetches them when Chinese is chosen
+// (crates/messages; a small native program prints them).
+const chinese = join(work, "zh-CN.json");
+console.log("build-app: cargo run -p csp-messages --bin zh-cn-table");
+writeFileSync(chinese, execFileSync("cargo", ["run", "--quiet", "-p", "csp-messages", "--bin", "zh-cn-table"], { cwd: root }));
+files.set("zh-CN.json", chinese);
 if (release) {
   // wasm-opt on two modules at a time (the machine's two cores); the main one takes longest.
   const wasms = [...files].filter(([name]) => name.endsWith(".wasm"));

@@ -230,6 +230,22 @@ impl Call {
 
 // -- endpoints --
 
+/// A JSON file of the app's own build (not the API), e.g. its Chinese texts.
+pub async fn app_file<T: DeserializeOwned>(url: &str) -> ApiResult<T> {
+    let response = gloo_net::http::Request::get(url)
+        .send()
+        .await
+        .map_err(|_| ApiFailure::client(0, NETWORK_ERROR))?;
+    let status = response.status();
+    if !response.ok() {
+        return Err(ApiFailure::client(status, UNEXPECTED_RESPONSE));
+    }
+    response
+        .json::<T>()
+        .await
+        .map_err(|_| ApiFailure::client(status, UNEXPECTED_RESPONSE))
+}
+
 pub async fn sign_in(request: SignInRequest) -> ApiResult<User> {
     Call::post("/sessions")
         .json(&request)

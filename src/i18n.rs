@@ -1,7 +1,10 @@
-//! Every word the app shows, in English and Simplified Chinese (zh-CN), behind one enum of
-//! message keys. The chosen locale is a signal in context, so switching language re-renders
-//! text in place; it is remembered in localStorage and mirrored to `<html lang>` for screen
-//! readers.
+//! The app in English and Simplified Chinese (zh-CN): the message table is `csp_messages`
+//! (`crates/messages`); here the chosen locale, placeholders, and the texts built from domain
+//! values. The locale is a signal in context, so switching language re-renders text in place;
+//! it is remembered in localStorage and mirrored to `<html lang>` for screen readers.
+//!
+//! In the browser the Chinese texts arrive in their own file (`zh-CN.json` beside the wasm),
+//! fetched before the first paint when Chinese was chosen before, or when it is chosen.
 
 use std::fmt::Display;
 
@@ -11,6 +14,7 @@ use csp_domain::session::MAX_PASSWORD_LEN;
 use csp_domain::{
     Amount, Currency, Email, ErrorCode, Market, OrderStatus, Permission, ProductKind, Role, Term,
 };
+pub use csp_messages::Msg;
 use leptos::prelude::*;
 
 use crate::api::{ApiFailure, NETWORK_ERROR};
@@ -19,9 +23,8 @@ const STORAGE_KEY: &str = "csp.locale";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Locale {
-    // The column of each language in the message table.
-    En = 0,
-    ZhCn = 1,
+    En,
+    ZhCn,
 }
 
 impl Locale {
@@ -48,490 +51,94 @@ impl Locale {
     }
 }
 
-/// Defines the message keys and their texts side by side, so a key cannot lack a language.
-macro_rules! messages {
-    ($($key:ident => $en:literal, $zh:literal;)*) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Msg { $($key),* }
-
-        impl Msg {
-            /// Every key, so tests can check the whole table.
-            #[cfg(test)]
-            pub const ALL: &'static [Msg] = &[$(Msg::$key),*];
-
-            pub fn text(self, locale: Locale) -> &'static str {
-                // A table indexed by key, not a `match`: one lookup instead of ~12 KB of
-                // branches in the app's main module.
-                const TEXTS: &[[&str; 2]] = &[$([$en, $zh]),*];
-                TEXTS[self as usize][locale as usize]
-            }
+impl Locale {
+    /// The text of `key` in this language. In the browser, Chinese falls back to English
+    /// until its texts have arrived ([`load_chinese`]).
+    pub fn text(self, key: Msg) -> &'static str {
+        match self {
+            Locale::En => key.english(),
+            Locale::ZhCn => chinese::text(key).unwrap_or_else(|| key.english()),
         }
-    };
+    }
+
+    /// Whether this language's texts are here.
+    fn is_ready(self) -> bool {
+        self == Locale::En || chinese::text(Msg::AppName).is_some()
+    }
 }
 
-messages! {
-    // -- shell --
-    AppName => "CSP Software Center", "CSP 软件中心";
-    SkipToContent => "Skip to main content", "跳到主要内容";
-    Language => "Language", "语言";
-    SignOut => "Sign out", "注销";
-    SignedInAs => "Signed in as", "登录身份";
-    MainNavigation => "Main", "主导航";
-    NavCustomers => "Customers", "客户";
-    NavSupport => "Support", "支持";
-    NavSupportRequests => "Support requests", "支持请求";
-    Settings => "Settings", "设置";
-    ActivityLog => "Activity log", "活动日志";
-    RequiresRoles => "Requires {roles}", "需要{roles}角色";
-    RolesOr => " or ", "或";
-    RolesAnd => ", ", "、";
-    SupportAgent => "Support agent", "支持专员";
-    CustomerAdmin => "Customer administrator", "客户管理员";
+/// The Chinese texts: built in natively (tests), fetched in the browser.
+#[cfg(not(target_arch = "wasm32"))]
+mod chinese {
+    use super::Msg;
 
-    // -- shared states --
-    Loading => "Loading…", "正在加载…";
-    TryAgain => "Try again", "重试";
-    Reload => "Reload", "重新加载";
-    ChunkLoadFailed => "This page could not be loaded. Check your connection, then reload.", "无法加载此页面。请检查网络连接，然后重新加载。";
-    NetworkError => "The service can't be reached. Check your connection and try again.",
-        "无法连接到服务。请检查网络连接，然后重试。";
-    UnexpectedResponse => "The service sent an unexpected response (HTTP {status}). Try again in a moment.",
-        "服务返回了意外的响应 (HTTP {status})。请稍后重试。";
-    Breadcrumb => "Breadcrumb", "痕迹导航";
+    pub fn text(key: Msg) -> Option<&'static str> {
+        Some(key.chinese())
+    }
 
-    // -- sign-in --
-    SignInHeading => "Sign in", "登录";
-    SignInIntro => "Sign in with your work account.", "使用工作帐户登录。";
-    Email => "Email", "电子邮件";
-    Password => "Password", "密码";
-    SignInButton => "Sign in", "登录";
-    SigningIn => "Signing in…", "正在登录…";
-    EmailRequired => "Enter your email address.", "请输入电子邮件地址。";
-    PasswordRequired => "Enter your password.", "请输入密码。";
+    pub async fn load() -> bool {
+        true
+    }
+}
 
-    // -- customers --
-    CustomersHeading => "Customers", "客户";
-    CustomersIntro => "Find a customer by company name, domain or tenant ID.",
-        "按公司名称、域或租户 ID 查找客户。";
-    SearchCustomers => "Search customers", "搜索客户";
-    SearchPlaceholder => "Name, domain or tenant ID", "名称、域或租户 ID";
-    ColCompany => "Company", "公司";
-    ColDomain => "Domain", "域";
-    ColTenantId => "Tenant ID", "租户 ID";
-    ColMarket => "Market", "市场";
-    ColCurrency => "Currency", "货币";
-    ShowingCustomers => "Showing {first}–{last} of {total} customers",
-        "显示第 {first}–{last} 个客户，共 {total} 个";
-    ShowingCustomer => "Showing {first}–{last} of {total} customer",
-        "显示第 {first}–{last} 个客户，共 {total} 个";
-    ShowingCustomersOfMore => "Showing {first}–{last} of more than {total} customers",
-        "显示第 {first}–{last} 个客户，共 {total} 个以上";
-    NarrowTheSearch => "Only the first {total} matches can be paged through. Type more of the name, domain or tenant ID to find the rest.",
-        "只能翻阅前 {total} 个匹配项。请输入更多的名称、域或租户 ID 以查找其余客户。";
-    NoCustomersToShow => "No customers to show", "没有可显示的客户";
-    NoCustomersMatch => "No customers match “{q}”.", "没有与“{q}”匹配的客户。";
-    NoCustomersMatchHint => "Check the spelling, or search by domain or tenant ID instead.",
-        "请检查拼写，或改用域或租户 ID 搜索。";
-    NoCustomersYet => "You don't have any customers yet.", "你还没有任何客户。";
-    PageIsEmpty => "There are no customers on this page.", "此页上没有客户。";
-    FirstPage => "Go to the first page", "转到第一页";
-    Pagination => "Pagination", "分页";
-    PreviousPage => "Previous page", "上一页";
-    NextPage => "Next page", "下一页";
-    PageOf => "Page {page} of {pages}", "第 {page} 页，共 {pages} 页";
-    PageOfMore => "Page {page} of {pages}+", "第 {page} 页，共 {pages}+ 页";
+#[cfg(target_arch = "wasm32")]
+mod chinese {
+    use std::cell::OnceCell;
 
-    // -- customer details --
-    CustomerNotFound => "Customer not found", "找不到客户";
-    CustomerNotFoundBody => "This customer doesn't exist, or it isn't one of your customers.",
-        "此客户不存在，或者不是你的客户。";
-    BackToCustomers => "Back to customers", "返回客户列表";
-    CustomerDetails => "Customer details", "客户详细信息";
-    Tax => "Tax", "税费";
-    PricesIncludeTax => "Prices include tax", "价格含税";
-    PricesExcludeTax => "Prices exclude tax", "价格不含税";
-    CustomerSections => "Customer sections", "客户信息分区";
-    TabSoftware => "Software", "软件";
-    TabOrders => "Orders", "订单";
-    TabInvoices => "Invoices & credits", "发票和信用额度";
+    use super::Msg;
 
-    // -- activity log --
-    ActivityLogIntro => "See who revealed product keys or downloaded software for your customers. Dates are in UTC; a range covers at most 90 days.",
-        "查看谁为你的客户显示了产品密钥或下载了软件。日期采用 UTC；一个范围最多 90 天。";
-    DateRange => "Date range", "日期范围";
-    From => "From", "开始日期";
-    To => "To", "结束日期";
-    Show => "Show", "显示";
-    DatesRequired => "Enter both a start date and an end date.", "请输入开始日期和结束日期。";
-    ColDateTime => "Date and time", "日期和时间";
-    ColAction => "Action", "操作";
-    ColUser => "User", "用户";
-    ColCustomer => "Customer", "客户";
-    ColProduct => "Product", "产品";
-    ActionKeyRevealed => "Key revealed", "已显示密钥";
-    ActionSoftwareDownloaded => "Software downloaded", "已下载软件";
-    NoActivity => "No key reveals or downloads in this period.", "此期间没有密钥显示或下载记录。";
-    ExportCsv => "Export CSV", "导出 CSV";
-    ActivityEntries => "{count} entries from {from} to {to}", "{from} 至 {to} 共 {count} 条记录";
-    ActivityEntry => "1 entry from {from} to {to}", "{from} 至 {to} 共 1 条记录";
-    TimesInZone => "Times are shown in your time zone ({zone}).", "时间按你所在的时区 ({zone}) 显示。";
+    thread_local! {
+        static TEXTS: OnceCell<Vec<&'static str>> = const { OnceCell::new() };
+    }
 
-    // -- support --
-    SupportHeading => "Support requests", "支持请求";
-    SupportIntroPartner => "Refund and cancellation requests your organisation has filed.",
-        "你的组织提交的退款和取消请求。";
-    SupportIntroAgent => "Support requests from all partners.", "来自所有合作伙伴的支持请求。";
-    ColNumber => "Number", "编号";
-    ColTitle => "Title", "标题";
-    ColStatus => "Status", "状态";
-    ColCreated => "Created", "创建时间";
-    NoSupportRequests => "No support requests yet.", "还没有支持请求。";
-    StatusNew => "New", "新建";
-    StatusInProgress => "In progress", "处理中";
-    StatusApproved => "Approved", "已批准";
-    StatusRejected => "Rejected", "已拒绝";
-    SupportConsoleHeading => "Support console", "支持控制台";
-    ReportProblem => "Report a problem", "报告问题";
-    ReportProblemIntro => "Ask the CSP support team for help, such as a refund on behalf of a customer. Fields marked as required for refunds: customer, order, reason and amount.",
-        "向 CSP 支持团队寻求帮助，例如代表客户申请退款。退款必填：客户、订单、原因和金额。";
-    HelpMenu => "Help", "帮助";
-    MySupportRequests => "My support requests", "我的支持请求";
-    SearchSupport => "Search support requests", "搜索支持请求";
-    SearchSupportPlaceholder => "Request number, tenant ID, domain or order ID", "请求编号、租户 ID、域或订单 ID";
-    AllStatuses => "All statuses", "所有状态";
-    AllTypes => "All types", "所有类型";
-    SortBy => "Order", "排序";
-    OldestFirst => "Oldest first", "最早的在前";
-    NewestFirst => "Newest first", "最新的在前";
-    SupportCount => "{total} requests", "{total} 个请求";
-    SupportCountOne => "1 request", "1 个请求";
-    ColUpdated => "Last update", "最近更新";
-    ColPartner => "Partner", "合作伙伴";
-    ProblemType => "Problem type", "问题类型";
-    Impact => "Impact", "影响";
-    ProblemRefund => "CSP purchase/refund on behalf of customer", "代表客户的 CSP 购买/退款";
-    ProblemBilling => "Billing", "账单";
-    ProblemOther => "Other", "其他";
-    ImpactLow => "Low", "低";
-    ImpactMedium => "Medium", "中";
-    ImpactHigh => "High", "高";
-    ChooseOne => "Choose…", "请选择…";
-    SectionDetails => "Details", "详细信息";
-    SectionDescription => "Description", "描述";
-    SectionContact => "Contact", "联系人";
-    SectionFiles => "Add files", "添加文件";
-    AtMostChars => "At most {max} characters.", "最多 {max} 个字符。";
-    DescriptionRefundHint => "For a refund, give the customer's tenant ID or domain, the order ID or subscription ID, the reason and the amount.",
-        "申请退款时，请提供客户的租户 ID 或域、订单 ID 或订阅 ID、原因和金额。";
-    DescriptionOtherHint => "Name the customer and order if the problem concerns one.", "如果问题涉及某个客户和订单，请注明。";
-    CustomerTenantOrDomain => "Customer tenant ID or domain", "客户租户 ID 或域";
-    OrderOrSubscriptionId => "Order ID or subscription ID", "订单 ID 或订阅 ID";
-    RefundReason => "Refund reason", "退款原因";
-    AmountRequested => "Amount requested", "申请金额";
-    AmountHint => "In the order's currency, e.g. 1234.56.", "以订单币种计，例如 1234.56。";
-    AmountHintCurrency => "In {currency}, the order's currency, e.g. 1234.56.", "以订单币种 {currency} 计，例如 1234.56。";
-    ContactName => "Name", "姓名";
-    ContactEmail => "Email address", "电子邮件地址";
-    ContactPhone => "Phone number", "电话号码";
-    AttachFiles => "Files", "文件";
-    FileLimits => "Optional. Up to {count} files of up to {mb} MB each: PDF, PNG, JPEG, TXT, CSV or EML.",
-        "可选。最多 {count} 个文件，每个最大 {mb} MB：PDF、PNG、JPEG、TXT、CSV 或 EML。";
-    FilesNotKept => "What you type is kept if this page reloads; chosen files are not.", "页面重新加载时会保留你输入的内容，但不会保留已选择的文件。";
-    Remove => "Remove", "移除";
-    RemoveFile => "Remove {name}", "移除 {name}";
-    RequestHeading => "Request {number}: {title}", "请求 {number}：{title}";
-    RequestFiled => "Your request {number} was filed. The support team answers here; you can add comments and files while it is open.",
-        "你的请求 {number} 已提交。支持团队会在此答复；请求处理期间你可以添加评论和文件。";
-    CreditApproved => "Approved: {credit} is credited on next month's invoice.", "已批准：{credit} 将计入下月发票。";
-    SeeInvoice => "See the invoice for {month}", "查看 {month} 的发票";
-    TheOrder => "Order", "订单";
-    Placed => "Placed", "下单时间";
-    Paid => "Paid", "已付";
-    CreditedSoFar => "Credited so far", "已退信用额度";
-    Attachments => "Files", "文件";
-    NoAttachments => "No files attached.", "未附加文件。";
-    History => "History", "历史记录";
-    EventCreated => "filed the request", "提交了请求";
-    EventComment => "commented", "发表了评论";
-    EventFilesAdded => "added files", "添加了文件";
-    EventStatusChanged => "changed the status to {status}", "将状态更改为 {status}";
-    AddComment => "Add comment", "添加评论";
-    Comment => "Comment", "评论";
-    CommentOrFile => "Write a comment or attach a file.", "请填写评论或附加文件。";
-    RequestClosedNote => "This request has been decided. File a new request if you need more help.", "此请求已有结论。如需更多帮助，请提交新请求。";
-    ChangeStatus => "Change status", "更改状态";
-    NewStatus => "New status", "新状态";
-    Approve => "Approve", "批准";
-    Reject => "Reject", "拒绝";
-    NoteForPartner => "Note for the partner", "给合作伙伴的备注";
-    RejectNeedsNote => "Tell the partner why the request is rejected.", "请告知合作伙伴拒绝请求的原因。";
-    CreditToBook => "Credit", "信用额度";
-    CreditAtMost => "At most {max}: the amount requested, and what was paid less earlier credits. Booked on next month's invoice.",
-        "最多 {max}：申请金额以及已付款项减去之前的信用额度。计入下月发票。";
-    SaveStatus => "Save status", "保存状态";
+    pub fn text(key: Msg) -> Option<&'static str> {
+        TEXTS.with(|texts| texts.get().map(|t| t[key as usize]))
+    }
 
-    // -- field problems of support requests, by code --
-    FieldInvalidOrderId => "Enter an order ID such as 0f8fad5b-d9cb-469f-a165-70867728950e.", "请输入类似 0f8fad5b-d9cb-469f-a165-70867728950e 的订单 ID。";
-    FieldInvalidPhone => "Enter a phone number: digits, spaces and + ( ) - only, at least 6 digits.", "请输入电话号码：仅限数字、空格和 + ( ) -，至少 6 位数字。";
-    FieldNotPositive => "Enter an amount above zero.", "请输入大于零的金额。";
-    FieldInvalidAmount => "Enter an amount like 1234.56.", "请输入类似 1234.56 的金额。";
-    FieldTooPrecise => "The amount has more decimal places than its currency.", "金额的小数位数超过了其币种允许的位数。";
-    FieldTooManyFiles => "Attach at most 5 files.", "最多附加 5 个文件。";
-    FieldFileTooBig => "A file can be at most 10 MB.", "单个文件最大 10 MB。";
-    FieldFileType => "Attach only PDF, PNG, JPEG, TXT, CSV or EML files.", "仅可附加 PDF、PNG、JPEG、TXT、CSV 或 EML 文件。";
-    FieldEmptyFile => "A file is empty.", "有文件为空。";
-    FieldRequestFull => "This request holds the most files it can.", "此请求的文件数已达上限。";
-    FieldUnknownCustomer => "None of your customers has this tenant ID or domain.", "你的客户中没有此租户 ID 或域。";
-    FieldUnknownOrder => "None of your orders or subscriptions has this ID.", "你的订单或订阅中没有此 ID。";
-    FieldOtherCustomersOrder => "This order is for another customer.", "此订单属于其他客户。";
-    FieldNeedsOrder => "Give the order ID the amount is for.", "请提供该金额对应的订单 ID。";
-    FieldAbovePaid => "More than can be refunded for this order: what was paid less earlier credits.", "超过此订单可退款的金额：已付款项减去之前的信用额度。";
-    FieldAboveMaximum => "More than the amount requested, or than was paid less earlier credits.", "超过申请金额，或超过已付款项减去之前的信用额度。";
-    FieldNothingLeft => "The order has been credited in full already.", "此订单已全额退还信用额度。";
-    FieldNoOrder => "This request names no order and amount: leave the credit empty.", "此请求未指定订单和金额：请将信用额度留空。";
-    FieldControlCharacters => "Remove the special characters.", "请删除特殊字符。";
-    ErrRequestClosed => "This request has been decided: it takes no more comments or files.", "此请求已有结论：不再接受评论或文件。";
+    /// Fetches `zh-CN.json` from beside the app's wasm; false when it cannot be had (offline,
+    /// or a table of another build).
+    pub async fn load() -> bool {
+        if text(Msg::AppName).is_some() {
+            return true;
+        }
+        let Some(url) = leptos::prelude::document()
+            .query_selector("link[data-app=wasm]")
+            .ok()
+            .flatten()
+            .and_then(|link| link.get_attribute("href"))
+            .and_then(|wasm| Some(format!("{}/zh-CN.json", wasm.rsplit_once('/')?.0)))
+        else {
+            return false;
+        };
+        match crate::api::app_file::<Vec<String>>(&url).await {
+            Ok(texts) if texts.len() == Msg::ALL.len() => {
+                // Kept for the life of the page, like the English texts built in.
+                let texts = texts.into_iter().map(|t| &*t.leak()).collect();
+                TEXTS.with(|cell| {
+                    let _ = cell.set(texts);
+                });
+                true
+            }
+            _ => {
+                leptos::logging::warn!("the Chinese texts could not be loaded from {url}");
+                false
+            }
+        }
+    }
+}
 
-    // -- customer admin center --
-    Billing => "Billing", "计费";
-    YourProducts => "Your products", "你的产品";
-    NoTenantSoftware => "No software has been bought for your organisation yet.",
-        "尚未为你的组织购买任何软件。";
-    NoTenantSoftwareHint => "When your partner buys software for you, it appears here with its product keys and downloads.",
-        "合作伙伴为你购买软件后，软件会连同产品密钥和下载内容一起显示在此处。";
+/// Before the first paint: the Chinese texts when Chinese is the saved choice, so its readers
+/// never see the app in English first. Without them the app starts in English.
+pub async fn load_saved_locale() {
+    if saved_locale() == Some(Locale::ZhCn) {
+        chinese::load().await;
+    }
+}
 
-    // -- buying: the add-product wizard --
-    AddProduct => "Add product", "添加产品";
-    AddProductFor => "Add a product for {customer}", "为 {customer} 添加产品";
-    Progress => "Progress", "进度";
-    StepOf => "Step {n} of {total}", "第 {n} 步，共 {total} 步";
-    StepProduct => "Choose a product", "选择产品";
-    StepConfigure => "Configure", "配置";
-    StepReview => "Review", "审阅";
-    StepPay => "Pay", "付款";
-    StepDone => "Confirmation", "确认";
-    ProductType => "Product type", "产品类型";
-    KindAll => "All products", "所有产品";
-    KindSoftwareSubscription => "Software subscriptions", "软件订阅";
-    KindPerpetualSoftware => "Perpetual software", "永久软件";
-    KindAzureReservation => "Azure reservations", "Azure 预留";
-    KindSoftwarePlan => "Software plans", "软件计划";
-    SearchProducts => "Search products", "搜索产品";
-    SearchProductsPlaceholder => "Product name", "产品名称";
-    NoProductsMatch => "No products match your search.", "没有与搜索匹配的产品。";
-    Choose => "Choose", "选择";
-    Chosen => "Chosen", "已选择";
-    FromPrice => "From {price}", "起价 {price}";
-    UnavailableReservations => "Azure reservations are not available in {market}.", "Azure 预留在{market}不可用。";
-    UnavailableMarket => "This product is not sold in {market}.", "此产品在{market}不销售。";
-    AzureHybridBenefit => "Azure Hybrid Benefit: Windows Server licences with Software Assurance can save up to 40% on Azure VM costs.",
-        "Azure 混合权益：具有软件保障的 Windows Server 许可证在 Azure 虚拟机费用上最多可节省 40%。";
-    Sku => "Edition (SKU)", "版本 (SKU)";
-    Term => "Term", "期限";
-    TermP1Y => "1 year, paid up front", "1 年，预付";
-    TermP3Y => "3 years, paid up front", "3 年，预付";
-    TermPerpetual => "No end date (perpetual)", "无结束日期（永久）";
-    Quantity => "Quantity", "数量";
-    QuantityHint => "From {min} to {max}, each a {unit}.", "{min} 至 {max}，每个单位为 {unit}。";
-    QuantityOutOfRange => "Enter a quantity from {min} to {max}.", "请输入 {min} 至 {max} 之间的数量。";
-    QuantityNotANumber => "Enter a whole number.", "请输入整数。";
-    UnitPrice => "Unit price", "单价";
-    Total => "Total", "总计";
-    TaxIncl => "incl. tax", "含税";
-    TaxExcl => "excl. tax", "不含税";
-    CancellationPolicy => "Cancellation", "取消";
-    CancellableWithinDays => "Can be cancelled within {days} days of purchase.", "可在购买后 {days} 天内取消。";
-    NeverCancellable => "Cannot be cancelled.", "无法取消。";
-    Back => "Back", "上一步";
-    Next => "Next", "下一步";
-    BillingProfile => "Billing profile", "计费配置文件";
-    PaymentMethod => "Payment method", "付款方式";
-    InvoicesSentTo => "Invoices sent to", "发票发送至";
-    PoNumber => "Purchase order number (optional)", "采购订单号（可选）";
-    PoNumberHint => "For your own records; it is printed on the invoice.", "供你自己记录；会打印在发票上。";
-    AcceptTerms => "I accept the Microsoft Customer Agreement on behalf of the customer and authorise this charge to our billing profile.",
-        "我代表客户接受 Microsoft 客户协议，并授权从我们的计费配置文件扣款。";
-    AcceptTermsRequired => "Accept the terms to place the order.", "请接受条款以下单。";
-    PlaceOrder => "Place order and pay", "下单并付款";
-    PlacingOrder => "Placing the order…", "正在下单…";
-    OrderPlaced => "Order placed", "订单已下达";
-    OrderPlacedBody => "Order {id} was placed and charged to your billing profile.", "订单 {id} 已下达，并已从你的计费配置文件扣款。";
-    ViewOrders => "View orders", "查看订单";
-    ViewSoftware => "View software", "查看软件";
-    AddAnother => "Add another product", "添加其他产品";
-    LeaveTitle => "Leave this order?", "离开此订单？";
-    LeaveBody => "The product you were adding for {customer} has not been ordered yet. If you leave, what you entered is discarded.",
-        "你为 {customer} 添加的产品尚未下单。如果离开，输入的内容将被丢弃。";
-    Stay => "Stay", "留下";
-    DiscardAndLeave => "Discard and leave", "丢弃并离开";
-    DiscardOrder => "Discard order", "丢弃订单";
-
-    // -- orders --
-    ColOrderId => "Order ID", "订单 ID";
-    ColDate => "Date", "日期";
-    ColProducts => "Products", "产品";
-    ColTotal => "Total", "总计";
-    ColPlacedBy => "Placed by", "下单人";
-    ColSku => "SKU", "SKU";
-    ColTerm => "Term", "期限";
-    ColQuantity => "Quantity", "数量";
-    ColUnitPrice => "Unit price", "单价";
-    ColAmount => "Amount", "金额";
-    NoOrders => "No orders for this customer yet.", "此客户还没有订单。";
-    ShowingOrders => "Showing {first}–{last} of {total} orders", "显示第 {first}–{last} 个订单，共 {total} 个";
-    OrderHeading => "Order {id}", "订单 {id}";
-    OrderLines => "Order lines", "订单行";
-    OrderCompleted => "Completed", "已完成";
-    OrderCancellationPending => "Cancellation pending", "取消待处理";
-    OrderCancelled => "Cancelled", "已取消";
-    BackToOrders => "Back to orders", "返回订单";
-    OrderNotFound => "This order doesn't exist for this customer.", "此客户没有此订单。";
-    CancellableUntil => "Can be cancelled until {date} (UTC)", "可在 {date}（UTC）之前取消";
-    PoNumberShort => "PO number", "采购订单号";
-    MoreProducts => "{first} and {n} more", "{first} 等 {n} 项";
-
-    // -- invoices --
-    NavInvoices => "Invoices", "发票";
-    InvoicesHeading => "Invoices", "发票";
-    InvoicesIntro => "Charges for the orders placed in a month and credits for cancellations processed in the month before, per currency.",
-        "按货币列出某月所下订单的费用，以及上月处理的取消所产生的信用额度。";
-    InvoiceFor => "Invoice for {month}", "{month} 的发票";
-    PreviousMonth => "Previous month", "上个月";
-    NextMonth => "Next month", "下个月";
-    ColKind => "Type", "类型";
-    ColDescription => "Description", "说明";
-    InvoiceCharge => "Charge", "费用";
-    InvoiceCredit => "Credit", "信用额度";
-    Charges => "Charges", "费用";
-    Credits => "Credits", "信用额度";
-    Net => "Net", "净额";
-    InvoiceTotals => "Totals by currency", "按货币合计";
-    NoInvoiceLines => "Nothing was charged or credited in this month.", "本月没有费用或信用额度。";
-
-    // -- software and keys --
-    Purchases => "Purchases", "购买项";
-    SearchSoftware => "Search software", "搜索软件";
-    SearchSoftwarePlaceholder => "Product or order ID", "产品或订单 ID";
-    KeysAndDownloads => "Software product keys and download links", "软件产品密钥和下载链接";
-    DeepLinkIntro => "Share this link with {customer}. Their users sign in and find the product keys and downloads of everything bought for them; the link itself grants nothing.",
-        "与 {customer} 共享此链接。其用户登录后即可找到为其购买的所有产品的密钥和下载内容；链接本身不授予任何权限。";
-    DeepLink => "Deep link", "深层链接";
-    CopyLink => "Copy link", "复制链接";
-    Copied => "Copied", "已复制";
-    CopiedToClipboard => "Copied to the clipboard.", "已复制到剪贴板。";
-    PressCtrlC => "The browser blocked copying: the text is selected, press Ctrl+C (⌘C on a Mac) to copy it.",
-        "浏览器阻止了复制：文本已选中，请按 Ctrl+C（Mac 上为 ⌘C）复制。";
-    NoSoftware => "Nothing has been bought for this customer yet.", "尚未为此客户购买任何产品。";
-    NoSoftwareMatches => "No purchases match “{q}”.", "没有与“{q}”匹配的购买项。";
-    ColPurchased => "Purchased", "购买日期";
-    ColActions => "Actions", "操作";
-    AdminCenter => "Admin center", "管理中心";
-    OtherOrganisationTitle => "This link is for another organisation", "此链接适用于其他组织";
-    OtherOrganisationBody => "The link you opened is for the software of another organisation than the one you are signed in to. Ask your partner for your own link, or open your organisation's software.",
-        "你打开的链接指向的软件属于另一个组织，而不是你当前登录的组织。请向合作伙伴索取你自己的链接，或打开你组织的软件。";
-    YourSoftware => "Your software", "你的软件";
-    SoftwareFor => "Software for {customer}", "{customer} 的软件";
-    AdminCenterIntro => "Product keys and downloads of the software your partner bought for your organisation. Every key shown and every download is recorded.",
-        "合作伙伴为你的组织购买的软件的产品密钥和下载内容。每次显示密钥和每次下载都会被记录。";
-    PurchasedOn => "purchased {date}", "购买于 {date}";
-    QuantityN => "quantity {n}", "数量 {n}";
-    RevokedNote => "Cancelled: the product keys and downloads of this purchase were revoked and no longer work.",
-        "已取消：此购买项的产品密钥和下载已被吊销，无法再使用。";
-    NoKeysNeeded => "This product runs in Azure: it has no product keys or downloads.", "此产品在 Azure 中运行：没有产品密钥或下载内容。";
-    ProductKey => "Product key", "产品密钥";
-    ProductKeys => "Product keys", "产品密钥";
-    KeyHidden => "Product key hidden", "产品密钥已隐藏";
-    ShowKey => "Show key", "显示密钥";
-    ShowKeyNote => "Showing a key is recorded in your partner's activity log.", "显示密钥会记录在合作伙伴的活动日志中。";
-    CopyKey => "Copy key", "复制密钥";
-    Downloads => "Downloads", "下载";
-    ColFile => "File", "文件";
-    ColVersion => "Version", "版本";
-    ColLanguage => "Language", "语言";
-    ColSize => "Size", "大小";
-    OpenYourSoftware => "Product keys and downloads", "产品密钥和下载";
-
-    // -- cancellation --
-    CancelPurchase => "Cancel", "取消";
-    CancelPurchaseOf => "Cancel {product}", "取消 {product}";
-    CancelNeedsRole => "Cancelling: {roles}", "取消：{roles}";
-    CancelTitle => "Cancel {product}", "取消 {product}";
-    CancelOrderChoice => "Order ID", "订单 ID";
-    DaysLeft => "{n} days left to cancel", "还剩 {n} 天可取消";
-    LastDayLeft => "1 day left to cancel: today (UTC) is the last day", "还剩 1 天可取消：今天（UTC）是最后一天";
-    WindowPassedText => "The cancellation window has passed: this order can no longer be cancelled.", "取消期限已过：此订单无法再取消。";
-    NotCancellableText => "This product cannot be cancelled: SUSE Linux and Red Hat software plans cannot be cancelled or exchanged.",
-        "此产品无法取消：SUSE Linux 和 Red Hat 软件计划无法取消或交换。";
-    NeedsSupportText => "The credit due, {credit}, is above your self-service refund limit of {limit}. To cancel this order, file a support request.",
-        "应退信用额度 {credit} 超过你的自助退款限额 {limit}。要取消此订单，请提交支持请求。";
-    FileSupportRequest => "File a support request", "提交支持请求";
-    AlreadyCancelledText => "This order is already cancelled or being cancelled.", "此订单已取消或正在取消。";
-    CreditPreview => "Credit: {credit}", "信用额度：{credit}";
-    CreditFull => "100% of what was paid, on next month's invoice.", "已付款项的 100%，将显示在下月发票上。";
-    CreditProrated => "Prorated: {unused} unused days of {days}, on next month's invoice.", "按比例计算：{days} 天中未使用的 {unused} 天，将显示在下月发票上。";
-    Important => "Important", "重要";
-    ImportantText => "Cancelling revokes all product keys and download links of this order, for you and for your customer: they stop working. You and your customer must stop using the software, uninstall it and delete it. The purchase stays listed on the customer's Software page, without an activation key. The credit — 100% for perpetual software, prorated for subscriptions — appears on next month's invoice.",
-        "取消将吊销此订单的所有产品密钥和下载链接（对你和你的客户均适用）：它们将无法再使用。你和你的客户必须停止使用、卸载并删除该软件。该购买项仍会列在客户的“软件”页面上，但没有激活密钥。信用额度（永久软件为 100%，订阅按比例计算）将显示在下月发票上。";
-    ConfirmRead => "I have read the Important message.", "我已阅读“重要”消息。";
-    Submit => "Submit", "提交";
-    CloseDialog => "Cancel", "取消";
-    Close => "Close", "关闭";
-    CancellationRequested => "Cancellation requested for order {id}. It can take up to 15 minutes; until then the purchase shows as pending.",
-        "已请求取消订单 {id}。最多可能需要 15 分钟；在此之前，该购买项显示为待处理。";
-    PendingNote => "Cancellation pending — this can take up to 15 minutes", "取消待处理 — 最多可能需要 15 分钟";
-    Print => "Print", "打印";
-
-    // -- errors, by the API's code (and the app's own) --
-    ErrBadRequest => "The request was not valid. Reload the page and try again.", "请求无效。请重新加载页面，然后重试。";
-    ErrInvalidDateRange => "The date range is not valid.", "日期范围无效。";
-    ErrIdempotencyKeyRequired => "The request could not be sent safely. Reload the page and try again.", "无法安全地发送请求。请重新加载页面，然后重试。";
-    ErrUnauthenticated => "Your session has ended. Sign in to continue.", "你的会话已结束。请登录以继续。";
-    ErrInvalidCredentials => "The email address or password is incorrect.", "电子邮件地址或密码不正确。";
-    ErrForbidden => "You don't have permission to do this.", "你没有执行此操作的权限。";
-    ErrForbiddenNeedsRole => "You need the {roles} role to {action}.", "你需要{roles}角色才能{action}。";
-    ErrNotFound => "This item doesn't exist, or it isn't available to you.", "此项不存在，或者你无法访问。";
-    ErrRequestTimeout => "The request took too long. Please try again.", "请求用时过长。请重试。";
-    ErrAlreadyCancelled => "This purchase has already been cancelled.", "此购买已取消。";
-    ErrInvalidStatusChange => "This status change isn't possible from the request's current status.", "无法从请求的当前状态进行此状态更改。";
-    ErrRevoked => "This key or download was revoked because the purchase was cancelled.", "由于购买已取消，此密钥或下载已被吊销。";
-    ErrPayloadTooLarge => "What you sent is too large.", "发送的内容太大。";
-    ErrRangeNotSatisfiable => "The download could not be resumed. Start it again.", "无法继续下载。请重新开始下载。";
-    ErrValidationFailed => "Check the highlighted fields.", "请检查突出显示的字段。";
-    ErrIdempotencyKeyReused => "This order was already submitted with different details. Start a new order.", "此订单已使用不同的详细信息提交。请重新下单。";
-    ErrOfferUnavailable => "This product isn't available for this customer.", "此产品不适用于此客户。";
-    ErrCancellationWindowPassed => "The cancellation window has passed; this purchase can no longer be cancelled.", "取消期限已过；无法再取消此购买。";
-    ErrNotCancellable => "This product cannot be cancelled.", "无法取消此产品。";
-    ErrNeedsSupportRequest => "The credit due is above your self-service refund limit. File a support request instead.", "应退信用额度超过你的自助退款限额。请改为提交支持请求。";
-    ErrConfirmationRequired => "Confirm that you have read the Important message.", "请确认你已阅读“重要”消息。";
-    ErrTooManyAttempts => "Too many attempts. Try again in {minutes} minutes.", "尝试次数过多。请在 {minutes} 分钟后重试。";
-    ErrTooManyAttemptsSoon => "Too many attempts at once. Try again in a moment.", "同时尝试的次数过多。请稍后重试。";
-    ErrInternal => "Something went wrong on our side. Please try again; if it keeps happening, contact support.", "我们这边出现了问题。请重试；如果问题仍然存在，请联系支持人员。";
-    ErrServiceUnavailable => "The service is busy. Please try again in a moment.", "服务繁忙。请稍后重试。";
-
-    // -- field problems, by code --
-    FieldRequired => "This is required.", "此项为必填项。";
-    FieldTooLong => "This is too long.", "内容过长。";
-    FieldInvalidEmail => "Enter an email address like name@example.com.", "请输入类似 name@example.com 的电子邮件地址。";
-    FieldInvalid => "This value is not valid.", "此值无效。";
-    EmailTooLong => "An email address has at most {max} characters.", "电子邮件地址最多 {max} 个字符。";
-    PasswordTooLong => "A password has at most {max} characters.", "密码最多 {max} 个字符。";
-
-    // -- date ranges --
-    RangeNotADate => "Enter dates like 2026-11-24.", "请输入类似 2026-11-24 的日期。";
-    RangeInverted => "The end date is before the start date.", "结束日期早于开始日期。";
-    RangeTooLong => "A date range can cover at most {days} days.", "一个日期范围最多 {days} 天。";
-
-    // -- permissions: completes "You need the … role to …" --
-    ActionViewCustomers => "view customers", "查看客户";
-    ActionBuySoftware => "buy software for customers", "为客户购买软件";
-    ActionCopyDeepLink => "copy software deep links", "复制软件深层链接";
-    ActionViewActivityLog => "view the activity log", "查看活动日志";
-    ActionCancelPurchase => "cancel purchases", "取消购买";
-
-    // -- not found --
-    NotFoundHeading => "Page not found", "找不到页面";
-    NotFoundBody => "The page you asked for doesn't exist or has moved.", "你请求的页面不存在或已移动。";
-    GoHome => "Go to the home page", "转到主页";
+fn saved_locale() -> Option<Locale> {
+    storage()
+        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+        .and_then(|tag| Locale::from_tag(&tag))
 }
 
 /// The locale, shared through context.
@@ -543,9 +150,8 @@ pub struct I18n {
 impl I18n {
     /// Restores the saved locale and keeps storage and `<html lang>` in step with it.
     pub fn start() -> Self {
-        let saved = storage()
-            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-            .and_then(|tag| Locale::from_tag(&tag))
+        let saved = saved_locale()
+            .filter(|l| l.is_ready())
             .unwrap_or(Locale::En);
         let i18n = I18n {
             locale: RwSignal::new(saved),
@@ -564,7 +170,24 @@ impl I18n {
 
     /// The text of `key` in the current locale (tracked: callers re-run on a switch).
     pub fn t(self, key: Msg) -> &'static str {
-        key.text(self.locale.get())
+        self.locale.get().text(key)
+    }
+
+    /// Switches to `locale` once its texts are here; if they cannot be fetched, stays in the
+    /// current language (and says so to a picker showing the new one).
+    pub fn choose(self, locale: Locale) {
+        if locale.is_ready() {
+            self.locale.set(locale);
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            if chinese::load().await {
+                self.locale.set(locale);
+            } else {
+                // Tell the pickers again which language is showing.
+                self.locale.notify();
+            }
+        });
     }
 
     /// The text of `key` with `{name}` placeholders filled in.
@@ -863,7 +486,7 @@ mod tests {
     #[test]
     fn every_message_has_both_languages_with_the_same_placeholders() {
         for &key in Msg::ALL {
-            let (en, zh) = (key.text(Locale::En), key.text(Locale::ZhCn));
+            let (en, zh) = (Locale::En.text(key), Locale::ZhCn.text(key));
             assert!(
                 !en.trim().is_empty() && !zh.trim().is_empty(),
                 "{key:?} has an empty text"

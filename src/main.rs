@@ -15,5 +15,9 @@ mod workspace;
 fn main() {
     // Panics show up in the browser console with a Rust message instead of "unreachable".
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    // Leptos's own executor starts with the mount, so this waits on wasm-bindgen's.
+    wasm_bindgen_futures::spawn_local(async {
+        i18n::load_saved_locale().await;
+        leptos::mount::mount_to_body(app::App);
+    });
 }

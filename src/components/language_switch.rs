@@ -9,7 +9,7 @@ pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     let on_change = move |ev| {
         if let Some(locale) = Locale::from_tag(&event_target_value(&ev)) {
-            i18n.locale.set(locale);
+            i18n.choose(locale);
         }
     };
     view! {

@@ -84,7 +84,7 @@ pageTest('the app is sent precompressed, hashed files are cached for a year, and
   assert.equal(inline.length, 1, 'one inline script');
   assert.doesNotMatch(inline[0], /\/pkg\//);
   assert.equal(named.length, 2, `index.html names a hashed stylesheet and icon: ${named}`);
-  const assets = [...named, `${pkg}csp-app.js`, `${pkg}csp-app_bg.wasm`, `${pkg}__wasm_split.js`, `${pkg}split_support.wasm`];
+  const assets = [...named, `${pkg}csp-app.js`, `${pkg}csp-app_bg.wasm`, `${pkg}__wasm_split.js`, `${pkg}split_support.wasm`, `${pkg}zh-CN.json`];
   for (const asset of assets) {
     const plain = await get(asset, 'identity');
     assert.equal(plain.status, 200, asset);

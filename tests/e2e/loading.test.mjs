@@ -2,7 +2,7 @@
 // the main module; the other parts of the app are fetched when first opened, and a part that
 // cannot be fetched says so and offers a reload instead of leaving a blank page.
 import assert from 'node:assert/strict';
-import { signIn, useApp, waitForPath } from './harness.mjs';
+import { eventually, signIn, useApp, waitForPath } from './harness.mjs';
 
 const { pageTest } = useApp();
 
@@ -60,4 +60,33 @@ pageTest('a part of the app that cannot be fetched says so, and a reload brings 
   await alert.getByRole('button', { name: 'Reload', exact: true }).click();
   await page.getByRole('heading', { name: 'Support requests' }).first().waitFor();
   assert.equal(await page.getByText('This page could not be loaded.').count(), 0);
+});
+
+pageTest('the Chinese texts are fetched only when Chinese is chosen; if they cannot be, the app stays in English', async (page) => {
+  const tables = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname.endsWith('/zh-CN.json')) tables.push(request.url());
+  });
+  await page.goto('/sign-in');
+  const language = page.getByRole('combobox', { name: 'Language' });
+  await language.waitFor();
+  assert.deepEqual(tables, [], 'an English visit fetches no Chinese texts');
+
+  // Unreachable: the choice does not take, and the picker says English again.
+  await page.route('**/zh-CN.json', (route) => route.fulfill({ status: 404, body: '' }));
+  const refused = page.waitForResponse((response) => response.url().endsWith('/zh-CN.json'));
+  await language.selectOption('zh-CN');
+  await refused;
+  await eventually(async () => assert.equal(await language.inputValue(), 'en'));
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+  await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+
+  await page.unroute('**/zh-CN.json');
+  await language.selectOption('zh-CN');
+  await page.getByRole('heading', { name: '登录', exact: true }).waitFor();
+  assert.equal(tables.length, 2, `tried once, fetched once: ${tables}`);
+  // Chosen before: fetched before the first paint, so the page opens in Chinese.
+  await page.reload();
+  await page.getByRole('heading', { name: '登录', exact: true }).waitFor();
+  assert.equal(await page.getByRole('heading', { name: 'Sign in', exact: true }).count(), 0);
 });
