@@ -315,7 +315,6 @@ pub fn list_move(replace: bool) -> crate::router::NavigateOptions {
     crate::router::NavigateOptions {
         replace,
         scroll: !replace,
-        ..Default::default()
     }
 }
 
