@@ -21,7 +21,9 @@ const size = (file) => {
 const sum = (files) => files.map(size).reduce((a, b) => ({ raw: a.raw + b.raw, br: a.br + b.br, gz: a.gz + b.gz }), { raw: 0, br: 0, gz: 0 });
 const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
 const row = (label, t) => console.log(`${label.padEnd(34)} ${kb(t.raw).padStart(8)} ${kb(t.br).padStart(9)} ${kb(t.gz).padStart(9)}`);
-const css = [...index.matchAll(/href="\/([\w.-]+\.css)"/g)].map((m) => m[1]);
+// Trunk's minified index.html leaves attribute values unquoted.
+const css = [...index.matchAll(/href="?\/([\w.-]+\.css)"?/g)].map((m) => m[1]);
+if (css.length === 0) throw new Error('index.html links no stylesheet: has its format changed?');
 const first = ['index.html', ...css, ...['csp-app.js', '__wasm_split.js', 'csp-app_bg.wasm'].map((f) => pkg.slice(1) + f)];
 console.log('the app as sent                        raw        br      gzip');
 row('first page (sign-in), in total', sum(first));
