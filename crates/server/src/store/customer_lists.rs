@@ -13,8 +13,9 @@
 //! out.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use csp_domain::paging::SEARCH_COUNT_CAP;
 use csp_domain::{PageRequest, PartnerId};
@@ -22,13 +23,23 @@ use memchr::memmem;
 
 use super::Db;
 
+/// What a held list takes per customer, to tell before a build whether it would fit (17.1 MB
+/// for 100 000 bench customers, with room for longer names).
+const BYTES_PER_CUSTOMER: u64 = 200;
+
 /// Which partners' lists are held, and how much memory they may take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListPolicy {
     /// Partners with fewer customers are answered from SQL alone (fast at that size).
     pub from_customers: u64,
-    /// The most memory all held lists take together; 0 holds none.
+    /// The most memory all held lists take together; 0 holds none. A build needs about as much
+    /// again while it runs, and there is one build at a time.
     pub budget_bytes: usize,
+    /// A partner's list is built again at most this often: one whose customers change all
+    /// the time is answered from SQL in between instead of being read again after each change.
+    pub rebuild_interval: Duration,
+    /// How long after a failed build the next one may start.
+    pub retry_after_failure: Duration,
 }
 
 impl Default for ListPolicy {
@@ -36,8 +47,18 @@ impl Default for ListPolicy {
         ListPolicy {
             from_customers: 2_000,
             budget_bytes: 256 << 20,
+            rebuild_interval: Duration::from_secs(10),
+            retry_after_failure: Duration::from_secs(60),
         }
     }
+}
+
+/// How many list requests of large partners were answered from a held list and how many
+/// from SQL (the tests and the bench read them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Answered {
+    pub from_held_lists: u64,
+    pub from_sql: u64,
 }
 
 /// The held lists of one database.
@@ -46,14 +67,30 @@ pub struct CustomerLists {
     held: Mutex<HashMap<PartnerId, Held>>,
     /// Ticks on every use, for least-recently-used eviction.
     clock: AtomicU64,
+    /// One build at a time over all partners: each reads a whole partner on a pool connection.
+    building: AtomicBool,
+    from_held_lists: AtomicU64,
+    from_sql: AtomicU64,
 }
 
 #[derive(Default)]
 struct Held {
     list: Option<Arc<PartnerList>>,
     last_used: u64,
-    /// A build is under way (of this version).
-    building: Option<i64>,
+    /// No build of this partner's list before then.
+    next_build: Option<Instant>,
+}
+
+/// Lets the next build start when this one ends, also if it panics.
+struct BuildSlot(Db);
+
+impl Drop for BuildSlot {
+    fn drop(&mut self) {
+        self.0
+            .customer_lists()
+            .building
+            .store(false, Ordering::Release);
+    }
 }
 
 impl CustomerLists {
@@ -62,12 +99,22 @@ impl CustomerLists {
             policy,
             held: Mutex::new(HashMap::new()),
             clock: AtomicU64::new(0),
+            building: AtomicBool::new(false),
+            from_held_lists: AtomicU64::new(0),
+            from_sql: AtomicU64::new(0),
         }
     }
 
+    /// The map, also after a panic elsewhere while it was locked (each change to it is whole).
+    fn lock(&self) -> MutexGuard<'_, HashMap<PartnerId, Held>> {
+        self.held
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     /// The partner's list if one of `version` is held. When the partner is large enough and
-    /// none is, a build starts in the background (unless one already runs) and `None` tells
-    /// the caller to answer from SQL.
+    /// none is, a build may start in the background and `None` tells the caller to answer
+    /// from SQL.
     pub fn current(
         &self,
         db: &Db,
@@ -75,25 +122,32 @@ impl CustomerLists {
         version: i64,
         customers: u64,
     ) -> Option<Arc<PartnerList>> {
-        if customers < self.policy.from_customers || self.policy.budget_bytes == 0 {
+        let fits = customers.saturating_mul(BYTES_PER_CUSTOMER) <= self.policy.budget_bytes as u64;
+        if customers < self.policy.from_customers || !fits {
             return None;
         }
         let tick = self.clock.fetch_add(1, Ordering::Relaxed);
-        let mut held = self.held.lock().expect("lists lock");
+        let mut held = self.lock();
         let entry = held.entry(partner.clone()).or_default();
         entry.last_used = tick;
         if let Some(list) = entry.list.as_ref().filter(|l| l.version == version) {
+            self.from_held_lists.fetch_add(1, Ordering::Relaxed);
             return Some(list.clone());
         }
-        if entry.building.is_none() {
-            entry.building = Some(version);
-            let (db, partner) = (db.clone(), partner.clone());
+        self.from_sql.fetch_add(1, Ordering::Relaxed);
+        let now = Instant::now();
+        let due = entry.next_build.is_none_or(|at| now >= at);
+        if due && !self.building.swap(true, Ordering::AcqRel) {
+            entry.next_build = Some(now + self.policy.rebuild_interval);
+            let slot = BuildSlot(db.clone());
+            let partner = partner.clone();
             tokio::spawn(async move {
-                let built = PartnerList::read(&db, &partner).await;
+                let db = &slot.0;
+                let built = PartnerList::read(db, &partner).await;
                 if let Err(e) = &built {
                     tracing::warn!(partner = %partner, error = %e, "customer list not held");
                 }
-                db.customer_lists().keep(&partner, built.ok());
+                db.customer_lists().keep(&partner, built);
             });
         }
         None
@@ -102,41 +156,57 @@ impl CustomerLists {
     /// Builds the partner's list now and holds it (tests and the bench).
     pub async fn refresh(&self, db: &Db, partner: &PartnerId) -> Result<(), sqlx::Error> {
         let list = PartnerList::read(db, partner).await?;
-        self.keep(partner, Some(list));
+        self.keep(partner, Ok(list));
         Ok(())
     }
 
     /// The version of the partner's held list, if any.
     pub fn held_version(&self, partner: &PartnerId) -> Option<i64> {
-        let held = self.held.lock().expect("lists lock");
-        held.get(partner)?.list.as_ref().map(|l| l.version)
+        self.lock().get(partner)?.list.as_ref().map(|l| l.version)
     }
 
     /// The memory all held lists take.
     pub fn held_bytes(&self) -> usize {
-        let held = self.held.lock().expect("lists lock");
-        held.values()
+        self.lock()
+            .values()
             .filter_map(|h| h.list.as_ref())
             .map(|l| l.bytes())
             .sum()
     }
 
-    /// Holds a built list (or notes that the build failed), then evicts the least recently
-    /// used lists until all fit the budget; a list larger than the whole budget is not held.
-    fn keep(&self, partner: &PartnerId, list: Option<PartnerList>) {
-        let mut held = self.held.lock().expect("lists lock");
-        let entry = held.entry(partner.clone()).or_default();
-        entry.building = None;
-        if let Some(list) = list {
-            // A slower build of an older version does not replace a newer one.
-            if entry
-                .list
-                .as_ref()
-                .is_none_or(|l| l.version <= list.version)
-            {
-                entry.list = Some(Arc::new(list));
-            }
+    /// How list requests of large partners were answered so far.
+    pub fn answered(&self) -> Answered {
+        Answered {
+            from_held_lists: self.from_held_lists.load(Ordering::Relaxed),
+            from_sql: self.from_sql.load(Ordering::Relaxed),
         }
+    }
+
+    /// Holds a built list (after a failure: waits before the next build), then evicts the
+    /// other lists least recently used first until all fit the budget. A list larger than
+    /// the whole budget is not held.
+    fn keep(&self, partner: &PartnerId, built: Result<PartnerList, sqlx::Error>) {
+        let mut held = self.lock();
+        let tick = self.clock.fetch_add(1, Ordering::Relaxed);
+        let entry = held.entry(partner.clone()).or_default();
+        let list = match built {
+            Ok(list) if list.bytes() <= self.policy.budget_bytes => list,
+            Ok(_) => return,
+            Err(_) => {
+                entry.next_build = Some(Instant::now() + self.policy.retry_after_failure);
+                return;
+            }
+        };
+        // A slower build of an older version does not replace a newer one.
+        if entry
+            .list
+            .as_ref()
+            .is_some_and(|l| l.version > list.version)
+        {
+            return;
+        }
+        entry.list = Some(Arc::new(list));
+        entry.last_used = tick;
         let mut used: usize = held
             .values()
             .filter_map(|h| h.list.as_ref())
@@ -145,6 +215,7 @@ impl CustomerLists {
         while used > self.policy.budget_bytes {
             let Some((oldest, bytes)) = held
                 .iter()
+                .filter(|(p, _)| *p != partner)
                 .filter_map(|(p, h)| Some((p, h.last_used, h.list.as_ref()?.bytes())))
                 .min_by_key(|(_, last_used, _)| *last_used)
                 .map(|(p, _, bytes)| (p.clone(), bytes))
@@ -154,7 +225,6 @@ impl CustomerLists {
             held.get_mut(&oldest).expect("just found").list = None;
             used -= bytes;
         }
-        held.retain(|_, h| h.list.is_some() || h.building.is_some());
     }
 }
 
@@ -240,9 +310,10 @@ impl PartnerList {
             list.ids.push(&id).ok()?;
             list.texts.push(&text).ok()?;
         }
-        list.names.text.shrink_to_fit();
-        list.ids.text.shrink_to_fit();
-        list.texts.text.shrink_to_fit();
+        for strings in [&mut list.names, &mut list.ids, &mut list.texts] {
+            strings.text.shrink_to_fit();
+            strings.ends.shrink_to_fit();
+        }
         Some(list)
     }
 
@@ -276,8 +347,12 @@ impl PartnerList {
         let goal = if offset < cap { cap.max(to) } else { cap };
 
         let in_page = |place: u64| place >= from && place < to;
-        let mut ids: Vec<String> = (first..end)
-            .filter(|i| in_page((i - first) as u64))
+        let prefix_place = |place: u64| {
+            first
+                .saturating_add(place.try_into().unwrap_or(usize::MAX))
+                .min(end)
+        };
+        let mut ids: Vec<String> = (prefix_place(from)..prefix_place(to))
             .map(|i| self.ids.get(i).to_string())
             .collect();
         let mut counted = (end - first) as u64;
@@ -371,6 +446,31 @@ mod tests {
                 list.names.get(i).to_string()
             })
             .collect()
+    }
+
+    #[test]
+    fn lists_are_held_within_the_budget_least_recently_used_first_out() {
+        let one = list(&["a", "b", "c"]).bytes();
+        let lists = CustomerLists::new(ListPolicy {
+            budget_bytes: one * 2,
+            ..ListPolicy::default()
+        });
+        let partner =
+            |n: u32| -> PartnerId { format!("00000000-0000-4000-8000-{n:012}").parse().unwrap() };
+        lists.keep(&partner(1), Ok(list(&["a", "b", "c"])));
+        lists.keep(&partner(2), Ok(list(&["a", "b", "c"])));
+        lists.keep(&partner(3), Ok(list(&["a", "b", "c"])));
+        // The third pushed out the first; the newest always stays.
+        assert_eq!(lists.held_version(&partner(1)), None);
+        assert_eq!(lists.held_version(&partner(2)), Some(7));
+        assert_eq!(lists.held_version(&partner(3)), Some(7));
+        // One larger than the whole budget is not held, and pushes nothing out.
+        let names: Vec<String> = (0..100).map(|n| format!("name {n}")).collect();
+        let big = list(&names.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(big.bytes() > one * 2);
+        lists.keep(&partner(4), Ok(big));
+        assert_eq!(lists.held_version(&partner(4)), None);
+        assert_eq!(lists.held_bytes(), one * 2);
     }
 
     #[test]

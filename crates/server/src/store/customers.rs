@@ -153,7 +153,10 @@ pub async fn list(
         None => held.page(request),
         Some(q) => held.search(&q.to_lowercase(), request),
     };
-    let rows = rows_by_id(&mut conn, partner, &found.ids).await?;
+    let Some(rows) = rows_by_id(&mut conn, partner, version, &found.ids).await? else {
+        // The customers changed since their version was read: the list is stale already.
+        return search(&mut conn, scope, request, None).await;
+    };
     Ok(match request.search() {
         None => request.page_of(rows, total as u64),
         Some(_) => request.search_page_of(rows, found.counted),
@@ -332,41 +335,50 @@ pub(super) async fn list_rows(
         .await
 }
 
-/// The partner's customers with these ids, in the order of `ids`.
+/// The partner's customers with these ids, in the order of `ids`, read together with the
+/// partner's list version: `None` when that is no longer `version` (a change came in since
+/// the ids were picked, so they may no longer be the page).
 async fn rows_by_id(
     conn: &mut Conn,
     partner: &PartnerId,
+    version: i64,
     ids: &[String],
-) -> Result<Vec<Customer>, sqlx::Error> {
+) -> Result<Option<Vec<Customer>>, sqlx::Error> {
     #[derive(sqlx::FromRow)]
-    struct Owned {
+    struct Versioned {
         #[sqlx(flatten)]
         row: CustomerRow,
         partner_id: String,
+        list_version: i64,
     }
     if ids.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Some(Vec::new()));
     }
     // By primary key alone: with the partner in the condition, SQLite would rather read the
     // partner's whole name index. The owner is checked here instead.
-    let marks: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+    let marks: Vec<String> = (2..ids.len() + 2).map(|n| format!("${n}")).collect();
     let sql = format!(
-        "SELECT {COLUMNS}, c.partner_id FROM customers c WHERE c.id IN ({})",
+        "SELECT {COLUMNS}, c.partner_id, \
+         (SELECT p.customers_version FROM partners p WHERE p.id = $1) AS list_version \
+         FROM customers c WHERE c.id IN ({})",
         marks.join(", ")
     );
-    let mut query = sqlx::query_as::<_, Owned>(&sql);
+    let mut query = sqlx::query_as::<_, Versioned>(&sql).bind(partner.as_str());
     for id in ids {
         query = query.bind(id.as_str());
     }
-    let mut rows: HashMap<String, CustomerRow> = query
-        .fetch_all(conn)
-        .await?
+    let found = query.fetch_all(conn).await?;
+    if found.len() != ids.len() || found.iter().any(|v| v.list_version != version) {
+        return Ok(None);
+    }
+    let mut rows: HashMap<String, CustomerRow> = found
         .into_iter()
-        .filter(|owned| owned.partner_id == partner.as_str())
-        .map(|owned| (owned.row.id.clone(), owned.row))
+        .filter(|v| v.partner_id == partner.as_str())
+        .map(|v| (v.row.id.clone(), v.row))
         .collect();
-    // A customer removed since the list's version was read is left out.
-    to_customers(ids.iter().filter_map(|id| rows.remove(id)).collect())
+    Ok(Some(to_customers(
+        ids.iter().filter_map(|id| rows.remove(id)).collect(),
+    )?))
 }
 
 /// One customer, or `None` when it does not exist or is outside the scope; callers answer 404

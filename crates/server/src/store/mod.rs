@@ -134,10 +134,13 @@ impl Db {
                 Box::pin(async move {
                     let setup = match backend {
                         // WAL lets readers go on while a write commits; the busy timeout makes
-                        // writers queue instead of failing.
+                        // writers queue instead of failing. Recursive triggers: the rows that
+                        // `INSERT OR REPLACE` removes fire the delete triggers too (counts,
+                        // list versions, the search index).
                         Backend::Sqlite => format!(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {lock_ms};"
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {lock_ms}; \
+                             PRAGMA recursive_triggers = ON;"
                         ),
                         Backend::Postgres => format!(
                             "SET statement_timeout = {statement_ms}; SET lock_timeout = {lock_ms}; \

@@ -2,6 +2,7 @@
 
 use crate::helpers::*;
 use csp_domain::{Clock, PartnerId};
+use csp_server::store::customer_lists::Answered;
 use serde_json::Value;
 
 on_both_backends!(
@@ -53,23 +54,33 @@ enum Lists {
 impl Lists {
     async fn start(self, backend: Backend) -> TestServer {
         TestServer::start_with(backend, |config| {
-            config.db.customer_lists.from_customers = match self {
-                Lists::FromSql => u64::MAX,
-                Lists::Held => 0,
+            let policy = &mut config.db.customer_lists;
+            match self {
+                Lists::FromSql => policy.from_customers = u64::MAX,
+                Lists::Held => {
+                    policy.from_customers = 0;
+                    policy.rebuild_interval = std::time::Duration::ZERO;
+                }
             }
         })
         .await
     }
 
-    /// Every partner with its current version.
-    async fn versions(server: &TestServer) -> Vec<(PartnerId, i64)> {
-        let rows: Vec<(String, i64)> =
-            sqlx::query_as("SELECT id, customers_version FROM partners ORDER BY id")
-                .fetch_all(server.db.pool())
-                .await
-                .unwrap();
+    /// How the list requests so far were answered.
+    fn answered(server: &TestServer) -> Answered {
+        server.db.customer_lists().answered()
+    }
+
+    /// Every partner with its current list version and number of customers.
+    async fn versions(server: &TestServer) -> Vec<(PartnerId, i64, i64)> {
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT id, customers_version, customer_count FROM partners ORDER BY id",
+        )
+        .fetch_all(server.db.pool())
+        .await
+        .unwrap();
         rows.into_iter()
-            .map(|(id, version)| (id.parse().unwrap(), version))
+            .map(|(id, version, count)| (id.parse().unwrap(), version, count))
             .collect()
     }
 
@@ -77,35 +88,55 @@ impl Lists {
     /// answered from them.
     async fn hold(self, server: &TestServer) {
         if self == Lists::Held {
-            for (partner, _) in Self::versions(server).await {
+            for (partner, _, _) in Self::versions(server).await {
                 let lists = server.db.customer_lists();
                 lists.refresh(&server.db, &partner).await.unwrap();
             }
         }
     }
 
-    /// Held: every held list is still current, so the requests above were answered from it.
-    async fn were_used(self, server: &TestServer) {
-        if self == Lists::Held {
-            for (partner, version) in Self::versions(server).await {
-                let held = server.db.customer_lists().held_version(&partner);
-                assert_eq!(held, Some(version), "{partner}'s list is held and current");
-            }
+    /// Held: every partner's list request since `before` was answered from its held list;
+    /// from SQL: none was.
+    fn were_used(self, server: &TestServer, before: Answered) {
+        let now = Self::answered(server);
+        let (held, sql) = (
+            now.from_held_lists - before.from_held_lists,
+            now.from_sql - before.from_sql,
+        );
+        match self {
+            Lists::Held => assert!(held > 0 && sql == 0, "{held} held, {sql} from SQL"),
+            Lists::FromSql => assert_eq!(held + sql, 0, "no partner is large enough"),
+        }
+    }
+
+    /// After the requests since `before`: the first time (`rebuilt` false), waits until the
+    /// lists they found stale have been built again in the background; the second time, checks
+    /// that they were answered from those lists.
+    async fn check_rebuilt(self, server: &TestServer, rebuilt: bool, before: Answered) {
+        if rebuilt {
+            self.were_used(server, before);
+        } else {
+            self.caught_up(server).await;
         }
     }
 
     /// Held: waits until the lists a change made stale have been built again in the
-    /// background (started by the first request that found them stale).
+    /// background, asking for each stale one as a request would (one build runs at a time, so
+    /// a request may have found the builder busy).
     async fn caught_up(self, server: &TestServer) {
         if self == Lists::Held {
+            let lists = server.db.customer_lists();
             for _ in 0..500 {
-                let versions = Self::versions(server).await;
-                let lists = server.db.customer_lists();
-                if versions
-                    .iter()
-                    .all(|(p, v)| lists.held_version(p) == Some(*v))
-                {
+                let stale: Vec<_> = Self::versions(server)
+                    .await
+                    .into_iter()
+                    .filter(|(p, v, _)| lists.held_version(p) != Some(*v))
+                    .collect();
+                if stale.is_empty() {
                     return;
+                }
+                for (partner, version, count) in stale {
+                    lists.current(&server.db, &partner, version, count as u64);
                 }
                 tokio::time::sleep(std::time::Duration::from_millis(20)).await;
             }
@@ -169,7 +200,7 @@ async fn search_matches_name_domain_or_tenant_id(backend: Backend, lists: Lists)
         .get_json(&client, "/api/v1/customers?q=power%20%26")
         .await;
     assert_eq!(names(&ampersand), ["City Power & Light"]);
-    lists.were_used(&server).await;
+    lists.were_used(&server, Answered::default());
 }
 
 async fn pages_cover_the_list_once_in_name_order(backend: Backend, lists: Lists) {
@@ -214,7 +245,7 @@ async fn pages_cover_the_list_once_in_name_order(backend: Backend, lists: Lists)
         .await;
     assert_eq!(names(&beyond), Vec::<String>::new());
     assert_eq!(beyond["total"].as_u64(), Some(total));
-    lists.were_used(&server).await;
+    lists.were_used(&server, Answered::default());
 }
 
 async fn bad_paging_gets_a_clear_400(backend: Backend) {
@@ -262,7 +293,7 @@ async fn partners_never_see_each_others_customers(backend: Backend, lists: Lists
         .await;
     assert_eq!(status, 200);
     assert_eq!(body["company_name"], "Contoso Ltd");
-    lists.were_used(&server).await;
+    lists.were_used(&server, Answered::default());
 }
 
 async fn a_customer_user_sees_only_its_own_tenant(backend: Backend) {
@@ -404,6 +435,8 @@ async fn every_search_finds_exactly_what_contains_it(backend: Backend, lists: Li
         &contoso_tenant[4..13].to_uppercase(),
         "zzqx",
         "\"quoted\"",
+        "_",
+        "\\",
     ] {
         let needle = q.to_lowercase();
         let mut expected: Vec<String> = everyone
@@ -425,7 +458,7 @@ async fn every_search_finds_exactly_what_contains_it(backend: Backend, lists: Li
         found.sort();
         assert_eq!(found, expected, "{q}");
     }
-    lists.were_used(&server).await;
+    lists.were_used(&server, Answered::default());
 }
 
 async fn names_that_start_with_the_search_come_first(backend: Backend, lists: Lists) {
@@ -454,7 +487,7 @@ async fn names_that_start_with_the_search_come_first(backend: Backend, lists: Li
             assert_eq!(group, &sorted[..], "{q}: each group in name order");
         }
     }
-    lists.were_used(&server).await;
+    lists.were_used(&server, Answered::default());
 }
 
 async fn broad_searches_count_to_a_thousand_and_page_that_deep(backend: Backend, lists: Lists) {
@@ -543,7 +576,7 @@ async fn broad_searches_count_to_a_thousand_and_page_that_deep(backend: Backend,
     // A narrower search finds what lies beyond.
     let (found, total) = search_all(&server, &client, "holdings 0011").await;
     assert_eq!((found.len(), total), (100, 100));
-    lists.were_used(&server).await;
+    lists.were_used(&server, Answered::default());
 }
 
 async fn the_index_follows_added_renamed_and_removed_customers(backend: Backend, lists: Lists) {
@@ -557,11 +590,13 @@ async fn the_index_follows_added_renamed_and_removed_customers(backend: Backend,
     csp_server::seed::seed_bulk_customers(&server.db, 64, server.clock.now())
         .await
         .unwrap();
-    // Found at once (a held list now stale is not used), and again from the list built anew.
-    for round in ["at once", "from the list built again"] {
+    // Each change is seen at once (from SQL while a held list is stale), then again from the
+    // list built anew.
+    for rebuilt in [false, true] {
+        let before = Lists::answered(&server);
         let (added, _) = search_all(&server, &client, "granite").await;
-        assert_eq!(added.len(), 15, "{round}: {added:?}");
-        lists.caught_up(&server).await;
+        assert_eq!(added.len(), 15, "rebuilt {rebuilt}: {added:?}");
+        lists.check_rebuilt(&server, rebuilt, before).await;
     }
     let (added, _) = search_all(&server, &client, "granite").await;
     // Renamed (as a directory sync would): found by the new name only.
@@ -577,30 +612,63 @@ async fn the_index_follows_added_renamed_and_removed_customers(backend: Backend,
     .execute(server.db.pool())
     .await
     .unwrap();
-    for round in ["at once", "from the list built again"] {
+    for rebuilt in [false, true] {
+        let before = Lists::answered(&server);
         let (found, _) = search_all(&server, &client, "spin toys eu").await;
-        assert_eq!(found, [renamed], "{round}");
+        assert_eq!(found, [renamed], "rebuilt {rebuilt}");
         let (found, _) = search_all(&server, &client, &added[0]).await;
+        assert!(found.is_empty(), "the old name is gone: {found:?}");
+        lists.check_rebuilt(&server, rebuilt, before).await;
+    }
+    // Moved to another partner: in its list and counted there, no longer here.
+    let fabrikam = server.signed_in(FABRIKAM_ADMIN).await;
+    let (_, theirs) = server.get_json(&fabrikam, "/api/v1/customers").await;
+    let (_, ours) = server.get_json(&client, "/api/v1/customers").await;
+    sqlx::query(
+        "UPDATE customers SET partner_id = (SELECT partner_id FROM customers WHERE domain = $1) \
+         WHERE company_name = $2",
+    )
+    .bind("tailwindtraders.onmicrosoft.com")
+    .bind(renamed)
+    .execute(server.db.pool())
+    .await
+    .unwrap();
+    for rebuilt in [false, true] {
+        let before = Lists::answered(&server);
+        let (_, now_theirs) = server.get_json(&fabrikam, "/api/v1/customers").await;
+        assert_eq!(now_theirs["total"], theirs["total"].as_u64().unwrap() + 1);
         assert!(
-            found.is_empty(),
-            "{round}: the old name is gone from the index: {found:?}"
+            names(&now_theirs).contains(&renamed.to_string()),
+            "{now_theirs}"
         );
-        lists.caught_up(&server).await;
+        let (_, now_ours) = server.get_json(&client, "/api/v1/customers").await;
+        assert_eq!(now_ours["total"], ours["total"].as_u64().unwrap() - 1);
+        let (found, _) = search_all(&server, &client, "spin toys eu").await;
+        assert!(found.is_empty(), "rebuilt {rebuilt}: {found:?}");
+        lists.check_rebuilt(&server, rebuilt, before).await;
     }
     // Removed (as an operator might): gone from the list and from its count.
-    let (_, before) = server.get_json(&client, "/api/v1/customers").await;
+    let (_, before) = server.get_json(&fabrikam, "/api/v1/customers").await;
     sqlx::query("DELETE FROM customers WHERE company_name = $1")
         .bind(renamed)
         .execute(server.db.pool())
         .await
         .unwrap();
-    for round in ["at once", "from the list built again"] {
-        let (_, after) = server.get_json(&client, "/api/v1/customers").await;
+    for rebuilt in [false, true] {
+        let answered = Lists::answered(&server);
+        let (_, after) = server.get_json(&fabrikam, "/api/v1/customers").await;
         let expected = before["total"].as_u64().unwrap() - 1;
-        assert_eq!(after["total"].as_u64(), Some(expected), "{round}");
-        let (found, total) = search_all(&server, &client, "spin toys eu").await;
-        assert_eq!((found.len(), total), (0, 0), "{round}");
-        lists.caught_up(&server).await;
+        assert_eq!(after["total"].as_u64(), Some(expected), "rebuilt {rebuilt}");
+        assert!(!names(&after).contains(&renamed.to_string()));
+        lists.check_rebuilt(&server, rebuilt, answered).await;
     }
-    lists.were_used(&server).await;
+    // The kept counts agree with the rows after all of it.
+    let counts: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT customer_count, (SELECT COUNT(*) FROM customers c WHERE c.partner_id = p.id) \
+         FROM partners p",
+    )
+    .fetch_all(server.db.pool())
+    .await
+    .unwrap();
+    assert!(counts.iter().all(|(kept, real)| kept == real), "{counts:?}");
 }
