@@ -66,10 +66,17 @@ impl TryFrom<CustomerRow> for Customer {
     }
 }
 
-/// The lower-cased text searched by `q`, kept in its own column so LIKE behaves the same on
+/// How names and searches are compared on every path (the held lists, LIKE, the trigram
+/// indexes): lower-cased, with the final sigma (ς) as σ, so a Greek fragment matches whether
+/// or not it ended a word where it was typed.
+pub fn search_fold(text: &str) -> String {
+    text.to_lowercase().replace('ς', "σ")
+}
+
+/// The folded text searched by `q`, kept in its own column so LIKE behaves the same on
 /// SQLite and PostgreSQL.
 pub fn search_text(company_name: &str, domain: &str, tenant_id: &TenantId) -> String {
-    format!("{company_name} {domain} {tenant_id}").to_lowercase()
+    search_fold(&format!("{company_name} {domain} {tenant_id}"))
 }
 
 /// LIKE's own wildcards escaped, so `50%` means 50%.
@@ -151,7 +158,7 @@ pub async fn list(
     };
     let found = match request.search() {
         None => held.page(request),
-        Some(q) => held.search(&q.to_lowercase(), request),
+        Some(q) => held.search(&search_fold(q), request),
     };
     let Some(rows) = rows_by_id(&mut conn, partner, version, &found.ids).await? else {
         // The customers changed since their version was read: the list is stale already.
@@ -203,9 +210,9 @@ async fn search(
             .await?;
         return Ok(request.page_of(to_customers(rows)?, total as u64));
     };
-    // sort_name is the lower-cased name: a name starts with the text when it lies in
+    // sort_name is the folded name: a name starts with the text when it lies in
     // [text, text + U+10FFFF), a range of the name index.
-    let q = q.to_lowercase();
+    let q = search_fold(q);
     let starts = (q.clone(), format!("{q}\u{10FFFF}"));
 
     let contains = Contains::new(conn, &q);
@@ -436,7 +443,7 @@ pub async fn insert(
     .bind(customer.market.code())
     .bind(customer.currency.code())
     .bind(search_text(&customer.company_name, &customer.domain, &customer.tenant_id))
-    .bind(customer.company_name.to_lowercase())
+    .bind(search_fold(&customer.company_name))
     .bind(db_time(now))
     .execute(conn)
     .await?;

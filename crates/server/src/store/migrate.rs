@@ -53,6 +53,11 @@ const SQLITE: &[Migration] = &[
         "customer_list_versions",
         include_str!("../../migrations/sqlite/0008_customer_list_versions.sql"),
     ),
+    (
+        9,
+        "exact_search",
+        include_str!("../../migrations/sqlite/0009_exact_search.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -94,6 +99,11 @@ const POSTGRES: &[Migration] = &[
         8,
         "customer_list_versions",
         include_str!("../../migrations/postgres/0008_customer_list_versions.sql"),
+    ),
+    (
+        9,
+        "exact_search",
+        include_str!("../../migrations/postgres/0009_exact_search.sql"),
     ),
 ];
 

@@ -156,6 +156,14 @@ fn names(page: &Value) -> Vec<String> {
 
 async fn search_matches_name_domain_or_tenant_id(backend: Backend, lists: Lists) {
     let server = lists.start(backend).await;
+    // A Greek name: searched in any case, with or without the final sigma.
+    let greek = csp_server::seed::demo_customer("ΚΑΣΤΡΟ Α.Ε.", "kastro.gr", "GR", "EUR");
+    let northwind: PartnerId = csp_server::seed::stable_id(csp_server::seed::NORTHWIND);
+    let mut tx = server.db.begin().await.unwrap();
+    csp_server::store::customers::insert(&mut tx, &northwind, &greek, server.clock.now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
     lists.hold(&server).await;
     let client = server.signed_in(ADMIN_AGENT).await;
 
@@ -200,6 +208,10 @@ async fn search_matches_name_domain_or_tenant_id(backend: Backend, lists: Lists)
         .get_json(&client, "/api/v1/customers?q=power%20%26")
         .await;
     assert_eq!(names(&ampersand), ["City Power & Light"]);
+    for q in ["ΚΑΣ", "κας", "καστρο", "ΑΣΤΡ", "στρο α.ε"] {
+        let (found, total) = search_all(&server, &client, q).await;
+        assert_eq!((found, total), (vec!["ΚΑΣΤΡΟ Α.Ε.".to_string()], 1), "{q}");
+    }
     lists.were_used(&server, Answered::default());
 }
 
