@@ -35,6 +35,7 @@ const parts = Object.entries(JSON.parse(readFileSync(path.join(target, 'app-buil
 for (const part of parts) {
   row(`+ ${part.name} (${part.files.length} files)`, sum(part.files.map((f) => pkg.slice(1) + f)));
 }
+row('+ Chinese texts (zh-CN.json)', size(pkg.slice(1) + 'zh-CN.json'));
 const everything = readdirSync(path.join(dist, pkg)).filter((f) => /\.(wasm|js)$/.test(f)).map((f) => pkg.slice(1) + f);
 row('the whole app (every module)', sum([...new Set([...first, ...everything])]));
 
