@@ -5,12 +5,13 @@
 //! (`partners.customers_version`, moved on by triggers in the same transaction as every
 //! change to them). A request reads the current version with the partner's count and uses the
 //! copy only when the versions are equal; otherwise it is answered from SQL (the trigram
-//! indexes) and a fresh copy is built in the background, one build per partner at a time.
-//! Stale copies are therefore never shown, also when several servers share a database.
+//! indexes) and a fresh copy is built in the background (one build at a time over all
+//! partners, each partner's at most every [`ListPolicy::rebuild_interval`]). Stale copies are
+//! therefore never shown, also when several servers share a database.
 //!
-//! Only ids, lower-cased names and search texts are held (~170 bytes a customer); the page's
-//! rows are then read by id. Lists are kept within a memory budget, least recently used first
-//! out.
+//! Only ids, folded names and search texts (`customers::search_fold`) are held (~170 bytes a
+//! customer); the page's rows are then read by id, with the version again. Lists are kept
+//! within a memory budget, least recently used first out.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

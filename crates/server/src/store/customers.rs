@@ -137,7 +137,7 @@ impl Contains {
 /// Sized for 100 000 customers of one partner (see `make bench`): a large partner's list is
 /// answered from the copy held in memory when it is current ([`customer_lists`]), and its
 /// page's rows read by id; otherwise, and for small partners and customer users, from SQL
-/// ([`search`]).
+/// (`search`).
 ///
 /// [`customer_lists`]: super::customer_lists
 pub async fn list(
