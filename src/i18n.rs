@@ -53,7 +53,7 @@ impl Locale {
 
 impl Locale {
     /// The text of `key` in this language. In the browser, Chinese falls back to English
-    /// until its texts have arrived ([`load_chinese`]).
+    /// until its texts have arrived ([`load_saved_locale`], [`I18n::choose`]).
     pub fn text(self, key: Msg) -> &'static str {
         match self {
             Locale::En => key.english(),
