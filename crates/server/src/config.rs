@@ -33,7 +33,8 @@ pub struct Config {
     /// `TRUST_PROXY=1`: the client address is the last one in `X-Forwarded-For` (set it only
     /// behind a load balancer that appends it).
     pub trust_proxy: bool,
-    /// `DB_POOL_SIZE`, `DB_ACQUIRE_TIMEOUT_SECS`, `DB_STATEMENT_TIMEOUT_SECS`, `DB_LOCK_TIMEOUT_SECS`.
+    /// `DB_POOL_SIZE`, `DB_ACQUIRE_TIMEOUT_SECS`, `DB_STATEMENT_TIMEOUT_SECS`, `DB_LOCK_TIMEOUT_SECS`,
+    /// `CUSTOMER_LISTS_MB`.
     pub db: DbSettings,
     /// `SESSION_HOURS` (absolute lifetime) and `SESSION_IDLE_MINUTES`.
     pub session_hours: i64,
@@ -57,7 +58,7 @@ BIND_ADDR (default 127.0.0.1:8080), DIST_DIR (default dist), DEMO_PASSWORD (defa
 demo-password), COOKIE_SECURE (0/1), TRUST_PROXY (0/1), DB_POOL_SIZE, DB_ACQUIRE_TIMEOUT_SECS,
 DB_STATEMENT_TIMEOUT_SECS, DB_LOCK_TIMEOUT_SECS, SESSION_HOURS (12), SESSION_IDLE_MINUTES (120),
 REQUEST_TIMEOUT_SECS (30), CANCELLATION_WINDOW_DAYS_SUBSCRIPTION / _PERPETUAL / _RESERVATION (60),
-CANCELLATION_DELAY_SECS (5), PUBLIC_URL,
+CANCELLATION_DELAY_SECS (5), PUBLIC_URL, CUSTOMER_LISTS_MB (256),
 RUST_LOG (default info). See README.md, Configuration.";
 
 impl Config {
