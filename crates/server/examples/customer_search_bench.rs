@@ -35,8 +35,14 @@ async fn main() {
     let mut columns = Vec::new();
     let mut orders = Vec::new();
     for (name, url) in &backends {
-        let (base, client) = start(url, customers, dir.path()).await;
+        let (base, client, db) = start(url, customers, dir.path()).await;
         columns.push((name, measure(&base, &client).await));
+        // The rows above are of held lists only if none of their requests fell back to SQL.
+        let answered = db.customer_lists().answered();
+        eprintln!(
+            "{name}: list requests answered from the held list {}, from SQL {}",
+            answered.from_held_lists, answered.from_sql
+        );
         orders.push((name, measure_orders(&base, &client).await));
     }
 
@@ -106,7 +112,11 @@ async fn postgres_url() -> Option<String> {
 
 /// A server on `url` with the demo data and `customers` more, and a client signed in to it as
 /// Northwind's Admin agent.
-async fn start(url: &str, customers: u32, dir: &std::path::Path) -> (String, reqwest::Client) {
+async fn start(
+    url: &str,
+    customers: u32,
+    dir: &std::path::Path,
+) -> (String, reqwest::Client, csp_server::store::Db) {
     // A 212-byte file in place of the app's favicon, to measure static files.
     std::fs::write(
         dir.join("favicon.svg"),
@@ -161,7 +171,7 @@ async fn start(url: &str, customers: u32, dir: &std::path::Path) -> (String, req
         .unwrap()
         .error_for_status()
         .unwrap();
-    (base, client)
+    (base, client, db)
 }
 
 /// Requests per second, p50 and p99 of each of [`QUERIES`], asked on [`CONNECTIONS`]
