@@ -3,15 +3,15 @@
 //!
 //! A held list is a copy of one *version* of the partner's customers
 //! (`partners.customers_version`, moved on by triggers in the same transaction as every
-//! change to them). A request reads the current version with the partner's count and uses the
-//! copy only when the versions are equal; otherwise it is answered from SQL (the trigram
-//! indexes) and a fresh copy is built in the background (one build at a time over all
-//! partners, each partner's at most every [`ListPolicy::rebuild_interval`]). Stale copies are
-//! therefore never shown, also when several servers share a database.
+//! change to them). A request picks the page's ids from the held copy and reads their rows
+//! by id in one statement with the current version, and answers from the copy only when the
+//! versions are equal. Otherwise it reads the version and the partner's count, and is answered
+//! from SQL (the trigram indexes) while a fresh copy is built in the background (one build at
+//! a time over all partners, each partner's at most every [`ListPolicy::rebuild_interval`]).
+//! Stale copies are therefore never shown, also when several servers share a database.
 //!
 //! Only ids, folded names and search texts (`customers::search_fold`) are held (~170 bytes a
-//! customer); the page's rows are then read by id, with the version again. Lists are kept
-//! within a memory budget, least recently used first out.
+//! customer). Lists are kept within a memory budget, least recently used first out.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -60,6 +60,13 @@ impl Default for ListPolicy {
 pub struct Answered {
     pub from_held_lists: u64,
     pub from_sql: u64,
+}
+
+/// What answered a list request of a large partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    HeldList,
+    Sql,
 }
 
 /// The held lists of one database.
@@ -125,15 +132,21 @@ impl CustomerLists {
     ) -> Option<Arc<PartnerList>> {
         let fits = customers.saturating_mul(BYTES_PER_CUSTOMER) <= self.policy.budget_bytes as u64;
         if customers < self.policy.from_customers || !fits {
+            // The partner shrank (or the copy would no longer fit): its copy is of no use now.
+            self.lock().remove(partner);
             return None;
         }
         let tick = self.clock.fetch_add(1, Ordering::Relaxed);
         let mut held = self.lock();
         let entry = held.entry(partner.clone()).or_default();
         entry.last_used = tick;
-        if let Some(list) = entry.list.as_ref().filter(|l| l.version == version) {
-            self.from_held_lists.fetch_add(1, Ordering::Relaxed);
-            return Some(list.clone());
+        match &entry.list {
+            Some(list) if list.version == version => return Some(list.clone()),
+            // Versions only move on, so an older copy will never be current again: requests
+            // stop trying it until the new one is built. (A newer one, built since `version`
+            // was read, stays.)
+            Some(list) if list.version < version => entry.list = None,
+            _ => {}
         }
         self.from_sql.fetch_add(1, Ordering::Relaxed);
         let now = Instant::now();
@@ -152,6 +165,25 @@ impl CustomerLists {
             });
         }
         None
+    }
+
+    /// The partner's held list, whatever its version: the caller finds out whether it is still
+    /// current when it reads the page's rows (`customers::list`).
+    pub fn held(&self, partner: &PartnerId) -> Option<Arc<PartnerList>> {
+        let tick = self.clock.fetch_add(1, Ordering::Relaxed);
+        let mut held = self.lock();
+        let entry = held.get_mut(partner)?;
+        entry.last_used = tick;
+        entry.list.clone()
+    }
+
+    /// Counts a request a held list answered, or one that a stale list left to SQL.
+    pub fn answered_by(&self, source: Source) {
+        let counter = match source {
+            Source::HeldList => &self.from_held_lists,
+            Source::Sql => &self.from_sql,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Builds the partner's list now and holds it (tests and the bench).
@@ -316,6 +348,11 @@ impl PartnerList {
             strings.ends.shrink_to_fit();
         }
         Some(list)
+    }
+
+    /// The partner's list version this copy is of.
+    pub fn version(&self) -> i64 {
+        self.version
     }
 
     fn len(&self) -> usize {

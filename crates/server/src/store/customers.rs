@@ -8,7 +8,7 @@ use csp_domain::{
     Currency, Customer, CustomerId, Market, Page, PageRequest, PartnerId, Principal, TenantId,
 };
 
-use super::customer_lists::ListRow;
+use super::customer_lists::{ListRow, PartnerList, Source};
 use super::{db_time, decode, Conn, Db};
 
 /// Whose customers a request may see. Built from the caller, so a partner's scope exists only
@@ -149,25 +149,50 @@ pub async fn list(
     let CustomerScope::Partner(partner) = scope else {
         return search(&mut conn, scope, request, None).await;
     };
+    let lists = db.customer_lists();
+    // A held list answers in one statement when it is still current, as it nearly always is.
+    if let Some(held) = lists.held(partner) {
+        if let Some(page) = from_held_list(&mut conn, partner, &held, request).await? {
+            lists.answered_by(Source::HeldList);
+            return Ok(page);
+        }
+    }
     let (total, version) = list_version(&mut conn, partner).await?;
-    let Some(held) = db
-        .customer_lists()
-        .current(db, partner, version, total as u64)
-    else {
+    let Some(held) = lists.current(db, partner, version, total as u64) else {
         return search(&mut conn, scope, request, Some(total)).await;
     };
+    // Held at the version just read (built meanwhile), unless it moved on again since.
+    match from_held_list(&mut conn, partner, &held, request).await? {
+        Some(page) => {
+            lists.answered_by(Source::HeldList);
+            Ok(page)
+        }
+        None => {
+            lists.answered_by(Source::Sql);
+            search(&mut conn, scope, request, None).await
+        }
+    }
+}
+
+/// The page as `held` answers it, or `None` when the partner's customers have changed since
+/// the list was built (its version is not the current one).
+async fn from_held_list(
+    conn: &mut Conn,
+    partner: &PartnerId,
+    held: &PartnerList,
+    request: &PageRequest,
+) -> Result<Option<Page<Customer>>, sqlx::Error> {
     let found = match request.search() {
         None => held.page(request),
         Some(q) => held.search(&search_fold(q), request),
     };
-    let Some(rows) = rows_by_id(&mut conn, partner, version, &found.ids).await? else {
-        // The customers changed since their version was read: the list is stale already.
-        return search(&mut conn, scope, request, None).await;
+    let Some(rows) = rows_by_id(conn, partner, held.version(), &found.ids).await? else {
+        return Ok(None);
     };
-    Ok(match request.search() {
-        None => request.page_of(rows, total as u64),
+    Ok(Some(match request.search() {
+        None => request.page_of(rows, found.counted),
         Some(_) => request.search_page_of(rows, found.counted),
-    })
+    }))
 }
 
 /// A page of the customers in `scope`, as [`list`] answers it, from SQL: the unfiltered list
@@ -359,7 +384,8 @@ async fn rows_by_id(
         list_version: i64,
     }
     if ids.is_empty() {
-        return Ok(Some(Vec::new()));
+        let current = list_version(conn, partner).await?.1;
+        return Ok((current == version).then(Vec::new));
     }
     // By primary key alone: with the partner in the condition, SQLite would rather read the
     // partner's whole name index. The owner is checked here instead.
