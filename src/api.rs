@@ -20,9 +20,11 @@ use csp_domain::{
 };
 use csp_domain::{AttachmentId, SupportRequestId};
 use csp_domain::{FileId, PurchaseId};
-use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestInit, Response};
 
 use crate::routes::encode;
 
@@ -95,11 +97,12 @@ fn notify_unauthorized() {
     }
 }
 
-/// One request to the API, built up and then sent.
+/// One request to the API, built up and then sent with the browser's `fetch` (same origin, so
+/// the session cookie goes along).
 struct Call {
-    method: Method,
+    method: &'static str,
     path: String,
-    query: Vec<(String, String)>,
+    query: Vec<(&'static str, String)>,
     headers: Vec<(&'static str, String)>,
     body: Body,
 }
@@ -112,7 +115,7 @@ enum Body {
 }
 
 impl Call {
-    fn new(method: Method, path: impl Into<String>) -> Call {
+    fn new(method: &'static str, path: impl Into<String>) -> Call {
         Call {
             method,
             path: path.into(),
@@ -123,22 +126,22 @@ impl Call {
     }
 
     fn get(path: impl Into<String>) -> Call {
-        Call::new(Method::GET, path)
+        Call::new("GET", path)
     }
 
     fn post(path: impl Into<String>) -> Call {
-        Call::new(Method::POST, path)
+        Call::new("POST", path)
     }
 
     fn delete(path: impl Into<String>) -> Call {
-        Call::new(Method::DELETE, path)
+        Call::new("DELETE", path)
     }
 
     /// Adds `name=value` to the query, unless the value is empty.
-    fn query(mut self, name: &str, value: impl ToString) -> Call {
+    fn query(mut self, name: &'static str, value: impl ToString) -> Call {
         let value = value.to_string();
         if !value.is_empty() {
-            self.query.push((name.to_string(), value));
+            self.query.push((name, value));
         }
         self
     }
@@ -169,26 +172,38 @@ impl Call {
         Ok(self)
     }
 
-    async fn send(self) -> ApiResult<Response> {
-        let mut builder = RequestBuilder::new(&format!("{BASE}{}", self.path))
-            .method(self.method)
-            .header("Accept", "application/json")
-            .query(self.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        for (name, value) in &self.headers {
-            builder = builder.header(name, value);
+    /// The address with its query, each name and value percent-encoded.
+    fn url(&self) -> String {
+        let mut url = format!("{BASE}{}", self.path);
+        for (i, (name, value)) in self.query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(&encode(name));
+            url.push('=');
+            url.push_str(&encode(value));
         }
-        let request = match self.body {
-            Body::None => builder.build(),
-            Body::Json(text) => builder
-                .header("Content-Type", "application/json")
-                .body(text),
-            Body::Form(data) => builder.body(data),
-        };
-        let request = request.map_err(|_| ApiFailure::client(0, NETWORK_ERROR))?;
-        let response = request
-            .send()
-            .await
-            .map_err(|_| ApiFailure::client(0, NETWORK_ERROR))?;
+        url
+    }
+
+    async fn send(self) -> ApiResult<Response> {
+        let init = RequestInit::new();
+        init.set_method(self.method);
+        let headers = Headers::new().map_err(offline)?;
+        headers.set("Accept", "application/json").map_err(offline)?;
+        for (name, value) in &self.headers {
+            headers.set(name, value).map_err(offline)?;
+        }
+        match &self.body {
+            Body::None => {}
+            Body::Json(text) => {
+                headers
+                    .set("Content-Type", "application/json")
+                    .map_err(offline)?;
+                init.set_body(&JsValue::from_str(text));
+            }
+            Body::Form(data) => init.set_body(data),
+        }
+        init.set_headers_headers(&headers);
+        let response = fetch(&self.url(), &init).await?;
         if response.ok() {
             return Ok(response);
         }
@@ -198,8 +213,8 @@ impl Call {
             notify_unauthorized();
         }
         // Proxies and crashed servers answer with HTML or nothing: fall back to a client code.
-        Err(match response.json::<ApiErrorBody>().await {
-            Ok(body) => ApiFailure {
+        Err(match read_json::<ApiErrorBody>(&response).await {
+            Some(body) => ApiFailure {
                 status,
                 code: body.error.code,
                 message: body.error.message,
@@ -208,18 +223,16 @@ impl Call {
                 permission: body.error.permission,
                 retry_after_seconds: body.error.retry_after_seconds,
             },
-            Err(_) => ApiFailure::client(status, UNEXPECTED_RESPONSE),
+            None => ApiFailure::client(status, UNEXPECTED_RESPONSE),
         })
     }
 
     /// Sends and reads a JSON answer.
     async fn fetch<T: DeserializeOwned>(self) -> ApiResult<T> {
         let response = self.send().await?;
-        let status = response.status();
-        response
-            .json::<T>()
+        read_json(&response)
             .await
-            .map_err(|_| ApiFailure::client(status, UNEXPECTED_RESPONSE))
+            .ok_or_else(|| ApiFailure::client(response.status(), UNEXPECTED_RESPONSE))
     }
 
     /// Sends and ignores the answer's body (e.g. 204).
@@ -228,24 +241,43 @@ impl Call {
     }
 }
 
+/// No answer at all: the network, or the browser refusing the request.
+fn offline(_: JsValue) -> ApiFailure {
+    ApiFailure::client(0, NETWORK_ERROR)
+}
+
+/// The browser's `fetch`: the response, whatever its status, or a network failure.
+async fn fetch(url: &str, init: &RequestInit) -> ApiResult<Response> {
+    let window = web_sys::window().ok_or(ApiFailure::client(0, NETWORK_ERROR))?;
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, init))
+        .await
+        .map_err(offline)?;
+    response.dyn_into::<Response>().map_err(offline)
+}
+
+/// The body read as JSON of type `T`; `None` when it cannot be read or is not such JSON.
+async fn read_json<T: DeserializeOwned>(response: &Response) -> Option<T> {
+    let text = JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()?;
+    serde_json::from_str(&text).ok()
+}
+
 // -- endpoints --
 
 /// A JSON file of the app's own build (not the API), e.g. its Chinese texts.
 // Natively (tests) the Chinese texts are built in, so nothing else asks for a file.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub async fn app_file<T: DeserializeOwned>(url: &str) -> ApiResult<T> {
-    let response = gloo_net::http::Request::get(url)
-        .send()
-        .await
-        .map_err(|_| ApiFailure::client(0, NETWORK_ERROR))?;
+    let response = fetch(url, &RequestInit::new()).await?;
     let status = response.status();
     if !response.ok() {
         return Err(ApiFailure::client(status, UNEXPECTED_RESPONSE));
     }
-    response
-        .json::<T>()
+    read_json(&response)
         .await
-        .map_err(|_| ApiFailure::client(status, UNEXPECTED_RESPONSE))
+        .ok_or(ApiFailure::client(status, UNEXPECTED_RESPONSE))
 }
 
 pub async fn sign_in(request: SignInRequest) -> ApiResult<User> {
@@ -464,7 +496,7 @@ pub async fn change_support_status(
     id: SupportRequestId,
     change: SupportStatusChange,
 ) -> ApiResult<SupportRequest> {
-    Call::new(Method::PATCH, format!("/support-requests/{id}"))
+    Call::new("PATCH", format!("/support-requests/{id}"))
         .json(&change)
         .fetch()
         .await
