@@ -84,6 +84,8 @@ pub struct CustomerLists {
 #[derive(Default)]
 struct Held {
     list: Option<Arc<PartnerList>>,
+    /// The newest version a request has read: a copy older than that is of no more use.
+    newest_seen: i64,
     last_used: u64,
     /// No build of this partner's list before then.
     next_build: Option<Instant>,
@@ -132,20 +134,21 @@ impl CustomerLists {
     ) -> Option<Arc<PartnerList>> {
         let fits = customers.saturating_mul(BYTES_PER_CUSTOMER) <= self.policy.budget_bytes as u64;
         if customers < self.policy.from_customers || !fits {
-            // The partner shrank (or the copy would no longer fit): its copy is of no use now.
-            self.lock().remove(partner);
             return None;
         }
         let tick = self.clock.fetch_add(1, Ordering::Relaxed);
+        // Declared before the lock, so a copy let go is freed after the lock is released.
+        let _stale: Option<Arc<PartnerList>>;
         let mut held = self.lock();
         let entry = held.entry(partner.clone()).or_default();
         entry.last_used = tick;
+        entry.newest_seen = entry.newest_seen.max(version);
         match &entry.list {
             Some(list) if list.version == version => return Some(list.clone()),
             // Versions only move on, so an older copy will never be current again: requests
             // stop trying it until the new one is built. (A newer one, built since `version`
             // was read, stays.)
-            Some(list) if list.version < version => entry.list = None,
+            Some(list) if list.version < version => _stale = entry.list.take(),
             _ => {}
         }
         self.from_sql.fetch_add(1, Ordering::Relaxed);
@@ -175,6 +178,20 @@ impl CustomerLists {
         let entry = held.get_mut(partner)?;
         entry.last_used = tick;
         entry.list.clone()
+    }
+
+    /// Lets the partner's copy go if it is older than `version`, which a request has just read
+    /// (for a partner that is no longer large, which [`Self::current`] does not look up).
+    pub fn let_go_older_than(&self, partner: &PartnerId, version: i64) {
+        let mut held = self.lock();
+        let stale = match held.get(partner) {
+            Some(entry) if entry.list.as_ref().is_some_and(|l| l.version < version) => {
+                held.remove(partner)
+            }
+            _ => None,
+        };
+        drop(held);
+        drop(stale);
     }
 
     /// Counts a request a held list answered, or one that a stale list left to SQL.
@@ -230,11 +247,13 @@ impl CustomerLists {
                 return;
             }
         };
-        // A slower build of an older version does not replace a newer one.
-        if entry
-            .list
-            .as_ref()
-            .is_some_and(|l| l.version > list.version)
+        // A slower build of an older version does not replace a newer one, and a copy that a
+        // request has already found stale is not held at all.
+        if list.version < entry.newest_seen
+            || entry
+                .list
+                .as_ref()
+                .is_some_and(|l| l.version > list.version)
         {
             return;
         }
@@ -509,6 +528,25 @@ mod tests {
         lists.keep(&partner(4), Ok(big));
         assert_eq!(lists.held_version(&partner(4)), None);
         assert_eq!(lists.held_bytes(), one * 2);
+    }
+
+    #[test]
+    fn copies_older_than_a_version_a_request_has_read_are_let_go_and_not_held() {
+        let lists = CustomerLists::new(ListPolicy::default());
+        let partner: PartnerId = "00000000-0000-4000-8000-000000000001".parse().unwrap();
+        // A build of version 7 that ends after a request has read version 8.
+        lists.lock().entry(partner.clone()).or_default().newest_seen = 8;
+        lists.keep(&partner, Ok(list(&["a", "b"])));
+        assert_eq!(lists.held_version(&partner), None);
+        lists.lock().get_mut(&partner).unwrap().newest_seen = 7;
+        lists.keep(&partner, Ok(list(&["a", "b"])));
+        assert_eq!(lists.held_version(&partner), Some(7));
+        // Still current at 7; gone once 8 has been read.
+        lists.let_go_older_than(&partner, 7);
+        assert_eq!(lists.held_version(&partner), Some(7));
+        lists.let_go_older_than(&partner, 8);
+        assert_eq!(lists.held_version(&partner), None);
+        assert!(lists.held(&partner).is_none());
     }
 
     #[test]

@@ -151,14 +151,18 @@ pub async fn list(
     };
     let lists = db.customer_lists();
     // A held list answers in one statement when it is still current, as it nearly always is.
-    if let Some(held) = lists.held(partner) {
-        if let Some(page) = from_held_list(&mut conn, partner, &held, request).await? {
+    let tried = lists.held(partner);
+    if let Some(held) = &tried {
+        if let Some(page) = from_held_list(&mut conn, partner, held, request).await? {
             lists.answered_by(Source::HeldList);
             return Ok(page);
         }
     }
     let (total, version) = list_version(&mut conn, partner).await?;
     let Some(held) = lists.current(db, partner, version, total as u64) else {
+        if tried.is_some() {
+            lists.let_go_older_than(partner, version);
+        }
         return search(&mut conn, scope, request, Some(total)).await;
     };
     // Held at the version just read (built meanwhile), unless it moved on again since.
