@@ -159,14 +159,13 @@ impl Call {
 
     /// A multipart body of text fields and files named `files`.
     fn form(mut self, fields: &[(&str, &String)], files: &[web_sys::File]) -> ApiResult<Call> {
-        let failed = |_| ApiFailure::client(0, NETWORK_ERROR);
-        let data = web_sys::FormData::new().map_err(failed)?;
+        let data = web_sys::FormData::new().map_err(offline)?;
         for (name, value) in fields {
-            data.append_with_str(name, value).map_err(failed)?;
+            data.append_with_str(name, value).map_err(offline)?;
         }
         for file in files {
             data.append_with_blob_and_filename("files", file, &file.name())
-                .map_err(failed)?;
+                .map_err(offline)?;
         }
         self.body = Body::Form(data);
         Ok(self)
