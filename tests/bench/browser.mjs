@@ -4,13 +4,15 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, DEMO_PASSWORD, startServer, launchBrowser } from '../e2e/harness.mjs';
+import { printContributors } from './contributors.mjs';
 
 const RUNS = 7;
 const dist = path.join(ROOT, 'dist');
 
 // The app's transfer, as sent (brotli, gzip): what the first page loads (index.html, the CSS,
 // the JS glue, the loader of the split modules and the main wasm), then what each part adds when
-// it is first opened (its module and the shared modules it needs).
+// it is first opened (its module and the shared modules it needs), then what the main module is
+// made of (contributors.mjs).
 const index = readFileSync(path.join(dist, 'index.html'), 'utf8');
 const pkg = index.match(/\/pkg\/[0-9a-f]+\//)?.[0];
 if (!pkg) throw new Error('index.html loads no /pkg/<hash>/: build the app first (make dist)');
@@ -38,6 +40,7 @@ for (const part of parts) {
 row('+ Chinese texts (zh-CN.json)', size(pkg.slice(1) + 'zh-CN.json'));
 const everything = readdirSync(path.join(dist, pkg)).filter((f) => /\.(wasm|js)$/.test(f)).map((f) => pkg.slice(1) + f);
 row('the whole app (every module)', sum([...new Set([...first, ...everything])]));
+printContributors(path.join(target, 'app-build', 'bindgen', 'csp-app_bg.wasm'));
 
 const server = await startServer();
 const browser = await launchBrowser();
