@@ -217,11 +217,7 @@ impl CustomerLists {
 
     /// The memory all held lists take.
     pub fn held_bytes(&self) -> usize {
-        self.lock()
-            .values()
-            .filter_map(|h| h.list.as_ref())
-            .map(|l| l.bytes())
-            .sum()
+        bytes_held(&self.lock())
     }
 
     /// How list requests of large partners were answered so far.
@@ -259,11 +255,7 @@ impl CustomerLists {
         }
         entry.list = Some(Arc::new(list));
         entry.last_used = tick;
-        let mut used: usize = held
-            .values()
-            .filter_map(|h| h.list.as_ref())
-            .map(|l| l.bytes())
-            .sum();
+        let mut used = bytes_held(&held);
         while used > self.policy.budget_bytes {
             let Some((oldest, bytes)) = held
                 .iter()
@@ -278,6 +270,14 @@ impl CustomerLists {
             used -= bytes;
         }
     }
+}
+
+/// The memory the lists in `held` take.
+fn bytes_held(held: &HashMap<PartnerId, Held>) -> usize {
+    held.values()
+        .filter_map(|h| h.list.as_ref())
+        .map(|l| l.bytes())
+        .sum()
 }
 
 /// Strings end to end in one buffer: item `i` is `text[ends[i - 1]..ends[i]]`.
