@@ -4,7 +4,8 @@
 //   cargo build (wasm32, relocations kept: .cargo/config.toml)
 //   → wasm-split-cli: cuts the functions marked #[wasm_split] (src/pages/chunks.rs), and what
 //     only they reach, into modules fetched on first use, plus __wasm_split.js that loads them
-//   → wasm-bindgen --target web on the main module (the JS glue)
+//   → wasm-bindgen --target web on the main module (the JS glue); in release builds the
+//     imports between the two get short names (scripts/short-imports.mjs)
 //   → zh-CN.json: the Chinese texts, which the wasm leaves out (crates/messages)
 //   → wasm-opt -Oz on every module and esbuild's minifier on the JS (release)
 //   → pkg/<hash>/…, where <hash> is of the whole set, so one build's modules are never mixed
@@ -22,6 +23,7 @@ import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { transformSync } from "esbuild";
 import { precompress } from "./precompress.mjs";
+import { shortenImports } from "./short-imports.mjs";
 
 const exec = promisify(execFile);
 
@@ -67,6 +69,11 @@ run("wasm-bindgen", [
   "--target", "web", "--keep-lld-exports", "--no-demangle", "--no-typescript",
   "--out-dir", bound, "--out-name", NAME, join(split, `${NAME}.wasm`),
 ]);
+
+if (release) {
+  const count = shortenImports(join(bound, `${NAME}_bg.wasm`), join(bound, `${NAME}.js`), `./${NAME}_bg.js`);
+  console.log(`build-app: short names for the main module's ${count} imports from its glue`);
+}
 
 // Which modules each part fetches (its own and the shared ones), read from the loader before
 // it is minified; `make bench` prints what each part costs from this.
