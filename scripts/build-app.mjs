@@ -7,7 +7,7 @@
 //   → wasm-bindgen --target web on the main module (the JS glue); in release builds the
 //     imports between the two get short names (scripts/short-imports.mjs)
 //   → zh-CN.json: the Chinese texts, which the wasm leaves out (crates/messages)
-//   → wasm-opt -Oz on every module and esbuild's minifier on the JS (release)
+//   → wasm-opt -Oz on every module (WASM_OPT_FLAGS) and esbuild's minifier on the JS (release)
 //   → pkg/<hash>/…, where <hash> is of the whole set, so one build's modules are never mixed
 //     with another's and browsers may keep them for a year (crates/server/src/app.rs);
 //   → the loader script in index.html;
@@ -40,6 +40,11 @@ const NAME = "csp-app";
 // wasm-opt from npm's binaryen 132 (scripts/setup-toolchain.sh), not whichever one is on PATH:
 // older builds (Debian's 108) emit modules that fail at start-up.
 const WASM_OPT = join(root, "node_modules", ".bin", "wasm-opt");
+
+// -Oz, and: the lowest KB of memory is never used (Rust's data starts at 1 MiB and its stack
+// grows down from there), so constant offsets may be folded into addresses; the custom
+// sections wasm-bindgen has read are no use to browsers.
+const WASM_OPT_FLAGS = ["--low-memory-unused", "-Oz", "--strip-producers", "--strip-target-features"];
 
 function run(command, args) {
   console.log(`build-app: ${command} ${args.join(" ")}`);
@@ -110,7 +115,7 @@ if (release) {
   const wasms = [...files].filter(([name]) => name.endsWith(".wasm"));
   const optimise = async ([name, path]) => {
     const out = join(work, `opt-${name}`);
-    await exec(WASM_OPT, ["-Oz", "--quiet", path, "-o", out], { cwd: root });
+    await exec(WASM_OPT, [...WASM_OPT_FLAGS, "--quiet", path, "-o", out], { cwd: root });
     files.set(name, out);
   };
   const queue = [...wasms];

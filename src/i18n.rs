@@ -92,7 +92,7 @@ mod chinese {
     }
 
     pub fn text(key: Msg) -> Option<&'static str> {
-        TEXTS.with(|texts| texts.get().map(|t| t[key as usize]))
+        TEXTS.with(|texts| texts.get().map(|t| t[key.index()]))
     }
 
     /// Fetches `zh-CN.json` from beside the app's wasm; false when it cannot be had (offline,
@@ -111,7 +111,7 @@ mod chinese {
             return false;
         };
         match crate::api::app_file::<Vec<String>>(&url).await {
-            Ok(texts) if texts.len() == Msg::ALL.len() => {
+            Ok(texts) if texts.len() == Msg::COUNT => {
                 // Kept for the life of the page, like the English texts built in.
                 let texts = texts.into_iter().map(|t| &*t.leak()).collect();
                 TEXTS.with(|cell| {

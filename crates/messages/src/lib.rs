@@ -1,35 +1,97 @@
-//! Every word the app shows, in English and Simplified Chinese (zh-CN), behind one enum of
+//! Every word the app shows, in English and Simplified Chinese (zh-CN), behind one type of
 //! message keys, side by side so a key cannot lack a language. The app (`src/i18n.rs`) picks
 //! the language and fills placeholders.
 //!
-//! The English texts are built into the app. The Chinese ones are built into native builds
-//! (tests, and the `zh-cn-table` program) but not into the browser's wasm: the build writes
-//! them to `zh-CN.json` beside the wasm (`scripts/build-app.mjs`), and the app fetches that
-//! file only when Chinese is chosen, which keeps ~5 KB out of everyone's first download.
+//! The English texts are built into the app. Each key (`Msg::SignInHeading`) carries its own
+//! English text rather than an index into one table, so a text lands in the wasm module of the
+//! code that shows it: the texts of pages that are fetched later (`src/pages/chunks.rs`) are
+//! not part of the first download. The Chinese ones are built into native builds (tests, and
+//! the `zh-cn-table` program) but not into the browser's wasm: the build writes them to
+//! `zh-CN.json` beside the wasm (`scripts/build-app.mjs`), and the app fetches that file only
+//! when Chinese is chosen, which keeps ~5 KB out of everyone's first download.
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+/// A message key: a text of the app, in every language.
+#[derive(Clone, Copy)]
+pub struct Msg(&'static Entry);
+
+#[doc(hidden)]
+pub struct Entry {
+    /// The key's place in the table (and in `zh-CN.json`).
+    index: u16,
+    english: &'static str,
+}
+
+impl Msg {
+    /// The English text.
+    pub fn english(self) -> &'static str {
+        self.0.english
+    }
+
+    /// The key's place in the table: in [`Msg::ALL`] and in `zh-CN.json`.
+    pub fn index(self) -> usize {
+        usize::from(self.0.index)
+    }
+}
+
+/// Keys are the same when they name the same text.
+impl PartialEq for Msg {
+    fn eq(&self, other: &Msg) -> bool {
+        self.0.index == other.0.index
+    }
+}
+
+impl Eq for Msg {}
+
+impl Hash for Msg {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.index.hash(state);
+    }
+}
+
+/// The key's name natively (tests name the key that fails); its number in the browser, which
+/// does not carry the names.
+impl fmt::Debug for Msg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        #[cfg(not(target_arch = "wasm32"))]
+        return f.write_str(self.name());
+        #[cfg(target_arch = "wasm32")]
+        return write!(f, "Msg({})", self.0.index);
+    }
+}
 
 /// Defines the message keys and their texts.
 macro_rules! messages {
     ($($key:ident => $en:literal, $zh:literal;)*) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Msg { $($key),* }
+        /// The keys in table order; only their places are used.
+        #[allow(dead_code)]
+        enum Key { $($key),* }
 
+        #[allow(non_upper_case_globals)]
         impl Msg {
-            /// Every key, in table order.
-            pub const ALL: &'static [Msg] = &[$(Msg::$key),*];
+            $(pub const $key: Msg = Msg(&Entry { index: Key::$key as u16, english: $en });)*
 
-            /// The English text.
-            pub fn english(self) -> &'static str {
-                // A table indexed by key, not a `match`: one lookup instead of ~12 KB of
-                // branches in the app's main module.
-                const EN: &[&str] = &[$($en),*];
-                EN[self as usize]
-            }
+            /// How many keys there are.
+            pub const COUNT: usize = [$(Key::$key),*].len();
+
+            /// Every key, in table order.
+            #[cfg(not(target_arch = "wasm32"))]
+            pub const ALL: &'static [Msg] = &[$(Msg::$key),*];
 
             /// The Chinese text; the browser app has it from `zh-CN.json` instead.
             #[cfg(not(target_arch = "wasm32"))]
             pub fn chinese(self) -> &'static str {
                 const ZH: &[&str] = &[$($zh),*];
-                ZH[self as usize]
+                ZH[self.index()]
+            }
+
+            /// The key's name, as written here.
+            #[cfg(not(target_arch = "wasm32"))]
+            pub fn name(self) -> &'static str {
+                const NAMES: &[&str] = &[$(stringify!($key)),*];
+                NAMES[self.index()]
             }
         }
     };
@@ -515,8 +577,9 @@ mod tests {
     fn the_chinese_table_lists_every_key_in_order() {
         let table: Vec<String> = serde_json::from_str(&chinese_table_json()).unwrap();
         assert_eq!(table.len(), Msg::ALL.len());
+        assert_eq!(Msg::ALL.len(), Msg::COUNT);
         for (i, &key) in Msg::ALL.iter().enumerate() {
-            assert_eq!(key as usize, i);
+            assert_eq!(key.index(), i);
             assert_eq!(table[i], key.chinese(), "{key:?}");
         }
     }
