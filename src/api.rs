@@ -7,16 +7,15 @@
 //! the user's language by its code.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use csp_domain::cancellation::{CancelRequest, Cancellation};
 use csp_domain::software::{DeepLink, KeyReveal, SoftwarePurchase, TenantSoftwareList};
 use csp_domain::support::{SupportForm, SupportRequest, SupportStatusChange};
 use csp_domain::{
-    ActivityLogPage, ApiErrorBody, BillingProfile, Customer, CustomerId, ErrorCode, IdempotencyKey,
-    Invoice, InvoiceMonth, OfferList, Order, OrderId, OrderRequest, Page, Permission,
-    SessionResponse, SignInRequest, SupportRequestList, User,
+    ActivityLogPage, ApiErrorBody, BillingProfile, Customer, CustomerId, ErrorCode, FieldMap,
+    IdempotencyKey, Invoice, InvoiceMonth, OfferList, Order, OrderId, OrderRequest, Page,
+    Permission, SessionResponse, SignInRequest, SupportRequestList, User,
 };
 use csp_domain::{AttachmentId, SupportRequestId};
 use csp_domain::{FileId, PurchaseId};
@@ -44,8 +43,8 @@ pub struct ApiFailure {
     /// The server's English message; empty for client codes.
     pub message: String,
     /// Per-field messages (English) and codes of a `validation_failed` answer.
-    pub fields: BTreeMap<String, String>,
-    pub field_codes: BTreeMap<String, String>,
+    pub fields: FieldMap,
+    pub field_codes: FieldMap,
     /// With `forbidden`: what was refused.
     pub permission: Option<Permission>,
     pub retry_after_seconds: Option<u64>,
@@ -57,8 +56,8 @@ impl ApiFailure {
             status,
             code: code.into(),
             message: String::new(),
-            fields: BTreeMap::new(),
-            field_codes: BTreeMap::new(),
+            fields: FieldMap::default(),
+            field_codes: FieldMap::default(),
             permission: None,
             retry_after_seconds: None,
         }

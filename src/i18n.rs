@@ -307,7 +307,7 @@ impl I18n {
     /// The message of a server `validation_failed` for one field, if it named that field.
     pub fn server_field_error(self, failure: &ApiFailure, field: &str) -> Option<String> {
         let code = failure.field_codes.get(field)?;
-        Some(self.field_error(field, code, failure.fields.get(field).map(String::as_str)))
+        Some(self.field_error(field, code, failure.fields.get(field)))
     }
 
     pub fn range_error(self, error: &RangeError) -> String {

@@ -141,7 +141,7 @@ pub fn NewSupportRequestPage() -> impl IntoView {
                     f.field_codes
                         .keys()
                         .filter_map(|field| {
-                            Some((field.clone(), i18n.server_field_error(&f, field)?))
+                            Some((field.to_string(), i18n.server_field_error(&f, field)?))
                         })
                         .collect(),
                 );
