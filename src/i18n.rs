@@ -6,7 +6,7 @@
 //! In the browser the Chinese texts arrive in their own file (`zh-CN.json` beside the wasm),
 //! fetched before the first paint when Chinese was chosen before, or when it is chosen.
 
-use std::fmt::Display;
+use std::fmt::{Display, Write};
 
 use csp_domain::activity_log::{RangeError, MAX_RANGE_DAYS};
 use csp_domain::catalog::UnavailableReason;
@@ -447,12 +447,30 @@ pub fn tr(key: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static 
     move || i18n.t(key)
 }
 
-/// Replaces each `{name}` in `template` by its argument.
+/// Replaces each `{name}` in `template` by its argument, in one pass (an argument's own text
+/// is never read as a placeholder); a `{…}` without an argument stays as it is.
 pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
-    let mut out = template.to_string();
-    for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let filled = after.find('}').and_then(|close| {
+            let (_, value) = args.iter().find(|(name, _)| *name == &after[..close])?;
+            Some((value, close))
+        });
+        match filled {
+            Some((value, close)) => {
+                let _ = write!(out, "{value}");
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -506,6 +524,10 @@ mod tests {
             &[("first", &1), ("last", &25), ("total", &33)],
         );
         assert_eq!(text, "Showing 1–25 of 33 customers");
+        // Twice the same name, a value that looks like a placeholder, braces without an
+        // argument, an unclosed brace, and Chinese around them.
+        let text = fill("{a}、{a}：{b} {c} {{a}} {", &[("a", &"甲"), ("b", &"{a}")]);
+        assert_eq!(text, "甲、甲：{a} {c} {甲} {");
     }
 
     fn i18n(locale: Locale) -> I18n {

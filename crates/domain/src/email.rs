@@ -47,10 +47,9 @@ impl Email {
         };
         let well_formed = !local.is_empty()
             && local.chars().count() <= 64
+            // At least two labels, none of them empty (no leading, trailing or double dot).
             && domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && !domain.contains("..")
+            && domain.split('.').all(|label| !label.is_empty())
             && !local.contains('@')
             && !email
                 .chars()
@@ -141,6 +140,7 @@ mod tests {
             "owner@@northwind.example",
             "owner@.example",
             "owner@northwind..example",
+            "owner@northwind.example.",
             "a@b.exa\tmple",
         ] {
             assert_eq!(Email::parse(raw), Err(EmailError::Invalid), "{raw:?}");
