@@ -7,7 +7,11 @@
 //   → wasm-bindgen --target web on the main module (the JS glue); in release builds the
 //     imports between the two get short names (scripts/short-imports.mjs)
 //   → zh-CN.json: the Chinese texts, which the wasm leaves out (crates/messages)
-//   → wasm-opt -Oz on every module (WASM_OPT_FLAGS) and esbuild's minifier on the JS (release)
+//   → parts.css: the styles of the pages in the split modules (style/parts.css); the split
+//     loader adds it to the page with the first of them and waits for it like for a module
+//     (style/main.css, Trunk's, has the rest)
+//   → wasm-opt -Oz on every module (WASM_OPT_FLAGS) and esbuild's minifier on the JS and
+//     parts.css (release)
 //   → pkg/<hash>/…, where <hash> is of the whole set, so one build's modules are never mixed
 //     with another's and browsers may keep them for a year (crates/server/src/app.rs);
 //   → the loader script in index.html;
@@ -51,9 +55,9 @@ function run(command, args) {
   execFileSync(command, args, { cwd: root, stdio: "inherit" });
 }
 
-/** Minified JS of an ES module: imports, exports and `import.meta` stay. */
-function minify(code) {
-  return transformSync(code, { loader: "js", minify: true, format: "esm" }).code;
+/** Minified JS of an ES module (imports, exports and `import.meta` stay), or CSS. */
+function minify(code, loader) {
+  return transformSync(code, loader === "css" ? { loader, minify: true } : { loader, minify: true, format: "esm" }).code;
 }
 
 // 1. The linked module, with its relocations.
@@ -93,6 +97,37 @@ if (Object.keys(parts).length === 0 || Object.values(parts).flat().some((file) =
   console.error("build-app: could not read the parts from __wasm_split.js (has its format changed?)");
   process.exit(1);
 }
+
+// The parts' stylesheet is one more thing each part waits for: a loader like the modules'
+// (makeLoad: loaded once, asked again after a failure) that adds the <link> and settles when
+// the sheet has loaded or failed. So a page of a part is drawn styled, or not at all (the app
+// then offers a reload, as when a module cannot be fetched).
+const STYLES = `
+/* the parts' stylesheet (added by scripts/build-app.mjs) */
+const __parts_css = makeLoad(() => {
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = new URL("./parts.css", import.meta.url);
+    const loaded = new Promise((resolve, reject) => {
+        link.onload = resolve;
+        link.onerror = () => {
+            link.remove();
+            reject(new Error("parts.css could not be loaded"));
+        };
+    });
+    document.head.append(link);
+    return async () => loaded;
+}
+, []);
+`;
+const partLoaders = /(export const __wasm_split_load_\w+ = wrapAsyncCb\(makeLoad\(\(\) => \{[^]*?\}\s*,\s*\[)/g;
+const styledLoader = loaderText.replace(/\nexport const __wasm_split_load_/, `${STYLES}$&`).replace(partLoaders, "$1__parts_css, ");
+if ((styledLoader.match(/\[__parts_css, /g) ?? []).length !== Object.keys(parts).length) {
+  console.error("build-app: could not make the parts wait for parts.css (has __wasm_split.js changed?)");
+  process.exit(1);
+}
+writeFileSync(join(work, "__wasm_split.js"), styledLoader);
+for (const files of Object.values(parts)) files.push("parts.css");
 writeFileSync(join(work, "parts.json"), JSON.stringify(parts, null, 2));
 
 // 4. The set of files the browser gets.
@@ -104,12 +139,14 @@ for (const name of readdirSync(split)) {
     files.set(name, join(split, name));
   }
 }
+files.set("__wasm_split.js", join(work, "__wasm_split.js"));
 // The Chinese texts, which the wasm leaves out: the app fetches them when Chinese is chosen
 // (crates/messages; a small native program prints them).
 const chinese = join(work, "zh-CN.json");
 console.log("build-app: cargo run -p csp-messages --bin zh-cn-table");
 writeFileSync(chinese, execFileSync("cargo", ["run", "--quiet", "-p", "csp-messages", "--bin", "zh-cn-table"], { cwd: root }));
 files.set("zh-CN.json", chinese);
+files.set("parts.css", join(root, "style", "parts.css"));
 if (release) {
   // wasm-opt on two modules at a time (the machine's two cores); the main one takes longest.
   const wasms = [...files].filter(([name]) => name.endsWith(".wasm"));
@@ -123,9 +160,9 @@ if (release) {
     while (queue.length) await optimise(queue.shift());
   }));
   console.log(`build-app: wasm-opt -Oz on ${wasms.length} modules`);
-  for (const [name, path] of [...files].filter(([name]) => name.endsWith(".js"))) {
+  for (const [name, path] of [...files].filter(([name]) => /\.(js|css)$/.test(name))) {
     const out = join(work, `min-${name}`);
-    writeFileSync(out, minify(readFileSync(path, "utf8")));
+    writeFileSync(out, minify(readFileSync(path, "utf8"), name.endsWith(".css") ? "css" : "js"));
     files.set(name, out);
   }
 }

@@ -1,6 +1,7 @@
 // Browser end-to-end tests of how the app arrives: signing in and the customer list need only
-// the main module; the other parts of the app are fetched when first opened, and a part that
-// cannot be fetched says so and offers a reload instead of leaving a blank page.
+// the main module and the main stylesheet; the other parts of the app, and their stylesheet,
+// are fetched when first opened, and a part that cannot be fetched says so and offers a
+// reload instead of leaving a blank or unstyled page.
 import assert from 'node:assert/strict';
 import { eventually, signIn, useApp, waitForPath } from './harness.mjs';
 
@@ -8,15 +9,18 @@ const { pageTest } = useApp();
 
 const ADMIN_AGENT = 'admin.agent@northwind.example';
 
-/** The wasm modules the page has asked for, by file name, in order. */
+/** The wasm modules and the parts' stylesheet the page has asked for, by file name, in order. */
 function watchModules(page) {
   const modules = [];
   page.on('request', (request) => {
     const { pathname } = new URL(request.url());
-    if (pathname.endsWith('.wasm')) modules.push(pathname.split('/').pop());
+    if (pathname.endsWith('.wasm') || pathname.endsWith('/parts.css')) modules.push(pathname.split('/').pop());
   });
   return modules;
 }
+
+/** How a customer's tab bar is laid out: `flex` only with the parts' stylesheet applied. */
+const tabBarDisplay = (page) => page.getByRole('tablist').evaluate((bar) => getComputedStyle(bar).display);
 
 pageTest('signing in and the customer list need only the main module; a customer and support fetch theirs when opened', async (page) => {
   const modules = watchModules(page);
@@ -29,6 +33,9 @@ pageTest('signing in and the customer list need only the main module; a customer
   await page.getByRole('table').getByRole('link', { name: 'Contoso Ltd', exact: true }).click();
   await page.getByRole('heading', { level: 1, name: 'Contoso Ltd', exact: true }).waitFor();
   assert.ok(modules.includes('split_customer.wasm'), `a customer's page fetched its module: ${modules}`);
+  assert.ok(modules.includes('parts.css'), `and the parts' stylesheet: ${modules}`);
+  // Drawn once the sheet is here, not before.
+  assert.equal(await tabBarDisplay(page), 'flex');
   assert.ok(!modules.includes('split_support.wasm'), 'support is not fetched before it is opened');
 
   await page.getByRole('navigation').first().getByRole('link', { name: 'Support', exact: true }).click();
@@ -40,6 +47,24 @@ pageTest('signing in and the customer list need only the main module; a customer
   await page.goBack();
   await page.getByRole('heading', { level: 1, name: 'Contoso Ltd', exact: true }).waitFor();
   assert.equal(modules.length, before, `nothing fetched again: ${modules.slice(before)}`);
+  assert.equal(modules.filter((file) => file === 'parts.css').length, 1, 'the stylesheet once');
+});
+
+pageTest('when the parts\' stylesheet cannot be fetched, its pages say so instead of showing unstyled, and a reload brings them', async (page) => {
+  await signIn(page, ADMIN_AGENT);
+  await waitForPath(page, '/customers');
+  await page.getByRole('table').getByRole('link').first().waitFor();
+
+  await page.route('**/parts.css', (route) => route.fulfill({ status: 404, body: '' }));
+  await page.getByRole('table').getByRole('link', { name: 'Contoso Ltd', exact: true }).click();
+  const alert = page.getByRole('alert').filter({ hasText: 'This page could not be loaded.' });
+  await alert.waitFor();
+  assert.equal(await page.getByRole('tablist').count(), 0, 'no unstyled page behind the message');
+
+  await page.unroute('**/parts.css');
+  await alert.getByRole('button', { name: 'Reload', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Contoso Ltd', exact: true }).waitFor();
+  assert.equal(await tabBarDisplay(page), 'flex');
 });
 
 pageTest('a part of the app that cannot be fetched says so, and a reload brings it', async (page) => {
