@@ -5,7 +5,8 @@
 //   → wasm-split-cli: cuts the functions marked #[wasm_split] (src/pages/chunks.rs), and what
 //     only they reach, into modules fetched on first use, plus __wasm_split.js that loads them
 //   → wasm-bindgen --target web on the main module (the JS glue); in release builds the
-//     imports between the two get short names (scripts/short-imports.mjs)
+//     imports between the two get short names and the unused stream classes go
+//     (scripts/trim-glue.mjs)
 //   → zh-CN.json: the Chinese texts, which the wasm leaves out (crates/messages)
 //   → parts.css: the styles of the pages in the split modules (style/parts.css); the split
 //     loader adds it to the page with the first of them and waits for it like for a module
@@ -27,7 +28,7 @@ import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { transformSync } from "esbuild";
 import { precompress } from "./precompress.mjs";
-import { shortenImports } from "./short-imports.mjs";
+import { dropStreamClasses, shortenImports } from "./trim-glue.mjs";
 
 const exec = promisify(execFile);
 
@@ -80,8 +81,11 @@ run("wasm-bindgen", [
 ]);
 
 if (release) {
-  const count = shortenImports(join(bound, `${NAME}_bg.wasm`), join(bound, `${NAME}.js`), `./${NAME}_bg.js`);
+  const [wasm, glue] = [join(bound, `${NAME}_bg.wasm`), join(bound, `${NAME}.js`)];
+  const count = shortenImports(wasm, glue, `./${NAME}_bg.js`);
   console.log(`build-app: short names for the main module's ${count} imports from its glue`);
+  const dropped = dropStreamClasses(wasm, glue);
+  console.log(`build-app: dropped ${dropped.classes} unused stream classes and ${dropped.exports} exports`);
 }
 
 // Which modules each part fetches (its own and the shared ones), read from the loader before

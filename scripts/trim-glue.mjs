@@ -1,9 +1,14 @@
-// Gives the main module's imports from its JS glue short names, in the wasm and in the glue at
-// once. wasm-bindgen names each import after the browser function and a 16-digit hash
-// (`__wbg_createElement_de4a31ed2fb252be`); about 170 of them, written in both files, are some
-// 3 KB of the first page's brotli transfer that compression cannot shrink. Called by
-// scripts/build-app.mjs on release builds, before wasm-opt and the minifier; the split modules
-// import only from the main module's exports, which keep their names.
+// Makes what lies between the main module and its JS glue smaller, in the wasm and in the glue
+// at once. Called by scripts/build-app.mjs on release builds, after wasm-bindgen and before
+// wasm-opt (which then drops the code nothing reaches any more) and the minifier.
+//
+// - shortenImports: wasm-bindgen names each import after the browser function and a 16-digit
+//   hash (`__wbg_createElement_de4a31ed2fb252be`); about 170 of them, written in both files,
+//   are some 3 KB of the first page's brotli transfer that compression cannot shrink. The split
+//   modules import only from the main module's exports, which keep their names.
+// - dropStreamClasses: the JS classes wasm-streams exports so that JS can read a Rust stream
+//   (Leptos's server functions stream with it; this app has none, so nothing makes one), and
+//   the wasm exports behind them: about 1.5 KB.
 import { readFileSync, writeFileSync } from "node:fs";
 
 /** The glue's import object for the wasm, and the module name the wasm imports it under. */
@@ -49,6 +54,50 @@ export function shortenImports(wasmPath, jsPath, moduleName) {
   ]));
   writeFileSync(jsPath, js);
   return short.size;
+}
+
+/** The wasm-streams classes, in the glue and as the main module's exports. */
+export function dropStreamClasses(wasmPath, jsPath) {
+  const wasm = readFileSync(wasmPath);
+  let js = readFileSync(jsPath, "utf8");
+  const classes = [...js.matchAll(/^export class (IntoUnderlying\w+) \{$/gm)].map((m) => m[1]);
+  for (const name of classes) {
+    const block = new RegExp(
+      `^export class ${name} \\{\\n[^]*?^\\}\\n` +
+      `if \\(Symbol\\.dispose\\) ${name}\\.prototype\\[Symbol\\.dispose\\] = ${name}\\.prototype\\.free;\\n`, "m");
+    const registry = new RegExp(`^const ${name}Finalization = [^;]*;\\n`, "m");
+    if (!block.test(js) || !registry.test(js)) throw new Error(`${jsPath}: class ${name} is not as expected (has wasm-bindgen's output changed?)`);
+    js = js.replace(block, "").replace(registry, "");
+  }
+  if (/IntoUnderlying|intounderlying/.test(js)) throw new Error(`${jsPath}: still names a wasm-streams class after dropping them`);
+
+  const sections = readSections(wasm);
+  const exportSection = sections.find((s) => s.id === 7);
+  const exports = readExports(wasm.subarray(exportSection.start, exportSection.end));
+  const kept = exports.filter((e) => !/^(__wbg_)?intounderlying/.test(e.name));
+  const body = Buffer.concat([uleb(kept.length), ...kept.map((e) => e.bytes)]);
+  writeFileSync(wasmPath, Buffer.concat([
+    wasm.subarray(0, exportSection.headerStart),
+    Buffer.from([7]), uleb(body.length), body,
+    wasm.subarray(exportSection.end),
+  ]));
+  writeFileSync(jsPath, js);
+  return { classes: classes.length, exports: exports.length - kept.length };
+}
+
+/** Each export with its name and its bytes as they are. */
+function readExports(bytes) {
+  let [count, at] = readUleb(bytes, 0);
+  const exports = [];
+  for (let i = 0; i < count; i++) {
+    const start = at;
+    const [length, nameStart] = readUleb(bytes, at);
+    const name = bytes.subarray(nameStart, nameStart + length).toString("utf8");
+    const [, end] = readUleb(bytes, nameStart + length + 1); // kind, then index
+    exports.push({ name, bytes: bytes.subarray(start, end) });
+    at = end;
+  }
+  return exports;
 }
 
 /** a … z, A … Z, then two letters: never a JS keyword nor `__proto__`. */
