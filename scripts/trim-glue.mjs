@@ -41,10 +41,15 @@ export function shortenImports(wasmPath, jsPath, moduleName) {
     }
   }
   // The keys of the import object, and the module name it is passed under.
-  js = js.replace(object[0], object[0].replace(/^ {8}(\w+): function/gm, (_, name) => `        ${short.get(name)}: function`));
+  const renamed = object[0].replace(/^ {8}(\w+): function/gm, (_, name) => `        ${short.get(name)}: function`);
+  js = js.replace(object[0], () => renamed); // a function: a `$` in the glue stays as it is
   const passed = `"${moduleName}": ${GLUE_OBJECT},`;
   if (!js.includes(passed)) throw new Error(`${jsPath}: does not pass ${GLUE_OBJECT} as "${moduleName}"`);
   js = js.replace(passed, `w: ${GLUE_OBJECT},`);
+  const keys = new Set([...js.match(new RegExp(`const ${GLUE_OBJECT} = \\{\\n([^]*?)\\n    \\};`))[1]
+    .matchAll(/^ {8}(\w+): function/gm)].map((m) => m[1]));
+  const lost = imports.filter((i) => i.module === "w" && !keys.has(i.name));
+  if (lost.length > 0) throw new Error(`${jsPath}: the renamed glue lacks ${lost.map((i) => i.name).join(", ")}`);
 
   const body = Buffer.concat([uleb(imports.length), ...imports.map(writeImport)]);
   writeFileSync(wasmPath, Buffer.concat([

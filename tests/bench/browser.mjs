@@ -39,7 +39,7 @@ for (const part of parts) {
   row(`+ ${part.name} (${part.files.length} files)`, sum(part.files.map((f) => pkg.slice(1) + f)));
 }
 row('+ Chinese texts (zh-CN.json)', size(pkg.slice(1) + 'zh-CN.json'));
-const everything = readdirSync(path.join(dist, pkg)).filter((f) => /\.(wasm|js)$/.test(f)).map((f) => pkg.slice(1) + f);
+const everything = readdirSync(path.join(dist, pkg)).filter((f) => /\.(wasm|js|css)$/.test(f)).map((f) => pkg.slice(1) + f);
 row('the whole app (every module)', sum([...new Set([...first, ...everything])]));
 printContributors(path.join(target, 'app-build', 'bindgen', 'csp-app_bg.wasm'));
 
