@@ -17,8 +17,7 @@ use std::hash::{Hash, Hasher};
 #[derive(Clone, Copy)]
 pub struct Msg(&'static Entry);
 
-#[doc(hidden)]
-pub struct Entry {
+struct Entry {
     /// The key's place in the table (and in `zh-CN.json`).
     index: u16,
     english: &'static str,
@@ -68,6 +67,9 @@ macro_rules! messages {
         /// The keys in table order; only their places are used.
         #[allow(dead_code)]
         enum Key { $($key),* }
+
+        // Every place fits the entry's index.
+        const _: () = assert!([$(Key::$key),*].len() <= u16::MAX as usize);
 
         #[allow(non_upper_case_globals)]
         impl Msg {
