@@ -87,6 +87,18 @@ pageTest('a part of the app that cannot be fetched says so, and a reload brings 
   assert.equal(await page.getByText('This page could not be loaded.').count(), 0);
 });
 
+pageTest('the app starts even when the wasm comes under another content type (a proxy in between)', async (page) => {
+  const served = [];
+  await page.route('**/csp-app_bg.wasm', async (route) => {
+    const response = await route.fetch();
+    served.push(response.headers()['content-type']);
+    await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'application/octet-stream' } });
+  });
+  await page.goto('/sign-in');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+  assert.ok(served.length > 0 && served.every((type) => type === 'application/wasm'), `the server's own type: ${served}`);
+});
+
 pageTest('the Chinese texts are fetched only when Chinese is chosen; if they cannot be, the app stays in English', async (page) => {
   const tables = [];
   page.on('request', (request) => {
