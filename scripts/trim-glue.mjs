@@ -23,15 +23,8 @@ export function shortenImports(wasmPath, jsPath, moduleName) {
   if (!importSection) throw new Error(`${wasmPath}: no import section`);
   const imports = readImports(wasm.subarray(importSection.start, importSection.end));
 
-  // The names the glue defines in its import object, in the order it writes them.
-  const object = js.match(new RegExp(`const ${GLUE_OBJECT} = \\{\\n([^]*?)\\n    \\};`));
-  if (!object) throw new Error(`${jsPath}: no \`const ${GLUE_OBJECT} = {…}\` (has wasm-bindgen's output changed?)`);
-  const defined = [...object[1].matchAll(/^ {8}(\w+): function/gm)].map((m) => m[1]);
-  const imported = imports.filter((i) => i.module === moduleName).map((i) => i.name);
-  const missing = imported.filter((name) => !defined.includes(name));
-  if (imported.length === 0 || missing.length > 0) {
-    throw new Error(`${wasmPath}: imports the glue does not define: ${missing.join(", ") || "(none found)"}`);
-  }
+  const { object, defined } = glueObject(js, jsPath);
+  expectDefined(imports, moduleName, defined, jsPath);
 
   const short = new Map(defined.map((name, i) => [name, shortName(i)]));
   for (const i of imports) {
@@ -41,15 +34,12 @@ export function shortenImports(wasmPath, jsPath, moduleName) {
     }
   }
   // The keys of the import object, and the module name it is passed under.
-  const renamed = object[0].replace(/^ {8}(\w+): function/gm, (_, name) => `        ${short.get(name)}: function`);
-  js = js.replace(object[0], () => renamed); // a function: a `$` in the glue stays as it is
+  const renamed = object.replace(/^ {8}(\w+): function/gm, (_, name) => `        ${short.get(name)}: function`);
+  js = js.replace(object, () => renamed); // a function: a `$` in the glue stays as it is
   const passed = `"${moduleName}": ${GLUE_OBJECT},`;
   if (!js.includes(passed)) throw new Error(`${jsPath}: does not pass ${GLUE_OBJECT} as "${moduleName}"`);
   js = js.replace(passed, `w: ${GLUE_OBJECT},`);
-  const keys = new Set([...js.match(new RegExp(`const ${GLUE_OBJECT} = \\{\\n([^]*?)\\n    \\};`))[1]
-    .matchAll(/^ {8}(\w+): function/gm)].map((m) => m[1]));
-  const lost = imports.filter((i) => i.module === "w" && !keys.has(i.name));
-  if (lost.length > 0) throw new Error(`${jsPath}: the renamed glue lacks ${lost.map((i) => i.name).join(", ")}`);
+  expectDefined(imports, "w", glueObject(js, jsPath).defined, jsPath);
 
   const body = Buffer.concat([uleb(imports.length), ...imports.map(writeImport)]);
   writeFileSync(wasmPath, Buffer.concat([
@@ -103,6 +93,22 @@ function readExports(bytes) {
     at = end;
   }
   return exports;
+}
+
+/** The glue's import object, and the names it defines, in the order it writes them. */
+function glueObject(js, jsPath) {
+  const object = js.match(new RegExp(`const ${GLUE_OBJECT} = \\{\\n([^]*?)\\n    \\};`));
+  if (!object) throw new Error(`${jsPath}: no \`const ${GLUE_OBJECT} = {…}\` (has wasm-bindgen's output changed?)`);
+  return { object: object[0], defined: [...object[1].matchAll(/^ {8}(\w+): function/gm)].map((m) => m[1]) };
+}
+
+/** Every import of the wasm from `module` has its function in the glue (and there is one). */
+function expectDefined(imports, module, defined, jsPath) {
+  const imported = imports.filter((i) => i.module === module).map((i) => i.name);
+  const missing = imported.filter((name) => !defined.includes(name));
+  if (imported.length === 0 || missing.length > 0) {
+    throw new Error(`${jsPath}: lacks what the wasm imports from "${module}": ${missing.join(", ") || "(nothing imported)"}`);
+  }
 }
 
 /** a … z, A … Z, then two letters: never a JS keyword nor `__proto__`. */

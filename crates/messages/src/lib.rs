@@ -69,7 +69,7 @@ macro_rules! messages {
         enum Key { $($key),* }
 
         // Every place fits the entry's index.
-        const _: () = assert!([$(Key::$key),*].len() <= u16::MAX as usize);
+        const _: () = assert!(Msg::COUNT <= u16::MAX as usize);
 
         #[allow(non_upper_case_globals)]
         impl Msg {
