@@ -113,17 +113,14 @@ impl FieldErrors {
             .binary_search_by(|(f, _, _)| f.as_str().cmp(field))
     }
 
-    /// Records `field`'s problem (code, message) unless it has one: the first one stays.
-    fn keep_first(&mut self, field: &str, issue: impl FnOnce() -> (String, String)) {
-        if let Err(at) = self.find(field) {
-            let (code, message) = issue();
-            self.issues.insert(at, (field.to_string(), code, message));
-        }
-    }
-
     /// Records the first problem of `field`; later ones for the same field are dropped.
     pub fn add(&mut self, field: &str, issue: &dyn FieldIssue) {
-        self.keep_first(field, || (issue.code().to_string(), issue.message()));
+        if let Err(at) = self.find(field) {
+            self.issues.insert(
+                at,
+                (field.to_string(), issue.code().to_string(), issue.message()),
+            );
+        }
     }
 
     /// The value of a checked field, or `None` with its problem recorded.
@@ -147,7 +144,9 @@ impl FieldErrors {
     /// Adds `other`'s problems for fields that have none yet.
     pub fn merge(&mut self, other: FieldErrors) {
         for (field, code, message) in other.issues {
-            self.keep_first(&field, || (code, message));
+            if let Err(at) = self.find(&field) {
+                self.issues.insert(at, (field, code, message));
+            }
         }
     }
 
