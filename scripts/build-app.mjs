@@ -203,11 +203,22 @@ const wasm = `/${dir}/${NAME}_bg.wasm`;
 // drawing in one long task (Lighthouse's total blocking time on the signed-in list: ~100 ms less).
 // Should a proxy in between send the wasm under another content type, which streaming refuses,
 // it compiles the downloaded bytes instead, as wasm-bindgen's own loader would.
+// In a browser that is signed in (state.rs's mark in localStorage) it first asks for the
+// session and for what this page asked for as it opened last time in this tab (sessionStorage:
+// its address, then the URLs, a line each; written by src/api/early.rs, which also hands these
+// answers to the app's first requests): on a slow network they arrive with the code instead of
+// a round trip after it.
+const early =
+  `const early = (window.cspEarly = {}); try { if (localStorage.getItem("csp.session.signed-in")) {` +
+  ` const [at, ...urls] = (sessionStorage.getItem("csp.early") ?? "").split("\\n");` +
+  ` for (const url of ["/api/v1/session", ...(at === location.pathname + location.search ? urls : [])])` +
+  ` if (url.startsWith("/api/v1/") && !early[url])` +
+  ` (early[url] = fetch(url, { headers: { Accept: "application/json" } })).catch(() => {}); } } catch {}`;
 const loader =
   `<link rel="modulepreload" href="${js}" data-app="js">` +
   (files.has("__wasm_split.js") ? `<link rel="modulepreload" href="/${dir}/__wasm_split.js">` : "") +
   `<link rel="preload" href="${wasm}" as="fetch" type="application/wasm" crossorigin data-app="wasm">` +
-  `<script type="module">const at = (part) => document.querySelector(\`link[data-app=\${part}]\`).href;` +
+  `<script type="module">${early} const at = (part) => document.querySelector(\`link[data-app=\${part}]\`).href;` +
   ` const compiling = WebAssembly.compileStreaming(fetch(at("wasm")))` +
   `.catch(() => fetch(at("wasm")).then((file) => file.arrayBuffer()).then((bytes) => WebAssembly.compile(bytes)));` +
   ` const { default: init } = await import(at("js")); const module = await compiling;` +

@@ -27,6 +27,9 @@ use web_sys::{Headers, RequestInit, Response};
 
 use crate::routes::encode;
 
+mod early;
+pub use early::forget_soon as forget_early_answers;
+
 const BASE: &str = "/api/v1";
 
 /// Codes the client itself produces when there is no usable error body.
@@ -201,7 +204,18 @@ impl Call {
             Body::Form(data) => init.set_body(data),
         }
         init.set_headers_headers(&headers);
-        let response = fetch(&self.url(), &init).await?;
+        let url = self.url();
+        let early = if self.method == "GET" {
+            early::note(&url);
+            // The loader's early requests carry no header but `Accept`.
+            self.headers.is_empty().then(|| early::take(&url)).flatten()
+        } else {
+            None
+        };
+        let response = match early {
+            Some(answer) => response(answer).await?,
+            None => fetch(&url, &init).await?,
+        };
         if response.ok() {
             return Ok(response);
         }
@@ -247,9 +261,12 @@ fn offline(_: JsValue) -> ApiFailure {
 /// The browser's `fetch`: the response, whatever its status, or a network failure.
 async fn fetch(url: &str, init: &RequestInit) -> ApiResult<Response> {
     let window = web_sys::window().ok_or(ApiFailure::client(0, NETWORK_ERROR))?;
-    let response = JsFuture::from(window.fetch_with_str_and_init(url, init))
-        .await
-        .map_err(offline)?;
+    response(window.fetch_with_str_and_init(url, init)).await
+}
+
+/// The response a `fetch` promise settles with.
+async fn response(fetching: js_sys::Promise) -> ApiResult<Response> {
+    let response = JsFuture::from(fetching).await.map_err(offline)?;
     response.dyn_into::<Response>().map_err(offline)
 }
 

@@ -19,5 +19,7 @@ fn main() {
     wasm_bindgen_futures::spawn_local(async {
         i18n::load_saved_locale().await;
         leptos::mount::mount_to_body(app::App);
+        // The first page's requests went out with the mount.
+        api::forget_early_answers();
     });
 }

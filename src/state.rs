@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 use crate::api;
 
 const STORAGE_KEY: &str = "csp.session.user";
-/// In localStorage (shared by the tabs): this browser has a session, or had one.
+/// In localStorage (shared by the tabs): this browser has a session, or had one. The loader in
+/// index.html reads it too, to ask for the session early (src/api/early.rs).
 const SIGNED_IN_MARK: &str = "csp.session.signed-in";
 
 #[derive(Clone, Copy)]

@@ -87,6 +87,70 @@ pageTest('a part of the app that cannot be fetched says so, and a reload brings 
   assert.equal(await page.getByText('This page could not be loaded.').count(), 0);
 });
 
+/** Holds back the main module until the returned function is called. */
+async function holdMainModule(page) {
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/csp-app_bg.wasm', async (route) => { await held; await route.continue(); });
+  return release;
+}
+
+/** The API's GETs the page sends, by path and query, in order. */
+function watchApi(page) {
+  const asked = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (request.method() === 'GET' && url.pathname.startsWith('/api/')) asked.push(url.pathname + url.search);
+  });
+  return asked;
+}
+
+pageTest('a reload asks for the session and the page\'s data while the code downloads, and the app uses those answers', async (page) => {
+  await signIn(page, ADMIN_AGENT);
+  await waitForPath(page, '/customers');
+  await page.getByRole('table').getByRole('link').first().waitFor();
+
+  const asked = watchApi(page);
+  const release = await holdMainModule(page);
+  await page.reload({ waitUntil: 'commit' });
+  // The app's code has not arrived, and the answers are on their way already.
+  await eventually(() => assert.deepEqual([...asked].sort(), ['/api/v1/customers?page=1', '/api/v1/session']));
+  release();
+  await page.getByRole('table').getByRole('link', { name: 'Contoso Ltd', exact: true }).waitFor();
+  assert.deepEqual([...asked].sort(), ['/api/v1/customers?page=1', '/api/v1/session'], 'each asked once: the app took the early answers');
+
+  // An answer fetched early is for the app's start only: a search that comes later asks anew,
+  // even for a URL the last visit to this address opened with.
+  await page.unroute('**/csp-app_bg.wasm');
+  await page.evaluate(() => sessionStorage.setItem('csp.early', `${location.pathname}${location.search}\n/api/v1/customers?page=1&q=Contoso`));
+  asked.length = 0;
+  await page.reload();
+  await page.getByRole('table').getByRole('link').first().waitFor();
+  assert.ok(asked.includes('/api/v1/customers?page=1&q=Contoso'), `asked early: ${asked}`);
+  await page.getByRole('searchbox', { name: 'Search customers' }).fill('Contoso');
+  await eventually(() => assert.equal(asked.filter((url) => url === '/api/v1/customers?page=1&q=Contoso').length, 2, `${asked}`));
+  await page.getByRole('table').getByRole('link', { name: 'Contoso Ltd', exact: true }).waitFor();
+});
+
+pageTest('a browser that is not signed in asks the API nothing before the app has started', async (page) => {
+  await signIn(page, ADMIN_AGENT);
+  await waitForPath(page, '/customers');
+  await page.getByRole('table').getByRole('link').first().waitFor();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await waitForPath(page, '/sign-in');
+
+  const asked = watchApi(page);
+  const release = await holdMainModule(page);
+  // The last page this tab opened signed in: nothing of it is asked for now.
+  await page.goto('/customers', { waitUntil: 'commit' });
+  await page.waitForFunction(() => window.cspEarly !== undefined);
+  assert.deepEqual(await page.evaluate(() => Object.keys(window.cspEarly)), [], 'no request before the code: no 401 in the console');
+  release();
+  await waitForPath(page, '/sign-in');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+  assert.deepEqual(asked, [], 'nor after it');
+});
+
 pageTest('the app starts even when the wasm comes under another content type (a proxy in between)', async (page) => {
   const served = [];
   await page.route('**/csp-app_bg.wasm', async (route) => {

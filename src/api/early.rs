@@ -1,0 +1,101 @@
+//! Answers that start with the page. While the browser downloads the app's code, the loader in
+//! index.html (scripts/build-app.mjs) already asks for what the app will ask for first, so on a
+//! slow network the app's first requests no longer wait for its code: for a browser that is
+//! signed in (state.rs's mark), the session and what a page at this address asked for as it
+//! opened last time in this tab.
+//!
+//! This module writes the second down and hands the early answers to the app's first requests:
+//! - a page's requests as it opens are the GETs sent in the same task as the first one at a new
+//!   address (its data, not what later clicks ask for); they go to sessionStorage under
+//!   `csp.early`: the address (path and query), then the URLs, a line each (neither can hold a
+//!   line break: both are percent-encoded);
+//! - a GET of the same URL takes the early answer instead of asking again, but only while the
+//!   app starts: [`forget_soon`] drops the rest after the first drawing, so an answer fetched
+//!   at start-up is never shown as current minutes later.
+
+use std::cell::RefCell;
+use std::time::Duration;
+
+use leptos::prelude::set_timeout;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Where the loader leaves its requests (an object from URL to the `fetch` promise).
+const EARLY: &str = "cspEarly";
+const STORAGE_KEY: &str = "csp.early";
+/// A page opens with one or two requests; this bounds what a reload asks for in advance.
+const MOST: usize = 4;
+
+#[derive(Default)]
+struct Opening {
+    at: String,
+    urls: Vec<String>,
+    recording: bool,
+}
+
+thread_local! {
+    static OPENING: RefCell<Opening> = RefCell::default();
+}
+
+/// The early answer to `GET url`, once.
+pub(super) fn take(url: &str) -> Option<js_sys::Promise> {
+    let early = js_sys::Reflect::get(&web_sys::window()?.into(), &EARLY.into()).ok()?;
+    let early = early.dyn_into::<js_sys::Object>().ok()?;
+    let key = JsValue::from_str(url);
+    let answer = js_sys::Reflect::get(&early, &key).ok()?.dyn_into().ok()?;
+    js_sys::Reflect::delete_property(&early, &key).ok()?;
+    Some(answer)
+}
+
+/// After this task: the app has sent its first requests, so no later one takes an early answer.
+pub fn forget_soon() {
+    set_timeout(
+        || {
+            if let Some(window) = web_sys::window() {
+                let _ = js_sys::Reflect::delete_property(&window, &EARLY.into());
+            }
+        },
+        Duration::ZERO,
+    );
+}
+
+/// Notes `GET url` as part of what the page at the current address opens with.
+pub(super) fn note(url: &str) {
+    let Some(at) = address() else { return };
+    OPENING.with_borrow_mut(|opening| {
+        if opening.at != at {
+            *opening = Opening {
+                at,
+                urls: Vec::new(),
+                recording: true,
+            };
+            // The page's opening requests go out in this task; later ones are someone's clicks.
+            set_timeout(
+                || OPENING.with_borrow_mut(|o| o.recording = false),
+                Duration::ZERO,
+            );
+        }
+        if opening.recording && opening.urls.len() < MOST && !opening.urls.iter().any(|u| u == url)
+        {
+            opening.urls.push(url.to_owned());
+            save(opening);
+        }
+    });
+}
+
+fn address() -> Option<String> {
+    let location = web_sys::window()?.location();
+    Some(location.pathname().ok()? + &location.search().ok()?)
+}
+
+fn save(opening: &Opening) {
+    let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.session_storage()) else {
+        return;
+    };
+    let mut lines = opening.at.clone();
+    for url in &opening.urls {
+        lines.push('\n');
+        lines.push_str(url);
+    }
+    // Full or disabled storage only means the next reload asks once the app has arrived.
+    let _ = storage.set_item(STORAGE_KEY, &lines);
+}
