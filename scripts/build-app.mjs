@@ -207,22 +207,26 @@ const wasm = `/${dir}/${NAME}_bg.wasm`;
 // session and for what this page asked for as it opened last time in this tab (sessionStorage:
 // its address, then the URLs, a line each; written by src/api/early.rs, which also hands these
 // answers to the app's first requests): on a slow network they arrive with the code instead of
-// a round trip after it.
+// a round trip after it. A request that gets no answer (the server restarting) is forgotten, so
+// the app asks for itself.
 const early =
   `const early = (window.cspEarly = {}); try { if (localStorage.getItem("csp.session.signed-in")) {` +
   ` const [at, ...urls] = (sessionStorage.getItem("csp.early") ?? "").split("\\n");` +
   ` for (const url of ["/api/v1/session", ...(at === location.pathname + location.search ? urls : [])])` +
   ` if (url.startsWith("/api/v1/") && !early[url])` +
-  ` (early[url] = fetch(url, { headers: { Accept: "application/json" } })).catch(() => {}); } } catch {}`;
+  ` (early[url] = fetch(url, { headers: { Accept: "application/json" } })).catch(() => delete early[url]); } } catch {}`;
 const loader =
   `<link rel="modulepreload" href="${js}" data-app="js">` +
   (files.has("__wasm_split.js") ? `<link rel="modulepreload" href="/${dir}/__wasm_split.js">` : "") +
   `<link rel="preload" href="${wasm}" as="fetch" type="application/wasm" crossorigin data-app="wasm">` +
-  `<script type="module">${early} const at = (part) => document.querySelector(\`link[data-app=\${part}]\`).href;` +
-  ` const compiling = WebAssembly.compileStreaming(fetch(at("wasm")))` +
-  `.catch(() => fetch(at("wasm")).then((file) => file.arrayBuffer()).then((bytes) => WebAssembly.compile(bytes)));` +
-  ` const { default: init } = await import(at("js")); const module = await compiling;` +
-  ` await new Promise((next) => setTimeout(next)); init({ module_or_path: module });</script>`;
+  `<script type="module">${minify(
+    `${early} const at = (part) => document.querySelector(\`link[data-app=\${part}]\`).href;` +
+    ` const compiling = WebAssembly.compileStreaming(fetch(at("wasm")))` +
+    `.catch(() => fetch(at("wasm")).then((file) => file.arrayBuffer()).then((bytes) => WebAssembly.compile(bytes)));` +
+    ` const { default: init } = await import(at("js")); const module = await compiling;` +
+    ` await new Promise((next) => setTimeout(next)); init({ module_or_path: module });`,
+    "js",
+  ).trim()}</script>`;
 const indexPath = join(staging, "index.html");
 const index = readFileSync(indexPath, "utf8");
 if (!index.includes("</head>")) {

@@ -28,7 +28,7 @@ use web_sys::{Headers, RequestInit, Response};
 use crate::routes::encode;
 
 mod early;
-pub use early::forget_soon as forget_early_answers;
+pub use early::KeepEarlyAnswers;
 
 const BASE: &str = "/api/v1";
 

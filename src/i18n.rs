@@ -262,6 +262,22 @@ impl I18n {
 
     /// A field's problem from its code; the server's English text when the code is unknown here.
     pub fn field_error(self, field: &str, code: &str, fallback: Option<&str>) -> String {
+        self.field_text(field, code, fallback, Self::form_field_message)
+    }
+
+    /// The same for the sign-in form, which meets only the codes every form shares: the texts
+    /// of the other forms' codes stay in the parts of the app with those forms.
+    pub fn sign_in_field_error(self, field: &str, code: &str, fallback: Option<&str>) -> String {
+        self.field_text(field, code, fallback, |_, _, _| None)
+    }
+
+    fn field_text(
+        self,
+        field: &str,
+        code: &str,
+        fallback: Option<&str>,
+        other: impl Fn(Self, &str, Option<&str>) -> Option<Msg>,
+    ) -> String {
         let specific = match (field, code) {
             ("email", "required") => Some(self.t(Msg::EmailRequired).to_string()),
             ("password", "required") => Some(self.t(Msg::PasswordRequired).to_string()),
@@ -276,6 +292,17 @@ impl I18n {
             "too_long" => Some(Msg::FieldTooLong),
             "invalid_email" => Some(Msg::FieldInvalidEmail),
             "invalid_characters" => Some(Msg::FieldControlCharacters),
+            _ => other(self, code, fallback),
+        };
+        specific
+            .or_else(|| generic.map(|m| self.t(m).to_string()))
+            .or_else(|| fallback.map(str::to_string))
+            .unwrap_or_else(|| self.t(Msg::FieldInvalid).to_string())
+    }
+
+    /// The codes of the buying and support forms.
+    fn form_field_message(self, code: &str, fallback: Option<&str>) -> Option<Msg> {
+        match code {
             "invalid_order_id" => Some(Msg::FieldInvalidOrderId),
             "invalid_phone" => Some(Msg::FieldInvalidPhone),
             "not_positive" => Some(Msg::FieldNotPositive),
@@ -297,11 +324,7 @@ impl I18n {
             "above_paid" if self.locale.get() == Locale::En && fallback.is_some() => None,
             "above_paid" => Some(Msg::FieldAbovePaid),
             _ => None,
-        };
-        specific
-            .or_else(|| generic.map(|m| self.t(m).to_string()))
-            .or_else(|| fallback.map(str::to_string))
-            .unwrap_or_else(|| self.t(Msg::FieldInvalid).to_string())
+        }
     }
 
     /// The message of a server `validation_failed` for one field, if it named that field.
@@ -595,6 +618,19 @@ mod tests {
         assert_eq!(zh.field_error("title", "required", None), "此项为必填项。");
         assert_eq!(
             zh.field_error("title", "made_up", Some("server words")),
+            "server words"
+        );
+        // The sign-in form knows the shared codes, and leaves the others' to the server's words.
+        assert_eq!(
+            zh.sign_in_field_error("email", "required", None),
+            "请输入电子邮件地址。"
+        );
+        assert_eq!(
+            zh.field_error("files", "file_type", None),
+            zh.t(Msg::FieldFileType)
+        );
+        assert_eq!(
+            zh.sign_in_field_error("files", "file_type", Some("server words")),
             "server words"
         );
     }

@@ -18,8 +18,9 @@ fn main() {
     // Leptos's own executor starts with the mount, so this waits on wasm-bindgen's.
     wasm_bindgen_futures::spawn_local(async {
         i18n::load_saved_locale().await;
+        // The first page's requests, sent as it is drawn, take the loader's early answers.
+        let first_page = api::KeepEarlyAnswers::new();
         leptos::mount::mount_to_body(app::App);
-        // The first page's requests went out with the mount.
-        api::forget_early_answers();
+        drop(first_page);
     });
 }

@@ -52,10 +52,13 @@ pub fn SignInPage() -> impl IntoView {
         Signal::derive(move || {
             if tried.get() {
                 if let Some(code) = checked.with(|c| c.code(field).map(str::to_string)) {
-                    return Some(i18n.field_error(field, &code, None));
+                    return Some(i18n.sign_in_field_error(field, &code, None));
                 }
             }
-            server_error().and_then(|f| i18n.server_field_error(&f, field))
+            server_error().and_then(|f| {
+                let code = f.field_codes.get(field)?;
+                Some(i18n.sign_in_field_error(field, code, f.fields.get(field)))
+            })
         })
     };
 

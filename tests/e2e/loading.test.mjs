@@ -132,6 +132,26 @@ pageTest('a reload asks for the session and the page\'s data while the code down
   await page.getByRole('table').getByRole('link', { name: 'Contoso Ltd', exact: true }).waitFor();
 });
 
+pageTest('a reload of a page from a part of the app asks for its data early too, and once', async (page) => {
+  await signIn(page, ADMIN_AGENT);
+  await waitForPath(page, '/customers');
+  await page.getByRole('table').getByRole('link', { name: 'Contoso Ltd', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Contoso Ltd', exact: true }).waitFor();
+
+  const asked = watchApi(page);
+  const release = await holdMainModule(page);
+  await page.reload({ waitUntil: 'commit' });
+  // Besides the session, the customer the page opened with last time.
+  await eventually(() => assert.ok(asked.some((url) => /^\/api\/v1\/customers\/[^/?]+$/.test(url)), `${asked}`));
+  const early = [...asked];
+  release();
+  await page.getByRole('heading', { level: 1, name: 'Contoso Ltd', exact: true }).waitFor();
+  await page.getByRole('tabpanel').waitFor();
+  await page.waitForLoadState('networkidle');
+  // The part arrives after the app has started; its page still took the early answers.
+  for (const url of early) assert.equal(asked.filter((u) => u === url).length, 1, `${url} asked once: ${asked}`);
+});
+
 pageTest('a browser that is not signed in asks the API nothing before the app has started', async (page) => {
   await signIn(page, ADMIN_AGENT);
   await waitForPath(page, '/customers');
