@@ -19,19 +19,28 @@ const browser = await puppeteer.launch({
 });
 const print = (label, lhr) => {
   const score = (c) => String(Math.round(lhr.categories[c].score * 100)).padStart(5);
-  const audit = (a) => lhr.audits[a].displayValue.padStart(8);
-  console.log(`${label.padEnd(30)} ${score('performance')} ${score('accessibility')} ${score('best-practices')} ${audit('largest-contentful-paint')} ${audit('total-blocking-time')}  ${(lhr.audits['total-byte-weight'].numericValue / 1024) | 0} KiB`);
+  const metric = (a) => (lhr.audits[a].displayValue ?? '—').padStart(8);
+  console.log(`${label.padEnd(30)} ${score('performance')} ${score('accessibility')} ${score('best-practices')} ${metric('largest-contentful-paint')} ${metric('total-blocking-time')}  ${(lhr.audits['total-byte-weight'].numericValue / 1024) | 0} KiB`);
   const below = Object.entries(lhr.audits)
     .filter(([, a]) => a.score !== null && a.score < 0.9 && ['binary', 'numeric', 'metricSavings'].includes(a.scoreDisplayMode))
     .map(([id, a]) => `${id}${a.displayValue ? ` (${a.displayValue})` : ''}`);
   if (below.length) console.log(`    below 0.9: ${below.join(', ')}`);
 };
+// Lighthouse sometimes fails to record the trace of a load (NO_NAVSTART, "run Lighthouse
+// again"): such a run is said and run again, up to three times.
+const audit = async (url, flags, page, prepare = async () => {}) => {
+  for (let attempt = 1; ; attempt++) {
+    await prepare();
+    const { lhr } = await lighthouse(url, { onlyCategories: CATEGORIES, logLevel: 'error', ...flags }, undefined, page);
+    if (!lhr.runtimeError || attempt === 3) return lhr;
+    console.log(`    (Lighthouse could not measure ${new URL(url).pathname}: ${lhr.runtimeError.code}; again)`);
+  }
+};
 try {
   console.log('Lighthouse, mobile             perf  a11y  best      LCP      TBT  transfer');
   // A first visit: Lighthouse clears cache and storage itself.
   const first = await browser.newPage();
-  const signInPage = await lighthouse(`${server.baseUrl}/sign-in`, { onlyCategories: CATEGORIES, logLevel: 'error' }, undefined, first);
-  print('sign-in page', signInPage.lhr);
+  print('sign-in page', await audit(`${server.baseUrl}/sign-in`, {}, first));
   await first.close();
 
   // Signed in through the form (cookie and the app's storage), then an empty HTTP cache.
@@ -43,11 +52,11 @@ try {
   await Promise.all([page.waitForFunction(() => location.pathname === '/customers'), page.keyboard.press('Enter')]);
   await page.waitForSelector('table tbody tr a');
   const cdp = await page.createCDPSession();
-  await cdp.send('Network.clearBrowserCache');
-  const list = await lighthouse(`${server.baseUrl}/customers`, { onlyCategories: CATEGORIES, logLevel: 'error', disableStorageReset: true }, undefined, page);
-  print('customer list (signed in)', list.lhr);
-  if (new URL(list.lhr.finalDisplayedUrl).pathname !== '/customers') {
-    console.log(`    (ended on ${list.lhr.finalDisplayedUrl}, not the customer list)`);
+  const list = await audit(`${server.baseUrl}/customers`, { disableStorageReset: true }, page,
+    () => cdp.send('Network.clearBrowserCache'));
+  print('customer list (signed in)', list);
+  if (new URL(list.finalDisplayedUrl).pathname !== '/customers') {
+    console.log(`    (ended on ${list.finalDisplayedUrl}, not the customer list)`);
   }
 } finally {
   await browser.close();
