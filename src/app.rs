@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::states::LoadingState;
 use crate::i18n::I18n;
+use crate::pacing;
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::sign_in::SignInPage;
@@ -84,8 +85,13 @@ fn Pages() -> impl IntoView {
         }
     });
 
-    move || {
-        match frame.get() {
+    // The first page comes a step at a time: this frame, then what it shows.
+    pacing::step(move || draw(frame.get(), page, route))
+}
+
+/// What a frame shows.
+fn draw(frame: Frame, page: Memo<Option<Route>>, route: Memo<Option<Route>>) -> AnyView {
+    match frame {
         Frame::Checking => view! { <div class="page-loading"><LoadingState/></div> }.into_any(),
         Frame::Redirect(path) => {
             view! { <Redirect path=path options=NavigateOptions { replace: true, ..Default::default() }/> }.into_any()
@@ -94,6 +100,5 @@ fn Pages() -> impl IntoView {
         Frame::Bare(Some(_)) => view! { <HomePage/> }.into_any(),
         Frame::Bare(None) => view! { <main id="main" class="main"><NotFoundPage/></main> }.into_any(),
         Frame::Shell => workspace::draw(page, route),
-    }
     }
 }

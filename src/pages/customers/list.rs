@@ -1,7 +1,6 @@
 //! `/customers`: the partner's customers, searchable and paged by the server. Search text and
 //! page live in the URL (`?q=&page=`), so reload, back and shared links show the same list.
 
-use crate::router::A;
 use csp_domain::money::group_count as count;
 use csp_domain::{Customer, Page};
 use leptos::prelude::*;
@@ -142,7 +141,7 @@ fn CustomerRow(customer: Customer) -> impl IntoView {
     view! {
         <tr>
             <th scope="row" class="table__primary">
-                <A href=Route::customer(&customer.id, CustomerTab::Software).to_path()>{customer.company_name}</A>
+                <a href=Route::customer(&customer.id, CustomerTab::Software).to_path()>{customer.company_name}</a>
             </th>
             <td>{customer.domain}</td>
             <td class="mono">{customer.tenant_id.to_string()}</td>
