@@ -92,7 +92,11 @@ fn Pages() -> impl IntoView {
 /// What a frame shows.
 fn draw(frame: Frame, page: Memo<Option<Route>>, route: Memo<Option<Route>>) -> AnyView {
     match frame {
-        Frame::Checking => view! { <div class="page-loading"><LoadingState/></div> }.into_any(),
+        Frame::Checking => {
+            // A new tab: which page comes first waits for the session's answer.
+            pacing::not_drawn_yet();
+            view! { <div class="page-loading"><LoadingState/></div> }.into_any()
+        }
         Frame::Redirect(path) => {
             view! { <Redirect path=path options=NavigateOptions { replace: true, ..Default::default() }/> }.into_any()
         }
