@@ -14,9 +14,9 @@
 //!   first page opens: while a [`KeepEarlyAnswers`] lives (one for the mount, one for each of
 //!   the steps the first page is drawn in and one while the app waits for the session to know
 //!   which page that is (`pacing`), one while the part of the app the first page is in
-//!   arrives). A task after the last one goes, the rest are dropped, so an answer
-//!   fetched at start-up is never shown as current later. (An early
-//!   request that got no answer at all, the loader forgets: the app then asks for itself.)
+//!   arrives). A task after the last one goes, the rest are dropped, so an answer fetched at
+//!   start-up is never shown as current later. (An early request that got no answer at all,
+//!   the loader forgets: the app then asks for itself.)
 
 use std::cell::{Cell, RefCell};
 use std::time::Duration;

@@ -139,6 +139,8 @@ fn status_text(i18n: I18n, list: &Page<Customer>) -> String {
 #[component]
 fn CustomerRow(customer: Customer) -> impl IntoView {
     view! {
+        // A plain link (the router moves in place on its click): a customer is never the page
+        // shown here, so there is no `aria-current` to keep, as `A` would for every row.
         <tr>
             <th scope="row" class="table__primary">
                 <a href=Route::customer(&customer.id, CustomerTab::Software).to_path()>{customer.company_name}</a>
