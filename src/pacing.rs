@@ -5,7 +5,7 @@
 //! first page is drawn, each step comes a task after the one it is in: the module starts, then
 //! the mount (`main.rs`), the frame with the banner (`app.rs`), the navigation
 //! (`components/shell.rs`), the page (`workspace.rs`), and the rows when their answer arrives.
-//! Each takes 10–25 ms there, and the browser can paint and answer input between them; what
+//! Each takes 10–26 ms there, and the browser can paint and answer input between them; what
 //! is drawn grows downwards, so nothing already shown moves.
 //!
 //! Only while the first page is drawn: a page opened later is drawn at once, in the task of
