@@ -9,6 +9,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use csp_domain::billing::BillingProfileChange;
 use csp_domain::cancellation::{CancelRequest, Cancellation};
 use csp_domain::software::{DeepLink, KeyReveal, SoftwarePurchase, TenantSoftwareList};
 use csp_domain::support::{SupportForm, SupportRequest, SupportStatusChange};
@@ -385,8 +386,27 @@ pub async fn invoice(month: InvoiceMonth, customer: Option<CustomerId>) -> ApiRe
         .await
 }
 
+/// The reconciliation file of a month's invoice (CSV), for a plain download link.
+pub fn invoice_csv_url(month: &str, customer: Option<&CustomerId>) -> String {
+    let mut url = format!("{BASE}/invoices/{}?format=csv", encode(month));
+    if let Some(customer) = customer {
+        url.push_str(&format!("&customer_id={customer}"));
+    }
+    url
+}
+
 pub async fn billing_profile() -> ApiResult<BillingProfile> {
     Call::get("/billing-profile").fetch().await
+}
+
+/// A Global admin sets the self-service refund limit.
+pub async fn set_refund_limit(limit: String) -> ApiResult<BillingProfile> {
+    Call::new("PATCH", "/billing-profile")
+        .json(&BillingProfileChange {
+            refund_limit: limit,
+        })
+        .fetch()
+        .await
 }
 
 pub async fn software(
@@ -471,10 +491,11 @@ pub async fn support_request(id: SupportRequestId) -> ApiResult<SupportRequest> 
     Call::get(format!("/support-requests/{id}")).fetch().await
 }
 
-/// Files a request: its fields and files as `multipart/form-data`.
+/// Files a request: its fields and files as `multipart/form-data`, once per draft's `key`.
 pub async fn file_support_request(
     form: SupportForm,
     files: Vec<web_sys::File>,
+    key: String,
 ) -> ApiResult<SupportRequest> {
     let fields = [
         ("problem_type", &form.problem_type),
@@ -489,6 +510,7 @@ pub async fn file_support_request(
         ("contact_phone", &form.contact_phone),
     ];
     Call::post("/support-requests")
+        .header("Idempotency-Key", key)
         .form(&fields, &files)?
         .fetch()
         .await

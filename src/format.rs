@@ -21,7 +21,12 @@ pub fn local_date(t: DateTime<Utc>) -> String {
 
 /// The browser's current UTC offset, e.g. `UTC+02:00`.
 pub fn local_zone() -> String {
-    let seconds = Local::now().offset().local_minus_utc();
+    local_zone_at(Utc::now())
+}
+
+/// The browser's UTC offset at `t` (which daylight saving time may change), e.g. `UTC-04:00`.
+pub fn local_zone_at(t: DateTime<Utc>) -> String {
+    let seconds = t.with_timezone(&Local).offset().local_minus_utc();
     let sign = if seconds < 0 { '-' } else { '+' };
     let minutes = seconds.unsigned_abs() / 60;
     format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)

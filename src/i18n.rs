@@ -218,6 +218,7 @@ impl I18n {
             Permission::CopySoftwareDeepLink => Msg::ActionCopyDeepLink,
             Permission::ViewActivityLog => Msg::ActionViewActivityLog,
             Permission::CancelPurchase => Msg::ActionCancelPurchase,
+            Permission::ManageBillingSettings => Msg::ActionManageBilling,
         });
         self.f(
             Msg::ErrForbiddenNeedsRole,
@@ -285,6 +286,11 @@ impl I18n {
             ("password", "too_long") => {
                 Some(self.f(Msg::PasswordTooLong, &[("max", &MAX_PASSWORD_LEN)]))
             }
+            // The server's English names the operator's maximum; other languages say it in words.
+            ("refund_limit", "above_maximum") => Some(match fallback {
+                Some(text) if self.locale.get() == Locale::En => text.to_string(),
+                _ => self.t(Msg::FieldRefundLimitAboveMax).to_string(),
+            }),
             _ => None,
         };
         let generic = match code {
@@ -454,6 +460,7 @@ fn error_message(code: ErrorCode) -> Msg {
         ErrorCode::NotCancellable => Msg::ErrNotCancellable,
         ErrorCode::NeedsSupportRequest => Msg::ErrNeedsSupportRequest,
         ErrorCode::ConfirmationRequired => Msg::ErrConfirmationRequired,
+        ErrorCode::NothingToRefund => Msg::ErrNothingToRefund,
         ErrorCode::TooManyAttempts => Msg::ErrTooManyAttemptsSoon,
         ErrorCode::Internal => Msg::ErrInternal,
         ErrorCode::ServiceUnavailable => Msg::ErrServiceUnavailable,

@@ -104,6 +104,8 @@ pub enum Route {
         month: Option<InvoiceMonth>,
     },
     ActivityLog,
+    /// Settings → Billing profile: how the partner pays and its refund limit.
+    BillingProfile,
     /// Support requests: a partner's own, or the support agents' queue.
     Support,
     /// "Report a problem": a new support request (`?customer=&order=&amount=&currency=`
@@ -166,6 +168,7 @@ impl Route {
                 month: Some(InvoiceMonth::parse(month)?),
             },
             ["activity-log"] => Route::ActivityLog,
+            ["settings", "billing"] => Route::BillingProfile,
             ["support"] => Route::Support,
             ["support", "new"] => Route::NewSupportRequest,
             ["support", id] => Route::SupportRequest {
@@ -202,6 +205,7 @@ impl Route {
             Route::Invoices { month: None } => "/invoices".into(),
             Route::Invoices { month: Some(month) } => format!("/invoices/{month}"),
             Route::ActivityLog => "/activity-log".into(),
+            Route::BillingProfile => "/settings/billing".into(),
             Route::Support => "/support".into(),
             Route::NewSupportRequest => "/support/new".into(),
             Route::SupportRequest { id } => format!("/support/{id}"),
@@ -227,9 +231,10 @@ impl Route {
     pub fn access(&self) -> Access {
         match self {
             Route::Home | Route::SignIn => Access::Anyone,
-            Route::Customers | Route::Customer { .. } | Route::AddProduct { .. } => {
-                Access::Area(Area::Customers)
-            }
+            Route::Customers
+            | Route::Customer { .. }
+            | Route::AddProduct { .. }
+            | Route::BillingProfile => Access::Area(Area::Customers),
             Route::Invoices { .. } => Access::Area(Area::Invoices),
             Route::ActivityLog => Access::Area(Area::ActivityLog),
             Route::Support | Route::SupportRequest { .. } => Access::Area(Area::SupportRequests),
@@ -400,6 +405,7 @@ mod tests {
             Route::SignIn,
             Route::Customers,
             Route::ActivityLog,
+            Route::BillingProfile,
             Route::Support,
             Route::Tenant,
             Route::AdminCenterSoftware,

@@ -188,6 +188,9 @@ pub struct SupportDraft {
     pub form: csp_domain::support::SupportForm,
     /// The order's currency when the cancel dialog sent it (shown next to the amount).
     pub currency: String,
+    /// Sent as `Idempotency-Key`: a retry of a filing whose answer was lost files it once.
+    #[serde(default)]
+    pub idempotency_key: String,
 }
 
 pub fn load_support_draft() -> Option<SupportDraft> {
@@ -207,7 +210,7 @@ pub fn discard_support_draft() {
     }
 }
 
-/// A fresh idempotency key for an order.
+/// A fresh idempotency key for an order or a support request.
 pub fn new_idempotency_key() -> IdempotencyKey {
     IdempotencyKey::parse(&random_uuid()).expect("a UUID is a valid key")
 }

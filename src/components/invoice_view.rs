@@ -1,8 +1,10 @@
-//! A month's invoice: its lines (charges and credits, credits negative) and the totals per
-//! currency. Used by the partner's Invoices page and a customer's Invoices & credits tab.
+//! A month's invoice: its number and dates, its lines (charges and credits, credits negative,
+//! each amount saying whether it includes tax) and the totals per currency and tax basis, with
+//! its reconciliation file. Used by the partner's Invoices page and a customer's Invoices &
+//! credits tab.
 
 use crate::router::A;
-use csp_domain::{Invoice, InvoiceLineKind, InvoiceMonth};
+use csp_domain::{CustomerId, Invoice, InvoiceLineKind, InvoiceMonth};
 use leptos::prelude::*;
 
 use crate::components::data_table::DataTable;
@@ -28,10 +30,26 @@ pub fn MonthNav(month: InvoiceMonth, href: Callback<InvoiceMonth, String>) -> im
 }
 
 #[component]
-pub fn InvoiceView(invoice: Invoice, #[prop(optional)] show_customer: bool) -> impl IntoView {
+pub fn InvoiceView(
+    invoice: Invoice,
+    #[prop(optional)] show_customer: bool,
+    /// Only this customer's share, as the reconciliation file then is too.
+    #[prop(optional)]
+    customer: Option<CustomerId>,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let csv = crate::api::invoice_csv_url(&invoice.month, customer.as_ref());
+    let header = view! {
+        <dl class="details details--inline invoice__facts">
+            <div><dt>{tr(Msg::InvoiceNumber)}</dt><dd class="mono">{invoice.number.clone()}</dd></div>
+            <div><dt>{tr(Msg::InvoiceIssued)}</dt><dd>{format::iso(invoice.issued_on)}</dd></div>
+            <div><dt>{tr(Msg::InvoiceDue)}</dt><dd>{format::iso(invoice.due_on)}</dd></div>
+        </dl>
+        <p class="no-print"><a href=csv download="" rel="external">{tr(Msg::DownloadReconciliation)}</a></p>
+    };
     if invoice.lines.is_empty() {
-        return view! { <EmptyState title=move || i18n.t(Msg::NoInvoiceLines)/> }.into_any();
+        return view! { {header}<EmptyState title=move || i18n.t(Msg::NoInvoiceLines)/> }
+            .into_any();
     }
     let rows = invoice
         .lines
@@ -39,7 +57,8 @@ pub fn InvoiceView(invoice: Invoice, #[prop(optional)] show_customer: bool) -> i
         .map(|line| {
             let kind = line.kind.clone();
             let is_credit = kind == InvoiceLineKind::Credit;
-            let amount = format::money(&line.amount, line.currency);
+            let (amount, currency, tax) = (line.amount.clone(), line.currency, line.tax_inclusive);
+            let amount = move || i18n.price(&amount, currency, tax);
             view! {
                 <tr class:invoice__credit=is_credit>
                     <td class="nowrap">{format::local_date(line.date)}</td>
@@ -78,17 +97,21 @@ pub fn InvoiceView(invoice: Invoice, #[prop(optional)] show_customer: bool) -> i
         .totals
         .into_iter()
         .map(|t| {
+            let (currency, tax) = (t.currency, t.tax_inclusive);
+            let price = move |a: &csp_domain::Amount| i18n.price(a, currency, tax);
+            let (charges, credits, net) = (t.charges.clone(), t.credits.clone(), t.net.clone());
             view! {
                 <tr>
-                    <th scope="row">{t.currency.to_string()}</th>
-                    <td class="numeric">{format::money(&t.charges, t.currency)}</td>
-                    <td class="numeric">{format::money(&t.credits, t.currency)}</td>
-                    <td class="numeric"><strong>{format::money(&t.net, t.currency)}</strong></td>
+                    <th scope="row">{move || format!("{currency} ({})", i18n.tax_label(tax))}</th>
+                    <td class="numeric nowrap">{move || price(&charges)}</td>
+                    <td class="numeric nowrap">{move || price(&credits)}</td>
+                    <td class="numeric nowrap"><strong>{move || price(&net)}</strong></td>
                 </tr>
             }
         })
         .collect_view();
     view! {
+        {header}
         <div class="table-region"><div class="table-region__scroll" tabindex="0">
             <DataTable columns=columns>{rows}</DataTable>
         </div></div>

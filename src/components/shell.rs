@@ -118,6 +118,7 @@ fn PartnerNav(user: Signal<Option<User>>) -> impl IntoView {
                             <span id="activity-log-hint" class="gear__hint">{hint}</span>
                         })}
                     </li>
+                    <li><A href=Route::BillingProfile.to_path()>{tr(Msg::BillingProfile)}</A></li>
                 </ul>
             </GearMenu>
         </nav>

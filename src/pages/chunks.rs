@@ -1,5 +1,5 @@
 //! The pages whose code the browser fetches the first time one of them opens. Signing in and
-//! the customer list (`crate::workspace`) need only the main module; a customer with the buying wizard, support, the reports (activity log, invoices) and the
+//! the customer list (`crate::workspace`) need only the main module; a customer with the buying wizard, support, the reports (activity log, invoices, billing profile) and the
 //! customer admin center each live in a chunk of their own (`scripts/build-app.mjs` splits them
 //! off at these functions). Code that several chunks share goes into shared modules the tool
 //! makes, fetched with the first chunk that needs them; so the fewer the chunks, the fewer files.
@@ -20,6 +20,7 @@ use crate::components::states::LoadingState;
 use crate::i18n::{tr, Msg};
 use crate::pages::activity_log::ActivityLogPage;
 use crate::pages::admin_center::AdminCenterSoftwarePage;
+use crate::pages::billing::BillingProfilePage;
 use crate::pages::buying::AddProductPage;
 use crate::pages::customers::details::CustomerDetailsPage;
 use crate::pages::invoices::InvoicesPage;
@@ -43,7 +44,7 @@ pub fn load(page: &Route) -> Option<Load> {
         Route::Support | Route::NewSupportRequest | Route::SupportRequest { .. } => {
             Box::pin(support())
         }
-        Route::ActivityLog | Route::Invoices { .. } => Box::pin(reports()),
+        Route::ActivityLog | Route::Invoices { .. } | Route::BillingProfile => Box::pin(reports()),
         Route::Tenant | Route::AdminCenterSoftware => Box::pin(tenant()),
         Route::Home | Route::SignIn | Route::Customers => return None,
     })
@@ -136,6 +137,7 @@ fn reports() -> Result<DrawPage, SplitLoaderError> {
 fn draw_reports(page: Route, route: Memo<Option<Route>>) -> AnyView {
     match page {
         Route::ActivityLog => view! { <ActivityLogPage/> }.into_any(),
+        Route::BillingProfile => view! { <BillingProfilePage/> }.into_any(),
         Route::Invoices { .. } => {
             let month = Signal::derive(move || match route.get() {
                 Some(Route::Invoices { month }) => month,

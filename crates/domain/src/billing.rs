@@ -1,6 +1,13 @@
-//! How a partner pays: its billing profile, which every order is charged to.
+//! How a partner pays: its billing profile, which every order is charged to, and its
+//! self-service refund limit (R-CAN-6).
 
+use std::fmt;
+
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+use crate::error::FieldIssue;
+use crate::money::{Amount, Currency, Money};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -12,16 +19,199 @@ pub struct BillingProfile {
     pub invoice_email: String,
     /// How invoices are paid, e.g. "Bank transfer, 30 days net" or "Visa ending 4242".
     pub payment_method: String,
-    /// Cancellations crediting more than this many major units of the order's currency need
-    /// a support request (R-CAN-6).
-    pub self_service_refund_limit: u64,
+    /// The self-service refund limit (R-CAN-6): a cancellation that would credit more than
+    /// this, in the order's currency, needs a support request. A decimal string.
+    pub refund_limit: RefundLimit,
+    /// The highest limit a Global admin may set (the operator's `REFUND_LIMIT_MAX`).
+    pub refund_limit_max: RefundLimit,
+    /// Who changed the limit and when, newest first.
+    pub refund_limit_changes: Vec<SettingChange>,
 }
 
-impl BillingProfile {
-    /// The refund limit in `currency`.
-    pub fn refund_limit(&self, currency: crate::money::Currency) -> crate::money::Money {
-        let per_major = 10_i64.pow(currency.exponent());
-        let major = i64::try_from(self.self_service_refund_limit).unwrap_or(i64::MAX);
-        crate::money::Money::from_minor(major.saturating_mul(per_major), currency)
+/// A change of a setting: who, when, from what to what.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SettingChange {
+    pub at: DateTime<Utc>,
+    /// The partner user's e-mail address, or `operator` for the operator's configuration.
+    pub by: String,
+    pub from: Option<String>,
+    pub to: String,
+}
+
+/// `PATCH /api/v1/billing-profile` (Global admins).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BillingProfileChange {
+    /// The new self-service refund limit, a decimal string such as `"1000.00"`.
+    pub refund_limit: String,
+}
+
+/// A self-service refund limit: an amount with at most two decimals, from 0 up to the
+/// operator's maximum, applied in each order's currency (R-CAN-6: "25,000.00 in the order's
+/// currency").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(value_type = String, example = "25000.00", pattern = r"^[0-9]+(\.[0-9]{1,2})?$")
+)]
+#[serde(try_from = "String", into = "String")]
+pub struct RefundLimit(i64);
+
+/// Why a refund limit was refused (field `refund_limit` of `validation_failed`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundLimitIssue {
+    /// Not a decimal with at most two places, or below zero.
+    Invalid,
+    /// Above the operator's maximum.
+    AboveMaximum(RefundLimit),
+}
+
+impl FieldIssue for RefundLimitIssue {
+    fn code(&self) -> &'static str {
+        match self {
+            RefundLimitIssue::Invalid => "invalid_amount",
+            RefundLimitIssue::AboveMaximum(_) => "above_maximum",
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            RefundLimitIssue::Invalid => {
+                "Enter an amount of zero or more with at most two decimals, e.g. 1000.00.".into()
+            }
+            RefundLimitIssue::AboveMaximum(max) => {
+                format!("The limit can be at most {}.", max.grouped())
+            }
+        }
+    }
+}
+
+impl RefundLimit {
+    /// R-CAN-6's default: 25,000.00.
+    pub const DEFAULT: RefundLimit = RefundLimit(25_000_00);
+    /// The operator's maximum when not configured: 1,000,000.00.
+    pub const DEFAULT_MAX: RefundLimit = RefundLimit(1_000_000_00);
+
+    pub const fn from_hundredths(hundredths: i64) -> RefundLimit {
+        RefundLimit(if hundredths < 0 { 0 } else { hundredths })
+    }
+
+    pub fn hundredths(self) -> i64 {
+        self.0
+    }
+
+    /// Parses `"1000"` or `"1000.50"`: zero or more, at most two decimals.
+    pub fn parse(text: &str) -> Result<RefundLimit, RefundLimitIssue> {
+        let two_places = Currency::parse("USD").expect("USD");
+        match Money::parse(text, two_places) {
+            Ok(m) if m.minor() >= 0 => Ok(RefundLimit(m.minor())),
+            _ => Err(RefundLimitIssue::Invalid),
+        }
+    }
+
+    /// Parses a limit a Global admin sets: as [`RefundLimit::parse`], and at most `max`.
+    pub fn parse_within(text: &str, max: RefundLimit) -> Result<RefundLimit, RefundLimitIssue> {
+        let limit = RefundLimit::parse(text)?;
+        if limit > max {
+            return Err(RefundLimitIssue::AboveMaximum(max));
+        }
+        Ok(limit)
+    }
+
+    /// The limit in `currency`: the same figure, to that currency's minor unit (whole yen
+    /// drop the cents: 25,000.50 is JPY 25,000).
+    pub fn in_currency(self, currency: Currency) -> Money {
+        let minor = match currency.exponent() {
+            0 => self.0 / 100,
+            1 => self.0 / 10,
+            e => self.0.saturating_mul(10_i64.pow(e.saturating_sub(2))),
+        };
+        Money::from_minor(minor, currency)
+    }
+
+    /// `25,000.00`, for people.
+    pub fn grouped(self) -> String {
+        self.as_two_places().grouped()
+    }
+
+    fn as_two_places(self) -> Money {
+        Money::from_minor(self.0, Currency::parse("USD").expect("USD"))
+    }
+
+    pub fn amount(self) -> Amount {
+        self.as_two_places().amount()
+    }
+}
+
+impl Default for RefundLimit {
+    fn default() -> Self {
+        RefundLimit::DEFAULT
+    }
+}
+
+impl fmt::Display for RefundLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.amount().as_str())
+    }
+}
+
+impl TryFrom<String> for RefundLimit {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        RefundLimit::parse(&value).map_err(|e| e.message())
+    }
+}
+
+impl From<RefundLimit> for String {
+    fn from(limit: RefundLimit) -> String {
+        limit.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_are_exact_and_bounded() {
+        assert_eq!(RefundLimit::parse("1000").unwrap().to_string(), "1000.00");
+        assert_eq!(RefundLimit::parse("1000.5").unwrap().hundredths(), 100_050);
+        assert_eq!(RefundLimit::parse("0").unwrap().hundredths(), 0);
+        for bad in ["-1", "1.001", "ten", "", "1e3"] {
+            assert_eq!(
+                RefundLimit::parse(bad),
+                Err(RefundLimitIssue::Invalid),
+                "{bad}"
+            );
+        }
+        let max = RefundLimit::from_hundredths(50_000_00);
+        assert!(RefundLimit::parse_within("50000.00", max).is_ok());
+        assert_eq!(
+            RefundLimit::parse_within("50000.01", max),
+            Err(RefundLimitIssue::AboveMaximum(max))
+        );
+        assert_eq!(RefundLimit::DEFAULT.grouped(), "25,000.00");
+    }
+
+    #[test]
+    fn a_limit_applies_in_each_orders_currency() {
+        let limit = RefundLimit::parse("25000.50").unwrap();
+        assert_eq!(limit.in_currency(Currency::USD).minor(), 2_500_050);
+        assert_eq!(limit.in_currency(Currency::JPY).minor(), 25_000);
+        let kwd = Currency::parse("KWD").unwrap();
+        assert_eq!(limit.in_currency(kwd).minor(), 25_000_500);
+    }
+
+    #[test]
+    fn it_travels_as_a_decimal_string() {
+        let json = serde_json::to_string(&RefundLimit::DEFAULT).unwrap();
+        assert_eq!(json, "\"25000.00\"");
+        assert_eq!(
+            serde_json::from_str::<RefundLimit>("\"1000\"").unwrap(),
+            RefundLimit::from_hundredths(1_000_00)
+        );
+        assert!(serde_json::from_str::<RefundLimit>("\"-3\"").is_err());
     }
 }

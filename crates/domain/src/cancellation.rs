@@ -1,34 +1,38 @@
 //! Cancelling a purchase (R-CAN): the window, the credit, the refund limit. One set of rules,
 //! called by the cancel dialog (to show what will happen) and by the server (to do it).
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::billing::RefundLimit;
 use crate::catalog::ProductKind;
+use crate::ledger::Ledger;
 use crate::money::{Amount, Money};
 use crate::order::OrderStatus;
 
-/// A partner's self-service refund limit when none is set: 25,000.00 in the order's currency
-/// (R-CAN-6).
-pub const DEFAULT_REFUND_LIMIT_MAJOR: i64 = 25_000;
-
-/// The instant a purchase made at `purchased_at` stops being cancellable: the start of UTC day
-/// `purchase day + window_days`. A 60-day window thus covers the purchase day and the 59 days
-/// after it. `None` when the kind cannot be cancelled.
+/// The instant a purchase made at `purchased_at` stops being cancellable: exactly
+/// `window_days` × 24 hours after it (R-CAN-1: "within 60 days of purchase" — a purchase at
+/// 23:59 UTC has 60 full days, as one at 00:00 has). `None` when the kind cannot be cancelled.
 pub fn cancellable_until(
     purchased_at: DateTime<Utc>,
     window_days: Option<u32>,
 ) -> Option<DateTime<Utc>> {
-    let day = purchased_at
-        .date_naive()
-        .checked_add_days(Days::new(u64::from(window_days?)))?;
-    Some(day.and_time(chrono::NaiveTime::MIN).and_utc())
+    purchased_at.checked_add_signed(Duration::days(i64::from(window_days?)))
 }
 
-/// Whole UTC days left to cancel on `today` ("12 days left"); 1 on the last day, 0 once the
-/// window has passed. Changes at midnight UTC.
-pub fn days_left(until: DateTime<Utc>, today: NaiveDate) -> i64 {
-    (until.date_naive() - today).num_days().max(0)
+/// Days left to cancel at `now`, counting a started day as a day: 60 at the moment of
+/// purchase, 1 during the last 24 hours, 0 once the window has passed.
+pub fn days_left(until: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    let left = until - now;
+    if left <= Duration::zero() {
+        return 0;
+    }
+    let whole = left.num_days();
+    if left > Duration::days(whole) {
+        whole + 1
+    } else {
+        whole
+    }
 }
 
 /// What one line of an order contributes to a credit.
@@ -42,22 +46,6 @@ pub struct CreditLine {
     pub term_end: Option<DateTime<Utc>>,
 }
 
-/// The credit for cancelling `line` at `now` (R-CAN-9): everything for perpetual software; for
-/// terms, the unused whole days of the term over its days, rounded to the minor unit.
-pub fn line_credit(line: &CreditLine, now: DateTime<Utc>) -> Money {
-    match (line.kind, line.term_end) {
-        (ProductKind::PerpetualSoftware, _) | (_, None) => line.amount,
-        (_, Some(end)) => {
-            let start = line.purchased_at.date_naive();
-            let term_days = (end.date_naive() - start).num_days().max(1) as u64;
-            let used = (now.date_naive() - start)
-                .num_days()
-                .clamp(0, term_days as i64) as u64;
-            line.amount.share(term_days - used, term_days)
-        }
-    }
-}
-
 /// How a line's credit is counted, for people: all of it, or unused days of the term.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CreditBasis {
@@ -65,7 +53,8 @@ pub enum CreditBasis {
     Prorated { unused_days: u64, term_days: u64 },
 }
 
-/// The basis of [`line_credit`] for `line` at `now`.
+/// The basis of a line's credit at `now` (R-CAN-9): everything for perpetual software; for
+/// terms, the whole UTC days of the term not yet begun over the term's days.
 pub fn credit_basis(line: &CreditLine, now: DateTime<Utc>) -> CreditBasis {
     match (line.kind, line.term_end) {
         (ProductKind::PerpetualSoftware, _) | (_, None) => CreditBasis::Full,
@@ -83,6 +72,17 @@ pub fn credit_basis(line: &CreditLine, now: DateTime<Utc>) -> CreditBasis {
     }
 }
 
+/// The credit for cancelling `line` at `now`, rounded to the minor unit (R-CAN-9).
+pub fn line_credit(line: &CreditLine, now: DateTime<Utc>) -> Money {
+    match credit_basis(line, now) {
+        CreditBasis::Full => line.amount,
+        CreditBasis::Prorated {
+            unused_days,
+            term_days,
+        } => line.amount.share(unused_days, term_days),
+    }
+}
+
 /// Facts about an order that decide whether and how it can be cancelled.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderFacts {
@@ -90,6 +90,28 @@ pub struct OrderFacts {
     /// `None` when it can never be cancelled (a software plan is in it).
     pub cancellable_until: Option<DateTime<Utc>>,
     pub lines: Vec<CreditLine>,
+    /// What was paid and credited: a cancellation credits at most what is left.
+    pub ledger: Ledger,
+}
+
+impl OrderFacts {
+    /// What cancelling now would credit: the lines' credits (R-CAN-9), never more than is left
+    /// to credit on the order.
+    pub fn credit_now(&self, now: DateTime<Utc>) -> Money {
+        let currency = self.ledger.currency();
+        let due = self
+            .lines
+            .iter()
+            .map(|l| line_credit(l, now))
+            .try_fold(Money::zero(currency), Money::checked_add)
+            .unwrap_or(self.ledger.paid());
+        self.ledger.cap(due)
+    }
+
+    /// Whether the order can be cancelled at all (no software plan in it, R-CAN-2).
+    pub fn is_cancellable_kind(&self) -> bool {
+        self.cancellable_until.is_some()
+    }
 }
 
 /// What cancelling an order now would do — the dialog shows it, the server acts on it.
@@ -97,7 +119,8 @@ pub struct OrderFacts {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Assessment {
-    /// It can be cancelled, with this credit, until `until` (`days_left` whole UTC days).
+    /// It can be cancelled, with this credit, until `until` (`days_left` days, a started day
+    /// counting as one).
     Cancellable {
         credit: Amount,
         days_left: i64,
@@ -116,11 +139,12 @@ pub enum Assessment {
     NotCancellable,
     /// A cancellation is pending or done.
     AlreadyCancelled,
+    /// Everything paid for it was credited already (by an approved refund).
+    NothingToRefund,
 }
 
-/// Decides what cancelling the order at `now` would do, with the partner's refund `limit`
-/// (in the order's currency).
-pub fn assess(order: &OrderFacts, now: DateTime<Utc>, limit: Money) -> Assessment {
+/// Decides what cancelling the order at `now` would do, with the partner's refund `limit`.
+pub fn assess(order: &OrderFacts, now: DateTime<Utc>, limit: RefundLimit) -> Assessment {
     if order.status != OrderStatus::Completed {
         return Assessment::AlreadyCancelled;
     }
@@ -130,12 +154,11 @@ pub fn assess(order: &OrderFacts, now: DateTime<Utc>, limit: Money) -> Assessmen
     if now >= until {
         return Assessment::WindowPassed { until };
     }
-    let credit = order
-        .lines
-        .iter()
-        .map(|l| line_credit(l, now))
-        .try_fold(Money::zero(limit.currency()), Money::checked_add)
-        .unwrap_or(limit);
+    if order.ledger.left().is_zero() {
+        return Assessment::NothingToRefund;
+    }
+    let credit = order.credit_now(now);
+    let limit = limit.in_currency(credit.currency());
     if credit.minor() > limit.minor() {
         return Assessment::NeedsSupportRequest {
             credit: credit.amount(),
@@ -144,7 +167,7 @@ pub fn assess(order: &OrderFacts, now: DateTime<Utc>, limit: Money) -> Assessmen
     }
     Assessment::Cancellable {
         credit: credit.amount(),
-        days_left: days_left(until, now.date_naive()),
+        days_left: days_left(until, now),
         until,
     }
 }
@@ -153,6 +176,10 @@ impl crate::order::Order {
     /// What decides this order's cancellation, as [`assess`] takes it: the dialog assesses
     /// the order the API returned with the same rule the server applies.
     pub fn facts(&self) -> OrderFacts {
+        let money = |a: &Amount| {
+            a.to_money(self.currency)
+                .unwrap_or(Money::zero(self.currency))
+        };
         OrderFacts {
             status: self.status.clone(),
             cancellable_until: self.cancellable_until,
@@ -161,14 +188,12 @@ impl crate::order::Order {
                 .iter()
                 .map(|l| CreditLine {
                     kind: l.kind,
-                    amount: l
-                        .amount
-                        .to_money(self.currency)
-                        .unwrap_or(Money::zero(self.currency)),
+                    amount: money(&l.amount),
                     purchased_at: self.created_at,
                     term_end: l.term_end,
                 })
                 .collect(),
+            ledger: self.ledger.ledger(self.currency),
         }
     }
 }
@@ -204,19 +229,16 @@ pub struct Cancellation {
     pub status: CancellationStatus,
     pub requested_at: DateTime<Utc>,
     pub requested_by: String,
-    /// The credit it books: what the order would credit when it was requested.
+    /// The credit it books: what the order would credit when it was requested (at most what
+    /// was left to credit when it was processed).
     pub credit: Amount,
     pub currency: crate::money::Currency,
     /// When it will have been processed at the latest (R-CAN-7: up to 15 minutes).
     pub expected_by: DateTime<Utc>,
     pub processed_at: Option<DateTime<Utc>>,
+    /// The support request whose approval cancelled the order, when it was cancelled that way.
+    pub support_request_id: Option<crate::ids::SupportRequestId>,
 }
-
-/// The Important message of the cancel dialog (R-CAN-5), in English.
-pub const IMPORTANT_MESSAGE: &str = "Cancelling revokes all product keys and download links of this order, for you and \
-for your customer. You and your customer must stop using the software, uninstall it and delete it. The purchase stays \
-listed on the customer's Software page, without an activation key. The credit — 100% for perpetual software, prorated \
-for subscriptions — appears on next month's invoice.";
 
 #[cfg(test)]
 mod tests {
@@ -244,71 +266,91 @@ mod tests {
 
     fn order(lines: Vec<CreditLine>, window: Option<u32>) -> OrderFacts {
         let bought = lines[0].purchased_at;
+        let paid = lines
+            .iter()
+            .try_fold(usd(0), |sum, l| sum.checked_add(l.amount))
+            .unwrap();
         OrderFacts {
             status: OrderStatus::Completed,
             cancellable_until: cancellable_until(bought, window),
             lines,
+            ledger: Ledger::new(paid, 0, 0),
         }
     }
 
-    const LIMIT: i64 = 2_500_000;
+    const LIMIT: RefundLimit = RefundLimit::DEFAULT;
 
     #[test]
-    fn the_window_covers_the_purchase_day_and_59_more_in_utc() {
+    fn a_purchase_at_23_59_utc_gets_60_full_days() {
         let o = order(
-            vec![subscription("2026-03-01T23:30:00Z", usd(100_00), Term::P1Y)],
+            vec![subscription("2026-03-01T23:59:00Z", usd(100_00), Term::P1Y)],
             Some(60),
         );
-        assert_eq!(o.cancellable_until, Some(t("2026-04-30T00:00:00Z")));
-        let at = |s: &str| assess(&o, t(s), usd(LIMIT));
+        assert_eq!(o.cancellable_until, Some(t("2026-04-30T23:59:00Z")));
+        let at = |s: &str| assess(&o, t(s), LIMIT);
         assert!(
             matches!(
                 at("2026-03-01T23:59:00Z"),
                 Assessment::Cancellable { days_left: 60, .. }
             ),
-            "day 0"
-        );
-        assert!(
-            matches!(
-                at("2026-04-29T12:00:00Z"),
-                Assessment::Cancellable { days_left: 1, .. }
-            ),
-            "day 59: last day"
+            "the moment of purchase"
         );
         assert!(matches!(
-            at("2026-04-29T23:59:59Z"),
+            at("2026-03-02T00:00:00Z"),
+            Assessment::Cancellable { days_left: 60, .. }
+        ));
+        assert!(
+            matches!(
+                at("2026-04-30T00:00:00Z"),
+                Assessment::Cancellable { days_left: 1, .. }
+            ),
+            "the 60th day is a whole day, not a minute"
+        );
+        assert!(matches!(
+            at("2026-04-30T23:58:59Z"),
             Assessment::Cancellable { days_left: 1, .. }
         ));
         assert!(
-            matches!(at("2026-04-30T00:00:00Z"), Assessment::WindowPassed { .. }),
-            "day 60"
-        );
-        assert!(
-            matches!(at("2026-05-01T08:00:00Z"), Assessment::WindowPassed { .. }),
-            "day 61"
+            matches!(at("2026-04-30T23:59:00Z"), Assessment::WindowPassed { .. }),
+            "60 × 24 hours later"
         );
     }
 
     #[test]
-    fn the_window_counts_calendar_days_across_a_leap_day() {
-        let until = cancellable_until(t("2028-01-15T10:00:00Z"), Some(60)).unwrap();
+    fn a_purchase_at_midnight_ends_at_midnight_60_days_later() {
+        let until = cancellable_until(t("2026-03-01T00:00:00Z"), Some(60)).unwrap();
+        assert_eq!(until, t("2026-04-30T00:00:00Z"));
+        assert_eq!(days_left(until, t("2026-04-29T00:00:00Z")), 1);
+        assert_eq!(days_left(until, t("2026-04-28T23:59:59Z")), 2);
+        assert_eq!(days_left(until, t("2026-04-30T00:00:00Z")), 0);
+    }
+
+    #[test]
+    fn the_window_counts_elapsed_days_across_a_leap_day() {
         assert_eq!(
-            until,
-            t("2028-03-15T00:00:00Z"),
+            cancellable_until(t("2028-01-15T10:00:00Z"), Some(60)).unwrap(),
+            t("2028-03-15T10:00:00Z"),
             "Jan 15 + 60 days in a leap year"
         );
-        assert_eq!(days_left(until, t("2028-02-29T00:00:00Z").date_naive()), 15);
         assert_eq!(
             cancellable_until(t("2027-01-15T10:00:00Z"), Some(60)).unwrap(),
-            t("2027-03-16T00:00:00Z")
+            t("2027-03-16T10:00:00Z")
+        );
+        assert_eq!(
+            cancellable_until(t("2028-02-29T12:00:00Z"), Some(7)).unwrap(),
+            t("2028-03-07T12:00:00Z")
         );
     }
 
     #[test]
-    fn days_left_changes_at_midnight_utc() {
-        let until = t("2026-12-10T00:00:00Z");
-        assert_eq!(days_left(until, t("2026-11-28T23:59:59Z").date_naive()), 12);
-        assert_eq!(days_left(until, t("2026-11-29T00:00:00Z").date_naive()), 11);
+    fn other_windows_follow_the_same_rule() {
+        for days in [1u32, 7, 30, 365] {
+            let bought = t("2026-06-10T17:45:00Z");
+            let until = cancellable_until(bought, Some(days)).unwrap();
+            assert_eq!((until - bought).num_hours(), 24 * i64::from(days));
+            assert_eq!(days_left(until, bought), i64::from(days));
+        }
+        assert_eq!(cancellable_until(t("2026-06-10T17:45:00Z"), None), None);
     }
 
     #[test]
@@ -320,6 +362,10 @@ mod tests {
             term_end: None,
         };
         assert_eq!(line_credit(&line, t("2026-02-20T00:00:00Z")), usd(1_069_00));
+        assert_eq!(
+            credit_basis(&line, t("2026-02-20T00:00:00Z")),
+            CreditBasis::Full
+        );
     }
 
     #[test]
@@ -334,6 +380,13 @@ mod tests {
             line_credit(&line, t("2026-01-06T00:00:00Z")),
             usd(360_00),
             "5 days used of 365"
+        );
+        assert_eq!(
+            credit_basis(&line, t("2026-01-06T00:00:00Z")),
+            CreditBasis::Prorated {
+                unused_days: 360,
+                term_days: 365
+            }
         );
         assert_eq!(
             line_credit(&line, t("2027-01-01T10:00:00Z")),
@@ -404,18 +457,18 @@ mod tests {
             None,
         );
         assert_eq!(
-            assess(&o, t("2026-03-02T00:00:00Z"), usd(LIMIT)),
+            assess(&o, t("2026-03-02T00:00:00Z"), LIMIT),
             Assessment::NotCancellable
         );
         o.cancellable_until = cancellable_until(t("2026-03-01T00:00:00Z"), Some(60));
         o.status = OrderStatus::CancellationPending;
         assert_eq!(
-            assess(&o, t("2026-03-02T00:00:00Z"), usd(LIMIT)),
+            assess(&o, t("2026-03-02T00:00:00Z"), LIMIT),
             Assessment::AlreadyCancelled
         );
         o.status = OrderStatus::Cancelled;
         assert_eq!(
-            assess(&o, t("2026-03-02T00:00:00Z"), usd(LIMIT)),
+            assess(&o, t("2026-03-02T00:00:00Z"), LIMIT),
             Assessment::AlreadyCancelled
         );
     }
@@ -430,19 +483,65 @@ mod tests {
             )],
             Some(60),
         );
-        match assess(&o, t("2026-03-01T12:00:00Z"), usd(LIMIT)) {
+        match assess(&o, t("2026-03-01T12:00:00Z"), LIMIT) {
             Assessment::NeedsSupportRequest { credit, limit } => {
                 assert_eq!((credit.as_str(), limit.as_str()), ("30000.00", "25000.00"));
             }
             other => panic!("{other:?}"),
         }
         let exactly = order(
-            vec![subscription("2026-03-01T00:00:00Z", usd(LIMIT), Term::P1Y)],
+            vec![subscription(
+                "2026-03-01T00:00:00Z",
+                usd(2_500_000),
+                Term::P1Y,
+            )],
             Some(60),
         );
         assert!(matches!(
-            assess(&exactly, t("2026-03-01T12:00:00Z"), usd(LIMIT)),
+            assess(&exactly, t("2026-03-01T12:00:00Z"), LIMIT),
             Assessment::Cancellable { .. }
         ));
+        let lower = RefundLimit::from_hundredths(1_000_00);
+        assert!(matches!(
+            assess(&exactly, t("2026-03-01T12:00:00Z"), lower),
+            Assessment::NeedsSupportRequest { .. }
+        ));
+    }
+
+    #[test]
+    fn a_cancellation_credits_only_what_earlier_credits_left() {
+        let mut o = order(
+            vec![subscription(
+                "2026-03-01T00:00:00Z",
+                usd(2_462_00),
+                Term::P1Y,
+            )],
+            Some(60),
+        );
+        o.ledger = Ledger::new(usd(2_462_00), 2_000_00, 0);
+        match assess(&o, t("2026-03-01T12:00:00Z"), LIMIT) {
+            Assessment::Cancellable { credit, .. } => assert_eq!(credit.as_str(), "462.00"),
+            other => panic!("{other:?}"),
+        }
+        o.ledger = Ledger::new(usd(2_462_00), 2_462_00, 0);
+        assert_eq!(
+            assess(&o, t("2026-03-01T12:00:00Z"), LIMIT),
+            Assessment::NothingToRefund
+        );
+        // An order once above the limit falls under it after a partial refund: the credit it
+        // would book is what is left, and that is what the limit is compared with.
+        let mut big = order(
+            vec![subscription(
+                "2026-03-01T00:00:00Z",
+                usd(30_000_00),
+                Term::P1Y,
+            )],
+            Some(60),
+        );
+        big.ledger = Ledger::new(usd(30_000_00), 10_000_00, 0);
+        match assess(&big, t("2026-03-01T12:00:00Z"), LIMIT) {
+            Assessment::Cancellable { credit, .. } => assert_eq!(credit.as_str(), "20000.00"),
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -56,6 +56,7 @@ error_codes! {
     NotCancellable = "not_cancellable", 422;
     NeedsSupportRequest = "needs_support_request", 422;
     ConfirmationRequired = "confirmation_required", 422;
+    NothingToRefund = "nothing_to_refund", 422;
     TooManyAttempts = "too_many_attempts", 429;
     Internal = "internal_error", 500;
     ServiceUnavailable = "service_unavailable", 503;
@@ -362,6 +363,7 @@ mod tests {
             ("needs_support_request", 422),
             ("confirmation_required", 422),
             ("already_cancelled", 409),
+            ("nothing_to_refund", 422),
             ("validation_failed", 422),
             ("invalid_date_range", 400),
             ("revoked", 410),

@@ -125,6 +125,28 @@ pub const AZURE_RESERVATIONS_UNAVAILABLE: [(&str, &str); 109] = [
     ("YE", "Yemen"),
 ];
 
+/// Every ISO 3166-1 alpha-2 country code (249) and Kosovo's user-assigned `XK`: the markets
+/// a customer can be in. Subdivisions are markets only where Table 1 lists them on their own.
+const COUNTRY_CODES: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ \
+BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ \
+CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ \
+EC EE EG EH ER ES ET FI FJ FK FM FO FR \
+GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU \
+ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ \
+LA LB LC LI LK LR LS LT LU LV LY \
+MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ \
+NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA \
+RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ \
+TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ \
+VA VC VE VG VI VN VU WF WS XK YE YT ZA ZM ZW";
+
+/// Codes whose every part Table 1 lists on its own, so the whole code is unavailable too:
+/// the Caribbean Netherlands (Bonaire, Saba, Sint Eustatius) and Svalbard and Jan Mayen.
+const WHOLLY_UNAVAILABLE: [(&str, &str); 2] = [
+    ("BQ", "Caribbean Netherlands"),
+    ("SJ", "Svalbard and Jan Mayen"),
+];
+
 /// Names of markets outside Table 1 that messages may need; other codes show as codes.
 const OTHER_MARKET_NAMES: [(&str, &str); 64] = [
     ("US", "United States"),
@@ -205,22 +227,24 @@ pub struct MarketError;
 
 impl fmt::Display for MarketError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("not a market code (e.g. US, or NO-21 for a listed subdivision)")
+        f.write_str(
+            "not a market: use an ISO 3166 country code such as US, or a subdivision listed on its own such as NO-21",
+        )
     }
 }
 
 impl Market {
+    /// A real market: an ISO 3166-1 alpha-2 code (or `XK`), or a subdivision Table 1 lists
+    /// on its own (`NO-21`, `BQ-BO`, …); any case, surrounding spaces ignored.
     pub fn parse(code: &str) -> Result<Market, MarketError> {
         let code = code.trim().to_ascii_uppercase();
-        let (country, subdivision) = match code.split_once('-') {
-            Some((c, s)) => (c, Some(s)),
-            None => (code.as_str(), None),
+        let known = match code.split_once('-') {
+            Some(_) => AZURE_RESERVATIONS_UNAVAILABLE
+                .iter()
+                .any(|(listed, _)| *listed == code),
+            None => code.len() == 2 && COUNTRY_CODES.split_ascii_whitespace().any(|c| c == code),
         };
-        let country_ok = country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase());
-        let subdivision_ok = subdivision.is_none_or(|s| {
-            (1..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
-        });
-        if country_ok && subdivision_ok {
+        if known {
             Ok(Market(code))
         } else {
             Err(MarketError)
@@ -242,6 +266,7 @@ impl Market {
     pub fn azure_reservations_available(&self) -> bool {
         !AZURE_RESERVATIONS_UNAVAILABLE
             .iter()
+            .chain(WHOLLY_UNAVAILABLE.iter())
             .any(|(code, _)| *code == self.code())
     }
 
@@ -250,6 +275,7 @@ impl Market {
     pub fn english_name(&self) -> &str {
         AZURE_RESERVATIONS_UNAVAILABLE
             .iter()
+            .chain(WHOLLY_UNAVAILABLE.iter())
             .chain(OTHER_MARKET_NAMES.iter())
             .find(|(code, _)| *code == self.code())
             .map(|(_, name)| *name)
@@ -338,13 +364,14 @@ mod tests {
         assert!(m("NO").azure_reservations_available(), "mainland Norway");
         assert!(!m("NO-21").azure_reservations_available(), "Svalbard");
         assert!(
-            m("NO-03").azure_reservations_available(),
-            "Oslo is not listed"
+            !m("BQ").azure_reservations_available(),
+            "Bonaire, Saba and Sint Eustatius are all listed"
         );
         assert!(
-            m("BQ").azure_reservations_available(),
-            "only the listed parts of BQ are out"
+            !m("SJ").azure_reservations_available(),
+            "Svalbard and Jan Mayen are both listed"
         );
+        assert_eq!(m("SJ").english_name(), "Svalbard and Jan Mayen");
     }
 
     #[test]
@@ -362,9 +389,35 @@ mod tests {
     fn codes_are_checked_and_upper_cased() {
         assert_eq!(m(" no-21 ").code(), "NO-21");
         assert_eq!(m("cn").english_name(), "China");
-        assert_eq!(m("ZZ").english_name(), "ZZ");
-        for bad in ["", "U", "USA", "U1", "NO-", "NO-2222", "N0", "NO_21"] {
+        assert_eq!(
+            m("KZ").english_name(),
+            "KZ",
+            "a market without a name here shows its code"
+        );
+        for bad in [
+            "", "U", "USA", "U1", "NO-", "NO-2222", "N0", "NO_21", "ZZ", "XX", "UK", "EU", "NO-03",
+            "US-CA",
+        ] {
             assert!(Market::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_country_list_is_iso_3166_1_and_kosovo() {
+        let codes: Vec<&str> = COUNTRY_CODES.split_ascii_whitespace().collect();
+        assert_eq!(codes.len(), 250, "249 ISO 3166-1 codes and XK");
+        assert!(
+            codes.windows(2).all(|w| w[0] < w[1]),
+            "sorted, no duplicates"
+        );
+        for (code, _) in AZURE_RESERVATIONS_UNAVAILABLE
+            .iter()
+            .chain(&OTHER_MARKET_NAMES)
+            .chain(&WHOLLY_UNAVAILABLE)
+        {
+            let country = code.split('-').next().unwrap();
+            assert!(codes.contains(&country), "{code}");
+            assert!(Market::parse(code).is_ok(), "{code}");
         }
     }
 }

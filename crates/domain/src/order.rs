@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Offer, ProductKind, Term};
 use crate::error::{FieldErrors, FieldIssue};
-use crate::ids::{CustomerId, OfferId, OrderId, PurchaseId};
+use crate::ids::{CustomerId, OfferId, OrderId, PurchaseId, SupportRequestId};
+use crate::ledger::{CreditSource, LedgerSummary};
 use crate::money::{Amount, Currency, Money};
 use crate::open_enum::open_enum;
 use crate::text::{self, TextError};
@@ -280,6 +281,46 @@ pub struct Order {
     pub cancellable_until: Option<DateTime<Utc>>,
     /// While cancellable: the credit a cancellation now would give.
     pub credit_if_cancelled_now: Option<Amount>,
+    /// What was paid, credited, promised by a pending cancellation, and left to credit.
+    pub ledger: LedgerSummary,
+    /// Who did what to the order, oldest first: placed, cancellation requested, cancelled,
+    /// credited — with how much and why.
+    pub history: Vec<OrderEvent>,
+}
+
+open_enum! {
+    pub enum OrderEventKind {
+        Placed = "placed",
+        CancellationRequested = "cancellation_requested",
+        Cancelled = "cancelled",
+        Credited = "credited",
+    }
+}
+
+/// One entry of an order's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrderEvent {
+    pub at: DateTime<Utc>,
+    pub kind: OrderEventKind,
+    /// Who: the partner user's e-mail address, or the support agent's name.
+    pub by: String,
+    /// The order's total when placed; the credit for the other kinds.
+    pub amount: Option<Amount>,
+    /// With `credited`: what the credit came from.
+    pub source: Option<CreditSource>,
+    /// The support request whose approval it was, if any.
+    pub support_request: Option<SupportRequestRef>,
+    /// Why: the refund reason and the agent's note of an approval.
+    pub note: Option<String>,
+}
+
+/// A support request named from elsewhere: its id and the number people use.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SupportRequestRef {
+    pub id: SupportRequestId,
+    pub number: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -31,6 +31,8 @@ pub enum Permission {
     ViewActivityLog,
     /// Cancel a purchase (R-ROLE-4).
     CancelPurchase,
+    /// Change the partner's billing settings, such as its self-service refund limit (R-CAN-6).
+    ManageBillingSettings,
 }
 
 impl Role {
@@ -76,6 +78,7 @@ impl Role {
             ViewCustomers => true,
             BuySoftware => matches!(self, AdminAgent | GlobalAdmin),
             CopySoftwareDeepLink | CancelPurchase => matches!(self, AdminAgent),
+            ManageBillingSettings => matches!(self, GlobalAdmin),
             ViewActivityLog => {
                 matches!(
                     self,
@@ -87,12 +90,13 @@ impl Role {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 5] = [
+    pub const ALL: [Permission; 6] = [
         Permission::ViewCustomers,
         Permission::BuySoftware,
         Permission::CopySoftwareDeepLink,
         Permission::ViewActivityLog,
         Permission::CancelPurchase,
+        Permission::ManageBillingSettings,
     ];
 
     /// The roles that hold this permission, for messages that say what is missing (R-ROLE-5).
@@ -108,6 +112,7 @@ impl Permission {
             Permission::CopySoftwareDeepLink => "copy software deep links",
             Permission::ViewActivityLog => "view the activity log",
             Permission::CancelPurchase => "cancel purchases",
+            Permission::ManageBillingSettings => "change billing settings",
         }
     }
 
@@ -164,6 +169,11 @@ mod tests {
             ]
         );
         assert!(!AdminAgent.grants(ViewActivityLog));
+    }
+
+    #[test]
+    fn only_global_admins_change_billing_settings() {
+        assert_eq!(ManageBillingSettings.granted_to(), vec![GlobalAdmin]);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::email::Email;
 use crate::error::{FieldErrors, FieldIssue, Required};
 use crate::ids::{AttachmentId, CustomerId, OrderId, SupportRequestId};
+use crate::ledger::{Ledger, LedgerSummary};
 use crate::money::{Amount, Currency, Money};
 use crate::open_enum::open_enum;
 use crate::order::OrderStatus;
@@ -589,9 +590,17 @@ pub struct SupportOrderInfo {
     pub customer_id: CustomerId,
     pub customer_name: String,
     pub status: OrderStatus,
-    pub paid: Amount,
-    pub credited: Amount,
+    /// Paid, credited, promised by a pending cancellation, and left to credit — the figures
+    /// an approval is checked against.
+    pub ledger: LedgerSummary,
+    /// What other paths (a cancellation) credited or promised for the order since this
+    /// request was filed.
+    pub credited_since_filed: Amount,
     pub currency: Currency,
+    /// Its prices include tax (Australia, Brazil).
+    pub tax_inclusive: bool,
+    /// Whether the purchase can be cancelled at all (SUSE and Red Hat plans cannot, R-CAN-2).
+    pub cancellable_kind: bool,
     pub created_at: DateTime<Utc>,
     pub products: Vec<String>,
 }
@@ -612,6 +621,8 @@ pub struct SupportRequest {
     pub order: Option<SupportOrderInfo>,
     /// What an approval credited, once approved.
     pub credited: Option<Amount>,
+    /// What the approval did with the purchase, once approved with a credit.
+    pub outcome: Option<ApprovalOutcome>,
 }
 
 /// `PATCH /api/v1/support-requests/{id}` (support agents).
@@ -627,10 +638,29 @@ pub struct SupportStatusChange {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub note: Option<String>,
-    /// With `approved`: the credit to book, at most the amount requested and what was paid
-    /// less earlier credits; that much when left out.
+    /// With `approved`: the credit to book, at most the amount requested and what is left to
+    /// credit on the order; that much when left out.
     #[serde(default)]
     pub credit: Option<Amount>,
+    /// With `approved` and a request about an order: `cancel_purchase` (the default) cancels
+    /// the order as R-CAN-8 does and books the credit; `credit_only` books a goodwill credit
+    /// and keeps the purchase.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^(cancel_purchase|credit_only)$")
+    )]
+    pub outcome: Option<String>,
+}
+
+open_enum! {
+    /// What approving a refund does with the purchase.
+    pub enum ApprovalOutcome {
+        /// Cancel the order (keys and downloads revoked, R-CAN-8) and credit it.
+        CancelPurchase = "cancel_purchase",
+        /// Credit it and keep the purchase (a goodwill credit).
+        CreditOnly = "credit_only",
+    }
 }
 
 /// Why an approval's credit was refused (field `credit` of `validation_failed`).
@@ -670,18 +700,10 @@ impl FieldIssue for CreditIssue {
     }
 }
 
-/// The most an approval may credit: the amount requested, but never more than what was paid
-/// for the order less what was credited for it already (R-SUP-6).
-pub fn max_credit(requested: Money, paid: Money, credited: Money) -> Money {
-    let left = paid
-        .checked_sub(credited)
-        .unwrap_or(Money::zero(paid.currency()));
-    let left = if left.minor() < 0 {
-        Money::zero(paid.currency())
-    } else {
-        left
-    };
-    requested.min(left)
+/// The most an approval may credit: the amount requested, but never more than is left to
+/// credit on the order (R-SUP-6 with the one credit rule of [`Ledger`]).
+pub fn max_credit(requested: Money, ledger: &Ledger) -> Money {
+    ledger.cap(requested)
 }
 
 /// The credit an approval books: `chosen` when given (checked against [`max_credit`]),
@@ -689,16 +711,15 @@ pub fn max_credit(requested: Money, paid: Money, credited: Money) -> Money {
 pub fn approval_credit(
     chosen: Option<&Amount>,
     requested: Money,
-    paid: Money,
-    credited: Money,
+    ledger: &Ledger,
 ) -> Result<Money, CreditIssue> {
-    let max = max_credit(requested, paid, credited);
+    let max = max_credit(requested, ledger);
     if max.minor() <= 0 {
         return Err(CreditIssue::NothingLeft);
     }
     let Some(chosen) = chosen else { return Ok(max) };
     let chosen = chosen
-        .to_money(paid.currency())
+        .to_money(ledger.currency())
         .map_err(|_| CreditIssue::InvalidAmount)?;
     if chosen.minor() <= 0 {
         Err(CreditIssue::NotPositive)
@@ -707,6 +728,63 @@ pub fn approval_credit(
     } else {
         Ok(chosen)
     }
+}
+
+/// Why a refund cannot be filed or approved for an order as it stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundRefusal {
+    /// The order is being cancelled or was cancelled (409 `already_cancelled`).
+    AlreadyCancelled,
+    /// Everything paid for it was credited or promised already (422 `nothing_to_refund`).
+    NothingToRefund,
+    /// Cancelling was asked for, but SUSE and Red Hat plans cannot be cancelled (422
+    /// `not_cancellable`): approve it as a credit only.
+    NotCancellable,
+    /// The credit itself (field `credit` of `validation_failed`).
+    Credit(CreditIssue),
+}
+
+/// Whether a refund request for `amount` may be filed for `order`: the order must not be
+/// cancelled or being cancelled, and the amount at most what is left to credit (else the
+/// field error [`ResolveIssue::AbovePaid`] with that maximum).
+pub fn check_refund_filing(
+    order: &crate::cancellation::OrderFacts,
+    amount: Money,
+) -> Result<Result<Money, ResolveIssue>, RefundRefusal> {
+    if order.status != OrderStatus::Completed {
+        return Err(RefundRefusal::AlreadyCancelled);
+    }
+    let left = order.ledger.left();
+    if left.is_zero() {
+        return Err(RefundRefusal::NothingToRefund);
+    }
+    Ok(if amount > left || amount.currency() != left.currency() {
+        Err(ResolveIssue::AbovePaid(left))
+    } else {
+        Ok(amount)
+    })
+}
+
+/// The credit an approval with `outcome` books for `order`, where `requested` was asked
+/// for and the agent chose `chosen` (or the most allowed).
+pub fn check_approval(
+    order: &crate::cancellation::OrderFacts,
+    outcome: &ApprovalOutcome,
+    requested: Money,
+    chosen: Option<&Amount>,
+) -> Result<Money, RefundRefusal> {
+    if *outcome == ApprovalOutcome::CancelPurchase {
+        if order.status != OrderStatus::Completed {
+            return Err(RefundRefusal::AlreadyCancelled);
+        }
+        if !order.is_cancellable_kind() {
+            return Err(RefundRefusal::NotCancellable);
+        }
+    }
+    if order.ledger.left().is_zero() {
+        return Err(RefundRefusal::NothingToRefund);
+    }
+    approval_credit(chosen, requested, &order.ledger).map_err(RefundRefusal::Credit)
 }
 
 /// Per-field messages, as `validation_failed` sends them.
@@ -858,33 +936,114 @@ mod tests {
         let eur = Currency::parse("EUR").unwrap();
         let m = |s: &str| Money::parse(s, eur).unwrap();
         let a = |s: &str| Amount::try_from(s.to_string()).unwrap();
+        let paid = |credited: &str| Ledger::new(m("300.00"), m(credited).minor(), 0);
         assert_eq!(
-            approval_credit(None, m("100.00"), m("300.00"), m("0")),
+            approval_credit(None, m("100.00"), &paid("0")),
             Ok(m("100.00"))
         );
         assert_eq!(
-            approval_credit(None, m("500.00"), m("300.00"), m("250.00")),
+            approval_credit(None, m("500.00"), &paid("250.00")),
             Ok(m("50.00"))
         );
         assert_eq!(
-            approval_credit(Some(&a("40.00")), m("100.00"), m("300.00"), m("0")),
+            approval_credit(Some(&a("40.00")), m("100.00"), &paid("0")),
             Ok(m("40.00"))
         );
         assert_eq!(
-            approval_credit(Some(&a("100.01")), m("100.00"), m("300.00"), m("0")),
+            approval_credit(Some(&a("100.01")), m("100.00"), &paid("0")),
             Err(CreditIssue::AboveMaximum)
         );
         assert_eq!(
-            approval_credit(Some(&a("0")), m("100.00"), m("300.00"), m("0")),
+            approval_credit(Some(&a("0")), m("100.00"), &paid("0")),
             Err(CreditIssue::NotPositive)
         );
         assert_eq!(
-            approval_credit(None, m("100.00"), m("300.00"), m("300.00")),
+            approval_credit(None, m("100.00"), &paid("300.00")),
             Err(CreditIssue::NothingLeft)
         );
         assert_eq!(
-            approval_credit(Some(&a("1.001")), m("100.00"), m("300.00"), m("0")),
+            approval_credit(Some(&a("1.001")), m("100.00"), &paid("0")),
             Err(CreditIssue::InvalidAmount)
+        );
+        let promised = Ledger::new(m("300.00"), 0, m("280.00").minor());
+        assert_eq!(
+            approval_credit(None, m("100.00"), &promised),
+            Ok(m("20.00")),
+            "a pending cancellation's credit is not free to refund"
+        );
+    }
+
+    fn order_facts(
+        status: OrderStatus,
+        credited: i64,
+        cancellable: bool,
+    ) -> crate::cancellation::OrderFacts {
+        let paid = Money::from_minor(2_462_00, Currency::USD);
+        crate::cancellation::OrderFacts {
+            status,
+            cancellable_until: cancellable.then(|| "2026-05-01T00:00:00Z".parse().unwrap()),
+            lines: Vec::new(),
+            ledger: Ledger::new(paid, credited, 0),
+        }
+    }
+
+    #[test]
+    fn refunds_are_filed_only_for_orders_with_something_left() {
+        let usd = |minor| Money::from_minor(minor, Currency::USD);
+        let open = order_facts(OrderStatus::Completed, 462_00, true);
+        assert_eq!(
+            check_refund_filing(&open, usd(2_000_00)),
+            Ok(Ok(usd(2_000_00)))
+        );
+        assert_eq!(
+            check_refund_filing(&open, usd(2_000_01)),
+            Ok(Err(ResolveIssue::AbovePaid(usd(2_000_00))))
+        );
+        for status in [OrderStatus::CancellationPending, OrderStatus::Cancelled] {
+            assert_eq!(
+                check_refund_filing(&order_facts(status, 0, true), usd(1)),
+                Err(RefundRefusal::AlreadyCancelled)
+            );
+        }
+        assert_eq!(
+            check_refund_filing(&order_facts(OrderStatus::Completed, 2_462_00, true), usd(1)),
+            Err(RefundRefusal::NothingToRefund)
+        );
+    }
+
+    #[test]
+    fn an_approval_that_cancels_needs_an_order_that_can_still_be_cancelled() {
+        let usd = |minor| Money::from_minor(minor, Currency::USD);
+        let cancel = ApprovalOutcome::CancelPurchase;
+        let credit_only = ApprovalOutcome::CreditOnly;
+        let open = order_facts(OrderStatus::Completed, 0, true);
+        assert_eq!(
+            check_approval(&open, &cancel, usd(2_462_00), None),
+            Ok(usd(2_462_00))
+        );
+        let cancelled = order_facts(OrderStatus::Cancelled, 1_000_00, true);
+        assert_eq!(
+            check_approval(&cancelled, &cancel, usd(2_462_00), None),
+            Err(RefundRefusal::AlreadyCancelled)
+        );
+        assert_eq!(
+            check_approval(&cancelled, &credit_only, usd(2_462_00), None),
+            Ok(usd(1_462_00)),
+            "a goodwill credit of what is left"
+        );
+        let plan = order_facts(OrderStatus::Completed, 0, false);
+        assert_eq!(
+            check_approval(&plan, &cancel, usd(100_00), None),
+            Err(RefundRefusal::NotCancellable)
+        );
+        assert_eq!(
+            check_approval(&plan, &credit_only, usd(100_00), None),
+            Ok(usd(100_00))
+        );
+        let spent = order_facts(OrderStatus::Completed, 2_462_00, true);
+        assert_eq!(
+            check_approval(&spent, &credit_only, usd(1), None),
+            Err(RefundRefusal::NothingToRefund)
         );
     }
 

@@ -112,6 +112,17 @@ messages! {
     NavSupportRequests => "Support requests", "支持请求";
     Settings => "Settings", "设置";
     ActivityLog => "Activity log", "活动日志";
+    BillingIntro => "How your organisation pays for what it buys, and the self-service refund limit for cancellations.", "你的组织如何为所购内容付款，以及取消的自助退款限额。";
+    BillingAddress => "Billing address", "账单地址";
+    RefundLimit => "Self-service refund limit", "自助退款限额";
+    RefundLimitHint => "A cancellation that would credit more than this, in the order's currency, needs a support request. From 0 to {max}.", "取消的信用额度（以订单币种计）超过此值时需要提交支持请求。可设置为 0 至 {max}。";
+    SaveRefundLimit => "Save limit", "保存限额";
+    RefundLimitSaved => "Saved: the refund limit is now {limit}.", "已保存：退款限额现为 {limit}。";
+    RefundLimitChanges => "Changes of the limit", "限额变更记录";
+    NoRefundLimitChanges => "The limit has not been changed.", "限额尚未更改。";
+    ColChangedBy => "Changed by", "更改人";
+    ColFrom => "From", "原值";
+    ColTo => "To", "新值";
     RequiresRoles => "Requires {roles}", "需要{roles}角色";
     RolesOr => " or ", "或";
     RolesAnd => ", ", "、";
@@ -273,6 +284,20 @@ messages! {
     RequestFiled => "Your request {number} was filed. The support team answers here; you can add comments and files while it is open.",
         "你的请求 {number} 已提交。支持团队会在此答复；请求处理期间你可以添加评论和文件。";
     CreditApproved => "Approved: {credit} is credited on next month's invoice.", "已批准：{credit} 将计入下月发票。";
+    CreditApprovedCancelled => "Approved: {credit} is credited on next month's invoice, and the purchase was cancelled — its keys and downloads are revoked.",
+        "已批准：{credit} 将计入下月发票，且该购买已取消 — 其密钥和下载链接已被吊销。";
+    PendingCredit => "To be credited by a pending cancellation", "待处理的取消将退还";
+    LeftToCredit => "Left to refund", "剩余可退款";
+    CreditedSinceFiled => "Since this request was filed, {amount} was credited or is being credited by a cancellation of the order.",
+        "自此请求提交以来，订单的取消已退还或将退还 {amount}。";
+    OutcomeLegend => "The purchase", "购买项";
+    OutcomeCancel => "Refund and cancel the purchase: its keys and downloads are revoked", "退款并取消购买：其密钥和下载链接将被吊销";
+    OutcomeCreditOnly => "Credit only, as goodwill: the purchase and its keys stay", "仅退信用额度（商誉补偿）：保留购买项及其密钥";
+    OutcomeOnlyCreditCancelled => "The order is cancelled or being cancelled: only a credit of what is left can be approved.",
+        "此订单已取消或正在取消：只能批准剩余金额的信用额度。";
+    OutcomeOnlyCreditPlan => "Software plans cannot be cancelled: only a credit can be approved.", "软件计划无法取消：只能批准信用额度。";
+    OutcomeNothingLeft => "Everything paid for this order has been credited or is being credited: an approval would book nothing.",
+        "此订单的已付款项已全部退还或正在退还：批准不会记入任何信用额度。";
     SeeInvoice => "See the invoice for {month}", "查看 {month} 的发票";
     TheOrder => "Order", "订单";
     Placed => "Placed", "下单时间";
@@ -296,8 +321,8 @@ messages! {
     NoteForPartner => "Note for the partner", "给合作伙伴的备注";
     RejectNeedsNote => "Tell the partner why the request is rejected.", "请告知合作伙伴拒绝请求的原因。";
     CreditToBook => "Credit", "信用额度";
-    CreditAtMost => "At most {max}: the amount requested, and what was paid less earlier credits. Booked on next month's invoice.",
-        "最多 {max}：申请金额以及已付款项减去之前的信用额度。计入下月发票。";
+    CreditAtMost => "At most {max}: the amount requested, and what is left to credit on the order. Booked on next month's invoice.",
+        "最多 {max}：申请金额以及订单剩余可退的金额。计入下月发票。";
     SaveStatus => "Save status", "保存状态";
 
     // -- field problems of support requests, by code --
@@ -315,8 +340,9 @@ messages! {
     FieldUnknownOrder => "None of your orders or subscriptions has this ID.", "你的订单或订阅中没有此 ID。";
     FieldOtherCustomersOrder => "This order is for another customer.", "此订单属于其他客户。";
     FieldNeedsOrder => "Give the order ID the amount is for.", "请提供该金额对应的订单 ID。";
-    FieldAbovePaid => "More than can be refunded for this order: what was paid less earlier credits.", "超过此订单可退款的金额：已付款项减去之前的信用额度。";
-    FieldAboveMaximum => "More than the amount requested, or than was paid less earlier credits.", "超过申请金额，或超过已付款项减去之前的信用额度。";
+    FieldAbovePaid => "More than can be refunded for this order: what was paid, less what was credited or is being credited.", "超过此订单可退款的金额：已付款项减去已退或正在退还的信用额度。";
+    FieldAboveMaximum => "More than the amount requested, or than is left to credit on the order.", "超过申请金额，或超过订单剩余可退的金额。";
+    FieldRefundLimitAboveMax => "Higher than the operator allows.", "高于运营方允许的上限。";
     FieldNothingLeft => "The order has been credited in full already.", "此订单已全额退还信用额度。";
     FieldNoOrder => "This request names no order and amount: leave the credit empty.", "此请求未指定订单和金额：请将信用额度留空。";
     FieldControlCharacters => "Remove the special characters.", "请删除特殊字符。";
@@ -417,15 +443,32 @@ messages! {
     BackToOrders => "Back to orders", "返回订单";
     OrderNotFound => "This order doesn't exist for this customer.", "此客户没有此订单。";
     CancellableUntil => "Can be cancelled until {date} (UTC)", "可在 {date}（UTC）之前取消";
+    CancellableUntilBoth => "Can be cancelled until {utc} UTC ({local} your time, {zone})", "可在 {utc} UTC（你的当地时间 {local}，{zone}）之前取消";
+    OrderLedger => "Paid and credited", "已付与已退";
+    OrderHistory => "History", "历史记录";
+    ColWhen => "When", "时间";
+    ColWho => "Who", "操作人";
+    ColWhat => "What", "操作";
+    ColWhy => "Why", "原因";
+    OrderEventPlaced => "Placed the order", "下单";
+    OrderEventCancellationRequested => "Requested the cancellation", "请求取消";
+    OrderEventCancelled => "Cancelled: keys and downloads revoked", "已取消：密钥和下载链接已吊销";
+    OrderEventCreditedCancellation => "Credited for the cancellation", "因取消退还信用额度";
+    OrderEventCreditedRefund => "Credited for a refund request", "因退款请求退还信用额度";
+    SupportRequestNumber => "Support request {number}", "支持请求 {number}";
     PoNumberShort => "PO number", "采购订单号";
     MoreProducts => "{first} and {n} more", "{first} 等 {n} 项";
 
     // -- invoices --
     NavInvoices => "Invoices", "发票";
     InvoicesHeading => "Invoices", "发票";
-    InvoicesIntro => "Charges for the orders placed in a month and credits for cancellations processed in the month before, per currency.",
-        "按货币列出某月所下订单的费用，以及上月处理的取消所产生的信用额度。";
+    InvoicesIntro => "Charges for the orders placed in a month and the credits booked in the month before — cancellations and approved refunds — per currency.",
+        "按货币列出某月所下订单的费用，以及上月记入的信用额度（取消和已批准的退款）。";
     InvoiceFor => "Invoice for {month}", "{month} 的发票";
+    InvoiceNumber => "Invoice number", "发票编号";
+    InvoiceIssued => "Issued", "开具日期";
+    InvoiceDue => "Due", "到期日";
+    DownloadReconciliation => "Download the reconciliation file (CSV)", "下载对账文件 (CSV)";
     PreviousMonth => "Previous month", "上个月";
     NextMonth => "Next month", "下个月";
     ColKind => "Type", "类型";
@@ -496,6 +539,9 @@ messages! {
         "应退信用额度 {credit} 超过你的自助退款限额 {limit}。要取消此订单，请提交支持请求。";
     FileSupportRequest => "File a support request", "提交支持请求";
     AlreadyCancelledText => "This order is already cancelled or being cancelled.", "此订单已取消或正在取消。";
+    NothingToRefundText => "Everything paid for this order has been credited already (an approved refund): cancelling it would credit nothing.",
+        "此订单的已付款项已全部退还（已批准的退款）：取消不会退还任何信用额度。";
+    CreditCapped => "Limited to what is left to credit: {credited} of {paid} was credited already.", "以剩余可退金额为限：{paid} 中已退还 {credited}。";
     CreditPreview => "Credit: {credit}", "信用额度：{credit}";
     CreditFull => "100% of what was paid, on next month's invoice.", "已付款项的 100%，将显示在下月发票上。";
     CreditProrated => "Prorated: {unused} unused days of {days}, on next month's invoice.", "按比例计算：{days} 天中未使用的 {unused} 天，将显示在下月发票上。";
@@ -521,18 +567,19 @@ messages! {
     ErrForbiddenNeedsRole => "You need the {roles} role to {action}.", "你需要{roles}角色才能{action}。";
     ErrNotFound => "This item doesn't exist, or it isn't available to you.", "此项不存在，或者你无法访问。";
     ErrRequestTimeout => "The request took too long. Please try again.", "请求用时过长。请重试。";
-    ErrAlreadyCancelled => "This purchase has already been cancelled.", "此购买已取消。";
+    ErrAlreadyCancelled => "This order is cancelled or being cancelled: its credit is booked or on its way, so no refund can be requested or approved for it.", "此订单已取消或正在取消：其信用额度已记入或正在记入，因此无法再为其申请或批准退款。";
     ErrInvalidStatusChange => "This status change isn't possible from the request's current status.", "无法从请求的当前状态进行此状态更改。";
     ErrRevoked => "This key or download was revoked because the purchase was cancelled.", "由于购买已取消，此密钥或下载已被吊销。";
     ErrPayloadTooLarge => "What you sent is too large.", "发送的内容太大。";
     ErrRangeNotSatisfiable => "The download could not be resumed. Start it again.", "无法继续下载。请重新开始下载。";
     ErrValidationFailed => "Check the highlighted fields.", "请检查突出显示的字段。";
-    ErrIdempotencyKeyReused => "This order was already submitted with different details. Start a new order.", "此订单已使用不同的详细信息提交。请重新下单。";
+    ErrIdempotencyKeyReused => "This was already submitted once with different details. Start a new order or request.", "此内容已使用不同的详细信息提交过。请重新下单或提交新请求。";
     ErrOfferUnavailable => "This product isn't available for this customer.", "此产品不适用于此客户。";
     ErrCancellationWindowPassed => "The cancellation window has passed; this purchase can no longer be cancelled.", "取消期限已过；无法再取消此购买。";
     ErrNotCancellable => "This product cannot be cancelled.", "无法取消此产品。";
     ErrNeedsSupportRequest => "The credit due is above your self-service refund limit. File a support request instead.", "应退信用额度超过你的自助退款限额。请改为提交支持请求。";
     ErrConfirmationRequired => "Confirm that you have read the Important message.", "请确认你已阅读“重要”消息。";
+    ErrNothingToRefund => "Everything paid for this order has been credited or is being credited: there is nothing left to refund.", "此订单的已付款项已全部退还或正在退还：没有可退款的金额。";
     ErrTooManyAttempts => "Too many attempts. Try again in {minutes} minutes.", "尝试次数过多。请在 {minutes} 分钟后重试。";
     ErrTooManyAttemptsSoon => "Too many attempts at once. Try again in a moment.", "同时尝试的次数过多。请稍后重试。";
     ErrInternal => "Something went wrong on our side. Please try again; if it keeps happening, contact support.", "我们这边出现了问题。请重试；如果问题仍然存在，请联系支持人员。";
@@ -557,6 +604,7 @@ messages! {
     ActionCopyDeepLink => "copy software deep links", "复制软件深层链接";
     ActionViewActivityLog => "view the activity log", "查看活动日志";
     ActionCancelPurchase => "cancel purchases", "取消购买";
+    ActionManageBilling => "change billing settings", "更改计费设置";
 
     // -- not found --
     NotFoundHeading => "Page not found", "找不到页面";

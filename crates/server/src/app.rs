@@ -63,6 +63,8 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// How long after a cancellation request the worker processes it.
     pub cancellation_delay: Duration,
+    /// The highest self-service refund limit a partner may set.
+    pub refund_limit_max: csp_domain::RefundLimit,
 }
 
 impl AppState {
@@ -100,7 +102,7 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
             post(cancellations::create),
         )
         .route("/invoices/{month}", get(invoices::get))
-        .route("/billing-profile", get(billing::get))
+        .route("/billing-profile", get(billing::get).patch(billing::update))
         .route("/customers/{id}/software", get(software::list))
         .route("/customers/{id}/deep-link", get(software::deep_link))
         .route("/tenant", get(tenant::get))

@@ -1,14 +1,17 @@
 //! Cancelling an order (R-CAN): the request the API accepts, and the processing a background
 //! worker does later — exactly once, even with several server processes, double clicks, or a
-//! crash in between. The rules (window, proration, refund limit) are the domain's `assess`.
+//! crash in between. The rules (window, proration, refund limit, what is left to credit) are
+//! the domain's; both steps apply them to the order as it stands inside their transaction,
+//! with the order's row locked, so a refund approved meanwhile is counted.
 
 use chrono::{DateTime, Duration, Utc};
 use csp_domain::cancellation::{assess, Assessment};
-use csp_domain::{Customer, Email, Money, OrderId, PartnerId};
+use csp_domain::{CreditSource, Customer, Email, Money, OrderId, PartnerId};
 
 use crate::store::cancellations::{self, NewCancellation, StoredCancellation};
 use crate::store::credits::{self, NewCredit};
-use crate::store::{billing, new_id, orders, Db};
+use crate::store::orders::{self, StoredOrder};
+use crate::store::{billing, new_id, Conn, Db};
 
 /// How long a worker may hold a cancellation before another may take it over.
 pub const LEASE: Duration = Duration::seconds(60);
@@ -22,6 +25,8 @@ pub enum CancelError {
     /// The credit is above the partner's self-service limit: `(credit, limit)`.
     NeedsSupportRequest(Money, Money),
     AlreadyCancelled,
+    /// Everything paid was credited already (an approved refund).
+    NothingToRefund,
     Database(sqlx::Error),
 }
 
@@ -41,20 +46,41 @@ pub struct CancelOrder<'a> {
     pub delay: Duration,
 }
 
+/// The order of a customer with its ledger as it stands, its row locked until the
+/// transaction ends.
+pub async fn locked_order(
+    conn: &mut Conn,
+    customer: &csp_domain::CustomerId,
+    order: &OrderId,
+) -> Result<Option<StoredOrder>, sqlx::Error> {
+    orders::lock(&mut *conn, order).await?;
+    orders::get(conn, customer, order).await
+}
+
+/// What cancelling `order` now would do, with its partner's refund limit: what the dialog,
+/// the order's `credit_if_cancelled_now` and the request all use.
+pub async fn quote(
+    conn: &mut Conn,
+    order: &StoredOrder,
+    now: DateTime<Utc>,
+) -> Result<Assessment, sqlx::Error> {
+    let limit = billing::refund_limit(conn, &order.partner).await?;
+    Ok(assess(&order.facts, now, limit))
+}
+
 /// Accepts a cancellation: the order becomes `cancellation_pending` and the credit it will
-/// book is fixed now. At most one per order: a second (or a concurrent) one is refused.
+/// book is fixed now (at most what is left to credit). At most one per order: a second (or a
+/// concurrent) one is refused.
 pub async fn request(db: &Db, input: CancelOrder<'_>) -> Result<StoredCancellation, CancelError> {
     let mut tx = db.begin().await?;
-    let stored = orders::get(&mut tx, &input.customer.id, input.order)
+    let stored = locked_order(&mut tx, &input.customer.id, input.order)
         .await?
         .ok_or(CancelError::NotFound)?;
-    let limit = billing::refund_limit(&mut tx, input.partner, input.customer.currency).await?;
-    let credit = match assess(&stored.facts, input.now, limit) {
-        Assessment::Cancellable { credit, .. } => credit,
+    let currency = stored.order.currency;
+    let money = |a: &csp_domain::Amount| a.to_money(currency).unwrap_or(Money::zero(currency));
+    let credit = match quote(&mut tx, &stored, input.now).await? {
+        Assessment::Cancellable { credit, .. } => money(&credit),
         Assessment::NeedsSupportRequest { credit, limit } => {
-            let currency = input.customer.currency;
-            let money =
-                |a: &csp_domain::Amount| a.to_money(currency).unwrap_or(Money::zero(currency));
             return Err(CancelError::NeedsSupportRequest(
                 money(&credit),
                 money(&limit),
@@ -63,10 +89,8 @@ pub async fn request(db: &Db, input: CancelOrder<'_>) -> Result<StoredCancellati
         Assessment::WindowPassed { until } => return Err(CancelError::WindowPassed(until)),
         Assessment::NotCancellable => return Err(CancelError::NotCancellable),
         Assessment::AlreadyCancelled => return Err(CancelError::AlreadyCancelled),
+        Assessment::NothingToRefund => return Err(CancelError::NothingToRefund),
     };
-    let credit = credit
-        .to_money(stored.order.currency)
-        .map_err(|_| CancelError::NotCancellable)?;
     let id = new_id();
     let record = NewCancellation {
         id: &id,
@@ -90,7 +114,8 @@ pub async fn request(db: &Db, input: CancelOrder<'_>) -> Result<StoredCancellati
 
 /// Processes the next due cancellation, if any: revokes the order's keys and downloads (its
 /// status becomes `cancelled`, R-CAN-8) and books its credit on the next month's invoice
-/// (R-CAN-9), in one transaction. Returns whether there was one.
+/// (R-CAN-9) — what it promised, but never more than is left to credit now — in one
+/// transaction. Returns whether there was one.
 pub async fn process_next(db: &Db, worker: &str, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
     let claimed = cancellations::claim_next(&mut *db.conn().await?, worker, now, LEASE).await?;
     let Some(claimed) = claimed else {
@@ -98,35 +123,46 @@ pub async fn process_next(db: &Db, worker: &str, now: DateTime<Utc>) -> Result<b
     };
     let c = &claimed.cancellation;
     let mut tx = db.begin().await?;
-    if !cancellations::complete(&mut tx, &c.id, worker, now).await? {
+    let Some(order) = locked_order(&mut tx, &claimed.customer, &c.order_id).await? else {
+        tx.rollback().await?;
+        return Ok(true);
+    };
+    let promised = c
+        .credit
+        .to_money(c.currency)
+        .unwrap_or(Money::zero(c.currency));
+    let (_, booked) = order.facts.ledger.settle_pending(promised);
+    if !cancellations::complete(&mut tx, &c.id, worker, booked, now).await? {
         // The lease ran out and another worker took it over: it does the work.
         tx.rollback().await?;
         return Ok(true);
     }
-    let product = orders::get(&mut tx, &claimed.customer, &c.order_id)
-        .await?
-        .and_then(|o| o.order.line_items.first().map(|l| l.product_name.clone()))
+    let product = order
+        .order
+        .line_items
+        .first()
+        .map(|l| l.product_name.clone())
         .unwrap_or_default();
-    let amount = c
-        .credit
-        .to_money(c.currency)
-        .unwrap_or(Money::zero(c.currency));
-    let source = format!("cancellation:{}", c.id);
     let description = format!("Cancellation: {product}");
-    let credit = NewCredit {
-        id: &new_id(),
-        source: &source,
-        order: &c.order_id,
-        partner: &claimed.partner,
-        customer: &claimed.customer,
-        amount,
-        description: &description,
-        booked_at: now,
-    };
-    if amount.minor() > 0 {
-        credits::book(&mut tx, &credit).await?;
+    if booked.minor() > 0 {
+        credits::book(
+            &mut tx,
+            &NewCredit {
+                id: &new_id(),
+                source: CreditSource::Cancellation,
+                source_id: c.id.as_str(),
+                order: &c.order_id,
+                partner: &claimed.partner,
+                customer: &claimed.customer,
+                amount: booked,
+                description: &description,
+                booked_by: &c.requested_by,
+                booked_at: now,
+            },
+        )
+        .await?;
     }
     tx.commit().await?;
-    tracing::info!(cancellation = %c.id, order = %c.order_id, credit = %amount, "cancellation processed");
+    tracing::info!(cancellation = %c.id, order = %c.order_id, credit = %booked, "cancellation processed");
     Ok(true)
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use csp_domain::catalog::{CancellationWindows, DEFAULT_CANCELLATION_WINDOW_DAYS};
+use csp_domain::RefundLimit;
 
 use crate::store::customer_lists::ListPolicy;
 use crate::store::DbSettings;
@@ -48,6 +49,9 @@ pub struct Config {
     pub cancellation_delay: Duration,
     /// `CANCELLATION_WINDOW_DAYS_SUBSCRIPTION`, `…_PERPETUAL`, `…_RESERVATION` (R-CAN-1; 60 each).
     pub cancellation_windows: CancellationWindows,
+    /// `REFUND_LIMIT_MAX`: the highest self-service refund limit a partner's Global admin may
+    /// set (1000000.00).
+    pub refund_limit_max: RefundLimit,
 }
 
 const USAGE: &str = "\
@@ -58,7 +62,7 @@ BIND_ADDR (default 127.0.0.1:8080), DIST_DIR (default dist), DEMO_PASSWORD (defa
 demo-password), COOKIE_SECURE (0/1), TRUST_PROXY (0/1), DB_POOL_SIZE, DB_ACQUIRE_TIMEOUT_SECS,
 DB_STATEMENT_TIMEOUT_SECS, DB_LOCK_TIMEOUT_SECS, SESSION_HOURS (12), SESSION_IDLE_MINUTES (120),
 REQUEST_TIMEOUT_SECS (30), CANCELLATION_WINDOW_DAYS_SUBSCRIPTION / _PERPETUAL / _RESERVATION (60),
-CANCELLATION_DELAY_SECS (5), PUBLIC_URL, CUSTOMER_LISTS_MB (256),
+CANCELLATION_DELAY_SECS (5), REFUND_LIMIT_MAX (1000000.00), PUBLIC_URL, CUSTOMER_LISTS_MB (256),
 RUST_LOG (default info). See README.md, Configuration.";
 
 impl Config {
@@ -126,6 +130,12 @@ impl Config {
                 software_subscription: window("CANCELLATION_WINDOW_DAYS_SUBSCRIPTION")?,
                 perpetual_software: window("CANCELLATION_WINDOW_DAYS_PERPETUAL")?,
                 azure_reservation: window("CANCELLATION_WINDOW_DAYS_RESERVATION")?,
+            },
+            refund_limit_max: match env("REFUND_LIMIT_MAX") {
+                None => RefundLimit::DEFAULT_MAX,
+                Some(v) => RefundLimit::parse(&v).map_err(|_| {
+                    format!("REFUND_LIMIT_MAX: not an amount of zero or more with at most two decimals: {v:?}")
+                })?,
             },
         };
         let mut args = args.into_iter();
@@ -221,6 +231,16 @@ mod tests {
                 .db
                 .max_connections,
             3
+        );
+        assert!(parse(&[("REFUND_LIMIT_MAX", "-1")], &[])
+            .unwrap_err()
+            .contains("REFUND_LIMIT_MAX"));
+        assert_eq!(
+            parse(&[("REFUND_LIMIT_MAX", "50000")], &[])
+                .unwrap()
+                .refund_limit_max
+                .to_string(),
+            "50000.00"
         );
     }
 }

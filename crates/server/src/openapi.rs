@@ -29,6 +29,7 @@ use crate::routes::{
         crate::routes::cancellations::create,
         invoices::get,
         billing::get,
+        billing::update,
         crate::routes::software::list,
         crate::routes::software::deep_link,
         tenant::get,

@@ -18,8 +18,35 @@ use crate::config::Config;
 use crate::seed;
 use crate::sign_in_guard::SignInLimits;
 use crate::store::sessions::SessionPolicy;
-use crate::store::{migrate, Db};
+use crate::store::{migrate, settings, Db};
 use crate::workers;
+
+/// Records the operator's settings that change what partners may do (the cancellation
+/// window of each product kind, R-CAN-1) when they differ from the last start's, with the
+/// time: changing them needs no SQL, and leaves a trace.
+async fn note_operator_settings(
+    db: &Db,
+    config: &Config,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), sqlx::Error> {
+    use csp_domain::catalog::ProductKind;
+    let mut conn = db.conn().await?;
+    for kind in [
+        ProductKind::SoftwareSubscription,
+        ProductKind::PerpetualSoftware,
+        ProductKind::AzureReservation,
+    ] {
+        let days = config.cancellation_windows.days(kind);
+        let value = days.map_or_else(|| "none".to_string(), |d| d.to_string());
+        let setting = format!("cancellation_window_days.{}", kind.as_str());
+        if settings::note_operator_value(&mut conn, &setting, &value, now).await? {
+            tracing::info!(setting, value, "operator setting recorded");
+        }
+    }
+    let max = config.refund_limit_max.to_string();
+    settings::note_operator_value(&mut conn, "refund_limit_max", &max, now).await?;
+    Ok(())
+}
 
 pub struct Application {
     listener: TcpListener,
@@ -44,6 +71,9 @@ impl Application {
             .await
             .map_err(|e| format!("migrating the database failed: {e}"))?;
         let now = clock.now();
+        note_operator_settings(&db, &config, now)
+            .await
+            .map_err(|e| format!("recording the settings failed: {e}"))?;
         seed::catalog::seed_catalog(&db)
             .await
             .map_err(|e| format!("writing the catalog failed: {e}"))?;
@@ -81,6 +111,7 @@ impl Application {
             cancellation_windows: config.cancellation_windows,
             public_url: config.public_url.clone(),
             cancellation_delay: config.cancellation_delay,
+            refund_limit_max: config.refund_limit_max,
         };
         let state = AppState::new(db, clock, settings);
         Ok(Application {

@@ -4,13 +4,18 @@
 
 use chrono::{DateTime, Utc};
 use csp_domain::support::{
-    approval_credit, AttachmentKind, CheckedForm, CreditIssue, FileIssue, ResolveIssue,
-    SupportEventKind, SupportOrderInfo, SupportRequest, MAX_FILES_PER_REQUEST,
+    check_approval, check_refund_filing, ApprovalOutcome, AttachmentKind, CheckedForm, CreditIssue,
+    FileIssue, RefundRefusal, ResolveIssue, SupportEventKind, SupportOrderInfo, SupportRequest,
+    MAX_FILES_PER_REQUEST,
 };
 use csp_domain::{
-    Amount, Customer, Email, FieldErrors, Money, PartnerId, SupportRequestId, SupportStatus,
+    Amount, CreditSource, Customer, Email, FieldErrors, IdempotencyKey, Money, PartnerId,
+    SupportRequestId, SupportStatus,
 };
+use sha2::{Digest, Sha256};
 
+use crate::cancelling::locked_order;
+use crate::store::cancellations::{self, NewCancellation};
 use crate::store::credits::{self, NewCredit};
 use crate::store::customers::{self, CustomerScope};
 use crate::store::orders::{self, StoredOrder};
@@ -27,6 +32,11 @@ pub struct UploadedFile {
 #[derive(Debug)]
 pub enum DeskError {
     Invalid(FieldErrors),
+    /// The order the request is about is cancelled or has nothing left to credit, or an
+    /// approval cannot cancel it.
+    Refused(RefundRefusal),
+    /// The idempotency key filed another request before.
+    KeyReused,
     NotFound,
     /// The request is decided: no more comments or files.
     Closed,
@@ -52,15 +62,30 @@ pub struct FileRequest<'a> {
     pub partner: &'a PartnerId,
     pub form: &'a CheckedForm,
     pub files: &'a [UploadedFile],
+    /// From the `Idempotency-Key` header: a retried filing is the same request.
+    pub key: Option<&'a IdempotencyKey>,
     pub by: Actor<'a>,
     pub now: DateTime<Utc>,
 }
 
+/// What a filing did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filed {
+    Created(SupportRequestId),
+    /// The key filed this request before, with the same form and files.
+    Replayed(SupportRequestId),
+}
+
 /// Files a request with its files, in one transaction. The customer and order must be the
-/// partner's own, and the amount at most what was paid for the order less earlier credits.
-pub async fn file(db: &Db, input: FileRequest<'_>) -> Result<SupportRequestId, DeskError> {
+/// partner's own, the order not cancelled, and the amount at most what is left to credit on
+/// it (checked with the order locked, as an approval or a cancellation checks it).
+pub async fn file(db: &Db, input: FileRequest<'_>) -> Result<Filed, DeskError> {
     let form = input.form;
+    let hash = request_hash(form, input.files);
     let mut tx = db.begin().await?;
+    if let Some(found) = replay(&mut tx, &input, &hash).await? {
+        return found;
+    }
     let mut errors = FieldErrors::new();
     let customer = match form.customer.as_deref() {
         Some(text) => {
@@ -82,7 +107,11 @@ pub async fn file(db: &Db, input: FileRequest<'_>) -> Result<SupportRequestId, D
                 }
                 _ => {}
             }
-            found
+            match found {
+                // Read again with its row locked: its ledger must not move until this commits.
+                Some(o) => locked_order(&mut tx, &o.order.customer_id, &o.order.id).await?,
+                None => None,
+            }
         }
         None => None,
     };
@@ -94,9 +123,7 @@ pub async fn file(db: &Db, input: FileRequest<'_>) -> Result<SupportRequestId, D
             }
             None
         }
-        (Some(amount), Some(order)) => {
-            refundable_amount(&mut tx, amount, order, &mut errors).await?
-        }
+        (Some(amount), Some(order)) => refundable_amount(amount, order, &mut errors)?,
     };
     if !errors.is_empty() {
         return Err(DeskError::Invalid(errors));
@@ -129,6 +156,16 @@ pub async fn file(db: &Db, input: FileRequest<'_>) -> Result<SupportRequestId, D
         },
     )
     .await?;
+    if let Some(key) = input.key {
+        if !store::claim_idempotency_key(&mut tx, input.partner, key, &hash, &id, input.now).await?
+        {
+            // Another filing with this key committed meanwhile: answer as it was answered.
+            tx.rollback().await?;
+            return replay(&mut *db.conn().await?, &input, &hash)
+                .await?
+                .unwrap_or(Err(DeskError::KeyReused));
+        }
+    }
     store_files(&mut tx, &id, input.files, &input.by, input.now).await?;
     store::record(
         &mut tx,
@@ -145,43 +182,78 @@ pub async fn file(db: &Db, input: FileRequest<'_>) -> Result<SupportRequestId, D
     .await?;
     tx.commit().await?;
     tracing::info!(request = %id, number, "support request filed");
-    Ok(id)
+    Ok(Filed::Created(id))
 }
 
-/// The amount in the order's currency, if it is at most what can still be refunded.
-async fn refundable_amount(
+async fn replay(
     conn: &mut Conn,
+    input: &FileRequest<'_>,
+    hash: &str,
+) -> Result<Option<Result<Filed, DeskError>>, DeskError> {
+    let Some(key) = input.key else {
+        return Ok(None);
+    };
+    Ok(store::idempotency_record(conn, input.partner, key)
+        .await?
+        .map(|(stored, id)| {
+            if stored == hash {
+                Ok(Filed::Replayed(id))
+            } else {
+                Err(DeskError::KeyReused)
+            }
+        }))
+}
+
+/// What makes two filings "the same": every field as checked, and each file's name and bytes.
+fn request_hash(form: &CheckedForm, files: &[UploadedFile]) -> String {
+    let mut hasher = Sha256::new();
+    let fields = [
+        form.problem_type.as_str(),
+        form.impact.as_str(),
+        &form.title,
+        form.customer.as_deref().unwrap_or(""),
+        form.order_id.as_ref().map(|o| o.as_str()).unwrap_or(""),
+        form.refund_reason.as_deref().unwrap_or(""),
+        form.amount_requested
+            .as_ref()
+            .map(Amount::as_str)
+            .unwrap_or(""),
+        &form.contact_name,
+        form.contact_email.as_str(),
+        &form.contact_phone,
+    ];
+    for field in fields {
+        hasher.update((field.len() as u64).to_le_bytes());
+        hasher.update(field.as_bytes());
+    }
+    for file in files {
+        hasher.update((file.name.len() as u64).to_le_bytes());
+        hasher.update(file.name.as_bytes());
+        hasher.update(Sha256::digest(&file.bytes));
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// The amount in the order's currency, if the order may get a refund request for it.
+fn refundable_amount(
     amount: &Amount,
     order: &StoredOrder,
     errors: &mut FieldErrors,
-) -> Result<Option<Money>, sqlx::Error> {
-    let currency = order.order.currency;
-    let money = match amount.to_money(currency) {
+) -> Result<Option<Money>, DeskError> {
+    let money = match amount.to_money(order.order.currency) {
         Ok(m) => m,
         Err(e) => {
             errors.add("amount_requested", &e);
             return Ok(None);
         }
     };
-    let paid = paid(order);
-    let credited = Money::from_minor(
-        credits::credited_for_order(conn, &order.order.id).await?,
-        currency,
-    );
-    let left = csp_domain::support::max_credit(paid, paid, credited);
-    if money > left {
-        errors.add("amount_requested", &ResolveIssue::AbovePaid(left));
-        return Ok(None);
+    match check_refund_filing(&order.facts, money).map_err(DeskError::Refused)? {
+        Ok(money) => Ok(Some(money)),
+        Err(issue) => {
+            errors.add("amount_requested", &issue);
+            Ok(None)
+        }
     }
-    Ok(Some(money))
-}
-
-fn paid(order: &StoredOrder) -> Money {
-    order
-        .order
-        .total
-        .to_money(order.order.currency)
-        .unwrap_or(Money::zero(order.order.currency))
 }
 
 async fn store_files(
@@ -264,20 +336,37 @@ pub struct ChangeStatus<'a> {
     pub note: Option<&'a str>,
     /// With an approval: the credit to book; the most allowed when `None`.
     pub credit: Option<&'a Amount>,
+    /// With an approval of a request about an order: cancel the purchase (the default) or
+    /// only credit it.
+    pub outcome: Option<ApprovalOutcome>,
     pub by: Actor<'a>,
     pub now: DateTime<Utc>,
 }
 
 /// A support agent's status change, with the note the partner sees. Approving a request that
-/// names an order and an amount books the credit on the next month's invoice, in the same
-/// transaction: the conditional status update lets one of two concurrent approvals through,
-/// the order's row lock serialises credits for one order, and the credit's source key
-/// (`support:<id>`) could not be booked twice anyway.
+/// names an order and an amount books the credit on the next month's invoice and, unless the
+/// agent chose a credit only, cancels the order as a cancellation does (R-CAN-8) — all in
+/// the same transaction, with the order's row locked first so its ledger cannot move: the
+/// conditional status update lets one of two concurrent approvals through, and the credit
+/// never exceeds what is left to credit on the order.
 pub async fn change_status(db: &Db, input: ChangeStatus<'_>) -> Result<(), DeskError> {
     let mut tx = db.begin().await?;
     let stored = store::get(&mut tx, None, input.request)
         .await?
         .ok_or(DeskError::NotFound)?;
+    let refund = match (
+        &stored.summary.order_id,
+        &stored.customer,
+        stored.amount_requested,
+    ) {
+        (Some(order), Some(customer), Some(requested)) => Some((order, customer, requested)),
+        _ => None,
+    };
+    let approving = input.to == SupportStatus::Approved;
+    let order = match refund {
+        Some((order, customer, _)) if approving => locked_order(&mut tx, customer, order).await?,
+        _ => None,
+    };
     let from = stored.summary.status.clone();
     if !from.can_change_to(&input.to) {
         return Err(DeskError::InvalidStatusChange(format!(
@@ -291,12 +380,34 @@ pub async fn change_status(db: &Db, input: ChangeStatus<'_>) -> Result<(), DeskE
             "Another agent changed this request a moment ago; reload it to see its status.".into(),
         ));
     }
-    if input.to == SupportStatus::Approved {
-        book_credit(&mut tx, &stored, input.credit, input.now).await?;
-    } else if input.credit.is_some() {
+    let invalid = |field: &str, issue: CreditIssue| {
         let mut errors = FieldErrors::new();
-        errors.add("credit", &CreditIssue::NoOrder);
-        return Err(DeskError::Invalid(errors));
+        errors.add(field, &issue);
+        DeskError::Invalid(errors)
+    };
+    match (approving, refund, order) {
+        (true, Some((_, _, requested)), Some(order)) => {
+            let outcome = input
+                .outcome
+                .clone()
+                .unwrap_or(ApprovalOutcome::CancelPurchase);
+            book_approval(
+                &mut tx,
+                &stored,
+                &order,
+                requested,
+                input.credit,
+                &outcome,
+                &input,
+            )
+            .await?;
+        }
+        (true, Some(_), None) => return Err(DeskError::NotFound),
+        _ if input.credit.is_some() => return Err(invalid("credit", CreditIssue::NoOrder)),
+        _ if approving && input.outcome.is_some() => {
+            return Err(invalid("outcome", CreditIssue::NoOrder))
+        }
+        _ => {}
     }
     store::record(
         &mut tx,
@@ -316,47 +427,73 @@ pub async fn change_status(db: &Db, input: ChangeStatus<'_>) -> Result<(), DeskE
     Ok(())
 }
 
-async fn book_credit(
+/// Books an approval's credit and, with `cancel_purchase`, cancels the order (its keys and
+/// downloads revoked, listed without a key: R-CAN-8), on the locked order.
+async fn book_approval(
     conn: &mut Conn,
     stored: &store::StoredRequest,
+    order: &StoredOrder,
+    requested: Money,
     chosen: Option<&Amount>,
-    now: DateTime<Utc>,
+    outcome: &ApprovalOutcome,
+    input: &ChangeStatus<'_>,
 ) -> Result<(), DeskError> {
-    let invalid = |issue: CreditIssue| {
+    if !outcome.is_known() {
         let mut errors = FieldErrors::new();
-        errors.add("credit", &issue);
-        DeskError::Invalid(errors)
+        errors.add("outcome", &csp_domain::support::FormIssue::Choose);
+        return Err(DeskError::Invalid(errors));
+    }
+    let credit = match check_approval(&order.facts, outcome, requested, chosen) {
+        Ok(credit) => credit,
+        Err(RefundRefusal::Credit(issue)) => {
+            let mut errors = FieldErrors::new();
+            errors.add("credit", &issue);
+            return Err(DeskError::Invalid(errors));
+        }
+        Err(refusal) => return Err(DeskError::Refused(refusal)),
     };
-    let (Some(order_id), Some(customer), Some(requested)) = (
-        &stored.summary.order_id,
-        &stored.customer,
-        stored.amount_requested,
-    ) else {
-        return match chosen {
-            Some(_) => Err(invalid(CreditIssue::NoOrder)),
-            None => Ok(()),
-        };
+    let request = &stored.summary;
+    let o = &order.order;
+    if *outcome == ApprovalOutcome::CancelPurchase {
+        let cancelled = cancellations::insert_completed(
+            conn,
+            &NewCancellation {
+                id: &new_id(),
+                order: &o.id,
+                partner: &stored.partner,
+                customer: &o.customer_id,
+                requested_by: input.by.name,
+                requested_at: input.now,
+                credit,
+                due_at: input.now,
+            },
+            &request.id,
+        )
+        .await?;
+        if !cancelled {
+            return Err(DeskError::Refused(RefundRefusal::AlreadyCancelled));
+        }
+    }
+    let description = match outcome {
+        ApprovalOutcome::CancelPurchase => format!(
+            "Support request {}: refund and cancellation",
+            request.number
+        ),
+        _ => format!("Support request {}: credit", request.number),
     };
-    orders::lock(conn, order_id).await?;
-    let order = orders::get(conn, customer, order_id)
-        .await?
-        .ok_or(DeskError::NotFound)?;
-    let currency = order.order.currency;
-    let credited = Money::from_minor(credits::credited_for_order(conn, order_id).await?, currency);
-    let credit = approval_credit(chosen, requested, paid(&order), credited).map_err(invalid)?;
-    let source = format!("support:{}", stored.summary.id);
-    let description = format!("Support request {}: refund", stored.summary.number);
     let booked = credits::book(
         conn,
         &NewCredit {
             id: &new_id(),
-            source: &source,
-            order: order_id,
+            source: CreditSource::SupportRequest,
+            source_id: request.id.as_str(),
+            order: &o.id,
             partner: &stored.partner,
-            customer,
+            customer: &o.customer_id,
             amount: credit,
             description: &description,
-            booked_at: now,
+            booked_by: input.by.name,
+            booked_at: input.now,
         },
     )
     .await?;
@@ -365,7 +502,7 @@ async fn book_credit(
             "This request's credit was booked already.".into(),
         ));
     }
-    store::set_credited(conn, &stored.summary.id, credit).await?;
+    store::set_credited(conn, &request.id, credit, outcome).await?;
     Ok(())
 }
 
@@ -383,7 +520,7 @@ pub async fn detail(
     let history = store::history(conn, id).await?;
     let order = match (&stored.summary.order_id, &stored.customer) {
         (Some(order_id), Some(customer_id)) => {
-            order_info(conn, &stored.partner, customer_id, order_id).await?
+            order_info(conn, &stored, customer_id, order_id).await?
         }
         _ => None,
     };
@@ -399,17 +536,18 @@ pub async fn detail(
         history,
         order,
         credited: stored.credited.map(Money::amount),
+        outcome: stored.outcome,
         summary: stored.summary,
     }))
 }
 
 async fn order_info(
     conn: &mut Conn,
-    partner: &PartnerId,
+    request: &store::StoredRequest,
     customer_id: &csp_domain::CustomerId,
     order_id: &csp_domain::OrderId,
 ) -> Result<Option<SupportOrderInfo>, sqlx::Error> {
-    let scope = CustomerScope::Partner(partner.clone());
+    let scope = CustomerScope::Partner(request.partner.clone());
     let Some(customer): Option<Customer> = customers::get(conn, &scope, customer_id).await? else {
         return Ok(None);
     };
@@ -417,15 +555,27 @@ async fn order_info(
         return Ok(None);
     };
     let currency = order.order.currency;
-    let credited = Money::from_minor(credits::credited_for_order(conn, order_id).await?, currency);
+    let ledger = order.facts.ledger;
+    let since = request.summary.created_at;
+    let mut credited_since =
+        credits::credited_since(conn, order_id, since, request.summary.id.as_str()).await?;
+    if ledger.pending().minor() > 0
+        && cancellations::for_order(conn, order_id)
+            .await?
+            .is_some_and(|c| c.cancellation.requested_at >= since)
+    {
+        credited_since += ledger.pending().minor();
+    }
     Ok(Some(SupportOrderInfo {
         order_id: order.order.id.clone(),
         customer_id: customer.id,
         customer_name: customer.company_name,
         status: order.order.status.clone(),
-        paid: order.order.total.clone(),
-        credited: credited.amount(),
+        ledger: ledger.summary(),
+        credited_since_filed: Money::from_minor(credited_since, currency).amount(),
         currency,
+        tax_inclusive: order.order.tax_inclusive,
+        cancellable_kind: order.facts.is_cancellable_kind(),
         created_at: order.order.created_at,
         products: order
             .order

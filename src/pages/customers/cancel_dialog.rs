@@ -117,11 +117,7 @@ fn CancelChoice(
     });
     let assessment = Memo::new(move |_| {
         let order = order.get()?;
-        Some(assess(
-            &order.facts(),
-            now.get(),
-            profile.refund_limit(order.currency),
-        ))
+        Some(assess(&order.facts(), now.get(), profile.refund_limit))
     });
     let submit: Action<(), ApiResult<csp_domain::cancellation::Cancellation>> = {
         let customer = customer.id.clone();
@@ -203,16 +199,27 @@ fn CancelChoice(
 
 /// What cancelling the chosen order would do, in words.
 fn state_view(i18n: I18n, assessment: Assessment, order: &Order, tenant: &str) -> impl IntoView {
-    let money = |amount: &csp_domain::Amount| format::money(amount, order.currency);
+    let money =
+        |amount: &csp_domain::Amount| i18n.price(amount, order.currency, order.tax_inclusive);
     match assessment {
         Assessment::Cancellable {
-            credit, days_left, ..
+            credit,
+            days_left,
+            until,
         } => {
             let days = if days_left == 1 {
                 i18n.t(Msg::LastDayLeft).to_string()
             } else {
                 i18n.f(Msg::DaysLeft, &[("n", &days_left)])
             };
+            let until = i18n.f(
+                Msg::CancellableUntilBoth,
+                &[
+                    ("utc", &format::utc_date_time(until)),
+                    ("local", &format::local_date_time(until)),
+                    ("zone", &format::local_zone_at(until)),
+                ],
+            );
             let basis = match order
                 .facts()
                 .lines
@@ -228,9 +235,21 @@ fn state_view(i18n: I18n, assessment: Assessment, order: &Order, tenant: &str) -
                 ),
                 _ => i18n.t(Msg::CreditFull).to_string(),
             };
+            // An approved refund credited part of it already: the credit is what is left.
+            let capped = (order.ledger.credited != zero(order)).then(|| {
+                i18n.f(
+                    Msg::CreditCapped,
+                    &[
+                        ("credited", &money(&order.ledger.credited)),
+                        ("paid", &money(&order.total)),
+                    ],
+                )
+            });
             view! {
                 <p class="cancel-state__days"><strong>{days}</strong></p>
+                <p class="note cancel-state__until">{until}</p>
                 <p>{i18n.f(Msg::CreditPreview, &[("credit", &money(&credit))])}" "<span class="note">{basis}</span></p>
+                {capped.map(|text| view! { <p class="note">{text}</p> })}
             }
             .into_any()
         }
@@ -244,6 +263,9 @@ fn state_view(i18n: I18n, assessment: Assessment, order: &Order, tenant: &str) -
         }
         Assessment::AlreadyCancelled => {
             view! { <p class="message">{i18n.t(Msg::AlreadyCancelledText)}</p> }.into_any()
+        }
+        Assessment::NothingToRefund => {
+            view! { <p class="message">{i18n.t(Msg::NothingToRefundText)}</p> }.into_any()
         }
         Assessment::NeedsSupportRequest { credit, limit } => {
             let form = Route::NewSupportRequest.with_query(&[
@@ -259,4 +281,9 @@ fn state_view(i18n: I18n, assessment: Assessment, order: &Order, tenant: &str) -
             .into_any()
         }
     }
+}
+
+/// Zero in the order's currency, as the wire writes it.
+fn zero(order: &Order) -> csp_domain::Amount {
+    csp_domain::Money::zero(order.currency).amount()
 }

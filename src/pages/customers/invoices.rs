@@ -29,8 +29,9 @@ pub fn InvoicesTab(customer: Customer) -> impl IntoView {
     let href = Callback::new(move |m: InvoiceMonth| {
         Route::customer(&id, CustomerTab::Invoices).with_query(&[("month", &m.to_string())])
     });
+    let id = customer.id.clone();
     view! {
         {move || view! { <MonthNav month=month.get() href=href/> }}
-        <Loaded loader=invoice children={|i: Invoice| view! { <InvoiceView invoice=i/> }}/>
+        <Loaded loader=invoice children={move |i: Invoice| view! { <InvoiceView invoice=i customer=id.clone()/> }}/>
     }
 }

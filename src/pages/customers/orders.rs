@@ -1,8 +1,9 @@
 //! The Orders tab of a customer's details page: the order history, newest first, and one
-//! order with its lines.
+//! order with its lines, what was paid and credited for it, and who did what to it.
 
 use crate::router::A;
-use csp_domain::{Customer, CustomerId, Order, OrderId, OrderStatus, Page};
+use csp_domain::order::{OrderEvent, OrderEventKind};
+use csp_domain::{CreditSource, Customer, CustomerId, Order, OrderId, OrderStatus, Page};
 use leptos::prelude::*;
 
 use crate::api;
@@ -176,6 +177,71 @@ fn OrderView(order: Order) -> impl IntoView {
             <div class="table-region"><div class="table-region__scroll" tabindex="0">
                 <DataTable columns=&[Msg::ColProducts, Msg::ColSku, Msg::ColTerm, Msg::ColQuantity, Msg::ColUnitPrice, Msg::ColAmount]>{lines}</DataTable>
             </div></div>
+            <h3>{tr(Msg::OrderLedger)}</h3>
+            <LedgerFigures order=order.clone()/>
+            <h3>{tr(Msg::OrderHistory)}</h3>
+            <div class="table-region"><div class="table-region__scroll" tabindex="0">
+                <DataTable columns=&[Msg::ColWhen, Msg::ColWho, Msg::ColWhat, Msg::ColAmount, Msg::ColWhy]>
+                    {order.history.iter().map(|e| view! { <HistoryRow event=e.clone() order=order.clone()/> }).collect_view()}
+                </DataTable>
+            </div></div>
         </section>
+    }
+}
+
+/// Paid, credited, promised by a pending cancellation, and left to credit: the figures the
+/// cancel dialog and the support console use too.
+#[component]
+fn LedgerFigures(order: Order) -> impl IntoView {
+    let i18n = use_i18n();
+    let (currency, tax) = (order.currency, order.tax_inclusive);
+    let ledger = order.ledger;
+    let price = move |a: &csp_domain::Amount| i18n.price(a, currency, tax);
+    let pending = ledger
+        .pending_credit
+        .to_money(currency)
+        .is_ok_and(|m| !m.is_zero());
+    view! {
+        <dl class="details">
+            <div><dt>{tr(Msg::Paid)}</dt><dd>{price(&ledger.paid)}</dd></div>
+            <div><dt>{tr(Msg::CreditedSoFar)}</dt><dd>{price(&ledger.credited)}</dd></div>
+            {pending.then(|| view! {
+                <div><dt>{tr(Msg::PendingCredit)}</dt><dd>{price(&ledger.pending_credit)}</dd></div>
+            })}
+            <div><dt>{tr(Msg::LeftToCredit)}</dt><dd>{price(&ledger.left_to_credit)}</dd></div>
+        </dl>
+    }
+}
+
+/// One entry of an order's history: when, who, what, how much and why.
+#[component]
+fn HistoryRow(event: OrderEvent, order: Order) -> impl IntoView {
+    let i18n = use_i18n();
+    let what = match (&event.kind, &event.source) {
+        (OrderEventKind::Placed, _) => Msg::OrderEventPlaced,
+        (OrderEventKind::CancellationRequested, _) => Msg::OrderEventCancellationRequested,
+        (OrderEventKind::Cancelled, _) => Msg::OrderEventCancelled,
+        (_, Some(CreditSource::SupportRequest)) => Msg::OrderEventCreditedRefund,
+        _ => Msg::OrderEventCreditedCancellation,
+    };
+    let raw = match &event.kind {
+        OrderEventKind::Unknown(raw) => Some(raw.clone()),
+        _ => None,
+    };
+    let amount = event
+        .amount
+        .map(|a| i18n.price(&a, order.currency, order.tax_inclusive));
+    let request = event.support_request.map(|r| {
+        let href = Route::SupportRequest { id: r.id }.to_path();
+        view! { <A href=href>{move || i18n.f(Msg::SupportRequestNumber, &[("number", &r.number)])}</A> }
+    });
+    view! {
+        <tr>
+            <td class="nowrap"><time datetime=format::machine_time(event.at)>{format::local_date_time(event.at)}</time></td>
+            <td>{event.by}</td>
+            <th scope="row" class="table__primary">{move || raw.clone().unwrap_or_else(|| i18n.t(what).to_string())}</th>
+            <td class="nowrap numeric">{amount}</td>
+            <td>{request}{event.note.map(|n| view! { <span class="note prewrap">" "{n}</span> })}</td>
+        </tr>
     }
 }

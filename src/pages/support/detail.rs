@@ -5,8 +5,10 @@
 
 use crate::router::use_query_map;
 use crate::router::A;
-use csp_domain::support::{max_credit, SupportEventKind, SupportRequest, SupportStatusChange};
-use csp_domain::{Amount, InvoiceMonth, SupportRequestId, SupportStatus, UserKind};
+use csp_domain::support::{
+    max_credit, ApprovalOutcome, SupportEventKind, SupportRequest, SupportStatusChange,
+};
+use csp_domain::{Amount, InvoiceMonth, OrderStatus, SupportRequestId, SupportStatus, UserKind};
 use leptos::prelude::*;
 
 use super::{badge_tone, impact_label, problem_label, status_label};
@@ -49,9 +51,10 @@ fn RequestView(request: SupportRequest, on_changed: Callback<()>) -> impl IntoVi
     let problem = s.problem_type.clone();
     let impact = s.impact.clone();
     let currency = request.currency;
+    let tax_inclusive = request.order.as_ref().is_some_and(|o| o.tax_inclusive);
     let money = move |a: &Amount| {
         currency
-            .map(|c| format::money(a, c))
+            .map(|c| i18n.price(a, c, tax_inclusive))
             .unwrap_or_else(|| a.to_string())
     };
     let approved = request
@@ -61,6 +64,11 @@ fn RequestView(request: SupportRequest, on_changed: Callback<()>) -> impl IntoVi
         .find(|e| e.status == Some(SupportStatus::Approved))
         .map(|e| e.at);
     let credited = request.credited.clone().map(|c| (money(&c), approved));
+    let approved_text = if request.outcome == Some(ApprovalOutcome::CancelPurchase) {
+        Msg::CreditApprovedCancelled
+    } else {
+        Msg::CreditApproved
+    };
     let open = status.is_open();
 
     view! {
@@ -75,7 +83,7 @@ fn RequestView(request: SupportRequest, on_changed: Callback<()>) -> impl IntoVi
             let next = at.map(|t| InvoiceMonth::of(t).next());
             view! {
                 <div class="message message--success">
-                    <p>{move || i18n.f(Msg::CreditApproved, &[("credit", &amount)])}</p>
+                    <p>{move || i18n.f(approved_text, &[("credit", &amount)])}</p>
                     {(!agent).then(|| next.map(|month| view! {
                         <p><A href=Route::Invoices { month: Some(month) }.to_path()>{move || i18n.f(Msg::SeeInvoice, &[("month", &month)])}</A></p>
                     }))}
@@ -100,18 +108,31 @@ fn RequestView(request: SupportRequest, on_changed: Callback<()>) -> impl IntoVi
                     </dl>
                 </section>
                 {request.order.clone().map(|o| {
-                    let money = move |a: &Amount| format::money(a, o.currency);
+                    let (currency, tax) = (o.currency, o.tax_inclusive);
+                    let money = move |a: &Amount| i18n.price(a, currency, tax);
                     let status = o.status.clone();
+                    let ledger = o.ledger.clone();
+                    let pending = ledger.pending_credit.to_money(currency).is_ok_and(|m| !m.is_zero());
+                    let since = o.credited_since_filed.clone();
+                    let since_text = (since.to_money(currency).is_ok_and(|m| !m.is_zero()))
+                        .then(|| money(&since));
                     view! {
                         <section class="card panel" aria-labelledby="request-order">
                             <h2 id="request-order">{tr(Msg::TheOrder)}</h2>
+                            {since_text.map(|amount| view! {
+                                <p class="message message--warning" role="note">{move || i18n.f(Msg::CreditedSinceFiled, &[("amount", &amount)])}</p>
+                            })}
                             <dl class="details">
                                 <div><dt>{tr(Msg::ColCustomer)}</dt><dd>{o.customer_name.clone()}</dd></div>
                                 <div><dt>{tr(Msg::ColProduct)}</dt><dd>{o.products.join(", ")}</dd></div>
                                 <div><dt>{tr(Msg::ColStatus)}</dt><dd>{move || i18n.order_status(&status)}</dd></div>
                                 <div><dt>{tr(Msg::Placed)}</dt><dd>{format::local_date(o.created_at)}</dd></div>
-                                <div><dt>{tr(Msg::Paid)}</dt><dd>{money(&o.paid)}</dd></div>
-                                <div><dt>{tr(Msg::CreditedSoFar)}</dt><dd>{money(&o.credited)}</dd></div>
+                                <div><dt>{tr(Msg::Paid)}</dt><dd>{money(&ledger.paid)}</dd></div>
+                                <div><dt>{tr(Msg::CreditedSoFar)}</dt><dd>{money(&ledger.credited)}</dd></div>
+                                {pending.then(|| view! {
+                                    <div><dt>{tr(Msg::PendingCredit)}</dt><dd>{money(&ledger.pending_credit)}</dd></div>
+                                })}
+                                <div><dt>{tr(Msg::LeftToCredit)}</dt><dd><strong>{money(&ledger.left_to_credit)}</strong></dd></div>
                             </dl>
                         </section>
                     }
@@ -289,19 +310,37 @@ fn StatusForm(request: SupportRequest, on_changed: Callback<()>) -> impl IntoVie
     let note = RwSignal::new(String::new());
     // What approving would credit at most, when the request names an order and an amount.
     let most = match (&request.order, &request.amount_requested) {
-        (Some(o), Some(requested)) => {
-            let m = |a: &Amount| a.to_money(o.currency).ok();
-            match (m(requested), m(&o.paid), m(&o.credited)) {
-                (Some(r), Some(p), Some(c)) => Some((max_credit(r, p, c), o.currency)),
-                _ => None,
-            }
-        }
+        (Some(o), Some(requested)) => requested
+            .to_money(o.currency)
+            .ok()
+            .map(|r| (max_credit(r, &o.ledger.ledger(o.currency)), o)),
         _ => None,
     };
-    let credit = RwSignal::new(
-        most.map(|(m, _)| m.amount().to_string())
-            .unwrap_or_default(),
-    );
+    // Whether the approval may cancel the purchase (R-CAN-8) or only credit it.
+    let may_cancel = most
+        .as_ref()
+        .is_some_and(|(_, o)| o.status == OrderStatus::Completed && o.cancellable_kind);
+    let only_credit_why = most.as_ref().and_then(|(m, o)| {
+        if m.is_zero() {
+            Some(Msg::OutcomeNothingLeft)
+        } else if o.status != OrderStatus::Completed {
+            Some(Msg::OutcomeOnlyCreditCancelled)
+        } else if !o.cancellable_kind {
+            Some(Msg::OutcomeOnlyCreditPlan)
+        } else {
+            None
+        }
+    });
+    let outcome = RwSignal::new(if may_cancel {
+        ApprovalOutcome::CancelPurchase
+    } else {
+        ApprovalOutcome::CreditOnly
+    });
+    let (tax, most_currency) = most
+        .as_ref()
+        .map_or((false, None), |(_, o)| (o.tax_inclusive, Some(o.currency)));
+    let most = most.map(|(m, _)| m);
+    let credit = RwSignal::new(most.map(|m| m.amount().to_string()).unwrap_or_default());
     let errors = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
     let failure = RwSignal::new(None::<ApiFailure>);
     let id = request.summary.id.clone();
@@ -314,7 +353,7 @@ fn StatusForm(request: SupportRequest, on_changed: Callback<()>) -> impl IntoVie
         Some(Ok(_)) => on_changed.run(()),
         Some(Err(f)) => {
             errors.set(
-                ["status", "note", "credit"]
+                ["status", "note", "credit", "outcome"]
                     .into_iter()
                     .filter_map(|field| {
                         Some((field.to_string(), i18n.server_field_error(&f, field)?))
@@ -339,15 +378,34 @@ fn StatusForm(request: SupportRequest, on_changed: Callback<()>) -> impl IntoVie
         let credit = (status == SupportStatus::Approved && most.is_some())
             .then(|| Amount::try_from(credit.get_untracked().trim().to_string()).ok())
             .flatten();
+        let outcome = (status == SupportStatus::Approved && most.is_some())
+            .then(|| outcome.get_untracked().as_str().to_string());
         change.dispatch_local(SupportStatusChange {
             status: status.as_str().to_string(),
             note: (!text.is_empty()).then_some(text),
             credit,
+            outcome,
         });
     };
     let error =
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
-    let most_text = most.map(|(m, c)| format::money(&m.amount(), c));
+    let most_text = most
+        .zip(most_currency)
+        .map(|(m, c)| i18n.price(&m.amount(), c, tax));
+    let outcome_choice = move |value: ApprovalOutcome, label: Msg| {
+        let checked = {
+            let value = value.clone();
+            move || outcome.get() == value
+        };
+        let disabled = value == ApprovalOutcome::CancelPurchase && !may_cancel;
+        view! {
+            <label class="choice">
+                <input type="radio" name="outcome" value=value.as_str().to_string() prop:checked=checked
+                    disabled=disabled on:change=move |_| outcome.set(value.clone())/>
+                {tr(label)}
+            </label>
+        }
+    };
     view! {
         <form class="card panel form" novalidate on:submit=on_submit aria-labelledby="status-heading">
             <h2 id="status-heading">{tr(Msg::ChangeStatus)}</h2>
@@ -369,6 +427,13 @@ fn StatusForm(request: SupportRequest, on_changed: Callback<()>) -> impl IntoVie
                 maxlength=csp_domain::support::MAX_NOTE/>
             {most_text.map(|most| view! {
                 <Show when=approving>
+                    <fieldset class="choice-group" aria-describedby=only_credit_why.map(|_| "outcome-why")>
+                        <legend>{tr(Msg::OutcomeLegend)}</legend>
+                        {outcome_choice(ApprovalOutcome::CancelPurchase, Msg::OutcomeCancel)}
+                        {outcome_choice(ApprovalOutcome::CreditOnly, Msg::OutcomeCreditOnly)}
+                        {only_credit_why.map(|why| view! { <p id="outcome-why" class="note">{tr(why)}</p> })}
+                        {move || error("outcome").get().map(|e| view! { <p class="field__error" role="alert">{e}</p> })}
+                    </fieldset>
                     <TextField id="credit" label=Msg::CreditToBook value=credit inputmode="decimal" error=error("credit")
                         hint=Signal::derive({ let most = most.clone(); move || i18n.f(Msg::CreditAtMost, &[("max", &most)]) })/>
                 </Show>

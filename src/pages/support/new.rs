@@ -21,7 +21,8 @@ use crate::components::states::Spinner;
 use crate::i18n::{tr, use_i18n, I18n, Msg};
 use crate::routes::Route;
 use crate::state::{
-    discard_support_draft, load_support_draft, save_support_draft, use_session, SupportDraft,
+    discard_support_draft, load_support_draft, new_idempotency_key, save_support_draft,
+    use_session, SupportDraft,
 };
 
 /// The form's fields, one signal each.
@@ -92,6 +93,11 @@ pub fn NewSupportRequestPage() -> impl IntoView {
     let navigate = use_navigate();
     let draft = starting_draft(session.user.get_untracked());
     let currency = RwSignal::new(draft.currency.clone());
+    let key = StoredValue::new(if draft.idempotency_key.is_empty() {
+        new_idempotency_key().to_string()
+    } else {
+        draft.idempotency_key.clone()
+    });
     let fields = Fields::new(draft.form);
     // Sent from the cancel dialog: a refund of that order, unless the draft is about it already
     // (a reload keeps what was typed since).
@@ -119,11 +125,12 @@ pub fn NewSupportRequestPage() -> impl IntoView {
         save_support_draft(&SupportDraft {
             form: fields.form(),
             currency: currency.get(),
+            idempotency_key: key.get_value(),
         })
     });
 
     let submit = Action::new_local(move |(form, picked): &(SupportForm, Vec<web_sys::File>)| {
-        api::file_support_request(form.clone(), picked.clone())
+        api::file_support_request(form.clone(), picked.clone(), key.get_value())
     });
     let pending = submit.pending();
     Effect::new(move |_| match submit.value().get() {

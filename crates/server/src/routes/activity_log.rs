@@ -5,6 +5,7 @@ use axum::http::header::{ACCEPT, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use csp_domain::csv::Csv;
 use csp_domain::{
     ActivityLogEntry, ActivityLogPage, ActivityLogQuery, Area, DateRange, ErrorCode, PageQuery,
 };
@@ -113,34 +114,28 @@ pub async fn list(
 
 /// RFC 4180 CSV with the columns Partner Center's export has.
 fn to_csv(items: &[ActivityLogEntry]) -> String {
-    fn field(value: &str) -> String {
-        // Quote everything; a leading =,+,-,@ (or a tab or carriage return) is prefixed so
-        // spreadsheets do not run the cell as a formula.
-        let safe = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            format!("'{value}")
-        } else {
-            value.to_string()
-        };
-        format!("\"{}\"", safe.replace('"', "\"\""))
-    }
-    let mut csv = String::from(
-        "at,action,user_email,customer_id,customer_name,purchase_id,product_name,client_ip\r\n",
-    );
+    let mut csv = Csv::with_header(&[
+        "at",
+        "action",
+        "user_email",
+        "customer_id",
+        "customer_name",
+        "purchase_id",
+        "product_name",
+        "client_ip",
+    ]);
     for e in items {
-        let row = [
-            crate::store::db_time(e.at),
-            e.action.to_string(),
-            e.user_email.to_string(),
-            e.customer_id.to_string(),
-            e.customer_name.clone(),
-            e.purchase_id.to_string(),
-            e.product_name.clone(),
-            e.client_ip.clone(),
-        ];
-        csv.push_str(&row.map(|v| field(&v)).join(","));
-        csv.push_str("\r\n");
+        csv.text(&crate::store::db_time(e.at));
+        csv.text(e.action.as_str());
+        csv.text(e.user_email.as_str());
+        csv.text(e.customer_id.as_str());
+        csv.text(&e.customer_name);
+        csv.text(e.purchase_id.as_str());
+        csv.text(&e.product_name);
+        csv.text(&e.client_ip);
+        csv.end_row();
     }
-    csv
+    csv.finish()
 }
 
 #[cfg(test)]

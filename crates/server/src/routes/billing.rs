@@ -1,15 +1,31 @@
-//! `/api/v1/billing-profile`: how the partner pays for what it buys.
+//! `/api/v1/billing-profile`: how the partner pays for what it buys, and its self-service
+//! refund limit (R-CAN-6), which its Global admins set within the operator's bounds.
 
 use axum::extract::State;
 use axum::Json;
-use csp_domain::{Area, BillingProfile};
+use csp_domain::billing::{BillingProfileChange, RefundLimit};
+use csp_domain::{Area, BillingProfile, FieldErrors, PartnerId, Permission};
 
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiResult, AppError};
-use crate::store::billing;
+use crate::extract::ApiJson;
+use crate::store::{billing, Conn};
 
-/// The partner's billing profile and payment method, which orders are charged to.
+fn no_profile() -> AppError {
+    AppError::not_found(
+        "Your organisation has no billing profile yet. Contact support to set one up.",
+    )
+}
+
+async fn read(conn: &mut Conn, state: &AppState, partner: &PartnerId) -> ApiResult<BillingProfile> {
+    billing::profile(conn, partner, state.settings.refund_limit_max)
+        .await?
+        .ok_or_else(no_profile)
+}
+
+/// The partner's billing profile and payment method, which orders are charged to, and its
+/// self-service refund limit with who changed it when.
 #[utoipa::path(get, path = "/api/v1/billing-profile", tag = "buying",
     responses(
         (status = 200, body = BillingProfile),
@@ -22,12 +38,54 @@ pub async fn get(
     user: CurrentUser,
 ) -> ApiResult<Json<BillingProfile>> {
     let partner = user.partner(Area::Customers)?;
-    billing::profile(&mut *state.db.conn().await?, partner)
-        .await?
-        .map(Json)
-        .ok_or_else(|| {
-            AppError::not_found(
-                "Your organisation has no billing profile yet. Contact support to set one up.",
-            )
-        })
+    let mut conn = state.db.conn().await?;
+    Ok(Json(read(&mut conn, &state, partner).await?))
+}
+
+/// Changes the self-service refund limit (Global admins): from 0 to the operator's maximum,
+/// at most two decimals; applied in each order's currency. The change is recorded with who
+/// made it and when.
+#[utoipa::path(patch, path = "/api/v1/billing-profile", tag = "buying",
+    request_body = BillingProfileChange,
+    responses(
+        (status = 200, description = "The profile after the change", body = BillingProfile),
+        (status = 400, description = "`invalid_json`", body = csp_domain::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`: needs the Global admin role", body = csp_domain::ApiErrorBody),
+        (status = 404, description = "`not_found`: no billing profile yet", body = csp_domain::ApiErrorBody),
+        (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`validation_failed`: `refund_limit`", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(change): ApiJson<BillingProfileChange>,
+) -> ApiResult<Json<BillingProfile>> {
+    let partner = user.partner(Area::Customers)?.clone();
+    user.require(Permission::ManageBillingSettings)?;
+    let mut errors = FieldErrors::new();
+    let limit = errors.take(
+        "refund_limit",
+        RefundLimit::parse_within(&change.refund_limit, state.settings.refund_limit_max),
+    );
+    let Some(limit) = limit else {
+        return Err(AppError::validation(&errors));
+    };
+    let mut tx = state.db.begin().await?;
+    if !billing::set_refund_limit(
+        &mut tx,
+        &partner,
+        limit,
+        user.user.email.as_str(),
+        state.clock.now(),
+    )
+    .await?
+    {
+        return Err(no_profile());
+    }
+    tx.commit().await?;
+    tracing::info!(partner = %partner, limit = %limit, "refund limit changed");
+    let mut conn = state.db.conn().await?;
+    Ok(Json(read(&mut conn, &state, &partner).await?))
 }

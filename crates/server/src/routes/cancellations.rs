@@ -31,7 +31,7 @@ use crate::routes::customers::partner_customer;
         (status = 409, description = "`already_cancelled`", body = csp_domain::ApiErrorBody),
         (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
-        (status = 422, description = "`confirmation_required`, `cancellation_window_passed`, `not_cancellable` or `needs_support_request`", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`confirmation_required`, `cancellation_window_passed`, `not_cancellable`, `needs_support_request` or `nothing_to_refund`", body = csp_domain::ApiErrorBody),
     ))]
 pub async fn create(
     State(state): State<AppState>,
@@ -76,6 +76,10 @@ pub async fn create(
             format!("The credit due, {credit}, is above your self-service refund limit of {limit}: file a support request to cancel this order."),
         )),
         Err(CancelError::AlreadyCancelled) => Err(AppError::new(ErrorCode::AlreadyCancelled, "This order is already cancelled or being cancelled.")),
+        Err(CancelError::NothingToRefund) => Err(AppError::new(
+            ErrorCode::NothingToRefund,
+            "Everything paid for this order has been credited already (an approved refund): there is nothing left to credit, so it cannot be cancelled for a credit.",
+        )),
         Err(CancelError::Database(e)) => Err(e.into()),
     }
 }

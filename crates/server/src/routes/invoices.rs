@@ -1,9 +1,12 @@
-//! `/api/v1/invoices/{YYYY-MM}`: the partner's monthly invoice (R-INV-1).
+//! `/api/v1/invoices/{YYYY-MM}`: the partner's monthly invoice (R-INV-1), as JSON or, with
+//! `Accept: text/csv`, as its reconciliation file.
 
 use axum::extract::State;
+use axum::http::header::{ACCEPT, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use csp_domain::invoice::totals;
-use csp_domain::{Area, CustomerId, Invoice, InvoiceMonth, Money};
+use csp_domain::{Area, CustomerId, Invoice, InvoiceMonth};
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -18,15 +21,23 @@ pub struct InvoiceQuery {
     /// Only this customer's lines (its share of the invoice).
     #[param(value_type = Option<String>, format = "uuid")]
     customer_id: Option<CustomerId>,
+    /// `csv` does what `Accept: text/csv` does, for plain download links.
+    #[param(pattern = "^csv$")]
+    format: Option<String>,
 }
 
-/// The invoice of a calendar month (UTC): charges for the orders placed in it and credits for
-/// cancellations processed in the month before, with totals per currency.
+/// The invoice of a calendar month (UTC): its number, issue and due dates, charges for the
+/// orders placed in it and credits booked in the month before (cancellations and approved
+/// refunds), every amount marked as including tax or not, with totals per currency and tax
+/// basis. With `Accept: text/csv` (or `format=csv`): the reconciliation file, one row per
+/// charge and credit, each credit with its order and the cancellation or support request it
+/// came from.
 #[utoipa::path(get, path = "/api/v1/invoices/{month}", tag = "invoices",
     params(("month" = String, Path, description = "`YYYY-MM`", pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$"), InvoiceQuery),
     responses(
-        (status = 200, body = Invoice),
-        (status = 400, description = "`bad_request`: customer_id is not an id", body = csp_domain::ApiErrorBody),
+        (status = 200, description = "The invoice (JSON), or with `Accept: text/csv` or `format=csv` its reconciliation file",
+            content((Invoice = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "`bad_request`: customer_id is not an id, or format is not csv", body = csp_domain::ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
         (status = 403, description = "`forbidden`: partner users only", body = csp_domain::ApiErrorBody),
         (status = 404, description = "`not_found`: not a month", body = csp_domain::ApiErrorBody),
@@ -34,31 +45,42 @@ pub struct InvoiceQuery {
 pub async fn get(
     State(state): State<AppState>,
     user: CurrentUser,
+    headers: HeaderMap,
     ApiPath(month): ApiPath<String>,
     ApiQuery(query): ApiQuery<InvoiceQuery>,
-) -> ApiResult<Json<Invoice>> {
+) -> ApiResult<Response> {
     let partner = user.partner(Area::Invoices)?;
     let month = InvoiceMonth::parse(&month).ok_or_else(|| {
         AppError::not_found("There is no invoice for that month; months are YYYY-MM.")
     })?;
+    let wants_csv = match query.format.as_deref() {
+        Some("csv") => true,
+        None => headers
+            .get(ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/csv")),
+        Some(other) => {
+            return Err(AppError::bad_request(format!(
+                "format must be csv, not {other:?}."
+            )))
+        }
+    };
     let mut conn = state.db.conn().await?;
-    let mut lines =
-        invoices::charges(&mut conn, partner, month, query.customer_id.as_ref()).await?;
-    lines
-        .extend(credits::for_invoice(&mut conn, partner, month, query.customer_id.as_ref()).await?);
+    let customer = query.customer_id.as_ref();
+    let mut lines = invoices::charges(&mut conn, partner, month, customer).await?;
+    lines.extend(credits::for_invoice(&mut conn, partner, month, customer).await?);
     lines.sort_by_key(|l| l.date);
-    let amounts: Vec<_> = lines
-        .iter()
-        .filter_map(|l| {
-            l.amount
-                .to_money(l.currency)
-                .ok()
-                .map(|m: Money| (l.kind.clone(), m))
-        })
-        .collect();
-    Ok(Json(Invoice {
-        month: month.to_string(),
-        totals: totals(&amounts),
-        lines,
-    }))
+    let invoice = Invoice::new(partner, month, lines);
+    if wants_csv {
+        let filename = format!("attachment; filename=\"{}.csv\"", invoice.number);
+        return Ok((
+            [
+                (CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (CONTENT_DISPOSITION, filename),
+            ],
+            invoice.reconciliation_csv(),
+        )
+            .into_response());
+    }
+    Ok(Json(invoice).into_response())
 }

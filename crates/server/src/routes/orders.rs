@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use csp_domain::cancellation::{assess, Assessment};
 use csp_domain::order::OrderProblem;
 use csp_domain::{
-    CustomerId, ErrorCode, IdempotencyKey, Money, OfferList, Order, OrderId, OrderRequest, Page,
-    PageQuery, Permission,
+    CustomerId, ErrorCode, IdempotencyKey, OfferList, Order, OrderId, OrderRequest, Page,
+    PageQuery, Permission, RefundLimit,
 };
 
 use crate::app::AppState;
@@ -51,16 +51,33 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKeyHeader {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
-        let value = parts
-            .headers
-            .get("idempotency-key")
-            .and_then(|v| v.to_str().ok());
-        match value.and_then(IdempotencyKey::parse) {
+        match OptionalIdempotencyKey::from_request_parts(parts, &()).await?.0 {
             Some(key) => Ok(IdempotencyKeyHeader(key)),
             None => Err(AppError::new(
                 ErrorCode::IdempotencyKeyRequired,
                 "Send an Idempotency-Key header (1 to 255 visible ASCII characters, e.g. a new UUID per order) \
                  so that a retry can never place the order twice.",
+            )),
+        }
+    }
+}
+
+/// The `Idempotency-Key` header where it is optional (support requests): absent is `None`,
+/// present it must be valid.
+pub struct OptionalIdempotencyKey(pub Option<IdempotencyKey>);
+
+impl<S: Send + Sync> FromRequestParts<S> for OptionalIdempotencyKey {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        let Some(value) = parts.headers.get("idempotency-key") else {
+            return Ok(OptionalIdempotencyKey(None));
+        };
+        match value.to_str().ok().and_then(IdempotencyKey::parse) {
+            Some(key) => Ok(OptionalIdempotencyKey(Some(key))),
+            None => Err(AppError::new(
+                ErrorCode::IdempotencyKeyRequired,
+                "The Idempotency-Key header must be 1 to 255 visible ASCII characters, e.g. a new UUID per request.",
             )),
         }
     }
@@ -127,7 +144,7 @@ pub async fn create(
                 "This Idempotency-Key was already used for another customer's order.",
             )
         })?;
-    let limit = billing::refund_limit(&mut conn, &partner, customer.currency).await?;
+    let limit = billing::refund_limit(&mut conn, &partner).await?;
     tracing::info!(order = %order_id, customer = %customer.id, replay = status == StatusCode::OK, "order placed");
     Ok((status, Json(for_the_wire(stored, now, limit))))
 }
@@ -152,7 +169,7 @@ pub async fn list(
     let mut conn = state.db.conn().await?;
     let (partner, customer) = partner_customer(&mut conn, &user, &id).await?;
     let page = orders::list(&mut conn, &customer.id, &request).await?;
-    let limit = billing::refund_limit(&mut conn, &partner, customer.currency).await?;
+    let limit = billing::refund_limit(&mut conn, &partner).await?;
     let now = state.clock.now();
     Ok(Json(page.map(|stored| for_the_wire(stored, now, limit))))
 }
@@ -176,12 +193,12 @@ pub async fn get(
     let stored = orders::get(&mut conn, &customer.id, &order_id)
         .await?
         .ok_or_else(|| AppError::not_found("There is no such order for this customer."))?;
-    let limit = billing::refund_limit(&mut conn, &partner, customer.currency).await?;
+    let limit = billing::refund_limit(&mut conn, &partner).await?;
     Ok(Json(for_the_wire(stored, state.clock.now(), limit)))
 }
 
 /// The order with what a cancellation now would credit, while it may be cancelled.
-pub fn for_the_wire(stored: StoredOrder, now: DateTime<Utc>, limit: Money) -> Order {
+pub fn for_the_wire(stored: StoredOrder, now: DateTime<Utc>, limit: RefundLimit) -> Order {
     let mut order = stored.order;
     order.credit_if_cancelled_now = match assess(&stored.facts, now, limit) {
         Assessment::Cancellable { credit, .. } | Assessment::NeedsSupportRequest { credit, .. } => {

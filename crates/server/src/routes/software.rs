@@ -7,7 +7,7 @@ use axum::http::HeaderMap;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use csp_domain::software::{admin_center_path, DeepLink, SoftwarePurchase};
-use csp_domain::{CustomerId, Money, Page, PageQuery, Permission};
+use csp_domain::{CustomerId, Page, PageQuery, Permission, RefundLimit};
 
 use crate::app::AppState;
 use crate::auth::CurrentUser;
@@ -23,7 +23,7 @@ pub fn to_purchase(
     stored: &StoredOrder,
     line: usize,
     now: DateTime<Utc>,
-    limit: Money,
+    limit: RefundLimit,
 ) -> SoftwarePurchase {
     let order = for_the_wire(stored.clone(), now, limit);
     let item = &order.line_items[line];
@@ -65,7 +65,7 @@ pub async fn list(
     let mut conn = state.db.conn().await?;
     let (partner, customer) = partner_customer(&mut conn, &user, &id).await?;
     let (rows, total) = software::purchases(&mut conn, &customer.id, &request).await?;
-    let limit = billing::refund_limit(&mut conn, &partner, customer.currency).await?;
+    let limit = billing::refund_limit(&mut conn, &partner).await?;
     let now = state.clock.now();
     let items = rows
         .iter()

@@ -8,7 +8,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use csp_domain::support::{
-    SupportForm, SupportListQuery, SupportRequest, SupportStatusChange, MAX_COMMENT, MAX_NOTE,
+    ApprovalOutcome, RefundRefusal, SupportForm, SupportListQuery, SupportRequest,
+    SupportStatusChange, MAX_COMMENT, MAX_NOTE,
 };
 use csp_domain::text;
 use csp_domain::{
@@ -20,8 +21,9 @@ use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiResult, AppError};
 use crate::extract::{ApiJson, ApiMultipart, ApiPath, ApiQuery};
+use crate::routes::orders::OptionalIdempotencyKey;
 use crate::store::support_requests::{self, ListFilter};
-use crate::support_desk::{self, Actor, AddComment, ChangeStatus, DeskError, FileRequest};
+use crate::support_desk::{self, Actor, AddComment, ChangeStatus, DeskError, FileRequest, Filed};
 
 /// Whose requests the caller may see: `Some(partner)` for a partner user, `None` (all) for a
 /// support agent; customer users are refused.
@@ -54,6 +56,28 @@ fn desk_error(error: DeskError) -> AppError {
         DeskError::InvalidStatusChange(message) => {
             AppError::new(ErrorCode::InvalidStatusChange, message)
         }
+        DeskError::Refused(RefundRefusal::AlreadyCancelled) => AppError::new(
+            ErrorCode::AlreadyCancelled,
+            "This order is cancelled or being cancelled: its credit is booked or on its way. Approve a credit only \
+             for what is left, if anything, or reject the request.",
+        ),
+        DeskError::Refused(RefundRefusal::NothingToRefund) => AppError::new(
+            ErrorCode::NothingToRefund,
+            "Everything paid for this order has been credited or is about to be: there is nothing left to refund.",
+        ),
+        DeskError::Refused(RefundRefusal::NotCancellable) => AppError::new(
+            ErrorCode::NotCancellable,
+            "SUSE Linux and Red Hat software plans cannot be cancelled: approve the refund as a credit only.",
+        ),
+        DeskError::Refused(RefundRefusal::Credit(issue)) => {
+            let mut errors = FieldErrors::new();
+            errors.add("credit", &issue);
+            AppError::validation(&errors)
+        }
+        DeskError::KeyReused => AppError::new(
+            ErrorCode::IdempotencyKeyReused,
+            "This Idempotency-Key was already used for a different support request. Use a new key for a new request.",
+        ),
         DeskError::Database(e) => e.into(),
     }
 }
@@ -75,22 +99,27 @@ pub struct SupportFormUpload {
 
 /// Files a support request (R-SUP-2…5). Refund requests (`csp_purchase_refund`) name the
 /// customer (tenant ID or domain), the order or subscription ID, the reason and the amount;
-/// the customer and order must be the caller's own, the amount at most what was paid less
-/// earlier credits.
+/// the customer and order must be the caller's own, the order not cancelled, the amount at
+/// most what is left to credit on it. With an `Idempotency-Key`, a retried filing is the
+/// same request.
 #[utoipa::path(post, path = "/api/v1/support-requests", tag = "support requests",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Optional: the same value on a retry files one request", min_length = 1, max_length = 255, pattern = "^[!-~]+$")),
     request_body(content = SupportFormUpload, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "Filed: its number and status `new`", body = SupportRequest),
-        (status = 400, description = "`bad_request`: a malformed body", body = csp_domain::ApiErrorBody),
+        (status = 200, description = "A replay of a request filed with this key", body = SupportRequest),
+        (status = 400, description = "`bad_request`: a malformed body; `idempotency_key_required`: a malformed key", body = csp_domain::ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
         (status = 403, description = "`forbidden`: partner users file requests", body = csp_domain::ApiErrorBody),
         (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
         (status = 415, description = "`unsupported_media_type`: not multipart/form-data", body = csp_domain::ApiErrorBody),
-        (status = 422, description = "`validation_failed` with `fields`", body = csp_domain::ApiErrorBody),
+        (status = 409, description = "`already_cancelled`: the order is cancelled or being cancelled", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`validation_failed` with `fields`, `nothing_to_refund`, or `idempotency_key_reused`", body = csp_domain::ApiErrorBody),
     ))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
+    OptionalIdempotencyKey(key): OptionalIdempotencyKey,
     upload: ApiMultipart,
 ) -> ApiResult<Response> {
     let partner = user.partner(Area::ReportProblem)?.clone();
@@ -117,23 +146,28 @@ pub async fn create(
     let Some(checked) = checked.filter(|_| errors.is_empty()) else {
         return Err(AppError::validation(&errors));
     };
-    let id = support_desk::file(
+    let filed = support_desk::file(
         &state.db,
         FileRequest {
             partner: &partner,
             form: &checked,
             files: &upload.files,
+            key: key.as_ref(),
             by: actor(&user),
             now: state.clock.now(),
         },
     )
     .await
     .map_err(desk_error)?;
+    let (status, id) = match filed {
+        Filed::Created(id) => (StatusCode::CREATED, id),
+        Filed::Replayed(id) => (StatusCode::OK, id),
+    };
     let detail = support_desk::detail(&mut *state.db.conn().await?, Some(&partner), &id)
         .await?
         .ok_or_else(not_found)?;
     let location = format!("/api/v1/support-requests/{id}");
-    Ok((StatusCode::CREATED, [(LOCATION, location)], Json(detail)).into_response())
+    Ok((status, [(LOCATION, location)], Json(detail)).into_response())
 }
 
 /// Support requests: a partner user's own (newest first), or every partner's for a support
@@ -195,8 +229,10 @@ pub async fn get(
 
 /// A support agent moves a request on: New → In progress → Approved / Rejected, with a note
 /// the partner sees (required to reject). Approving a refund books its credit once, on the
-/// next month's invoice: `credit` (at most the amount requested and what was paid less
-/// earlier credits), or that maximum when left out.
+/// next month's invoice: `credit` (at most the amount requested and what is left to credit on
+/// the order), or that maximum when left out. With `outcome` `cancel_purchase` (the default)
+/// the order is cancelled as R-CAN-8 says (keys and downloads revoked); `credit_only` keeps
+/// the purchase.
 #[utoipa::path(patch, path = "/api/v1/support-requests/{id}", tag = "support requests",
     params(("id" = SupportRequestId, Path, description = "Support request id")),
     request_body = SupportStatusChange,
@@ -206,10 +242,10 @@ pub async fn get(
         (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
         (status = 403, description = "`forbidden`: support agents only", body = csp_domain::ApiErrorBody),
         (status = 404, description = "`not_found`", body = csp_domain::ApiErrorBody),
-        (status = 409, description = "`invalid_status_change`: not allowed from the current status, or another agent changed it first", body = csp_domain::ApiErrorBody),
+        (status = 409, description = "`invalid_status_change`: not allowed from the current status, or another agent changed it first; `already_cancelled`: the order was cancelled, approve a credit only", body = csp_domain::ApiErrorBody),
         (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
-        (status = 422, description = "`validation_failed`: status, note or credit", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`validation_failed`: status, note, credit or outcome; `nothing_to_refund`; `not_cancellable`: a software plan, approve a credit only", body = csp_domain::ApiErrorBody),
     ))]
 pub async fn change_status(
     State(state): State<AppState>,
@@ -241,6 +277,15 @@ pub async fn change_status(
     if to == SupportStatus::Rejected && note.is_none() && !errors.contains("note") {
         errors.add("note", &text::TextError::Required);
     }
+    let outcome = change
+        .outcome
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(ApprovalOutcome::parse);
+    if outcome.as_ref().is_some_and(|o| !o.is_known()) {
+        errors.add("outcome", &csp_domain::support::FormIssue::Choose);
+    }
     if !errors.is_empty() {
         return Err(AppError::validation(&errors));
     }
@@ -251,6 +296,7 @@ pub async fn change_status(
             to,
             note: note.as_deref(),
             credit: change.credit.as_ref(),
+            outcome,
             by: actor(&user),
             now: state.clock.now(),
         },

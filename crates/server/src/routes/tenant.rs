@@ -64,8 +64,7 @@ pub async fn software_list(
     for (stored, line) in &rows {
         let limit = match limit {
             Some(limit) => limit,
-            None => *limit
-                .insert(billing::refund_limit(&mut conn, &stored.partner, tenant.currency).await?),
+            None => *limit.insert(billing::refund_limit(&mut conn, &stored.partner).await?),
         };
         let purchase = to_purchase(stored, *line, now, limit);
         let revoked = is_revoked(stored);

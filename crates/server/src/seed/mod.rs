@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod orders;
+pub mod support;
 
 use chrono::{DateTime, Utc};
 use csp_domain::catalog::CancellationWindows;
@@ -173,12 +174,14 @@ fn billing_profile(partner: &str) -> BillingProfile {
         address_lines: address.iter().map(|l| l.to_string()).collect(),
         invoice_email: email.into(),
         payment_method: payment.into(),
-        self_service_refund_limit: csp_domain::cancellation::DEFAULT_REFUND_LIMIT_MAJOR as u64,
+        refund_limit: csp_domain::RefundLimit::DEFAULT,
+        refund_limit_max: csp_domain::RefundLimit::DEFAULT_MAX,
+        refund_limit_changes: Vec::new(),
     }
 }
 
-/// Seeds the demo partners, users and customers, then their orders, and returns the sign-ins
-/// to print.
+/// Seeds the demo partners, users and customers, then their orders, support requests in
+/// every state and recent key access, and returns the sign-ins to print.
 pub async fn seed_demo(
     db: &Db,
     demo_password: &str,
@@ -187,6 +190,8 @@ pub async fn seed_demo(
 ) -> Result<Vec<String>, sqlx::Error> {
     let sign_ins = seed_people(db, demo_password, now).await?;
     orders::seed_orders(db, windows, now).await?;
+    support::seed_support_requests(db, now).await?;
+    support::seed_activity(db, now).await?;
     Ok(sign_ins)
 }
 

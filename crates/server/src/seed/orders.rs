@@ -1,7 +1,8 @@
 //! Demo orders, placed through the same path as the API's (`ordering::place`), at ages that
-//! show every state on first start: cancellable, one day left, window passed, a software plan,
-//! perpetual software, one above the refund limit, an Australian (tax-inclusive) and a Japanese
-//! (yen) customer. Their idempotency keys make seeding them twice a replay.
+//! show every state on first start: cancellable, one day left, window passed, SUSE and Red Hat
+//! plans, perpetual software, one above the refund limit, Australian and Brazilian
+//! (tax-inclusive) and Japanese (yen) customers, one refunded by approval. Their idempotency
+//! keys make seeding them twice a replay.
 
 use chrono::{DateTime, Duration, Utc};
 use csp_domain::catalog::{CancellationWindows, Term};
@@ -127,6 +128,36 @@ const DEMO_ORDERS: &[DemoOrder] = &[
         Some(Term::P1Y),
         1,
         7,
+    ),
+    // A Red Hat plan: like SUSE, it can never be cancelled.
+    (
+        NORTHWIND,
+        "adatum",
+        "red-hat-enterprise-linux",
+        "1–4 vCPU VM",
+        Some(Term::P1Y),
+        2,
+        14,
+    ),
+    // Brazil: prices include tax.
+    (
+        NORTHWIND,
+        "proseware",
+        "windows-server-2022-standard",
+        "16-core pack",
+        Some(Term::P1Y),
+        3,
+        6,
+    ),
+    // Refunded by a support agent's approval, which cancelled it (seed/support.rs).
+    (
+        NORTHWIND,
+        "tailspintoys",
+        "sql-server-2022-standard",
+        "2-core pack",
+        Some(Term::P1Y),
+        2,
+        9,
     ),
 ];
 

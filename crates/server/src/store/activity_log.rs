@@ -35,6 +35,14 @@ impl TryFrom<EntryRow> for ActivityLogEntry {
     }
 }
 
+/// How many entries a partner's log holds.
+pub async fn count(conn: &mut Conn, partner: &PartnerId) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM activity_log WHERE partner_id = $1")
+        .bind(partner.as_str())
+        .fetch_one(conn)
+        .await
+}
+
 const FILTER: &str = "FROM activity_log WHERE partner_id = $1 AND at >= $2 AND at < $3";
 
 /// A partner's entries with `from <= at < until`, oldest first: one page of them, or all

@@ -1,8 +1,12 @@
-//! Partners' billing profiles and refund limits.
+//! Partners' billing profiles and self-service refund limits, with who changed them.
 
-use csp_domain::{BillingProfile, Currency, Money, PartnerId};
+use chrono::{DateTime, Utc};
+use csp_domain::{BillingProfile, PartnerId, RefundLimit};
 
-use super::Conn;
+use super::{settings, Conn};
+
+/// The setting name a refund limit's changes are recorded under.
+pub const REFUND_LIMIT: &str = "refund_limit";
 
 #[derive(sqlx::FromRow)]
 struct ProfileRow {
@@ -10,43 +14,82 @@ struct ProfileRow {
     address: String,
     invoice_email: String,
     payment_method: String,
-    refund_limit_major: i64,
+    refund_limit_hundredths: i64,
 }
 
+/// The partner's billing profile; `max` is the operator's highest refund limit.
 pub async fn profile(
     conn: &mut Conn,
     partner: &PartnerId,
+    max: RefundLimit,
 ) -> Result<Option<BillingProfile>, sqlx::Error> {
     let row: Option<ProfileRow> = sqlx::query_as(
-        "SELECT company_name, address, invoice_email, payment_method, refund_limit_major FROM billing_profiles \
-         WHERE partner_id = $1",
+        "SELECT company_name, address, invoice_email, payment_method, refund_limit_hundredths \
+         FROM billing_profiles WHERE partner_id = $1",
     )
     .bind(partner.as_str())
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    Ok(row.map(|r| BillingProfile {
+    let Some(r) = row else { return Ok(None) };
+    let changes = settings::changes(conn, Some(partner), REFUND_LIMIT).await?;
+    Ok(Some(BillingProfile {
         company_name: r.company_name,
         address_lines: r.address.lines().map(str::to_string).collect(),
         invoice_email: r.invoice_email,
         payment_method: r.payment_method,
-        self_service_refund_limit: r.refund_limit_major.max(0) as u64,
+        refund_limit: RefundLimit::from_hundredths(r.refund_limit_hundredths),
+        refund_limit_max: max,
+        refund_limit_changes: changes,
     }))
 }
 
-/// The partner's self-service refund limit in `currency` (R-CAN-6); the default when none is set.
+/// The partner's self-service refund limit (R-CAN-6); the default when it has no profile.
 pub async fn refund_limit(
     conn: &mut Conn,
     partner: &PartnerId,
-    currency: Currency,
-) -> Result<Money, sqlx::Error> {
-    let major: Option<i64> =
-        sqlx::query_scalar("SELECT refund_limit_major FROM billing_profiles WHERE partner_id = $1")
-            .bind(partner.as_str())
-            .fetch_optional(conn)
-            .await?;
-    let major = major.unwrap_or(csp_domain::cancellation::DEFAULT_REFUND_LIMIT_MAJOR);
-    let per_major = 10_i64.pow(currency.exponent());
-    Ok(Money::from_minor(major.saturating_mul(per_major), currency))
+) -> Result<RefundLimit, sqlx::Error> {
+    let hundredths: Option<i64> = sqlx::query_scalar(
+        "SELECT refund_limit_hundredths FROM billing_profiles WHERE partner_id = $1",
+    )
+    .bind(partner.as_str())
+    .fetch_optional(conn)
+    .await?;
+    Ok(hundredths.map_or(RefundLimit::DEFAULT, RefundLimit::from_hundredths))
+}
+
+/// Sets the limit and records who changed it from what, in the caller's transaction.
+/// `false` when the partner has no billing profile.
+pub async fn set_refund_limit(
+    conn: &mut Conn,
+    partner: &PartnerId,
+    limit: RefundLimit,
+    by: &str,
+    at: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let before = refund_limit(&mut *conn, partner).await?;
+    let updated = sqlx::query(
+        "UPDATE billing_profiles SET refund_limit_hundredths = $2 WHERE partner_id = $1",
+    )
+    .bind(partner.as_str())
+    .bind(limit.hundredths())
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Ok(false);
+    }
+    if before != limit {
+        settings::record(
+            conn,
+            Some(partner),
+            REFUND_LIMIT,
+            Some(&before.to_string()),
+            &limit.to_string(),
+            by,
+            at,
+        )
+        .await?;
+    }
+    Ok(true)
 }
 
 /// Adds a partner's billing profile unless it has one.
@@ -57,14 +100,14 @@ pub async fn insert_profile(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO billing_profiles (partner_id, company_name, address, invoice_email, payment_method, \
-         refund_limit_major) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (partner_id) DO NOTHING",
+         refund_limit_hundredths) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (partner_id) DO NOTHING",
     )
     .bind(partner.as_str())
     .bind(&profile.company_name)
     .bind(profile.address_lines.join("\n"))
     .bind(&profile.invoice_email)
     .bind(&profile.payment_method)
-    .bind(i64::try_from(profile.self_service_refund_limit).unwrap_or(i64::MAX))
+    .bind(profile.refund_limit.hundredths())
     .execute(conn)
     .await?;
     Ok(())

@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use csp_domain::cancellation::{Cancellation, CancellationStatus, PROCESSING_PROMISE_MINUTES};
-use csp_domain::{CancellationId, Currency, CustomerId, Money, OrderId, OrderStatus, PartnerId};
+use csp_domain::{
+    CancellationId, Currency, CustomerId, Money, OrderId, OrderStatus, PartnerId, SupportRequestId,
+};
 
 use super::{db_time, decode, read_time, Conn};
 
@@ -16,6 +18,44 @@ pub struct NewCancellation<'a> {
     pub requested_at: DateTime<Utc>,
     pub credit: Money,
     pub due_at: DateTime<Utc>,
+}
+
+/// Records a cancellation that a support agent's approval did at once (R-SUP-6 with
+/// `cancel_purchase`): completed, its order cancelled. `false` when the order already has a
+/// cancellation or is no longer `completed`.
+pub async fn insert_completed(
+    conn: &mut Conn,
+    c: &NewCancellation<'_>,
+    support_request: &SupportRequestId,
+) -> Result<bool, sqlx::Error> {
+    let inserted: Option<String> = sqlx::query_scalar(
+        "INSERT INTO cancellations (id, order_id, partner_id, customer_id, requested_by, requested_at, credit_minor, \
+         currency, state, due_at, processed_at, support_request_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'completed', $9, $9, $10) \
+         ON CONFLICT (order_id) DO NOTHING RETURNING id",
+    )
+    .bind(c.id.as_str())
+    .bind(c.order.as_str())
+    .bind(c.partner.as_str())
+    .bind(c.customer.as_str())
+    .bind(c.requested_by)
+    .bind(db_time(c.requested_at))
+    .bind(c.credit.minor())
+    .bind(c.credit.currency().code())
+    .bind(db_time(c.due_at))
+    .bind(support_request.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    if inserted.is_none() {
+        return Ok(false);
+    }
+    let updated = sqlx::query("UPDATE orders SET status = $2 WHERE id = $1 AND status = $3")
+        .bind(c.order.as_str())
+        .bind(OrderStatus::Cancelled.as_str())
+        .bind(OrderStatus::Completed.as_str())
+        .execute(conn)
+        .await?;
+    Ok(updated.rows_affected() == 1)
 }
 
 /// Records the cancellation and marks its order pending. `false` when the order already has
@@ -61,10 +101,12 @@ struct Row {
     currency: String,
     state: String,
     processed_at: Option<String>,
+    support_request_id: Option<String>,
 }
 
 const COLUMNS: &str =
-    "id, order_id, partner_id, customer_id, requested_by, requested_at, credit_minor, currency, state, processed_at";
+    "id, order_id, partner_id, customer_id, requested_by, requested_at, credit_minor, \
+                       currency, state, processed_at, support_request_id";
 
 /// A stored cancellation, with whom it concerns.
 #[derive(Debug, Clone)]
@@ -96,6 +138,11 @@ impl TryFrom<Row> for StoredCancellation {
                 currency,
                 expected_by: requested_at + Duration::minutes(PROCESSING_PROMISE_MINUTES),
                 processed_at: r.processed_at.as_deref().map(read_time).transpose()?,
+                support_request_id: r
+                    .support_request_id
+                    .as_deref()
+                    .map(|id| decode("support request id", id, SupportRequestId::parse))
+                    .transpose()?,
             },
         })
     }
@@ -112,6 +159,31 @@ pub async fn for_order(
     .fetch_optional(conn)
     .await?;
     row.map(StoredCancellation::try_from).transpose()
+}
+
+/// The cancellations of `orders` (at most one each).
+pub async fn for_orders(
+    conn: &mut Conn,
+    orders: &[&str],
+) -> Result<Vec<StoredCancellation>, sqlx::Error> {
+    if orders.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=orders.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM cancellations WHERE order_id IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, Row>(&sql);
+    for order in orders {
+        query = query.bind(*order);
+    }
+    query
+        .fetch_all(conn)
+        .await?
+        .into_iter()
+        .map(StoredCancellation::try_from)
+        .collect()
 }
 
 /// Takes the next cancellation that is due (or whose worker's lease ran out) for `worker`
@@ -144,21 +216,24 @@ pub async fn claim_next(
     row.map(StoredCancellation::try_from).transpose()
 }
 
-/// Marks a claimed cancellation completed and its order cancelled. `false` when the claim was
-/// lost (the lease ran out and another worker took it): then nothing changes.
+/// Marks a claimed cancellation completed with the credit it booked, and its order
+/// cancelled. `false` when the claim was lost (the lease ran out and another worker took
+/// it): then nothing changes.
 pub async fn complete(
     conn: &mut Conn,
     id: &CancellationId,
     worker: &str,
+    booked: Money,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE cancellations SET state = 'completed', processed_at = $3, claimed_until = NULL \
+        "UPDATE cancellations SET state = 'completed', processed_at = $3, claimed_until = NULL, credit_minor = $4 \
          WHERE id = $1 AND state = 'processing' AND claimed_by = $2",
     )
     .bind(id.as_str())
     .bind(worker)
     .bind(db_time(now))
+    .bind(booked.minor())
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() != 1 {

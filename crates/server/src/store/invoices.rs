@@ -13,6 +13,7 @@ struct ChargeRow {
     customer_name: String,
     currency: String,
     total_minor: i64,
+    tax_inclusive: i64,
     created_at: String,
     first_product: Option<String>,
     lines: i64,
@@ -27,7 +28,7 @@ pub async fn charges(
 ) -> Result<Vec<InvoiceLine>, sqlx::Error> {
     let rows: Vec<ChargeRow> = sqlx::query_as(
         "SELECT o.id AS order_id, o.customer_id, c.company_name AS customer_name, o.currency, o.total_minor, \
-                o.created_at, \
+                o.tax_inclusive, o.created_at, \
                 (SELECT MIN(l.product_name) FROM order_lines l WHERE l.order_id = o.id) AS first_product, \
                 (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.id) AS lines \
          FROM orders o JOIN customers c ON c.id = o.customer_id \
@@ -54,7 +55,10 @@ pub async fn charges(
                 },
                 amount: Money::from_minor(r.total_minor, currency).amount(),
                 currency,
+                tax_inclusive: r.tax_inclusive != 0,
                 date: read_time(&r.created_at)?,
+                source: None,
+                source_id: None,
             })
         })
         .collect()

@@ -58,6 +58,11 @@ const SQLITE: &[Migration] = &[
         "exact_search",
         include_str!("../../migrations/sqlite/0009_exact_search.sql"),
     ),
+    (
+        10,
+        "one_credit_rule",
+        include_str!("../../migrations/sqlite/0010_one_credit_rule.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -104,6 +109,11 @@ const POSTGRES: &[Migration] = &[
         9,
         "exact_search",
         include_str!("../../migrations/postgres/0009_exact_search.sql"),
+    ),
+    (
+        10,
+        "one_credit_rule",
+        include_str!("../../migrations/postgres/0010_one_credit_rule.sql"),
     ),
 ];
 

@@ -19,6 +19,7 @@ pub mod migrate;
 pub mod orders;
 pub mod partners;
 pub mod sessions;
+pub mod settings;
 pub mod sign_in;
 pub mod software;
 pub mod support_requests;

@@ -2,13 +2,16 @@
 //! lines, the product keys of its keyed lines, and the idempotency key that asked for it.
 
 use chrono::{DateTime, Utc};
-use csp_domain::cancellation::{CreditLine, OrderFacts};
+use csp_domain::cancellation::{CancellationStatus, CreditLine, OrderFacts};
 use csp_domain::catalog::{Offer, ProductKind, Term};
+use csp_domain::order::{OrderEvent, OrderEventKind, SupportRequestRef};
 use csp_domain::{
-    Currency, Customer, CustomerId, IdempotencyKey, Money, Order, OrderId, OrderLine, OrderStatus,
-    Page, PageRequest, PartnerId, PurchaseId,
+    Currency, Customer, CustomerId, IdempotencyKey, Ledger, Money, Order, OrderId, OrderLine,
+    OrderStatus, Page, PageRequest, PartnerId, PurchaseId, SupportRequestId,
 };
 
+use super::cancellations::{self, StoredCancellation};
+use super::credits::{self, StoredCredit};
 use super::{db_time, decode, decode_error, read_time, Conn};
 
 /// An order to write, every value decided by the caller.
@@ -144,7 +147,8 @@ pub async fn product_of(
         .await
 }
 
-/// An order as stored, with the facts its cancellation depends on.
+/// An order as stored, with the facts its cancellation and its credits depend on (its
+/// ledger: read in the caller's transaction, after [`lock`] when it books).
 #[derive(Debug, Clone)]
 pub struct StoredOrder {
     pub order: Order,
@@ -258,7 +262,8 @@ pub async fn list(
     Ok(request.page_of(assemble(conn, rows).await?, total as u64))
 }
 
-/// Reads the lines of `rows` in one query and builds the orders.
+/// Reads the lines, credits and cancellations of `rows` (one query each) and builds the
+/// orders.
 pub(super) async fn assemble(
     conn: &mut Conn,
     rows: Vec<OrderRow>,
@@ -266,25 +271,40 @@ pub(super) async fn assemble(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let placeholders: Vec<String> = (1..=rows.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
         "SELECT {LINE_COLUMNS} FROM order_lines WHERE order_id IN ({}) ORDER BY order_id, line_no",
         placeholders.join(", ")
     );
     let mut query = sqlx::query_as::<_, LineRow>(&sql);
-    for row in &rows {
-        query = query.bind(&row.id);
+    for id in &ids {
+        query = query.bind(*id);
     }
-    let lines = query.fetch_all(conn).await?;
+    let lines = query.fetch_all(&mut *conn).await?;
+    let credits = credits::for_orders(conn, &ids).await?;
+    let cancellations = cancellations::for_orders(conn, &ids).await?;
     rows.into_iter()
         .map(|row| {
             let own: Vec<&LineRow> = lines.iter().filter(|l| l.order_id == row.id).collect();
-            build(row, &own)
+            let credits: Vec<&StoredCredit> = credits
+                .iter()
+                .filter(|c| c.order.as_str() == row.id)
+                .collect();
+            let cancellation = cancellations
+                .iter()
+                .find(|c| c.cancellation.order_id.as_str() == row.id);
+            build(row, &own, &credits, cancellation)
         })
         .collect()
 }
 
-fn build(row: OrderRow, lines: &[&LineRow]) -> Result<StoredOrder, sqlx::Error> {
+fn build(
+    row: OrderRow,
+    lines: &[&LineRow],
+    credits: &[&StoredCredit],
+    cancellation: Option<&StoredCancellation>,
+) -> Result<StoredOrder, sqlx::Error> {
     let currency = decode("currency", &row.currency, Currency::parse)?;
     let created_at = read_time(&row.created_at)?;
     let cancellable_until = row
@@ -326,6 +346,14 @@ fn build(row: OrderRow, lines: &[&LineRow]) -> Result<StoredOrder, sqlx::Error> 
             term_end,
         });
     }
+    let paid = Money::from_minor(row.total_minor, currency);
+    let credited: i64 = credits.iter().map(|c| c.amount.minor()).sum();
+    let pending = cancellation
+        .filter(|c| c.cancellation.status != CancellationStatus::Completed)
+        .and_then(|c| c.cancellation.credit.to_money(currency).ok())
+        .map_or(0, Money::minor);
+    let ledger = Ledger::new(paid, credited, pending);
+    let history = history(&row, paid, credits, cancellation, created_at)?;
     Ok(StoredOrder {
         keyed,
         partner: decode("partner id", &row.partner_id, PartnerId::parse)?,
@@ -333,13 +361,14 @@ fn build(row: OrderRow, lines: &[&LineRow]) -> Result<StoredOrder, sqlx::Error> 
             status: status.clone(),
             cancellable_until,
             lines: credit_lines,
+            ledger,
         },
         order: Order {
             id: decode("order id", &row.id, OrderId::parse)?,
             customer_id: decode("customer id", &row.customer_id, CustomerId::parse)?,
             status,
             line_items,
-            total: Money::from_minor(row.total_minor, currency).amount(),
+            total: paid.amount(),
             currency,
             tax_inclusive: row.tax_inclusive != 0,
             created_at,
@@ -347,6 +376,92 @@ fn build(row: OrderRow, lines: &[&LineRow]) -> Result<StoredOrder, sqlx::Error> 
             purchase_order_number: row.purchase_order_number,
             cancellable_until,
             credit_if_cancelled_now: None,
+            ledger: ledger.summary(),
+            history,
         },
     })
+}
+
+/// Who did what to the order, oldest first.
+fn history(
+    row: &OrderRow,
+    paid: Money,
+    credits: &[&StoredCredit],
+    cancellation: Option<&StoredCancellation>,
+    created_at: DateTime<Utc>,
+) -> Result<Vec<OrderEvent>, sqlx::Error> {
+    let event = |at, kind, by: &str, amount: Option<Money>| OrderEvent {
+        at,
+        kind,
+        by: by.to_string(),
+        amount: amount.map(Money::amount),
+        source: None,
+        support_request: None,
+        note: None,
+    };
+    let support_ref = |id: &str, number: i64| -> Result<SupportRequestRef, sqlx::Error> {
+        Ok(SupportRequestRef {
+            id: decode("support request id", id, SupportRequestId::parse)?,
+            number,
+        })
+    };
+    let mut events = vec![event(
+        created_at,
+        OrderEventKind::Placed,
+        &row.placed_by,
+        Some(paid),
+    )];
+    if let Some(c) = cancellation {
+        let c = &c.cancellation;
+        let credit = c.credit.to_money(paid.currency()).ok();
+        match &c.support_request_id {
+            None => events.push(event(
+                c.requested_at,
+                OrderEventKind::CancellationRequested,
+                &c.requested_by,
+                credit,
+            )),
+            Some(request) => {
+                let number = credits
+                    .iter()
+                    .find(|k| k.source_id == request.as_str())
+                    .and_then(|k| k.support_request.as_ref().map(|(n, _)| *n));
+                let mut cancelled = event(
+                    c.processed_at.unwrap_or(c.requested_at),
+                    OrderEventKind::Cancelled,
+                    &c.requested_by,
+                    credit,
+                );
+                cancelled.support_request = number
+                    .map(|n| support_ref(request.as_str(), n))
+                    .transpose()?;
+                events.push(cancelled);
+            }
+        }
+        if let (None, Some(at)) = (&c.support_request_id, c.processed_at) {
+            events.push(event(
+                at,
+                OrderEventKind::Cancelled,
+                &c.requested_by,
+                credit,
+            ));
+        }
+    }
+    for k in credits {
+        let mut credited = event(
+            k.booked_at,
+            OrderEventKind::Credited,
+            k.booked_by.as_deref().unwrap_or(""),
+            Some(k.amount),
+        );
+        credited.source = Some(k.source.clone());
+        if let Some((number, reason)) = &k.support_request {
+            credited.support_request = Some(support_ref(&k.source_id, *number)?);
+            credited.note = reason.clone();
+        }
+        events.push(credited);
+    }
+    // Stable: at one instant, the order above stands (a cancellation before its credit).
+    events.sort_by_key(|e| e.at);
+    Ok(events)
 }

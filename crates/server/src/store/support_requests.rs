@@ -4,11 +4,11 @@
 
 use chrono::{DateTime, Utc};
 use csp_domain::support::{
-    Attachment, Impact, SupportEvent, SupportEventKind, SupportRequestSummary,
+    ApprovalOutcome, Attachment, Impact, SupportEvent, SupportEventKind, SupportRequestSummary,
 };
 use csp_domain::{
-    AttachmentId, Currency, CustomerId, Email, Money, OrderId, PartnerId, ProblemType,
-    SupportRequestId, SupportStatus,
+    AttachmentId, Currency, CustomerId, Email, IdempotencyKey, Money, OrderId, PartnerId,
+    ProblemType, SupportRequestId, SupportStatus,
 };
 
 use super::{db_time, decode, read_time, Conn};
@@ -153,18 +153,69 @@ pub async fn change_status(
     Ok(done.rows_affected() == 1)
 }
 
-/// Sets the credit an approval booked (in the same transaction as the status change).
+/// Sets the credit an approval booked and what it did with the purchase (in the same
+/// transaction as the status change).
 pub async fn set_credited(
     conn: &mut Conn,
     id: &SupportRequestId,
     credited: Money,
+    outcome: &ApprovalOutcome,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE support_requests SET credited_minor = $2 WHERE id = $1")
+    sqlx::query("UPDATE support_requests SET credited_minor = $2, outcome = $3 WHERE id = $1")
         .bind(id.as_str())
         .bind(credited.minor())
+        .bind(outcome.as_str())
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// The request an idempotency key filed, with the hash of what was sent then; `None` when
+/// the key is new.
+pub async fn idempotency_record(
+    conn: &mut Conn,
+    partner: &PartnerId,
+    key: &IdempotencyKey,
+) -> Result<Option<(String, SupportRequestId)>, sqlx::Error> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT request_hash, support_request_id FROM support_request_keys \
+         WHERE partner_id = $1 AND idempotency_key = $2",
+    )
+    .bind(partner.as_str())
+    .bind(key.as_str())
+    .fetch_optional(conn)
+    .await?;
+    row.map(|(hash, id)| {
+        Ok((
+            hash,
+            decode("support request id", &id, SupportRequestId::parse)?,
+        ))
+    })
+    .transpose()
+}
+
+/// Takes `key` for `request`. `false` when another filing took it first (the primary key
+/// decides; on PostgreSQL this waits for that filing's transaction to end).
+pub async fn claim_idempotency_key(
+    conn: &mut Conn,
+    partner: &PartnerId,
+    key: &IdempotencyKey,
+    request_hash: &str,
+    request: &SupportRequestId,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let claimed: Option<String> = sqlx::query_scalar(
+        "INSERT INTO support_request_keys (partner_id, idempotency_key, request_hash, support_request_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING support_request_id",
+    )
+    .bind(partner.as_str())
+    .bind(key.as_str())
+    .bind(request_hash)
+    .bind(request.as_str())
+    .bind(db_time(now))
+    .fetch_optional(conn)
+    .await?;
+    Ok(claimed.is_some())
 }
 
 /// What the list filters by; every value already checked.
@@ -287,6 +338,7 @@ pub struct StoredRequest {
     pub contact_email: String,
     pub contact_phone: String,
     pub credited: Option<Money>,
+    pub outcome: Option<ApprovalOutcome>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -302,6 +354,7 @@ struct DetailRow {
     contact_email: String,
     contact_phone: String,
     credited_minor: Option<i64>,
+    outcome: Option<String>,
 }
 
 /// One request; `Some(partner)` limits it to that partner's (`None` when it is another's).
@@ -312,7 +365,7 @@ pub async fn get(
 ) -> Result<Option<StoredRequest>, sqlx::Error> {
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS}, r.partner_id, r.customer_id, r.refund_reason, r.amount_requested_minor, \
-                r.currency, r.contact_name, r.contact_email, r.contact_phone, r.credited_minor \
+                r.currency, r.contact_name, r.contact_email, r.contact_phone, r.credited_minor, r.outcome \
          FROM support_requests r JOIN partners p ON p.id = r.partner_id \
          WHERE r.id = $1 AND ($2 IS NULL OR r.partner_id = $2)"
     );
@@ -342,6 +395,7 @@ pub async fn get(
         contact_email: row.contact_email,
         contact_phone: row.contact_phone,
         credited: money(row.credited_minor),
+        outcome: row.outcome.as_deref().map(ApprovalOutcome::parse),
     }))
 }
 

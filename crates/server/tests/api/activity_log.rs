@@ -56,28 +56,28 @@ async fn entries_in_the_inclusive_range_of_the_own_partner_only(backend: Backend
     log(
         &server,
         "Northwind Partners",
-        "2026-11-01T00:00:00.000Z",
+        "2025-11-01T00:00:00.000Z",
         "contoso.onmicrosoft.com",
     )
     .await;
     log(
         &server,
         "Northwind Partners",
-        "2026-11-10T23:59:59.999Z",
+        "2025-11-10T23:59:59.999Z",
         "adatum.onmicrosoft.com",
     )
     .await;
     log(
         &server,
         "Northwind Partners",
-        "2026-11-11T00:00:00.000Z",
+        "2025-11-11T00:00:00.000Z",
         "relecloud.onmicrosoft.com",
     )
     .await;
     log(
         &server,
         "Fabrikam Resellers",
-        "2026-11-05T12:00:00.000Z",
+        "2025-11-05T12:00:00.000Z",
         "tailwindtraders.onmicrosoft.com",
     )
     .await;
@@ -91,7 +91,7 @@ async fn entries_in_the_inclusive_range_of_the_own_partner_only(backend: Backend
         let (status, body) = server
             .get_json(
                 &client,
-                "/api/v1/activity-log?from=2026-11-01&to=2026-11-10",
+                "/api/v1/activity-log?from=2025-11-01&to=2025-11-10",
             )
             .await;
         assert_eq!(status, 200, "{email}");
@@ -109,7 +109,7 @@ async fn entries_in_the_inclusive_range_of_the_own_partner_only(backend: Backend
         assert_eq!(body["items"][0]["action"], "key_revealed");
         assert_eq!(
             (body["from"].as_str(), body["to"].as_str()),
-            (Some("2026-11-01"), Some("2026-11-10"))
+            (Some("2025-11-01"), Some("2025-11-10"))
         );
     }
 }
@@ -118,8 +118,8 @@ async fn inverted_overlong_or_malformed_ranges_are_400(backend: Backend) {
     let server = TestServer::start(backend).await;
     let client = server.signed_in(GLOBAL_ADMIN).await;
     for query in [
-        "from=2026-11-10&to=2026-11-01",
-        "from=2026-01-01&to=2026-11-01",
+        "from=2025-11-10&to=2025-11-01",
+        "from=2025-01-01&to=2025-11-01",
         "from=yesterday",
         "to=2026-02-30",
     ] {
@@ -132,7 +132,7 @@ async fn inverted_overlong_or_malformed_ranges_are_400(backend: Backend) {
     let (status, _) = server
         .get_json(
             &client,
-            "/api/v1/activity-log?from=2026-08-13&to=2026-11-10",
+            "/api/v1/activity-log?from=2025-08-13&to=2025-11-10",
         )
         .await;
     assert_eq!(status, 200, "exactly 90 days is allowed");
@@ -143,16 +143,16 @@ async fn csv_export_has_the_same_rows(backend: Backend) {
     log(
         &server,
         "Northwind Partners",
-        "2026-11-03T08:30:00.000Z",
+        "2025-11-03T08:30:00.000Z",
         "contoso.onmicrosoft.com",
     )
     .await;
     let client = server.signed_in(GLOBAL_ADMIN).await;
     for request in [
         client
-            .get(server.url("/api/v1/activity-log?from=2026-11-01&to=2026-11-30"))
+            .get(server.url("/api/v1/activity-log?from=2025-11-01&to=2025-11-30"))
             .header("accept", "text/csv"),
-        client.get(server.url("/api/v1/activity-log?from=2026-11-01&to=2026-11-30&format=csv")),
+        client.get(server.url("/api/v1/activity-log?from=2025-11-01&to=2025-11-30&format=csv")),
     ] {
         let res = request.send().await.unwrap();
         assert_eq!(res.status(), 200);

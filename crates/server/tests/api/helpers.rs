@@ -151,6 +151,13 @@ impl TestServer {
         csp_domain::InvoiceMonth::of(self.clock.now()).to_string()
     }
 
+    /// Today (UTC) by the server's clock, `YYYY-MM-DD`: a range of today's activity log
+    /// leaves out the demo data's entries, which are older.
+    pub fn today(&self) -> String {
+        use csp_domain::Clock;
+        self.clock.now().date_naive().to_string()
+    }
+
     /// One `SELECT COUNT(*)`-style number, for checks the API cannot show.
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql)

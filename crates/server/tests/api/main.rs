@@ -34,6 +34,7 @@ mod customers;
 mod database;
 mod errors;
 mod hardening;
+mod money;
 mod orders;
 mod sessions;
 mod software;

@@ -542,7 +542,8 @@ async fn invoices_have_charges_and_totals_per_currency(backend: Backend) {
     };
     let (contoso, us) = catalog_for(customer_id(&server, &client, "contoso").await).await;
     let (litware, jp) = catalog_for(customer_id(&server, &client, "litware").await).await;
-    server.clock.advance(chrono::Duration::days(40)); // into a month without demo orders
+    // Two months on at least: a month without demo orders or the credits booked after them.
+    server.clock.advance(chrono::Duration::days(70));
     let month = server.clock_month();
     let client = server.signed_in(ADMIN_AGENT).await; // the session before ended long ago
     order(

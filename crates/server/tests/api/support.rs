@@ -123,6 +123,7 @@ fn field_code<'a>(body: &'a Value, field: &str) -> &'a str {
 
 async fn a_refund_request_is_checked_field_by_field_and_filed_with_its_files(backend: Backend) {
     let server = TestServer::start(backend).await;
+    let demo_requests = server.count("SELECT COUNT(*) FROM support_requests").await;
     let agent = server.signed_in(ADMIN_AGENT).await;
     let (customer, order) = over_limit_order(&server, &agent).await;
     let order_id = order["id"].as_str().unwrap();
@@ -187,7 +188,7 @@ async fn a_refund_request_is_checked_field_by_field_and_filed_with_its_files(bac
     assert_eq!(field_code(&body, "order_id"), "other_customers_order");
     assert_eq!(
         server.count("SELECT COUNT(*) FROM support_requests").await,
-        0,
+        demo_requests,
         "nothing refused was stored"
     );
 
@@ -209,7 +210,9 @@ async fn a_refund_request_is_checked_field_by_field_and_filed_with_its_files(bac
     assert_eq!(request["amount_requested"], "293440.00");
     assert_eq!(request["currency"], "USD");
     assert_eq!(request["order"]["customer_id"], customer);
-    assert_eq!(request["order"]["paid"], "293440.00");
+    assert_eq!(request["order"]["ledger"]["paid"], "293440.00");
+    assert_eq!(request["order"]["ledger"]["left_to_credit"], "293440.00");
+    assert_eq!(request["order"]["tax_inclusive"], false);
     assert_eq!(request["history"][0]["kind"], "created");
     let files = request["attachments"].as_array().unwrap();
     assert_eq!(files.len(), 2);
@@ -242,7 +245,11 @@ async fn a_refund_request_is_checked_field_by_field_and_filed_with_its_files(bac
 
     let (status, list) = server.get_json(&agent, "/api/v1/support-requests").await;
     assert_eq!(status, 200);
-    assert_eq!(list["total"], 3);
+    assert_eq!(
+        list["total"].as_i64(),
+        Some(demo_requests + 3),
+        "the demo data's and these three"
+    );
     assert_eq!(
         list["items"][0]["id"], billing["id"],
         "newest first for partners"
@@ -437,7 +444,12 @@ async fn concurrent_approvals_book_one_credit_on_next_months_invoice(backend: Ba
         .await;
     assert_eq!(seen["status"], "approved");
     assert_eq!(seen["credited"], "20000.00");
-    assert_eq!(seen["order"]["credited"], "20000.00");
+    assert_eq!(seen["order"]["ledger"]["credited"], "20000.00");
+    assert_eq!(
+        seen["outcome"], "cancel_purchase",
+        "a refund of a purchase cancels it"
+    );
+    assert_eq!(seen["order"]["status"], "cancelled");
     let approved = seen["history"]
         .as_array()
         .unwrap()
@@ -503,18 +515,32 @@ async fn approving_more_than_was_paid_is_refused(backend: Backend) {
         .await;
     assert_eq!(still["status"], "new", "a refused approval changes nothing");
 
+    // A goodwill credit of everything, keeping the purchase.
     let (status, body) = patch(
         &server,
         &support,
         first["id"].as_str().unwrap(),
-        json!({"status": "approved"}),
+        json!({"status": "approved", "outcome": "credit_only"}),
     )
     .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["credited"], "293440.00");
-    let (status, body) = patch(&server, &support, second_id, json!({"status": "approved"})).await;
-    assert_eq!(status, 422, "{body}");
-    assert_eq!(field_code(&body, "credit"), "nothing_left");
+    assert_eq!(body["outcome"], "credit_only");
+    assert_eq!(body["order"]["status"], "completed", "credit only keeps it");
+    for outcome in ["credit_only", "cancel_purchase"] {
+        let (status, body) = patch(
+            &server,
+            &support,
+            second_id,
+            json!({"status": "approved", "outcome": outcome}),
+        )
+        .await;
+        assert_eq!(
+            (status, error_code(&body)),
+            (422, "nothing_to_refund"),
+            "{outcome}: {body}"
+        );
+    }
     assert_eq!(
         server
             .count(&format!(
@@ -524,16 +550,23 @@ async fn approving_more_than_was_paid_is_refused(backend: Backend) {
             .await,
         1
     );
-    // And a new request for it now asks for more than is left.
+    // A new request for it, or a cancellation of it, has nothing left to credit.
     let agent = server.signed_in(ADMIN_AGENT).await;
     let fields = refund_fields(order["id"].as_str().unwrap(), "1.00");
     let (status, body) = file_request(&server, &agent, &fields, vec![]).await;
-    assert_eq!(status, 422);
-    assert_eq!(field_code(&body, "amount_requested"), "above_paid");
-    assert!(body["error"]["fields"]["amount_requested"]
-        .as_str()
-        .unwrap()
-        .contains("USD 0.00"));
+    assert_eq!((status, error_code(&body)), (422, "nothing_to_refund"));
+    let customer = order["customer_id"].as_str().unwrap();
+    let (status, body) = server
+        .post_json(
+            &agent,
+            &format!(
+                "/api/v1/customers/{customer}/orders/{}/cancellation",
+                order["id"].as_str().unwrap()
+            ),
+            &json!({"confirm": true}),
+        )
+        .await;
+    assert_eq!((status, error_code(&body)), (422, "nothing_to_refund"));
 }
 
 async fn comments_and_files_while_open_and_a_history_of_who_did_what(backend: Backend) {
@@ -643,30 +676,52 @@ async fn the_queue_filters_searches_and_sorts(backend: Backend) {
     )
     .await;
 
+    // The demo data's requests are older than these three: keep to ours.
+    let ours = [&first, &second, &third].map(|r| r["id"].as_str().unwrap().to_string());
     let ids = |list: &Value| -> Vec<String> {
         list["items"]
             .as_array()
             .unwrap()
             .iter()
             .map(|r| r["id"].as_str().unwrap().to_string())
+            .filter(|id| ours.contains(id))
             .collect()
     };
     let id = |r: &Value| r["id"].as_str().unwrap().to_string();
-    let (_, all) = server.get_json(&support, "/api/v1/support-requests").await;
+    let (_, all) = server
+        .get_json(&support, "/api/v1/support-requests?page_size=100")
+        .await;
     assert_eq!(
         ids(&all),
         [id(&first), id(&second), id(&third)],
         "oldest first across partners"
     );
-    assert_eq!(all["items"][2]["partner_name"], "Fabrikam Resellers");
+    let third_listed = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == third["id"])
+        .unwrap();
+    assert_eq!(third_listed["partner_name"], "Fabrikam Resellers");
     let (_, open) = server
-        .get_json(&support, "/api/v1/support-requests?status=new")
+        .get_json(
+            &support,
+            "/api/v1/support-requests?status=new&page_size=100",
+        )
         .await;
     assert_eq!(ids(&open), [id(&first), id(&third)]);
+    assert!(
+        open["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["status"] == "new"),
+        "{open}"
+    );
     let (_, refunds) = server
         .get_json(
             &support,
-            "/api/v1/support-requests?problem_type=csp_purchase_refund&sort=newest",
+            "/api/v1/support-requests?problem_type=csp_purchase_refund&sort=newest&page_size=100",
         )
         .await;
     assert_eq!(ids(&refunds), [id(&second), id(&first)]);
@@ -682,13 +737,25 @@ async fn the_queue_filters_searches_and_sorts(backend: Backend) {
         assert!(ids(&found).contains(&id(&first)), "{q}: {found}");
         assert!(!ids(&found).contains(&id(&third)), "{q}");
     }
+    // Paging: the newest two, then the one before them.
     let (_, paged) = server
-        .get_json(&support, "/api/v1/support-requests?page=2&page_size=2")
+        .get_json(
+            &support,
+            "/api/v1/support-requests?sort=newest&page=1&page_size=2",
+        )
         .await;
+    let total = all["total"].as_u64().unwrap();
     assert_eq!(
         (ids(&paged), paged["total"].as_u64()),
-        (vec![id(&third)], Some(3))
+        (vec![id(&third), id(&second)], Some(total))
     );
+    let (_, page_two) = server
+        .get_json(
+            &support,
+            "/api/v1/support-requests?sort=newest&page=2&page_size=2",
+        )
+        .await;
+    assert_eq!(ids(&page_two), [id(&first)]);
     for bad in ["status=open", "problem_type=x", "sort=random", "page=0"] {
         let (status, body) = server
             .get_json(&support, &format!("/api/v1/support-requests?{bad}"))
