@@ -21,15 +21,21 @@ use crate::state::use_session;
 pub fn BillingProfilePage() -> impl IntoView {
     let i18n = use_i18n();
     let profile = use_loader(|| (), |()| api::billing_profile());
+    // Kept by the page: the profile is read again after a change, and the form with it.
+    let saved = RwSignal::new(None::<RefundLimit>);
     let on_saved = Callback::new(move |()| profile.reload());
     view! {
         <PageHeader title=move || i18n.t(Msg::BillingProfile) intro=move || i18n.t(Msg::BillingIntro)/>
-        <Loaded loader=profile children={move |p: BillingProfile| view! { <ProfileView profile=p on_saved=on_saved/> }}/>
+        <Loaded loader=profile children={move |p: BillingProfile| view! { <ProfileView profile=p saved=saved on_saved=on_saved/> }}/>
     }
 }
 
 #[component]
-fn ProfileView(profile: BillingProfile, on_saved: Callback<()>) -> impl IntoView {
+fn ProfileView(
+    profile: BillingProfile,
+    saved: RwSignal<Option<RefundLimit>>,
+    on_saved: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let may_change = session.user.with_untracked(|u| {
@@ -57,7 +63,7 @@ fn ProfileView(profile: BillingProfile, on_saved: Callback<()>) -> impl IntoView
         <section class="card panel" aria-labelledby="billing-profile">
             <h2 id="billing-profile">{tr(Msg::BillingProfile)}</h2>
             <dl class="details">
-                <div><dt>{tr(Msg::ColCustomer)}</dt><dd>{profile.company_name.clone()}</dd></div>
+                <div><dt>{tr(Msg::ColCompany)}</dt><dd>{profile.company_name.clone()}</dd></div>
                 <div><dt>{tr(Msg::BillingAddress)}</dt><dd class="prewrap">{profile.address_lines.join("\n")}</dd></div>
                 <div><dt>{tr(Msg::InvoicesSentTo)}</dt><dd>{profile.invoice_email.clone()}</dd></div>
                 <div><dt>{tr(Msg::PaymentMethod)}</dt><dd>{profile.payment_method.clone()}</dd></div>
@@ -68,7 +74,7 @@ fn ProfileView(profile: BillingProfile, on_saved: Callback<()>) -> impl IntoView
             <p class="refund-limit__value"><strong>{limit.grouped()}</strong></p>
             <p class="note">{move || i18n.f(Msg::RefundLimitHint, &[("max", &max.grouped())])}</p>
             {if may_change {
-                view! { <LimitForm current=limit on_saved=on_saved/> }.into_any()
+                view! { <LimitForm current=limit saved=saved on_saved=on_saved/> }.into_any()
             } else {
                 view! { <p class="note">{move || i18n.requires(Permission::ManageBillingSettings)}</p> }.into_any()
             }}
@@ -89,12 +95,15 @@ fn ProfileView(profile: BillingProfile, on_saved: Callback<()>) -> impl IntoView
 /// The limit as a Global admin changes it: checked with the domain's rule before sending (the
 /// server checks the operator's maximum too).
 #[component]
-fn LimitForm(current: RefundLimit, on_saved: Callback<()>) -> impl IntoView {
+fn LimitForm(
+    current: RefundLimit,
+    saved: RwSignal<Option<RefundLimit>>,
+    on_saved: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let value = RwSignal::new(current.to_string());
     let error = RwSignal::new(None::<String>);
     let failure = RwSignal::new(None::<ApiFailure>);
-    let saved = RwSignal::new(None::<RefundLimit>);
     let save: Action<String, ApiResult<BillingProfile>> =
         Action::new_local(|limit: &String| api::set_refund_limit(limit.clone()));
     let pending = save.pending();
@@ -128,7 +137,7 @@ fn LimitForm(current: RefundLimit, on_saved: Callback<()>) -> impl IntoView {
     };
     view! {
         <form class="form" novalidate on:submit=on_submit>
-            <TextField id="refund_limit" label=Msg::RefundLimit value=value inputmode="decimal" error=error/>
+            <TextField id="refund_limit" label=Msg::NewRefundLimit value=value inputmode="decimal" error=error/>
             {move || saved.get().map(|limit| view! {
                 <p class="message message--success" role="status">{move || i18n.f(Msg::RefundLimitSaved, &[("limit", &limit.grouped())])}</p>
             })}

@@ -127,8 +127,8 @@ export async function saveScreenshot(page, name) {
 
 /**
  * Starts one server and one browser for the calling test file and returns `pageTest(name, fn)`:
- * each test gets a new browser context (no shared cookies) whose relative URLs resolve against
- * the server. On failure the error carries a screenshot path, browser errors and the server log.
+ * each test gets a new browser context (no shared cookies, `{ context }` options such as a
+ * `timezoneId`) whose relative URLs resolve against the server. On failure the error carries a screenshot path, browser errors and the server log.
  */
 export function useApp() {
   const env = {};
@@ -141,8 +141,8 @@ export function useApp() {
     await env.server?.stop();
   });
 
-  const pageTest = (name, fn, { timeout = 60_000 } = {}) => test(name, { timeout }, async () => {
-    const context = await env.browser.newContext({ baseURL: env.server.baseUrl });
+  const pageTest = (name, fn, { timeout = 60_000, context: options = {} } = {}) => test(name, { timeout }, async () => {
+    const context = await env.browser.newContext({ baseURL: env.server.baseUrl, ...options });
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
     const browserErrors = [];

@@ -1,7 +1,8 @@
 // Browser end-to-end test of refund support requests (R-SUP): from the cancel dialog of the
 // order above the refund limit, the form opens pre-filled and survives a reload; the partner
-// submits it with a file; the support agent finds it, downloads the file and approves it; the
-// partner sees "Approved" with the note, and the credit on next month's invoice.
+// submits it with a file; the support agent finds it, downloads the file and approves it, which
+// cancels the purchase; the partner sees "Approved" with the note, the order cancelled, and the
+// credit on next month's invoice.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { signIn, useApp, waitForPath } from './harness.mjs';
@@ -75,8 +76,9 @@ pageTest('a refund request from the cancel dialog to an approved credit on the i
   await page.getByLabel('Approve').check();
   await page.getByLabel('Note for the partner').fill('Approved as an exception.');
   assert.equal(await page.getByLabel('Credit', { exact: true }).inputValue(), amount, 'the credit is the amount requested');
+  assert.equal(await page.getByLabel(/^Refund and cancel the purchase/).isChecked(), true, 'a refund of a purchase cancels it');
   await page.getByRole('button', { name: 'Save status' }).click();
-  await page.getByText(/^Approved: USD .* is credited on next month's invoice\.$/).waitFor();
+  await page.getByText(/^Approved: USD .* excl\. tax is credited on next month's invoice, and the purchase was cancelled/).waitFor();
 
   // The partner sees it approved with the note, and the credit on next month's invoice.
   await page.getByRole('button', { name: 'Sign out' }).click();

@@ -43,7 +43,12 @@ pub struct SettingChange {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BillingProfileChange {
-    /// The new self-service refund limit, a decimal string such as `"1000.00"`.
+    /// The new self-service refund limit, a decimal string such as `"1000.00"`: zero or more,
+    /// at most two decimals, at most the operator's maximum (`refund_limit_max`).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^\s*[0-9]+(\.[0-9]{1,2})?\s*$")
+    )]
     pub refund_limit: String,
 }
 

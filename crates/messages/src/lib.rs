@@ -116,6 +116,7 @@ messages! {
     BillingAddress => "Billing address", "账单地址";
     RefundLimit => "Self-service refund limit", "自助退款限额";
     RefundLimitHint => "A cancellation that would credit more than this, in the order's currency, needs a support request. From 0 to {max}.", "取消的信用额度（以订单币种计）超过此值时需要提交支持请求。可设置为 0 至 {max}。";
+    NewRefundLimit => "New limit", "新限额";
     SaveRefundLimit => "Save limit", "保存限额";
     RefundLimitSaved => "Saved: the refund limit is now {limit}.", "已保存：退款限额现为 {limit}。";
     RefundLimitChanges => "Changes of the limit", "限额变更记录";
@@ -531,7 +532,7 @@ messages! {
     CancelTitle => "Cancel {product}", "取消 {product}";
     CancelOrderChoice => "Order ID", "订单 ID";
     DaysLeft => "{n} days left to cancel", "还剩 {n} 天可取消";
-    LastDayLeft => "1 day left to cancel: today (UTC) is the last day", "还剩 1 天可取消：今天（UTC）是最后一天";
+    LastDayLeft => "1 day left to cancel: the window closes within 24 hours", "还剩 1 天可取消：取消期限将在 24 小时内结束";
     WindowPassedText => "The cancellation window has passed: this order can no longer be cancelled.", "取消期限已过：此订单无法再取消。";
     NotCancellableText => "This product cannot be cancelled: SUSE Linux and Red Hat software plans cannot be cancelled or exchanged.",
         "此产品无法取消：SUSE Linux 和 Red Hat 软件计划无法取消或交换。";

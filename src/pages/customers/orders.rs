@@ -169,7 +169,7 @@ fn OrderView(order: Order) -> impl IntoView {
                 <div><dt>{tr(Msg::ColPlacedBy)}</dt><dd>{order.placed_by.clone()}</dd></div>
                 <div><dt>{tr(Msg::ColTotal)}</dt><dd>{move || o.with_value(|o| i18n.price(&o.total, o.currency, o.tax_inclusive))}</dd></div>
                 {order.purchase_order_number.clone().map(|po| view! { <div><dt>{tr(Msg::PoNumberShort)}</dt><dd>{po}</dd></div> })}
-                {order.cancellable_until.map(|until| view! {
+                {order.cancellable_until.filter(|_| order.status == OrderStatus::Completed).map(|until| view! {
                     <div><dt>{tr(Msg::CancellationPolicy)}</dt><dd>{move || i18n.f(Msg::CancellableUntil, &[("date", &format::utc_date_time(until))])}</dd></div>
                 })}
             </dl>

@@ -128,7 +128,8 @@ pub async fn for_orders(
     let sql = format!(
         "SELECT k.order_id, k.source, k.amount_minor, k.currency, k.booked_by, k.booked_at, \
                 s.number, s.refund_reason \
-         FROM credits k LEFT JOIN support_requests s ON k.source = 'support:' || s.id \
+         FROM credits k LEFT JOIN support_requests s \
+              ON k.source LIKE 'support:%' AND s.id = substr(k.source, 9) \
          WHERE k.order_id IN ({}) ORDER BY k.booked_at, k.id",
         placeholders.join(", ")
     );
