@@ -28,9 +28,6 @@ use web_sys::{Headers, RequestInit, Response};
 
 use crate::routes::encode;
 
-mod early;
-pub use early::KeepEarlyAnswers;
-
 const BASE: &str = "/api/v1";
 
 /// Codes the client itself produces when there is no usable error body.
@@ -108,6 +105,9 @@ struct Call {
     query: Vec<(&'static str, String)>,
     headers: Vec<(&'static str, String)>,
     body: Body,
+    /// The answer the loader in index.html already asked for (the session, see
+    /// [`current_session`]): awaited instead of asking again.
+    early: Option<js_sys::Promise>,
 }
 
 enum Body {
@@ -125,6 +125,7 @@ impl Call {
             query: Vec::new(),
             headers: Vec::new(),
             body: Body::None,
+            early: None,
         }
     }
 
@@ -206,15 +207,12 @@ impl Call {
         }
         init.set_headers_headers(&headers);
         let url = self.url();
-        let early = if self.method == "GET" {
-            early::note(&url);
-            // The loader's early requests carry no header but `Accept`.
-            self.headers.is_empty().then(|| early::take(&url)).flatten()
-        } else {
-            None
-        };
-        let response = match early {
-            Some(answer) => response(answer).await?,
+        let response = match self.early {
+            Some(answer) => match response(answer).await {
+                Ok(early) => early,
+                // No answer to the early request (the server restarting): ask now.
+                Err(_) => fetch(&url, &init).await?,
+            },
             None => fetch(&url, &init).await?,
         };
         if response.ok() {
@@ -304,11 +302,22 @@ pub async fn sign_in(request: SignInRequest) -> ApiResult<User> {
         .map(|s| s.user)
 }
 
+/// Who is signed in. The first check takes the answer the loader in index.html asked for
+/// while the code downloaded (in a browser that was signed in before: `state.rs`'s mark), so
+/// a new tab does not wait a round trip after the code to know which page to show.
 pub async fn current_session() -> ApiResult<User> {
-    Call::get("/session")
-        .fetch::<SessionResponse>()
-        .await
-        .map(|s| s.user)
+    let mut call = Call::get("/session");
+    call.early = early_session();
+    call.fetch::<SessionResponse>().await.map(|s| s.user)
+}
+
+/// The loader's `window.cspSession` (a `fetch` promise), taken once.
+fn early_session() -> Option<js_sys::Promise> {
+    let window: JsValue = web_sys::window()?.into();
+    let key = JsValue::from_str("cspSession");
+    let answer = js_sys::Reflect::get(&window, &key).ok()?.dyn_into().ok()?;
+    js_sys::Reflect::delete_property(&window.into(), &key).ok()?;
+    Some(answer)
 }
 
 pub async fn sign_out() -> ApiResult<()> {

@@ -7,7 +7,6 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::states::LoadingState;
 use crate::i18n::I18n;
-use crate::pacing;
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::sign_in::SignInPage;
@@ -85,18 +84,14 @@ fn Pages() -> impl IntoView {
         }
     });
 
-    // The first page comes a step at a time: this frame, then what it shows.
-    pacing::step(move || draw(frame.get(), page, route))
+    move || draw(frame.get(), page, route)
 }
 
 /// What a frame shows.
 fn draw(frame: Frame, page: Memo<Option<Route>>, route: Memo<Option<Route>>) -> AnyView {
     match frame {
-        Frame::Checking => {
-            // A new tab: which page comes first waits for the session's answer.
-            pacing::not_drawn_yet();
-            view! { <div class="page-loading"><LoadingState/></div> }.into_any()
-        }
+        // A new tab: which page comes first waits for the session's answer.
+        Frame::Checking => view! { <div class="page-loading"><LoadingState/></div> }.into_any(),
         Frame::Redirect(path) => {
             view! { <Redirect path=path options=NavigateOptions { replace: true, ..Default::default() }/> }.into_any()
         }

@@ -6,7 +6,6 @@ mod components;
 mod format;
 mod i18n;
 mod loader;
-mod pacing;
 mod pages;
 mod router;
 mod routes;
@@ -19,11 +18,6 @@ fn main() {
     // Leptos's own executor starts with the mount, so this waits on wasm-bindgen's.
     wasm_bindgen_futures::spawn_local(async {
         i18n::load_saved_locale().await;
-        // The first page is drawn in steps, a task apart (`pacing`); this is the first.
-        pacing::next_task().await;
-        // The first page's requests, sent as it is drawn, take the loader's early answers.
-        let first_page = api::KeepEarlyAnswers::new();
         leptos::mount::mount_to_body(app::App);
-        drop(first_page);
     });
 }

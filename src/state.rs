@@ -15,7 +15,7 @@ use crate::api;
 
 const STORAGE_KEY: &str = "csp.session.user";
 /// In localStorage (shared by the tabs): this browser has a session, or had one. The loader in
-/// index.html reads it too, to ask for the session early (src/api/early.rs).
+/// index.html reads it too, to ask for the session early (`api::current_session`).
 const SIGNED_IN_MARK: &str = "csp.session.signed-in";
 
 #[derive(Clone, Copy)]

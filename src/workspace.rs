@@ -10,7 +10,6 @@ use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::shell::AppShell;
-use crate::pacing;
 use crate::pages::chunks;
 use crate::pages::customers::list::CustomersPage;
 use crate::pages::not_found::NotFoundPage;
@@ -24,8 +23,7 @@ pub fn draw(page: Memo<Option<Route>>, route: Memo<Option<Route>>) -> AnyView {
     let (sign_out, signing_out) = use_sign_out();
     view! {
         <AppShell user=session.user on_sign_out=sign_out signing_out=signing_out>
-            // The first page comes a step after the shell.
-            {pacing::step(move || signed_in_page(page.get(), route))}
+            {move || signed_in_page(page.get(), route)}
         </AppShell>
     }
     .into_any()

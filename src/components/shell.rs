@@ -8,7 +8,6 @@ use leptos::prelude::*;
 use crate::components::gear_menu::GearMenu;
 use crate::components::language_switch::LanguageSwitch;
 use crate::i18n::{tr, use_i18n, Msg};
-use crate::pacing;
 use crate::routes::Route;
 
 #[component]
@@ -49,12 +48,11 @@ pub fn AppShell(
                 </button>
             </div>
         </header>
-        // While the app starts, the navigation comes a step after the banner (`pacing`).
-        {pacing::step(move || match kind.get() {
+        {move || match kind.get() {
             Some(UserKind::Partner) => view! { <PartnerNav user=user/> }.into_any(),
             Some(UserKind::Support) => view! { <SupportNav/> }.into_any(),
             _ => ().into_any(),
-        })}
+        }}
         <main id="main" class="main" tabindex="-1">{children()}</main>
     }
 }

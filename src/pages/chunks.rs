@@ -15,7 +15,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 
-use crate::api;
 use crate::components::states::LoadingState;
 use crate::i18n::{tr, Msg};
 use crate::pages::activity_log::ActivityLogPage;
@@ -61,12 +60,9 @@ pub fn show(mut load: Load, page: Route, route: Memo<Option<Route>>) -> AnyView 
         };
     }
     let loaded = RwSignal::new(None::<Result<DrawPage, ()>>);
-    // The app's first page may be one of these: its requests still take the early answers.
-    let first_page = api::KeepEarlyAnswers::new();
     spawn_local(async move {
         // The user may have moved on meanwhile; then nobody is waiting for it.
         loaded.try_set(Some(load.await.map_err(|_| ())));
-        drop(first_page);
     });
     (move || match loaded.get() {
         None => view! { <LoadingState/> }.into_any(),

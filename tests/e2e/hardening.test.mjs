@@ -84,7 +84,7 @@ pageTest('the app is sent precompressed, hashed files are cached for a year, and
   assert.equal(inline.length, 1, 'one inline script');
   assert.doesNotMatch(inline[0], /\/pkg\//);
   assert.equal(named.length, 2, `index.html names a hashed stylesheet and icon: ${named}`);
-  const assets = [...named, `${pkg}csp-app.js`, `${pkg}csp-app_bg.wasm`, `${pkg}__wasm_split.js`, `${pkg}split_support.wasm`, `${pkg}zh-CN.json`, `${pkg}parts.css`];
+  const assets = [...named, `${pkg}csp-app.js`, `${pkg}csp-app_bg.wasm`, `${pkg}__wasm_split.js`, `${pkg}split_support.wasm`, `${pkg}zh-CN.json`];
   for (const asset of assets) {
     const plain = await get(asset, 'identity');
     assert.equal(plain.status, 200, asset);
@@ -100,7 +100,6 @@ pageTest('the app is sent precompressed, hashed files are cached for a year, and
     }
   }
   assert.match((await get(`${pkg}split_support.wasm`, 'br')).headers.get('content-type'), /^application\/wasm/);
-  assert.match((await get(`${pkg}parts.css`, 'br')).headers.get('content-type'), /^text\/css/);
   // A module of another build is not there: 404, never the app's page in its place.
   for (const missing of ['/pkg/0123456789abcdef/split_support.wasm', pkg, pkg.slice(0, -1)]) {
     const res = await fetch(`${server.baseUrl}${missing}`, { redirect: 'manual' });

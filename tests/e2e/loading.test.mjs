@@ -1,7 +1,6 @@
 // Browser end-to-end tests of how the app arrives: signing in and the customer list need only
-// the main module and the main stylesheet; the other parts of the app, and their stylesheet,
-// are fetched when first opened, and a part that cannot be fetched says so and offers a
-// reload instead of leaving a blank or unstyled page.
+// the main module; the other parts of the app are fetched when first opened, and a part that
+// cannot be fetched says so and offers a reload instead of leaving a blank page.
 import assert from 'node:assert/strict';
 import { eventually, signIn, useApp, waitForPath } from './harness.mjs';
 
@@ -9,18 +8,15 @@ const { pageTest } = useApp();
 
 const ADMIN_AGENT = 'admin.agent@northwind.example';
 
-/** The wasm modules and the parts' stylesheet the page has asked for, by file name, in order. */
+/** The wasm modules the page has asked for, by file name, in order. */
 function watchModules(page) {
   const modules = [];
   page.on('request', (request) => {
     const { pathname } = new URL(request.url());
-    if (pathname.endsWith('.wasm') || pathname.endsWith('/parts.css')) modules.push(pathname.split('/').pop());
+    if (pathname.endsWith('.wasm')) modules.push(pathname.split('/').pop());
   });
   return modules;
 }
-
-/** How a customer's tab bar is laid out: `flex` only with the parts' stylesheet applied. */
-const tabBarDisplay = (page) => page.getByRole('tablist').evaluate((bar) => getComputedStyle(bar).display);
 
 pageTest('signing in and the customer list need only the main module; a customer and support fetch theirs when opened', async (page) => {
   const modules = watchModules(page);
@@ -33,9 +29,8 @@ pageTest('signing in and the customer list need only the main module; a customer
   await page.getByRole('table').getByRole('link', { name: 'Contoso Ltd', exact: true }).click();
   await page.getByRole('heading', { level: 1, name: 'Contoso Ltd', exact: true }).waitFor();
   assert.ok(modules.includes('split_customer.wasm'), `a customer's page fetched its module: ${modules}`);
-  assert.ok(modules.includes('parts.css'), `and the parts' stylesheet: ${modules}`);
-  // Drawn once the sheet is here, not before.
-  assert.equal(await tabBarDisplay(page), 'flex');
+  // Styled from the one stylesheet the page came with.
+  assert.equal(await page.getByRole('tablist').evaluate((bar) => getComputedStyle(bar).display), 'flex');
   assert.ok(!modules.includes('split_support.wasm'), 'support is not fetched before it is opened');
 
   await page.getByRole('navigation').first().getByRole('link', { name: 'Support', exact: true }).click();
@@ -47,24 +42,6 @@ pageTest('signing in and the customer list need only the main module; a customer
   await page.goBack();
   await page.getByRole('heading', { level: 1, name: 'Contoso Ltd', exact: true }).waitFor();
   assert.equal(modules.length, before, `nothing fetched again: ${modules.slice(before)}`);
-  assert.equal(modules.filter((file) => file === 'parts.css').length, 1, 'the stylesheet once');
-});
-
-pageTest('when the parts\' stylesheet cannot be fetched, its pages say so instead of showing unstyled, and a reload brings them', async (page) => {
-  await signIn(page, ADMIN_AGENT);
-  await waitForPath(page, '/customers');
-  await page.getByRole('table').getByRole('link').first().waitFor();
-
-  await page.route('**/parts.css', (route) => route.fulfill({ status: 404, body: '' }));
-  await page.getByRole('table').getByRole('link', { name: 'Contoso Ltd', exact: true }).click();
-  const alert = page.getByRole('alert').filter({ hasText: 'This page could not be loaded.' });
-  await alert.waitFor();
-  assert.equal(await page.getByRole('tablist').count(), 0, 'no unstyled page behind the message');
-
-  await page.unroute('**/parts.css');
-  await alert.getByRole('button', { name: 'Reload', exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: 'Contoso Ltd', exact: true }).waitFor();
-  assert.equal(await tabBarDisplay(page), 'flex');
 });
 
 pageTest('a part of the app that cannot be fetched says so, and a reload brings it', async (page) => {
@@ -105,51 +82,22 @@ function watchApi(page) {
   return asked;
 }
 
-pageTest('a reload asks for the session and the page\'s data while the code downloads, and the app uses those answers', async (page) => {
+pageTest('a new tab of a signed-in browser asks for the session while the code downloads, once', async (page) => {
   await signIn(page, ADMIN_AGENT);
   await waitForPath(page, '/customers');
   await page.getByRole('table').getByRole('link').first().waitFor();
 
-  const asked = watchApi(page);
-  const release = await holdMainModule(page);
-  await page.reload({ waitUntil: 'commit' });
-  // The app's code has not arrived, and the answers are on their way already.
-  await eventually(() => assert.deepEqual([...asked].sort(), ['/api/v1/customers?page=1', '/api/v1/session']));
+  // A new tab has no copy of the user in its sessionStorage: it must ask who is signed in.
+  const tab = await page.context().newPage();
+  const asked = watchApi(tab);
+  const release = await holdMainModule(tab);
+  await tab.goto('/customers', { waitUntil: 'commit' });
+  // The app's code has not arrived, and the session's answer is on its way already.
+  await eventually(() => assert.deepEqual(asked, ['/api/v1/session']));
   release();
-  await page.getByRole('table').getByRole('link', { name: 'Contoso Ltd', exact: true }).waitFor();
-  assert.deepEqual([...asked].sort(), ['/api/v1/customers?page=1', '/api/v1/session'], 'each asked once: the app took the early answers');
-
-  // An answer fetched early is for the app's start only: a search that comes later asks anew,
-  // even for a URL the last visit to this address opened with.
-  await page.unroute('**/csp-app_bg.wasm');
-  await page.evaluate(() => sessionStorage.setItem('csp.early', `${location.pathname}${location.search}\n/api/v1/customers?page=1&q=Contoso`));
-  asked.length = 0;
-  await page.reload();
-  await page.getByRole('table').getByRole('link').first().waitFor();
-  assert.ok(asked.includes('/api/v1/customers?page=1&q=Contoso'), `asked early: ${asked}`);
-  await page.getByRole('searchbox', { name: 'Search customers' }).fill('Contoso');
-  await eventually(() => assert.equal(asked.filter((url) => url === '/api/v1/customers?page=1&q=Contoso').length, 2, `${asked}`));
-  await page.getByRole('table').getByRole('link', { name: 'Contoso Ltd', exact: true }).waitFor();
-});
-
-pageTest('a reload of a page from a part of the app asks for its data early too, and once', async (page) => {
-  await signIn(page, ADMIN_AGENT);
-  await waitForPath(page, '/customers');
-  await page.getByRole('table').getByRole('link', { name: 'Contoso Ltd', exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: 'Contoso Ltd', exact: true }).waitFor();
-
-  const asked = watchApi(page);
-  const release = await holdMainModule(page);
-  await page.reload({ waitUntil: 'commit' });
-  // Besides the session, the customer the page opened with last time.
-  await eventually(() => assert.ok(asked.some((url) => /^\/api\/v1\/customers\/[^/?]+$/.test(url)), `${asked}`));
-  const early = [...asked];
-  release();
-  await page.getByRole('heading', { level: 1, name: 'Contoso Ltd', exact: true }).waitFor();
-  await page.getByRole('tabpanel').waitFor();
-  await page.waitForLoadState('networkidle');
-  // The part arrives after the app has started; its page still took the early answers.
-  for (const url of early) assert.equal(asked.filter((u) => u === url).length, 1, `${url} asked once: ${asked}`);
+  await tab.getByRole('table').getByRole('link', { name: 'Contoso Ltd', exact: true }).waitFor();
+  assert.deepEqual(asked.filter((url) => url === '/api/v1/session'), ['/api/v1/session'], 'asked once: the app took the early answer');
+  await tab.close();
 });
 
 pageTest('a browser that is not signed in asks the API nothing before the app has started', async (page) => {
@@ -161,10 +109,9 @@ pageTest('a browser that is not signed in asks the API nothing before the app ha
 
   const asked = watchApi(page);
   const release = await holdMainModule(page);
-  // The last page this tab opened signed in: nothing of it is asked for now.
   await page.goto('/customers', { waitUntil: 'commit' });
-  await page.waitForFunction(() => window.cspEarly !== undefined);
-  assert.deepEqual(await page.evaluate(() => Object.keys(window.cspEarly)), [], 'no request before the code: no 401 in the console');
+  await page.waitForLoadState('domcontentloaded');
+  assert.equal(await page.evaluate(() => window.cspSession), undefined, 'no request before the code: no 401 in the console');
   release();
   await waitForPath(page, '/sign-in');
   await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();

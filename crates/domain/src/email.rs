@@ -29,12 +29,6 @@ impl Email {
     pub const MAX_LEN: usize = 254;
 
     pub fn parse(raw: &str) -> Result<Email, EmailError> {
-        // In the browser only ASCII is folded: Unicode's case tables would add ~5 KB to the
-        // app's first download, for addresses that are ASCII almost always. The server folds
-        // the rest when it parses the address again, so what is stored and compared agrees.
-        #[cfg(target_arch = "wasm32")]
-        let email = raw.trim().to_ascii_lowercase();
-        #[cfg(not(target_arch = "wasm32"))]
         let email = raw.trim().to_lowercase();
         if email.is_empty() {
             return Err(EmailError::Empty);
