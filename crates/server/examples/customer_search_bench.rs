@@ -35,10 +35,10 @@ async fn main() {
     let mut columns = Vec::new();
     let mut orders = Vec::new();
     for (name, url) in &backends {
-        let (base, client, db) = start(url, customers, dir.path()).await;
+        let (base, client, lists) = start(url, customers, dir.path()).await;
         columns.push((name, measure(&base, &client).await));
         // The rows above are of held lists only if none of their requests fell back to SQL.
-        let answered = db.customer_lists().answered();
+        let answered = lists.answered();
         eprintln!(
             "{name}: list requests answered from the held list {}, from SQL {}",
             answered.from_held_lists, answered.from_sql
@@ -116,7 +116,11 @@ async fn start(
     url: &str,
     customers: u32,
     dir: &std::path::Path,
-) -> (String, reqwest::Client, csp_server::store::Db) {
+) -> (
+    String,
+    reqwest::Client,
+    std::sync::Arc<csp_server::customer_lists::CustomerLists>,
+) {
     // A 212-byte file in place of the app's favicon, to measure static files.
     std::fs::write(
         dir.join("favicon.svg"),
@@ -148,7 +152,7 @@ async fn start(
             .await
             .unwrap();
     let started = Instant::now();
-    let lists = db.customer_lists();
+    let lists = app.state().customer_lists.clone();
     lists.refresh(&db, &partner.parse().unwrap()).await.unwrap();
     eprintln!(
         "{}: held the customer list in {:.1?} ({:.1} MB)",
@@ -171,7 +175,7 @@ async fn start(
         .unwrap()
         .error_for_status()
         .unwrap();
-    (base, client, db)
+    (base, client, lists)
 }
 
 /// Requests per second, p50 and p99 of each of [`QUERIES`], asked on [`CONNECTIONS`]

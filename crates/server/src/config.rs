@@ -7,7 +7,7 @@ use std::time::Duration;
 use csp_domain::catalog::{CancellationWindows, DEFAULT_CANCELLATION_WINDOW_DAYS};
 use csp_domain::RefundLimit;
 
-use crate::store::customer_lists::ListPolicy;
+use crate::customer_lists::ListPolicy;
 use crate::store::DbSettings;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/app.db";
@@ -34,9 +34,10 @@ pub struct Config {
     /// `TRUST_PROXY=1`: the client address is the last one in `X-Forwarded-For` (set it only
     /// behind a load balancer that appends it).
     pub trust_proxy: bool,
-    /// `DB_POOL_SIZE`, `DB_ACQUIRE_TIMEOUT_SECS`, `DB_STATEMENT_TIMEOUT_SECS`, `DB_LOCK_TIMEOUT_SECS`,
-    /// `CUSTOMER_LISTS_MB`.
+    /// `DB_POOL_SIZE`, `DB_ACQUIRE_TIMEOUT_SECS`, `DB_STATEMENT_TIMEOUT_SECS`, `DB_LOCK_TIMEOUT_SECS`.
     pub db: DbSettings,
+    /// `CUSTOMER_LISTS_MB`: which partners' customer lists are held in memory.
+    pub customer_lists: ListPolicy,
     /// `SESSION_HOURS` (absolute lifetime) and `SESSION_IDLE_MINUTES`.
     pub session_hours: i64,
     pub session_idle_minutes: i64,
@@ -105,10 +106,10 @@ impl Config {
                     number("DB_STATEMENT_TIMEOUT_SECS", 10)?.max(1),
                 ),
                 lock_timeout: Duration::from_secs(number("DB_LOCK_TIMEOUT_SECS", 5)?.max(1)),
-                customer_lists: ListPolicy {
-                    budget_bytes: (number("CUSTOMER_LISTS_MB", 256)?.min(1 << 20) as usize) << 20,
-                    ..ListPolicy::default()
-                },
+            },
+            customer_lists: ListPolicy {
+                budget_bytes: (number("CUSTOMER_LISTS_MB", 256)?.min(1 << 20) as usize) << 20,
+                ..ListPolicy::default()
             },
             session_hours: number("SESSION_HOURS", 12)?.clamp(1, 24 * 30) as i64,
             session_idle_minutes: number("SESSION_IDLE_MINUTES", 120)?.clamp(1, 24 * 60 * 30)

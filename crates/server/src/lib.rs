@@ -1,28 +1,28 @@
 //! CSP Software Center server: the JSON API under `/api/v1` and the built browser app.
 //!
-//! Layers, outside in: `startup` (the one start-up path) → `app` (router, middleware) →
-//! `routes` (HTTP: extract, authorize, answer) → `store` (all SQL, SQLite and PostgreSQL) →
-//! `csp_domain` (pure rules). `workers` run background jobs in the same process.
+//! The rooms, outside in (ARCHITECTURE.md has the map): `startup` (the one start-up path) →
+//! `http` (router, middleware, extractors, the error type, OpenAPI) → `routes` (one module per
+//! resource: extract, authorize, answer) → `cases` (use cases: transactions applying the
+//! domain's rules) → `store` (all SQL, SQLite and PostgreSQL) → `csp_domain` (pure rules).
+//! `state` is what they share; `customer_lists` the in-memory copies of large partners' lists;
+//! `workers` run background jobs in the same process; `seed` writes the demo data through
+//! the use cases.
 
-pub mod app;
-pub mod auth;
-pub mod cancelling;
+#[cfg(test)]
+mod architecture;
+pub mod cases;
 pub mod clock;
 pub mod config;
-pub mod drain;
-pub mod error;
-pub mod extract;
-pub mod openapi;
-pub mod ordering;
+pub mod customer_lists;
+pub mod http;
 pub mod password;
 pub mod routes;
-pub mod security;
 pub mod seed;
-pub mod sign_in_guard;
 pub mod startup;
+pub mod state;
 pub mod store;
-pub mod support_desk;
 pub mod workers;
 
-pub use app::{router, AppState};
 pub use config::Config;
+pub use http::router;
+pub use state::AppState;

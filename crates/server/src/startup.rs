@@ -12,11 +12,12 @@ use csp_domain::Clock;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::app::{router, AppState, Settings};
+use crate::cases::sign_in_guard::SignInLimits;
 use crate::clock::SystemClock;
 use crate::config::Config;
+use crate::http::router;
 use crate::seed;
-use crate::sign_in_guard::SignInLimits;
+use crate::state::{AppState, Settings};
 use crate::store::sessions::SessionPolicy;
 use crate::store::{migrate, settings, Db};
 use crate::workers;
@@ -113,7 +114,7 @@ impl Application {
             cancellation_delay: config.cancellation_delay,
             refund_limit_max: config.refund_limit_max,
         };
-        let state = AppState::new(db, clock, settings);
+        let state = AppState::new(db, config.customer_lists, clock, settings);
         Ok(Application {
             listener,
             state,

@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::store::{sessions, sign_in};
 
 /// How often expired sessions and old sign-in counts are removed.
@@ -31,7 +31,7 @@ pub fn spawn_all(state: AppState, stopping: watch::Receiver<bool>) -> Vec<JoinHa
 pub async fn process_cancellations(state: AppState) -> Result<(), sqlx::Error> {
     static WORKER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let worker = WORKER.get_or_init(|| format!("worker-{}", uuid::Uuid::new_v4()));
-    while crate::cancelling::process_next(&state.db, worker, state.clock.now()).await? {}
+    while crate::cases::cancelling::process_next(&state.db, worker, state.clock.now()).await? {}
     Ok(())
 }
 

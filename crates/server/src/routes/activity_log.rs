@@ -11,10 +11,10 @@ use csp_domain::{
 };
 use serde::Deserialize;
 
-use crate::app::AppState;
-use crate::auth::CurrentUser;
-use crate::error::{ApiResult, AppError};
-use crate::extract::ApiQuery;
+use crate::http::auth::CurrentUser;
+use crate::http::error::{ApiResult, AppError};
+use crate::http::extract::ApiQuery;
+use crate::state::AppState;
 use crate::store::activity_log;
 
 /// `ActivityLogQuery` and `format` (not flattened: a flattened query cannot read numbers).

@@ -6,10 +6,10 @@ use axum::Json;
 use csp_domain::billing::{BillingProfileChange, RefundLimit};
 use csp_domain::{Area, BillingProfile, FieldErrors, PartnerId, Permission};
 
-use crate::app::AppState;
-use crate::auth::CurrentUser;
-use crate::error::{ApiResult, AppError};
-use crate::extract::ApiJson;
+use crate::http::auth::CurrentUser;
+use crate::http::error::{ApiResult, AppError};
+use crate::http::extract::ApiJson;
+use crate::state::AppState;
 use crate::store::{billing, Conn};
 
 fn no_profile() -> AppError {

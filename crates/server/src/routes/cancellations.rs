@@ -9,12 +9,12 @@ use chrono::Duration;
 use csp_domain::cancellation::{CancelRequest, Cancellation};
 use csp_domain::{CustomerId, ErrorCode, OrderId, Permission};
 
-use crate::app::AppState;
-use crate::auth::CurrentUser;
-use crate::cancelling::{self, CancelError, CancelOrder};
-use crate::error::{ApiResult, AppError};
-use crate::extract::{ApiJson, ApiPath};
+use crate::cases::cancelling::{self, CancelError, CancelOrder};
+use crate::http::auth::CurrentUser;
+use crate::http::error::{ApiResult, AppError};
+use crate::http::extract::{ApiJson, ApiPath};
 use crate::routes::customers::partner_customer;
+use crate::state::AppState;
 
 /// Cancels an order: every key and download of it is revoked and its credit (100% for
 /// perpetual software, prorated for subscriptions) booked for the next month's invoice. The

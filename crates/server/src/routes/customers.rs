@@ -4,10 +4,11 @@ use axum::extract::State;
 use axum::Json;
 use csp_domain::{Customer, CustomerId, Page, PageQuery};
 
-use crate::app::AppState;
-use crate::auth::CurrentUser;
-use crate::error::{ApiResult, AppError};
-use crate::extract::{ApiPath, ApiQuery};
+use crate::cases::customer_directory;
+use crate::http::auth::CurrentUser;
+use crate::http::error::{ApiResult, AppError};
+use crate::http::extract::{ApiPath, ApiQuery};
+use crate::state::AppState;
 use crate::store::customers;
 
 /// Search and page the customers the caller may see; `q` matches company name, domain or
@@ -26,7 +27,8 @@ pub async fn list(
 ) -> ApiResult<Json<Page<Customer>>> {
     let scope = user.customer_scope()?;
     let request = query.check().map_err(AppError::bad_request)?;
-    Ok(Json(customers::list(&state.db, &scope, &request).await?))
+    let page = customer_directory::list(&state.db, &state.customer_lists, &scope, &request).await?;
+    Ok(Json(page))
 }
 
 /// One customer.

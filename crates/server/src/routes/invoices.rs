@@ -9,10 +9,10 @@ use axum::Json;
 use csp_domain::{Area, CustomerId, Invoice, InvoiceMonth};
 use serde::Deserialize;
 
-use crate::app::AppState;
-use crate::auth::CurrentUser;
-use crate::error::{ApiResult, AppError};
-use crate::extract::{ApiPath, ApiQuery};
+use crate::http::auth::CurrentUser;
+use crate::http::error::{ApiResult, AppError};
+use crate::http::extract::{ApiPath, ApiQuery};
+use crate::state::AppState;
 use crate::store::{credits, invoices};
 
 #[derive(Deserialize, utoipa::IntoParams)]

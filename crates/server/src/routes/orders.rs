@@ -13,12 +13,12 @@ use csp_domain::{
     PageQuery, Permission, RefundLimit,
 };
 
-use crate::app::AppState;
-use crate::auth::CurrentUser;
-use crate::error::{ApiResult, AppError};
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::ordering::{self, PlaceError, PlaceOrder, Placed};
+use crate::cases::ordering::{self, PlaceError, PlaceOrder, Placed};
+use crate::http::auth::CurrentUser;
+use crate::http::error::{ApiResult, AppError};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::routes::customers::partner_customer;
+use crate::state::AppState;
 use crate::store::orders::StoredOrder;
 use crate::store::{billing, catalog, orders};
 

@@ -8,12 +8,12 @@ use axum::response::IntoResponse;
 use axum::Json;
 use csp_domain::{ErrorCode, SessionResponse, SignIn, SignInRequest};
 
-use crate::app::AppState;
-use crate::auth::{self, CurrentUser};
-use crate::error::{ApiResult, AppError};
-use crate::extract::{ApiJson, ClientIp};
+use crate::cases::sign_in_guard::{self, Refused};
+use crate::http::auth::{self, CurrentUser};
+use crate::http::error::{ApiResult, AppError};
+use crate::http::extract::{ApiJson, ClientIp};
 use crate::password;
-use crate::sign_in_guard::{self, Refused};
+use crate::state::AppState;
 use crate::store::{sessions, users};
 
 /// How long a sign-in waits for a free password checker before it is told to retry.

@@ -9,12 +9,12 @@ use chrono::{DateTime, Utc};
 use csp_domain::software::{admin_center_path, DeepLink, SoftwarePurchase};
 use csp_domain::{CustomerId, Page, PageQuery, Permission, RefundLimit};
 
-use crate::app::AppState;
-use crate::auth::CurrentUser;
-use crate::error::{ApiResult, AppError};
-use crate::extract::{ApiPath, ApiQuery};
+use crate::http::auth::CurrentUser;
+use crate::http::error::{ApiResult, AppError};
+use crate::http::extract::{ApiPath, ApiQuery};
 use crate::routes::customers::partner_customer;
 use crate::routes::orders::for_the_wire;
+use crate::state::AppState;
 use crate::store::orders::StoredOrder;
 use crate::store::{billing, software};
 

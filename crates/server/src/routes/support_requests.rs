@@ -17,13 +17,15 @@ use csp_domain::{
     SupportRequestList, SupportStatus,
 };
 
-use crate::app::AppState;
-use crate::auth::CurrentUser;
-use crate::error::{ApiResult, AppError};
-use crate::extract::{ApiJson, ApiMultipart, ApiPath, ApiQuery};
+use crate::cases::support_desk::{
+    self, Actor, AddComment, ChangeStatus, DeskError, FileRequest, Filed,
+};
+use crate::http::auth::CurrentUser;
+use crate::http::error::{ApiResult, AppError};
+use crate::http::extract::{ApiJson, ApiMultipart, ApiPath, ApiQuery};
 use crate::routes::orders::OptionalIdempotencyKey;
+use crate::state::AppState;
 use crate::store::support_requests::{self, ListFilter};
-use crate::support_desk::{self, Actor, AddComment, ChangeStatus, DeskError, FileRequest, Filed};
 
 /// Whose requests the caller may see: `Some(partner)` for a partner user, `None` (all) for a
 /// support agent; customer users are refused.

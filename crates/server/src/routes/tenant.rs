@@ -16,11 +16,11 @@ use csp_domain::{
     ActivityAction, ActivityLogEntry, Customer, ErrorCode, FileId, OrderStatus, PurchaseId,
 };
 
-use crate::app::AppState;
-use crate::auth::CurrentUser;
-use crate::error::{ApiResult, AppError};
-use crate::extract::{ApiPath, ClientIp};
+use crate::http::auth::CurrentUser;
+use crate::http::error::{ApiResult, AppError};
+use crate::http::extract::{ApiPath, ClientIp};
 use crate::routes::software::to_purchase;
+use crate::state::AppState;
 use crate::store::customers::{self, CustomerScope};
 use crate::store::orders::StoredOrder;
 use crate::store::{activity_log, billing, software, Conn};

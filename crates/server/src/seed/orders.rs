@@ -14,8 +14,8 @@ use super::{
     demo_customer, domain_of, stable_id, FABRIKAM, FABRIKAM_CUSTOMERS, NORTHWIND,
     NORTHWIND_CUSTOMERS,
 };
-use crate::cancelling::{self, CancelError, CancelOrder};
-use crate::ordering::{self, PlaceError, PlaceOrder, Placed};
+use crate::cases::cancelling::{self, CancelError, CancelOrder};
+use crate::cases::ordering::{self, PlaceError, PlaceOrder, Placed};
 use crate::store::Db;
 
 /// (partner, customer domain prefix, product key, SKU, term, quantity, age in days)

@@ -12,9 +12,9 @@ use csp_domain::{
 };
 
 use super::{demo_customer, domain_of, stable_id, NORTHWIND, NORTHWIND_CUSTOMERS, SUPPORT_EMAIL};
+use crate::cases::support_desk::{self, Actor, ChangeStatus, DeskError, FileRequest, Filed};
 use crate::store::orders::{self, StoredOrder};
 use crate::store::{activity_log, Db};
-use crate::support_desk::{self, Actor, ChangeStatus, DeskError, FileRequest, Filed};
 
 /// What happens to a demo request after it is filed.
 enum Decision {

@@ -8,8 +8,10 @@ use csp_domain::{
     Currency, Customer, CustomerId, Market, Page, PageRequest, PartnerId, Principal, TenantId,
 };
 
-use super::customer_lists::{ListRow, PartnerList, Source};
-use super::{db_time, decode, Conn, Db};
+use super::{db_time, decode, Conn};
+
+/// A customer's place in the list: (sort_name, id, search_text).
+pub type ListRow = (String, String, String);
 
 /// Whose customers a request may see. Built from the caller, so a partner's scope exists only
 /// for a partner user and a tenant's only for that tenant's user.
@@ -132,80 +134,14 @@ impl Contains {
 }
 
 /// A page of the customers in `scope`, in name order; with a search, the customers whose name,
-/// domain or tenant ID contain it, names that start with it first (R-CUST-2).
-///
-/// Sized for 100 000 customers of one partner (see `make bench`): a large partner's list is
-/// answered from the copy held in memory when it is current ([`customer_lists`]), and its
-/// page's rows read by id; otherwise, and for small partners and customer users, from SQL
-/// (`search`).
-///
-/// [`customer_lists`]: super::customer_lists
-pub async fn list(
-    db: &Db,
-    scope: &CustomerScope,
-    request: &PageRequest,
-) -> Result<Page<Customer>, sqlx::Error> {
-    let mut conn = db.conn().await?;
-    let CustomerScope::Partner(partner) = scope else {
-        return search(&mut conn, scope, request, None).await;
-    };
-    let lists = db.customer_lists();
-    // A held list answers in one statement when it is still current, as it nearly always is.
-    let tried = lists.held(partner);
-    if let Some(held) = &tried {
-        if let Some(page) = from_held_list(&mut conn, partner, held, request).await? {
-            lists.answered_by(Source::HeldList);
-            return Ok(page);
-        }
-    }
-    let (total, version) = list_version(&mut conn, partner).await?;
-    let Some(held) = lists.current(db, partner, version, total as u64) else {
-        if tried.is_some() {
-            lists.let_go_older_than(partner, version);
-        }
-        return search(&mut conn, scope, request, Some(total)).await;
-    };
-    // Held at the version just read (built meanwhile), unless it moved on again since.
-    match from_held_list(&mut conn, partner, &held, request).await? {
-        Some(page) => {
-            lists.answered_by(Source::HeldList);
-            Ok(page)
-        }
-        None => {
-            lists.answered_by(Source::Sql);
-            search(&mut conn, scope, request, None).await
-        }
-    }
-}
-
-/// The page as `held` answers it, or `None` when the partner's customers have changed since
-/// the list was built (its version is not the current one).
-async fn from_held_list(
-    conn: &mut Conn,
-    partner: &PartnerId,
-    held: &PartnerList,
-    request: &PageRequest,
-) -> Result<Option<Page<Customer>>, sqlx::Error> {
-    let found = match request.search() {
-        None => held.page(request),
-        Some(q) => held.search(&search_fold(q), request),
-    };
-    let Some(rows) = rows_by_id(conn, partner, held.version(), &found.ids).await? else {
-        return Ok(None);
-    };
-    Ok(Some(match request.search() {
-        None => request.page_of(rows, found.counted),
-        Some(_) => request.search_page_of(rows, found.counted),
-    }))
-}
-
-/// A page of the customers in `scope`, as [`list`] answers it, from SQL: the unfiltered list
+/// domain or tenant ID contain it, names that start with it first (R-CUST-2) — from SQL: the
+/// unfiltered list
 /// reads the partner's kept count (`total`, when the caller has it); a search counts its
 /// matches only up to [`SEARCH_COUNT_CAP`] and one more. A search with at most that many
 /// matches is found through the trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL) and
 /// sorted; a broader one is read in name order through the name index — names starting with
 /// the text, then the others — and stops at the page.
-async fn search(
+pub async fn search(
     conn: &mut Conn,
     scope: &CustomerScope,
     request: &PageRequest,
@@ -348,10 +284,7 @@ fn to_customers(rows: Vec<CustomerRow>) -> Result<Vec<Customer>, sqlx::Error> {
 
 /// A partner's number of customers and the version of its list, read together (both kept
 /// by triggers at every change to its customers: migration 0008).
-pub(super) async fn list_version(
-    conn: &mut Conn,
-    partner: &PartnerId,
-) -> Result<(i64, i64), sqlx::Error> {
+pub async fn list_version(conn: &mut Conn, partner: &PartnerId) -> Result<(i64, i64), sqlx::Error> {
     let row: Option<(i64, i64)> =
         sqlx::query_as("SELECT customer_count, customers_version FROM partners WHERE id = $1")
             .bind(partner.as_str())
@@ -361,10 +294,7 @@ pub(super) async fn list_version(
 }
 
 /// Every customer of the partner as the held list keeps it: (sort_name, id, search_text).
-pub(super) async fn list_rows(
-    conn: &mut Conn,
-    partner: &PartnerId,
-) -> Result<Vec<ListRow>, sqlx::Error> {
+pub async fn list_rows(conn: &mut Conn, partner: &PartnerId) -> Result<Vec<ListRow>, sqlx::Error> {
     sqlx::query_as("SELECT sort_name, id, search_text FROM customers WHERE partner_id = $1")
         .bind(partner.as_str())
         .fetch_all(conn)
@@ -374,7 +304,7 @@ pub(super) async fn list_rows(
 /// The partner's customers with these ids, in the order of `ids`, read together with the
 /// partner's list version: `None` when that is no longer `version` (a change came in since
 /// the ids were picked, so they may no longer be the page).
-async fn rows_by_id(
+pub async fn rows_by_id(
     conn: &mut Conn,
     partner: &PartnerId,
     version: i64,

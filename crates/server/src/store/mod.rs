@@ -12,7 +12,6 @@ pub mod billing;
 pub mod cancellations;
 pub mod catalog;
 pub mod credits;
-pub mod customer_lists;
 pub mod customers;
 pub mod invoices;
 pub mod migrate;
@@ -26,15 +25,12 @@ pub mod support_requests;
 pub mod users;
 
 use std::fmt::Display;
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, ConnectOptions, Executor};
-
-use customer_lists::{CustomerLists, ListPolicy};
 
 pub use sqlx::AnyConnection as Conn;
 
@@ -81,8 +77,6 @@ pub struct DbSettings {
     pub statement_timeout: Duration,
     /// How long a write waits for a lock: SQLite's busy timeout, PostgreSQL's lock_timeout.
     pub lock_timeout: Duration,
-    /// Which partners' customer lists are held in memory ([`customer_lists`]).
-    pub customer_lists: ListPolicy,
 }
 
 impl Default for DbSettings {
@@ -92,17 +86,15 @@ impl Default for DbSettings {
             acquire_timeout: Duration::from_secs(10),
             statement_timeout: Duration::from_secs(10),
             lock_timeout: Duration::from_secs(5),
-            customer_lists: ListPolicy::default(),
         }
     }
 }
 
-/// The database: a connection pool, which backend it is, and the customer lists held from it.
+/// The database: a connection pool and which backend it is.
 #[derive(Clone)]
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
-    customer_lists: Arc<CustomerLists>,
 }
 
 impl Db {
@@ -155,11 +147,7 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(|e| fail(&e))?;
-        Ok(Db {
-            pool,
-            backend,
-            customer_lists: Arc::new(CustomerLists::new(settings.customer_lists)),
-        })
+        Ok(Db { pool, backend })
     }
 
     pub fn backend(&self) -> Backend {
@@ -168,11 +156,6 @@ impl Db {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
-    }
-
-    /// Large partners' customer lists held in memory, current to this database.
-    pub fn customer_lists(&self) -> &CustomerLists {
-        &self.customer_lists
     }
 
     /// A connection for statements that stand alone.

@@ -1,4 +1,4 @@
-//! What the sign-in limits count (see `crate::sign_in_guard`): attempts per bucket in fixed
+//! What the sign-in limits count (see `crate::cases::sign_in_guard`): attempts per bucket in fixed
 //! windows, and the addresses each user has signed in from. In the database, so every replica
 //! sees the same counts.
 

@@ -2,7 +2,7 @@
 
 use crate::helpers::*;
 use csp_domain::{Clock, PartnerId};
-use csp_server::store::customer_lists::Answered;
+use csp_server::customer_lists::Answered;
 use serde_json::Value;
 
 on_both_backends!(
@@ -12,7 +12,7 @@ on_both_backends!(
 );
 
 /// Each listed test twice on each backend: answered from SQL, and from the partners' customer
-/// lists held in memory (`store::customer_lists`), which large partners' lists use.
+/// lists held in memory (`customer_lists`), which large partners' lists use.
 macro_rules! from_sql_and_held_lists {
     ($($name:ident),* $(,)?) => {
         mod from_sql {
@@ -54,7 +54,7 @@ enum Lists {
 impl Lists {
     async fn start(self, backend: Backend) -> TestServer {
         TestServer::start_with(backend, |config| {
-            let policy = &mut config.db.customer_lists;
+            let policy = &mut config.customer_lists;
             match self {
                 Lists::FromSql => policy.from_customers = u64::MAX,
                 Lists::Held => {
@@ -68,7 +68,7 @@ impl Lists {
 
     /// How the list requests so far were answered.
     fn answered(server: &TestServer) -> Answered {
-        server.db.customer_lists().answered()
+        server.state.customer_lists.answered()
     }
 
     /// Every partner with its current list version and number of customers.
@@ -89,7 +89,7 @@ impl Lists {
     async fn hold(self, server: &TestServer) {
         if self == Lists::Held {
             for (partner, _, _) in Self::versions(server).await {
-                let lists = server.db.customer_lists();
+                let lists = &server.state.customer_lists;
                 lists.refresh(&server.db, &partner).await.unwrap();
             }
         }
@@ -125,7 +125,7 @@ impl Lists {
     /// a request may have found the builder busy).
     async fn caught_up(self, server: &TestServer) {
         if self == Lists::Held {
-            let lists = server.db.customer_lists();
+            let lists = &server.state.customer_lists;
             for _ in 0..500 {
                 let stale: Vec<_> = Self::versions(server)
                     .await

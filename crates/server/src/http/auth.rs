@@ -8,8 +8,8 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use csp_domain::{Area, CustomerId, ErrorCode, PartnerId, Permission, Principal, User};
 
-use crate::app::AppState;
-use crate::error::AppError;
+use crate::http::error::AppError;
+use crate::state::AppState;
 use crate::store::customers::CustomerScope;
 use crate::store::{sessions, users};
 

@@ -11,7 +11,7 @@ use base64::Engine;
 use csp_domain::ErrorCode;
 use sha2::{Digest, Sha256};
 
-use crate::error::AppError;
+use crate::http::error::AppError;
 
 /// The Content-Security-Policy for the app built into `index_html`: scripts only from this
 /// origin plus the exact inline loader of the build (by its SHA-256, never `unsafe-inline`;

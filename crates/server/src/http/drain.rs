@@ -20,7 +20,7 @@ use http_body_util::BodyExt;
 use tokio::sync::mpsc;
 
 /// The most of a body left unread that is read on and thrown away: twice the largest upload.
-const DRAIN_BYTES: usize = 2 * crate::extract::UPLOAD_BODY_BYTES;
+const DRAIN_BYTES: usize = 2 * crate::http::extract::UPLOAD_BODY_BYTES;
 /// The longest that takes.
 const DRAIN_TIME: Duration = Duration::from_secs(30);
 

@@ -10,7 +10,7 @@
 //! a time over all partners, each partner's at most every [`ListPolicy::rebuild_interval`]).
 //! Stale copies are therefore never shown, also when several servers share a database.
 //!
-//! Only ids, folded names and search texts (`customers::search_fold`) are held (~170 bytes a
+//! Only ids, folded names and search texts (`store::customers::search_fold`) are held (~170 bytes a
 //! customer). Lists are kept within a memory budget, least recently used first out.
 
 use std::collections::HashMap;
@@ -22,7 +22,8 @@ use csp_domain::paging::SEARCH_COUNT_CAP;
 use csp_domain::{PageRequest, PartnerId};
 use memchr::memmem;
 
-use super::Db;
+use crate::store::customers::{self, ListRow};
+use crate::store::Db;
 
 /// What a held list takes per customer, to tell before a build whether it would fit (17.1 MB
 /// for 100 000 bench customers, with room for longer names).
@@ -92,14 +93,11 @@ struct Held {
 }
 
 /// Lets the next build start when this one ends, also if it panics.
-struct BuildSlot(Db);
+struct BuildSlot(Arc<CustomerLists>);
 
 impl Drop for BuildSlot {
     fn drop(&mut self) {
-        self.0
-            .customer_lists()
-            .building
-            .store(false, Ordering::Release);
+        self.0.building.store(false, Ordering::Release);
     }
 }
 
@@ -126,7 +124,7 @@ impl CustomerLists {
     /// none is, a build may start in the background and `None` tells the caller to answer
     /// from SQL.
     pub fn current(
-        &self,
+        self: &Arc<Self>,
         db: &Db,
         partner: &PartnerId,
         version: i64,
@@ -156,22 +154,21 @@ impl CustomerLists {
         let due = entry.next_build.is_none_or(|at| now >= at);
         if due && !self.building.swap(true, Ordering::AcqRel) {
             entry.next_build = Some(now + self.policy.rebuild_interval);
-            let slot = BuildSlot(db.clone());
-            let partner = partner.clone();
+            let slot = BuildSlot(self.clone());
+            let (db, partner) = (db.clone(), partner.clone());
             tokio::spawn(async move {
-                let db = &slot.0;
-                let built = PartnerList::read(db, &partner).await;
+                let built = PartnerList::read(&db, &partner).await;
                 if let Err(e) = &built {
                     tracing::warn!(partner = %partner, error = %e, "customer list not held");
                 }
-                db.customer_lists().keep(&partner, built);
+                slot.0.keep(&partner, built);
             });
         }
         None
     }
 
     /// The partner's held list, whatever its version: the caller finds out whether it is still
-    /// current when it reads the page's rows (`customers::list`).
+    /// current when it reads the page's rows (`cases::customer_directory::list`).
     pub fn held(&self, partner: &PartnerId) -> Option<Arc<PartnerList>> {
         let tick = self.clock.fetch_add(1, Ordering::Relaxed);
         let mut held = self.lock();
@@ -334,16 +331,13 @@ pub struct Found {
     pub counted: u64,
 }
 
-/// A customer's place in the list: (sort_name, id, search_text).
-pub type ListRow = (String, String, String);
-
 impl PartnerList {
     /// Reads the partner's customers. The version is read first: a change committed during
     /// the read gives the copy an older version than the database's, so it is not used.
     async fn read(db: &Db, partner: &PartnerId) -> Result<PartnerList, sqlx::Error> {
         let mut conn = db.conn().await?;
-        let version = super::customers::list_version(&mut conn, partner).await?.1;
-        let rows = super::customers::list_rows(&mut conn, partner).await?;
+        let version = customers::list_version(&mut conn, partner).await?.1;
+        let rows = customers::list_rows(&mut conn, partner).await?;
         PartnerList::new(version, rows)
             .ok_or_else(|| sqlx::Error::Protocol("customer list over 4 GiB".into()))
     }

@@ -14,7 +14,7 @@ use csp_domain::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::cancelling::locked_order;
+use crate::cases::cancelling::locked_order;
 use crate::store::cancellations::{self, NewCancellation};
 use crate::store::credits::{self, NewCredit};
 use crate::store::customers::{self, CustomerScope};

@@ -1,11 +1,17 @@
-//! The router: `/api/v1/*` answers JSON (errors included); everything else is the browser app,
-//! whose client-side routes all get `index.html` so deep links survive a reload. Around both:
-//! security headers, a panic catcher that still answers JSON, and request time limits.
+//! HTTP: the router — `/api/v1/*` answers JSON (errors included); everything else is the
+//! browser app, whose client-side routes all get `index.html` so deep links survive a reload —
+//! and around both security headers, a panic catcher that still answers JSON and request time
+//! limits; the extractors that turn requests into checked values or the one error shape.
+
+pub mod auth;
+pub mod drain;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod security;
 
 use std::any::Any as PanicPayload;
 use std::path::Path;
-use std::sync::Arc;
-use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::header::{CACHE_CONTROL, VARY};
@@ -14,73 +20,22 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::Router;
-use csp_domain::catalog::CancellationWindows;
-use csp_domain::{Clock, ErrorCode};
-use tokio::sync::Semaphore;
+use csp_domain::ErrorCode;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::error::{AppError, INTERNAL_MESSAGE};
+use crate::http::error::{AppError, INTERNAL_MESSAGE};
 use crate::routes::{
     activity_log, billing, cancellations, customers, invoices, orders, sessions, software,
     support_requests, tenant,
 };
-use crate::security;
-use crate::sign_in_guard::SignInLimits;
-use crate::store::sessions::SessionPolicy;
-use crate::store::Db;
+use crate::state::AppState;
 
 /// JSON bodies of this API are small; anything bigger is refused before it is read.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
-
-/// What the handlers share: the database, the clock and the settings.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub clock: Arc<dyn Clock>,
-    pub settings: Arc<Settings>,
-    /// Bounds concurrent password hashing (argon2 takes ~19 MiB and a core for a while).
-    pub password_checks: Arc<Semaphore>,
-}
-
-/// Behaviour the configuration decides.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// Served over HTTPS: `Secure`, `__Host-` cookie and HSTS.
-    pub cookie_secure: bool,
-    /// Read the client address from `X-Forwarded-For`.
-    pub trust_proxy: bool,
-    pub session: SessionPolicy,
-    pub sign_in: SignInLimits,
-    /// The longest an API request may take.
-    pub request_timeout: Duration,
-    /// Days after purchase each product kind may be cancelled (R-CAN-1).
-    pub cancellation_windows: CancellationWindows,
-    /// Where people reach the product (`PUBLIC_URL`), for links it hands out.
-    pub public_url: Option<String>,
-    /// How long after a cancellation request the worker processes it.
-    pub cancellation_delay: Duration,
-    /// The highest self-service refund limit a partner may set.
-    pub refund_limit_max: csp_domain::RefundLimit,
-}
-
-impl AppState {
-    pub fn new(db: Db, clock: Arc<dyn Clock>, settings: Settings) -> Self {
-        let checkers = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2)
-            .max(2);
-        AppState {
-            db,
-            clock,
-            settings: Arc::new(settings),
-            password_checks: Arc::new(Semaphore::new(checkers)),
-        }
-    }
-}
 
 pub fn router(state: AppState, dist_dir: &Path) -> Router {
     let api = Router::new()
@@ -137,7 +92,7 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
             "/support-requests/{id}/attachments/{attachment_id}",
             get(support_requests::attachment),
         )
-        .route("/openapi.json", get(crate::openapi::document))
+        .route("/openapi.json", get(crate::http::openapi::document))
         .fallback(api_not_found)
         .method_not_allowed_fallback(|| async {
             AppError::new(
@@ -192,7 +147,7 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
     router
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(middleware::from_fn(crate::drain::drain_unread_bodies))
+        .layer(middleware::from_fn(crate::http::drain::drain_unread_bodies))
         .layer(TraceLayer::new_for_http())
 }
 

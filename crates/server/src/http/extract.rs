@@ -10,8 +10,8 @@ use axum::http::StatusCode;
 use csp_domain::ErrorCode;
 use serde::de::DeserializeOwned;
 
-use crate::app::AppState;
-use crate::error::AppError;
+use crate::http::error::AppError;
+use crate::state::AppState;
 
 /// `Json<T>` with JSON errors: 400 `invalid_json`, 413 `payload_too_large`,
 /// 415 `unsupported_media_type`, 422 `validation_failed`.
@@ -140,7 +140,7 @@ fn clip(text: &str) -> String {
 /// 400 `bad_request` (malformed), 413 `payload_too_large`, 415 `unsupported_media_type`.
 pub struct ApiMultipart {
     pub text: std::collections::BTreeMap<String, String>,
-    pub files: Vec<crate::support_desk::UploadedFile>,
+    pub files: Vec<crate::cases::support_desk::UploadedFile>,
     pub errors: csp_domain::FieldErrors,
 }
 
@@ -224,7 +224,7 @@ impl FromRequest<AppState> for ApiMultipart {
                         check_file(&file_name, &bytes)
                     };
                     match checked {
-                        Ok(kind) => form.files.push(crate::support_desk::UploadedFile {
+                        Ok(kind) => form.files.push(crate::cases::support_desk::UploadedFile {
                             name: file_name,
                             kind,
                             bytes,

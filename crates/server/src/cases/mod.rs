@@ -1,0 +1,8 @@
+//! The use cases: each opens the transaction its writes share and applies the domain's rules
+//! to what the store reads in it. Routes call them; they know nothing of HTTP.
+
+pub mod cancelling;
+pub mod customer_directory;
+pub mod ordering;
+pub mod sign_in_guard;
+pub mod support_desk;
