@@ -5,7 +5,7 @@
 # and wasm-split-cli from cargo.
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test setup setup-browser dist e2e fuzz bench
+.PHONY: run test lint setup setup-browser dist e2e fuzz bench
 
 # Steps run in order inside one recipe, so `make -j` cannot reorder them.
 run:
@@ -13,16 +13,27 @@ run:
 	trunk build --release --offline
 	cargo run --release -p csp-server -- --seed-demo
 
-# Rust tests (domain, server, and the app's pure parts natively; the API suite on SQLite and
-# on a throwaway PostgreSQL that scripts/with-postgres.sh starts and removes), then the browser
-# end-to-end tests against the server binary those tests built, serving the release bundle.
+# Formatting and lints first (clippy with warnings as errors), then the Rust tests (domain,
+# server, and the app's pure parts natively; the API suite on SQLite and on a throwaway
+# PostgreSQL that scripts/with-postgres.sh starts and removes), then schemathesis, then the
+# browser end-to-end tests against the server binary those tests built, serving the release
+# bundle.
+CRATES := -p csp-domain -p csp-messages -p csp-server -p csp-app
+
 test:
 	scripts/setup-toolchain.sh
 	scripts/setup-browser.sh
-	scripts/with-postgres.sh cargo test -p csp-domain -p csp-messages -p csp-server -p csp-app
+	cargo fmt --all --check
+	cargo clippy --all-targets $(CRATES) -- -D warnings
+	scripts/with-postgres.sh cargo test $(CRATES)
 	scripts/fuzz-api.sh target/debug/csp-server
 	trunk build --release --offline
 	node --test tests/e2e/
+
+# Only formatting and clippy.
+lint:
+	cargo fmt --all --check
+	cargo clippy --all-targets $(CRATES) -- -D warnings
 
 setup:
 	scripts/setup-toolchain.sh

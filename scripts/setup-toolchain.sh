@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what building the app needs: the wasm target, trunk, a wasm-bindgen CLI matching
-# Cargo.lock, wasm-split-cli, and (from npm) wasm-opt 132, esbuild and playwright-core.
+# Installs what building and checking the app needs: the wasm target, rustfmt and clippy,
+# trunk, a wasm-bindgen CLI matching Cargo.lock, wasm-split-cli, and (from npm) wasm-opt 132,
+# esbuild and playwright-core.
 # Idempotent: every step checks first, so a second run takes seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,16 @@ else
   say "adding wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
+
+# 1b. rustfmt and clippy, which `make test` runs first.
+for component in rustfmt clippy; do
+  if rustup component list --installed | grep -q "^$component"; then
+    say "$component present"
+  else
+    say "adding $component"
+    rustup component add "$component"
+  fi
+done
 
 # 2. Trunk 0.21 (0.22 needs a newer rustc than ours).
 if trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.'; then

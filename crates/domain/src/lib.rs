@@ -5,6 +5,9 @@
 //! Values of the types here have been checked when they were made (`parse`, `check`,
 //! `TryFrom`): a `CustomerId` is a GUID, an `Email` is normalised, `Money` is exact.
 
+// Amounts in minor units are written with their cents apart: 2_462_00 is 2,462.00.
+#![allow(clippy::inconsistent_digit_grouping)]
+
 pub mod access;
 pub mod activity_log;
 pub mod billing;

@@ -66,6 +66,8 @@ macro_rules! messages {
     ($($key:ident => $en:literal, $zh:literal;)*) => {
         /// The keys in table order; only their places are used.
         #[allow(dead_code)]
+        // Variants are the keys' names, some of which begin or end with "Key".
+        #[allow(clippy::enum_variant_names)]
         enum Key { $($key),* }
 
         // Every place fits the entry's index.

@@ -203,7 +203,9 @@ pub async fn file_content(
     purchase: &PurchaseId,
     file: &FileId,
 ) -> Result<Option<(Download, Vec<u8>)>, sqlx::Error> {
-    let row: Option<(String, String, String, String, i64, String, Vec<u8>)> = sqlx::query_as(
+    /// id, file name, version, language, size, SHA-256, bytes
+    type FileRow = (String, String, String, String, i64, String, Vec<u8>);
+    let row: Option<FileRow> = sqlx::query_as(
         "SELECT f.id, f.file_name, f.version, f.language, f.size_bytes, f.sha256, f.content \
          FROM software_files f JOIN order_lines l ON l.product_id = f.product_id \
          WHERE l.id = $1 AND f.id = $2 AND l.has_keys = 1",

@@ -25,7 +25,7 @@ async fn log(server: &TestServer, partner: &str, at: &str, customer: &str) {
         product_name: "Windows Server 2025 Standard".into(),
         client_ip: "198.51.100.1".into(),
     };
-    activity_log::append(&mut *server.db.conn().await.unwrap(), &partner_id, &entry)
+    activity_log::append(&mut server.db.conn().await.unwrap(), &partner_id, &entry)
         .await
         .unwrap();
 }

@@ -23,7 +23,7 @@ async fn both_backends_have_the_same_tables_and_columns() {
         migrate::run(&db)
             .await
             .expect("migrating twice changes nothing");
-        let mut columns = migrate::tables_and_columns(&mut *db.conn().await.unwrap(), backend)
+        let mut columns = migrate::tables_and_columns(&mut db.conn().await.unwrap(), backend)
             .await
             .unwrap();
         columns.sort();
