@@ -85,7 +85,8 @@ pub fn SignInPage() -> impl IntoView {
             <Redirect path=path options=NavigateOptions { replace: true, ..Default::default() }/>
         })}
         <div class="sign-in">
-            <div class="sign-in__language"><LanguageSwitch/></div>
+            // A banner landmark: every part of the page is inside one (the language, the form).
+            <header class="sign-in__language"><LanguageSwitch/></header>
             <main id="main" class="sign-in__card">
                 <div class="sign-in__brand">
                     <span class="banner__logo" aria-hidden="true"></span>

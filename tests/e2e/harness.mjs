@@ -2,7 +2,8 @@
 // free port with a fresh demo database, launches the system Chromium through
 // playwright-core, and keeps evidence (screenshot, logs) when a test fails.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -194,4 +195,24 @@ export async function signIn(page, email, password = DEMO_PASSWORD) {
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core on what the page shows now and fails on any violation of WCAG 2.1 A or AA or of
+ * axe's best practices, naming the rule and the elements. Evaluated through the DevTools protocol, so the page's
+ * Content-Security-Policy stays as strict as ever.
+ */
+export async function checkA11y(page, what = page.url()) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    });
+    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n` +
+      v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1).join(' ').trim()}`).join('\n'));
+  });
+  assert.deepEqual(violations, [], `accessibility of ${what}:\n${violations.join('\n')}`);
 }

@@ -54,7 +54,8 @@ pub fn SoftwareTab(customer: Customer) -> impl IntoView {
 
     view! {
         <DeepLinkArea customer=customer.clone()/>
-        <section class="section" aria-labelledby="purchases-heading">
+        // Not a landmark of its own: the table's region below carries the name "Purchases".
+        <section class="section">
             <h2 id="purchases-heading">{tr(Msg::Purchases)}</h2>
             <div class="toolbar">
                 <SearchBox label=Msg::SearchSoftware placeholder=Msg::SearchSoftwarePlaceholder value=q on_search=on_search/>
