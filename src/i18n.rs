@@ -12,7 +12,8 @@ use csp_domain::activity_log::{RangeError, MAX_RANGE_DAYS};
 use csp_domain::catalog::UnavailableReason;
 use csp_domain::session::MAX_PASSWORD_LEN;
 use csp_domain::{
-    Amount, Currency, Email, ErrorCode, Market, OrderStatus, Permission, ProductKind, Role, Term,
+    Amount, Currency, Email, ErrorCode, FieldCode, Market, OrderStatus, Permission, ProductKind,
+    Role, Term,
 };
 pub use csp_messages::Msg;
 use leptos::prelude::*;
@@ -261,82 +262,80 @@ impl I18n {
         }
     }
 
-    /// A field's problem from its code; the server's English text when the code is unknown here.
-    pub fn field_error(self, field: &str, code: &str, fallback: Option<&str>) -> String {
-        self.field_text(field, code, fallback, Self::form_field_message)
-    }
-
-    /// The same for the sign-in form, which meets only the codes every form shares: the texts
-    /// of the other forms' codes stay in the parts of the app with those forms.
-    pub fn sign_in_field_error(self, field: &str, code: &str, fallback: Option<&str>) -> String {
-        self.field_text(field, code, fallback, |_, _, _| None)
-    }
-
-    fn field_text(
-        self,
-        field: &str,
-        code: &str,
-        fallback: Option<&str>,
-        other: impl Fn(Self, &str, Option<&str>) -> Option<Msg>,
-    ) -> String {
-        let specific = match (field, code) {
-            ("email", "required") => Some(self.t(Msg::EmailRequired).to_string()),
-            ("password", "required") => Some(self.t(Msg::PasswordRequired).to_string()),
-            ("email", "too_long") => Some(self.f(Msg::EmailTooLong, &[("max", &Email::MAX_LEN)])),
-            ("password", "too_long") => {
-                Some(self.f(Msg::PasswordTooLong, &[("max", &MAX_PASSWORD_LEN)]))
+    /// A field's problem from its code, in the user's language. A few fields say it their own
+    /// way; where the server's English names an exact figure (a maximum), English readers get
+    /// that text.
+    pub fn field_error(self, field: &str, code: FieldCode, fallback: Option<&str>) -> String {
+        let english_with_figure = |text: Option<&str>| {
+            text.filter(|_| self.locale.get() == Locale::En)
+                .map(str::to_string)
+        };
+        match (field, code) {
+            ("email", FieldCode::Required) => return self.t(Msg::EmailRequired).to_string(),
+            ("password", FieldCode::Required) => return self.t(Msg::PasswordRequired).to_string(),
+            // Only a rejection needs a note: it tells the partner why.
+            ("note", FieldCode::Required) => return self.t(Msg::RejectNeedsNote).to_string(),
+            ("email", FieldCode::TooLong) => {
+                return self.f(Msg::EmailTooLong, &[("max", &Email::MAX_LEN)])
             }
-            // The server's English names the operator's maximum; other languages say it in words.
-            ("refund_limit", "above_maximum") => Some(match fallback {
-                Some(text) if self.locale.get() == Locale::En => text.to_string(),
-                _ => self.t(Msg::FieldRefundLimitAboveMax).to_string(),
-            }),
-            _ => None,
-        };
-        let generic = match code {
-            "required" => Some(Msg::FieldRequired),
-            "too_long" => Some(Msg::FieldTooLong),
-            "invalid_email" => Some(Msg::FieldInvalidEmail),
-            "invalid_characters" => Some(Msg::FieldControlCharacters),
-            _ => other(self, code, fallback),
-        };
-        specific
-            .or_else(|| generic.map(|m| self.t(m).to_string()))
-            .or_else(|| fallback.map(str::to_string))
-            .unwrap_or_else(|| self.t(Msg::FieldInvalid).to_string())
-    }
-
-    /// The codes of the buying and support forms.
-    fn form_field_message(self, code: &str, fallback: Option<&str>) -> Option<Msg> {
-        match code {
-            "invalid_order_id" => Some(Msg::FieldInvalidOrderId),
-            "invalid_phone" => Some(Msg::FieldInvalidPhone),
-            "not_positive" => Some(Msg::FieldNotPositive),
-            "invalid_amount" => Some(Msg::FieldInvalidAmount),
-            "too_precise" => Some(Msg::FieldTooPrecise),
-            "too_many_files" => Some(Msg::FieldTooManyFiles),
-            "file_too_big" => Some(Msg::FieldFileTooBig),
-            "file_type" => Some(Msg::FieldFileType),
-            "empty_file" => Some(Msg::FieldEmptyFile),
-            "request_full" => Some(Msg::FieldRequestFull),
-            "unknown_customer" => Some(Msg::FieldUnknownCustomer),
-            "unknown_order" => Some(Msg::FieldUnknownOrder),
-            "other_customers_order" => Some(Msg::FieldOtherCustomersOrder),
-            "needs_order" => Some(Msg::FieldNeedsOrder),
-            "above_maximum" => Some(Msg::FieldAboveMaximum),
-            "nothing_left" => Some(Msg::FieldNothingLeft),
-            "no_order" => Some(Msg::FieldNoOrder),
-            // The server's English names the exact maximum; other languages say it in words.
-            "above_paid" if self.locale.get() == Locale::En && fallback.is_some() => None,
-            "above_paid" => Some(Msg::FieldAbovePaid),
-            _ => None,
+            ("password", FieldCode::TooLong) => {
+                return self.f(Msg::PasswordTooLong, &[("max", &MAX_PASSWORD_LEN)])
+            }
+            ("refund_limit", FieldCode::AboveMaximum) => {
+                return english_with_figure(fallback)
+                    .unwrap_or_else(|| self.t(Msg::FieldRefundLimitAboveMax).to_string())
+            }
+            (_, FieldCode::AbovePaid) => {
+                if let Some(text) = english_with_figure(fallback) {
+                    return text;
+                }
+            }
+            _ => {}
         }
+        self.t(match code {
+            FieldCode::Required => Msg::FieldRequired,
+            FieldCode::TooLong => Msg::FieldTooLong,
+            FieldCode::InvalidCharacters => Msg::FieldControlCharacters,
+            FieldCode::InvalidEmail => Msg::FieldInvalidEmail,
+            FieldCode::InvalidAmount => Msg::FieldInvalidAmount,
+            FieldCode::TooPrecise => Msg::FieldTooPrecise,
+            FieldCode::TooLarge => Msg::FieldTooLarge,
+            FieldCode::CurrencyMismatch => Msg::FieldCurrencyMismatch,
+            FieldCode::TooMany => Msg::FieldTooManyLines,
+            FieldCode::UnknownOffer => Msg::FieldUnknownOffer,
+            FieldCode::Duplicate => Msg::FieldDuplicateOffer,
+            FieldCode::OutOfRange => Msg::FieldOutOfRange,
+            FieldCode::InvalidOrderId => Msg::FieldInvalidOrderId,
+            FieldCode::InvalidPhone => Msg::FieldInvalidPhone,
+            FieldCode::NotPositive => Msg::FieldNotPositive,
+            FieldCode::TooManyFiles => Msg::FieldTooManyFiles,
+            FieldCode::FileTooBig => Msg::FieldFileTooBig,
+            FieldCode::FileType => Msg::FieldFileType,
+            FieldCode::EmptyFile => Msg::FieldEmptyFile,
+            FieldCode::RequestFull => Msg::FieldRequestFull,
+            FieldCode::UnknownCustomer => Msg::FieldUnknownCustomer,
+            FieldCode::UnknownOrder => Msg::FieldUnknownOrder,
+            FieldCode::OtherCustomersOrder => Msg::FieldOtherCustomersOrder,
+            FieldCode::NeedsOrder => Msg::FieldNeedsOrder,
+            FieldCode::AbovePaid => Msg::FieldAbovePaid,
+            FieldCode::AboveMaximum => Msg::FieldAboveMaximum,
+            FieldCode::NothingLeft => Msg::FieldNothingLeft,
+            FieldCode::NoOrder => Msg::FieldNoOrder,
+        })
+        .to_string()
     }
 
-    /// The message of a server `validation_failed` for one field, if it named that field.
+    /// The server's problem with `field`, if it names one: by its code, or — a code of a newer
+    /// server — its English text.
     pub fn server_field_error(self, failure: &ApiFailure, field: &str) -> Option<String> {
         let code = failure.field_codes.get(field)?;
-        Some(self.field_error(field, code, failure.fields.get(field)))
+        let fallback = failure.fields.get(field);
+        Some(match FieldCode::parse(code) {
+            Some(code) => self.field_error(field, code, fallback),
+            None => fallback
+                .map(str::to_string)
+                .unwrap_or_else(|| self.t(Msg::FieldInvalid).to_string()),
+        })
     }
 
     pub fn range_error(self, error: &RangeError) -> String {
@@ -619,26 +618,55 @@ mod tests {
     fn field_problems_are_translated_by_code() {
         let zh = i18n(Locale::ZhCn);
         assert_eq!(
-            zh.field_error("email", "required", Some("Enter an email address.")),
-            "请输入电子邮件地址。"
-        );
-        assert_eq!(zh.field_error("title", "required", None), "此项为必填项。");
-        assert_eq!(
-            zh.field_error("title", "made_up", Some("server words")),
-            "server words"
-        );
-        // The sign-in form knows the shared codes, and leaves the others' to the server's words.
-        assert_eq!(
-            zh.sign_in_field_error("email", "required", None),
+            zh.field_error(
+                "email",
+                FieldCode::Required,
+                Some("Enter an email address.")
+            ),
             "请输入电子邮件地址。"
         );
         assert_eq!(
-            zh.field_error("files", "file_type", None),
+            zh.field_error("title", FieldCode::Required, None),
+            "此项为必填项。"
+        );
+        assert_eq!(
+            zh.field_error("files", FieldCode::FileType, None),
             zh.t(Msg::FieldFileType)
         );
+        // Every code has its own text in both languages.
+        for locale in Locale::ALL {
+            for &code in FieldCode::ALL {
+                let text = i18n(locale).field_error("field", code, None);
+                assert_ne!(
+                    text,
+                    i18n(locale).t(Msg::FieldInvalid),
+                    "{code} in {locale:?}"
+                );
+            }
+        }
+        // A code of a newer server: its English words.
+        let mut newer = failure("validation_failed");
+        newer.field_codes = serde_json::from_str(r#"{"title": "made_up"}"#).unwrap();
+        newer.fields = serde_json::from_str(r#"{"title": "server words"}"#).unwrap();
         assert_eq!(
-            zh.sign_in_field_error("files", "file_type", Some("server words")),
-            "server words"
+            zh.server_field_error(&newer, "title").as_deref(),
+            Some("server words")
+        );
+        // English readers get the server's exact maximum.
+        let mut above = failure("validation_failed");
+        above.field_codes = serde_json::from_str(r#"{"amount_requested": "above_paid"}"#).unwrap();
+        above.fields =
+            serde_json::from_str(r#"{"amount_requested": "At most USD 5.00 can be refunded."}"#)
+                .unwrap();
+        assert_eq!(
+            i18n(Locale::En)
+                .server_field_error(&above, "amount_requested")
+                .as_deref(),
+            Some("At most USD 5.00 can be refunded.")
+        );
+        assert_eq!(
+            zh.server_field_error(&above, "amount_requested").as_deref(),
+            Some(zh.t(Msg::FieldAbovePaid))
         );
     }
 

@@ -3,6 +3,7 @@
 //! for. A path that does not parse is no page (the not-found page), and a route that names no
 //! audience cannot be written: [`Route::access`] has no default arm.
 
+use csp_domain::software::ADMIN_CENTER_SOFTWARE;
 use csp_domain::{Area, CustomerId, InvoiceMonth, OrderId, SupportRequestId, UserKind};
 
 /// The tabs of a customer's details page; the active one lives in the URL.
@@ -149,6 +150,9 @@ impl Route {
             rest.split('/').collect()
         };
         let customer = |id: &str| CustomerId::parse(id).ok();
+        if path.trim_end_matches('/') == ADMIN_CENTER_SOFTWARE {
+            return Some(Route::AdminCenterSoftware);
+        }
         let route = match segments.as_slice() {
             [] => Route::Home,
             ["sign-in"] => Route::SignIn,
@@ -175,7 +179,6 @@ impl Route {
                 id: SupportRequestId::parse(id).ok()?,
             },
             ["tenant"] => Route::Tenant,
-            ["admin-center", "billing", "products", "software"] => Route::AdminCenterSoftware,
             _ => return None,
         };
         Some(route)
@@ -210,7 +213,7 @@ impl Route {
             Route::NewSupportRequest => "/support/new".into(),
             Route::SupportRequest { id } => format!("/support/{id}"),
             Route::Tenant => "/tenant".into(),
-            Route::AdminCenterSoftware => "/admin-center/billing/products/software".into(),
+            Route::AdminCenterSoftware => ADMIN_CENTER_SOFTWARE.into(),
         }
     }
 

@@ -73,7 +73,7 @@ pub fn FilePicker(
 }
 
 /// The problem with the picked files, checked as the server will (count, size, kind by name).
-pub fn files_problem(files: &[web_sys::File]) -> Option<&'static str> {
+pub fn files_problem(files: &[web_sys::File]) -> Option<csp_domain::FieldCode> {
     use csp_domain::support::{precheck_file, FileIssue};
     use csp_domain::FieldIssue;
     if files.len() > MAX_FILES {

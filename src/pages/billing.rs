@@ -3,7 +3,7 @@
 //! operator's maximum, with every change listed with who made it and when.
 
 use csp_domain::billing::RefundLimit;
-use csp_domain::{BillingProfile, Permission};
+use csp_domain::{BillingProfile, FieldIssue, Permission};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiFailure, ApiResult};
@@ -128,10 +128,10 @@ fn LimitForm(
                 error.set(None);
                 save.dispatch_local(text);
             }
-            Err(_) => error.set(Some(i18n.field_error(
+            Err(issue) => error.set(Some(i18n.field_error(
                 "refund_limit",
-                "invalid_amount",
-                None,
+                issue.code(),
+                Some(&issue.message()),
             ))),
         }
     };

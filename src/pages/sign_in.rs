@@ -51,14 +51,11 @@ pub fn SignInPage() -> impl IntoView {
     let field_error = move |field: &'static str| {
         Signal::derive(move || {
             if tried.get() {
-                if let Some(code) = checked.with(|c| c.code(field).map(str::to_string)) {
-                    return Some(i18n.sign_in_field_error(field, &code, None));
+                if let Some(code) = checked.with(|c| c.code(field)) {
+                    return Some(i18n.field_error(field, code, None));
                 }
             }
-            server_error().and_then(|f| {
-                let code = f.field_codes.get(field)?;
-                Some(i18n.sign_in_field_error(field, code, f.fields.get(field)))
-            })
+            server_error().and_then(|f| i18n.server_field_error(&f, field))
         })
     };
 

@@ -6,7 +6,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::error::FieldIssue;
+use crate::error::{FieldCode, FieldIssue};
 use crate::money::{Amount, Currency, Money};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,10 +74,10 @@ pub enum RefundLimitIssue {
 }
 
 impl FieldIssue for RefundLimitIssue {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> FieldCode {
         match self {
-            RefundLimitIssue::Invalid => "invalid_amount",
-            RefundLimitIssue::AboveMaximum(_) => "above_maximum",
+            RefundLimitIssue::Invalid => FieldCode::InvalidAmount,
+            RefundLimitIssue::AboveMaximum(_) => FieldCode::AboveMaximum,
         }
     }
 

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::FieldIssue;
+use crate::error::{FieldCode, FieldIssue};
 
 /// An e-mail address as typed, trimmed and lower-cased, at most [`Email::MAX_LEN`] characters
 /// (RFC 5321's limit for a path), with one `@` between a local part of 1–64 characters and a
@@ -66,11 +66,11 @@ impl Email {
 }
 
 impl FieldIssue for EmailError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> FieldCode {
         match self {
-            EmailError::Empty => "required",
-            EmailError::TooLong => "too_long",
-            EmailError::Invalid => "invalid_email",
+            EmailError::Empty => FieldCode::Required,
+            EmailError::TooLong => FieldCode::TooLong,
+            EmailError::Invalid => FieldCode::InvalidEmail,
         }
     }
 

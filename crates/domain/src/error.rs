@@ -74,10 +74,74 @@ impl fmt::Display for ErrorCode {
     }
 }
 
+macro_rules! field_codes {
+    ($($(#[$doc:meta])* $variant:ident = $wire:literal,)*) => {
+        /// Every code a field's problem can have (`fields` and `field_codes` of
+        /// `validation_failed`): the server sends them, the app says each in the user's
+        /// language — matching on this type, so a code cannot be added or renamed on one side
+        /// only. A client meets codes of a newer server as `None` from [`FieldCode::parse`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum FieldCode { $($(#[$doc])* $variant),* }
+
+        impl FieldCode {
+            pub const ALL: &'static [FieldCode] = &[$(FieldCode::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(FieldCode::$variant => $wire),* }
+            }
+        }
+    };
+}
+
+field_codes! {
+    Required = "required",
+    TooLong = "too_long",
+    /// Control characters in a text.
+    InvalidCharacters = "invalid_characters",
+    InvalidEmail = "invalid_email",
+    InvalidAmount = "invalid_amount",
+    TooPrecise = "too_precise",
+    TooLarge = "too_large",
+    CurrencyMismatch = "currency_mismatch",
+    /// More lines than an order may have.
+    TooMany = "too_many",
+    UnknownOffer = "unknown_offer",
+    Duplicate = "duplicate",
+    OutOfRange = "out_of_range",
+    InvalidOrderId = "invalid_order_id",
+    InvalidPhone = "invalid_phone",
+    NotPositive = "not_positive",
+    TooManyFiles = "too_many_files",
+    FileTooBig = "file_too_big",
+    FileType = "file_type",
+    EmptyFile = "empty_file",
+    RequestFull = "request_full",
+    UnknownCustomer = "unknown_customer",
+    UnknownOrder = "unknown_order",
+    OtherCustomersOrder = "other_customers_order",
+    NeedsOrder = "needs_order",
+    AbovePaid = "above_paid",
+    AboveMaximum = "above_maximum",
+    NothingLeft = "nothing_left",
+    NoOrder = "no_order",
+}
+
+impl FieldCode {
+    pub fn parse(code: &str) -> Option<FieldCode> {
+        FieldCode::ALL.iter().copied().find(|c| c.as_str() == code)
+    }
+}
+
+impl fmt::Display for FieldCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A problem with one field of a form or request: a stable code for programs (and the app's
 /// translation table) and an English message.
 pub trait FieldIssue {
-    fn code(&self) -> &'static str;
+    fn code(&self) -> FieldCode;
     fn message(&self) -> String;
 }
 
@@ -86,8 +150,8 @@ pub trait FieldIssue {
 pub struct Required;
 
 impl FieldIssue for Required {
-    fn code(&self) -> &'static str {
-        "required"
+    fn code(&self) -> FieldCode {
+        FieldCode::Required
     }
     fn message(&self) -> String {
         "This is required.".into()
@@ -101,7 +165,7 @@ impl FieldIssue for Required {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FieldErrors {
     /// (field, code, English message), sorted by field, one per field.
-    issues: Vec<(String, String, String)>,
+    issues: Vec<(String, FieldCode, String)>,
 }
 
 impl FieldErrors {
@@ -117,10 +181,8 @@ impl FieldErrors {
     /// Records the first problem of `field`; later ones for the same field are dropped.
     pub fn add(&mut self, field: &str, issue: &dyn FieldIssue) {
         if let Err(at) = self.find(field) {
-            self.issues.insert(
-                at,
-                (field.to_string(), issue.code().to_string(), issue.message()),
-            );
+            self.issues
+                .insert(at, (field.to_string(), issue.code(), issue.message()));
         }
     }
 
@@ -136,10 +198,10 @@ impl FieldErrors {
     }
 
     /// Each field with its problem's code and English message.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str, &str)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&str, FieldCode, &str)> {
         self.issues
             .iter()
-            .map(|(f, c, m)| (f.as_str(), c.as_str(), m.as_str()))
+            .map(|(f, c, m)| (f.as_str(), *c, m.as_str()))
     }
 
     /// Adds `other`'s problems for fields that have none yet.
@@ -160,9 +222,9 @@ impl FieldErrors {
     }
 
     /// The code of `field`'s problem.
-    pub fn code(&self, field: &str) -> Option<&str> {
+    pub fn code(&self, field: &str) -> Option<FieldCode> {
         let at = self.find(field).ok()?;
-        Some(self.issues[at].1.as_str())
+        Some(self.issues[at].1)
     }
 
     /// `Ok(value())` when nothing was recorded.
@@ -199,7 +261,7 @@ impl FieldErrors {
             field_codes: Some(FieldMap(
                 self.issues
                     .iter()
-                    .map(|(f, c, _)| (f.clone(), c.clone()))
+                    .map(|(f, c, _)| (f.clone(), c.as_str().to_string()))
                     .collect(),
             )),
             permission: None,
@@ -379,6 +441,18 @@ mod tests {
     }
 
     #[test]
+    fn every_field_code_round_trips_and_is_snake_case() {
+        for &code in FieldCode::ALL {
+            assert_eq!(FieldCode::parse(code.as_str()), Some(code));
+            assert!(code
+                .as_str()
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'_'));
+        }
+        assert_eq!(FieldCode::parse("made_up"), None);
+    }
+
+    #[test]
     fn field_errors_keep_the_first_problem_per_field() {
         let mut errors = FieldErrors::new();
         assert_eq!(errors.take("email", Email::parse("nope")), None);
@@ -388,6 +462,7 @@ mod tests {
         assert_eq!(api.code, "validation_failed");
         let (codes, messages) = (api.field_codes.unwrap(), api.fields.unwrap());
         assert_eq!(codes.get("email"), Some("invalid_email"));
+        assert_eq!(errors.code("email"), Some(FieldCode::InvalidEmail));
         assert_eq!(messages.get("password"), Some("This is required."));
         assert_eq!(codes.keys().collect::<Vec<_>>(), ["email", "password"]);
         // The same object on the wire, and back.

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::FieldIssue;
+use crate::error::{FieldCode, FieldIssue};
 
 /// An ISO 4217 currency code with its minor unit. Any well-formed code is a currency (a
 /// customer's market may use one the catalog has no prices in); the catalog decides what is sold.
@@ -123,12 +123,12 @@ pub enum MoneyError {
 }
 
 impl FieldIssue for MoneyError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> FieldCode {
         match self {
-            MoneyError::NotANumber => "invalid_amount",
-            MoneyError::TooPrecise => "too_precise",
-            MoneyError::TooLarge => "too_large",
-            MoneyError::CurrencyMismatch => "currency_mismatch",
+            MoneyError::NotANumber => FieldCode::InvalidAmount,
+            MoneyError::TooPrecise => FieldCode::TooPrecise,
+            MoneyError::TooLarge => FieldCode::TooLarge,
+            MoneyError::CurrencyMismatch => FieldCode::CurrencyMismatch,
         }
     }
 

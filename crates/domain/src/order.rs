@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Offer, ProductKind, Term};
-use crate::error::{FieldErrors, FieldIssue};
+use crate::error::{FieldCode, FieldErrors, FieldIssue};
 use crate::ids::{CustomerId, OfferId, OrderId, PurchaseId, SupportRequestId};
 use crate::ledger::{CreditSource, LedgerSummary};
 use crate::money::{Amount, Currency, Money};
@@ -120,13 +120,13 @@ pub enum LineIssue {
 }
 
 impl FieldIssue for LineIssue {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> FieldCode {
         match self {
-            LineIssue::NoLines => "required",
-            LineIssue::TooManyLines => "too_many",
-            LineIssue::UnknownOffer => "unknown_offer",
-            LineIssue::DuplicateOffer => "duplicate",
-            LineIssue::QuantityOutOfRange { .. } => "out_of_range",
+            LineIssue::NoLines => FieldCode::Required,
+            LineIssue::TooManyLines => FieldCode::TooMany,
+            LineIssue::UnknownOffer => FieldCode::UnknownOffer,
+            LineIssue::DuplicateOffer => FieldCode::Duplicate,
+            LineIssue::QuantityOutOfRange { .. } => FieldCode::OutOfRange,
         }
     }
 
@@ -440,14 +440,23 @@ mod tests {
         ) else {
             panic!("fields expected")
         };
-        assert_eq!(errors.code("line_items[0].quantity"), Some("out_of_range"));
-        assert_eq!(errors.code("line_items[1].offer_id"), Some("unknown_offer"));
-        assert_eq!(errors.code("line_items[2].offer_id"), Some("duplicate"));
+        assert_eq!(
+            errors.code("line_items[0].quantity"),
+            Some(FieldCode::OutOfRange)
+        );
+        assert_eq!(
+            errors.code("line_items[1].offer_id"),
+            Some(FieldCode::UnknownOffer)
+        );
+        assert_eq!(
+            errors.code("line_items[2].offer_id"),
+            Some(FieldCode::Duplicate)
+        );
         let Err(OrderProblem::Fields(errors)) = price_order(&request(&[]), &offers, Currency::USD)
         else {
             panic!()
         };
-        assert_eq!(errors.code("line_items"), Some("required"));
+        assert_eq!(errors.code("line_items"), Some(FieldCode::Required));
         for quantity in [-1, 51, i64::MAX] {
             assert!(
                 price_order(&request(&[(A, quantity)]), &offers, Currency::USD).is_err(),

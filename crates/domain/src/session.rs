@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::email::Email;
-use crate::error::{FieldErrors, FieldIssue, Required};
+use crate::error::{FieldCode, FieldErrors, FieldIssue, Required};
 use crate::ids::{CustomerId, PartnerId, UserId};
 use crate::role::{any_grants, Permission, Role};
 
@@ -135,8 +135,8 @@ pub const MAX_PASSWORD_LEN: usize = 1024;
 pub struct PasswordTooLong;
 
 impl FieldIssue for PasswordTooLong {
-    fn code(&self) -> &'static str {
-        "too_long"
+    fn code(&self) -> FieldCode {
+        FieldCode::TooLong
     }
     fn message(&self) -> String {
         format!("A password has at most {MAX_PASSWORD_LEN} characters.")
@@ -232,15 +232,15 @@ mod tests {
         }
         .check()
         .unwrap_err();
-        assert_eq!(empty.code("email"), Some("required"));
-        assert_eq!(empty.code("password"), Some("required"));
+        assert_eq!(empty.code("email"), Some(FieldCode::Required));
+        assert_eq!(empty.code("password"), Some(FieldCode::Required));
 
         let long = SignInRequest {
             email: format!("{}@x.example", "a".repeat(300)),
             password: "x".repeat(1025),
         };
         let errors = long.check().unwrap_err();
-        assert_eq!(errors.code("email"), Some("too_long"));
-        assert_eq!(errors.code("password"), Some("too_long"));
+        assert_eq!(errors.code("email"), Some(FieldCode::TooLong));
+        assert_eq!(errors.code("password"), Some(FieldCode::TooLong));
     }
 }

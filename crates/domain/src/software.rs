@@ -96,9 +96,13 @@ pub struct DeepLink {
     pub tenant_id: TenantId,
 }
 
-/// The path of the customer admin center's Software tab for `tenant` (R-SW-3).
+/// Where a deep link leads: the customer admin center's Billing → Your products → Software
+/// tab (R-SW-3). The app's route table and the server's deep links both use it.
+pub const ADMIN_CENTER_SOFTWARE: &str = "/admin-center/billing/products/software";
+
+/// The deep link's path for `tenant`.
 pub fn admin_center_path(tenant: &TenantId) -> String {
-    format!("/admin-center/billing/products/software?tenant={tenant}")
+    format!("{ADMIN_CENTER_SOFTWARE}?tenant={tenant}")
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::email::Email;
-use crate::error::{FieldErrors, FieldIssue, Required};
+use crate::error::{FieldCode, FieldErrors, FieldIssue, Required};
 use crate::ids::{AttachmentId, CustomerId, OrderId, SupportRequestId};
 use crate::ledger::{Ledger, LedgerSummary};
 use crate::money::{Amount, Currency, Money};
@@ -144,13 +144,13 @@ pub enum FileIssue {
 }
 
 impl FieldIssue for FileIssue {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> FieldCode {
         match self {
-            FileIssue::RequestFull => "request_full",
-            FileIssue::TooMany => "too_many_files",
-            FileIssue::TooBig => "file_too_big",
-            FileIssue::WrongKind => "file_type",
-            FileIssue::Empty => "empty_file",
+            FileIssue::RequestFull => FieldCode::RequestFull,
+            FileIssue::TooMany => FieldCode::TooManyFiles,
+            FileIssue::TooBig => FieldCode::FileTooBig,
+            FileIssue::WrongKind => FieldCode::FileType,
+            FileIssue::Empty => FieldCode::EmptyFile,
         }
     }
 
@@ -250,12 +250,12 @@ pub enum FormIssue {
 }
 
 impl FieldIssue for FormIssue {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> FieldCode {
         match self {
-            FormIssue::Choose => "required",
-            FormIssue::InvalidOrderId => "invalid_order_id",
-            FormIssue::InvalidPhone => "invalid_phone",
-            FormIssue::NotPositive => "not_positive",
+            FormIssue::Choose => FieldCode::Required,
+            FormIssue::InvalidOrderId => FieldCode::InvalidOrderId,
+            FormIssue::InvalidPhone => FieldCode::InvalidPhone,
+            FormIssue::NotPositive => FieldCode::NotPositive,
         }
     }
 
@@ -410,13 +410,13 @@ pub enum ResolveIssue {
 }
 
 impl FieldIssue for ResolveIssue {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> FieldCode {
         match self {
-            ResolveIssue::UnknownCustomer => "unknown_customer",
-            ResolveIssue::UnknownOrder => "unknown_order",
-            ResolveIssue::OtherCustomersOrder => "other_customers_order",
-            ResolveIssue::NeedsOrder => "needs_order",
-            ResolveIssue::AbovePaid(_) => "above_paid",
+            ResolveIssue::UnknownCustomer => FieldCode::UnknownCustomer,
+            ResolveIssue::UnknownOrder => FieldCode::UnknownOrder,
+            ResolveIssue::OtherCustomersOrder => FieldCode::OtherCustomersOrder,
+            ResolveIssue::NeedsOrder => FieldCode::NeedsOrder,
+            ResolveIssue::AbovePaid(_) => FieldCode::AbovePaid,
         }
     }
 
@@ -653,6 +653,63 @@ pub struct SupportStatusChange {
     pub outcome: Option<String>,
 }
 
+/// A status change whose every value is known: a decision agents may take, a note that is
+/// text, an outcome the product has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedStatusChange {
+    /// In progress, approved or rejected.
+    pub to: SupportStatus,
+    /// Required to reject.
+    pub note: Option<String>,
+    pub credit: Option<Amount>,
+    pub outcome: Option<ApprovalOutcome>,
+}
+
+impl SupportStatusChange {
+    /// The checks of a status change, field by field (`status`, `note`, `outcome`); whether
+    /// the request's status allows it and what the credit may be, the server decides with its
+    /// data.
+    pub fn check(&self) -> Result<CheckedStatusChange, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let to = SupportStatus::parse(self.status.trim());
+        let decision = matches!(
+            to,
+            SupportStatus::InProgress | SupportStatus::Approved | SupportStatus::Rejected
+        );
+        if !decision {
+            errors.add("status", &FormIssue::Choose);
+        }
+        let note = match self.note.as_deref().map(|n| text::paragraphs(n, MAX_NOTE)) {
+            None | Some(Err(TextError::Required)) => None,
+            Some(Ok(note)) => Some(note),
+            Some(Err(e)) => {
+                errors.add("note", &e);
+                None
+            }
+        };
+        if to == SupportStatus::Rejected && note.is_none() {
+            errors.add("note", &Required);
+        }
+        let outcome = self
+            .outcome
+            .as_deref()
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(ApprovalOutcome::parse);
+        if outcome.as_ref().is_some_and(|o| !o.is_known()) {
+            errors.add("outcome", &FormIssue::Choose);
+        }
+        errors.finish(|| {
+            Some(CheckedStatusChange {
+                to,
+                note,
+                credit: self.credit.clone(),
+                outcome,
+            })
+        })
+    }
+}
+
 open_enum! {
     /// What approving a refund does with the purchase.
     pub enum ApprovalOutcome {
@@ -677,13 +734,13 @@ pub enum CreditIssue {
 }
 
 impl FieldIssue for CreditIssue {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> FieldCode {
         match self {
-            CreditIssue::AboveMaximum => "above_maximum",
-            CreditIssue::NotPositive => "not_positive",
-            CreditIssue::NothingLeft => "nothing_left",
-            CreditIssue::InvalidAmount => "invalid_amount",
-            CreditIssue::NoOrder => "no_order",
+            CreditIssue::AboveMaximum => FieldCode::AboveMaximum,
+            CreditIssue::NotPositive => FieldCode::NotPositive,
+            CreditIssue::NothingLeft => FieldCode::NothingLeft,
+            CreditIssue::InvalidAmount => FieldCode::InvalidAmount,
+            CreditIssue::NoOrder => FieldCode::NoOrder,
         }
     }
 
@@ -863,20 +920,23 @@ mod tests {
             ..refund()
         };
         let errors = bad.check().unwrap_err();
-        assert_eq!(errors.code("problem_type"), Some("required"));
-        assert_eq!(errors.code("impact"), Some("required"));
-        assert_eq!(errors.code("order_id"), Some("invalid_order_id"));
-        assert_eq!(errors.code("amount_requested"), Some("not_positive"));
-        assert_eq!(errors.code("contact_email"), Some("invalid_email"));
-        assert_eq!(errors.code("contact_phone"), Some("invalid_phone"));
-        assert_eq!(errors.code("title"), Some("too_long"));
+        assert_eq!(errors.code("problem_type"), Some(FieldCode::Required));
+        assert_eq!(errors.code("impact"), Some(FieldCode::Required));
+        assert_eq!(errors.code("order_id"), Some(FieldCode::InvalidOrderId));
+        assert_eq!(
+            errors.code("amount_requested"),
+            Some(FieldCode::NotPositive)
+        );
+        assert_eq!(errors.code("contact_email"), Some(FieldCode::InvalidEmail));
+        assert_eq!(errors.code("contact_phone"), Some(FieldCode::InvalidPhone));
+        assert_eq!(errors.code("title"), Some(FieldCode::TooLong));
         let zero = SupportForm {
             amount_requested: "0.00".into(),
             ..refund()
         };
         assert_eq!(
             zero.check().unwrap_err().code("amount_requested"),
-            Some("not_positive")
+            Some(FieldCode::NotPositive)
         );
         let words = SupportForm {
             amount_requested: "lots".into(),
@@ -884,7 +944,7 @@ mod tests {
         };
         assert_eq!(
             words.check().unwrap_err().code("amount_requested"),
-            Some("invalid_amount")
+            Some(FieldCode::InvalidAmount)
         );
     }
 
@@ -1073,6 +1133,46 @@ mod tests {
         assert_eq!(clean_file_name("..."), "file");
         assert_eq!(clean_file_name("发票.pdf"), "发票.pdf");
         assert_eq!(clean_file_name(&"x".repeat(300)).len(), 200);
+    }
+
+    #[test]
+    fn a_status_change_is_checked_field_by_field() {
+        let change =
+            |status: &str, note: Option<&str>, outcome: Option<&str>| SupportStatusChange {
+                status: status.into(),
+                note: note.map(str::to_string),
+                credit: None,
+                outcome: outcome.map(str::to_string),
+            };
+        let ok = change("approved", Some(" Refunded. "), Some("credit_only"))
+            .check()
+            .unwrap();
+        assert_eq!(
+            (ok.to, ok.note.as_deref(), ok.outcome),
+            (
+                SupportStatus::Approved,
+                Some("Refunded."),
+                Some(ApprovalOutcome::CreditOnly)
+            )
+        );
+        assert_eq!(
+            change("in_progress", Some("  "), None)
+                .check()
+                .unwrap()
+                .note,
+            None
+        );
+        let errors = change("new", None, Some("refund_twice"))
+            .check()
+            .unwrap_err();
+        assert_eq!(errors.code("status"), Some(FieldCode::Required));
+        assert_eq!(errors.code("outcome"), Some(FieldCode::Required));
+        let rejected = change("rejected", None, None).check().unwrap_err();
+        assert_eq!(
+            rejected.code("note"),
+            Some(FieldCode::Required),
+            "a rejection says why"
+        );
     }
 
     #[test]

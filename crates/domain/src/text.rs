@@ -1,7 +1,7 @@
 //! Free text people type (titles, names, search text): trimmed, bounded, and free of control
 //! characters — a NUL byte, for one, cannot be stored in PostgreSQL text at all.
 
-use crate::error::FieldIssue;
+use crate::error::{FieldCode, FieldIssue};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextError {
@@ -11,11 +11,11 @@ pub enum TextError {
 }
 
 impl FieldIssue for TextError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> FieldCode {
         match self {
-            TextError::Required => "required",
-            TextError::TooLong { .. } => "too_long",
-            TextError::ControlCharacters => "invalid_characters",
+            TextError::Required => FieldCode::Required,
+            TextError::TooLong { .. } => FieldCode::TooLong,
+            TextError::ControlCharacters => FieldCode::InvalidCharacters,
         }
     }
 

@@ -346,6 +346,12 @@ messages! {
     FieldAbovePaid => "More than can be refunded for this order: what was paid, less what was credited or is being credited.", "超过此订单可退款的金额：已付款项减去已退或正在退还的信用额度。";
     FieldAboveMaximum => "More than the amount requested, or than is left to credit on the order.", "超过申请金额，或超过订单剩余可退的金额。";
     FieldRefundLimitAboveMax => "Higher than the operator allows.", "高于运营方允许的上限。";
+    FieldTooLarge => "The amount is too large.", "金额过大。";
+    FieldCurrencyMismatch => "Amounts in different currencies cannot be added.", "不同币种的金额不能相加。";
+    FieldTooManyLines => "An order has at most 10 lines.", "一个订单最多 10 行。";
+    FieldUnknownOffer => "There is no such product for this customer.", "此客户没有此产品。";
+    FieldDuplicateOffer => "This product is already in the order; change its quantity instead.", "此产品已在订单中；请改为更改其数量。";
+    FieldOutOfRange => "Enter a quantity the product allows.", "请输入此产品允许的数量。";
     FieldNothingLeft => "The order has been credited in full already.", "此订单已全额退还信用额度。";
     FieldNoOrder => "This request names no order and amount: leave the credit empty.", "此请求未指定订单和金额：请将信用额度留空。";
     FieldControlCharacters => "Remove the special characters.", "请删除特殊字符。";

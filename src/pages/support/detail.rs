@@ -369,23 +369,32 @@ fn StatusForm(request: SupportRequest, on_changed: Callback<()>) -> impl IntoVie
         ev.prevent_default();
         failure.set(None);
         let status = to.get_untracked();
-        let text = note.get_untracked().trim().to_string();
-        if status == SupportStatus::Rejected && text.is_empty() {
-            errors.set([("note".to_string(), i18n.t(Msg::RejectNeedsNote).to_string())].into());
+        let refund = status == SupportStatus::Approved && most.is_some();
+        let request = SupportStatusChange {
+            status: status.as_str().to_string(),
+            note: Some(note.get_untracked()),
+            credit: refund
+                .then(|| Amount::try_from(credit.get_untracked().trim().to_string()).ok())
+                .flatten(),
+            outcome: refund.then(|| outcome.get_untracked().as_str().to_string()),
+        };
+        // The server's own checks first (a rejection says why, …); it checks again.
+        if let Err(problems) = request.check() {
+            errors.set(
+                problems
+                    .iter()
+                    .map(|(field, code, message)| {
+                        (
+                            field.to_string(),
+                            i18n.field_error(field, code, Some(message)),
+                        )
+                    })
+                    .collect(),
+            );
             return;
         }
         errors.set(Default::default());
-        let credit = (status == SupportStatus::Approved && most.is_some())
-            .then(|| Amount::try_from(credit.get_untracked().trim().to_string()).ok())
-            .flatten();
-        let outcome = (status == SupportStatus::Approved && most.is_some())
-            .then(|| outcome.get_untracked().as_str().to_string());
-        change.dispatch_local(SupportStatusChange {
-            status: status.as_str().to_string(),
-            note: (!text.is_empty()).then_some(text),
-            credit,
-            outcome,
-        });
+        change.dispatch_local(request);
     };
     let error =
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));

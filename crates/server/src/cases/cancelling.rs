@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use csp_domain::cancellation::{assess, Assessment};
-use csp_domain::{CreditSource, Customer, Email, Money, OrderId, PartnerId};
+use csp_domain::{CreditSource, Customer, Email, Money, Order, OrderId, PartnerId, RefundLimit};
 
 use crate::store::cancellations::{self, NewCancellation, StoredCancellation};
 use crate::store::credits::{self, NewCredit};
@@ -57,15 +57,42 @@ pub async fn locked_order(
     orders::get(conn, customer, order).await
 }
 
-/// What cancelling `order` now would do, with its partner's refund limit: what the dialog,
-/// the order's `credit_if_cancelled_now` and the request all use.
-pub async fn quote(
-    conn: &mut Conn,
-    order: &StoredOrder,
+/// What cancelling a partner's orders at one moment would do: the domain's `assess` with the
+/// partner's refund limit, read once — what the dialog shows, what the API's orders and
+/// purchases say (`credit_if_cancelled_now`), and what a cancellation request books.
+pub struct Quote {
+    limit: RefundLimit,
     now: DateTime<Utc>,
-) -> Result<Assessment, sqlx::Error> {
-    let limit = billing::refund_limit(conn, &order.partner).await?;
-    Ok(assess(&order.facts, now, limit))
+}
+
+impl Quote {
+    pub async fn for_partner(
+        conn: &mut Conn,
+        partner: &PartnerId,
+        now: DateTime<Utc>,
+    ) -> Result<Quote, sqlx::Error> {
+        Ok(Quote {
+            limit: billing::refund_limit(conn, partner).await?,
+            now,
+        })
+    }
+
+    pub fn assess(&self, order: &StoredOrder) -> Assessment {
+        assess(&order.facts, self.now, self.limit)
+    }
+
+    /// The order as the API returns it: with the credit a cancellation now would give, while
+    /// it may be cancelled (also when above the limit, with a support request).
+    pub fn order(&self, stored: StoredOrder) -> Order {
+        let credit = match self.assess(&stored) {
+            Assessment::Cancellable { credit, .. }
+            | Assessment::NeedsSupportRequest { credit, .. } => Some(credit),
+            _ => None,
+        };
+        let mut order = stored.order;
+        order.credit_if_cancelled_now = credit;
+        order
+    }
 }
 
 /// Accepts a cancellation: the order becomes `cancellation_pending` and the credit it will
@@ -78,7 +105,8 @@ pub async fn request(db: &Db, input: CancelOrder<'_>) -> Result<StoredCancellati
         .ok_or(CancelError::NotFound)?;
     let currency = stored.order.currency;
     let money = |a: &csp_domain::Amount| a.to_money(currency).unwrap_or(Money::zero(currency));
-    let credit = match quote(&mut tx, &stored, input.now).await? {
+    let quote = Quote::for_partner(&mut tx, input.partner, input.now).await?;
+    let credit = match quote.assess(&stored) {
         Assessment::Cancellable { credit, .. } => money(&credit),
         Assessment::NeedsSupportRequest { credit, limit } => {
             return Err(CancelError::NeedsSupportRequest(

@@ -7,19 +7,52 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use csp_domain::{ApiError, ApiErrorBody, ErrorCode, FieldErrors, Permission, Refusal};
 
+/// A failure of a request.
 #[derive(Debug)]
 pub enum AppError {
-    /// A refusal the client can act on; the code is one of [`ErrorCode`].
-    Api(ApiError),
-    /// Something broke on our side; logged, answered with a generic 500.
-    Internal(String),
+    /// A refusal the client can act on: its code (and so its status), a message for people and,
+    /// for some codes, the details that go with them on the wire.
+    Refused(Refused),
+    /// Something broke on our side: logged with its chain of causes, answered with a generic
+    /// 500 that says nothing about them.
+    Internal(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// A refusal as the server holds it, before it is written as the wire's [`ApiError`].
+#[derive(Debug)]
+pub struct Refused {
+    pub code: ErrorCode,
+    pub message: String,
+    /// With `validation_failed`: the problem of each field.
+    pub fields: Option<FieldErrors>,
+    /// With `forbidden`: what the caller may not do.
+    pub permission: Option<Permission>,
+    /// With `too_many_attempts` or `service_unavailable`: seconds to wait (`Retry-After`).
+    pub retry_after_seconds: Option<u64>,
 }
 
 pub type ApiResult<T> = Result<T, AppError>;
 
 impl AppError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        AppError::Api(ApiError::new(code, message))
+        AppError::Refused(Refused {
+            code,
+            message: message.into(),
+            fields: None,
+            permission: None,
+            retry_after_seconds: None,
+        })
+    }
+
+    /// An internal failure, with what was being done when it happened as its context.
+    pub fn internal(
+        context: &'static str,
+        cause: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        AppError::Internal(Box::new(Context {
+            context,
+            cause: cause.into(),
+        }))
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
@@ -32,9 +65,11 @@ impl AppError {
 
     /// 403 naming the roles that would allow it (R-ROLE-5).
     pub fn forbidden(permission: Permission) -> Self {
-        let mut error = ApiError::new(ErrorCode::Forbidden, permission.refusal_message());
-        error.permission = Some(permission);
-        AppError::Api(error)
+        let mut error = Self::new(ErrorCode::Forbidden, permission.refusal_message());
+        if let AppError::Refused(refused) = &mut error {
+            refused.permission = Some(permission);
+        }
+        error
     }
 
     pub fn refused(refusal: Refusal) -> Self {
@@ -50,21 +85,47 @@ impl AppError {
 
     /// 422 `validation_failed` with a message and a code per field.
     pub fn validation(errors: &FieldErrors) -> Self {
-        AppError::Api(errors.to_api_error())
+        let wire = errors.to_api_error();
+        let mut error = Self::new(ErrorCode::ValidationFailed, wire.message);
+        if let AppError::Refused(refused) = &mut error {
+            refused.fields = Some(errors.clone());
+        }
+        error
     }
 
     /// 429 with `Retry-After`.
     pub fn too_many(retry_after_seconds: u64, message: impl Into<String>) -> Self {
-        let mut error = ApiError::new(ErrorCode::TooManyAttempts, message);
-        error.retry_after_seconds = Some(retry_after_seconds.max(1));
-        AppError::Api(error)
+        let mut error = Self::new(ErrorCode::TooManyAttempts, message);
+        if let AppError::Refused(refused) = &mut error {
+            refused.retry_after_seconds = Some(retry_after_seconds.max(1));
+        }
+        error
     }
 
     pub fn code(&self) -> ErrorCode {
         match self {
-            AppError::Api(e) => e.known_code().unwrap_or(ErrorCode::Internal),
+            AppError::Refused(refused) => refused.code,
             AppError::Internal(_) => ErrorCode::Internal,
         }
+    }
+}
+
+/// An internal failure's cause, with what was being done.
+#[derive(Debug)]
+struct Context {
+    context: &'static str,
+    cause: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl std::fmt::Display for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.context)
+    }
+}
+
+impl std::error::Error for Context {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(self.cause.as_ref())
     }
 }
 
@@ -77,9 +138,21 @@ impl From<sqlx::Error> for AppError {
                 ErrorCode::ServiceUnavailable,
                 "The service is busy. Please try again in a moment.",
             ),
-            other => AppError::Internal(format!("database: {other}")),
+            other => AppError::internal("database", other),
         }
     }
+}
+
+/// An error and each of its causes, `: `-separated, for the log.
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        text.push_str(": ");
+        text.push_str(&next.to_string());
+        cause = next.source();
+    }
+    text
 }
 
 /// The generic text of a 500: nothing about the cause.
@@ -88,24 +161,50 @@ pub const INTERNAL_MESSAGE: &str =
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let error = match self {
-            AppError::Api(error) => error,
-            AppError::Internal(detail) => {
-                tracing::error!(%detail, "internal error");
-                ApiError::new(ErrorCode::Internal, INTERNAL_MESSAGE)
+        let refused = match self {
+            AppError::Refused(refused) => refused,
+            AppError::Internal(cause) => {
+                tracing::error!(error = %chain(cause.as_ref()), "internal error");
+                Refused {
+                    code: ErrorCode::Internal,
+                    message: INTERNAL_MESSAGE.into(),
+                    fields: None,
+                    permission: None,
+                    retry_after_seconds: None,
+                }
             }
         };
-        let status = error
-            .known_code()
-            .and_then(|c| StatusCode::from_u16(c.http_status()).ok())
+        let status = StatusCode::from_u16(refused.code.http_status())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let retry_after = error.retry_after_seconds;
+        let mut error = match &refused.fields {
+            Some(fields) => fields.to_api_error(),
+            None => ApiError::new(refused.code, refused.message),
+        };
+        error.permission = refused.permission;
+        error.retry_after_seconds = refused.retry_after_seconds;
         let mut response = (status, Json(ApiErrorBody { error })).into_response();
-        if let Some(seconds) = retry_after {
+        if let Some(seconds) = refused.retry_after_seconds {
             response
                 .headers_mut()
                 .insert(RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_internal_error_logs_its_causes_and_tells_the_client_nothing() {
+        let io = std::io::Error::other("disk full");
+        let error = AppError::internal("writing the attachment", io);
+        let AppError::Internal(cause) = &error else {
+            panic!("internal")
+        };
+        assert_eq!(chain(cause.as_ref()), "writing the attachment: disk full");
+        let response = error.into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

@@ -86,7 +86,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
                 PathRejection::FailedToDeserializePathParams(_) => AppError::not_found(
                     "There is nothing at this address: a part of the path is not valid.",
                 ),
-                other => AppError::Internal(format!("path extraction: {}", other.body_text())),
+                other => AppError::internal("path extraction", other.body_text()),
             })
     }
 }

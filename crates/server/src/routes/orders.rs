@@ -5,22 +5,20 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::{DateTime, Utc};
-use csp_domain::cancellation::{assess, Assessment};
 use csp_domain::order::OrderProblem;
 use csp_domain::{
     CustomerId, ErrorCode, IdempotencyKey, OfferList, Order, OrderId, OrderRequest, Page,
-    PageQuery, Permission, RefundLimit,
+    PageQuery, Permission,
 };
 
+use crate::cases::cancelling::Quote;
 use crate::cases::ordering::{self, PlaceError, PlaceOrder, Placed};
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::routes::customers::partner_customer;
 use crate::state::AppState;
-use crate::store::orders::StoredOrder;
-use crate::store::{billing, catalog, orders};
+use crate::store::{catalog, orders};
 
 /// The catalog for one customer: every offer priced in its currency, with `available: false`
 /// and the reason where the market rules forbid it (R-CAT-2) and the tax label (R-CAT-3).
@@ -144,9 +142,9 @@ pub async fn create(
                 "This Idempotency-Key was already used for another customer's order.",
             )
         })?;
-    let limit = billing::refund_limit(&mut conn, &partner).await?;
+    let quote = Quote::for_partner(&mut conn, &partner, now).await?;
     tracing::info!(order = %order_id, customer = %customer.id, replay = status == StatusCode::OK, "order placed");
-    Ok((status, Json(for_the_wire(stored, now, limit))))
+    Ok((status, Json(quote.order(stored))))
 }
 
 /// A customer's orders, newest first.
@@ -169,9 +167,8 @@ pub async fn list(
     let mut conn = state.db.conn().await?;
     let (partner, customer) = partner_customer(&mut conn, &user, &id).await?;
     let page = orders::list(&mut conn, &customer.id, &request).await?;
-    let limit = billing::refund_limit(&mut conn, &partner).await?;
-    let now = state.clock.now();
-    Ok(Json(page.map(|stored| for_the_wire(stored, now, limit))))
+    let quote = Quote::for_partner(&mut conn, &partner, state.clock.now()).await?;
+    Ok(Json(page.map(|stored| quote.order(stored))))
 }
 
 /// One order with its lines.
@@ -193,18 +190,6 @@ pub async fn get(
     let stored = orders::get(&mut conn, &customer.id, &order_id)
         .await?
         .ok_or_else(|| AppError::not_found("There is no such order for this customer."))?;
-    let limit = billing::refund_limit(&mut conn, &partner).await?;
-    Ok(Json(for_the_wire(stored, state.clock.now(), limit)))
-}
-
-/// The order with what a cancellation now would credit, while it may be cancelled.
-pub fn for_the_wire(stored: StoredOrder, now: DateTime<Utc>, limit: RefundLimit) -> Order {
-    let mut order = stored.order;
-    order.credit_if_cancelled_now = match assess(&stored.facts, now, limit) {
-        Assessment::Cancellable { credit, .. } | Assessment::NeedsSupportRequest { credit, .. } => {
-            Some(credit)
-        }
-        _ => None,
-    };
-    order
+    let quote = Quote::for_partner(&mut conn, &partner, state.clock.now()).await?;
+    Ok(Json(quote.order(stored)))
 }

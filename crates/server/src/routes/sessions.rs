@@ -99,7 +99,7 @@ pub async fn sign_in(
         Ok(ok) => ok,
         Err(e) => {
             admitted.abandoned(&mut conn).await?;
-            return Err(AppError::Internal(format!("password check: {e}")));
+            return Err(AppError::internal("password check", e));
         }
     };
     let record = match record {

@@ -5,27 +5,21 @@ use axum::extract::State;
 use axum::http::header::HOST;
 use axum::http::HeaderMap;
 use axum::Json;
-use chrono::{DateTime, Utc};
 use csp_domain::software::{admin_center_path, DeepLink, SoftwarePurchase};
-use csp_domain::{CustomerId, Page, PageQuery, Permission, RefundLimit};
+use csp_domain::{CustomerId, Page, PageQuery, Permission};
 
+use crate::cases::cancelling::Quote;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::{ApiPath, ApiQuery};
 use crate::routes::customers::partner_customer;
-use crate::routes::orders::for_the_wire;
 use crate::state::AppState;
 use crate::store::orders::StoredOrder;
-use crate::store::{billing, software};
+use crate::store::software;
 
 /// Line `line` of `stored` as a purchase, with what cancelling its order now would credit.
-pub fn to_purchase(
-    stored: &StoredOrder,
-    line: usize,
-    now: DateTime<Utc>,
-    limit: RefundLimit,
-) -> SoftwarePurchase {
-    let order = for_the_wire(stored.clone(), now, limit);
+pub fn to_purchase(stored: &StoredOrder, line: usize, quote: &Quote) -> SoftwarePurchase {
+    let order = quote.order(stored.clone());
     let item = &order.line_items[line];
     SoftwarePurchase {
         id: item.purchase_id.clone(),
@@ -65,11 +59,10 @@ pub async fn list(
     let mut conn = state.db.conn().await?;
     let (partner, customer) = partner_customer(&mut conn, &user, &id).await?;
     let (rows, total) = software::purchases(&mut conn, &customer.id, &request).await?;
-    let limit = billing::refund_limit(&mut conn, &partner).await?;
-    let now = state.clock.now();
+    let quote = Quote::for_partner(&mut conn, &partner, state.clock.now()).await?;
     let items = rows
         .iter()
-        .map(|(stored, line)| to_purchase(stored, *line, now, limit))
+        .map(|(stored, line)| to_purchase(stored, *line, &quote))
         .collect();
     Ok(Json(request.page_of(items, total)))
 }

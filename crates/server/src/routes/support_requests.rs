@@ -8,13 +8,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use csp_domain::support::{
-    ApprovalOutcome, RefundRefusal, SupportForm, SupportListQuery, SupportRequest,
-    SupportStatusChange, MAX_COMMENT, MAX_NOTE,
+    RefundRefusal, SupportForm, SupportListQuery, SupportRequest, SupportStatusChange, MAX_COMMENT,
 };
 use csp_domain::text;
 use csp_domain::{
     Area, AttachmentId, ErrorCode, FieldErrors, PartnerId, Principal, SupportRequestId,
-    SupportRequestList, SupportStatus,
+    SupportRequestList,
 };
 
 use crate::cases::support_desk::{
@@ -256,49 +255,17 @@ pub async fn change_status(
     ApiJson(change): ApiJson<SupportStatusChange>,
 ) -> ApiResult<Json<SupportRequest>> {
     user.enter(Area::SupportConsole)?;
-    let mut errors = FieldErrors::new();
-    let to = SupportStatus::parse(change.status.trim());
-    if !matches!(
-        to,
-        SupportStatus::InProgress | SupportStatus::Approved | SupportStatus::Rejected
-    ) {
-        errors.add("status", &csp_domain::support::FormIssue::Choose);
-    }
-    let note = match change
-        .note
-        .as_deref()
-        .map(|n| text::paragraphs(n, MAX_NOTE))
-    {
-        None | Some(Err(text::TextError::Required)) => None,
-        Some(Ok(note)) => Some(note),
-        Some(Err(e)) => {
-            errors.add("note", &e);
-            None
-        }
-    };
-    if to == SupportStatus::Rejected && note.is_none() && !errors.contains("note") {
-        errors.add("note", &text::TextError::Required);
-    }
-    let outcome = change
-        .outcome
-        .as_deref()
-        .map(str::trim)
-        .filter(|o| !o.is_empty())
-        .map(ApprovalOutcome::parse);
-    if outcome.as_ref().is_some_and(|o| !o.is_known()) {
-        errors.add("outcome", &csp_domain::support::FormIssue::Choose);
-    }
-    if !errors.is_empty() {
-        return Err(AppError::validation(&errors));
-    }
+    let change = change
+        .check()
+        .map_err(|errors| AppError::validation(&errors))?;
     support_desk::change_status(
         &state.db,
         ChangeStatus {
             request: &id,
-            to,
-            note: note.as_deref(),
+            to: change.to,
+            note: change.note.as_deref(),
             credit: change.credit.as_ref(),
-            outcome,
+            outcome: change.outcome,
             by: actor(&user),
             now: state.clock.now(),
         },
@@ -408,7 +375,7 @@ pub async fn attachment(
         .header(CONTENT_LENGTH, content.len())
         .header("content-security-policy", "default-src 'none'; sandbox")
         .body(Body::from(content))
-        .map_err(|e| AppError::Internal(format!("attachment response: {e}")))
+        .map_err(|e| AppError::internal("attachment response", e))
 }
 
 /// `attachment` with an ASCII fallback name and the real name per RFC 6266 / 5987.

@@ -16,6 +16,7 @@ use csp_domain::{
     ActivityAction, ActivityLogEntry, Customer, ErrorCode, FileId, OrderStatus, PurchaseId,
 };
 
+use crate::cases::cancelling::Quote;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::{ApiPath, ClientIp};
@@ -23,7 +24,7 @@ use crate::routes::software::to_purchase;
 use crate::state::AppState;
 use crate::store::customers::{self, CustomerScope};
 use crate::store::orders::StoredOrder;
-use crate::store::{activity_log, billing, software, Conn};
+use crate::store::{activity_log, software, Conn};
 
 /// The signed-in customer user's tenant.
 #[utoipa::path(get, path = "/api/v1/tenant", tag = "admin center",
@@ -58,15 +59,15 @@ pub async fn software_list(
     let mut conn = state.db.conn().await?;
     let tenant = own_tenant(&mut conn, &user).await?;
     let rows = software::all_purchases(&mut conn, &tenant.id).await?;
-    let now = state.clock.now();
     let mut items = Vec::with_capacity(rows.len());
-    let mut limit = None;
+    let mut quote = None;
     for (stored, line) in &rows {
-        let limit = match limit {
-            Some(limit) => limit,
-            None => *limit.insert(billing::refund_limit(&mut conn, &stored.partner).await?),
+        let quote = match &quote {
+            Some(quote) => quote,
+            None => quote
+                .insert(Quote::for_partner(&mut conn, &stored.partner, state.clock.now()).await?),
         };
-        let purchase = to_purchase(stored, *line, now, limit);
+        let purchase = to_purchase(stored, *line, quote);
         let revoked = is_revoked(stored);
         let (key_count, downloads) = if purchase.has_keys && !revoked {
             (
@@ -277,7 +278,7 @@ pub async fn download(
     }
     response
         .body(Body::from(body))
-        .map_err(|e| AppError::Internal(format!("download response: {e}")))
+        .map_err(|e| AppError::internal("download response", e))
 }
 
 /// `bytes=START-END`, `bytes=START-` or `bytes=-SUFFIX` (one range) as inclusive bounds.
