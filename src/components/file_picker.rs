@@ -73,14 +73,14 @@ pub fn FilePicker(
 }
 
 /// The problem with the picked files, checked as the server will (count, size, kind by name).
-pub fn files_problem(files: &[web_sys::File]) -> Option<csp_domain::FieldCode> {
+pub fn files_problem(files: &[web_sys::File]) -> Option<csp_domain::Text> {
     use csp_domain::support::{precheck_file, FileIssue};
     use csp_domain::FieldIssue;
     if files.len() > MAX_FILES {
-        return Some(FileIssue::TooMany.code());
+        return Some(FileIssue::TooMany.text());
     }
     files
         .iter()
         .find_map(|f| precheck_file(&f.name(), f.size() as u64).err())
-        .map(|issue| issue.code())
+        .map(|issue| issue.text())
 }

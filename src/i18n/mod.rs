@@ -8,9 +8,9 @@
 
 mod values;
 
-use std::fmt::{Display, Write};
+use std::fmt::Display;
 
-pub use csp_messages::Msg;
+pub use csp_messages::{fill, Msg};
 use leptos::prelude::*;
 
 const STORAGE_KEY: &str = "csp.locale";
@@ -200,33 +200,6 @@ pub fn tr(key: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static 
     move || i18n.t(key)
 }
 
-/// Replaces each `{name}` in `template` by its argument, in one pass (an argument's own text
-/// is never read as a placeholder); a `{…}` without an argument stays as it is.
-pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let filled = after.find('}').and_then(|close| {
-            let (_, value) = args.iter().find(|(name, _)| *name == &after[..close])?;
-            Some((value, close))
-        });
-        match filled {
-            Some((value, close)) => {
-                let _ = write!(out, "{value}");
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }
@@ -234,46 +207,6 @@ fn storage() -> Option<web_sys::Storage> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The `{name}` placeholders of a text, sorted.
-    fn placeholders(text: &str) -> Vec<&str> {
-        let mut names: Vec<&str> = text
-            .split('{')
-            .skip(1)
-            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
-            .collect();
-        names.sort_unstable();
-        names
-    }
-
-    #[test]
-    fn every_message_has_both_languages_with_the_same_placeholders() {
-        for &key in Msg::ALL {
-            let (en, zh) = (Locale::En.text(key), Locale::ZhCn.text(key));
-            assert!(
-                !en.trim().is_empty() && !zh.trim().is_empty(),
-                "{key:?} has an empty text"
-            );
-            assert_eq!(
-                placeholders(en),
-                placeholders(zh),
-                "{key:?}: placeholders differ"
-            );
-        }
-    }
-
-    #[test]
-    fn placeholders_are_filled() {
-        let text = fill(
-            "Showing {first}–{last} of {total} customers",
-            &[("first", &1), ("last", &25), ("total", &33)],
-        );
-        assert_eq!(text, "Showing 1–25 of 33 customers");
-        // Twice the same name, a value that looks like a placeholder, braces without an
-        // argument, an unclosed brace, and Chinese around them.
-        let text = fill("{a}、{a}：{b} {c} {{a}} {", &[("a", &"甲"), ("b", &"{a}")]);
-        assert_eq!(text, "甲、甲：{a} {c} {甲} {");
-    }
 
     pub(super) fn i18n(locale: Locale) -> I18n {
         I18n {

@@ -3,10 +3,12 @@
 
 use csp_domain::activity_log::{RangeError, MAX_RANGE_DAYS};
 use csp_domain::catalog::UnavailableReason;
+use csp_domain::order::MAX_LINES;
 use csp_domain::session::MAX_PASSWORD_LEN;
+use csp_domain::support::{MAX_FILES, MAX_FILES_PER_REQUEST, MAX_FILE_BYTES};
 use csp_domain::{
     Amount, Currency, Email, ErrorCode, FieldCode, Market, OrderStatus, Permission, ProductKind,
-    Role, Term,
+    Role, Term, Text,
 };
 
 use leptos::prelude::*;
@@ -15,35 +17,23 @@ use super::{I18n, Locale, Msg};
 use crate::api::{ApiFailure, NETWORK_ERROR};
 
 impl I18n {
-    /// A role's name: Partner Center's English name from the domain, or its translation.
+    /// A role's name: Partner Center's name, in the user's language.
     pub fn role(self, role: Role) -> &'static str {
-        match self.locale.get() {
-            Locale::En => role.display_name(),
-            Locale::ZhCn => match role {
-                Role::AdminAgent => "管理员代理",
-                Role::GlobalAdmin => "全局管理员",
-                Role::AccountAdmin => "帐户管理员",
-                Role::ReferralAdmin => "推荐管理员",
-                Role::MarketingContentAdmin => "营销内容管理员",
-            },
-        }
+        self.t(role.msg())
     }
 
     /// "You need the Admin agent role to cancel purchases." in the user's language.
     pub fn refusal(self, permission: Permission) -> String {
         let roles = self.join(&permission.granted_to(), Msg::RolesOr);
-        let action = self.t(match permission {
-            Permission::ViewCustomers => Msg::ActionViewCustomers,
-            Permission::BuySoftware => Msg::ActionBuySoftware,
-            Permission::CopySoftwareDeepLink => Msg::ActionCopyDeepLink,
-            Permission::ViewActivityLog => Msg::ActionViewActivityLog,
-            Permission::CancelPurchase => Msg::ActionCancelPurchase,
-            Permission::ManageBillingSettings => Msg::ActionManageBilling,
-        });
         self.f(
             Msg::ErrForbiddenNeedsRole,
-            &[("roles", &roles), ("action", &action)],
+            &[("roles", &roles), ("action", &self.t(permission.msg()))],
         )
+    }
+
+    /// A text of the domain (a field's problem, say) in the user's language.
+    pub fn text(self, text: &Text) -> String {
+        text.fill(self.t(text.key))
     }
 
     /// "Admin agent, Global admin": the roles a user holds.
@@ -120,18 +110,27 @@ impl I18n {
             FieldCode::TooPrecise => Msg::FieldTooPrecise,
             FieldCode::TooLarge => Msg::FieldTooLarge,
             FieldCode::CurrencyMismatch => Msg::FieldCurrencyMismatch,
-            FieldCode::TooMany => Msg::FieldTooManyLines,
+            FieldCode::TooMany => return self.f(Msg::FieldTooManyLines, &[("max", &MAX_LINES)]),
             FieldCode::UnknownOffer => Msg::FieldUnknownOffer,
             FieldCode::Duplicate => Msg::FieldDuplicateOffer,
             FieldCode::OutOfRange => Msg::FieldOutOfRange,
             FieldCode::InvalidOrderId => Msg::FieldInvalidOrderId,
             FieldCode::InvalidPhone => Msg::FieldInvalidPhone,
             FieldCode::NotPositive => Msg::FieldNotPositive,
-            FieldCode::TooManyFiles => Msg::FieldTooManyFiles,
-            FieldCode::FileTooBig => Msg::FieldFileTooBig,
+            FieldCode::TooManyFiles => {
+                return self.f(Msg::FieldTooManyFiles, &[("max", &MAX_FILES)])
+            }
+            FieldCode::FileTooBig => {
+                return self.f(
+                    Msg::FieldFileTooBig,
+                    &[("mb", &(MAX_FILE_BYTES / 1024 / 1024))],
+                )
+            }
             FieldCode::FileType => Msg::FieldFileType,
             FieldCode::EmptyFile => Msg::FieldEmptyFile,
-            FieldCode::RequestFull => Msg::FieldRequestFull,
+            FieldCode::RequestFull => {
+                return self.f(Msg::FieldRequestFull, &[("max", &MAX_FILES_PER_REQUEST)])
+            }
             FieldCode::UnknownCustomer => Msg::FieldUnknownCustomer,
             FieldCode::UnknownOrder => Msg::FieldUnknownOrder,
             FieldCode::OtherCustomersOrder => Msg::FieldOtherCustomersOrder,
@@ -377,6 +376,20 @@ mod tests {
                 );
             }
         }
+        // A figure the server names is the app's figure too, in either language.
+        use csp_domain::support::FileIssue;
+        use csp_domain::FieldIssue;
+        for issue in [
+            FileIssue::TooMany,
+            FileIssue::TooBig,
+            FileIssue::RequestFull,
+        ] {
+            assert_eq!(
+                i18n(Locale::En).field_error("files", issue.code(), None),
+                issue.message()
+            );
+        }
+        assert_eq!(zh.text(&FileIssue::TooMany.text()), "最多附加 5 个文件。");
         // A code of a newer server: its English words.
         let mut newer = failure("validation_failed");
         newer.field_codes = serde_json::from_str(r#"{"title": "made_up"}"#).unwrap();

@@ -128,11 +128,7 @@ fn LimitForm(
                 error.set(None);
                 save.dispatch_local(text);
             }
-            Err(issue) => error.set(Some(i18n.field_error(
-                "refund_limit",
-                issue.code(),
-                Some(&issue.message()),
-            ))),
+            Err(issue) => error.set(Some(i18n.text(&issue.text()))),
         }
     };
     view! {

@@ -51,8 +51,8 @@ pub fn SignInPage() -> impl IntoView {
     let field_error = move |field: &'static str| {
         Signal::derive(move || {
             if tried.get() {
-                if let Some(code) = checked.with(|c| c.code(field)) {
-                    return Some(i18n.field_error(field, code, None));
+                if let Some(text) = checked.with(|c| c.text(field).map(|t| i18n.text(t))) {
+                    return Some(text);
                 }
             }
             server_error().and_then(|f| i18n.server_field_error(&f, field))

@@ -6,8 +6,9 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{FieldCode, FieldIssue};
+use crate::error::{FieldCode, FieldIssue, Text};
 use crate::money::{Amount, Currency, Money};
+use csp_messages::Msg;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -81,13 +82,11 @@ impl FieldIssue for RefundLimitIssue {
         }
     }
 
-    fn message(&self) -> String {
+    fn text(&self) -> Text {
         match self {
-            RefundLimitIssue::Invalid => {
-                "Enter an amount of zero or more with at most two decimals, e.g. 1000.00.".into()
-            }
+            RefundLimitIssue::Invalid => Text::new(Msg::FieldRefundLimitInvalid),
             RefundLimitIssue::AboveMaximum(max) => {
-                format!("The limit can be at most {}.", max.grouped())
+                Text::new(Msg::FieldRefundLimitAboveMaxOf).with("max", max.grouped())
             }
         }
     }

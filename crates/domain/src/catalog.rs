@@ -4,6 +4,7 @@
 use std::fmt;
 
 use chrono::{DateTime, Months, Utc};
+use csp_messages::Msg;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::OfferId;
@@ -140,19 +141,18 @@ pub enum UnavailableReason {
 }
 
 impl UnavailableReason {
+    /// The reason in the message table; `{market}` names the market.
+    pub fn msg(self) -> Msg {
+        match self {
+            UnavailableReason::AzureReservationsNotInMarket => Msg::UnavailableReservations,
+            UnavailableReason::NotSoldInMarket => Msg::UnavailableMarket,
+        }
+    }
+
     /// The English reason, naming the market.
     pub fn message(self, market: &Market) -> String {
-        match self {
-            UnavailableReason::AzureReservationsNotInMarket => {
-                format!(
-                    "Azure reservations are not available in {}.",
-                    market.english_name()
-                )
-            }
-            UnavailableReason::NotSoldInMarket => {
-                format!("This product is not sold in {}.", market.english_name())
-            }
-        }
+        self.msg()
+            .english_with(&[("market", &market.english_name())])
     }
 }
 

@@ -4,7 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{FieldCode, FieldIssue};
+use crate::error::{FieldCode, FieldIssue, Text};
+use csp_messages::Msg;
 
 /// An e-mail address as typed, trimmed and lower-cased, at most [`Email::MAX_LEN`] characters
 /// (RFC 5321's limit for a path), with one `@` between a local part of 1–64 characters and a
@@ -74,14 +75,11 @@ impl FieldIssue for EmailError {
         }
     }
 
-    fn message(&self) -> String {
+    fn text(&self) -> Text {
         match self {
-            EmailError::Empty => "Enter an email address.".into(),
-            EmailError::TooLong => format!(
-                "An email address has at most {} characters.",
-                Email::MAX_LEN
-            ),
-            EmailError::Invalid => "Enter an email address like name@example.com.".into(),
+            EmailError::Empty => Text::new(Msg::EmailRequired),
+            EmailError::TooLong => Text::new(Msg::EmailTooLong).with("max", Email::MAX_LEN),
+            EmailError::Invalid => Text::new(Msg::FieldInvalidEmail),
         }
     }
 }

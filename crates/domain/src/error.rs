@@ -8,6 +8,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::role::Permission;
+use csp_messages::Msg;
 
 macro_rules! error_codes {
     ($($variant:ident = $wire:literal, $status:literal;)*) => {
@@ -138,11 +139,51 @@ impl fmt::Display for FieldCode {
     }
 }
 
-/// A problem with one field of a form or request: a stable code for programs (and the app's
-/// translation table) and an English message.
+/// A text of the message table (`csp_messages`) with the values of its placeholders: the
+/// server writes it in English, the app in the user's language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    pub key: Msg,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl Text {
+    pub fn new(key: Msg) -> Text {
+        Text {
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    /// The text with `{name}` standing for `value`.
+    pub fn with(mut self, name: &'static str, value: impl fmt::Display) -> Text {
+        self.args.push((name, value.to_string()));
+        self
+    }
+
+    /// The text in `template`'s language (the key's English, or a translation of it).
+    pub fn fill(&self, template: &str) -> String {
+        let args: Vec<(&str, &dyn fmt::Display)> = self
+            .args
+            .iter()
+            .map(|(name, value)| (*name, value as &dyn fmt::Display))
+            .collect();
+        csp_messages::fill(template, &args)
+    }
+
+    pub fn english(&self) -> String {
+        self.fill(self.key.english())
+    }
+}
+
+/// A problem with one field of a form or request: a stable code for programs, and the text
+/// people read — from the message table, so the API's English and the app's words are one.
 pub trait FieldIssue {
     fn code(&self) -> FieldCode;
-    fn message(&self) -> String;
+    fn text(&self) -> Text;
+    fn message(&self) -> String {
+        self.text().english()
+    }
 }
 
 /// A value is missing.
@@ -153,8 +194,21 @@ impl FieldIssue for Required {
     fn code(&self) -> FieldCode {
         FieldCode::Required
     }
-    fn message(&self) -> String {
-        "This is required.".into()
+    fn text(&self) -> Text {
+        Text::new(Msg::FieldRequired)
+    }
+}
+
+/// A value is missing, and the form says which in its own words ("Enter your password.").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequiredAs(pub Msg);
+
+impl FieldIssue for RequiredAs {
+    fn code(&self) -> FieldCode {
+        FieldCode::Required
+    }
+    fn text(&self) -> Text {
+        Text::new(self.0)
     }
 }
 
@@ -164,8 +218,8 @@ impl FieldIssue for Required {
 /// app's first download is some 3 KB smaller without a map type's code.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FieldErrors {
-    /// (field, code, English message), sorted by field, one per field.
-    issues: Vec<(String, FieldCode, String)>,
+    /// (field, code, text), sorted by field, one per field.
+    issues: Vec<(String, FieldCode, Text)>,
 }
 
 impl FieldErrors {
@@ -182,7 +236,7 @@ impl FieldErrors {
     pub fn add(&mut self, field: &str, issue: &dyn FieldIssue) {
         if let Err(at) = self.find(field) {
             self.issues
-                .insert(at, (field.to_string(), issue.code(), issue.message()));
+                .insert(at, (field.to_string(), issue.code(), issue.text()));
         }
     }
 
@@ -197,11 +251,9 @@ impl FieldErrors {
         }
     }
 
-    /// Each field with its problem's code and English message.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, FieldCode, &str)> {
-        self.issues
-            .iter()
-            .map(|(f, c, m)| (f.as_str(), *c, m.as_str()))
+    /// Each field with its problem's code and text.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, FieldCode, &Text)> {
+        self.issues.iter().map(|(f, c, t)| (f.as_str(), *c, t))
     }
 
     /// Adds `other`'s problems for fields that have none yet.
@@ -227,6 +279,12 @@ impl FieldErrors {
         Some(self.issues[at].1)
     }
 
+    /// The text of `field`'s problem, if it has one.
+    pub fn text(&self, field: &str) -> Option<&Text> {
+        let at = self.find(field).ok()?;
+        Some(&self.issues[at].2)
+    }
+
     /// `Ok(value())` when nothing was recorded.
     pub fn finish<T>(self, value: impl FnOnce() -> Option<T>) -> Result<T, FieldErrors> {
         if self.is_empty() {
@@ -242,7 +300,7 @@ impl FieldErrors {
         let summary = self
             .issues
             .iter()
-            .map(|(_, _, m)| m.as_str())
+            .map(|(_, _, t)| t.english())
             .collect::<Vec<_>>()
             .join(" ");
         ApiError {
@@ -255,7 +313,7 @@ impl FieldErrors {
             fields: Some(FieldMap(
                 self.issues
                     .iter()
-                    .map(|(f, _, m)| (f.clone(), m.clone()))
+                    .map(|(f, _, t)| (f.clone(), t.english()))
                     .collect(),
             )),
             field_codes: Some(FieldMap(

@@ -41,7 +41,9 @@ pub use catalog::{Offer, OfferList, ProductKind, Term};
 pub use clock::Clock;
 pub use customer::Customer;
 pub use email::Email;
-pub use error::{ApiError, ApiErrorBody, ErrorCode, FieldCode, FieldErrors, FieldIssue, FieldMap};
+pub use error::{
+    ApiError, ApiErrorBody, ErrorCode, FieldCode, FieldErrors, FieldIssue, FieldMap, Text,
+};
 pub use ids::*;
 pub use invoice::{Invoice, InvoiceLine, InvoiceLineKind, InvoiceMonth};
 pub use ledger::{CreditSource, Ledger, LedgerSummary};

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use csp_messages::Msg;
 use serde::{Deserialize, Serialize};
 
 /// Markets whose commercial prices include tax (R-CAT-3).
@@ -320,11 +321,15 @@ impl TaxLabel {
         }
     }
 
-    pub fn english(self) -> &'static str {
+    pub fn msg(self) -> Msg {
         match self {
-            TaxLabel::InclTax => "incl. tax",
-            TaxLabel::ExclTax => "excl. tax",
+            TaxLabel::InclTax => Msg::TaxIncl,
+            TaxLabel::ExclTax => Msg::TaxExcl,
         }
+    }
+
+    pub fn english(self) -> &'static str {
+        self.msg().english()
     }
 }
 

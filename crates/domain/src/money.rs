@@ -5,7 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{FieldCode, FieldIssue};
+use crate::error::{FieldCode, FieldIssue, Text};
+use csp_messages::Msg;
 
 /// An ISO 4217 currency code with its minor unit. Any well-formed code is a currency (a
 /// customer's market may use one the catalog has no prices in); the catalog decides what is sold.
@@ -132,17 +133,13 @@ impl FieldIssue for MoneyError {
         }
     }
 
-    fn message(&self) -> String {
-        match self {
-            MoneyError::NotANumber => "Enter an amount such as 1234.56.".into(),
-            MoneyError::TooPrecise => {
-                "The amount has more decimal places than its currency.".into()
-            }
-            MoneyError::TooLarge => "The amount is too large.".into(),
-            MoneyError::CurrencyMismatch => {
-                "Amounts in different currencies cannot be added.".into()
-            }
-        }
+    fn text(&self) -> Text {
+        Text::new(match self {
+            MoneyError::NotANumber => Msg::FieldInvalidAmount,
+            MoneyError::TooPrecise => Msg::FieldTooPrecise,
+            MoneyError::TooLarge => Msg::FieldTooLarge,
+            MoneyError::CurrencyMismatch => Msg::FieldCurrencyMismatch,
+        })
     }
 }
 

@@ -7,12 +7,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Offer, ProductKind, Term};
-use crate::error::{FieldCode, FieldErrors, FieldIssue};
+use crate::error::{FieldCode, FieldErrors, FieldIssue, Text};
 use crate::ids::{CustomerId, OfferId, OrderId, PurchaseId, SupportRequestId};
 use crate::ledger::{CreditSource, LedgerSummary};
 use crate::money::{Amount, Currency, Money};
 use crate::open_enum::open_enum;
 use crate::text::{self, TextError};
+use csp_messages::Msg;
 
 /// At most this many lines in one order.
 pub const MAX_LINES: usize = 10;
@@ -130,17 +131,15 @@ impl FieldIssue for LineIssue {
         }
     }
 
-    fn message(&self) -> String {
+    fn text(&self) -> Text {
         match self {
-            LineIssue::NoLines => "Add at least one product.".into(),
-            LineIssue::TooManyLines => format!("An order has at most {MAX_LINES} lines."),
-            LineIssue::UnknownOffer => "There is no such product for this customer.".into(),
-            LineIssue::DuplicateOffer => {
-                "This product is already in the order; change its quantity instead.".into()
-            }
-            LineIssue::QuantityOutOfRange { min, max } => {
-                format!("Enter a quantity from {min} to {max}.")
-            }
+            LineIssue::NoLines => Text::new(Msg::FieldNoLines),
+            LineIssue::TooManyLines => Text::new(Msg::FieldTooManyLines).with("max", MAX_LINES),
+            LineIssue::UnknownOffer => Text::new(Msg::FieldUnknownOffer),
+            LineIssue::DuplicateOffer => Text::new(Msg::FieldDuplicateOffer),
+            LineIssue::QuantityOutOfRange { min, max } => Text::new(Msg::QuantityOutOfRange)
+                .with("min", min)
+                .with("max", max),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Partner roles and what each may do (SPEC R-ROLE). The one table of the product: the UI asks
 //! it to hide or disable controls, the server asks it to refuse requests.
 
+use csp_messages::Msg;
 use serde::{Deserialize, Serialize};
 
 /// A partner user's role. Wire names are fixed by SPEC §10.
@@ -59,15 +60,20 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
+    /// The role's name in the message table: Partner Center's English name, and its Chinese.
+    pub fn msg(self) -> Msg {
+        match self {
+            Role::AdminAgent => Msg::RoleAdminAgent,
+            Role::GlobalAdmin => Msg::RoleGlobalAdmin,
+            Role::AccountAdmin => Msg::RoleAccountAdmin,
+            Role::ReferralAdmin => Msg::RoleReferralAdmin,
+            Role::MarketingContentAdmin => Msg::RoleMarketingContentAdmin,
+        }
+    }
+
     /// The name Partner Center shows, used in messages such as "needs the Admin agent role".
     pub fn display_name(self) -> &'static str {
-        match self {
-            Role::AdminAgent => "Admin agent",
-            Role::GlobalAdmin => "Global admin",
-            Role::AccountAdmin => "Account admin",
-            Role::ReferralAdmin => "Referral admin",
-            Role::MarketingContentAdmin => "Marketing content admin",
-        }
+        self.msg().english()
     }
 
     /// R-ROLE-1..4 as one table.
@@ -104,34 +110,33 @@ impl Permission {
         Role::ALL.into_iter().filter(|r| r.grants(self)).collect()
     }
 
-    /// What the permission allows, completing "You need … to …".
-    pub fn action_text(self) -> &'static str {
+    /// What the permission allows, completing "You need … to …", in the message table.
+    pub fn msg(self) -> Msg {
         match self {
-            Permission::ViewCustomers => "view customers",
-            Permission::BuySoftware => "buy software for customers",
-            Permission::CopySoftwareDeepLink => "copy software deep links",
-            Permission::ViewActivityLog => "view the activity log",
-            Permission::CancelPurchase => "cancel purchases",
-            Permission::ManageBillingSettings => "change billing settings",
+            Permission::ViewCustomers => Msg::ActionViewCustomers,
+            Permission::BuySoftware => Msg::ActionBuySoftware,
+            Permission::CopySoftwareDeepLink => Msg::ActionCopyDeepLink,
+            Permission::ViewActivityLog => Msg::ActionViewActivityLog,
+            Permission::CancelPurchase => Msg::ActionCancelPurchase,
+            Permission::ManageBillingSettings => Msg::ActionManageBilling,
         }
     }
 
     /// The sentence a refusal shows: it names the roles that would allow it (R-ROLE-5).
     pub fn refusal_message(self) -> String {
-        format!(
-            "You need the {} role to {}.",
-            self.required_roles_text(),
-            self.action_text()
-        )
+        Msg::ErrForbiddenNeedsRole.english_with(&[
+            ("roles", &self.required_roles_text()),
+            ("action", &self.msg().english()),
+        ])
     }
 
-    /// "Admin agent" or "Global admin, Account admin, …": the roles to name in a refusal.
+    /// "Admin agent" or "Admin agent or Global admin": the roles to name in a refusal.
     pub fn required_roles_text(self) -> String {
         self.granted_to()
             .into_iter()
             .map(Role::display_name)
             .collect::<Vec<_>>()
-            .join(" or ")
+            .join(Msg::RolesOr.english())
     }
 }
 

@@ -3,9 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::email::Email;
-use crate::error::{FieldCode, FieldErrors, FieldIssue, Required};
+use crate::error::{FieldCode, FieldErrors, FieldIssue, RequiredAs, Text};
 use crate::ids::{CustomerId, PartnerId, UserId};
 use crate::role::{any_grants, Permission, Role};
+use csp_messages::Msg;
 
 /// Which of the three audiences a user belongs to (SPEC §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -138,8 +139,8 @@ impl FieldIssue for PasswordTooLong {
     fn code(&self) -> FieldCode {
         FieldCode::TooLong
     }
-    fn message(&self) -> String {
-        format!("A password has at most {MAX_PASSWORD_LEN} characters.")
+    fn text(&self) -> Text {
+        Text::new(Msg::PasswordTooLong).with("max", MAX_PASSWORD_LEN)
     }
 }
 
@@ -149,7 +150,7 @@ impl SignInRequest {
         let mut errors = FieldErrors::new();
         let email = errors.take("email", Email::parse(&self.email));
         if self.password.is_empty() {
-            errors.add("password", &Required);
+            errors.add("password", &RequiredAs(Msg::PasswordRequired));
         } else if self.password.chars().count() > MAX_PASSWORD_LEN {
             errors.add("password", &PasswordTooLong);
         }

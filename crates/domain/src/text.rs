@@ -1,7 +1,8 @@
 //! Free text people type (titles, names, search text): trimmed, bounded, and free of control
 //! characters — a NUL byte, for one, cannot be stored in PostgreSQL text at all.
 
-use crate::error::{FieldCode, FieldIssue};
+use crate::error::{FieldCode, FieldIssue, Text};
+use csp_messages::Msg;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextError {
@@ -19,11 +20,11 @@ impl FieldIssue for TextError {
         }
     }
 
-    fn message(&self) -> String {
+    fn text(&self) -> Text {
         match self {
-            TextError::Required => "This is required.".into(),
-            TextError::TooLong { max } => format!("Use at most {max} characters."),
-            TextError::ControlCharacters => "Remove the control characters.".into(),
+            TextError::Required => Text::new(Msg::FieldRequired),
+            TextError::TooLong { max } => Text::new(Msg::FieldTooLongMax).with("max", max),
+            TextError::ControlCharacters => Text::new(Msg::FieldControlCharacters),
         }
     }
 }

@@ -10,7 +10,7 @@
 //! `zh-CN.json` beside the wasm (`scripts/build-app.mjs`), and the app fetches that file only
 //! when Chinese is chosen, which keeps ~5 KB out of everyone's first download.
 
-use std::fmt;
+use std::fmt::{self, Display, Write};
 use std::hash::{Hash, Hasher};
 
 /// A message key: a text of the app, in every language.
@@ -27,6 +27,12 @@ impl Msg {
     /// The English text.
     pub fn english(self) -> &'static str {
         self.0.english
+    }
+
+    /// The English text with its `{name}` placeholders filled in: what the server writes for
+    /// people who read its answers, so the API and the app say it the same way.
+    pub fn english_with(self, args: &[(&str, &dyn Display)]) -> String {
+        fill(self.english(), args)
     }
 
     /// The key's place in the table: in [`Msg::ALL`] and in `zh-CN.json`.
@@ -99,6 +105,33 @@ macro_rules! messages {
             }
         }
     };
+}
+
+/// Replaces each `{name}` in `template` by its argument, in one pass (an argument's own text
+/// is never read as a placeholder); a `{…}` without an argument stays as it is.
+pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let filled = after.find('}').and_then(|close| {
+            let (_, value) = args.iter().find(|(name, _)| *name == &after[..close])?;
+            Some((value, close))
+        });
+        match filled {
+            Some((value, close)) => {
+                let _ = write!(out, "{value}");
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 messages! {
@@ -334,11 +367,11 @@ messages! {
     FieldNotPositive => "Enter an amount above zero.", "请输入大于零的金额。";
     FieldInvalidAmount => "Enter an amount like 1234.56.", "请输入类似 1234.56 的金额。";
     FieldTooPrecise => "The amount has more decimal places than its currency.", "金额的小数位数超过了其币种允许的位数。";
-    FieldTooManyFiles => "Attach at most 5 files.", "最多附加 5 个文件。";
-    FieldFileTooBig => "A file can be at most 10 MB.", "单个文件最大 10 MB。";
+    FieldTooManyFiles => "Attach at most {max} files.", "最多附加 {max} 个文件。";
+    FieldFileTooBig => "A file can be at most {mb} MB.", "单个文件最大 {mb} MB。";
     FieldFileType => "Attach only PDF, PNG, JPEG, TXT, CSV or EML files.", "仅可附加 PDF、PNG、JPEG、TXT、CSV 或 EML 文件。";
-    FieldEmptyFile => "A file is empty.", "有文件为空。";
-    FieldRequestFull => "This request holds the most files it can.", "此请求的文件数已达上限。";
+    FieldEmptyFile => "The file is empty.", "文件为空。";
+    FieldRequestFull => "A request can hold at most {max} files.", "一个请求最多可包含 {max} 个文件。";
     FieldUnknownCustomer => "None of your customers has this tenant ID or domain.", "你的客户中没有此租户 ID 或域。";
     FieldUnknownOrder => "None of your orders or subscriptions has this ID.", "你的订单或订阅中没有此 ID。";
     FieldOtherCustomersOrder => "This order is for another customer.", "此订单属于其他客户。";
@@ -348,7 +381,21 @@ messages! {
     FieldRefundLimitAboveMax => "Higher than the operator allows.", "高于运营方允许的上限。";
     FieldTooLarge => "The amount is too large.", "金额过大。";
     FieldCurrencyMismatch => "Amounts in different currencies cannot be added.", "不同币种的金额不能相加。";
-    FieldTooManyLines => "An order has at most 10 lines.", "一个订单最多 10 行。";
+    FieldTooManyLines => "An order has at most {max} lines.", "一个订单最多 {max} 行。";
+    FieldNoLines => "Add at least one product.", "请至少添加一个产品。";
+    FieldChoose => "Choose one.", "请选择一项。";
+    FieldTooLongMax => "Use at most {max} characters.", "最多使用 {max} 个字符。";
+    FieldAbovePaidMax => "At most {max} can be refunded for this order: what was paid, less what was credited or is being credited.",
+        "此订单最多可退款 {max}：已付款项减去已退或正在退还的信用额度。";
+    FieldCreditNotPositive => "Enter a credit above zero.", "请输入大于零的信用额度。";
+    FieldCreditInvalid => "Enter the credit in the order's currency, e.g. 1234.56.", "请以订单币种输入信用额度，例如 1234.56。";
+    FieldRefundLimitInvalid => "Enter an amount of zero or more with at most two decimals, e.g. 1000.00.", "请输入零或以上、最多两位小数的金额，例如 1000.00。";
+    FieldRefundLimitAboveMaxOf => "The limit can be at most {max}.", "限额最多为 {max}。";
+    RoleAdminAgent => "Admin agent", "管理员代理";
+    RoleGlobalAdmin => "Global admin", "全局管理员";
+    RoleAccountAdmin => "Account admin", "帐户管理员";
+    RoleReferralAdmin => "Referral admin", "推荐管理员";
+    RoleMarketingContentAdmin => "Marketing content admin", "营销内容管理员";
     FieldUnknownOffer => "There is no such product for this customer.", "此客户没有此产品。";
     FieldDuplicateOffer => "This product is already in the order; change its quantity instead.", "此产品已在订单中；请改为更改其数量。";
     FieldOutOfRange => "Enter a quantity the product allows.", "请输入此产品允许的数量。";
@@ -641,5 +688,45 @@ mod tests {
             assert_eq!(key.index(), i);
             assert_eq!(table[i], key.chinese(), "{key:?}");
         }
+    }
+
+    /// The `{name}` placeholders of a text, sorted.
+    fn placeholders(text: &str) -> Vec<&str> {
+        let mut names: Vec<&str> = text
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .collect();
+        names.sort_unstable();
+        names
+    }
+
+    #[test]
+    fn every_message_has_both_languages_with_the_same_placeholders() {
+        for &key in Msg::ALL {
+            let (en, zh) = (key.english(), key.chinese());
+            assert!(
+                !en.trim().is_empty() && !zh.trim().is_empty(),
+                "{key:?} has an empty text"
+            );
+            assert_eq!(placeholders(en), placeholders(zh), "{key:?}");
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        let text = fill(
+            "Showing {first}–{last} of {total} customers",
+            &[("first", &1), ("last", &25), ("total", &33)],
+        );
+        assert_eq!(text, "Showing 1–25 of 33 customers");
+        // Twice the same name, a value that looks like a placeholder, braces without an
+        // argument, an unclosed brace, and Chinese around them.
+        let text = fill("{a}、{a}：{b} {c} {{a}} {", &[("a", &"甲"), ("b", &"{a}")]);
+        assert_eq!(text, "甲、甲：{a} {c} {甲} {");
+        assert_eq!(
+            Msg::FieldTooManyFiles.english_with(&[("max", &5)]),
+            "Attach at most 5 files."
+        );
     }
 }

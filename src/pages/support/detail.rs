@@ -264,7 +264,7 @@ fn CommentForm(id: SupportRequestId, on_changed: Callback<()>) -> impl IntoView 
             (comment.trim().is_empty() && picked.is_empty())
                 .then(|| i18n.t(Msg::CommentOrFile).to_string()),
         );
-        files_error.set(files_problem(&picked).map(|code| i18n.field_error("files", code, None)));
+        files_error.set(files_problem(&picked).map(|problem| i18n.text(&problem)));
         if error.with_untracked(Option::is_none) && files_error.with_untracked(Option::is_none) {
             send.dispatch_local((comment, picked));
         }
@@ -383,12 +383,7 @@ fn StatusForm(request: SupportRequest, on_changed: Callback<()>) -> impl IntoVie
             errors.set(
                 problems
                     .iter()
-                    .map(|(field, code, message)| {
-                        (
-                            field.to_string(),
-                            i18n.field_error(field, code, Some(message)),
-                        )
-                    })
+                    .map(|(field, _, text)| (field.to_string(), i18n.text(text)))
                     .collect(),
             );
             return;

@@ -166,15 +166,12 @@ pub fn NewSupportRequestPage() -> impl IntoView {
         let picked = files.get_untracked();
         let mut found = BTreeMap::new();
         if let Err(problems) = form.check() {
-            for (field, code, message) in problems.iter() {
-                found.insert(
-                    field.to_string(),
-                    i18n.field_error(field, code, Some(message)),
-                );
+            for (field, _, text) in problems.iter() {
+                found.insert(field.to_string(), i18n.text(text));
             }
         }
-        if let Some(code) = files_problem(&picked) {
-            found.insert("files".into(), i18n.field_error("files", code, None));
+        if let Some(problem) = files_problem(&picked) {
+            found.insert("files".into(), i18n.text(&problem));
         }
         let ok = found.is_empty();
         errors.set(found);

@@ -6,12 +6,13 @@ use serde::{Deserialize, Serialize};
 
 use super::form::FormIssue;
 use super::{ResolveIssue, SupportStatus, MAX_NOTE};
-use crate::error::{FieldCode, FieldErrors, FieldIssue, Required};
+use crate::error::{FieldCode, FieldErrors, FieldIssue, RequiredAs, Text};
 use crate::ledger::Ledger;
 use crate::money::{Amount, Money};
 use crate::open_enum::open_enum;
 use crate::order::OrderStatus;
 use crate::text::{self, TextError};
+use csp_messages::Msg;
 
 /// `PATCH /api/v1/support-requests/{id}` (support agents).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -76,7 +77,7 @@ impl SupportStatusChange {
             }
         };
         if to == SupportStatus::Rejected && note.is_none() {
-            errors.add("note", &Required);
+            errors.add("note", &RequiredAs(Msg::RejectNeedsNote));
         }
         let outcome = self
             .outcome
@@ -132,16 +133,14 @@ impl FieldIssue for CreditIssue {
         }
     }
 
-    fn message(&self) -> String {
-        match self {
-            CreditIssue::AboveMaximum => {
-                "The credit can be at most the amount requested and what was paid less earlier credits.".into()
-            }
-            CreditIssue::NotPositive => "Enter a credit above zero.".into(),
-            CreditIssue::NothingLeft => "The order has been credited in full already: there is nothing left to credit.".into(),
-            CreditIssue::InvalidAmount => "Enter the credit in the order's currency, e.g. 1234.56.".into(),
-            CreditIssue::NoOrder => "This request names no order and amount, so approving it books no credit: leave the credit empty.".into(),
-        }
+    fn text(&self) -> Text {
+        Text::new(match self {
+            CreditIssue::AboveMaximum => Msg::FieldAboveMaximum,
+            CreditIssue::NotPositive => Msg::FieldCreditNotPositive,
+            CreditIssue::NothingLeft => Msg::FieldNothingLeft,
+            CreditIssue::InvalidAmount => Msg::FieldCreditInvalid,
+            CreditIssue::NoOrder => Msg::FieldNoOrder,
+        })
     }
 }
 

@@ -1,6 +1,7 @@
 //! The files a support request may carry: decided by their bytes, never by the uploader's word.
 
-use crate::error::{FieldCode, FieldIssue};
+use crate::error::{FieldCode, FieldIssue, Text};
+use csp_messages::Msg;
 
 /// Attachments: at most this many per request (and per comment), each at most this big.
 pub const MAX_FILES: usize = 5;
@@ -21,8 +22,6 @@ pub enum AttachmentKind {
 }
 
 impl AttachmentKind {
-    pub const NAMES: &'static str = "PDF, PNG, JPEG, TXT, CSV, EML";
-
     /// The kind of a file, or `None` when it is none of the accepted kinds.
     pub fn detect(file_name: &str, bytes: &[u8]) -> Option<AttachmentKind> {
         let extension = file_name
@@ -88,17 +87,17 @@ impl FieldIssue for FileIssue {
         }
     }
 
-    fn message(&self) -> String {
+    fn text(&self) -> Text {
         match self {
             FileIssue::RequestFull => {
-                format!("A request can hold at most {MAX_FILES_PER_REQUEST} files.")
+                Text::new(Msg::FieldRequestFull).with("max", MAX_FILES_PER_REQUEST)
             }
-            FileIssue::TooMany => format!("Attach at most {MAX_FILES} files."),
+            FileIssue::TooMany => Text::new(Msg::FieldTooManyFiles).with("max", MAX_FILES),
             FileIssue::TooBig => {
-                format!("A file can be at most {} MB.", MAX_FILE_BYTES / 1024 / 1024)
+                Text::new(Msg::FieldFileTooBig).with("mb", MAX_FILE_BYTES / 1024 / 1024)
             }
-            FileIssue::WrongKind => format!("Attach only {} files.", AttachmentKind::NAMES),
-            FileIssue::Empty => "The file is empty.".into(),
+            FileIssue::WrongKind => Text::new(Msg::FieldFileType),
+            FileIssue::Empty => Text::new(Msg::FieldEmptyFile),
         }
     }
 }
@@ -141,6 +140,22 @@ pub fn check_file(file_name: &str, bytes: &[u8]) -> Result<AttachmentKind, FileI
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_wrong_kind_text_names_every_accepted_extension() {
+        let text = FileIssue::WrongKind.message();
+        for extension in ["PDF", "PNG", "JPEG", "TXT", "CSV", "EML"] {
+            let name = format!("file.{}", extension.to_lowercase());
+            let bytes: &[u8] = match extension {
+                "PDF" => b"%PDF-1.7",
+                "PNG" => b"\x89PNG\r\n\x1a\n",
+                "JPEG" => &[0xFF, 0xD8, 0xFF, 0xE0],
+                _ => b"text",
+            };
+            assert!(AttachmentKind::detect(&name, bytes).is_some(), "{name}");
+            assert!(text.contains(extension), "{text} names {extension}");
+        }
+    }
 
     #[test]
     fn files_are_judged_by_their_bytes() {

@@ -5,10 +5,11 @@ use serde::{Deserialize, Serialize};
 
 use super::{Impact, ProblemType};
 use crate::email::Email;
-use crate::error::{FieldCode, FieldErrors, FieldIssue, Required};
+use crate::error::{FieldCode, FieldErrors, FieldIssue, Required, Text};
 use crate::ids::OrderId;
 use crate::money::{Amount, Currency, Money};
 use crate::text::{self, TextError};
+use csp_messages::Msg;
 
 /// Limits of a request's text fields.
 pub const MAX_TITLE: usize = 120;
@@ -71,17 +72,13 @@ impl FieldIssue for FormIssue {
         }
     }
 
-    fn message(&self) -> String {
-        match self {
-            FormIssue::Choose => "Choose one.".into(),
-            FormIssue::InvalidOrderId => {
-                "Enter an order ID such as 0f8fad5b-d9cb-469f-a165-70867728950e.".into()
-            }
-            FormIssue::InvalidPhone => {
-                "Enter a phone number: digits, spaces and + ( ) - only, at least 6 digits.".into()
-            }
-            FormIssue::NotPositive => "Enter an amount above zero.".into(),
-        }
+    fn text(&self) -> Text {
+        Text::new(match self {
+            FormIssue::Choose => Msg::FieldChoose,
+            FormIssue::InvalidOrderId => Msg::FieldInvalidOrderId,
+            FormIssue::InvalidPhone => Msg::FieldInvalidPhone,
+            FormIssue::NotPositive => Msg::FieldNotPositive,
+        })
     }
 }
 
@@ -232,19 +229,13 @@ impl FieldIssue for ResolveIssue {
         }
     }
 
-    fn message(&self) -> String {
+    fn text(&self) -> Text {
         match self {
-            ResolveIssue::UnknownCustomer => {
-                "None of your customers has this tenant ID or domain.".into()
-            }
-            ResolveIssue::UnknownOrder => {
-                "None of your orders or subscriptions has this ID.".into()
-            }
-            ResolveIssue::OtherCustomersOrder => "This order is for another customer.".into(),
-            ResolveIssue::NeedsOrder => "Give the order ID the amount is for.".into(),
-            ResolveIssue::AbovePaid(max) => {
-                format!("At most {max} can be refunded for this order: what was paid less earlier credits.")
-            }
+            ResolveIssue::UnknownCustomer => Text::new(Msg::FieldUnknownCustomer),
+            ResolveIssue::UnknownOrder => Text::new(Msg::FieldUnknownOrder),
+            ResolveIssue::OtherCustomersOrder => Text::new(Msg::FieldOtherCustomersOrder),
+            ResolveIssue::NeedsOrder => Text::new(Msg::FieldNeedsOrder),
+            ResolveIssue::AbovePaid(max) => Text::new(Msg::FieldAbovePaidMax).with("max", max),
         }
     }
 }

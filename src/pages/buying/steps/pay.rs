@@ -36,11 +36,7 @@ pub fn PayStep(customer: Customer, forget: Callback<()>) -> impl IntoView {
     let tried = RwSignal::new(false);
     let po_error = Signal::derive(move || match text::line(&po.get(), MAX_PO_NUMBER_LEN) {
         Ok(_) | Err(TextError::Required) => None,
-        Err(e) => Some(i18n.field_error(
-            "purchase_order_number",
-            csp_domain::FieldIssue::code(&e),
-            None,
-        )),
+        Err(e) => Some(i18n.text(&csp_domain::FieldIssue::text(&e))),
     });
     let terms_error = Signal::derive(move || {
         (tried.get() && !draft.with(|d| d.terms_accepted))
