@@ -280,7 +280,9 @@ fn error_message(code: ErrorCode) -> Msg {
         ErrorCode::NothingToRefund => Msg::ErrNothingToRefund,
         ErrorCode::TooManyAttempts => Msg::ErrTooManyAttemptsSoon,
         ErrorCode::Internal => Msg::ErrInternal,
-        ErrorCode::ServiceUnavailable => Msg::ErrServiceUnavailable,
+        ErrorCode::Unavailable => Msg::ErrUnavailable,
+        ErrorCode::QuotaExceeded => Msg::ErrQuotaExceeded,
+        ErrorCode::TooManyUploads => Msg::ErrTooManyUploads,
     }
 }
 

@@ -58,9 +58,11 @@ error_codes! {
     NeedsSupportRequest = "needs_support_request", 422;
     ConfirmationRequired = "confirmation_required", 422;
     NothingToRefund = "nothing_to_refund", 422;
+    QuotaExceeded = "quota_exceeded", 422;
     TooManyAttempts = "too_many_attempts", 429;
+    TooManyUploads = "too_many_uploads", 429;
     Internal = "internal_error", 500;
-    ServiceUnavailable = "service_unavailable", 503;
+    Unavailable = "unavailable", 503;
 }
 
 impl ErrorCode {

@@ -639,7 +639,9 @@ messages! {
     ErrTooManyAttempts => "Too many attempts. Try again in {minutes} minutes.", "尝试次数过多。请在 {minutes} 分钟后重试。";
     ErrTooManyAttemptsSoon => "Too many attempts at once. Try again in a moment.", "同时尝试的次数过多。请稍后重试。";
     ErrInternal => "Something went wrong on our side. Please try again; if it keeps happening, contact support.", "我们这边出现了问题。请重试；如果问题仍然存在，请联系支持人员。";
-    ErrServiceUnavailable => "The service is busy. Please try again in a moment.", "服务繁忙。请稍后重试。";
+    ErrUnavailable => "The service is unavailable for a moment. Please try again shortly.", "服务暂时不可用。请稍后重试。";
+    ErrQuotaExceeded => "Your organization's attached files have reached their storage limit. Contact support to raise it.", "你的组织附加的文件已达到存储上限。请联系支持人员提高上限。";
+    ErrTooManyUploads => "Too many uploads at the moment. Please try again in a minute.", "当前上传过多。请一分钟后重试。";
 
     // -- field problems, by code --
     FieldRequired => "This is required.", "此项为必填项。";

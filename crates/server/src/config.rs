@@ -7,6 +7,7 @@ use std::time::Duration;
 use csp_domain::catalog::{CancellationWindows, DEFAULT_CANCELLATION_WINDOW_DAYS};
 use csp_domain::RefundLimit;
 
+use crate::cases::sign_in_guard::SignInLimits;
 use crate::customer_lists::ListPolicy;
 use crate::store::DbSettings;
 
@@ -28,8 +29,8 @@ pub struct Config {
     pub seed_customers: u32,
     /// `DEMO_PASSWORD`: the password of every demo sign-in.
     pub demo_password: String,
-    /// `COOKIE_SECURE=1`: the session cookie is `Secure` and `__Host-` prefixed, and responses
-    /// carry HSTS (serve over HTTPS).
+    /// Served over HTTPS: the session cookie is `Secure` and `__Host-` prefixed, and responses
+    /// carry HSTS. On when `PUBLIC_URL` is `https://…`; `COOKIE_SECURE=0/1` overrides.
     pub cookie_secure: bool,
     /// `TRUST_PROXY=1`: the client address is the last one in `X-Forwarded-For` (set it only
     /// behind a load balancer that appends it).
@@ -44,8 +45,19 @@ pub struct Config {
     /// `REQUEST_TIMEOUT_SECS`: the longest an API request may take before it is answered 408.
     pub request_timeout: Duration,
     /// `PUBLIC_URL`: where people reach the product (e.g. `https://csp.example.com`), for the
-    /// deep links it hands out; default: the host of each request.
+    /// deep links it hands out. Required on a non-loopback `BIND_ADDR`; on loopback the
+    /// default is `http://` and the address the server listens on. Never the request's Host.
     pub public_url: Option<String>,
+    /// Limits on password guessing (fixed; tests lower them).
+    pub sign_in: SignInLimits,
+    /// `DEMO=1`: allows `--seed-demo` on a non-loopback address (demo passwords are public).
+    pub demo_allowed_in_public: bool,
+    /// `MAX_CONNECTIONS`, `HEADER_TIMEOUT_SECS`, `BODY_IDLE_TIMEOUT_SECS`,
+    /// `UPLOAD_TIMEOUT_SECS`: what one connection and one request may hold.
+    pub serving: ServeLimits,
+    /// `MAX_CONCURRENT_UPLOADS`, `UPLOADS_PER_USER_PER_HOUR`, `UPLOAD_QUOTA_FILES`,
+    /// `UPLOAD_QUOTA_MB`, `UPLOAD_TMP_DIR`.
+    pub uploads: UploadLimits,
     /// `CANCELLATION_DELAY_SECS`: how long after a request a cancellation is processed (5).
     pub cancellation_delay: Duration,
     /// `CANCELLATION_WINDOW_DAYS_SUBSCRIPTION`, `…_PERPETUAL`, `…_RESERVATION` (R-CAN-1; 60 each).
@@ -55,15 +67,63 @@ pub struct Config {
     pub refund_limit_max: RefundLimit,
 }
 
+/// What one connection and one request may hold (see `http::serve`).
+#[derive(Debug, Clone)]
+pub struct ServeLimits {
+    /// Connections open at once; beyond it new ones wait to be accepted.
+    pub max_connections: usize,
+    /// The longest a connection may take to send a request's headers, counted from when it
+    /// is idle (so also the longest an idle keep-alive connection stays open).
+    pub header_timeout: Duration,
+    /// The longest a request body may go without sending anything.
+    pub body_idle_timeout: Duration,
+    /// The longest an upload (a `multipart/form-data` request) may take, body included.
+    pub upload_timeout: Duration,
+}
+
+/// Limits on the files of support requests (see `cases::uploads`).
+#[derive(Debug, Clone)]
+pub struct UploadLimits {
+    /// Uploads being received at once, server-wide, and by one user.
+    pub max_concurrent: usize,
+    pub max_concurrent_per_user: usize,
+    /// Requests with files one user may send in an hour.
+    pub per_user_per_hour: u64,
+    /// Files, and bytes of files, one partner may keep.
+    pub quota_files: u64,
+    pub quota_bytes: u64,
+    /// Where uploads are spooled while they arrive.
+    pub tmp_dir: PathBuf,
+}
+
+/// Whether `BIND_ADDR` only accepts connections from this machine.
+pub fn is_loopback(bind_addr: &str) -> bool {
+    let host = match bind_addr.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => bind_addr,
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 const USAGE: &str = "\
 Usage: csp-server [--seed-demo] [--seed-customers N] [--database-url URL] [--bind ADDR] [--dist DIR]
+       csp-server backup FILE | restore FILE   (SQLite: a consistent copy while running; restore
+                                                with the server stopped)
 
 Environment: DATABASE_URL (default sqlite://data/app.db; or postgres://USER:PASSWORD@HOST/DB),
 BIND_ADDR (default 127.0.0.1:8080), DIST_DIR (default dist), DEMO_PASSWORD (default
-demo-password), COOKIE_SECURE (0/1), TRUST_PROXY (0/1), DB_POOL_SIZE, DB_ACQUIRE_TIMEOUT_SECS,
+demo-password), DEMO (0/1), PUBLIC_URL (required off loopback), COOKIE_SECURE (0/1; default:
+PUBLIC_URL is https), TRUST_PROXY (0/1), DB_POOL_SIZE, DB_ACQUIRE_TIMEOUT_SECS,
 DB_STATEMENT_TIMEOUT_SECS, DB_LOCK_TIMEOUT_SECS, SESSION_HOURS (12), SESSION_IDLE_MINUTES (120),
-REQUEST_TIMEOUT_SECS (30), CANCELLATION_WINDOW_DAYS_SUBSCRIPTION / _PERPETUAL / _RESERVATION (60),
-CANCELLATION_DELAY_SECS (5), REFUND_LIMIT_MAX (1000000.00), PUBLIC_URL, CUSTOMER_LISTS_MB (256),
+REQUEST_TIMEOUT_SECS (30), MAX_CONNECTIONS (1024), HEADER_TIMEOUT_SECS (20),
+BODY_IDLE_TIMEOUT_SECS (30), UPLOAD_TIMEOUT_SECS (900), MAX_CONCURRENT_UPLOADS (16),
+UPLOADS_PER_USER_PER_HOUR (60), UPLOAD_QUOTA_FILES (10000), UPLOAD_QUOTA_MB (10240),
+UPLOAD_TMP_DIR, CANCELLATION_WINDOW_DAYS_SUBSCRIPTION / _PERPETUAL / _RESERVATION (60),
+CANCELLATION_DELAY_SECS (5), REFUND_LIMIT_MAX (1000000.00), CUSTOMER_LISTS_MB (256),
 RUST_LOG (default info). See README.md, Configuration.";
 
 impl Config {
@@ -97,7 +157,7 @@ impl Config {
             seed_demo: false,
             seed_customers: 0,
             demo_password: env("DEMO_PASSWORD").unwrap_or_else(|| DEFAULT_DEMO_PASSWORD.into()),
-            cookie_secure: flag("COOKIE_SECURE"),
+            cookie_secure: false,
             trust_proxy: flag("TRUST_PROXY"),
             db: DbSettings {
                 max_connections: number("DB_POOL_SIZE", 0)? as u32,
@@ -125,6 +185,29 @@ impl Config {
                     ))
                 }
                 None => None,
+            },
+            sign_in: SignInLimits::default(),
+            demo_allowed_in_public: flag("DEMO"),
+            serving: ServeLimits {
+                max_connections: number("MAX_CONNECTIONS", 1024)?.clamp(16, 1 << 20) as usize,
+                header_timeout: Duration::from_secs(number("HEADER_TIMEOUT_SECS", 20)?.clamp(1, 3600)),
+                body_idle_timeout: Duration::from_secs(
+                    number("BODY_IDLE_TIMEOUT_SECS", 30)?.clamp(1, 3600),
+                ),
+                upload_timeout: Duration::from_secs(
+                    number("UPLOAD_TIMEOUT_SECS", 900)?.clamp(1, 24 * 3600),
+                ),
+            },
+            uploads: UploadLimits {
+                max_concurrent: number("MAX_CONCURRENT_UPLOADS", 16)?.clamp(1, 10_000) as usize,
+                max_concurrent_per_user: 2,
+                per_user_per_hour: number("UPLOADS_PER_USER_PER_HOUR", 60)?.max(1),
+                quota_files: number("UPLOAD_QUOTA_FILES", 10_000)?,
+                quota_bytes: number("UPLOAD_QUOTA_MB", 10 * 1024)?.saturating_mul(1024 * 1024),
+                tmp_dir: env("UPLOAD_TMP_DIR")
+                    .filter(|d| !d.trim().is_empty())
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| std::env::temp_dir().join("csp-uploads")),
             },
             cancellation_delay: Duration::from_secs(number("CANCELLATION_DELAY_SECS", 5)?.min(900)),
             cancellation_windows: CancellationWindows {
@@ -163,6 +246,30 @@ impl Config {
         if config.demo_password.is_empty() {
             return Err("DEMO_PASSWORD must not be empty".into());
         }
+        let loopback = is_loopback(&config.bind_addr);
+        if !loopback && config.public_url.is_none() {
+            return Err(format!(
+                "PUBLIC_URL is required when BIND_ADDR ({}) is not a loopback address: set it to \
+                 where people reach the product, e.g. https://csp.example.com",
+                config.bind_addr
+            ));
+        }
+        if !loopback && config.seed_demo && !config.demo_allowed_in_public {
+            return Err(format!(
+                "--seed-demo on {} would publish demo sign-ins with a known password; set DEMO=1 \
+                 to allow it on a non-loopback address",
+                config.bind_addr
+            ));
+        }
+        config.cookie_secure = match env("COOKIE_SECURE").as_deref().map(str::trim) {
+            Some("1" | "true" | "yes") => true,
+            Some("0" | "false" | "no") => false,
+            Some(other) => return Err(format!("COOKIE_SECURE: 0 or 1, not {other:?}")),
+            None => config
+                .public_url
+                .as_deref()
+                .is_some_and(|url| url.starts_with("https://")),
+        };
         Ok(config)
     }
 
@@ -213,6 +320,37 @@ mod tests {
         .unwrap();
         assert_eq!(c.bind_addr, "127.0.0.1:0");
         assert!(c.seed_demo);
+    }
+
+    #[test]
+    fn secure_by_default_off_loopback() {
+        let refused = parse(&[("BIND_ADDR", "0.0.0.0:8080")], &[]).unwrap_err();
+        assert!(refused.contains("PUBLIC_URL is required"), "{refused}");
+        let public = [
+            ("BIND_ADDR", "0.0.0.0:8080"),
+            ("PUBLIC_URL", "https://csp.example.com"),
+        ];
+        let c = parse(&public, &[]).unwrap();
+        assert!(
+            c.cookie_secure,
+            "an https public URL means Secure cookies and HSTS"
+        );
+        let demo = parse(&public, &["--seed-demo"]).unwrap_err();
+        assert!(demo.contains("DEMO=1"), "{demo}");
+        assert!(parse(&[public[0], public[1], ("DEMO", "1")], &["--seed-demo"]).is_ok());
+        let plain = parse(&[("PUBLIC_URL", "http://localhost:8080")], &[]).unwrap();
+        assert!(!plain.cookie_secure);
+        for loopback in ["127.0.0.1:0", "[::1]:8080", "localhost:8080", "127.9.9.9:1"] {
+            assert!(is_loopback(loopback), "{loopback}");
+        }
+        for public in [
+            "0.0.0.0:8080",
+            "[::]:8080",
+            "10.0.0.5:80",
+            "csp.example.com:443",
+        ] {
+            assert!(!is_loopback(public), "{public}");
+        }
     }
 
     #[test]

@@ -21,7 +21,11 @@ async fn main() {
 }
 
 async fn run() -> Result<(), String> {
-    let config = Config::from_env_and_args(|k| std::env::var(k).ok(), std::env::args().skip(1))?;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(command @ ("backup" | "restore")) = args.first().map(String::as_str) {
+        return backup_or_restore(command, &args[1..]).await;
+    }
+    let config = Config::from_env_and_args(|k| std::env::var(k).ok(), args)?;
     let seeded_customers = config.seed_customers;
     let demo_password = config.demo_password.clone();
     let app = Application::build(config).await?;
@@ -48,4 +52,48 @@ async fn run() -> Result<(), String> {
         .write_all(banner.as_bytes())
         .and_then(|()| stdout.flush());
     app.run_until(shutdown_signal()).await
+}
+
+/// `csp-server backup FILE` and `csp-server restore FILE` (SQLite; `--database-url URL` or
+/// `DATABASE_URL` names the database).
+async fn backup_or_restore(command: &str, args: &[String]) -> Result<(), String> {
+    use csp_server::store::backup;
+    let usage = format!("usage: csp-server {command} FILE [--database-url URL]");
+    let (file, rest) = args.split_first().ok_or(usage.clone())?;
+    let url = match rest {
+        [] => std::env::var("DATABASE_URL")
+            .unwrap_or_else(|_| csp_server::config::DEFAULT_DATABASE_URL.into()),
+        [flag, url] if flag == "--database-url" => url.clone(),
+        _ => return Err(usage),
+    };
+    let database = backup::sqlite_path(&url)?;
+    let file = std::path::Path::new(file);
+    let summary = if command == "backup" {
+        backup::backup(&database, file).await?
+    } else {
+        backup::restore(file, &database).await?
+    };
+    let what = format!(
+        "schema {}, {} orders, {} activity log entries, {:.1} MB",
+        summary.migration,
+        summary.orders,
+        summary.activity_entries,
+        summary.bytes as f64 / 1e6
+    );
+    if command == "backup" {
+        println!(
+            "Backed up {} to {} ({what}).",
+            database.display(),
+            file.display()
+        );
+    } else {
+        println!(
+            "Restored {} from {} ({what}); the database it replaced is {}.before-restore. \
+             Start the server: it brings an older backup's schema up to date.",
+            database.display(),
+            file.display(),
+            database.display()
+        );
+    }
+    Ok(())
 }

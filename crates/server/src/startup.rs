@@ -6,20 +6,19 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::serve::ListenerExt;
 use chrono::Duration;
 use csp_domain::Clock;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::cases::sign_in_guard::SignInLimits;
 use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::http::router;
+use crate::http::serve::serve;
 use crate::seed;
 use crate::state::{AppState, Settings};
 use crate::store::sessions::SessionPolicy;
-use crate::store::{migrate, settings, Db};
+use crate::store::{backup, migrate, settings, Db};
 use crate::workers;
 
 /// Records the operator's settings that change what partners may do (the cancellation
@@ -55,6 +54,8 @@ pub struct Application {
     config: Config,
     /// What `--seed-demo` created, to print for people.
     pub sign_ins: Vec<String>,
+    /// Held while the server runs (SQLite): see `store::backup`.
+    _in_use: Option<backup::InUse>,
 }
 
 impl Application {
@@ -68,6 +69,11 @@ impl Application {
         clock: Arc<dyn Clock>,
     ) -> Result<Application, String> {
         let db = Db::connect(&config.database_url, &config.db).await?;
+        // A restore must not replace a SQLite file under a running server.
+        let in_use = match backup::sqlite_path(&config.database_url) {
+            Ok(path) => Some(backup::hold(&path)?),
+            Err(_) => None,
+        };
         migrate::run(&db)
             .await
             .map_err(|e| format!("migrating the database failed: {e}"))?;
@@ -97,9 +103,13 @@ impl Application {
         if !config.dist_dir.join("index.html").exists() {
             tracing::warn!(dist = %config.dist_dir.display(), "no built app found; run `make run` or `make dist` (trunk build --release --offline)");
         }
+        crate::cases::uploads::clear_spool(&config.uploads.tmp_dir);
         let listener = TcpListener::bind(&config.bind_addr)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", config.bind_addr))?;
+        let local_addr = listener
+            .local_addr()
+            .map_err(|e| format!("cannot read the address listened on: {e}"))?;
         let settings = Settings {
             cookie_secure: config.cookie_secure,
             trust_proxy: config.trust_proxy,
@@ -107,10 +117,17 @@ impl Application {
                 lifetime: Duration::hours(config.session_hours),
                 idle: Duration::minutes(config.session_idle_minutes),
             },
-            sign_in: SignInLimits::default(),
+            sign_in: config.sign_in.clone(),
             request_timeout: config.request_timeout,
             cancellation_windows: config.cancellation_windows,
-            public_url: config.public_url.clone(),
+            public_url: config
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{local_addr}"))
+                .trim_end_matches('/')
+                .to_string(),
+            serving: config.serving.clone(),
+            uploads: config.uploads.clone(),
             cancellation_delay: config.cancellation_delay,
             refund_limit_max: config.refund_limit_max,
         };
@@ -120,6 +137,7 @@ impl Application {
             state,
             config,
             sign_ins,
+            _in_use: in_use,
         })
     }
 
@@ -141,23 +159,13 @@ impl Application {
         let (stop_workers, stopping) = watch::channel(false);
         let workers = workers::spawn_all(self.state.clone(), stopping);
         let app = router(self.state.clone(), &self.config.dist_dir);
-        // No Nagle delay: small responses leave at once instead of waiting for an ACK.
-        let listener = self.listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        let served = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| format!("server error: {e}"));
+        serve(self.listener, app, &self.config.serving, shutdown).await;
         let _ = stop_workers.send(true);
         for worker in workers {
             let _ = worker.await;
         }
         self.state.db.close().await;
-        served
+        Ok(())
     }
 }
 

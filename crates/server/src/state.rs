@@ -10,6 +10,8 @@ use csp_domain::Clock;
 use tokio::sync::Semaphore;
 
 use crate::cases::sign_in_guard::SignInLimits;
+use crate::cases::uploads::UploadSlots;
+use crate::config::{ServeLimits, UploadLimits};
 use crate::customer_lists::{CustomerLists, ListPolicy};
 use crate::store::sessions::SessionPolicy;
 use crate::store::Db;
@@ -24,6 +26,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Bounds concurrent password hashing (argon2 takes ~19 MiB and a core for a while).
     pub password_checks: Arc<Semaphore>,
+    /// Uploads being received, server-wide and per user.
+    pub upload_slots: Arc<UploadSlots>,
 }
 
 /// Behaviour the configuration decides.
@@ -39,12 +43,17 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// Days after purchase each product kind may be cancelled (R-CAN-1).
     pub cancellation_windows: CancellationWindows,
-    /// Where people reach the product (`PUBLIC_URL`), for links it hands out.
-    pub public_url: Option<String>,
+    /// Where people reach the product (`PUBLIC_URL`, or on loopback the address listened
+    /// on), without a trailing slash: the origin of every link it hands out.
+    pub public_url: String,
     /// How long after a cancellation request the worker processes it.
     pub cancellation_delay: Duration,
     /// The highest self-service refund limit a partner may set.
     pub refund_limit_max: csp_domain::RefundLimit,
+    /// What one connection and one request may hold.
+    pub serving: ServeLimits,
+    /// Limits on uploaded files.
+    pub uploads: UploadLimits,
 }
 
 impl AppState {
@@ -57,8 +66,9 @@ impl AppState {
             db,
             customer_lists: Arc::new(CustomerLists::new(lists)),
             clock,
-            settings: Arc::new(settings),
             password_checks: Arc::new(Semaphore::new(checkers)),
+            upload_slots: UploadSlots::new(&settings.uploads),
+            settings: Arc::new(settings),
         }
     }
 }

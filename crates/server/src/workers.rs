@@ -7,7 +7,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::state::AppState;
-use crate::store::{sessions, sign_in};
+use crate::store::{files, sessions, sign_in};
 
 /// How often expired sessions and old sign-in counts are removed.
 const PRUNE_EVERY: Duration = Duration::from_secs(10 * 60);
@@ -35,8 +35,12 @@ pub async fn process_cancellations(state: AppState) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Runs `job` now and then every `period` until told to stop; a failed run is logged and
-/// retried at the next period.
+/// The longest a failing job waits before it tries again.
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// Runs `job` now and then every `period` until told to stop. A failed run (the database
+/// away, say) is retried after twice the previous wait, up to [`MAX_BACKOFF`], and logged
+/// when the failures start and when they end — not at every try.
 async fn every<F, Fut>(
     period: Duration,
     mut stopping: watch::Receiver<bool>,
@@ -46,29 +50,47 @@ async fn every<F, Fut>(
     F: Fn(AppState) -> Fut,
     Fut: std::future::Future<Output = Result<(), sqlx::Error>>,
 {
+    let mut wait = period;
+    let mut failing = false;
     loop {
-        if let Err(e) = job(state.clone()).await {
-            tracing::warn!(error = %e, "background job failed; retrying later");
+        match job(state.clone()).await {
+            Ok(()) => {
+                if failing {
+                    tracing::info!("background job recovered");
+                }
+                failing = false;
+                wait = period;
+            }
+            Err(e) => {
+                if !failing {
+                    tracing::warn!(error = %e, "background job failed; retrying with back-off");
+                }
+                failing = true;
+                wait = (wait * 2).clamp(period, MAX_BACKOFF.max(period));
+            }
         }
         tokio::select! {
-            _ = tokio::time::sleep(period) => {}
+            _ = tokio::time::sleep(wait) => {}
             _ = stopping.wait_for(|stop| *stop) => return,
         }
     }
 }
 
-/// Deletes sessions past their lifetime or idle timeout, and sign-in counts past their window.
+/// Deletes sessions past their lifetime or idle timeout, counts past their window, and stored
+/// files nothing refers to.
 pub async fn prune(state: AppState) -> Result<(), sqlx::Error> {
     let now = state.clock.now();
     let mut conn = state.db.conn().await?;
     let removed = sessions::prune(&mut conn, state.settings.session, now).await?;
     let limits = &state.settings.sign_in;
-    sign_in::prune(
-        &mut conn,
-        now - limits.window,
-        now - limits.known_source_for,
-    )
-    .await?;
+    // The longest window of any bucket: sign-in limits, and the hourly upload allowance.
+    let longest = limits.window.max(chrono::Duration::hours(1));
+    sign_in::prune(&mut conn, now - longest, now - limits.known_source_for).await?;
+    // Files reserved for a request that was never recorded (refused, or a crash midway).
+    let orphans = files::prune_unattached(&mut conn, now - chrono::Duration::hours(2)).await?;
+    if orphans > 0 {
+        tracing::info!(orphans, "removed stored files attached to nothing");
+    }
     if removed > 0 {
         tracing::info!(removed, "pruned expired sessions");
     }

@@ -24,18 +24,24 @@ pub enum AttachmentKind {
 impl AttachmentKind {
     /// The kind of a file, or `None` when it is none of the accepted kinds.
     pub fn detect(file_name: &str, bytes: &[u8]) -> Option<AttachmentKind> {
+        let text = !bytes.contains(&0) && std::str::from_utf8(bytes).is_ok();
+        Self::of(file_name, bytes, text)
+    }
+
+    /// The kind from the name, the file's first bytes and whether all of it is UTF-8 text
+    /// without NUL bytes.
+    fn of(file_name: &str, head: &[u8], text: bool) -> Option<AttachmentKind> {
         let extension = file_name
             .rsplit_once('.')
             .map(|(_, e)| e.to_ascii_lowercase())
             .unwrap_or_default();
-        let text = || !bytes.contains(&0) && std::str::from_utf8(bytes).is_ok();
         match extension.as_str() {
-            "pdf" if bytes.starts_with(b"%PDF-") => Some(AttachmentKind::Pdf),
-            "png" if bytes.starts_with(b"\x89PNG\r\n\x1a\n") => Some(AttachmentKind::Png),
-            "jpg" | "jpeg" if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) => Some(AttachmentKind::Jpeg),
-            "txt" | "log" if text() => Some(AttachmentKind::Text),
-            "csv" if text() => Some(AttachmentKind::Csv),
-            "eml" if text() => Some(AttachmentKind::Email),
+            "pdf" if head.starts_with(b"%PDF-") => Some(AttachmentKind::Pdf),
+            "png" if head.starts_with(b"\x89PNG\r\n\x1a\n") => Some(AttachmentKind::Png),
+            "jpg" | "jpeg" if head.starts_with(&[0xFF, 0xD8, 0xFF]) => Some(AttachmentKind::Jpeg),
+            "txt" | "log" if text => Some(AttachmentKind::Text),
+            "csv" if text => Some(AttachmentKind::Csv),
+            "eml" if text => Some(AttachmentKind::Email),
             _ => None,
         }
     }
@@ -126,6 +132,80 @@ pub fn precheck_file(file_name: &str, size: u64) -> Result<(), FileIssue> {
     }
 }
 
+/// Checks a file as its bytes arrive, piece by piece, without keeping them: the verdict is
+/// [`check_file`]'s on the whole file.
+#[derive(Debug, Clone)]
+pub struct FileCheck {
+    size: usize,
+    /// The first bytes, for the formats' signatures.
+    head: Vec<u8>,
+    /// Everything so far is UTF-8 without NUL bytes (but for `tail`).
+    text: bool,
+    /// The start of a character whose other bytes have not arrived yet.
+    tail: Vec<u8>,
+}
+
+impl Default for FileCheck {
+    fn default() -> Self {
+        FileCheck {
+            size: 0,
+            head: Vec::with_capacity(HEAD),
+            text: true,
+            tail: Vec::new(),
+        }
+    }
+}
+
+/// Bytes of a file's start the signatures need.
+const HEAD: usize = 8;
+
+impl FileCheck {
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.size += bytes.len();
+        let wanted = HEAD.saturating_sub(self.head.len()).min(bytes.len());
+        self.head.extend_from_slice(&bytes[..wanted]);
+        if !self.text {
+            return;
+        }
+        if bytes.contains(&0) {
+            self.text = false;
+            return;
+        }
+        // A character split between two pieces: join its start to this piece.
+        let joined: std::borrow::Cow<[u8]> = if self.tail.is_empty() {
+            std::borrow::Cow::Borrowed(bytes)
+        } else {
+            let mut joined = std::mem::take(&mut self.tail);
+            joined.extend_from_slice(bytes);
+            std::borrow::Cow::Owned(joined)
+        };
+        match std::str::from_utf8(&joined) {
+            Ok(_) => {}
+            Err(e) if e.error_len().is_none() => self.tail = joined[e.valid_up_to()..].to_vec(),
+            Err(_) => self.text = false,
+        }
+    }
+
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    pub fn too_big(&self) -> bool {
+        self.size > MAX_FILE_BYTES
+    }
+
+    pub fn finish(&self, file_name: &str) -> Result<AttachmentKind, FileIssue> {
+        if self.size == 0 {
+            return Err(FileIssue::Empty);
+        }
+        if self.too_big() {
+            return Err(FileIssue::TooBig);
+        }
+        let text = self.text && self.tail.is_empty();
+        AttachmentKind::of(file_name, &self.head, text).ok_or(FileIssue::WrongKind)
+    }
+}
+
 /// Checks one attached file.
 pub fn check_file(file_name: &str, bytes: &[u8]) -> Result<AttachmentKind, FileIssue> {
     if bytes.is_empty() {
@@ -140,6 +220,43 @@ pub fn check_file(file_name: &str, bytes: &[u8]) -> Result<AttachmentKind, FileI
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_checked_piece_by_piece_gets_the_verdict_of_the_whole() {
+        let files: Vec<(&str, Vec<u8>)> = vec![
+            ("a.txt", "naïve 发票 ✓ text\n".repeat(50).into_bytes()),
+            ("a.csv", "id,名前\n1,二\n".into()),
+            ("a.txt", b"bad \xff byte".to_vec()),
+            ("a.txt", b"nul \0 byte".to_vec()),
+            (
+                "a.txt",
+                "ends mid-character \u{1F600}".as_bytes()[..22].to_vec(),
+            ),
+            ("a.pdf", b"%PDF-1.7 \0\xff binary".to_vec()),
+            ("a.pdf", b"%PD".to_vec()),
+            ("a.png", b"\x89PNG\r\n\x1a\n\0\0".to_vec()),
+            ("a.jpg", vec![0xFF, 0xD8, 0xFF, 0x00]),
+            ("a.exe", b"MZ".to_vec()),
+            ("a.txt", Vec::new()),
+        ];
+        for (name, bytes) in &files {
+            let whole = check_file(name, bytes);
+            for piece in [1, 2, 3, 5, 7, 64] {
+                let mut check = FileCheck::default();
+                for part in bytes.chunks(piece) {
+                    check.push(part);
+                }
+                assert_eq!(check.size(), bytes.len());
+                assert_eq!(check.finish(name), whole, "{name} in pieces of {piece}");
+            }
+        }
+        let mut big = FileCheck::default();
+        big.push(&vec![b'a'; MAX_FILE_BYTES]);
+        assert_eq!(big.finish("a.txt"), Ok(AttachmentKind::Text));
+        big.push(b"a");
+        assert!(big.too_big());
+        assert_eq!(big.finish("a.txt"), Err(FileIssue::TooBig));
+    }
 
     #[test]
     fn the_wrong_kind_text_names_every_accepted_extension() {

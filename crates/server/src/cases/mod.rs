@@ -6,3 +6,4 @@ pub mod customer_directory;
 pub mod ordering;
 pub mod sign_in_guard;
 pub mod support_desk;
+pub mod uploads;

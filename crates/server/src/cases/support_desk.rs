@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use csp_domain::support::{
-    check_approval, check_refund_filing, ApprovalOutcome, AttachmentKind, CheckedForm, CreditIssue,
-    FileIssue, RefundRefusal, ResolveIssue, SupportEventKind, SupportOrderInfo, SupportRequest,
+    check_approval, check_refund_filing, ApprovalOutcome, CheckedForm, CreditIssue, FileIssue,
+    RefundRefusal, ResolveIssue, SupportEventKind, SupportOrderInfo, SupportRequest,
     MAX_FILES_PER_REQUEST,
 };
 use csp_domain::{
@@ -22,12 +22,7 @@ use crate::store::orders::{self, StoredOrder};
 use crate::store::support_requests::{self as store, NewAttachment, NewEvent, NewRequest};
 use crate::store::{decode, new_id, Conn, Db};
 
-/// A file that passed the domain's checks.
-pub struct UploadedFile {
-    pub name: String,
-    pub kind: AttachmentKind,
-    pub bytes: Vec<u8>,
-}
+pub use crate::cases::uploads::UploadedFile;
 
 #[derive(Debug)]
 pub enum DeskError {
@@ -76,15 +71,35 @@ pub enum Filed {
     Replayed(SupportRequestId),
 }
 
-/// Files a request with its files, in one transaction. The customer and order must be the
-/// partner's own, the order not cancelled, and the amount at most what is left to credit on
-/// it (checked with the order locked, as an approval or a cancellation checks it).
+/// The request an `Idempotency-Key` filed before with this form and these files, if any
+/// (checked before the files are stored: a retry stores nothing again).
+pub async fn filed_before<'f>(
+    db: &Db,
+    partner: &PartnerId,
+    key: Option<&IdempotencyKey>,
+    form: &CheckedForm,
+    files: impl IntoIterator<Item = (&'f str, &'f [u8; 32])>,
+) -> Result<Option<Result<Filed, DeskError>>, DeskError> {
+    let Some(key) = key else { return Ok(None) };
+    let hash = request_hash(form, files);
+    replay(&mut *db.conn().await?, partner, key, &hash).await
+}
+
+/// Files a request with its files (stored already, see `cases::uploads`), in one transaction.
+/// The customer and order must be the partner's own, the order not cancelled, and the amount
+/// at most what is left to credit on it (checked with the order locked, as an approval or a
+/// cancellation checks it).
 pub async fn file(db: &Db, input: FileRequest<'_>) -> Result<Filed, DeskError> {
     let form = input.form;
-    let hash = request_hash(form, input.files);
+    let hash = request_hash(
+        form,
+        input.files.iter().map(|f| (f.name.as_str(), &f.sha256)),
+    );
     let mut tx = db.begin().await?;
-    if let Some(found) = replay(&mut tx, &input, &hash).await? {
-        return found;
+    if let Some(key) = input.key {
+        if let Some(found) = replay(&mut tx, input.partner, key, &hash).await? {
+            return found;
+        }
     }
     let mut errors = FieldErrors::new();
     let customer = match form.customer.as_deref() {
@@ -161,7 +176,7 @@ pub async fn file(db: &Db, input: FileRequest<'_>) -> Result<Filed, DeskError> {
         {
             // Another filing with this key committed meanwhile: answer as it was answered.
             tx.rollback().await?;
-            return replay(&mut *db.conn().await?, &input, &hash)
+            return replay(&mut *db.conn().await?, input.partner, key, &hash)
                 .await?
                 .unwrap_or(Err(DeskError::KeyReused));
         }
@@ -187,13 +202,11 @@ pub async fn file(db: &Db, input: FileRequest<'_>) -> Result<Filed, DeskError> {
 
 async fn replay(
     conn: &mut Conn,
-    input: &FileRequest<'_>,
+    partner: &PartnerId,
+    key: &IdempotencyKey,
     hash: &str,
 ) -> Result<Option<Result<Filed, DeskError>>, DeskError> {
-    let Some(key) = input.key else {
-        return Ok(None);
-    };
-    Ok(store::idempotency_record(conn, input.partner, key)
+    Ok(store::idempotency_record(conn, partner, key)
         .await?
         .map(|(stored, id)| {
             if stored == hash {
@@ -204,8 +217,12 @@ async fn replay(
         }))
 }
 
-/// What makes two filings "the same": every field as checked, and each file's name and bytes.
-fn request_hash(form: &CheckedForm, files: &[UploadedFile]) -> String {
+/// What makes two filings "the same": every field as checked, and each file's name and bytes
+/// (by their SHA-256).
+fn request_hash<'f>(
+    form: &CheckedForm,
+    files: impl IntoIterator<Item = (&'f str, &'f [u8; 32])>,
+) -> String {
     let mut hasher = Sha256::new();
     let fields = [
         form.problem_type.as_str(),
@@ -226,10 +243,10 @@ fn request_hash(form: &CheckedForm, files: &[UploadedFile]) -> String {
         hasher.update((field.len() as u64).to_le_bytes());
         hasher.update(field.as_bytes());
     }
-    for file in files {
-        hasher.update((file.name.len() as u64).to_le_bytes());
-        hasher.update(file.name.as_bytes());
-        hasher.update(Sha256::digest(&file.bytes));
+    for (name, sha256) in files {
+        hasher.update((name.len() as u64).to_le_bytes());
+        hasher.update(name.as_bytes());
+        hasher.update(sha256);
     }
     hex::encode(hasher.finalize())
 }
@@ -278,7 +295,8 @@ async fn store_files(
                 request,
                 file_name: &file.name,
                 content_type: file.kind.content_type(),
-                content: &file.bytes,
+                size_bytes: file.size,
+                stored_file: &file.stored,
                 uploaded_by: by.name,
                 uploaded_at: now,
             },

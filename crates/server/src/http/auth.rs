@@ -84,6 +84,10 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        // Looked up once per request, however many extractors ask.
+        if let Some(user) = parts.extensions.get::<CurrentUser>() {
+            return Ok(user.clone());
+        }
         let token = session_token(&parts.headers, state.settings.cookie_secure)
             .ok_or_else(AppError::unauthenticated)?;
         let mut conn = state.db.conn().await?;
@@ -94,10 +98,12 @@ impl FromRequestParts<AppState> for CurrentUser {
         let record = users::find_by_id(&mut conn, &user_id)
             .await?
             .ok_or_else(AppError::unauthenticated)?;
-        Ok(CurrentUser {
+        let user = CurrentUser {
             user: record.user,
             principal: record.principal,
-        })
+        };
+        parts.extensions.insert(user.clone());
+        Ok(user)
     }
 }
 

@@ -27,7 +27,8 @@ pub struct Refused {
     pub fields: Option<FieldErrors>,
     /// With `forbidden`: what the caller may not do.
     pub permission: Option<Permission>,
-    /// With `too_many_attempts` or `service_unavailable`: seconds to wait (`Retry-After`).
+    /// With `too_many_attempts`, `too_many_uploads` or `unavailable`: seconds to wait
+    /// (`Retry-After`).
     pub retry_after_seconds: Option<u64>,
 }
 
@@ -102,6 +103,15 @@ impl AppError {
         error
     }
 
+    /// 429 `too_many_uploads` with `Retry-After`.
+    pub fn too_many_uploads(retry_after_seconds: u64, message: impl Into<String>) -> Self {
+        let mut error = Self::new(ErrorCode::TooManyUploads, message);
+        if let AppError::Refused(refused) = &mut error {
+            refused.retry_after_seconds = Some(retry_after_seconds.max(1));
+        }
+        error
+    }
+
     pub fn code(&self) -> ErrorCode {
         match self {
             AppError::Refused(refused) => refused.code,
@@ -129,16 +139,63 @@ impl std::error::Error for Context {
     }
 }
 
+/// Seconds a client is asked to wait while the database is unavailable.
+const UNAVAILABLE_RETRY_SECONDS: u64 = 5;
+
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        match e {
-            // Every connection busy for the whole acquire timeout: the service is overloaded,
-            // not broken; the client may retry.
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => AppError::new(
-                ErrorCode::ServiceUnavailable,
-                "The service is busy. Please try again in a moment.",
+        if crate::store::is_unavailable(&e) {
+            // Overloaded, restarting or unreachable: not broken, and not this request's fault.
+            // The client may retry; the pool reconnects by itself when the database is back.
+            tracing::warn!(error = %e, "database unavailable");
+            let mut error = AppError::new(
+                ErrorCode::Unavailable,
+                "The service is unavailable for a moment. Please try again shortly.",
+            );
+            if let AppError::Refused(refused) = &mut error {
+                refused.retry_after_seconds = Some(UNAVAILABLE_RETRY_SECONDS);
+            }
+            return error;
+        }
+        AppError::internal("database", e)
+    }
+}
+
+impl From<crate::cases::uploads::UploadRefusal> for AppError {
+    fn from(refusal: crate::cases::uploads::UploadRefusal) -> Self {
+        use crate::cases::uploads::UploadRefusal;
+        let mb = |bytes: u64| bytes.div_ceil(1024 * 1024);
+        match refusal {
+            UploadRefusal::Busy { mine: true } => AppError::too_many_uploads(
+                5,
+                "You are sending two uploads already. Wait for one to finish, then try again.",
             ),
-            other => AppError::internal("database", other),
+            UploadRefusal::Busy { mine: false } => AppError::too_many_uploads(
+                5,
+                "The service is receiving many uploads just now. Please try again in a moment.",
+            ),
+            UploadRefusal::TooOften {
+                retry_after_seconds,
+            } => AppError::too_many_uploads(
+                retry_after_seconds,
+                format!(
+                    "You have sent as many uploads as an hour allows. Try again in {} minutes.",
+                    retry_after_seconds.div_ceil(60).max(1)
+                ),
+            ),
+            UploadRefusal::OverQuota { used, quota } => AppError::new(
+                ErrorCode::QuotaExceeded,
+                format!(
+                    "Your organization keeps {} files ({} MB) of at most {} files ({} MB): these \
+                     files do not fit. Contact support to raise the limit.",
+                    used.files,
+                    mb(used.bytes),
+                    quota.files,
+                    mb(quota.bytes)
+                ),
+            ),
+            UploadRefusal::Database(e) => e.into(),
+            UploadRefusal::Io(e) => AppError::internal("storing an upload", e),
         }
     }
 }

@@ -3,13 +3,17 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+use axum::extract::multipart::MultipartError;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::header::{CONTENT_LENGTH, TRANSFER_ENCODING};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use csp_domain::ErrorCode;
 use serde::de::DeserializeOwned;
 
+use crate::cases::uploads::{SpooledFile, Spooler};
+use crate::http::body::is_stalled;
 use crate::http::error::AppError;
 use crate::state::AppState;
 
@@ -124,6 +128,24 @@ impl FromRequestParts<AppState> for ClientIp {
     }
 }
 
+/// A slot to send an upload in, taken before the body is read: at most
+/// `MAX_CONCURRENT_UPLOADS` uploads are received at once, and two per user. Refused at once
+/// with 429 `too_many_uploads` (and `Retry-After`).
+pub struct UploadSlot(#[allow(dead_code)] crate::cases::uploads::UploadSlot);
+
+impl FromRequestParts<AppState> for UploadSlot {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let user = crate::http::auth::CurrentUser::from_request_parts(parts, state).await?;
+        state
+            .upload_slots
+            .take(&user.user.id)
+            .map(UploadSlot)
+            .map_err(AppError::from)
+    }
+}
+
 /// Rejection details quote the input; keep them short.
 fn clip(text: &str) -> String {
     const MAX: usize = 300;
@@ -134,13 +156,15 @@ fn clip(text: &str) -> String {
     }
 }
 
-/// A `multipart/form-data` body read whole: its text fields and its files (parts with a file
-/// name), each file checked by the domain's [`check_file`]. Problems with files are collected
-/// under the field `files`; a text field longer than 16 KB is a `too_long` field error. Errors:
-/// 400 `bad_request` (malformed), 413 `payload_too_large`, 415 `unsupported_media_type`.
+/// A `multipart/form-data` body: its text fields (at most 16 KB each, in memory) and its
+/// files (parts with a file name), each spooled to a temporary file as it arrives and checked
+/// by its bytes (`cases::uploads`). Problems with files are collected under the field `files`;
+/// a text field longer than 16 KB is a `too_long` field error. Errors: 400 `bad_request`
+/// (malformed), 408 `request_timeout` (the body stalled), 413 `payload_too_large`,
+/// 415 `unsupported_media_type`.
 pub struct ApiMultipart {
     pub text: std::collections::BTreeMap<String, String>,
-    pub files: Vec<crate::cases::support_desk::UploadedFile>,
+    pub files: Vec<SpooledFile>,
     pub errors: csp_domain::FieldErrors,
 }
 
@@ -156,7 +180,13 @@ impl FromRequest<AppState> for ApiMultipart {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
-        use csp_domain::support::{check_file, clean_file_name, FileIssue, MAX_FILES};
+        use csp_domain::support::{clean_file_name, FileIssue, MAX_FILES};
+        // What the client announced, to compare with what arrived when the form breaks.
+        let announced = format!(
+            "content-length {:?}, transfer-encoding {:?}",
+            req.headers().get(CONTENT_LENGTH),
+            req.headers().get(TRANSFER_ENCODING)
+        );
         let mut multipart = axum::extract::Multipart::from_request(req, state)
             .await
             .map_err(|rejection| {
@@ -176,7 +206,14 @@ impl FromRequest<AppState> for ApiMultipart {
         let mut parts = 0;
         let mut file_count = 0;
         let mut total = 0;
-        while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+        let broken = |error: MultipartError, total: usize| {
+            if error.status() != StatusCode::PAYLOAD_TOO_LARGE && !is_stalled(&error) {
+                tracing::warn!(error = %error.body_text(), received = total, %announced, "a multipart body could not be read");
+            }
+            multipart_error(error)
+        };
+        let tmp = &state.settings.uploads.tmp_dir;
+        while let Some(mut field) = multipart.next_field().await.map_err(|e| broken(e, total))? {
             parts += 1;
             if parts > MAX_PARTS {
                 return Err(AppError::bad_request(format!(
@@ -189,66 +226,68 @@ impl FromRequest<AppState> for ApiMultipart {
                 .file_name()
                 .map(str::to_string)
                 .or_else(|| (name == "files").then(String::new));
-            let limit = if file_name.is_some() {
-                csp_domain::support::MAX_FILE_BYTES
-            } else {
-                MAX_TEXT_FIELD
-            };
-            // Keep up to the limit; read on past it (to name the field), up to the body's limit.
-            // What is left of a refused body is read by `drain::drain_unread_bodies`.
-            let mut bytes = Vec::new();
-            let mut over = false;
-            while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
-                total += chunk.len();
-                if total > UPLOAD_BODY_BYTES {
-                    return Err(too_large());
-                }
-                if bytes.len() + chunk.len() > limit {
-                    over = true;
-                } else {
-                    bytes.extend_from_slice(&chunk);
-                }
-            }
             match file_name {
-                // A file input left empty still sends a part without name or bytes.
-                Some(raw) if raw.is_empty() && bytes.is_empty() => {}
                 Some(raw) => {
-                    if name != "files" {
+                    let mut spooler = Spooler::create(tmp)
+                        .await
+                        .map_err(|e| AppError::internal("spooling an upload", e))?;
+                    while let Some(chunk) = field.chunk().await.map_err(|e| broken(e, total))? {
+                        total += chunk.len();
+                        if total > UPLOAD_BODY_BYTES {
+                            return Err(too_large());
+                        }
+                        spooler
+                            .write(&chunk)
+                            .await
+                            .map_err(|e| AppError::internal("spooling an upload", e))?;
+                    }
+                    // A file input left empty still sends a part without name or bytes; a
+                    // file part under another name is not the form's.
+                    if (raw.is_empty() && spooler.size() == 0) || name != "files" {
                         continue;
                     }
                     file_count += 1;
-                    let file_name = clean_file_name(&raw);
-                    let checked = if over {
-                        Err(FileIssue::TooBig)
-                    } else {
-                        check_file(&file_name, &bytes)
-                    };
+                    let checked = spooler
+                        .finish(clean_file_name(&raw))
+                        .await
+                        .map_err(|e| AppError::internal("spooling an upload", e))?;
                     match checked {
-                        Ok(kind) => form.files.push(crate::cases::support_desk::UploadedFile {
-                            name: file_name,
-                            kind,
-                            bytes,
-                        }),
+                        Ok(file) => form.files.push(file),
                         Err(issue) => form.errors.add("files", &issue),
                     }
                 }
-                None if over => {
-                    let name: String = name.chars().take(64).collect();
-                    let issue = csp_domain::text::TextError::TooLong {
-                        max: MAX_TEXT_FIELD,
-                    };
-                    form.errors.add(&name, &issue);
+                None => {
+                    // Keep up to the limit; read on past it (to name the field).
+                    let mut bytes = Vec::new();
+                    let mut over = false;
+                    while let Some(chunk) = field.chunk().await.map_err(|e| broken(e, total))? {
+                        total += chunk.len();
+                        if total > UPLOAD_BODY_BYTES {
+                            return Err(too_large());
+                        }
+                        if bytes.len() + chunk.len() > MAX_TEXT_FIELD {
+                            over = true;
+                        } else {
+                            bytes.extend_from_slice(&chunk);
+                        }
+                    }
+                    let field_name: String = name.chars().take(64).collect();
+                    if over {
+                        let issue = csp_domain::text::TextError::TooLong {
+                            max: MAX_TEXT_FIELD,
+                        };
+                        form.errors.add(&field_name, &issue);
+                        continue;
+                    }
+                    match String::from_utf8(bytes) {
+                        Ok(value) => {
+                            form.text.entry(name).or_insert(value);
+                        }
+                        Err(_) => form
+                            .errors
+                            .add(&field_name, &csp_domain::text::TextError::ControlCharacters),
+                    }
                 }
-                None => match String::from_utf8(bytes) {
-                    Ok(value) => {
-                        form.text.entry(name).or_insert(value);
-                    }
-                    Err(_) => {
-                        let name: String = name.chars().take(64).collect();
-                        form.errors
-                            .add(&name, &csp_domain::text::TextError::ControlCharacters);
-                    }
-                },
             }
         }
         if file_count > MAX_FILES {
@@ -272,9 +311,14 @@ fn too_large() -> AppError {
     )
 }
 
-fn multipart_error(error: axum::extract::multipart::MultipartError) -> AppError {
+fn multipart_error(error: MultipartError) -> AppError {
     if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
         too_large()
+    } else if is_stalled(&error) {
+        AppError::new(
+            ErrorCode::RequestTimeout,
+            "The upload stopped arriving and was abandoned. Please try again.",
+        )
     } else {
         AppError::bad_request(format!(
             "The form data is malformed: {}",

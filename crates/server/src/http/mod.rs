@@ -4,11 +4,13 @@
 //! limits; the extractors that turn requests into checked values or the one error shape.
 
 pub mod auth;
+pub mod body;
 pub mod drain;
 pub mod error;
 pub mod extract;
 pub mod openapi;
 pub mod security;
+pub mod serve;
 
 use std::any::Any as PanicPayload;
 use std::path::Path;
@@ -147,7 +149,10 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
     router
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(middleware::from_fn(crate::http::drain::drain_unread_bodies))
+        .layer(middleware::from_fn_with_state(
+            state,
+            crate::http::drain::drain_unread_bodies,
+        ))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -156,9 +161,20 @@ async fn api_not_found() -> AppError {
     AppError::not_found("There is no such API route; the API lives under /api/v1.")
 }
 
-/// Answers 408 in the API's shape when a request takes longer than the setting.
+/// Answers 408 in the API's shape when a request takes longer than the setting; an upload
+/// (a `multipart/form-data` body) has its own, longer limit: files take a while on a slow line.
 async fn time_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    match tokio::time::timeout(state.settings.request_timeout, next.run(request)).await {
+    let upload = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("multipart/"));
+    let limit = if upload {
+        state.settings.serving.upload_timeout
+    } else {
+        state.settings.request_timeout
+    };
+    match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => AppError::new(
             ErrorCode::RequestTimeout,

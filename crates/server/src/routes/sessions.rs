@@ -42,20 +42,21 @@ pub async fn sign_in(
         .map_err(|errors| AppError::validation(&errors))?;
 
     // Argon2 is slow and memory-hungry on purpose: bound how many checks run at once.
-    let permit = match tokio::time::timeout(
-        PASSWORD_CHECK_WAIT,
-        state.password_checks.clone().acquire_owned(),
-    )
-    .await
-    {
-        Ok(Ok(permit)) => permit,
-        _ => {
-            return Err(AppError::too_many(
+    let checker = || async {
+        match tokio::time::timeout(
+            PASSWORD_CHECK_WAIT,
+            state.password_checks.clone().acquire_owned(),
+        )
+        .await
+        {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(AppError::too_many(
                 1,
                 "Too many sign-ins at once. Please try again in a moment.",
-            ))
+            )),
         }
     };
+    let mut permit = checker().await?;
     let now = state.clock.now();
     let mut conn = state.db.conn().await?;
     let record = users::find_by_email(&mut conn, &email).await?;
@@ -84,6 +85,18 @@ pub async fn sign_in(
         }
     };
     drop(conn); // no connection held during the slow hash
+    if let Some(wait) = admitted.slow_down {
+        // Waits without a password checker, so the slowed cannot starve the others.
+        drop(permit);
+        tokio::time::sleep(wait).await;
+        permit = match checker().await {
+            Ok(permit) => permit,
+            Err(busy) => {
+                admitted.abandoned(&mut *state.db.conn().await?).await?;
+                return Err(busy);
+            }
+        };
+    }
 
     let stored = record.as_ref().map(|r| r.password_hash.clone());
     let checked = tokio::task::spawn_blocking(move || {

@@ -2,8 +2,6 @@
 //! customer (never a key, R-KEY-3) and the customer's deep link (Admin agents, R-ROLE-2).
 
 use axum::extract::State;
-use axum::http::header::HOST;
-use axum::http::HeaderMap;
 use axum::Json;
 use csp_domain::software::{admin_center_path, DeepLink, SoftwarePurchase};
 use csp_domain::{CustomerId, Page, PageQuery, Permission};
@@ -80,43 +78,17 @@ pub async fn list(
 pub async fn deep_link(
     State(state): State<AppState>,
     user: CurrentUser,
-    headers: HeaderMap,
     ApiPath(id): ApiPath<CustomerId>,
 ) -> ApiResult<Json<DeepLink>> {
     let mut conn = state.db.conn().await?;
     let (_, customer) = partner_customer(&mut conn, &user, &id).await?;
     user.require(Permission::CopySoftwareDeepLink)?;
-    let origin = public_origin(&state, &headers);
     Ok(Json(DeepLink {
-        url: format!("{origin}{}", admin_center_path(&customer.tenant_id)),
+        url: format!(
+            "{}{}",
+            state.settings.public_url,
+            admin_center_path(&customer.tenant_id)
+        ),
         tenant_id: customer.tenant_id,
     }))
-}
-
-/// Where people reach this server: `PUBLIC_URL`, or the request's host (and, behind a trusted
-/// proxy, its scheme).
-fn public_origin(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(url) = &state.settings.public_url {
-        return url.trim_end_matches('/').to_string();
-    }
-    let host = headers
-        .get(HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let forwarded = state
-        .settings
-        .trust_proxy
-        .then(|| {
-            headers
-                .get("x-forwarded-proto")
-                .and_then(|v| v.to_str().ok())
-        })
-        .flatten();
-    let scheme = match forwarded {
-        Some("https") => "https",
-        Some(_) => "http",
-        None if state.settings.cookie_secure => "https",
-        None => "http",
-    };
-    format!("{scheme}://{host}")
 }

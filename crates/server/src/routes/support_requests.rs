@@ -1,7 +1,6 @@
 //! `/api/v1/support-requests`: partners file requests with files and follow them; support
 //! agents work the queue across partners and decide (R-SUP). Customer users have none.
 
-use axum::body::Body;
 use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
 use axum::http::StatusCode;
@@ -19,9 +18,10 @@ use csp_domain::{
 use crate::cases::support_desk::{
     self, Actor, AddComment, ChangeStatus, DeskError, FileRequest, Filed,
 };
+use crate::cases::uploads;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiResult, AppError};
-use crate::http::extract::{ApiJson, ApiMultipart, ApiPath, ApiQuery};
+use crate::http::extract::{ApiJson, ApiMultipart, ApiPath, ApiQuery, UploadSlot};
 use crate::routes::orders::OptionalIdempotencyKey;
 use crate::state::AppState;
 use crate::store::support_requests::{self, ListFilter};
@@ -121,6 +121,7 @@ pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
     OptionalIdempotencyKey(key): OptionalIdempotencyKey,
+    _slot: UploadSlot,
     upload: ApiMultipart,
 ) -> ApiResult<Response> {
     let partner = user.partner(Area::ReportProblem)?.clone();
@@ -147,19 +148,41 @@ pub async fn create(
     let Some(checked) = checked.filter(|_| errors.is_empty()) else {
         return Err(AppError::validation(&errors));
     };
-    let filed = support_desk::file(
-        &state.db,
-        FileRequest {
-            partner: &partner,
-            form: &checked,
-            files: &upload.files,
-            key: key.as_ref(),
-            by: actor(&user),
-            now: state.clock.now(),
-        },
-    )
-    .await
-    .map_err(desk_error)?;
+    let files = upload.files.iter().map(|f| (f.name.as_str(), &f.sha256));
+    let filed = match support_desk::filed_before(&state.db, &partner, key.as_ref(), &checked, files)
+        .await
+        .map_err(desk_error)?
+    {
+        Some(replayed) => replayed.map_err(desk_error)?,
+        None => {
+            let now = state.clock.now();
+            let stored = uploads::store(
+                &state.db,
+                &state.settings.uploads,
+                &partner,
+                &user.user.id,
+                &upload.files,
+                now,
+            )
+            .await?;
+            let filed = support_desk::file(
+                &state.db,
+                FileRequest {
+                    partner: &partner,
+                    form: &checked,
+                    files: &stored,
+                    key: key.as_ref(),
+                    by: actor(&user),
+                    now,
+                },
+            )
+            .await;
+            if !matches!(filed, Ok(Filed::Created(_))) {
+                uploads::discard(&state.db, &stored).await;
+            }
+            filed.map_err(desk_error)?
+        }
+    };
     let (status, id) = match filed {
         Filed::Created(id) => (StatusCode::CREATED, id),
         Filed::Replayed(id) => (StatusCode::OK, id),
@@ -308,6 +331,7 @@ pub async fn comment(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiPath(id): ApiPath<SupportRequestId>,
+    _slot: UploadSlot,
     mut upload: ApiMultipart,
 ) -> ApiResult<(StatusCode, Json<SupportRequest>)> {
     let partner = visible_to(&user)?;
@@ -323,19 +347,41 @@ pub async fn comment(
     if !errors.is_empty() {
         return Err(AppError::validation(&errors));
     }
-    support_desk::comment(
+    // A request that is not the caller's, or closed, takes no files: asked before they are
+    // stored (and again, in the transaction, after).
+    let open = support_requests::get(&mut *state.db.conn().await?, partner.as_ref(), &id)
+        .await?
+        .ok_or_else(not_found)?;
+    if !open.summary.status.is_open() {
+        return Err(desk_error(DeskError::Closed));
+    }
+    let owner = open.partner.clone();
+    let now = state.clock.now();
+    let stored = uploads::store(
+        &state.db,
+        &state.settings.uploads,
+        &owner,
+        &user.user.id,
+        &upload.files,
+        now,
+    )
+    .await?;
+    let added = support_desk::comment(
         &state.db,
         AddComment {
             request: &id,
             partner: partner.as_ref(),
             text: text.as_deref(),
-            files: &upload.files,
+            files: &stored,
             by: actor(&user),
-            now: state.clock.now(),
+            now,
         },
     )
-    .await
-    .map_err(desk_error)?;
+    .await;
+    if added.is_err() {
+        uploads::discard(&state.db, &stored).await;
+    }
+    added.map_err(desk_error)?;
     let detail = support_desk::detail(&mut *state.db.conn().await?, partner.as_ref(), &id)
         .await?
         .ok_or_else(not_found)?;
@@ -365,16 +411,20 @@ pub async fn attachment(
     support_requests::get(&mut conn, partner.as_ref(), &id)
         .await?
         .ok_or_else(not_found)?;
-    let (file, content) = support_requests::attachment_content(&mut conn, &id, &attachment_id)
+    let (file, stored) = support_requests::attachment_file(&mut conn, &id, &attachment_id)
         .await?
         .ok_or_else(|| AppError::not_found("There is no such file on this request."))?;
     drop(conn);
     Response::builder()
         .header(CONTENT_TYPE, file.content_type.as_str())
         .header(CONTENT_DISPOSITION, attachment_disposition(&file.file_name))
-        .header(CONTENT_LENGTH, content.len())
+        .header(CONTENT_LENGTH, file.size_bytes)
         .header("content-security-policy", "default-src 'none'; sandbox")
-        .body(Body::from(content))
+        .body(crate::http::body::stored_file(
+            state.db.clone(),
+            stored,
+            file.size_bytes,
+        ))
         .map_err(|e| AppError::internal("attachment response", e))
 }
 

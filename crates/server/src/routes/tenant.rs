@@ -184,7 +184,8 @@ pub async fn reveal_keys(
 }
 
 /// Downloads a file of a purchase: an attachment with its length, resumable with `Range`.
-/// The activity log entry is written before the first byte (not again for a resumed part).
+/// The activity log entry is written before the first byte, once per user, file and day
+/// whatever the range.
 #[utoipa::path(get, path = "/api/v1/tenant/software/{purchase_id}/downloads/{file_id}", tag = "admin center",
     params(
         ("purchase_id" = PurchaseId, Path, description = "Purchase id"),
@@ -240,19 +241,27 @@ pub async fn download(
             return Ok(response);
         }
     };
-    if range.is_none_or(|(start, _)| start == 0) {
+    drop(conn);
+    // Logged once per user, file and day, whatever part of the file is asked for (a download
+    // manager may start anywhere); the mark and the entry are one transaction.
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let day = now.date_naive().to_string();
+    if activity_log::first_download_of_day(&mut tx, user.user.id.as_str(), file_id.as_str(), &day)
+        .await?
+    {
         let entry = log_entry(
             &user,
             &tenant,
             &stored,
             line,
             ActivityAction::SoftwareDownloaded,
-            state.clock.now(),
+            now,
             &ip,
         );
-        activity_log::append(&mut conn, &stored.partner, &entry).await?;
+        activity_log::append(&mut tx, &stored.partner, &entry).await?;
     }
-    drop(conn);
+    tx.commit().await?;
 
     let disposition = format!(
         "attachment; filename=\"{}\"",

@@ -83,6 +83,26 @@ pub async fn list(
     Ok((items, total.max(0) as u64))
 }
 
+/// Notes that `user` downloads `file` on `day` (`YYYY-MM-DD`, UTC): true the first time that
+/// day, false after — a download is logged once per user, file and day, whatever its range.
+pub async fn first_download_of_day(
+    conn: &mut Conn,
+    user: &str,
+    file: &str,
+    day: &str,
+) -> Result<bool, sqlx::Error> {
+    let noted = sqlx::query(
+        "INSERT INTO download_marks (user_id, file_id, day) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id, file_id, day) DO NOTHING",
+    )
+    .bind(user)
+    .bind(file)
+    .bind(day)
+    .execute(conn)
+    .await?;
+    Ok(noted.rows_affected() == 1)
+}
+
 /// Records one key reveal or download.
 pub async fn append(
     conn: &mut Conn,

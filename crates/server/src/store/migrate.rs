@@ -63,6 +63,11 @@ const SQLITE: &[Migration] = &[
         "one_credit_rule",
         include_str!("../../migrations/sqlite/0010_one_credit_rule.sql"),
     ),
+    (
+        11,
+        "streamed_files_and_download_marks",
+        include_str!("../../migrations/sqlite/0011_streamed_files_and_download_marks.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -115,6 +120,11 @@ const POSTGRES: &[Migration] = &[
         "one_credit_rule",
         include_str!("../../migrations/postgres/0010_one_credit_rule.sql"),
     ),
+    (
+        11,
+        "streamed_files_and_download_marks",
+        include_str!("../../migrations/postgres/0011_streamed_files_and_download_marks.sql"),
+    ),
 ];
 
 /// Any number, the same in every replica: the key of the migration lock.
@@ -129,6 +139,17 @@ fn migrations(backend: Backend) -> &'static [Migration] {
 
 /// Applies the migrations the database has not seen yet.
 pub async fn run(db: &Db) -> Result<(), sqlx::Error> {
+    run_up_to(db, i64::MAX).await
+}
+
+/// The newest migration this build knows.
+pub fn latest() -> i64 {
+    SQLITE.len() as i64
+}
+
+/// Applies the migrations up to `last` the database has not seen yet: what an earlier
+/// release did (the upgrade tests start there).
+pub async fn run_up_to(db: &Db, last: i64) -> Result<(), sqlx::Error> {
     let mut conn = db.conn().await?;
     let backend = db.backend();
     if backend == Backend::Postgres {
@@ -138,7 +159,7 @@ pub async fn run(db: &Db) -> Result<(), sqlx::Error> {
         )
         .await?;
     }
-    let result = apply(&mut conn, backend).await;
+    let result = apply(&mut conn, backend, last).await;
     if backend == Backend::Postgres {
         conn.execute(
             sqlx::query("SELECT 1 FROM (SELECT pg_advisory_unlock($1)) AS unlocked").bind(LOCK_KEY),
@@ -148,13 +169,13 @@ pub async fn run(db: &Db) -> Result<(), sqlx::Error> {
     result
 }
 
-async fn apply(conn: &mut Conn, backend: Backend) -> Result<(), sqlx::Error> {
+async fn apply(conn: &mut Conn, backend: Backend, last: i64) -> Result<(), sqlx::Error> {
     conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations \
          (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
     )
     .await?;
-    for &(version, name, sql) in migrations(backend) {
+    for &(version, name, sql) in migrations(backend).iter().filter(|(v, _, _)| *v <= last) {
         let mut tx = match backend {
             Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => conn.begin().await?,

@@ -8,11 +8,13 @@
 //! (`&mut db.conn().await?`) or inside a transaction with others (`&mut tx`).
 
 pub mod activity_log;
+pub mod backup;
 pub mod billing;
 pub mod cancellations;
 pub mod catalog;
 pub mod credits;
 pub mod customers;
+pub mod files;
 pub mod invoices;
 pub mod migrate;
 pub mod orders;
@@ -204,6 +206,39 @@ fn prepare_sqlite_url(url: &str) -> Result<String, String> {
         format!("{query}&mode=rwc")
     };
     Ok(format!("sqlite://{path}?{query}"))
+}
+
+/// Whether `error` means the database cannot be used just now — unreachable, restarting,
+/// read-only, out of disk, or too busy for the time allowed — rather than a fault in this
+/// request: the client may retry, and the pool reconnects by itself when it is back.
+pub fn is_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Protocol(_) => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            match code.parse::<i64>() {
+                // SQLite (extended codes; the primary code is the low byte): BUSY, READONLY,
+                // IOERR, FULL, CANTOPEN.
+                Ok(n) => matches!(n & 0xff, 5 | 8 | 10 | 13 | 14),
+                // PostgreSQL SQLSTATE: connection exceptions, shutting down or starting up,
+                // out of resources (disk full), read-only, a statement or lock timeout.
+                Err(_) => {
+                    code.starts_with("08")
+                        || code.starts_with("53")
+                        || matches!(
+                            code.as_ref(),
+                            "57P01" | "57P02" | "57P03" | "25006" | "57014" | "55P03"
+                        )
+                }
+            }
+        }
+        _ => false,
+    }
 }
 
 /// The URL with any password replaced by `***`, for messages and logs.

@@ -78,22 +78,24 @@ pub struct NewAttachment<'a> {
     pub request: &'a SupportRequestId,
     pub file_name: &'a str,
     pub content_type: &'a str,
-    pub content: &'a [u8],
+    pub size_bytes: u64,
+    /// Its bytes, stored already (`store::files`).
+    pub stored_file: &'a str,
     pub uploaded_by: &'a str,
     pub uploaded_at: DateTime<Utc>,
 }
 
 pub async fn insert_attachment(conn: &mut Conn, a: &NewAttachment<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO support_attachments (id, request_id, file_name, content_type, size_bytes, content, \
-         uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO support_attachments (id, request_id, file_name, content_type, size_bytes, \
+         stored_file_id, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(a.id.as_str())
     .bind(a.request.as_str())
     .bind(a.file_name)
     .bind(a.content_type)
-    .bind(a.content.len() as i64)
-    .bind(a.content.to_vec())
+    .bind(i64::try_from(a.size_bytes).unwrap_or(i64::MAX))
+    .bind(a.stored_file)
     .bind(a.uploaded_by)
     .bind(db_time(a.uploaded_at))
     .execute(conn)
@@ -449,27 +451,27 @@ pub async fn attachment_count(
         .await
 }
 
-/// One file of a request with its bytes.
-pub async fn attachment_content(
+/// One file of a request, with the id of its stored bytes (`store::files`).
+pub async fn attachment_file(
     conn: &mut Conn,
     request: &SupportRequestId,
     id: &AttachmentId,
-) -> Result<Option<(Attachment, Vec<u8>)>, sqlx::Error> {
+) -> Result<Option<(Attachment, String)>, sqlx::Error> {
     #[derive(sqlx::FromRow)]
     struct Row {
         #[sqlx(flatten)]
         attachment: AttachmentRow,
-        content: Vec<u8>,
+        stored_file_id: String,
     }
     let row: Option<Row> = sqlx::query_as(
-        "SELECT id, file_name, content_type, size_bytes, uploaded_by, uploaded_at, content \
+        "SELECT id, file_name, content_type, size_bytes, uploaded_by, uploaded_at, stored_file_id \
          FROM support_attachments WHERE request_id = $1 AND id = $2",
     )
     .bind(request.as_str())
     .bind(id.as_str())
     .fetch_optional(conn)
     .await?;
-    row.map(|r| Ok((r.attachment.try_into()?, r.content)))
+    row.map(|r| Ok((r.attachment.try_into()?, r.stored_file_id)))
         .transpose()
 }
 

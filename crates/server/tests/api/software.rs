@@ -10,6 +10,7 @@ on_both_backends!(
     only_admin_agents_get_the_deep_link,
     a_customer_user_reveals_keys_and_downloads_files_and_the_log_records_it,
     downloads_resume_with_range,
+    a_download_that_starts_past_byte_zero_is_logged,
     tenants_never_reach_each_others_purchases,
     no_partner_role_gets_key_material_or_file_bytes_from_any_route,
     the_activity_log_pages_and_exports_the_whole_range,
@@ -246,6 +247,46 @@ async fn a_customer_user_reveals_keys_and_downloads_files_and_the_log_records_it
     );
 }
 
+/// A download manager that starts past byte 0 (or a client that only ever asks for parts)
+/// still leaves its entry: once per user, file and day (R-KEY-2).
+async fn a_download_that_starts_past_byte_zero_is_logged(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let (user, items) = contoso_software(&server).await;
+    let purchase = keyed(&items)[0];
+    let file = &purchase["downloads"][0];
+    let url = server.url(&format!(
+        "/api/v1/tenant/software/{}/downloads/{}",
+        purchase["id"].as_str().unwrap(),
+        file["id"].as_str().unwrap()
+    ));
+    let logged = |day: String| {
+        let server = &server;
+        async move {
+            let admin = server.signed_in(GLOBAL_ADMIN).await;
+            let (_, log) = server
+                .get_json(&admin, &format!("/api/v1/activity-log?from={day}&to={day}"))
+                .await;
+            log["total"].as_u64().unwrap()
+        }
+    };
+    for range in ["bytes=1-", "bytes=500-999", "bytes=-10"] {
+        let res = user.get(&url).header("range", range).send().await.unwrap();
+        assert_eq!(res.status(), 206, "{range}");
+    }
+    assert_eq!(logged(server.today()).await, 1, "the first part logged it");
+    // The next day (a new session: the last one has ended), the first fetch logs again.
+    server.clock.advance(chrono::Duration::days(1));
+    let user = server.signed_in(CONTOSO_USER).await;
+    let res = user
+        .get(&url)
+        .header("range", "bytes=2-")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 206);
+    assert_eq!(logged(server.today()).await, 1);
+}
+
 async fn downloads_resume_with_range(backend: Backend) {
     let server = TestServer::start(backend).await;
     let (user, items) = contoso_software(&server).await;
@@ -315,9 +356,8 @@ async fn downloads_resume_with_range(backend: Backend) {
             &format!("/api/v1/activity-log?from={today}&to={today}"),
         )
         .await;
-    // Logged: the whole file, the part from byte 0, the stale resume sent whole; not the
-    // resumed part or the refused range.
-    assert_eq!(log["total"], 3, "{log}");
+    // Logged once for the user, the file and the day, however many parts were fetched.
+    assert_eq!(log["total"], 1, "{log}");
     // The download's address is bound to the session: after signing out it answers 401, also
     // for a resume, and nothing more is logged.
     let res = user
@@ -342,7 +382,7 @@ async fn downloads_resume_with_range(backend: Backend) {
             &format!("/api/v1/activity-log?from={today}&to={today}"),
         )
         .await;
-    assert_eq!(log["total"], 3, "{log}");
+    assert_eq!(log["total"], 1, "{log}");
 }
 
 async fn tenants_never_reach_each_others_purchases(backend: Backend) {
