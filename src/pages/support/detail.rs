@@ -102,7 +102,7 @@ fn RequestView(request: SupportRequest, on_changed: Callback<()>) -> impl IntoVi
                         <div><dt>{tr(Msg::OrderOrSubscriptionId)}</dt><dd class="mono">{s.order_id.as_ref().map(|o| o.to_string()).unwrap_or_else(|| "—".into())}</dd></div>
                         <div><dt>{tr(Msg::AmountRequested)}</dt><dd>{request.amount_requested.as_ref().map(money).unwrap_or_else(|| "—".into())}</dd></div>
                         <div><dt>{tr(Msg::RefundReason)}</dt><dd class="prewrap">{request.refund_reason.clone().unwrap_or_else(|| "—".into())}</dd></div>
-                        <div><dt>{tr(Msg::SectionContact)}</dt><dd>{format!("{} · {} · {}", request.contact_name, request.contact_email, request.contact_phone)}</dd></div>
+                        <div><dt>{tr(Msg::SectionContact)}</dt><dd>{[request.contact_name.clone(), request.contact_email.as_ref().map(ToString::to_string).unwrap_or_default(), request.contact_phone.clone()].into_iter().filter(|part| !part.is_empty()).collect::<Vec<_>>().join(" · ")}</dd></div>
                         <div><dt>{tr(Msg::ColCreated)}</dt><dd>{format::local_date_time(s.created_at)}</dd></div>
                         <div><dt>{tr(Msg::ColUpdated)}</dt><dd>{format::local_date_time(s.updated_at)}</dd></div>
                     </dl>

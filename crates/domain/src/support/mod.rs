@@ -249,7 +249,8 @@ pub struct SupportRequest {
     pub amount_requested: Option<Amount>,
     pub currency: Option<Currency>,
     pub contact_name: String,
-    pub contact_email: Email,
+    /// `null` only for requests filed before contacts were recorded.
+    pub contact_email: Option<Email>,
     pub contact_phone: String,
     pub attachments: Vec<Attachment>,
     pub history: Vec<SupportEvent>,

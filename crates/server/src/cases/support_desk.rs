@@ -548,7 +548,10 @@ pub async fn detail(
         amount_requested: stored.amount_requested.map(Money::amount),
         currency,
         contact_name: stored.contact_name,
-        contact_email: decode("contact e-mail", &stored.contact_email, Email::parse)?,
+        contact_email: match stored.contact_email.as_str() {
+            "" => None,
+            email => Some(decode("contact e-mail", email, Email::parse)?),
+        },
         contact_phone: stored.contact_phone,
         attachments,
         history,

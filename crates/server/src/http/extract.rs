@@ -33,6 +33,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 }
 
 fn json_rejection(rejection: JsonRejection) -> AppError {
+    if is_stalled(&rejection) {
+        return AppError::new(
+            ErrorCode::RequestTimeout,
+            "The request body stopped arriving and was abandoned. Please try again.",
+        );
+    }
     let detail = rejection.body_text();
     match rejection.status() {
         StatusCode::PAYLOAD_TOO_LARGE => {

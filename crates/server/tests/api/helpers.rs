@@ -74,8 +74,30 @@ impl TestServer {
     /// Starts with the test settings changed by `configure` (e.g. `TRUST_PROXY`).
     pub async fn start_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
-        let dist = app_shell(dir.path());
         let database_url = fresh_database(backend, dir.path()).await;
+        Self::start_on_with(&database_url, dir, configure).await
+    }
+
+    /// Starts on an existing database (migrated and seeded at start, as `main` does), with
+    /// its app shell in `dir`.
+    pub async fn start_on(database_url: &str, dir: tempfile::TempDir) -> TestServer {
+        Self::start_on_with(database_url, dir, |_| {}).await
+    }
+
+    pub async fn start_on_with(
+        database_url: &str,
+        dir: tempfile::TempDir,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestServer {
+        // `CSP_TEST_LOG=warn` (or any filter) shows the server's log while debugging a test.
+        if let Ok(filter) = std::env::var("CSP_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
+        let database_url = database_url.to_string();
+        let dist = app_shell(dir.path());
         let mut config = Config::for_tests(&database_url, dist);
         config.seed_demo = true;
         config.demo_password = PASSWORD.into();

@@ -36,6 +36,7 @@ mod errors;
 mod hardening;
 mod money;
 mod orders;
+mod reliability;
 mod sessions;
 mod software;
 mod support;
