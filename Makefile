@@ -55,13 +55,17 @@ fuzz:
 	scripts/fuzz-api.sh target/debug/csp-server
 
 # Over HTTP, SQLite and a throwaway PostgreSQL side by side: the customer list and search with
-# 100 000 customers (CUSTOMERS=N to change) on 8 connections, orders/s from one client; then
+# 100 000 customers (CUSTOMERS=N to change) on 8 connections, orders/s from one client; 500
+# support requests filed 8 at a time, a sign-in during a 50 MB upload and among 500 slow
+# clients, a 10-minute mixed soak on 16 connections (SOAK_SECS=N to change, 0 to skip); then
 # the app's transfer, its timing in headless Chromium and Lighthouse's scores (npm `lighthouse`
-# in .tools/, installed when missing). Prints, asserts nothing.
+# in .tools/, installed when missing). Prints figures; fails only when a filing or a soak
+# request fails.
 bench:
 	scripts/setup-toolchain.sh
 	scripts/setup-browser.sh
 	scripts/with-postgres.sh cargo run --release -p csp-server --example customer_search_bench
+	scripts/with-postgres.sh cargo run --release -p csp-server --example reliability_bench
 	trunk build --release --offline
 	cargo build --release -p csp-server
 	CSP_SERVER_BIN=target/release/csp-server node tests/bench/browser.mjs

@@ -1,8 +1,11 @@
 //! Measures how the server holds up, on SQLite and (when a PostgreSQL server is given) on
-//! PostgreSQL: 500 support requests with files filed 8 at a time (every one must be filed),
-//! and how much a 50 MB upload delays a sign-in made meanwhile.
-//! `make bench` runs it. Not a test: it measures and prints; a failed filing is printed with
-//! its answer and makes the command fail.
+//! PostgreSQL: 500 support requests with files filed 8 at a time (every one must be filed);
+//! how much a 50 MB upload, and 500 clients sending their headers slowly, delay a sign-in
+//! made meanwhile; then a mixed soak — sign-ins, the customer list, searches, orders,
+//! cancellations, uploads and key reveals on 16 connections for `SOAK_SECS` (600; 0 skips
+//! it) — printing its errors (there must be none), p99 per kind and the process's memory at
+//! start and end. `make bench` runs it. Not a test: it measures and prints; a failed filing
+//! or a soak error is printed with its answer and makes the command fail.
 //!
 //! PostgreSQL: `BENCH_PG_URL` (a database to use as is) or `CSP_TEST_PG_URL` (a server on which
 //! a fresh database is created, as `scripts/with-postgres.sh` provides).
@@ -45,12 +48,25 @@ async fn main() {
         failed |= !failures.is_empty();
         let (alone, during) = sign_in_during_upload(&base).await;
         println!(
-            "{name}: sign-in alone p50 {}; during a 50 MB upload p50 {}, max {} (delay at most {})",
+            "{name}: sign-in alone p50 {}; during a 50 MB upload p50 {}, max {} (delay at most {}; goal 200 ms)",
             ms(alone),
             ms(during.0),
             ms(during.1),
             ms(during.1.saturating_sub(alone))
         );
+        let (p50, max) = sign_in_among_slow_clients(&base).await;
+        println!(
+            "{name}: sign-in with {SLOW_CLIENTS} slow clients connected p50 {}, max {} (goal: within a second)",
+            ms(p50),
+            ms(max)
+        );
+        let soak_secs: u64 = std::env::var("SOAK_SECS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(600);
+        if soak_secs > 0 {
+            failed |= !soak(name, &base, Duration::from_secs(soak_secs)).await;
+        }
     }
     if failed {
         std::process::exit(1);
@@ -77,6 +93,10 @@ async fn start(url: &str, dir: &std::path::Path) -> String {
     let mut config = Config::for_tests(url, dir.to_path_buf());
     config.seed_demo = true;
     config.demo_password = PASSWORD.into();
+    // The soak uploads far more than a person would in an hour.
+    config.uploads.per_user_per_hour = u64::MAX;
+    config.uploads.max_concurrent_per_user = 16;
+    config.cancellation_delay = Duration::from_secs(0);
     let app = Application::build(config).await.unwrap();
     let base = format!("http://{}", app.local_addr());
     tokio::spawn(app.run_until(std::future::pending()));
@@ -225,4 +245,248 @@ async fn sign_in_during_upload(base: &str) -> (Duration, (Duration, Duration)) {
 
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+const SLOW_CLIENTS: usize = 500;
+
+/// Sign-in times (median and maximum of 10) while [`SLOW_CLIENTS`] connections send their
+/// headers a few bytes at a time.
+async fn sign_in_among_slow_clients(base: &str) -> (Duration, Duration) {
+    use tokio::io::AsyncWriteExt;
+    let addr = base.trim_start_matches("http://").to_string();
+    let mut slow = Vec::new();
+    for _ in 0..SLOW_CLIENTS {
+        let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        stream
+            .write_all(b"GET /api/v1/session HTTP/1.1\r\nHo")
+            .await
+            .unwrap();
+        slow.push(stream);
+    }
+    let mut times = Vec::new();
+    for _ in 0..10 {
+        let t = Instant::now();
+        let res = Client::new()
+            .post(format!("{base}/api/v1/sessions"))
+            .json(&serde_json::json!({"email": "global.admin@northwind.example", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        times.push(t.elapsed());
+    }
+    drop(slow);
+    times.sort();
+    (times[times.len() / 2], times[times.len() - 1])
+}
+
+/// The process's resident memory, in MB (the server and this load generator together).
+fn resident_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+const KINDS: [&str; 7] = [
+    "sign-in",
+    "list",
+    "search",
+    "order",
+    "cancellation",
+    "upload",
+    "key reveal",
+];
+
+/// A mixed load on 16 connections for `length`: prints the errors and p99 per kind, and the
+/// memory at start and end. Returns whether there were no errors.
+async fn soak(name: &str, base: &str, length: Duration) -> bool {
+    let memory_at_start = resident_mb();
+    // The purchases with keys before the soak (the soak cancels only orders it placed).
+    let tenant = Client::builder().cookie_store(true).build().unwrap();
+    tenant
+        .post(format!("{base}/api/v1/sessions"))
+        .json(&serde_json::json!({"email": "admin@contoso.onmicrosoft.com", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let software: serde_json::Value = tenant
+        .get(format!("{base}/api/v1/tenant/software"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let keyed: std::sync::Arc<Vec<String>> = std::sync::Arc::new(
+        software["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["has_keys"] == true && p["status"] == "completed")
+            .filter_map(|p| p["id"].as_str().map(str::to_string))
+            .collect(),
+    );
+    let started = Instant::now();
+    let workers: Vec<_> = (0..16)
+        .map(|worker| {
+            let (base, keyed) = (base.to_string(), keyed.clone());
+            tokio::spawn(async move { soak_worker(worker, &base, &keyed, started, length).await })
+        })
+        .collect();
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); KINDS.len()];
+    let mut errors = Vec::new();
+    for worker in workers {
+        let (t, e) = worker.await.unwrap();
+        for (kind, list) in t.into_iter().enumerate() {
+            times[kind].extend(list);
+        }
+        errors.extend(e);
+    }
+    println!(
+        "{name}: soak of {:?} on 16 connections: {} requests, {} errors; this process (server and load) {:.0} MB resident at start, {:.0} MB at end",
+        length,
+        times.iter().map(Vec::len).sum::<usize>(),
+        errors.len(),
+        memory_at_start,
+        resident_mb()
+    );
+    for (kind, list) in KINDS.iter().zip(times.iter_mut()) {
+        list.sort();
+        let p99 = list
+            .get((list.len() * 99 / 100).min(list.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default();
+        println!("  {kind:<13} {:>7} requests  p99 {}", list.len(), ms(p99));
+    }
+    for error in errors.iter().take(20) {
+        println!("  ERROR: {error}");
+    }
+    errors.is_empty()
+}
+
+async fn soak_worker(
+    worker: usize,
+    base: &str,
+    keyed: &[String],
+    started: Instant,
+    length: Duration,
+) -> (Vec<Vec<Duration>>, Vec<String>) {
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); KINDS.len()];
+    let mut errors = Vec::new();
+    let agent = signed_in(base).await;
+    let tenant = Client::builder().cookie_store(true).build().unwrap();
+    tenant
+        .post(format!("{base}/api/v1/sessions"))
+        .json(&serde_json::json!({"email": "admin@contoso.onmicrosoft.com", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let get = |client: &Client, path: String| {
+        let request = client.get(format!("{base}{path}"));
+        async move {
+            let res = request.send().await.map_err(|e| e.to_string())?;
+            let status = res.status();
+            let body: serde_json::Value = res.json().await.map_err(|e| e.to_string())?;
+            if status.is_success() {
+                Ok(body)
+            } else {
+                Err(format!("{status} {body}"))
+            }
+        }
+    };
+    let found = get(&agent, "/api/v1/customers?q=contoso.onmicrosoft.com".into())
+        .await
+        .unwrap();
+    let customer = found["items"][0]["id"].as_str().unwrap().to_string();
+    let offers = get(&agent, format!("/api/v1/customers/{customer}/offers"))
+        .await
+        .unwrap();
+    let offer = offers["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["available"] == true && o["kind"] == "software_subscription")
+        .unwrap()
+        .clone();
+    let mut placed: Vec<String> = Vec::new();
+    let mut n = worker;
+    while started.elapsed() < length {
+        n += 1;
+        // Mostly reads, as people use it; a sign-in (argon2) now and then.
+        let kind = match n % 20 {
+            0 => 0,
+            1..=6 => 1,
+            7..=10 => 2,
+            11..=13 => 3,
+            14 | 15 => 4,
+            16 => 5,
+            _ => 6,
+        };
+        let t = Instant::now();
+        let outcome: Result<(), String> = match kind {
+            0 => Client::new()
+                .post(format!("{base}/api/v1/sessions"))
+                .json(&serde_json::json!({"email": "account.admin@northwind.example", "password": PASSWORD}))
+                .send()
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| if r.status() == 200 { Ok(()) } else { Err(format!("sign-in {}", r.status())) }),
+            1 => get(&agent, format!("/api/v1/customers?page={}", 1 + n % 3)).await.map(drop),
+            2 => get(&agent, format!("/api/v1/customers?q={}", ["contoso", "fab", "tailspin", "zzqx"][n % 4])).await.map(drop),
+            3 => {
+                let res = agent
+                    .post(format!("{base}/api/v1/customers/{customer}/orders"))
+                    .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+                    .json(&serde_json::json!({"line_items": [{"offer_id": offer["id"], "quantity": offer["min_quantity"]}]}))
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string());
+                match res {
+                    Ok(res) if res.status() == 201 => {
+                        let order: serde_json::Value = res.json().await.unwrap_or_default();
+                        placed.extend(order["id"].as_str().map(str::to_string));
+                        Ok(())
+                    }
+                    Ok(res) => Err(format!("order {}", res.status())),
+                    Err(e) => Err(e),
+                }
+            }
+            4 => match placed.pop() {
+                None => Ok(()),
+                Some(order) => agent
+                    .post(format!("{base}/api/v1/customers/{customer}/orders/{order}/cancellation"))
+                    .json(&serde_json::json!({"confirm": true}))
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())
+                    .and_then(|r| if r.status() == 202 { Ok(()) } else { Err(format!("cancellation {}", r.status())) }),
+            },
+            5 => agent
+                .post(format!("{base}/api/v1/support-requests"))
+                .multipart(billing_form(n, vec![(format!("scan-{n}.pdf"), pdf(50_000))]))
+                .send()
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| if r.status() == 201 { Ok(()) } else { Err(format!("upload {}", r.status())) }),
+            _ => match keyed.get(n % keyed.len().max(1)) {
+                None => Ok(()),
+                Some(purchase) => tenant
+                    .post(format!("{base}/api/v1/tenant/software/{purchase}/key-reveals"))
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())
+                    .and_then(|r| if r.status() == 200 { Ok(()) } else { Err(format!("reveal {}", r.status())) }),
+            },
+        };
+        match outcome {
+            Ok(()) => times[kind].push(t.elapsed()),
+            Err(e) => errors.push(format!("{}: {e}", KINDS[kind])),
+        }
+    }
+    (times, errors)
 }

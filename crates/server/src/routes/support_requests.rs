@@ -114,8 +114,11 @@ pub struct SupportFormUpload {
         (status = 403, description = "`forbidden`: partner users file requests", body = csp_domain::ApiErrorBody),
         (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
         (status = 415, description = "`unsupported_media_type`: not multipart/form-data", body = csp_domain::ApiErrorBody),
+        (status = 408, description = "`request_timeout`: the body stopped arriving", body = csp_domain::ApiErrorBody),
         (status = 409, description = "`already_cancelled`: the order is cancelled or being cancelled", body = csp_domain::ApiErrorBody),
-        (status = 422, description = "`validation_failed` with `fields`, `nothing_to_refund`, or `idempotency_key_reused`", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`validation_failed` with `fields`, `nothing_to_refund`, `idempotency_key_reused`, or `quota_exceeded`: the partner's files would exceed its quota", body = csp_domain::ApiErrorBody),
+        (status = 429, description = "`too_many_uploads`, with `Retry-After`: too many uploads at once, or this hour", body = csp_domain::ApiErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn create(
     State(state): State<AppState>,
@@ -322,10 +325,13 @@ pub struct CommentUpload {
         (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
         (status = 403, description = "`forbidden`: customer users", body = csp_domain::ApiErrorBody),
         (status = 404, description = "`not_found`", body = csp_domain::ApiErrorBody),
+        (status = 408, description = "`request_timeout`: the body stopped arriving", body = csp_domain::ApiErrorBody),
         (status = 409, description = "`request_closed`: the request has been decided", body = csp_domain::ApiErrorBody),
         (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
-        (status = 422, description = "`validation_failed`: an empty comment without files, or a file refused", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`validation_failed`: an empty comment without files, or a file refused; `quota_exceeded`", body = csp_domain::ApiErrorBody),
+        (status = 429, description = "`too_many_uploads`, with `Retry-After`", body = csp_domain::ApiErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn comment(
     State(state): State<AppState>,
