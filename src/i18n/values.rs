@@ -67,6 +67,10 @@ impl I18n {
                 Msg::ErrTooManyAttempts,
                 &[("minutes", &seconds.div_ceil(60))],
             ),
+            (ErrorCode::TooManyUploads, _, Some(seconds)) if seconds > 60 => self.f(
+                Msg::ErrTooManyUploadsLater,
+                &[("minutes", &seconds.div_ceil(60))],
+            ),
             _ => self.t(error_message(code)).to_string(),
         }
     }

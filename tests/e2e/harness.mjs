@@ -25,7 +25,7 @@ const stripAnsi = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
  * CSP_SERVER_BIN) on 127.0.0.1:0 with its own SQLite database in a temporary directory.
  * Resolves to { baseUrl, output(), stop() } once the server says where it listens.
  */
-export async function startServer() {
+export async function startServer(extraEnv = {}) {
   const dist = path.join(ROOT, 'dist');
   if (!existsSync(path.join(dist, 'index.html'))) {
     throw new Error(`${dist}/index.html is missing: build the app first (make dist, or trunk build --release --offline)`);
@@ -45,6 +45,7 @@ export async function startServer() {
       DEMO_PASSWORD, // the tests sign in with the default password, whatever the caller exported
       CANCELLATION_DELAY_SECS: '2', // cancellations complete while a test watches
       NO_COLOR: '1',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -131,10 +132,10 @@ export async function saveScreenshot(page, name) {
  * each test gets a new browser context (no shared cookies, `{ context }` options such as a
  * `timezoneId`) whose relative URLs resolve against the server. On failure the error carries a screenshot path, browser errors and the server log.
  */
-export function useApp() {
+export function useApp({ serverEnv = {} } = {}) {
   const env = {};
   before(async () => {
-    env.server = await startServer();
+    env.server = await startServer(serverEnv);
     env.browser = await launchBrowser();
   });
   after(async () => {

@@ -642,6 +642,7 @@ messages! {
     ErrUnavailable => "The service is unavailable for a moment. Please try again shortly.", "服务暂时不可用。请稍后重试。";
     ErrQuotaExceeded => "Your organization's attached files have reached their storage limit. Contact support to raise it.", "你的组织附加的文件已达到存储上限。请联系支持人员提高上限。";
     ErrTooManyUploads => "Too many uploads at the moment. Please try again in a minute.", "当前上传过多。请一分钟后重试。";
+    ErrTooManyUploadsLater => "You have sent as many uploads as an hour allows. Try again in {minutes} minutes.", "你已达到每小时的上传次数上限。请在 {minutes} 分钟后重试。";
 
     // -- field problems, by code --
     FieldRequired => "This is required.", "此项为必填项。";

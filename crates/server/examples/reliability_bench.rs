@@ -96,6 +96,8 @@ async fn start(url: &str, dir: &std::path::Path) -> String {
     // The soak uploads far more than a person would in an hour.
     config.uploads.per_user_per_hour = u64::MAX;
     config.uploads.max_concurrent_per_user = 16;
+    config.uploads.quota_files = u64::MAX;
+    config.uploads.quota_bytes = u64::MAX;
     config.cancellation_delay = Duration::from_secs(0);
     let app = Application::build(config).await.unwrap();
     let base = format!("http://{}", app.local_addr());

@@ -36,6 +36,9 @@ const DRAIN_TIME: Duration = Duration::from_secs(30);
 const SIGNED_OUT_DRAIN_BYTES: usize = 1024 * 1024;
 const SIGNED_OUT_DRAIN_TIME: Duration = Duration::from_secs(5);
 
+/// What `forwarded` holds once the pump has seen the body's end.
+const READ_TO_THE_END: u64 = u64::MAX;
+
 /// Middleware: hands the handler a body fed by a pump task (see the module's comment).
 pub async fn drain_unread_bodies(
     State(state): State<AppState>,
@@ -65,9 +68,12 @@ pub async fn drain_unread_bodies(
     let status = response.status();
     // What will not be read: the client is told the connection closes after this answer,
     // so it does not send its next request on it.
-    let unread = size_hint
-        .exact()
-        .map(|length| length.saturating_sub(forwarded.load(Ordering::Relaxed)));
+    let read = forwarded.load(Ordering::Relaxed);
+    let unread = if read == READ_TO_THE_END {
+        Some(0)
+    } else {
+        size_hint.exact().map(|length| length.saturating_sub(read))
+    };
     let (limit, _) = drain_limits(status);
     if unread.is_none_or(|unread| unread > limit as u64) {
         response
@@ -110,7 +116,10 @@ async fn pump(
     loop {
         let frame = match tokio::time::timeout(idle, body.frame()).await {
             Ok(Some(frame)) => frame,
-            Ok(None) => break,
+            Ok(None) => {
+                forwarded.store(READ_TO_THE_END, Ordering::Relaxed);
+                break;
+            }
             Err(_) => {
                 let _ = sender.send(Err(axum::Error::new(BodyStalled(idle)))).await;
                 // A stalled client is not waited for again: the connection closes.
@@ -126,7 +135,9 @@ async fn pump(
         if sender.send(frame).await.is_err() || failed {
             break;
         }
-        forwarded.fetch_add(length as u64, Ordering::Relaxed);
+        let _ = forwarded.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |read| {
+            Some(read.saturating_add(length as u64).min(READ_TO_THE_END - 1))
+        });
     }
     drop(sender);
     let status = answer.await.unwrap_or(StatusCode::UNAUTHORIZED);

@@ -352,6 +352,46 @@ mod tests {
             .ends_with("?mode=ro"));
     }
 
+    /// Real SQLite errors of a database that cannot be written just now (read-only, full)
+    /// are outages (503), a broken statement is not.
+    #[tokio::test]
+    async fn a_read_only_or_full_database_is_unavailable_not_broken() {
+        use sqlx::Connection;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let mut rw =
+            sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=rwc", path.display()))
+                .await
+                .unwrap();
+        sqlx::query("CREATE TABLE t (v BLOB)")
+            .execute(&mut rw)
+            .await
+            .unwrap();
+        let mut ro =
+            sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", path.display()))
+                .await
+                .unwrap();
+        let read_only = sqlx::query("INSERT INTO t VALUES (x'00')")
+            .execute(&mut ro)
+            .await
+            .unwrap_err();
+        assert!(is_unavailable(&read_only), "{read_only}");
+        sqlx::query("PRAGMA max_page_count = 2")
+            .execute(&mut rw)
+            .await
+            .unwrap();
+        let full = sqlx::query("INSERT INTO t VALUES (zeroblob(100000))")
+            .execute(&mut rw)
+            .await
+            .unwrap_err();
+        assert!(is_unavailable(&full), "{full}");
+        let broken = sqlx::query("INSERT INTO no_such_table VALUES (1)")
+            .execute(&mut rw)
+            .await
+            .unwrap_err();
+        assert!(!is_unavailable(&broken), "{broken}");
+    }
+
     #[test]
     fn stored_times_sort_as_text() {
         let a = db_time("2026-01-02T03:04:05Z".parse().unwrap());
