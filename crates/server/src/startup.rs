@@ -68,12 +68,13 @@ impl Application {
         config: Config,
         clock: Arc<dyn Clock>,
     ) -> Result<Application, String> {
-        let db = Db::connect(&config.database_url, &config.db).await?;
-        // A restore must not replace a SQLite file under a running server.
+        // A restore must not replace a SQLite file under a running server: the lock is held
+        // before the first connection opens the file.
         let in_use = match backup::sqlite_path(&config.database_url) {
             Ok(path) => Some(backup::hold(&path)?),
             Err(_) => None,
         };
+        let db = Db::connect(&config.database_url, &config.db).await?;
         migrate::run(&db)
             .await
             .map_err(|e| format!("migrating the database failed: {e}"))?;

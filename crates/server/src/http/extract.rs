@@ -144,6 +144,12 @@ impl FromRequestParts<AppState> for UploadSlot {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let user = crate::http::auth::CurrentUser::from_request_parts(parts, state).await?;
+        // Customer users send no files: refused before their body is read.
+        if let csp_domain::Principal::Customer { .. } = user.principal {
+            return Err(AppError::refused(csp_domain::Refusal::WrongKind(
+                csp_domain::Area::SupportRequests,
+            )));
+        }
         state
             .upload_slots
             .take(&user.user.id)

@@ -38,6 +38,8 @@ use crate::state::AppState;
 
 /// JSON bodies of this API are small; anything bigger is refused before it is read.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// A body with files: the largest upload and room for the form's framing.
+const UPLOAD_LIMIT: usize = crate::http::extract::UPLOAD_BODY_BYTES + 64 * 1024;
 
 pub fn router(state: AppState, dist_dir: &Path) -> Router {
     let api = Router::new()
@@ -77,8 +79,9 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
             "/support-requests",
             get(support_requests::list)
                 .post(support_requests::create)
-                // Bodies with files are limited by `ApiMultipart` as it reads them.
-                .layer(DefaultBodyLimit::disable()),
+                // Bodies with files: the whole body (boundaries and part headers included)
+                // is limited here, each part by `ApiMultipart` as it reads it.
+                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
         .route(
             "/support-requests/{id}",
@@ -87,8 +90,9 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
         .route(
             "/support-requests/{id}/comments",
             post(support_requests::comment)
-                // Bodies with files are limited by `ApiMultipart` as it reads them.
-                .layer(DefaultBodyLimit::disable()),
+                // Bodies with files: the whole body (boundaries and part headers included)
+                // is limited here, each part by `ApiMultipart` as it reads it.
+                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
         .route(
             "/support-requests/{id}/attachments/{attachment_id}",

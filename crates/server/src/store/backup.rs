@@ -37,6 +37,9 @@ pub fn sqlite_path(url: &str) -> Result<PathBuf, String> {
 pub struct InUse(#[allow(dead_code)] File);
 
 fn lock_file(database: &Path) -> std::io::Result<File> {
+    if let Some(folder) = database.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder)?;
+    }
     let mut name = database.as_os_str().to_owned();
     name.push(".lock");
     std::fs::OpenOptions::new()

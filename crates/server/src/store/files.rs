@@ -114,16 +114,20 @@ pub async fn read_piece(
         .await
 }
 
-/// Removes a file that was reserved but is attached to nothing (its pieces go with it).
+/// Removes a file that was reserved but is attached to nothing (its pieces go with it); a
+/// file attached meanwhile keeps its row and every piece.
 pub async fn remove_unattached(conn: &mut Conn, file: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM stored_file_pieces WHERE file_id = $1")
-        .bind(file)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
-        "DELETE FROM stored_files WHERE id = $1 \
-         AND NOT EXISTS (SELECT 1 FROM support_attachments WHERE stored_file_id = $1)",
-    )
+    const UNATTACHED: &str =
+        "NOT EXISTS (SELECT 1 FROM support_attachments WHERE stored_file_id = $1)";
+    sqlx::query(&format!(
+        "DELETE FROM stored_file_pieces WHERE file_id = $1 AND {UNATTACHED}"
+    ))
+    .bind(file)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(&format!(
+        "DELETE FROM stored_files WHERE id = $1 AND {UNATTACHED}"
+    ))
     .bind(file)
     .execute(conn)
     .await?;

@@ -221,20 +221,20 @@ pub fn is_unavailable(error: &sqlx::Error) -> bool {
         | sqlx::Error::Protocol(_) => true,
         sqlx::Error::Database(db) => {
             let code = db.code().unwrap_or_default();
-            match code.parse::<i64>() {
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
                 // SQLite (extended codes; the primary code is the low byte): BUSY, READONLY,
                 // IOERR, FULL, CANTOPEN.
-                Ok(n) => matches!(n & 0xff, 5 | 8 | 10 | 13 | 14),
+                code.parse::<i64>()
+                    .is_ok_and(|n| matches!(n & 0xff, 5 | 8 | 10 | 13 | 14))
+            } else {
                 // PostgreSQL SQLSTATE: connection exceptions, shutting down or starting up,
                 // out of resources (disk full), read-only, a statement or lock timeout.
-                Err(_) => {
-                    code.starts_with("08")
-                        || code.starts_with("53")
-                        || matches!(
-                            code.as_ref(),
-                            "57P01" | "57P02" | "57P03" | "25006" | "57014" | "55P03"
-                        )
-                }
+                code.starts_with("08")
+                    || code.starts_with("53")
+                    || matches!(
+                        code.as_ref(),
+                        "57P01" | "57P02" | "57P03" | "25006" | "57014" | "55P03"
+                    )
             }
         }
         _ => false,
