@@ -103,6 +103,11 @@ impl FromRequestParts<AppState> for CurrentUser {
             principal: record.principal,
         };
         parts.extensions.insert(user.clone());
+        if let Some(crate::http::body::SignedIn(flag)) =
+            parts.extensions.get::<crate::http::body::SignedIn>()
+        {
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         Ok(user)
     }
 }

@@ -14,6 +14,11 @@ use crate::store::Db;
 
 pub type Chunk = Result<Frame<Bytes>, axum::Error>;
 
+/// Set by `CurrentUser` when the request carries a valid session: only then is the rest of a
+/// refused body read beyond the small budget of a stranger.
+#[derive(Clone, Default)]
+pub struct SignedIn(pub std::sync::Arc<std::sync::atomic::AtomicBool>);
+
 /// The request body sent nothing for longer than the server waits.
 #[derive(Debug)]
 pub struct BodyStalled(pub Duration);

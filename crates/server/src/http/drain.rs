@@ -4,8 +4,8 @@
 //! unread data resets it: the client, still writing, sees "connection reset" instead of the
 //! JSON error. So every request body passes through a pump that, once the handler is done
 //! with it, reads on and throws away the rest — up to a limit in bytes and in time, beyond
-//! which the connection is closed after all. A signed-out client (401) gets a small limit: a
-//! stranger cannot make the server read tens of megabytes for nothing.
+//! which the connection is closed after all. A client without a valid session gets a small
+//! limit, whatever the answer: a stranger cannot make the server read tens of megabytes.
 //!
 //! While the handler reads, a body that sends nothing for `body_idle_timeout` ends with an
 //! error (`BodyStalled`), which the handler answers 408: a slow client cannot hold a request
@@ -24,7 +24,7 @@ use axum::response::Response;
 use http_body_util::BodyExt;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::http::body::{BodyStalled, ChannelBody, Chunk};
+use crate::http::body::{BodyStalled, ChannelBody, Chunk, SignedIn};
 use crate::state::AppState;
 
 /// The most of a body left unread that is read on and thrown away: twice the largest upload.
@@ -48,7 +48,9 @@ pub async fn drain_unread_bodies(
     if !has_body(&request) {
         return next.run(request).await;
     }
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let signed_in = SignedIn::default();
+    parts.extensions.insert(signed_in.clone());
     let size_hint = body.size_hint();
     let (sender, receiver) = mpsc::channel(1);
     let (answered, answer) = oneshot::channel();
@@ -74,23 +76,24 @@ pub async fn drain_unread_bodies(
     } else {
         size_hint.exact().map(|length| length.saturating_sub(read))
     };
-    let (limit, _) = drain_limits(status);
+    let signed_in = signed_in.0.load(Ordering::Relaxed) && status != StatusCode::UNAUTHORIZED;
+    let (limit, _) = drain_limits(signed_in);
     if unread.is_none_or(|unread| unread > limit as u64) {
         response
             .headers_mut()
             .insert(CONNECTION, HeaderValue::from_static("close"));
     }
-    let _ = answered.send(status);
+    let _ = answered.send(signed_in);
     response
 }
 
-/// How much of an unread body is read on, and for how long, after an answer with `status`.
-fn drain_limits(status: StatusCode) -> (usize, Duration) {
-    match status {
-        StatusCode::UNAUTHORIZED | StatusCode::REQUEST_TIMEOUT => {
-            (SIGNED_OUT_DRAIN_BYTES, SIGNED_OUT_DRAIN_TIME)
-        }
-        _ => (DRAIN_BYTES, DRAIN_TIME),
+/// How much of an unread body is read on, and for how long: a signed-in user's refused upload
+/// is read to its end so the answer arrives; a stranger gets the small budget.
+fn drain_limits(signed_in: bool) -> (usize, Duration) {
+    if signed_in {
+        (DRAIN_BYTES, DRAIN_TIME)
+    } else {
+        (SIGNED_OUT_DRAIN_BYTES, SIGNED_OUT_DRAIN_TIME)
     }
 }
 
@@ -109,7 +112,7 @@ fn has_body(request: &Request) -> bool {
 async fn pump(
     mut body: Body,
     sender: mpsc::Sender<Chunk>,
-    answer: oneshot::Receiver<StatusCode>,
+    answer: oneshot::Receiver<bool>,
     forwarded: Arc<AtomicU64>,
     idle: Duration,
 ) {
@@ -140,8 +143,8 @@ async fn pump(
         });
     }
     drop(sender);
-    let status = answer.await.unwrap_or(StatusCode::UNAUTHORIZED);
-    let (limit, time) = drain_limits(status);
+    let signed_in = answer.await.unwrap_or(false);
+    let (limit, time) = drain_limits(signed_in);
     let drain = async {
         let mut drained = 0;
         while let Ok(Some(Ok(frame))) = tokio::time::timeout(idle, body.frame()).await {
