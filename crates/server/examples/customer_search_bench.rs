@@ -8,6 +8,8 @@
 //! PostgreSQL: `BENCH_PG_URL` (a database to use as is) or `CSP_TEST_PG_URL` (a server on which
 //! a fresh database is created, as `scripts/with-postgres.sh` provides).
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use csp_server::startup::Application;
@@ -29,7 +31,7 @@ async fn main() {
         "SQLite",
         format!("sqlite://{}/bench.db", dir.path().display()),
     )];
-    if let Some(url) = postgres_url().await {
+    if let Some(url) = common::postgres_url("csp_bench").await {
         backends.push(("PostgreSQL", url));
     }
     let mut columns = Vec::new();
@@ -93,22 +95,6 @@ const QUERIES: [(&str, &str); 11] = [
     ("search: 2 characters", "/api/v1/customers?q=ze"),
     ("search: no match", "/api/v1/customers?q=zzqx"),
 ];
-
-async fn postgres_url() -> Option<String> {
-    if let Ok(url) = std::env::var("BENCH_PG_URL") {
-        return Some(url);
-    }
-    let admin = std::env::var("CSP_TEST_PG_URL").ok()?;
-    sqlx::any::install_default_drivers();
-    let name = format!("csp_bench_{}", std::process::id());
-    let mut conn = sqlx::AnyConnection::connect(&admin).await.ok()?;
-    conn.execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .ok()?;
-    let mut url = url::Url::parse(&admin).ok()?;
-    url.set_path(&format!("/{name}"));
-    Some(url.to_string())
-}
 
 /// A server on `url` with the demo data and `customers` more, and a client signed in to it as
 /// Northwind's Admin agent.

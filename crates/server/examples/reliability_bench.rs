@@ -10,13 +10,14 @@
 //! PostgreSQL: `BENCH_PG_URL` (a database to use as is) or `CSP_TEST_PG_URL` (a server on which
 //! a fresh database is created, as `scripts/with-postgres.sh` provides).
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use csp_server::startup::Application;
 use csp_server::Config;
 use reqwest::multipart::{Form, Part};
 use reqwest::Client;
-use sqlx::{Connection, Executor};
 
 const FILINGS: usize = 500;
 const AT_ONCE: usize = 8;
@@ -30,7 +31,7 @@ async fn main() {
         "SQLite",
         format!("sqlite://{}/bench.db", dir.path().display()),
     )];
-    if let Some(url) = postgres_url().await {
+    if let Some(url) = common::postgres_url("csp_reliability").await {
         backends.push(("PostgreSQL", url));
     }
     let mut failed = false;
@@ -71,22 +72,6 @@ async fn main() {
     if failed {
         std::process::exit(1);
     }
-}
-
-async fn postgres_url() -> Option<String> {
-    if let Ok(url) = std::env::var("BENCH_PG_URL") {
-        return Some(url);
-    }
-    let admin = std::env::var("CSP_TEST_PG_URL").ok()?;
-    sqlx::any::install_default_drivers();
-    let name = format!("csp_reliability_{}", std::process::id());
-    let mut conn = sqlx::AnyConnection::connect(&admin).await.ok()?;
-    conn.execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .ok()?;
-    let mut url = url::Url::parse(&admin).ok()?;
-    url.set_path(&format!("/{name}"));
-    Some(url.to_string())
 }
 
 async fn start(url: &str, dir: &std::path::Path) -> String {

@@ -247,11 +247,9 @@ async fn a_customer_user_reveals_keys_and_downloads_files_and_the_log_records_it
     );
 }
 
-/// A download manager that starts past byte 0 (or a client that only ever asks for parts)
-/// still leaves its entry: once per user, file and day (R-KEY-2).
-async fn a_download_that_starts_past_byte_zero_is_logged(backend: Backend) {
-    let server = TestServer::start(backend).await;
-    let (user, items) = contoso_software(&server).await;
+/// Contoso's customer user and the address of its first keyed purchase's first download.
+async fn first_download(server: &TestServer) -> (reqwest::Client, String) {
+    let (user, items) = contoso_software(server).await;
     let purchase = keyed(&items)[0];
     let file = &purchase["downloads"][0];
     let url = server.url(&format!(
@@ -259,6 +257,14 @@ async fn a_download_that_starts_past_byte_zero_is_logged(backend: Backend) {
         purchase["id"].as_str().unwrap(),
         file["id"].as_str().unwrap()
     ));
+    (user, url)
+}
+
+/// A download manager that starts past byte 0 (or a client that only ever asks for parts)
+/// still leaves its entry: once per user, file and day (R-KEY-2).
+async fn a_download_that_starts_past_byte_zero_is_logged(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let (user, url) = first_download(&server).await;
     let logged = |day: String| {
         let server = &server;
         async move {
@@ -289,14 +295,7 @@ async fn a_download_that_starts_past_byte_zero_is_logged(backend: Backend) {
 
 async fn downloads_resume_with_range(backend: Backend) {
     let server = TestServer::start(backend).await;
-    let (user, items) = contoso_software(&server).await;
-    let purchase = keyed(&items)[0];
-    let file = &purchase["downloads"][0];
-    let url = server.url(&format!(
-        "/api/v1/tenant/software/{}/downloads/{}",
-        purchase["id"].as_str().unwrap(),
-        file["id"].as_str().unwrap()
-    ));
+    let (user, url) = first_download(&server).await;
     let whole = user.get(&url).send().await.unwrap().bytes().await.unwrap();
     let size = whole.len();
     let res = user
