@@ -2,14 +2,9 @@
 // content inside landmarks and landmarks with distinct names) on every page and dialog of the app,
 // as each kind of user meets them — with form errors showing where a form has them, and in
 // Chinese too. Any violation fails, naming the rule and the elements.
-import { checkA11y, signIn, useApp, waitForPath } from './harness.mjs';
+import { checkA11y, signIn, useApp, waitForPath, signOut } from './harness.mjs';
 
 const { pageTest } = useApp();
-
-async function signOut(page) {
-  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
-  await waitForPath(page, '/sign-in');
-}
 
 /** Contoso's details page, opened through the list as a partner user does. */
 async function openContoso(page) {

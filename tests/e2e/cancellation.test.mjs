@@ -2,7 +2,7 @@
 // demo orders, a cancellation from the dialog to "Cancelled" without a reload, the customer's
 // revoked key, and the credit on next month's invoice.
 import assert from 'node:assert/strict';
-import { eventually, signIn, useApp, waitForPath } from './harness.mjs';
+import { eventually, signIn, useApp, waitForPath, signOut } from './harness.mjs';
 
 const { pageTest } = useApp();
 
@@ -61,7 +61,7 @@ pageTest('cancelling the 5-day order: confirm, pending, cancelled without reload
   assert.equal(await row.getByRole('button', { name: /^Cancel / }).count(), 0, 'a cancelled purchase offers no Cancel');
 
   // The customer's admin center lists it without keys.
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
   await signIn(page, 'admin@contoso.onmicrosoft.com');
   await waitForPath(page, '/tenant');
   await page.goto('/admin-center/billing/products/software');
@@ -70,7 +70,7 @@ pageTest('cancelling the 5-day order: confirm, pending, cancelled without reload
   assert.equal(await card.getByRole('button', { name: 'Show key' }).count(), 0, 'no key to show');
 
   // The credit is on next month's invoice.
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
   await signIn(page, 'admin.agent@northwind.example');
   await waitForPath(page, '/customers');
   await page.goto(`/invoices/${nextMonth()}`);

@@ -2,7 +2,7 @@
 // and the release bundle in dist/. Selectors are accessible roles and names: they are the
 // DOM contract of the app, so a failing selector means the page lost an accessible name.
 import assert from 'node:assert/strict';
-import { DEMO_PASSWORD, eventually, signIn, useApp, waitForPath } from './harness.mjs';
+import { DEMO_PASSWORD, eventually, signIn, useApp, waitForPath, signOut } from './harness.mjs';
 
 const { pageTest } = useApp();
 
@@ -110,8 +110,7 @@ pageTest('an Admin agent signs in, finds a customer by domain, reloads and signs
   await banner.getByText('Avery Agent').waitFor();
 
   // Signing out returns to the sign-in page, and the list is no longer reachable.
-  await banner.getByRole('button', { name: 'Sign out', exact: true }).click();
-  await waitForPath(page, '/sign-in');
+  await signOut(page);
   await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
   assert.equal((await page.request.get('/api/v1/session')).status(), 401);
   await page.goto('/customers');

@@ -1,7 +1,7 @@
 // Browser end-to-end tests of what an attacker's link can do (nothing) and of refusals in
 // the user's language, against the real server and the release bundle in dist/.
 import assert from 'node:assert/strict';
-import { DEMO_PASSWORD, useApp, waitForPath } from './harness.mjs';
+import { DEMO_PASSWORD, useApp, waitForPath, signOut } from './harness.mjs';
 
 const { pageTest } = useApp();
 
@@ -31,8 +31,7 @@ pageTest('a crafted return path after sign-in lands on the home page and the app
     await page.getByRole('navigation').first().getByRole('link', { name: 'Support', exact: true }).click();
     await waitForPath(page, '/support');
     await page.getByRole('heading', { name: 'Support requests' }).first().waitFor();
-    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
-    await waitForPath(page, '/sign-in');
+    await signOut(page);
   }
 });
 
@@ -140,8 +139,7 @@ pageTest('a first visit starts signed out without asking the server; a new tab a
   assert.equal(sessionChecks.length, 1, 'the new tab asked once');
 
   // Signed out there, a third tab starts signed out and asks nothing.
-  await tab.getByRole('button', { name: 'Sign out', exact: true }).click();
-  await waitForPath(tab, '/sign-in');
+  await signOut(tab);
   const third = await page.context().newPage();
   watch(third);
   await third.goto('/customers');

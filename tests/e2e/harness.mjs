@@ -190,6 +190,15 @@ export function waitForPath(page, pathname) {
   return page.waitForURL(matches);
 }
 
+/**
+ * Signs out from the shell and waits until the sign-in page is shown: the session ends on the
+ * server only when the sign-out request completes, so a test must not navigate away before.
+ */
+export async function signOut(page) {
+  await page.getByRole('banner').getByRole('button', { name: 'Sign out', exact: true }).click();
+  await waitForPath(page, '/sign-in');
+}
+
 /** Fills in and submits the sign-in form, starting from /sign-in. */
 export async function signIn(page, email, password = DEMO_PASSWORD) {
   await page.goto('/sign-in');

@@ -2,7 +2,7 @@
 // the main module; the other parts of the app are fetched when first opened, and a part that
 // cannot be fetched says so and offers a reload instead of leaving a blank page.
 import assert from 'node:assert/strict';
-import { eventually, signIn, useApp, waitForPath } from './harness.mjs';
+import { eventually, signIn, useApp, waitForPath, signOut } from './harness.mjs';
 
 const { pageTest } = useApp();
 
@@ -104,8 +104,7 @@ pageTest('a browser that is not signed in asks the API nothing before the app ha
   await signIn(page, ADMIN_AGENT);
   await waitForPath(page, '/customers');
   await page.getByRole('table').getByRole('link').first().waitFor();
-  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
-  await waitForPath(page, '/sign-in');
+  await signOut(page);
 
   const asked = watchApi(page);
   const release = await holdMainModule(page);

@@ -4,7 +4,7 @@
 // the key gone; the cancel dialog's deadline in UTC and in the browser's own time zone; a
 // Global admin's refund limit, which the cancel dialog then applies.
 import assert from 'node:assert/strict';
-import { signIn, useApp, waitForPath } from './harness.mjs';
+import { signIn, useApp, waitForPath, signOut } from './harness.mjs';
 
 const { pageTest } = useApp();
 
@@ -25,7 +25,7 @@ async function contosoOrder(page, product) {
 }
 
 async function switchUser(page, email) {
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
   await signIn(page, email);
 }
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { DEMO_PASSWORD, signIn, useApp, waitForPath } from './harness.mjs';
+import { DEMO_PASSWORD, signIn, useApp, waitForPath, signOut } from './harness.mjs';
 
 const { pageTest } = useApp();
 
@@ -28,8 +28,7 @@ pageTest('the deep link leads the customer to its keys and downloads, and the ac
   await page.getByRole('button', { name: 'Copy link' }).click();
   await page.getByRole('status').filter({ hasText: 'Copied to the clipboard.' }).waitFor();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link, 'the copied text is the link');
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await waitForPath(page, '/sign-in');
+  await signOut(page);
 
   // The customer opens the link signed out: sign-in first, then the same page.
   await page.goto(link);
@@ -57,7 +56,7 @@ pageTest('the deep link leads the customer to its keys and downloads, and the ac
   assert.equal(createHash('sha256').update(bytes).digest('hex'), file.sha256, 'the downloaded bytes are the file');
 
   // A Global admin finds both events in today's activity log and exports them.
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
   await signIn(page, 'global.admin@northwind.example');
   await waitForPath(page, '/customers');
   // Today's range: the demo data's older entries stay out of it.
@@ -78,8 +77,7 @@ pageTest('a user of another organisation opening the link is told it is not thei
   await waitForPath(page, '/customers');
   await openContoso(page);
   const link = await page.getByRole('textbox', { name: 'Deep link' }).inputValue();
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await waitForPath(page, '/sign-in');
+  await signOut(page);
   await signIn(page, 'admin@adatum.onmicrosoft.com');
   await waitForPath(page, '/tenant');
   await page.goto(link);

@@ -5,7 +5,7 @@
 // credit on next month's invoice.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { signIn, useApp, waitForPath } from './harness.mjs';
+import { signIn, useApp, waitForPath, signOut } from './harness.mjs';
 
 const { pageTest } = useApp();
 const PDF = Buffer.from('%PDF-1.7\n% a scanned customer letter\n');
@@ -59,7 +59,7 @@ pageTest('a refund request from the cancel dialog to an approved credit on the i
   const requestUrl = new URL(page.url()).pathname;
 
   // The support agent finds it in the console, downloads the file and approves it.
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
   await signIn(page, 'support@csp-support.example');
   await waitForPath(page, '/support');
   await page.getByRole('heading', { level: 1, name: 'Support console' }).waitFor();
@@ -81,7 +81,7 @@ pageTest('a refund request from the cancel dialog to an approved credit on the i
   await page.getByText(/^Approved: USD .* excl\. tax is credited on next month's invoice, and the purchase was cancelled/).waitFor();
 
   // The partner sees it approved with the note, and the credit on next month's invoice.
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
   await signIn(page, 'admin.agent@northwind.example');
   await waitForPath(page, '/customers');
   await page.goto('/support');
