@@ -127,6 +127,12 @@ field_codes! {
     AboveMaximum = "above_maximum",
     NothingLeft = "nothing_left",
     NoOrder = "no_order",
+    InvalidUrl = "invalid_url",
+    HttpsRequired = "https_required",
+    /// An address of the server's own machine or of a private network.
+    PrivateAddress = "private_address",
+    /// Not one of the values the field takes.
+    UnknownValue = "unknown_value",
 }
 
 impl FieldCode {

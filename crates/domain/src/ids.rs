@@ -128,6 +128,12 @@ guid_type! {
     CancellationId;
     /// A credit on an invoice.
     CreditId;
+    /// An event of the notification outbox: the id a webhook receiver deduplicates by.
+    EventId;
+    /// A partner's webhook endpoint.
+    WebhookId;
+    /// One delivery of an event: an e-mail to one address, or a POST to one endpoint.
+    DeliveryId;
 }
 
 #[cfg(test)]

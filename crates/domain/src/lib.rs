@@ -23,6 +23,7 @@ pub mod invoice;
 pub mod ledger;
 pub mod market;
 pub mod money;
+pub mod notification;
 mod open_enum;
 pub mod order;
 pub mod paging;

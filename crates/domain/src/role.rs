@@ -34,6 +34,8 @@ pub enum Permission {
     CancelPurchase,
     /// Change the partner's billing settings, such as its self-service refund limit (R-CAN-6).
     ManageBillingSettings,
+    /// Register and manage the partner's webhook endpoints.
+    ManageWebhooks,
 }
 
 impl Role {
@@ -84,7 +86,7 @@ impl Role {
             ViewCustomers => true,
             BuySoftware => matches!(self, AdminAgent | GlobalAdmin),
             CopySoftwareDeepLink | CancelPurchase => matches!(self, AdminAgent),
-            ManageBillingSettings => matches!(self, GlobalAdmin),
+            ManageBillingSettings | ManageWebhooks => matches!(self, GlobalAdmin),
             ViewActivityLog => {
                 matches!(
                     self,
@@ -96,13 +98,14 @@ impl Role {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 6] = [
+    pub const ALL: [Permission; 7] = [
         Permission::ViewCustomers,
         Permission::BuySoftware,
         Permission::CopySoftwareDeepLink,
         Permission::ViewActivityLog,
         Permission::CancelPurchase,
         Permission::ManageBillingSettings,
+        Permission::ManageWebhooks,
     ];
 
     /// The roles that hold this permission, for messages that say what is missing (R-ROLE-5).
@@ -119,6 +122,7 @@ impl Permission {
             Permission::ViewActivityLog => Msg::ActionViewActivityLog,
             Permission::CancelPurchase => Msg::ActionCancelPurchase,
             Permission::ManageBillingSettings => Msg::ActionManageBilling,
+            Permission::ManageWebhooks => Msg::ActionManageWebhooks,
         }
     }
 

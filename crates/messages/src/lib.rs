@@ -665,6 +665,108 @@ messages! {
     ActionCancelPurchase => "cancel purchases", "取消购买";
     ActionManageBilling => "change billing settings", "更改计费设置";
 
+    // -- notifications: event types --
+    EventOrderCreated => "An order was placed", "已下订单";
+    EventCancellationRequested => "A cancellation was requested", "已申请取消";
+    EventCancellationCompleted => "A purchase was cancelled (keys revoked)", "购买已取消（密钥已吊销）";
+    EventCreditCreated => "A credit was booked", "已记入信用额度";
+    EventSupportRequestCreated => "A support request was filed", "已提交支持请求";
+    EventSupportRequestUpdated => "A support request changed or got a comment", "支持请求已更改或有新评论";
+    EventWebhookTest => "Test event", "测试事件";
+    EventWebhookDisabled => "A webhook endpoint was switched off", "Webhook 终结点已停用";
+    EventUnknown => "Another event", "其他事件";
+
+    // -- notifications: webhooks page --
+    NavWebhooks => "Webhooks", "Webhook";
+    ActionManageWebhooks => "manage webhooks", "管理 Webhook";
+    WebhooksIntro => "Your own systems get a signed POST for each event you choose, retried with back-off for about a day until they answer 2xx.", "你的系统会为所选的每个事件收到一个已签名的 POST 请求；在收到 2xx 响应之前，会以递增间隔重试约一天。";
+    WebhooksNone => "No endpoints yet.", "尚无终结点。";
+    WebhookAdd => "Add endpoint", "添加终结点";
+    WebhookUrl => "Endpoint URL", "终结点 URL";
+    WebhookUrlHint => "An https:// address your systems receive on.", "你的系统接收请求的 https:// 地址。";
+    WebhookEvents => "Events", "事件";
+    WebhookCreate => "Add endpoint", "添加终结点";
+    WebhookSecretOnce => "The signing secret of {url}. Copy it now: it is not shown again.", "{url} 的签名密钥。请立即复制：它不会再次显示。";
+    WebhookSecret => "Signing secret", "签名密钥";
+    WebhookActive => "Active", "已启用";
+    WebhookInactive => "Switched off", "已停用";
+    WebhookSwitchOn => "Switch on", "启用";
+    WebhookSwitchOff => "Switch off", "停用";
+    WebhookSendTest => "Send test event", "发送测试事件";
+    WebhookTestSent => "Test event {id} is on its way; it appears in the delivery log below.", "测试事件 {id} 正在发送，将显示在下方的传递日志中。";
+    WebhookRotate => "Rotate secret", "轮换密钥";
+    WebhookRotated => "The new secret is below. For {hours} hours deliveries are signed with the old secret too.", "新密钥如下。在 {hours} 小时内，传递仍会同时使用旧密钥签名。";
+    WebhookDelete => "Remove endpoint", "删除终结点";
+    WebhookDeleteConfirm => "Remove {url}? Deliveries not yet made are dropped.", "删除 {url}？尚未进行的传递将被丢弃。";
+    WebhookDeliveries => "Delivery log", "传递日志";
+    WebhookNoDeliveries => "Nothing delivered yet.", "尚无传递记录。";
+    ColEvent => "Event", "事件";
+    ColResult => "Result", "结果";
+    ColAttempts => "Attempts", "尝试次数";
+    ColDuration => "Duration", "耗时";
+    ColNextAttempt => "Next attempt", "下次尝试";
+    DeliveryPending => "Waiting", "等待中";
+    DeliverySending => "Sending", "正在发送";
+    DeliveryDelivered => "Delivered", "已传递";
+    DeliveryFailed => "Failed", "失败";
+    DeliverySkipped => "Not sent", "未发送";
+    DisabledBecause => "Switched off: {reason}", "已停用：{reason}";
+    WebhookSignatureHelp => "Each delivery carries Webhook-Id (the event id: drop repeats) and Webhook-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\" with the secret>.", "每次传递都带有 Webhook-Id（事件 ID：请丢弃重复项）和 Webhook-Signature: t=<Unix 秒>,v1=<使用密钥对 \"<t>.<body>\" 计算的十六进制 HMAC-SHA256>。";
+    WebhookUrlInvalid => "Enter an address like https://hooks.example.com/csp.", "请输入类似 https://hooks.example.com/csp 的地址。";
+    WebhookUrlHttps => "Use https://: deliveries carry your customers' data.", "请使用 https://：传递内容包含你客户的数据。";
+    WebhookUrlCredentials => "Leave the user name and password out of the address; verify the signature instead.", "地址中不要包含用户名和密码；请改为验证签名。";
+    WebhookUrlPrivate => "This address is inside a private network or on this server; deliveries only go to public addresses.", "此地址位于专用网络内或本服务器上；传递只会发往公共地址。";
+    WebhookEventsRequired => "Choose at least one event.", "请至少选择一个事件。";
+    WebhookEventUnknown => "One of the events is not one an endpoint can receive.", "其中一个事件不是终结点可接收的事件。";
+    WebhookEndpoints => "Endpoints", "终结点";
+    WebhookCopySecret => "Copy secret", "复制密钥";
+    WebhookCreatedBy => "{time} by {by}", "{time}，由 {by} 创建";
+    WebhookOldSecretUntil => "Until {time} deliveries are signed with the previous secret too.", "在 {time} 之前，传递仍会同时使用旧密钥签名。";
+    DeliveryHttpStatus => "HTTP {status}", "HTTP {status}";
+    DurationMs => "{ms} ms", "{ms} 毫秒";
+    FieldUnknownValue => "Choose one of the values offered.", "请选择所提供的选项之一。";
+
+    // -- notifications: profile --
+    NavProfile => "Profile", "个人资料";
+    ProfileIntro => "The language of your mails, and the mails you want.", "你的邮件语言，以及你希望收到的邮件。";
+    MailLanguage => "Language of mails", "邮件语言";
+    MailOrderConfirmations => "Mail me a confirmation of each order I place", "为我下的每个订单向我发送确认邮件";
+    MailSupportUpdates => "Mail me when support changes or comments on a request I filed", "当支持人员更改或评论我提交的请求时向我发送邮件";
+    MailAlwaysSent => "Mails about cancelled purchases and switched-off webhooks are always sent.", "有关已取消的购买和已停用 Webhook 的邮件始终会发送。";
+    SaveProfile => "Save", "保存";
+    ProfileSaved => "Saved.", "已保存。";
+    LanguageUnknown => "Choose English or 简体中文.", "请选择 English 或简体中文。";
+
+    // -- e-mail --
+    MailSignature => "CSP Software Center", "CSP 软件中心";
+    MailWhyOptional => "You get this mail because it is switched on in your profile: {link}", "你收到此邮件是因为你在个人资料中启用了它：{link}";
+    MailWhyService => "This is a service message about your account; it is always sent.", "这是关于你帐户的服务消息，始终会发送。";
+    MailOrderSubject => "Order confirmed for {customer}: {total}", "{customer} 的订单已确认：{total}";
+    MailOrderBody => "Your order for {customer} was placed. Order ID: {order}.", "你为 {customer} 下的订单已提交。订单 ID：{order}。";
+    MailOrderLine => "{quantity} × {product} ({sku}): {amount}", "{quantity} × {product}（{sku}）：{amount}";
+    MailOrderTotal => "Total: {total} ({tax})", "总计：{total}（{tax}）";
+    MailTaxIncluded => "tax included", "含税";
+    MailTaxExcluded => "excluding tax", "不含税";
+    MailSeeOrder => "See the order: {link}", "查看订单：{link}";
+    MailCancelledSubject => "Your purchase of {product} was cancelled", "你购买的 {product} 已取消";
+    MailCancelledBody => "The purchase of {product} for {customer} was cancelled by your partner (order {order}).", "你的合作伙伴已取消为 {customer} 购买的 {product}（订单 {order}）。";
+    MailCancelledRevoked => "Its product keys and download links have been revoked: they no longer work, for you or your partner. Stop using the software, uninstall it and delete it. The purchase stays listed on your Software page, without an activation key.", "其产品密钥和下载链接已被吊销：对你和你的合作伙伴均不再有效。请停止使用该软件，将其卸载并删除。该购买仍会列在你的“软件”页面上，但不再有激活密钥。";
+    MailCancelledSee => "See your software: {link}", "查看你的软件：{link}";
+    MailNewRequestSubject => "New support request {number}: {title}", "新支持请求 {number}：{title}";
+    MailNewRequestBody => "{by} filed support request {number} ({type}).", "{by} 提交了支持请求 {number}（{type}）。";
+    MailOpenRequest => "Open the request: {link}", "打开请求：{link}";
+    MailStatusSubject => "Support request {number} is now {status}", "支持请求 {number} 的状态现为：{status}";
+    MailStatusBody => "Support changed the status of your request {number} ({title}) to {status}.", "支持人员已将你的请求 {number}（{title}）的状态更改为：{status}。";
+    MailCommentSubject => "New comment on support request {number}", "支持请求 {number} 有新评论";
+    MailCommentBodySupport => "Support commented on your request {number} ({title}):", "支持人员对你的请求 {number}（{title}）发表了评论：";
+    MailCommentBodyPartner => "{by} commented on request {number} ({title}):", "{by} 对请求 {number}（{title}）发表了评论：";
+    MailFilesSubject => "New files on support request {number}", "支持请求 {number} 有新文件";
+    MailFilesBody => "Files were added to request {number} ({title}).", "请求 {number}（{title}）中添加了文件。";
+    MailNote => "Note: {note}", "备注：{note}";
+    MailWebhookDisabledSubject => "Webhook endpoint switched off: {url}", "Webhook 终结点已停用：{url}";
+    MailWebhookDisabledBody => "Every delivery to {url} failed for about a day, so the endpoint was switched off. Last error: {error}", "发往 {url} 的传递在约一天内全部失败，因此该终结点已停用。最后一个错误：{error}";
+    MailWebhookDisabledFix => "Fix the receiver, then switch the endpoint on again: {link}", "修复接收方后，请重新启用该终结点：{link}";
+
     // -- not found --
     NotFoundHeading => "Page not found", "找不到页面";
     NotFoundBody => "The page you asked for doesn't exist or has moved.", "你请求的页面不存在或已移动。";

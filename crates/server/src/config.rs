@@ -65,6 +65,29 @@ pub struct Config {
     /// `REFUND_LIMIT_MAX`: the highest self-service refund limit a partner's Global admin may
     /// set (1000000.00).
     pub refund_limit_max: RefundLimit,
+    /// `SMTP_URL`, `MAIL_FROM`, `SUPPORT_QUEUE_EMAIL`, `WEBHOOK_ALLOW_PRIVATE`, `NOTIFY_*`.
+    pub notifications: NotificationSettings,
+}
+
+/// Where mail goes and how deliveries are tried (see `notify`).
+#[derive(Debug, Clone)]
+pub struct NotificationSettings {
+    /// `SMTP_URL`: `smtp://host:port` (STARTTLS when offered; `?tls=required` to insist),
+    /// `smtps://host:port`, with `user:password@` for authentication. No mail without it.
+    pub smtp_url: Option<String>,
+    /// `MAIL_FROM`: the sender, e.g. `CSP Software Center <notifications@example.com>`.
+    pub mail_from: Option<String>,
+    /// `SUPPORT_QUEUE_EMAIL`: where mail about new requests goes (every support agent if unset).
+    pub support_queue: Option<csp_domain::Email>,
+    /// `WEBHOOK_ALLOW_PRIVATE=1`: endpoints may be on private networks (the operator's own).
+    pub allow_private: bool,
+    /// `NOTIFY_RETRY_BASE_MS` (30000), `NOTIFY_MAX_ATTEMPTS` (12): the first wait after a
+    /// failed attempt, doubling up to 6 hours, and the attempts before giving up.
+    pub retry: csp_domain::notification::RetryPolicy,
+    /// `NOTIFY_LEASE_SECS` (60): how long a worker holds a delivery before another may retry it.
+    pub lease: Duration,
+    /// `WEBHOOK_TIMEOUT_SECS` (10): how long a receiver has to answer.
+    pub webhook_timeout: Duration,
 }
 
 /// What one connection and one request may hold (see `http::serve`).
@@ -124,7 +147,9 @@ BODY_IDLE_TIMEOUT_SECS (30), UPLOAD_TIMEOUT_SECS (900), MAX_CONCURRENT_UPLOADS (
 UPLOADS_PER_USER_PER_HOUR (60), UPLOAD_QUOTA_FILES (10000), UPLOAD_QUOTA_MB (10240),
 UPLOAD_TMP_DIR, CANCELLATION_WINDOW_DAYS_SUBSCRIPTION / _PERPETUAL / _RESERVATION (60),
 CANCELLATION_DELAY_SECS (5), REFUND_LIMIT_MAX (1000000.00), CUSTOMER_LISTS_MB (256),
-RUST_LOG (default info). See README.md, Configuration.";
+SMTP_URL (no mail without it), MAIL_FROM, SUPPORT_QUEUE_EMAIL, WEBHOOK_ALLOW_PRIVATE (0/1),
+WEBHOOK_TIMEOUT_SECS (10), NOTIFY_RETRY_BASE_MS (30000), NOTIFY_MAX_ATTEMPTS (12),
+NOTIFY_LEASE_SECS (60), RUST_LOG (default info). See README.md, Configuration.";
 
 impl Config {
     /// Reads the environment, then lets flags override it.
@@ -220,6 +245,24 @@ impl Config {
                 Some(v) => RefundLimit::parse(&v).map_err(|_| {
                     format!("REFUND_LIMIT_MAX: not an amount of zero or more with at most two decimals: {v:?}")
                 })?,
+            },
+            notifications: NotificationSettings {
+                smtp_url: env("SMTP_URL").filter(|u| !u.trim().is_empty()),
+                mail_from: env("MAIL_FROM").filter(|u| !u.trim().is_empty()),
+                support_queue: match env("SUPPORT_QUEUE_EMAIL").filter(|u| !u.trim().is_empty()) {
+                    None => None,
+                    Some(v) => Some(csp_domain::Email::parse(&v).map_err(|_| {
+                        format!("SUPPORT_QUEUE_EMAIL: not an e-mail address: {v:?}")
+                    })?),
+                },
+                allow_private: flag("WEBHOOK_ALLOW_PRIVATE"),
+                retry: csp_domain::notification::RetryPolicy {
+                    base: Duration::from_millis(number("NOTIFY_RETRY_BASE_MS", 30_000)?.clamp(10, 3_600_000)),
+                    longest_wait: Duration::from_secs(6 * 3600),
+                    max_attempts: number("NOTIFY_MAX_ATTEMPTS", 12)?.clamp(1, 30) as u32,
+                },
+                lease: Duration::from_secs(number("NOTIFY_LEASE_SECS", 60)?.clamp(1, 3600)),
+                webhook_timeout: Duration::from_secs(number("WEBHOOK_TIMEOUT_SECS", 10)?.clamp(1, 120)),
             },
         };
         let mut args = args.into_iter();

@@ -5,7 +5,8 @@
 //! resource: extract, authorize, answer) → `cases` (use cases: transactions applying the
 //! domain's rules) → `store` (all SQL, SQLite and PostgreSQL) → `csp_domain` (pure rules).
 //! `state` is what they share; `customer_lists` the in-memory copies of large partners' lists;
-//! `workers` run background jobs in the same process; `seed` writes the demo data through
+//! `workers` run background jobs in the same process; `notify` is the outbox of e-mail and
+//! webhooks; `seed` writes the demo data through
 //! the use cases.
 
 #[cfg(test)]
@@ -15,6 +16,7 @@ pub mod clock;
 pub mod config;
 pub mod customer_lists;
 pub mod http;
+pub mod notify;
 pub mod password;
 pub mod routes;
 pub mod seed;

@@ -15,11 +15,15 @@ use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::http::router;
 use crate::http::serve::serve;
+use crate::notify::deliver::Deliverer;
+use crate::notify::mail::Mailer;
+use crate::notify::{webhook, Outbox};
 use crate::seed;
 use crate::state::{AppState, Settings};
 use crate::store::sessions::SessionPolicy;
 use crate::store::{backup, migrate, settings, Db};
 use crate::workers;
+use csp_domain::notification::Reach;
 
 /// Records the operator's settings that change what partners may do (the cancellation
 /// window of each product kind, R-CAN-1) when they differ from the last start's, with the
@@ -46,6 +50,16 @@ async fn note_operator_settings(
     let max = config.refund_limit_max.to_string();
     settings::note_operator_value(&mut conn, "refund_limit_max", &max, now).await?;
     Ok(())
+}
+
+/// `notifications@` the public host, when `MAIL_FROM` is not set.
+fn default_sender(public_url: &str) -> String {
+    let host = url::Url::parse(public_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .filter(|h| h.contains('.') && h.parse::<std::net::IpAddr>().is_err())
+        .unwrap_or_else(|| "localhost.localdomain".into());
+    format!("CSP Software Center <notifications@{host}>")
 }
 
 pub struct Application {
@@ -111,6 +125,53 @@ impl Application {
         let local_addr = listener
             .local_addr()
             .map_err(|e| format!("cannot read the address listened on: {e}"))?;
+        let public_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{local_addr}"))
+            .trim_end_matches('/')
+            .to_string();
+        let notifications = &config.notifications;
+        let mailer = match &notifications.smtp_url {
+            Some(url) => {
+                let from = notifications
+                    .mail_from
+                    .clone()
+                    .unwrap_or_else(|| default_sender(&public_url));
+                Some(Mailer::new(
+                    url,
+                    &from,
+                    Duration::seconds(30).to_std().unwrap_or_default(),
+                )?)
+            }
+            None => {
+                tracing::info!("SMTP_URL is not set: no e-mail is sent (webhooks are)");
+                None
+            }
+        };
+        let outbox = Outbox {
+            enabled: true,
+            mail: mailer.is_some(),
+            support_queue: notifications.support_queue.clone(),
+        };
+        let reach = Reach {
+            // Demo mode: the demo and the tests receive webhooks on this machine.
+            loopback: config.seed_demo,
+            private: notifications.allow_private,
+        };
+        let deliverer = Arc::new(Deliverer {
+            worker: format!("notify-{}", uuid::Uuid::new_v4()),
+            db: db.clone(),
+            clock: clock.clone(),
+            mailer,
+            webhooks: webhook::Sender::new(reach, notifications.webhook_timeout)?,
+            retry: notifications.retry,
+            lease: Duration::from_std(notifications.lease).unwrap_or(Duration::seconds(60)),
+            public_url: public_url.clone(),
+            outbox: outbox.clone(),
+            batch: 64,
+            parallel: 16,
+        });
         let settings = Settings {
             cookie_secure: config.cookie_secure,
             trust_proxy: config.trust_proxy,
@@ -121,18 +182,15 @@ impl Application {
             sign_in: config.sign_in.clone(),
             request_timeout: config.request_timeout,
             cancellation_windows: config.cancellation_windows,
-            public_url: config
-                .public_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{local_addr}"))
-                .trim_end_matches('/')
-                .to_string(),
+            public_url,
             serving: config.serving.clone(),
             uploads: config.uploads.clone(),
             cancellation_delay: config.cancellation_delay,
             refund_limit_max: config.refund_limit_max,
+            outbox,
+            webhook_reach: reach,
         };
-        let state = AppState::new(db, config.customer_lists, clock, settings);
+        let state = AppState::new(db, config.customer_lists, clock, settings, deliverer);
         Ok(Application {
             listener,
             state,

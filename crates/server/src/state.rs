@@ -13,6 +13,8 @@ use crate::cases::sign_in_guard::SignInLimits;
 use crate::cases::uploads::UploadSlots;
 use crate::config::{ServeLimits, UploadLimits};
 use crate::customer_lists::{CustomerLists, ListPolicy};
+use crate::notify::deliver::Deliverer;
+use crate::notify::Outbox;
 use crate::store::sessions::SessionPolicy;
 use crate::store::Db;
 
@@ -28,6 +30,8 @@ pub struct AppState {
     pub password_checks: Arc<Semaphore>,
     /// Uploads being received, server-wide and per user.
     pub upload_slots: Arc<UploadSlots>,
+    /// Sends the outbox's mail and webhook deliveries (the worker's).
+    pub deliverer: Arc<Deliverer>,
 }
 
 /// Behaviour the configuration decides.
@@ -54,10 +58,20 @@ pub struct Settings {
     pub serving: ServeLimits,
     /// Limits on uploaded files.
     pub uploads: UploadLimits,
+    /// Where the use cases record the events they cause.
+    pub outbox: Outbox,
+    /// Which addresses webhook endpoints may have besides public ones.
+    pub webhook_reach: csp_domain::notification::Reach,
 }
 
 impl AppState {
-    pub fn new(db: Db, lists: ListPolicy, clock: Arc<dyn Clock>, settings: Settings) -> Self {
+    pub fn new(
+        db: Db,
+        lists: ListPolicy,
+        clock: Arc<dyn Clock>,
+        settings: Settings,
+        deliverer: Arc<Deliverer>,
+    ) -> Self {
         let checkers = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2)
@@ -68,6 +82,7 @@ impl AppState {
             clock,
             password_checks: Arc::new(Semaphore::new(checkers)),
             upload_slots: UploadSlots::new(&settings.uploads),
+            deliverer,
             settings: Arc::new(settings),
         }
     }

@@ -7,21 +7,31 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::state::AppState;
-use crate::store::{files, sessions, sign_in};
+use crate::store::{files, outbox, sessions, sign_in};
 
 /// How often expired sessions and old sign-in counts are removed.
 const PRUNE_EVERY: Duration = Duration::from_secs(10 * 60);
 /// How often the cancellation worker looks for due cancellations.
 const CANCELLATIONS_EVERY: Duration = Duration::from_secs(1);
+/// How often the notification worker looks for due deliveries.
+const NOTIFICATIONS_EVERY: Duration = Duration::from_millis(500);
+/// How long delivered (and failed) notifications stay in the delivery logs.
+const DELIVERIES_KEPT_DAYS: i64 = 30;
 
 pub fn spawn_all(state: AppState, stopping: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
     vec![
         tokio::spawn(every(PRUNE_EVERY, stopping.clone(), state.clone(), prune)),
         tokio::spawn(every(
             CANCELLATIONS_EVERY,
+            stopping.clone(),
+            state.clone(),
+            process_cancellations,
+        )),
+        tokio::spawn(every(
+            NOTIFICATIONS_EVERY,
             stopping,
             state,
-            process_cancellations,
+            deliver_notifications,
         )),
     ]
 }
@@ -31,8 +41,20 @@ pub fn spawn_all(state: AppState, stopping: watch::Receiver<bool>) -> Vec<JoinHa
 pub async fn process_cancellations(state: AppState) -> Result<(), sqlx::Error> {
     static WORKER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let worker = WORKER.get_or_init(|| format!("worker-{}", uuid::Uuid::new_v4()));
-    while crate::cases::cancelling::process_next(&state.db, worker, state.clock.now()).await? {}
+    while crate::cases::cancelling::process_next(
+        &state.db,
+        &state.settings.outbox,
+        worker,
+        state.clock.now(),
+    )
+    .await?
+    {}
     Ok(())
+}
+
+/// Sends the outbox's due mail and webhook deliveries.
+pub async fn deliver_notifications(state: AppState) -> Result<(), sqlx::Error> {
+    state.deliverer.run().await.map(|_| ())
 }
 
 /// The longest a failing job waits before it tries again.
@@ -94,5 +116,10 @@ pub async fn prune(state: AppState) -> Result<(), sqlx::Error> {
     if removed > 0 {
         tracing::info!(removed, "pruned expired sessions");
     }
+    outbox::prune(
+        &mut conn,
+        now - chrono::Duration::days(DELIVERIES_KEPT_DAYS),
+    )
+    .await?;
     Ok(())
 }

@@ -17,14 +17,10 @@ use crate::i18n::{I18n, Msg};
 
 /// Known statuses in words; statuses added later show their wire name.
 pub fn status_label(i18n: I18n, status: &SupportStatus) -> String {
-    let key = match status {
-        SupportStatus::New => Msg::StatusNew,
-        SupportStatus::InProgress => Msg::StatusInProgress,
-        SupportStatus::Approved => Msg::StatusApproved,
-        SupportStatus::Rejected => Msg::StatusRejected,
-        SupportStatus::Unknown(raw) => return raw.clone(),
-    };
-    i18n.t(key).to_string()
+    match status.msg() {
+        Some(key) => i18n.t(key).to_string(),
+        None => status.as_str().to_string(),
+    }
 }
 
 pub fn badge_tone(status: &SupportStatus) -> &'static str {
@@ -57,11 +53,10 @@ pub const STATUSES: [(&str, Msg); 4] = [
 ];
 
 pub fn problem_label(i18n: I18n, problem: &ProblemType) -> String {
-    PROBLEM_TYPES
-        .iter()
-        .find(|(v, _)| *v == problem.as_str())
-        .map(|(_, m)| i18n.t(*m).to_string())
-        .unwrap_or_else(|| problem.as_str().to_string())
+    match problem.msg() {
+        Some(key) => i18n.t(key).to_string(),
+        None => problem.as_str().to_string(),
+    }
 }
 
 pub fn impact_label(i18n: I18n, impact: &Impact) -> String {

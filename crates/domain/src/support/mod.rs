@@ -34,6 +34,18 @@ open_enum! {
 }
 
 impl SupportStatus {
+    /// The status in words; `None` for a status this build does not know (shown as sent).
+    pub fn msg(&self) -> Option<csp_messages::Msg> {
+        use csp_messages::Msg;
+        Some(match self {
+            SupportStatus::New => Msg::StatusNew,
+            SupportStatus::InProgress => Msg::StatusInProgress,
+            SupportStatus::Approved => Msg::StatusApproved,
+            SupportStatus::Rejected => Msg::StatusRejected,
+            SupportStatus::Unknown(_) => return None,
+        })
+    }
+
     /// Whether an agent may move a request from this status to `to`: New → In progress →
     /// Approved / Rejected (a new request may also be decided at once); decisions are final.
     pub fn can_change_to(&self, to: &SupportStatus) -> bool {
@@ -57,6 +69,19 @@ open_enum! {
         CspPurchaseRefund = "csp_purchase_refund",
         Billing = "billing",
         Other = "other",
+    }
+}
+
+impl ProblemType {
+    /// The problem type in words; `None` for one this build does not know.
+    pub fn msg(&self) -> Option<csp_messages::Msg> {
+        use csp_messages::Msg;
+        Some(match self {
+            ProblemType::CspPurchaseRefund => Msg::ProblemRefund,
+            ProblemType::Billing => Msg::ProblemBilling,
+            ProblemType::Other => Msg::ProblemOther,
+            ProblemType::Unknown(_) => return None,
+        })
     }
 }
 

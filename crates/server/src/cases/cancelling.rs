@@ -6,10 +6,13 @@
 
 use chrono::{DateTime, Duration, Utc};
 use csp_domain::cancellation::{assess, Assessment};
+use csp_domain::notification::{CancellationCompleted, CancellationRequested, EventData};
 use csp_domain::{CreditSource, Customer, Email, Money, Order, OrderId, PartnerId, RefundLimit};
 
+use crate::notify::{self, Outbox};
 use crate::store::cancellations::{self, NewCancellation, StoredCancellation};
 use crate::store::credits::{self, NewCredit};
+use crate::store::customers::{self, CustomerScope};
 use crate::store::orders::{self, StoredOrder};
 use crate::store::{billing, new_id, Conn, Db};
 
@@ -44,6 +47,8 @@ pub struct CancelOrder<'a> {
     pub now: DateTime<Utc>,
     /// How long after the request the worker processes it (a setting).
     pub delay: Duration,
+    /// Where the `cancellation.requested` event goes.
+    pub outbox: &'a Outbox,
 }
 
 /// The order of a customer with its ledger as it stands, its row locked until the
@@ -100,13 +105,13 @@ impl Quote {
 /// concurrent) one is refused.
 pub async fn request(db: &Db, input: CancelOrder<'_>) -> Result<StoredCancellation, CancelError> {
     let mut tx = db.begin().await?;
-    let stored = locked_order(&mut tx, &input.customer.id, input.order)
+    let order = locked_order(&mut tx, &input.customer.id, input.order)
         .await?
         .ok_or(CancelError::NotFound)?;
-    let currency = stored.order.currency;
+    let currency = order.order.currency;
     let money = |a: &csp_domain::Amount| a.to_money(currency).unwrap_or(Money::zero(currency));
     let quote = Quote::for_partner(&mut tx, input.partner, input.now).await?;
-    let credit = match quote.assess(&stored) {
+    let credit = match quote.assess(&order) {
         Assessment::Cancellable { credit, .. } => money(&credit),
         Assessment::NeedsSupportRequest { credit, limit } => {
             return Err(CancelError::NeedsSupportRequest(
@@ -136,15 +141,49 @@ pub async fn request(db: &Db, input: CancelOrder<'_>) -> Result<StoredCancellati
     let stored = cancellations::for_order(&mut tx, input.order)
         .await?
         .ok_or(CancelError::NotFound)?;
+    let event = CancellationRequested {
+        cancellation_id: id,
+        order_id: input.order.clone(),
+        customer_id: input.customer.id.clone(),
+        customer_name: input.customer.company_name.clone(),
+        product_name: product_of(&order),
+        requested_by: input.requested_by.as_str().to_string(),
+        credit: credit.amount(),
+        currency,
+    };
+    input
+        .outbox
+        .record(
+            &mut tx,
+            Some(input.partner),
+            EventData::CancellationRequested(event),
+            input.now,
+        )
+        .await?;
     tx.commit().await?;
     Ok(stored)
+}
+
+/// The product an order is about, for messages: its first line's.
+pub fn product_of(order: &StoredOrder) -> String {
+    order
+        .order
+        .line_items
+        .first()
+        .map(|l| l.product_name.clone())
+        .unwrap_or_default()
 }
 
 /// Processes the next due cancellation, if any: revokes the order's keys and downloads (its
 /// status becomes `cancelled`, R-CAN-8) and books its credit on the next month's invoice
 /// (R-CAN-9) — what it promised, but never more than is left to credit now — in one
 /// transaction. Returns whether there was one.
-pub async fn process_next(db: &Db, worker: &str, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+pub async fn process_next(
+    db: &Db,
+    outbox: &Outbox,
+    worker: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
     let claimed = cancellations::claim_next(&mut *db.conn().await?, worker, now, LEASE).await?;
     let Some(claimed) = claimed else {
         return Ok(false);
@@ -165,31 +204,58 @@ pub async fn process_next(db: &Db, worker: &str, now: DateTime<Utc>) -> Result<b
         tx.rollback().await?;
         return Ok(true);
     }
-    let product = order
-        .order
-        .line_items
-        .first()
-        .map(|l| l.product_name.clone())
-        .unwrap_or_default();
+    let product = product_of(&order);
     let description = format!("Cancellation: {product}");
     if booked.minor() > 0 {
-        credits::book(
+        let credit = NewCredit {
+            id: &new_id(),
+            source: CreditSource::Cancellation,
+            source_id: c.id.as_str(),
+            order: &c.order_id,
+            partner: &claimed.partner,
+            customer: &claimed.customer,
+            amount: booked,
+            description: &description,
+            booked_by: &c.requested_by,
+            booked_at: now,
+        };
+        if credits::book(&mut tx, &credit).await? {
+            outbox
+                .record(
+                    &mut tx,
+                    Some(&claimed.partner),
+                    notify::credit_created(&credit),
+                    now,
+                )
+                .await?;
+        }
+    }
+    let customer_name = customers::get(
+        &mut tx,
+        &CustomerScope::Partner(claimed.partner.clone()),
+        &claimed.customer,
+    )
+    .await?
+    .map(|c| c.company_name)
+    .unwrap_or_default();
+    let completed = CancellationCompleted {
+        cancellation_id: c.id.clone(),
+        order_id: c.order_id.clone(),
+        customer_id: claimed.customer.clone(),
+        customer_name,
+        product_name: product,
+        credit: booked.amount(),
+        currency: booked.currency(),
+        support_request_id: None,
+    };
+    outbox
+        .record(
             &mut tx,
-            &NewCredit {
-                id: &new_id(),
-                source: CreditSource::Cancellation,
-                source_id: c.id.as_str(),
-                order: &c.order_id,
-                partner: &claimed.partner,
-                customer: &claimed.customer,
-                amount: booked,
-                description: &description,
-                booked_by: &c.requested_by,
-                booked_at: now,
-            },
+            Some(&claimed.partner),
+            EventData::CancellationCompleted(completed),
+            now,
         )
         .await?;
-    }
     tx.commit().await?;
     tracing::info!(cancellation = %c.id, order = %c.order_id, credit = %booked, "cancellation processed");
     Ok(true)

@@ -5,11 +5,13 @@
 use chrono::{DateTime, Utc};
 use csp_domain::cancellation::cancellable_until;
 use csp_domain::catalog::CancellationWindows;
+use csp_domain::notification::{EventData, EventOrderLine, OrderCreated};
 use csp_domain::order::{price_order, OrderProblem};
 use csp_domain::{Customer, Email, IdempotencyKey, OrderId, OrderRequest, PartnerId};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
+use crate::notify::Outbox;
 use crate::store::orders::{self, NewLine, NewOrder};
 use crate::store::{catalog, new_id, Db};
 
@@ -43,6 +45,8 @@ pub struct PlaceOrder<'a> {
     pub key: &'a IdempotencyKey,
     pub placed_by: &'a Email,
     pub now: DateTime<Utc>,
+    /// Where the `order.created` event goes.
+    pub outbox: &'a Outbox,
 }
 
 /// Places the order unless its key already stands for one.
@@ -77,6 +81,25 @@ pub async fn place(
             .await?
             .unwrap_or(Err(PlaceError::KeyReused));
     }
+    let event = OrderCreated {
+        order_id: order_id.clone(),
+        customer_id: input.customer.id.clone(),
+        customer_name: input.customer.company_name.clone(),
+        placed_by: input.placed_by.as_str().to_string(),
+        line_items: priced
+            .lines
+            .iter()
+            .map(|l| EventOrderLine {
+                product_name: l.offer.product_name.clone(),
+                sku_name: l.offer.sku_name.clone(),
+                quantity: l.quantity,
+                amount: l.amount.amount(),
+            })
+            .collect(),
+        total: priced.total.amount(),
+        currency: priced.total.currency(),
+        tax_inclusive: input.customer.market.tax_inclusive(),
+    };
     let mut lines = Vec::new();
     // The order can be cancelled until its earliest line's window closes; never, if a line never can.
     let mut until = Some(None);
@@ -117,6 +140,15 @@ pub async fn place(
         },
     )
     .await?;
+    input
+        .outbox
+        .record(
+            &mut tx,
+            Some(input.partner),
+            EventData::OrderCreated(event),
+            input.now,
+        )
+        .await?;
     tx.commit().await?;
     Ok(Placed::Created(order_id))
 }

@@ -3,18 +3,23 @@
 //! an approval books its credit once, even when two agents approve at the same moment.
 
 use chrono::{DateTime, Utc};
+use csp_domain::notification::{
+    CancellationCompleted, EventData, SupportChange, SupportRequestCreated, SupportRequestUpdated,
+};
 use csp_domain::support::{
     check_approval, check_refund_filing, ApprovalOutcome, CheckedForm, CreditIssue, FileIssue,
     RefundRefusal, ResolveIssue, SupportEventKind, SupportOrderInfo, SupportRequest,
     MAX_FILES_PER_REQUEST,
 };
+use csp_domain::CancellationId;
 use csp_domain::{
     Amount, CreditSource, Customer, Email, FieldErrors, IdempotencyKey, Money, PartnerId,
     SupportRequestId, SupportStatus,
 };
 use sha2::{Digest, Sha256};
 
-use crate::cases::cancelling::locked_order;
+use crate::cases::cancelling::{locked_order, product_of};
+use crate::notify::{self, Outbox};
 use crate::store::cancellations::{self, NewCancellation};
 use crate::store::credits::{self, NewCredit};
 use crate::store::customers::{self, CustomerScope};
@@ -61,6 +66,8 @@ pub struct FileRequest<'a> {
     pub key: Option<&'a IdempotencyKey>,
     pub by: Actor<'a>,
     pub now: DateTime<Utc>,
+    /// Where the `support_request.created` event goes.
+    pub outbox: &'a Outbox,
 }
 
 /// What a filing did.
@@ -195,6 +202,24 @@ pub async fn file(db: &Db, input: FileRequest<'_>) -> Result<Filed, DeskError> {
         },
     )
     .await?;
+    let event = SupportRequestCreated {
+        support_request_id: id.clone(),
+        number,
+        title: form.title.clone(),
+        problem_type: form.problem_type.as_str().to_string(),
+        customer_id,
+        order_id: order.as_ref().map(|o| o.order.id.clone()),
+        created_by: input.by.email.as_str().to_string(),
+    };
+    input
+        .outbox
+        .record(
+            &mut tx,
+            Some(input.partner),
+            EventData::SupportRequestCreated(event),
+            input.now,
+        )
+        .await?;
     tx.commit().await?;
     tracing::info!(request = %id, number, "support request filed");
     Ok(Filed::Created(id))
@@ -314,6 +339,8 @@ pub struct AddComment<'a> {
     pub files: &'a [UploadedFile],
     pub by: Actor<'a>,
     pub now: DateTime<Utc>,
+    /// Where the `support_request.updated` event goes.
+    pub outbox: &'a Outbox,
 }
 
 /// Adds a comment and/or files to an open request.
@@ -326,10 +353,10 @@ pub async fn comment(db: &Db, input: AddComment<'_>) -> Result<(), DeskError> {
         return Err(DeskError::Closed);
     }
     store_files(&mut tx, input.request, input.files, &input.by, input.now).await?;
-    let kind = if input.text.is_some() {
-        SupportEventKind::Comment
+    let (kind, change) = if input.text.is_some() {
+        (SupportEventKind::Comment, SupportChange::Comment)
     } else {
-        SupportEventKind::FilesAdded
+        (SupportEventKind::FilesAdded, SupportChange::FilesAdded)
     };
     store::record(
         &mut tx,
@@ -344,8 +371,45 @@ pub async fn comment(db: &Db, input: AddComment<'_>) -> Result<(), DeskError> {
         },
     )
     .await?;
+    let updated = updated_event(
+        &mut tx,
+        &stored,
+        change,
+        &stored.summary.status,
+        input.text,
+        input.by.support,
+    )
+    .await?;
+    input
+        .outbox
+        .record(&mut tx, Some(&stored.partner), updated, input.now)
+        .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The `support_request.updated` event of a change to `stored`.
+async fn updated_event(
+    conn: &mut Conn,
+    stored: &store::StoredRequest,
+    change: SupportChange,
+    status: &SupportStatus,
+    note: Option<&str>,
+    by_support: bool,
+) -> Result<EventData, sqlx::Error> {
+    let request = &stored.summary;
+    Ok(EventData::SupportRequestUpdated(SupportRequestUpdated {
+        support_request_id: request.id.clone(),
+        number: request.number,
+        title: request.title.clone(),
+        change,
+        status: status.as_str().to_string(),
+        note: note.map(str::to_string),
+        by_support,
+        created_by: store::filed_by(conn, &request.id)
+            .await?
+            .unwrap_or_default(),
+    }))
 }
 
 pub struct ChangeStatus<'a> {
@@ -359,6 +423,8 @@ pub struct ChangeStatus<'a> {
     pub outcome: Option<ApprovalOutcome>,
     pub by: Actor<'a>,
     pub now: DateTime<Utc>,
+    /// Where the events of the change go.
+    pub outbox: &'a Outbox,
 }
 
 /// A support agent's status change, with the note the partner sees. Approving a request that
@@ -440,6 +506,19 @@ pub async fn change_status(db: &Db, input: ChangeStatus<'_>) -> Result<(), DeskE
         },
     )
     .await?;
+    let updated = updated_event(
+        &mut tx,
+        &stored,
+        SupportChange::StatusChanged,
+        &input.to,
+        input.note,
+        input.by.support,
+    )
+    .await?;
+    input
+        .outbox
+        .record(&mut tx, Some(&stored.partner), updated, input.now)
+        .await?;
     tx.commit().await?;
     tracing::info!(request = %input.request, status = input.to.as_str(), "support request status changed");
     Ok(())
@@ -473,10 +552,11 @@ async fn book_approval(
     let request = &stored.summary;
     let o = &order.order;
     if *outcome == ApprovalOutcome::CancelPurchase {
+        let cancellation_id: CancellationId = new_id();
         let cancelled = cancellations::insert_completed(
             conn,
             &NewCancellation {
-                id: &new_id(),
+                id: &cancellation_id,
                 order: &o.id,
                 partner: &stored.partner,
                 customer: &o.customer_id,
@@ -491,6 +571,33 @@ async fn book_approval(
         if !cancelled {
             return Err(DeskError::Refused(RefundRefusal::AlreadyCancelled));
         }
+        let customer_name = customers::get(
+            conn,
+            &CustomerScope::Partner(stored.partner.clone()),
+            &o.customer_id,
+        )
+        .await?
+        .map(|c| c.company_name)
+        .unwrap_or_default();
+        let completed = CancellationCompleted {
+            cancellation_id: cancellation_id.clone(),
+            order_id: o.id.clone(),
+            customer_id: o.customer_id.clone(),
+            customer_name,
+            product_name: product_of(order),
+            credit: credit.amount(),
+            currency: credit.currency(),
+            support_request_id: Some(request.id.clone()),
+        };
+        input
+            .outbox
+            .record(
+                conn,
+                Some(&stored.partner),
+                EventData::CancellationCompleted(completed),
+                input.now,
+            )
+            .await?;
     }
     let description = match outcome {
         ApprovalOutcome::CancelPurchase => format!(
@@ -499,27 +606,32 @@ async fn book_approval(
         ),
         _ => format!("Support request {}: credit", request.number),
     };
-    let booked = credits::book(
-        conn,
-        &NewCredit {
-            id: &new_id(),
-            source: CreditSource::SupportRequest,
-            source_id: request.id.as_str(),
-            order: &o.id,
-            partner: &stored.partner,
-            customer: &o.customer_id,
-            amount: credit,
-            description: &description,
-            booked_by: input.by.name,
-            booked_at: input.now,
-        },
-    )
-    .await?;
-    if !booked {
+    let booking = NewCredit {
+        id: &new_id(),
+        source: CreditSource::SupportRequest,
+        source_id: request.id.as_str(),
+        order: &o.id,
+        partner: &stored.partner,
+        customer: &o.customer_id,
+        amount: credit,
+        description: &description,
+        booked_by: input.by.name,
+        booked_at: input.now,
+    };
+    if !credits::book(conn, &booking).await? {
         return Err(DeskError::InvalidStatusChange(
             "This request's credit was booked already.".into(),
         ));
     }
+    input
+        .outbox
+        .record(
+            conn,
+            Some(&stored.partner),
+            notify::credit_created(&booking),
+            input.now,
+        )
+        .await?;
     store::set_credited(conn, &request.id, credit, outcome).await?;
     Ok(())
 }

@@ -31,8 +31,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::http::error::{AppError, INTERNAL_MESSAGE};
 use crate::routes::{
-    activity_log, billing, cancellations, customers, invoices, orders, sessions, software,
-    support_requests, tenant,
+    activity_log, billing, cancellations, customers, invoices, orders, profile, sessions, software,
+    support_requests, tenant, webhooks,
 };
 use crate::state::AppState;
 
@@ -98,6 +98,18 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
             "/support-requests/{id}/attachments/{attachment_id}",
             get(support_requests::attachment),
         )
+        .route("/profile", get(profile::get).patch(profile::update))
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route(
+            "/webhooks/{id}",
+            axum::routing::patch(webhooks::change).delete(webhooks::delete),
+        )
+        .route("/webhooks/{id}/test", post(webhooks::test))
+        .route(
+            "/webhooks/{id}/rotate-secret",
+            post(webhooks::rotate_secret),
+        )
+        .route("/webhooks/{id}/deliveries", get(webhooks::deliveries))
         .route("/openapi.json", get(crate::http::openapi::document))
         .fallback(api_not_found)
         .method_not_allowed_fallback(|| async {

@@ -43,13 +43,34 @@ use crate::routes::{
         support_requests::change_status,
         support_requests::comment,
         support_requests::attachment,
+        crate::routes::webhooks::list,
+        crate::routes::webhooks::create,
+        crate::routes::webhooks::change,
+        crate::routes::webhooks::delete,
+        crate::routes::webhooks::test,
+        crate::routes::webhooks::rotate_secret,
+        crate::routes::webhooks::deliveries,
+        crate::routes::profile::get,
+        crate::routes::profile::update,
     ),
     components(schemas(
         csp_domain::ApiErrorBody,
         csp_domain::ApiError,
         csp_domain::Role,
         csp_domain::UserKind,
-        csp_domain::Permission
+        csp_domain::Permission,
+        // What a webhook receives: one schema per event type.
+        csp_domain::notification::Event,
+        csp_domain::notification::EventData,
+        csp_domain::notification::EventType,
+        csp_domain::notification::OrderCreated,
+        csp_domain::notification::CancellationRequested,
+        csp_domain::notification::CancellationCompleted,
+        csp_domain::notification::CreditCreated,
+        csp_domain::notification::SupportRequestCreated,
+        csp_domain::notification::SupportRequestUpdated,
+        csp_domain::notification::WebhookTest,
+        csp_domain::notification::WebhookDisabled
     ))
 )]
 pub struct ApiDoc;

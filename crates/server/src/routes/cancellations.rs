@@ -56,6 +56,7 @@ pub async fn create(
         requested_by: &user.user.email,
         now: state.clock.now(),
         delay: Duration::from_std(state.settings.cancellation_delay).unwrap_or(Duration::zero()),
+        outbox: &state.settings.outbox,
     };
     match cancelling::request(&state.db, input).await {
         Ok(stored) => {

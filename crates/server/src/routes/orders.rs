@@ -118,6 +118,7 @@ pub async fn create(
         key: &key,
         placed_by: &user.user.email,
         now,
+        outbox: &state.settings.outbox,
     };
     let (status, order_id) = match ordering::place(&state.db, &state.settings.cancellation_windows, input).await {
         Ok(Placed::Created(order)) => (StatusCode::CREATED, order),

@@ -177,6 +177,7 @@ pub async fn create(
                     key: key.as_ref(),
                     by: actor(&user),
                     now,
+                    outbox: &state.settings.outbox,
                 },
             )
             .await;
@@ -294,6 +295,7 @@ pub async fn change_status(
             outcome: change.outcome,
             by: actor(&user),
             now: state.clock.now(),
+            outbox: &state.settings.outbox,
         },
     )
     .await
@@ -381,6 +383,7 @@ pub async fn comment(
             files: &stored,
             by: actor(&user),
             now,
+            outbox: &state.settings.outbox,
         },
     )
     .await;

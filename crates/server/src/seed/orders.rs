@@ -4,6 +4,7 @@
 //! (tax-inclusive) and Japanese (yen) customers, one refunded by approval. Their idempotency
 //! keys make seeding them twice a replay.
 
+use crate::notify::Outbox;
 use chrono::{DateTime, Duration, Utc};
 use csp_domain::catalog::{CancellationWindows, Term};
 use csp_domain::order::OrderLineRequest;
@@ -201,6 +202,7 @@ pub async fn seed_orders(
             key: &key,
             placed_by: &placed_by(partner),
             now: now - Duration::days(age_days),
+            outbox: &Outbox::silent(),
         };
         match ordering::place(db, windows, input).await {
             Ok(_) => {}
@@ -250,6 +252,7 @@ async fn seed_cancelled_order(
         key: &key,
         placed_by: &agent,
         now: placed_at,
+        outbox: &Outbox::silent(),
     };
     let order = match ordering::place(db, windows, input).await {
         Ok(Placed::Created(order)) => order,
@@ -265,12 +268,19 @@ async fn seed_cancelled_order(
         requested_by: &agent,
         now: cancelled_at,
         delay: Duration::zero(),
+        outbox: &Outbox::silent(),
     };
     match cancelling::request(db, cancel).await {
         Ok(_) | Err(CancelError::AlreadyCancelled) => {}
         Err(CancelError::Database(e)) => return Err(e),
         Err(other) => panic!("the demo cancellation is refused: {other:?}"),
     }
-    cancelling::process_next(db, "demo-seed", cancelled_at + Duration::minutes(1)).await?;
+    cancelling::process_next(
+        db,
+        &Outbox::silent(),
+        "demo-seed",
+        cancelled_at + Duration::minutes(1),
+    )
+    .await?;
     Ok(())
 }

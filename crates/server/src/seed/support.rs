@@ -4,6 +4,7 @@
 //! reveals and downloads by customer users. Idempotent: requests carry idempotency keys, and
 //! the log is written only while the partner's log is empty.
 
+use crate::notify::Outbox;
 use chrono::{DateTime, Duration, Utc};
 use csp_domain::support::{ApprovalOutcome, CheckedForm, Impact, ProblemType};
 use csp_domain::{
@@ -167,6 +168,7 @@ pub async fn seed_support_requests(db: &Db, now: DateTime<Utc>) -> Result<(), sq
                     support: false,
                 },
                 now: now - Duration::days(demo.filed_days_ago),
+                outbox: &Outbox::silent(),
             },
         )
         .await;
@@ -207,6 +209,7 @@ async fn decide(
             support: true,
         },
         now: now - Duration::days(demo.decided_days_ago),
+        outbox: &Outbox::silent(),
     };
     match support_desk::change_status(db, change).await {
         Ok(()) => Ok(()),

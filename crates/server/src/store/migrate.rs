@@ -68,6 +68,11 @@ const SQLITE: &[Migration] = &[
         "streamed_files_and_download_marks",
         include_str!("../../migrations/sqlite/0011_streamed_files_and_download_marks.sql"),
     ),
+    (
+        12,
+        "notifications",
+        include_str!("../../migrations/sqlite/0012_notifications.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -124,6 +129,11 @@ const POSTGRES: &[Migration] = &[
         11,
         "streamed_files_and_download_marks",
         include_str!("../../migrations/postgres/0011_streamed_files_and_download_marks.sql"),
+    ),
+    (
+        12,
+        "notifications",
+        include_str!("../../migrations/postgres/0012_notifications.sql"),
     ),
 ];
 

@@ -18,6 +18,7 @@ pub mod files;
 pub mod invoices;
 pub mod migrate;
 pub mod orders;
+pub mod outbox;
 pub mod partners;
 pub mod sessions;
 pub mod settings;
@@ -25,6 +26,7 @@ pub mod sign_in;
 pub mod software;
 pub mod support_requests;
 pub mod users;
+pub mod webhooks;
 
 use std::fmt::Display;
 use std::time::Duration;

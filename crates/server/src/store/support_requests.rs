@@ -510,3 +510,14 @@ pub async fn history(
         })
         .collect()
 }
+
+/// The address of the partner user who filed the request.
+pub async fn filed_by(
+    conn: &mut Conn,
+    id: &SupportRequestId,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT created_by FROM support_requests WHERE id = $1")
+        .bind(id.as_str())
+        .fetch_optional(conn)
+        .await
+}

@@ -153,3 +153,133 @@ pub async fn insert(
     }
     Ok(())
 }
+
+/// Someone to mail: the address and the language they read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub email: String,
+    pub language: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct MailRow {
+    email: String,
+    language: String,
+    notify_orders: i64,
+    notify_support: i64,
+}
+
+/// A user's mail settings: the language, and the optional mails they want.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailSettings {
+    pub recipient: Recipient,
+    pub order_confirmations: bool,
+    pub support_updates: bool,
+}
+
+impl From<MailRow> for MailSettings {
+    fn from(r: MailRow) -> MailSettings {
+        MailSettings {
+            recipient: Recipient {
+                email: r.email,
+                language: r.language,
+            },
+            order_confirmations: r.notify_orders != 0,
+            support_updates: r.notify_support != 0,
+        }
+    }
+}
+
+const MAIL_COLUMNS: &str = "u.email, u.language, u.notify_orders, u.notify_support";
+
+/// The mail settings of the user with this address, if there is one.
+pub async fn mail_settings(
+    conn: &mut Conn,
+    email: &str,
+) -> Result<Option<MailSettings>, sqlx::Error> {
+    let row: Option<MailRow> = sqlx::query_as(&format!(
+        "SELECT {MAIL_COLUMNS} FROM users u WHERE u.email = $1"
+    ))
+    .bind(email.trim().to_ascii_lowercase())
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(MailSettings::from))
+}
+
+pub async fn mail_settings_by_id(
+    conn: &mut Conn,
+    id: &UserId,
+) -> Result<Option<MailSettings>, sqlx::Error> {
+    let row: Option<MailRow> = sqlx::query_as(&format!(
+        "SELECT {MAIL_COLUMNS} FROM users u WHERE u.id = $1"
+    ))
+    .bind(id.as_str())
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(MailSettings::from))
+}
+
+async fn recipients(
+    conn: &mut Conn,
+    filter: &str,
+    arg: Option<&str>,
+) -> Result<Vec<Recipient>, sqlx::Error> {
+    let sql = format!("SELECT {MAIL_COLUMNS} FROM users u WHERE {filter} ORDER BY u.email");
+    let mut query = sqlx::query_as::<_, MailRow>(&sql);
+    if let Some(arg) = arg {
+        query = query.bind(arg);
+    }
+    Ok(query
+        .fetch_all(conn)
+        .await?
+        .into_iter()
+        .map(|r| MailSettings::from(r).recipient)
+        .collect())
+}
+
+/// The users of a customer (its admins: R-SW-3's customer users).
+pub async fn customer_users(
+    conn: &mut Conn,
+    customer: &CustomerId,
+) -> Result<Vec<Recipient>, sqlx::Error> {
+    recipients(conn, "u.customer_id = $1", Some(customer.as_str())).await
+}
+
+pub async fn support_agents(conn: &mut Conn) -> Result<Vec<Recipient>, sqlx::Error> {
+    recipients(conn, "u.kind = 'support'", None).await
+}
+
+/// The partner's Global admins.
+pub async fn global_admins(
+    conn: &mut Conn,
+    partner: &PartnerId,
+) -> Result<Vec<Recipient>, sqlx::Error> {
+    recipients(
+        conn,
+        "u.partner_id = $1 AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'global_admin')",
+        Some(partner.as_str()),
+    )
+    .await
+}
+
+/// Changes a user's mail settings; `None` leaves a setting as it is.
+pub async fn set_mail_settings(
+    conn: &mut Conn,
+    id: &UserId,
+    language: Option<&str>,
+    order_confirmations: Option<bool>,
+    support_updates: Option<bool>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET language = COALESCE($2, language), \
+         notify_orders = COALESCE($3, notify_orders), notify_support = COALESCE($4, notify_support) \
+         WHERE id = $1",
+    )
+    .bind(id.as_str())
+    .bind(language)
+    .bind(order_confirmations.map(i64::from))
+    .bind(support_updates.map(i64::from))
+    .execute(conn)
+    .await?;
+    Ok(())
+}

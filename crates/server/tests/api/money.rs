@@ -197,9 +197,14 @@ impl Fixture {
     async fn run_worker(&self, name: &str) {
         use csp_domain::Clock;
         let due = self.server.clock.now() + chrono::Duration::hours(1);
-        while csp_server::cases::cancelling::process_next(&self.server.db, name, due)
-            .await
-            .unwrap()
+        while csp_server::cases::cancelling::process_next(
+            &self.server.db,
+            &self.server.state.settings.outbox,
+            name,
+            due,
+        )
+        .await
+        .unwrap()
         {}
     }
 

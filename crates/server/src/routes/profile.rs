@@ -1,0 +1,73 @@
+//! `/api/v1/profile`: the signed-in user's own settings — the language of their mails, and
+//! the optional mails they want.
+
+use axum::extract::State;
+use axum::Json;
+use csp_domain::notification::{parse_language, Profile, ProfileChange};
+use csp_domain::FieldErrors;
+
+use crate::http::auth::CurrentUser;
+use crate::http::error::{ApiResult, AppError};
+use crate::http::extract::ApiJson;
+use crate::state::AppState;
+use crate::store::{users, Conn};
+
+async fn read(conn: &mut Conn, user: &CurrentUser) -> ApiResult<Profile> {
+    let settings = users::mail_settings_by_id(conn, &user.user.id)
+        .await?
+        .ok_or_else(|| AppError::not_found("There is no such user."))?;
+    Ok(Profile {
+        email: user.user.email.as_str().to_string(),
+        display_name: user.user.display_name.clone(),
+        language: settings.recipient.language,
+        order_confirmations: settings.order_confirmations,
+        support_updates: settings.support_updates,
+    })
+}
+
+/// The signed-in user's language for mails and which optional mails they get.
+#[utoipa::path(get, path = "/api/v1/profile", tag = "notifications",
+    responses(
+        (status = 200, body = Profile),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn get(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Profile>> {
+    let mut conn = state.db.conn().await?;
+    Ok(Json(read(&mut conn, &user).await?))
+}
+
+/// Changes any of: `language` (`en` or `zh-CN`), `order_confirmations`, `support_updates`.
+#[utoipa::path(patch, path = "/api/v1/profile", tag = "notifications",
+    request_body = ProfileChange,
+    responses(
+        (status = 200, description = "The profile after the change", body = Profile),
+        (status = 400, description = "`invalid_json`", body = csp_domain::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+        (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`validation_failed`: `language`", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(change): ApiJson<ProfileChange>,
+) -> ApiResult<Json<Profile>> {
+    let mut errors = FieldErrors::new();
+    let language = match change.language.as_deref() {
+        Some(raw) => match errors.take("language", parse_language(raw)) {
+            Some(language) => Some(language),
+            None => return Err(AppError::validation(&errors)),
+        },
+        None => None,
+    };
+    let mut conn = state.db.conn().await?;
+    users::set_mail_settings(
+        &mut conn,
+        &user.user.id,
+        language,
+        change.order_confirmations,
+        change.support_updates,
+    )
+    .await?;
+    Ok(Json(read(&mut conn, &user).await?))
+}
