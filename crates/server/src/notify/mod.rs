@@ -16,7 +16,7 @@ use csp_domain::{Email, EventId, PartnerId, WebhookId};
 
 use crate::store::outbox::{self, Target};
 use crate::store::users::{self, Recipient};
-use crate::store::{new_id, new_ordered_id, webhooks, Conn};
+use crate::store::{new_ordered_id, webhooks, Conn};
 
 /// What recording an event needs to know: whether mail is sent at all, and where the support
 /// queue's mail goes.
@@ -70,7 +70,7 @@ impl Outbox {
         }
         outbox::insert_event(conn, &event, partner).await?;
         for target in &targets {
-            outbox::add_delivery(conn, &new_id(), &event, target).await?;
+            outbox::add_delivery(conn, &new_ordered_id(), &event, target).await?;
         }
         Ok(Some(event.id))
     }
@@ -93,7 +93,7 @@ impl Outbox {
                 sent_by: sent_by.to_string(),
             }),
         };
-        let delivery = new_id();
+        let delivery = new_ordered_id();
         outbox::insert_event(conn, &event, Some(partner)).await?;
         outbox::add_delivery(conn, &delivery, &event, &Target::Webhook(webhook.clone())).await?;
         Ok((event.id, delivery))

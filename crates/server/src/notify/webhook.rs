@@ -215,4 +215,48 @@ mod tests {
         assert_eq!(both.matches(",v1=").count(), 2);
         assert!(new_secret().starts_with("whsec_") && new_secret().len() == 6 + 64);
     }
+
+    /// A name that resolves to this machine is refused when resolved (as any name resolving
+    /// to a private address would be: DNS rebinding), and so is an address in the URL.
+    #[tokio::test]
+    async fn names_and_addresses_outside_the_reach_are_never_connected_to() {
+        let public_only = GuardedResolver {
+            reach: Reach::default(),
+        };
+        let refused = public_only
+            .resolve("localhost".parse().unwrap())
+            .await
+            .err()
+            .expect("localhost is not public");
+        assert!(
+            refused.to_string().contains("private or reserved"),
+            "{refused}"
+        );
+        let demo = GuardedResolver {
+            reach: Reach {
+                loopback: true,
+                private: false,
+            },
+        };
+        let found: Vec<SocketAddr> = demo
+            .resolve("localhost".parse().unwrap())
+            .await
+            .map_err(|e| e.to_string())
+            .unwrap()
+            .collect();
+        assert!(found.iter().all(|a| a.ip().is_loopback()) && !found.is_empty());
+
+        let sender = Sender::new(Reach::default(), Duration::from_secs(2)).unwrap();
+        let outcome = sender
+            .send(
+                "https://127.0.0.1:9/hook",
+                "e",
+                &["whsec_x"],
+                1,
+                b"{}".to_vec(),
+            )
+            .await;
+        assert!(outcome.permanent && outcome.status.is_none(), "{outcome:?}");
+        assert!(!outcome.delivered());
+    }
 }

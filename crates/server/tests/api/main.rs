@@ -35,6 +35,7 @@ mod database;
 mod errors;
 mod hardening;
 mod money;
+mod notifications;
 mod orders;
 mod reliability;
 mod sessions;
