@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 run:
 	scripts/setup-toolchain.sh
 	trunk build --release --offline
-	cargo run --release -p csp-server -- --seed-demo
+	scripts/run-demo.sh
 
 # Formatting and lints first (clippy with warnings as errors), then the Rust tests (domain,
 # server, and the app's pure parts natively; the API suite on SQLite and on a throwaway
@@ -57,7 +57,9 @@ fuzz:
 # Over HTTP, SQLite and a throwaway PostgreSQL side by side: the customer list and search with
 # 100 000 customers (CUSTOMERS=N to change) on 8 connections, orders/s from one client; 500
 # support requests filed 8 at a time, a sign-in during a 50 MB upload and among 500 slow
-# clients, a 10-minute mixed soak on 16 connections (SOAK_SECS=N to change, 0 to skip); then
+# clients, a 10-minute mixed soak on 16 connections (SOAK_SECS=N to change, 0 to skip); 10 000
+# queued webhook events and 10 000 queued mails drained (events/s, to a local receiver and
+# maildev); then
 # the app's transfer, its timing in headless Chromium and Lighthouse's scores (npm `lighthouse`
 # in .tools/, installed when missing). Prints figures; fails only when a filing or a soak
 # request fails.
@@ -66,6 +68,7 @@ bench:
 	scripts/setup-browser.sh
 	scripts/with-postgres.sh cargo run --release -p csp-server --example customer_search_bench
 	scripts/with-postgres.sh cargo run --release -p csp-server --example reliability_bench
+	scripts/with-postgres.sh cargo run --release -p csp-server --example notification_bench
 	trunk build --release --offline
 	cargo build --release -p csp-server
 	CSP_SERVER_BIN=target/release/csp-server node tests/bench/browser.mjs
