@@ -11,6 +11,10 @@ use std::rc::Rc;
 
 use csp_domain::billing::BillingProfileChange;
 use csp_domain::cancellation::{CancelRequest, Cancellation};
+use csp_domain::notification::{
+    NewWebhook, Profile, ProfileChange, TestEventSent, Webhook, WebhookChange, WebhookDeliveryList,
+    WebhookList, WebhookWithSecret,
+};
 use csp_domain::software::{DeepLink, KeyReveal, SoftwarePurchase, TenantSoftwareList};
 use csp_domain::support::{SupportForm, SupportRequest, SupportStatusChange};
 use csp_domain::{
@@ -18,7 +22,7 @@ use csp_domain::{
     IdempotencyKey, Invoice, InvoiceMonth, OfferList, Order, OrderId, OrderRequest, Page,
     Permission, SessionResponse, SignInRequest, SupportRequestList, User,
 };
-use csp_domain::{AttachmentId, SupportRequestId};
+use csp_domain::{AttachmentId, SupportRequestId, WebhookId};
 use csp_domain::{FileId, PurchaseId};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -551,4 +555,54 @@ pub async fn change_support_status(
 /// The address of a request's file, for a plain download link.
 pub fn attachment_url(request: &SupportRequestId, attachment: &AttachmentId) -> String {
     format!("{BASE}/support-requests/{request}/attachments/{attachment}")
+}
+
+/// The partner's webhook endpoints (Global admins).
+pub async fn webhooks() -> ApiResult<WebhookList> {
+    Call::get("/webhooks").fetch().await
+}
+
+/// Registers an endpoint; the answer carries its signing secret, shown this once.
+pub async fn create_webhook(webhook: NewWebhook) -> ApiResult<WebhookWithSecret> {
+    Call::post("/webhooks").json(&webhook).fetch().await
+}
+
+/// Switches an endpoint on or off, or changes its event types.
+pub async fn change_webhook(id: WebhookId, change: WebhookChange) -> ApiResult<Webhook> {
+    Call::new("PATCH", format!("/webhooks/{id}"))
+        .json(&change)
+        .fetch()
+        .await
+}
+
+pub async fn delete_webhook(id: WebhookId) -> ApiResult<()> {
+    Call::delete(format!("/webhooks/{id}")).run().await
+}
+
+/// Sends a `webhook.test` event to the endpoint (it appears in its delivery log).
+pub async fn send_test_event(id: WebhookId) -> ApiResult<TestEventSent> {
+    Call::post(format!("/webhooks/{id}/test")).fetch().await
+}
+
+/// A new signing secret, shown this once; the old one keeps signing for a while.
+pub async fn rotate_webhook_secret(id: WebhookId) -> ApiResult<WebhookWithSecret> {
+    Call::post(format!("/webhooks/{id}/rotate-secret"))
+        .fetch()
+        .await
+}
+
+/// The endpoint's latest deliveries, newest first.
+pub async fn webhook_deliveries(id: WebhookId) -> ApiResult<WebhookDeliveryList> {
+    Call::get(format!("/webhooks/{id}/deliveries"))
+        .fetch()
+        .await
+}
+
+/// The signed-in user's language for mails and the mails they get.
+pub async fn profile() -> ApiResult<Profile> {
+    Call::get("/profile").fetch().await
+}
+
+pub async fn change_profile(change: ProfileChange) -> ApiResult<Profile> {
+    Call::new("PATCH", "/profile").json(&change).fetch().await
 }

@@ -107,6 +107,10 @@ pub enum Route {
     ActivityLog,
     /// Settings → Billing profile: how the partner pays and its refund limit.
     BillingProfile,
+    /// Settings → Webhooks: the partner's webhook endpoints and their delivery logs.
+    Webhooks,
+    /// The signed-in user's own settings: the language of mails and the mails they get.
+    Profile,
     /// Support requests: a partner's own, or the support agents' queue.
     Support,
     /// "Report a problem": a new support request (`?customer=&order=&amount=&currency=`
@@ -129,6 +133,8 @@ pub enum Access {
     Anyone,
     /// Signed-in users of the kinds the domain's area table lists.
     Area(Area),
+    /// Every signed-in user, whatever their kind (their own profile).
+    SignedIn,
 }
 
 impl Route {
@@ -173,6 +179,8 @@ impl Route {
             },
             ["activity-log"] => Route::ActivityLog,
             ["settings", "billing"] => Route::BillingProfile,
+            ["settings", "webhooks"] => Route::Webhooks,
+            ["profile"] => Route::Profile,
             ["support"] => Route::Support,
             ["support", "new"] => Route::NewSupportRequest,
             ["support", id] => Route::SupportRequest {
@@ -209,6 +217,8 @@ impl Route {
             Route::Invoices { month: Some(month) } => format!("/invoices/{month}"),
             Route::ActivityLog => "/activity-log".into(),
             Route::BillingProfile => "/settings/billing".into(),
+            Route::Webhooks => "/settings/webhooks".into(),
+            Route::Profile => "/profile".into(),
             Route::Support => "/support".into(),
             Route::NewSupportRequest => "/support/new".into(),
             Route::SupportRequest { id } => format!("/support/{id}"),
@@ -237,12 +247,14 @@ impl Route {
             Route::Customers
             | Route::Customer { .. }
             | Route::AddProduct { .. }
-            | Route::BillingProfile => Access::Area(Area::Customers),
+            | Route::BillingProfile
+            | Route::Webhooks => Access::Area(Area::Customers),
             Route::Invoices { .. } => Access::Area(Area::Invoices),
             Route::ActivityLog => Access::Area(Area::ActivityLog),
             Route::Support | Route::SupportRequest { .. } => Access::Area(Area::SupportRequests),
             Route::NewSupportRequest => Access::Area(Area::ReportProblem),
             Route::Tenant | Route::AdminCenterSoftware => Access::Area(Area::AdminCenter),
+            Route::Profile => Access::SignedIn,
         }
     }
 
@@ -355,12 +367,13 @@ pub enum Gate {
 pub fn gate(route: &Route, user: Option<UserKind>, ready: bool) -> Gate {
     let area = match route.access() {
         Access::Anyone => return Gate::Open,
-        Access::Area(area) => area,
+        Access::Area(area) => Some(area),
+        Access::SignedIn => None,
     };
     match user {
         None if !ready => Gate::Checking,
         None => Gate::SignIn,
-        Some(kind) if area.admits_kind(kind) => Gate::Open,
+        Some(kind) if area.is_none_or(|area| area.admits_kind(kind)) => Gate::Open,
         Some(kind) => Gate::Elsewhere(Route::home_for(kind)),
     }
 }
@@ -409,6 +422,8 @@ mod tests {
             Route::Customers,
             Route::ActivityLog,
             Route::BillingProfile,
+            Route::Webhooks,
+            Route::Profile,
             Route::Support,
             Route::Tenant,
             Route::AdminCenterSoftware,
@@ -478,6 +493,9 @@ mod tests {
             "//evil.example",
             "/customers//",
             "/tenant/extra",
+            "/settings",
+            "/settings/webhooks/x",
+            "/profile/extra",
             "/api/v1/session",
         ] {
             assert_eq!(Route::parse(path), None, "{path}");
@@ -490,7 +508,9 @@ mod tests {
             for kind in UserKind::ALL {
                 let decision = gate(&route, Some(kind), true);
                 match route.access() {
-                    Access::Anyone => assert_eq!(decision, Gate::Open),
+                    Access::Anyone | Access::SignedIn => {
+                        assert_eq!(decision, Gate::Open, "{route:?} {kind:?}")
+                    }
                     Access::Area(area) if area.admits_kind(kind) => {
                         assert_eq!(decision, Gate::Open, "{route:?} {kind:?}")
                     }
@@ -503,7 +523,7 @@ mod tests {
                     }
                 }
             }
-            if let Access::Area(_) = route.access() {
+            if let Access::Area(_) | Access::SignedIn = route.access() {
                 assert_eq!(gate(&route, None, true), Gate::SignIn, "{route:?}");
                 assert_eq!(gate(&route, None, false), Gate::Checking, "{route:?}");
             }
@@ -514,7 +534,7 @@ mod tests {
     fn each_kind_of_user_has_its_pages() {
         let kinds = |route: Route| match route.access() {
             Access::Area(area) => area.kinds().to_vec(),
-            Access::Anyone => UserKind::ALL.to_vec(),
+            Access::Anyone | Access::SignedIn => UserKind::ALL.to_vec(),
         };
         assert_eq!(kinds(Route::Customers), [UserKind::Partner]);
         assert_eq!(kinds(Route::ActivityLog), [UserKind::Partner]);
@@ -523,6 +543,8 @@ mod tests {
             [UserKind::Partner, UserKind::Support]
         );
         assert_eq!(kinds(Route::Tenant), [UserKind::Customer]);
+        assert_eq!(kinds(Route::Webhooks), [UserKind::Partner]);
+        assert_eq!(kinds(Route::Profile), UserKind::ALL);
         for kind in UserKind::ALL {
             assert_eq!(
                 gate(&Route::home_for(kind), Some(kind), true),
@@ -549,6 +571,24 @@ mod tests {
         assert_eq!(
             Route::parse("/admin-center/billing/products/software").map(|r| r.access()),
             Some(Access::Area(Area::AdminCenter))
+        );
+    }
+
+    #[test]
+    fn the_profile_is_for_every_signed_in_user_and_a_place_to_return_to() {
+        for kind in UserKind::ALL {
+            assert_eq!(gate(&Route::Profile, Some(kind), true), Gate::Open);
+        }
+        assert_eq!(gate(&Route::Profile, None, true), Gate::SignIn);
+        assert_eq!(gate(&Route::Profile, None, false), Gate::Checking);
+        assert_eq!(safe_next("/profile").as_deref(), Some("/profile"));
+        assert_eq!(
+            gate(&Route::Webhooks, Some(UserKind::Customer), true),
+            Gate::Elsewhere(Route::Tenant)
+        );
+        assert_eq!(
+            safe_next("/settings/webhooks/").as_deref(),
+            Some("/settings/webhooks")
         );
     }
 

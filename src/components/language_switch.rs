@@ -1,12 +1,34 @@
-//! Picks the interface language; each language is listed under its own name.
+//! Picks the interface language; each language is listed under its own name. For a signed-in
+//! user the choice is also the language of their mails: the profile is told in the background.
 
+use csp_domain::notification::ProfileChange;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
+use crate::api;
 use crate::i18n::{tr, use_i18n, Locale, Msg};
+use crate::state::use_session;
 
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
+    // Once the new language is showing (Chinese may fail to arrive, then nothing changed):
+    // mails follow it. A failure is ignored — the profile page can set it again.
+    Effect::new(move |previous: Option<Locale>| {
+        let locale = i18n.locale.get();
+        let changed = previous.is_some_and(|p| p != locale);
+        if changed && session.user.with_untracked(Option::is_some) {
+            spawn_local(async move {
+                let change = ProfileChange {
+                    language: Some(locale.tag().to_string()),
+                    ..ProfileChange::default()
+                };
+                let _ = api::change_profile(change).await;
+            });
+        }
+        locale
+    });
     let on_change = move |ev| {
         if let Some(locale) = Locale::from_tag(&event_target_value(&ev)) {
             i18n.choose(locale);

@@ -1,5 +1,6 @@
-//! The frame of every signed-in page: a skip link, the banner with who is signed in, the
-//! navigation that user's kind works with, and the main landmark for the page.
+//! The frame of every signed-in page: a skip link, the banner with who is signed in and a link
+//! to their profile, the navigation that user's kind works with, and the main landmark for the
+//! page.
 
 use crate::router::A;
 use csp_domain::{Permission, User, UserKind};
@@ -38,6 +39,9 @@ pub fn AppShell(
             <div class="banner__tools">
                 <LanguageSwitch/>
                 <UserCard user=user/>
+                // Every kind of user has a profile (the language of mails), so it is here rather
+                // than under Settings, which only partner users have.
+                <A href=Route::Profile.to_path() attr:class="banner__link">{tr(Msg::NavProfile)}</A>
                 <button
                     type="button"
                     class="button button--inverse"
@@ -93,6 +97,14 @@ fn PartnerNav(user: Signal<Option<User>>) -> impl IntoView {
         });
         (!allowed).then(|| i18n.requires(Permission::ViewActivityLog))
     };
+    // Likewise webhooks: listed for every partner user, managed by Global admins.
+    let webhooks_hint = move || {
+        let allowed = user.with(|u| {
+            u.as_ref()
+                .is_some_and(|u| u.can(Permission::ManageWebhooks))
+        });
+        (!allowed).then(|| i18n.requires(Permission::ManageWebhooks))
+    };
     view! {
         <nav class="topnav" aria-label=tr(Msg::MainNavigation)>
             <ul class="topnav__links">
@@ -117,6 +129,14 @@ fn PartnerNav(user: Signal<Option<User>>) -> impl IntoView {
                         })}
                     </li>
                     <li><A href=Route::BillingProfile.to_path()>{tr(Msg::BillingProfile)}</A></li>
+                    <li>
+                        <A href=Route::Webhooks.to_path() attr:aria-describedby=move || webhooks_hint().map(|_| "webhooks-hint")>
+                            {tr(Msg::NavWebhooks)}
+                        </A>
+                        {move || webhooks_hint().map(|hint| view! {
+                            <span id="webhooks-hint" class="gear__hint">{hint}</span>
+                        })}
+                    </li>
                 </ul>
             </GearMenu>
         </nav>

@@ -94,6 +94,15 @@ impl I18n {
             ("password", FieldCode::TooLong) => {
                 return self.f(Msg::PasswordTooLong, &[("max", &MAX_PASSWORD_LEN)])
             }
+            ("events", FieldCode::Required) => {
+                return self.t(Msg::WebhookEventsRequired).to_string()
+            }
+            ("events", FieldCode::UnknownValue) => {
+                return self.t(Msg::WebhookEventUnknown).to_string()
+            }
+            ("language", FieldCode::UnknownValue) => {
+                return self.t(Msg::LanguageUnknown).to_string()
+            }
             ("refund_limit", FieldCode::AboveMaximum) => {
                 return english_with_figure(fallback)
                     .unwrap_or_else(|| self.t(Msg::FieldRefundLimitAboveMax).to_string())
@@ -143,6 +152,10 @@ impl I18n {
             FieldCode::AboveMaximum => Msg::FieldAboveMaximum,
             FieldCode::NothingLeft => Msg::FieldNothingLeft,
             FieldCode::NoOrder => Msg::FieldNoOrder,
+            FieldCode::InvalidUrl => Msg::WebhookUrlInvalid,
+            FieldCode::HttpsRequired => Msg::WebhookUrlHttps,
+            FieldCode::PrivateAddress => Msg::WebhookUrlPrivate,
+            FieldCode::UnknownValue => Msg::FieldUnknownValue,
         })
         .to_string()
     }
@@ -348,6 +361,32 @@ mod tests {
                 i18n(Locale::En).refusal(permission),
                 permission.refusal_message(),
                 "the app and the server agree"
+            );
+        }
+    }
+
+    #[test]
+    fn webhook_and_profile_problems_are_said_for_their_field() {
+        let mut refused = failure("validation_failed");
+        refused.field_codes = serde_json::from_str(
+            r#"{"url": "private_address", "events": "required", "language": "unknown_value"}"#,
+        )
+        .unwrap();
+        for locale in Locale::ALL {
+            let i18n = i18n(locale);
+            let said = |field| i18n.server_field_error(&refused, field);
+            assert_eq!(said("url").as_deref(), Some(i18n.t(Msg::WebhookUrlPrivate)));
+            assert_eq!(
+                said("events").as_deref(),
+                Some(i18n.t(Msg::WebhookEventsRequired))
+            );
+            assert_eq!(
+                said("language").as_deref(),
+                Some(i18n.t(Msg::LanguageUnknown))
+            );
+            assert_eq!(
+                i18n.field_error("events", FieldCode::UnknownValue, None),
+                i18n.t(Msg::WebhookEventUnknown)
             );
         }
     }

@@ -1,5 +1,5 @@
 //! The pages whose code the browser fetches the first time one of them opens. Signing in and
-//! the customer list (`crate::workspace`) need only the main module; a customer with the buying wizard, support, the reports (activity log, invoices, billing profile) and the
+//! the customer list (`crate::workspace`) need only the main module; a customer with the buying wizard, support, the reports and settings (activity log, invoices, billing profile, webhooks, the user's profile) and the
 //! customer admin center each live in a chunk of their own (`scripts/build-app.mjs` splits them
 //! off at these functions). Code that several chunks share goes into shared modules the tool
 //! makes, fetched with the first chunk that needs them; so the fewer the chunks, the fewer files.
@@ -24,8 +24,10 @@ use crate::pages::buying::AddProductPage;
 use crate::pages::customers::details::CustomerDetailsPage;
 use crate::pages::invoices::InvoicesPage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::profile::ProfilePage;
 use crate::pages::support::{NewSupportRequestPage, SupportPage, SupportRequestPage};
 use crate::pages::tenant::TenantPage;
+use crate::pages::webhooks::WebhooksPage;
 use crate::routes::{CustomerSection, CustomerTab, Route, WizardStep};
 
 /// Draws a page of a chunk: the route without its sub-state, and the whole route as it changes
@@ -43,7 +45,11 @@ pub fn load(page: &Route) -> Option<Load> {
         Route::Support | Route::NewSupportRequest | Route::SupportRequest { .. } => {
             Box::pin(support())
         }
-        Route::ActivityLog | Route::Invoices { .. } | Route::BillingProfile => Box::pin(reports()),
+        Route::ActivityLog
+        | Route::Invoices { .. }
+        | Route::BillingProfile
+        | Route::Webhooks
+        | Route::Profile => Box::pin(reports()),
         Route::Tenant | Route::AdminCenterSoftware => Box::pin(tenant()),
         Route::Home | Route::SignIn | Route::Customers => return None,
     })
@@ -134,6 +140,8 @@ fn draw_reports(page: Route, route: Memo<Option<Route>>) -> AnyView {
     match page {
         Route::ActivityLog => view! { <ActivityLogPage/> }.into_any(),
         Route::BillingProfile => view! { <BillingProfilePage/> }.into_any(),
+        Route::Webhooks => view! { <WebhooksPage/> }.into_any(),
+        Route::Profile => view! { <ProfilePage/> }.into_any(),
         Route::Invoices { .. } => {
             let month = Signal::derive(move || match route.get() {
                 Some(Route::Invoices { month }) => month,

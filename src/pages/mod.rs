@@ -9,6 +9,8 @@ pub mod customers;
 pub mod home;
 pub mod invoices;
 pub mod not_found;
+pub mod profile;
 pub mod sign_in;
 pub mod support;
 pub mod tenant;
+pub mod webhooks;

@@ -649,6 +649,7 @@ messages! {
     FieldTooLong => "This is too long.", "内容过长。";
     FieldInvalidEmail => "Enter an email address like name@example.com.", "请输入类似 name@example.com 的电子邮件地址。";
     FieldInvalid => "This value is not valid.", "此值无效。";
+    FieldUnknownValue => "Choose one of the values offered.", "请选择所提供的选项之一。";
     EmailTooLong => "An email address has at most {max} characters.", "电子邮件地址最多 {max} 个字符。";
     PasswordTooLong => "A password has at most {max} characters.", "密码最多 {max} 个字符。";
 
@@ -724,7 +725,6 @@ messages! {
     WebhookOldSecretUntil => "Until {time} deliveries are signed with the previous secret too.", "在 {time} 之前，传递仍会同时使用旧密钥签名。";
     DeliveryHttpStatus => "HTTP {status}", "HTTP {status}";
     DurationMs => "{ms} ms", "{ms} 毫秒";
-    FieldUnknownValue => "Choose one of the values offered.", "请选择所提供的选项之一。";
 
     // -- notifications: profile --
     NavProfile => "Profile", "个人资料";
