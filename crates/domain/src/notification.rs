@@ -635,7 +635,11 @@ impl WebhookUrl {
                         && !label.ends_with('-')
                 });
                 // A name must have a dot: "intranet" would resolve inside the operator's network.
-                if !valid || !host.contains('.') {
+                // A last label of digits (or 0x…) makes URL parsers read the host as an IPv4
+                // address in another notation (`127.1`, `0x7f.1`): refused, not guessed at.
+                let last = host.rsplit('.').next().unwrap_or_default();
+                let numeric = last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x");
+                if !valid || !host.contains('.') || numeric {
                     return Err(NotificationIssue::InvalidUrl);
                 }
                 AddressClass::Public

@@ -145,10 +145,13 @@ pub async fn file(db: &Db, input: FileRequest<'_>) -> Result<Filed, DeskError> {
             }
             None
         }
-        (Some(amount), Some(order)) => refundable_amount(amount, order, &mut errors)?,
+        (Some(amount), Some(order)) => match refundable_amount(amount, order, &mut errors) {
+            Ok(amount) => amount,
+            Err(refusal) => return replay_or(&mut tx, &input, &hash, refusal).await,
+        },
     };
     if !errors.is_empty() {
-        return Err(DeskError::Invalid(errors));
+        return replay_or(&mut tx, &input, &hash, DeskError::Invalid(errors)).await;
     }
     let id: SupportRequestId = new_id();
     let number = store::next_number(&mut tx).await?;
@@ -223,6 +226,23 @@ pub async fn file(db: &Db, input: FileRequest<'_>) -> Result<Filed, DeskError> {
     tx.commit().await?;
     tracing::info!(request = %id, number, "support request filed");
     Ok(Filed::Created(id))
+}
+
+/// `refusal`, unless a filing with the same key committed while this one waited for the
+/// order's lock (the first of a double click, approved at once since, say): then that
+/// filing's answer — a retried filing is one request, whatever happened to it meanwhile.
+async fn replay_or(
+    conn: &mut Conn,
+    input: &FileRequest<'_>,
+    hash: &str,
+    refusal: DeskError,
+) -> Result<Filed, DeskError> {
+    if let Some(key) = input.key {
+        if let Some(found) = replay(conn, input.partner, key, hash).await? {
+            return found;
+        }
+    }
+    Err(refusal)
 }
 
 async fn replay(

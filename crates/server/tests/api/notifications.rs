@@ -27,6 +27,7 @@ on_both_backends!(
     mail_reaches_each_recipient_in_their_language_unless_switched_off,
     two_replicas_deliver_each_event_once,
     only_global_admins_manage_endpoints_and_never_on_private_addresses,
+    a_delivery_cut_by_sigkill_is_made_again_after_restart,
 );
 
 // ---- a webhook receiver ----
@@ -927,10 +928,9 @@ async fn only_global_admins_manage_endpoints_and_never_on_private_addresses(back
 
 /// A replica killed (SIGKILL) while a delivery is in flight: the next process sends it again
 /// once the lease runs out — delivered at least once, and the receiver sees the same event id.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_delivery_cut_by_sigkill_is_made_again_after_restart() {
+async fn a_delivery_cut_by_sigkill_is_made_again_after_restart(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let database_url = fresh_database(Backend::Sqlite, dir.path()).await;
+    let database_url = fresh_database(backend, dir.path()).await;
     let dist = app_shell(dir.path());
     let (receiver, url) = Receiver::start().await;
     receiver.set(|b| b.delay = Duration::from_secs(30));
