@@ -680,7 +680,7 @@ messages! {
     // -- notifications: webhooks page --
     NavWebhooks => "Webhooks", "Webhook";
     ActionManageWebhooks => "manage webhooks", "管理 Webhook";
-    WebhooksIntro => "Your own systems get a signed POST for each event you choose, retried with back-off for about a day until they answer 2xx.", "你的系统会为所选的每个事件收到一个已签名的 POST 请求；在收到 2xx 响应之前，会以递增间隔重试约一天。";
+    WebhooksIntro => "Your own systems get a signed POST for each event you choose, retried with back-off for about 14 hours until they answer 2xx.", "你的系统会为所选的每个事件收到一个已签名的 POST 请求；在收到 2xx 响应之前，会以递增间隔重试约 14 小时。";
     WebhooksNone => "No endpoints yet.", "尚无终结点。";
     WebhookAdd => "Add endpoint", "添加终结点";
     WebhookUrl => "Endpoint URL", "终结点 URL";
@@ -750,6 +750,7 @@ messages! {
     MailSeeOrder => "See the order: {link}", "查看订单：{link}";
     MailCancelledSubject => "Your purchase of {product} was cancelled", "你购买的 {product} 已取消";
     MailCancelledBody => "The purchase of {product} for {customer} was cancelled by your partner (order {order}).", "你的合作伙伴已取消为 {customer} 购买的 {product}（订单 {order}）。";
+    MailCancelledBodyRefund => "The purchase of {product} for {customer} was cancelled when a refund of it was approved (order {order}).", "为 {customer} 购买的 {product} 已在其退款获批时取消（订单 {order}）。";
     MailCancelledRevoked => "Its product keys and download links have been revoked: they no longer work, for you or your partner. Stop using the software, uninstall it and delete it. The purchase stays listed on your Software page, without an activation key.", "其产品密钥和下载链接已被吊销：对你和你的合作伙伴均不再有效。请停止使用该软件，将其卸载并删除。该购买仍会列在你的“软件”页面上，但不再有激活密钥。";
     MailCancelledSee => "See your software: {link}", "查看你的软件：{link}";
     MailNewRequestSubject => "New support request {number}: {title}", "新支持请求 {number}：{title}";
@@ -764,7 +765,7 @@ messages! {
     MailFilesBody => "Files were added to request {number} ({title}).", "请求 {number}（{title}）中添加了文件。";
     MailNote => "Note: {note}", "备注：{note}";
     MailWebhookDisabledSubject => "Webhook endpoint switched off: {url}", "Webhook 终结点已停用：{url}";
-    MailWebhookDisabledBody => "Every delivery to {url} failed for about a day, so the endpoint was switched off. Last error: {error}", "发往 {url} 的传递在约一天内全部失败，因此该终结点已停用。最后一个错误：{error}";
+    MailWebhookDisabledBody => "Deliveries to {url} kept failing, so the endpoint was switched off. Last error: {error}", "发往 {url} 的传递持续失败，因此该终结点已停用。最后一个错误：{error}";
     MailWebhookDisabledFix => "Fix the receiver, then switch the endpoint on again: {link}", "修复接收方后，请重新启用该终结点：{link}";
 
     // -- not found --

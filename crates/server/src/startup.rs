@@ -132,6 +132,15 @@ impl Application {
             .trim_end_matches('/')
             .to_string();
         let notifications = &config.notifications;
+        // An attempt ends well within its lease, so no other process takes a delivery over
+        // while it is still being sent.
+        let send_timeout = |wanted: std::time::Duration| {
+            let most = notifications.lease / 2;
+            if wanted > most {
+                tracing::warn!(?wanted, lease = ?notifications.lease, "a send timeout is capped at half of NOTIFY_LEASE_SECS");
+            }
+            wanted.min(most)
+        };
         let mailer = match &notifications.smtp_url {
             Some(url) => {
                 let from = notifications
@@ -141,7 +150,7 @@ impl Application {
                 Some(Mailer::new(
                     url,
                     &from,
-                    Duration::seconds(30).to_std().unwrap_or_default(),
+                    send_timeout(std::time::Duration::from_secs(30)),
                 )?)
             }
             None => {
@@ -164,12 +173,13 @@ impl Application {
             db: db.clone(),
             clock: clock.clone(),
             mailer,
-            webhooks: webhook::Sender::new(reach, notifications.webhook_timeout)?,
+            webhooks: webhook::Sender::new(reach, send_timeout(notifications.webhook_timeout))?,
             retry: notifications.retry,
             lease: Duration::from_std(notifications.lease).unwrap_or(Duration::seconds(60)),
             public_url: public_url.clone(),
             outbox: outbox.clone(),
-            batch: 64,
+            // Only as many are claimed as are sent at once: each is sent as soon as it is claimed.
+            batch: 16,
             parallel: 16,
         });
         let settings = Settings {

@@ -31,7 +31,7 @@ CREATE TABLE deliveries (
     id                TEXT COLLATE "C" PRIMARY KEY,
     event_id          TEXT COLLATE "C" NOT NULL REFERENCES outbox_events (id),
     channel           TEXT COLLATE "C" NOT NULL CHECK (channel IN ('email', 'webhook')),
-    webhook_id        TEXT COLLATE "C" REFERENCES webhooks (id),
+    webhook_id        TEXT COLLATE "C",  -- no foreign key: an endpoint removed while an event is recorded leaves a delivery the worker skips
     email_to          TEXT COLLATE "C",
     language          TEXT COLLATE "C" NOT NULL,
     state             TEXT COLLATE "C" NOT NULL CHECK (state IN ('pending', 'sending', 'delivered', 'failed', 'skipped')),

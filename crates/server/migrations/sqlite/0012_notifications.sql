@@ -31,7 +31,7 @@ CREATE TABLE deliveries (
     id                TEXT PRIMARY KEY,
     event_id          TEXT NOT NULL REFERENCES outbox_events (id),
     channel           TEXT NOT NULL CHECK (channel IN ('email', 'webhook')),
-    webhook_id        TEXT REFERENCES webhooks (id),
+    webhook_id        TEXT,  -- no foreign key: an endpoint removed while an event is recorded leaves a delivery the worker skips
     email_to          TEXT,
     language          TEXT NOT NULL,
     state             TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'delivered', 'failed', 'skipped')),

@@ -397,7 +397,7 @@ pub async fn comment(db: &Db, input: AddComment<'_>) -> Result<(), DeskError> {
         change,
         &stored.summary.status,
         input.text,
-        input.by.support,
+        &input.by,
     )
     .await?;
     input
@@ -415,7 +415,7 @@ async fn updated_event(
     change: SupportChange,
     status: &SupportStatus,
     note: Option<&str>,
-    by_support: bool,
+    by: &Actor<'_>,
 ) -> Result<EventData, sqlx::Error> {
     let request = &stored.summary;
     Ok(EventData::SupportRequestUpdated(SupportRequestUpdated {
@@ -425,7 +425,12 @@ async fn updated_event(
         change,
         status: status.as_str().to_string(),
         note: note.map(str::to_string),
-        by_support,
+        by_support: by.support,
+        changed_by: if by.support {
+            "CSP support".to_string()
+        } else {
+            by.email.as_str().to_string()
+        },
         created_by: store::filed_by(conn, &request.id)
             .await?
             .unwrap_or_default(),
@@ -532,7 +537,7 @@ pub async fn change_status(db: &Db, input: ChangeStatus<'_>) -> Result<(), DeskE
         SupportChange::StatusChanged,
         &input.to,
         input.note,
-        input.by.support,
+        &input.by,
     )
     .await?;
     input

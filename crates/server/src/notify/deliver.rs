@@ -161,8 +161,21 @@ impl Deliverer {
             tracing::warn!(delivery = %d.id, event = %d.event.id, attempts = d.attempts, %error,
                 "notification not delivered; no more attempts");
             if let (Some((webhook, url)), Some(partner)) = (webhook, &d.partner) {
-                self.switch_off_if_failing(partner, &webhook, &url, d.created_at, error, finished)
-                    .await?;
+                let reason = if result.permanent {
+                    format!("deliveries are refused: {error}")
+                } else {
+                    format!("deliveries kept failing; the last error: {error}")
+                };
+                self.switch_off_if_failing(
+                    partner,
+                    &webhook,
+                    &url,
+                    d.created_at,
+                    &reason,
+                    error,
+                    finished,
+                )
+                .await?;
             }
         }
         Ok(())
@@ -174,12 +187,14 @@ impl Deliverer {
 
     /// Switches the endpoint off when nothing reached it since `since` (the failed delivery
     /// was made), drops what waits for it, and tells the partner's Global admins.
+    #[allow(clippy::too_many_arguments)]
     async fn switch_off_if_failing(
         &self,
         partner: &PartnerId,
         webhook: &WebhookId,
         url: &str,
         since: DateTime<Utc>,
+        reason: &str,
         error: &str,
         now: DateTime<Utc>,
     ) -> Result<(), sqlx::Error> {
@@ -187,8 +202,7 @@ impl Deliverer {
         if outbox::delivered_since(&mut tx, webhook, since).await? {
             return Ok(());
         }
-        let reason = format!("every delivery failed for a day; the last one: {error}");
-        if !webhooks::disable(&mut tx, webhook, &reason).await? {
+        if !webhooks::disable(&mut tx, webhook, reason).await? {
             return Ok(());
         }
         outbox::skip_waiting_for(&mut tx, webhook, "the endpoint was switched off", now).await?;
@@ -205,7 +219,7 @@ impl Deliverer {
             )
             .await?;
         tx.commit().await?;
-        tracing::warn!(webhook = %webhook, %url, "webhook endpoint switched off after failing for a day");
+        tracing::warn!(webhook = %webhook, %url, reason, "webhook endpoint switched off");
         Ok(())
     }
 }

@@ -1,7 +1,8 @@
 //! E-mail: each event's mail in the recipient's language, as plain text and HTML, with links
-//! built from the public URL; sent over SMTP (`SMTP_URL`: `smtp://` with STARTTLS when the
-//! server offers it, `?tls=required` to insist, `smtps://` for TLS from the start, and
-//! `user:password@` for authentication) from `MAIL_FROM`.
+//! built from the public URL; sent over SMTP from `MAIL_FROM`. `SMTP_URL` ([`transport_url`]):
+//! `smtp://` to another machine uses STARTTLS when the server offers it (`?tls=required` to
+//! insist), to this machine plain SMTP (`?tls=none` asks for it elsewhere too); `smtps://` is
+//! TLS from the start; `user:password@` authenticates, never in clear text to another machine.
 
 use std::fmt::Display;
 use std::time::Duration;
@@ -112,7 +113,11 @@ pub fn render(data: &EventData, language: &str, public_url: &str) -> Option<Rend
             ),
             vec![
                 para(f(
-                    Msg::MailCancelledBody,
+                    if c.support_request_id.is_some() {
+                        Msg::MailCancelledBodyRefund
+                    } else {
+                        Msg::MailCancelledBody
+                    },
                     &[
                         arg("product", &c.product_name),
                         arg("customer", &c.customer_name),
@@ -184,7 +189,7 @@ pub fn render(data: &EventData, language: &str, public_url: &str) -> Option<Rend
                     f(
                         Msg::MailCommentBodyPartner,
                         &[
-                            arg("by", &u.created_by),
+                            arg("by", &u.changed_by),
                             arg("number", number),
                             arg("title", title),
                         ],
@@ -295,6 +300,69 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// `SMTP_URL` as the SMTP client reads it: `smtp://` to another machine asks for STARTTLS
+/// when offered (`tls=opportunistic`; the client alone would send in the clear), to this
+/// machine (a local relay, the demo's catcher) it stays plain; `tls=none` asks for plain SMTP
+/// anywhere. A password is refused over plain SMTP to another machine.
+pub fn transport_url(raw: &str) -> Result<String, String> {
+    let masked = crate::store::mask_password(raw);
+    let mut url =
+        url::Url::parse(raw).map_err(|e| format!("SMTP_URL {masked} is not a URL: {e}"))?;
+    let loopback = match url.host() {
+        // smtp:// is not a scheme the URL standard knows: its host comes as text.
+        Some(url::Host::Domain(name)) => {
+            name.eq_ignore_ascii_case("localhost")
+                || name
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => return Err(format!("SMTP_URL {masked} names no host")),
+    };
+    let tls: Option<String> = url
+        .query_pairs()
+        .find(|(k, _)| k == "tls")
+        .map(|(_, v)| v.into_owned());
+    let others: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| k != "tls")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let tls = match (url.scheme(), tls.as_deref()) {
+        ("smtps", _) => tls,
+        ("smtp", Some("required" | "opportunistic")) => tls,
+        ("smtp", Some("none")) => None,
+        ("smtp", None) if loopback => None,
+        ("smtp", None) => Some("opportunistic".to_string()),
+        (scheme, other) => {
+            return Err(format!(
+                "SMTP_URL {masked}: use smtp:// or smtps:// with tls=required, opportunistic or none (not {scheme}:// with {other:?})"
+            ))
+        }
+    };
+    let plain = url.scheme() == "smtp" && tls.is_none();
+    if plain && !loopback && url.password().is_some() {
+        return Err(format!(
+            "SMTP_URL {masked} would send its password in clear text to another machine: use \
+             smtps://, or smtp:// without tls=none"
+        ));
+    }
+    url.set_query(None);
+    if !others.is_empty() || tls.is_some() {
+        let mut query = url.query_pairs_mut();
+        for (k, v) in &others {
+            query.append_pair(k, v);
+        }
+        if let Some(tls) = &tls {
+            query.append_pair("tls", tls);
+        }
+    }
+    Ok(url.to_string())
+}
+
 /// Sends mail over the configured SMTP server.
 #[derive(Clone)]
 pub struct Mailer {
@@ -316,11 +384,12 @@ impl Mailer {
         let from: Mailbox = from
             .parse()
             .map_err(|e| format!("MAIL_FROM {from:?} is not an address: {e}"))?;
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
+        let smtp_url = transport_url(smtp_url)?;
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&smtp_url)
             .map_err(|e| {
                 format!(
                     "SMTP_URL {} is not usable: {e}",
-                    crate::store::mask_password(smtp_url)
+                    crate::store::mask_password(&smtp_url)
                 )
             })?
             .timeout(Some(timeout))
@@ -399,6 +468,37 @@ mod tests {
     }
 
     #[test]
+    fn smtp_to_another_machine_is_encrypted_and_passwords_never_travel_in_clear() {
+        assert_eq!(
+            transport_url("smtp://mail.example.com:587").unwrap(),
+            "smtp://mail.example.com:587?tls=opportunistic"
+        );
+        assert_eq!(
+            transport_url("smtp://u:p@mail.example.com?tls=required").unwrap(),
+            "smtp://u:p@mail.example.com?tls=required"
+        );
+        assert_eq!(
+            transport_url("smtp://127.0.0.1:1025").unwrap(),
+            "smtp://127.0.0.1:1025"
+        );
+        assert_eq!(
+            transport_url("smtp://u:p@localhost:1025").unwrap(),
+            "smtp://u:p@localhost:1025"
+        );
+        assert_eq!(
+            transport_url("smtps://u:p@mail.example.com").unwrap(),
+            "smtps://u:p@mail.example.com"
+        );
+        let refused = transport_url("smtp://u:s3cret@mail.example.com?tls=none").unwrap_err();
+        assert!(
+            refused.contains("clear text") && !refused.contains("s3cret"),
+            "{refused}"
+        );
+        assert!(transport_url("http://mail.example.com").is_err());
+        assert!(transport_url("smtp://mail.example.com?tls=maybe").is_err());
+    }
+
+    #[test]
     fn a_status_change_names_the_status_in_words_with_the_note() {
         let update = EventData::SupportRequestUpdated(SupportRequestUpdated {
             support_request_id: "0f8fad5b-d9cb-469f-a165-70867728950e".parse().unwrap(),
@@ -408,6 +508,7 @@ mod tests {
             status: "in_progress".into(),
             note: Some("Looking into it".into()),
             by_support: true,
+            changed_by: "CSP support".into(),
             created_by: "admin.agent@northwind.example".into(),
         });
         let mail = render(&update, "en", "http://127.0.0.1:8080").unwrap();

@@ -167,8 +167,19 @@ impl Sender {
         match sent {
             Ok(response) => {
                 let status = response.status();
-                // The answer's body is not used; read a little so the connection can be reused.
-                let _ = tokio::time::timeout(Duration::from_secs(1), response.bytes()).await;
+                // The answer's body is not used: at most 64 KB of it is read (so a short answer
+                // leaves the connection reusable), never all of a large one.
+                let _ = tokio::time::timeout(Duration::from_secs(1), async {
+                    let mut response = response;
+                    let mut read = 0;
+                    while let Ok(Some(chunk)) = response.chunk().await {
+                        read += chunk.len();
+                        if read > 64 * 1024 {
+                            break;
+                        }
+                    }
+                })
+                .await;
                 Outcome {
                     status: Some(status.as_u16()),
                     error: (!status.is_success()).then(|| format!("HTTP {}", status.as_u16())),

@@ -164,12 +164,29 @@ pub async fn claim_due(
     for id in &ids {
         query = query.bind(id);
     }
-    query
-        .fetch_all(conn)
-        .await?
-        .into_iter()
-        .map(Claimed::try_from)
-        .collect()
+    let rows = query.fetch_all(&mut *conn).await?;
+    let mut claimed = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id = row.id.clone();
+        match Claimed::try_from(row) {
+            Ok(delivery) => claimed.push(delivery),
+            // One this build cannot read (an event type of a newer release, say) fails alone,
+            // instead of holding back the deliveries claimed with it.
+            Err(e) => {
+                tracing::error!(delivery = %id, error = %e, "a delivery cannot be read; marked failed");
+                sqlx::query(
+                    "UPDATE deliveries SET state = 'failed', finished_at = $2, last_error = $3, claimed_by = NULL \
+                     WHERE id = $1",
+                )
+                .bind(&id)
+                .bind(db_time(now))
+                .bind(e.to_string())
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
+    }
+    Ok(claimed)
 }
 
 /// The outcome of one attempt.

@@ -934,7 +934,9 @@ async fn a_delivery_cut_by_sigkill_is_made_again_after_restart(backend: Backend)
     let dist = app_shell(dir.path());
     let (receiver, url) = Receiver::start().await;
     receiver.set(|b| b.delay = Duration::from_secs(30));
-    let env = [("NOTIFY_LEASE_SECS", "2")];
+    // A short lease (an attempt may take half of it) and quick retries, so the restarted
+    // process takes over within the test's patience whether the cut attempt was recorded or not.
+    let env = [("NOTIFY_LEASE_SECS", "4"), ("NOTIFY_RETRY_BASE_MS", "500")];
     let mut replica = Replica::start(&database_url, &dist, &env);
     let client = reqwest::Client::builder()
         .cookie_store(true)
