@@ -315,11 +315,43 @@ pub struct WebhookList {
     pub items: Vec<Webhook>,
 }
 
+/// The event types an endpoint can choose, for the OpenAPI document of requests (the wire
+/// type is [`EventType`]; `webhook.test` and `webhook.disabled` are not chosen).
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub enum SubscribableEventType {
+    #[schema(rename = "order.created")]
+    OrderCreated,
+    #[schema(rename = "cancellation.requested")]
+    CancellationRequested,
+    #[schema(rename = "cancellation.completed")]
+    CancellationCompleted,
+    #[schema(rename = "credit.created")]
+    CreditCreated,
+    #[schema(rename = "support_request.created")]
+    SupportRequestCreated,
+    #[schema(rename = "support_request.updated")]
+    SupportRequestUpdated,
+}
+
+/// The languages mails are written in, for the OpenAPI document.
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub enum MailLanguage {
+    #[schema(rename = "en")]
+    En,
+    #[schema(rename = "zh-CN")]
+    ZhCn,
+}
+
 /// `POST /api/v1/webhooks`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewWebhook {
     pub url: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<SubscribableEventType>, min_items = 1))]
     pub events: Vec<EventType>,
 }
 
@@ -330,6 +362,7 @@ pub struct WebhookChange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<SubscribableEventType>>, min_items = 1))]
     pub events: Option<Vec<EventType>>,
 }
 
@@ -416,6 +449,7 @@ pub struct Profile {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProfileChange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<MailLanguage>))]
     pub language: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_confirmations: Option<bool>,

@@ -25,10 +25,26 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(json_rejection(rejection)),
+        let value = match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(value)) => value,
+            Err(rejection) => return Err(json_rejection(rejection)),
+        };
+        // Every body of this API is an object: `[null, null]` is not a change of nothing.
+        if !value.is_object() {
+            return Err(AppError::new(
+                ErrorCode::ValidationFailed,
+                "The request body must be a JSON object.",
+            ));
         }
+        serde_json::from_value(value).map(ApiJson).map_err(|e| {
+            AppError::new(
+                ErrorCode::ValidationFailed,
+                format!(
+                    "The request body does not have the expected fields: {}",
+                    clip(&e.to_string())
+                ),
+            )
+        })
     }
 }
 
