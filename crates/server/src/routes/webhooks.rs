@@ -1,5 +1,5 @@
-//! `/api/v1/webhooks`: a partner's endpoints for its own systems (Settings → Webhooks). Every
-//! partner user may look; Global admins register, change, test and remove them.
+//! `/api/v1/webhooks`: a partner's endpoints for its own systems (Settings → Webhooks), for its
+//! Global admins only — an endpoint's URL may carry a token of the receiving system.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -38,18 +38,19 @@ async fn find(
         .ok_or_else(not_found)
 }
 
-/// The partner's webhook endpoints (never their secrets).
+/// The partner's webhook endpoints (never their secrets), for Global admins.
 #[utoipa::path(get, path = "/api/v1/webhooks", tag = "notifications",
     responses(
         (status = 200, body = WebhookList),
         (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
-        (status = 403, description = "`forbidden`: partner users only", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`: needs the Global admin role", body = csp_domain::ApiErrorBody),
     ))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> ApiResult<Json<WebhookList>> {
     let partner = user.partner(Area::Customers)?;
+    user.require(Permission::ManageWebhooks)?;
     let mut conn = state.db.conn().await?;
     let items = webhooks::list(&mut conn, partner)
         .await?
@@ -284,7 +285,7 @@ pub async fn rotate_secret(
     responses(
         (status = 200, body = WebhookDeliveryList),
         (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
-        (status = 403, description = "`forbidden`: partner users only", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`: needs the Global admin role", body = csp_domain::ApiErrorBody),
         (status = 404, description = "`not_found`", body = csp_domain::ApiErrorBody),
     ))]
 pub async fn deliveries(
@@ -293,6 +294,7 @@ pub async fn deliveries(
     ApiPath(id): ApiPath<WebhookId>,
 ) -> ApiResult<Json<WebhookDeliveryList>> {
     let partner = user.partner(Area::Customers)?;
+    user.require(Permission::ManageWebhooks)?;
     let mut conn = state.db.conn().await?;
     find(&mut conn, partner, &id).await?;
     let items = outbox::log_for_webhook(&mut conn, &id, LOG_SIZE).await?;

@@ -866,10 +866,16 @@ async fn only_global_admins_manage_endpoints_and_never_on_private_addresses(back
     )
     .await;
     let id = hook["id"].as_str().unwrap();
-    // An Admin agent (not a Global admin) sees the list but changes nothing.
+    // An Admin agent (not a Global admin) neither sees nor changes endpoints: a URL may carry
+    // a token of the receiving system.
     let agent = server.signed_in(ADMIN_AGENT).await;
-    let (status, list) = server.get_json(&agent, "/api/v1/webhooks").await;
-    assert_eq!(status, 200);
+    let (status, body) = server.get_json(&agent, "/api/v1/webhooks").await;
+    assert_eq!((status, error_code(&body)), (403, "forbidden"));
+    let (status, _) = server
+        .get_json(&agent, &format!("/api/v1/webhooks/{id}/deliveries"))
+        .await;
+    assert_eq!(status, 403);
+    let (_, list) = server.get_json(&owner, "/api/v1/webhooks").await;
     assert!(
         list["items"][0].get("secret").is_none(),
         "secrets are never listed: {list}"
