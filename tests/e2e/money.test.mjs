@@ -161,7 +161,7 @@ pageTest('a Global admin lowers the refund limit, and the cancel dialog applies 
   await waitForPath(page, '/customers');
   await page.goto('/settings/billing');
   await page.getByText('1,000.00', { exact: true }).waitFor();
-  await page.getByText('Requires Global admin', { exact: true }).waitFor();
+  await page.getByRole('main').getByText('Requires Global admin', { exact: true }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Save limit' }).count(), 0);
   await page.goto('/customers');
   await openContoso(page);
