@@ -156,6 +156,9 @@ impl I18n {
             FieldCode::HttpsRequired => Msg::WebhookUrlHttps,
             FieldCode::PrivateAddress => Msg::WebhookUrlPrivate,
             FieldCode::UnknownValue => Msg::FieldUnknownValue,
+            FieldCode::TooShort => Msg::PasswordTooShort,
+            FieldCode::CommonPassword => Msg::PasswordCommon,
+            FieldCode::Taken => Msg::EmailTaken,
         })
         .to_string()
     }
@@ -283,6 +286,8 @@ fn error_message(code: ErrorCode) -> Msg {
         ErrorCode::RequestTimeout => Msg::ErrRequestTimeout,
         ErrorCode::AlreadyCancelled => Msg::ErrAlreadyCancelled,
         ErrorCode::InvalidStatusChange => Msg::ErrInvalidStatusChange,
+        ErrorCode::LastGlobalAdmin => Msg::ErrLastGlobalAdmin,
+        ErrorCode::InvalidLink => Msg::ErrInvalidLink,
         ErrorCode::RequestClosed => Msg::ErrRequestClosed,
         ErrorCode::Revoked => Msg::ErrRevoked,
         ErrorCode::PayloadTooLarge => Msg::ErrPayloadTooLarge,

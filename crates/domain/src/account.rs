@@ -22,17 +22,60 @@ pub const RESET_MINUTES: i64 = 60;
 /// Common and breached passwords of 12 characters or more (lower case), refused whatever the
 /// case; with the patterns of [`check_new_password`] they cover what people try first.
 const COMMON: &[&str] = &[
-    "123456789012", "1234567890123", "12345678901234", "123456789000", "111111111111",
-    "000000000000", "password1234", "password12345", "password123456", "passwordpassword",
-    "qwertyuiopas", "qwerty123456", "qwertyuiop123", "qwertyuiop1234", "1q2w3e4r5t6y",
-    "1qaz2wsx3edc", "zaq12wsxcde3", "asdfghjkl123", "iloveyou1234", "abcdefghijkl",
-    "abc123456789", "abcd12345678", "welcome12345", "welcome123456", "letmein12345",
-    "administrator", "administrator1", "changeme1234", "trustno11234", "monkey123456",
-    "dragon123456", "football1234", "baseball1234", "superman1234", "starwars1234",
-    "sunshine1234", "princess1234", "passw0rd1234", "p@ssw0rd1234", "p@ssword1234",
-    "demo-password", "microsoft365", "microsoft123", "windows10pro", "windowsserver",
-    "summer2024!!", "winter2024!!", "spring2025!!", "autumn2025!!", "companyname1",
-    "correcthorsebatterystaple", "thequickbrownfox", "mypassword123", "secretpassword",
+    "123456789012",
+    "1234567890123",
+    "12345678901234",
+    "123456789000",
+    "111111111111",
+    "000000000000",
+    "password1234",
+    "password12345",
+    "password123456",
+    "passwordpassword",
+    "qwertyuiopas",
+    "qwerty123456",
+    "qwertyuiop123",
+    "qwertyuiop1234",
+    "1q2w3e4r5t6y",
+    "1qaz2wsx3edc",
+    "zaq12wsxcde3",
+    "asdfghjkl123",
+    "iloveyou1234",
+    "abcdefghijkl",
+    "abc123456789",
+    "abcd12345678",
+    "welcome12345",
+    "welcome123456",
+    "letmein12345",
+    "administrator",
+    "administrator1",
+    "changeme1234",
+    "trustno11234",
+    "monkey123456",
+    "dragon123456",
+    "football1234",
+    "baseball1234",
+    "superman1234",
+    "starwars1234",
+    "sunshine1234",
+    "princess1234",
+    "passw0rd1234",
+    "p@ssw0rd1234",
+    "p@ssword1234",
+    "demo-password",
+    "microsoft365",
+    "microsoft123",
+    "windows10pro",
+    "windowsserver",
+    "summer2024!!",
+    "winter2024!!",
+    "spring2025!!",
+    "autumn2025!!",
+    "companyname1",
+    "correcthorsebatterystaple",
+    "thequickbrownfox",
+    "mypassword123",
+    "secretpassword",
 ];
 
 /// Why a new password is refused.
@@ -60,7 +103,7 @@ impl FieldIssue for PasswordIssue {
                 Text::new(Msg::PasswordTooShort).with("min", PASSWORD_MIN_CHARS)
             }
             PasswordIssue::TooLong => {
-                Text::new(Msg::PasswordTooLongMax).with("max", PASSWORD_MAX_CHARS)
+                Text::new(Msg::PasswordTooLong).with("max", PASSWORD_MAX_CHARS)
             }
             PasswordIssue::Common => Text::new(Msg::PasswordCommon),
         }
@@ -80,7 +123,8 @@ pub fn check_new_password(password: &str, email: Option<&Email>) -> Result<(), P
     let first = lower.chars().next();
     let one_character = lower.chars().all(|c| Some(c) == first);
     let bytes: Vec<u32> = lower.chars().map(u32::from).collect();
-    let run = bytes.windows(2).all(|w| w[1] == w[0] + 1) || bytes.windows(2).all(|w| w[0] == w[1] + 1);
+    let run =
+        bytes.windows(2).all(|w| w[1] == w[0] + 1) || bytes.windows(2).all(|w| w[0] == w[1] + 1);
     let own_address = email.is_some_and(|e| {
         let local = e.as_str().split('@').next().unwrap_or_default();
         lower.contains(e.as_str()) || (local.len() >= 6 && lower.contains(local))
@@ -89,6 +133,19 @@ pub fn check_new_password(password: &str, email: Option<&Email>) -> Result<(), P
         return Err(PasswordIssue::Common);
     }
     Ok(())
+}
+
+/// An address that already has an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmailTaken;
+
+impl FieldIssue for EmailTaken {
+    fn code(&self) -> FieldCode {
+        FieldCode::Taken
+    }
+    fn text(&self) -> Text {
+        Text::new(Msg::EmailTaken)
+    }
 }
 
 /// A partner user as Settings → Users lists it.
@@ -171,7 +228,11 @@ pub enum UserRefusal {
 /// Whether a user with `actor_roles` may change a user from `before` to `after` (roles), or
 /// invite one with `after`. Global admins manage everyone; Account admins everyone but Global
 /// admins and the Global admin role (as in Partner Center).
-pub fn may_manage(actor_roles: &[Role], before: &[Role], after: &[Role]) -> Result<(), UserRefusal> {
+pub fn may_manage(
+    actor_roles: &[Role],
+    before: &[Role],
+    after: &[Role],
+) -> Result<(), UserRefusal> {
     if actor_roles.contains(&Role::GlobalAdmin) {
         return Ok(());
     }
@@ -202,24 +263,60 @@ mod tests {
     #[test]
     fn new_passwords_are_long_and_not_common() {
         let email = Email::parse("avery@northwind.example").unwrap();
-        assert_eq!(check_new_password("short-one", None), Err(PasswordIssue::TooShort));
-        assert_eq!(check_new_password(&"x".repeat(129), None), Err(PasswordIssue::TooLong));
-        assert_eq!(check_new_password("Password1234", None), Err(PasswordIssue::Common));
-        assert_eq!(check_new_password("aaaaaaaaaaaaaa", None), Err(PasswordIssue::Common));
-        assert_eq!(check_new_password("abcdefghijklmn", None), Err(PasswordIssue::Common));
-        assert_eq!(check_new_password("avery-northwind-2026", Some(&email)), Err(PasswordIssue::Common));
-        assert_eq!(check_new_password("correct horse battery", Some(&email)), Ok(()));
+        assert_eq!(
+            check_new_password("short-one", None),
+            Err(PasswordIssue::TooShort)
+        );
+        assert_eq!(
+            check_new_password(&"x".repeat(129), None),
+            Err(PasswordIssue::TooLong)
+        );
+        assert_eq!(
+            check_new_password("Password1234", None),
+            Err(PasswordIssue::Common)
+        );
+        assert_eq!(
+            check_new_password("aaaaaaaaaaaaaa", None),
+            Err(PasswordIssue::Common)
+        );
+        assert_eq!(
+            check_new_password("abcdefghijklmn", None),
+            Err(PasswordIssue::Common)
+        );
+        assert_eq!(
+            check_new_password("avery-northwind-2026", Some(&email)),
+            Err(PasswordIssue::Common)
+        );
+        assert_eq!(
+            check_new_password("correct horse battery", Some(&email)),
+            Ok(())
+        );
         // Characters, not bytes: twelve Chinese characters are long enough.
-        assert_eq!(check_new_password("我的密码是一只紫色的大象吗", None), Ok(()));
+        assert_eq!(
+            check_new_password("我的密码是一只紫色的大象吗", None),
+            Ok(())
+        );
     }
 
     #[test]
     fn account_admins_manage_everyone_but_global_admins() {
         use Role::*;
         assert_eq!(may_manage(&[GlobalAdmin], &[GlobalAdmin], &[]), Ok(()));
-        assert_eq!(may_manage(&[AccountAdmin], &[AdminAgent], &[AdminAgent, ReferralAdmin]), Ok(()));
-        assert_eq!(may_manage(&[AccountAdmin], &[], &[GlobalAdmin]), Err(UserRefusal::NeedsGlobalAdmin));
-        assert_eq!(may_manage(&[AccountAdmin], &[GlobalAdmin], &[GlobalAdmin]), Err(UserRefusal::NeedsGlobalAdmin));
-        assert_eq!(may_manage(&[AdminAgent], &[], &[AdminAgent]), Err(UserRefusal::NeedsGlobalAdmin));
+        assert_eq!(
+            may_manage(&[AccountAdmin], &[AdminAgent], &[AdminAgent, ReferralAdmin]),
+            Ok(())
+        );
+        assert_eq!(
+            may_manage(&[AccountAdmin], &[], &[GlobalAdmin]),
+            Err(UserRefusal::NeedsGlobalAdmin)
+        );
+        assert_eq!(
+            may_manage(&[AccountAdmin], &[GlobalAdmin], &[GlobalAdmin]),
+            Err(UserRefusal::NeedsGlobalAdmin)
+        );
+        assert_eq!(
+            may_manage(&[AdminAgent], &[], &[AdminAgent]),
+            Err(UserRefusal::NeedsGlobalAdmin)
+        );
     }
 }

@@ -46,6 +46,8 @@ error_codes! {
     AlreadyCancelled = "already_cancelled", 409;
     InvalidStatusChange = "invalid_status_change", 409;
     RequestClosed = "request_closed", 409;
+    LastGlobalAdmin = "last_global_admin", 409;
+    InvalidLink = "invalid_link", 410;
     Revoked = "revoked", 410;
     PayloadTooLarge = "payload_too_large", 413;
     UnsupportedMediaType = "unsupported_media_type", 415;
@@ -133,6 +135,11 @@ field_codes! {
     PrivateAddress = "private_address",
     /// Not one of the values the field takes.
     UnknownValue = "unknown_value",
+    TooShort = "too_short",
+    /// A password on the list of common ones, or made of the user's address.
+    CommonPassword = "common_password",
+    /// An address that already has an account.
+    Taken = "taken",
 }
 
 impl FieldCode {

@@ -9,6 +9,7 @@
 #![allow(clippy::inconsistent_digit_grouping)]
 
 pub mod access;
+pub mod account;
 pub mod activity_log;
 pub mod billing;
 pub mod cancellation;

@@ -31,6 +31,10 @@ open_enum! {
         WebhookTest = "webhook.test",
         /// An endpoint was switched off because its deliveries kept failing; mailed to Global admins.
         WebhookDisabled = "webhook.disabled",
+        /// Someone was invited: the mail carries their one-time link.
+        AccountInvitation = "account.invitation",
+        /// Someone asked for a password reset: the mail carries the one-time link.
+        PasswordReset = "account.password_reset",
     }
 }
 
@@ -56,6 +60,8 @@ impl EventType {
             EventType::SupportRequestUpdated => Msg::EventSupportRequestUpdated,
             EventType::WebhookTest => Msg::EventWebhookTest,
             EventType::WebhookDisabled => Msg::EventWebhookDisabled,
+            EventType::AccountInvitation => Msg::EventAccountInvitation,
+            EventType::PasswordReset => Msg::EventPasswordReset,
             EventType::Unknown(_) => Msg::EventUnknown,
         }
     }
@@ -192,6 +198,28 @@ pub struct WebhookDisabled {
     pub last_error: String,
 }
 
+/// `account.invitation` (e-mail only): a user was invited; `link` sets their first password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountInvitation {
+    pub user_id: crate::ids::UserId,
+    pub email: String,
+    pub organization: String,
+    pub invited_by: String,
+    pub link: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// `account.password_reset` (e-mail only): `link` sets a new password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordReset {
+    pub user_id: crate::ids::UserId,
+    pub email: String,
+    pub link: String,
+    pub expires_at: DateTime<Utc>,
+}
+
 /// What happened, with its details: the `type` and `data` of an event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -213,6 +241,10 @@ pub enum EventData {
     WebhookTest(WebhookTest),
     #[serde(rename = "webhook.disabled")]
     WebhookDisabled(WebhookDisabled),
+    #[serde(rename = "account.invitation")]
+    AccountInvitation(AccountInvitation),
+    #[serde(rename = "account.password_reset")]
+    PasswordReset(PasswordReset),
 }
 
 impl EventData {
@@ -226,6 +258,8 @@ impl EventData {
             EventData::SupportRequestUpdated(_) => EventType::SupportRequestUpdated,
             EventData::WebhookTest(_) => EventType::WebhookTest,
             EventData::WebhookDisabled(_) => EventType::WebhookDisabled,
+            EventData::AccountInvitation(_) => EventType::AccountInvitation,
+            EventData::PasswordReset(_) => EventType::PasswordReset,
         }
     }
 
@@ -241,6 +275,9 @@ impl EventData {
             EventData::SupportRequestUpdated(u) if u.by_support => Some(Audience::RequestFiler),
             EventData::SupportRequestUpdated(_) => Some(Audience::SupportQueue),
             EventData::WebhookDisabled(_) => Some(Audience::GlobalAdmins),
+            EventData::AccountInvitation(_) | EventData::PasswordReset(_) => {
+                Some(Audience::Addressee)
+            }
             EventData::CancellationRequested(_)
             | EventData::CreditCreated(_)
             | EventData::WebhookTest(_) => None,
@@ -261,6 +298,8 @@ pub enum Audience {
     RequestFiler,
     /// The partner's Global admins (always).
     GlobalAdmins,
+    /// The user the event is about, at their address (always: their link).
+    Addressee,
 }
 
 impl Audience {
@@ -269,7 +308,10 @@ impl Audience {
         match self {
             Audience::Buyer => Some(MailPreference::OrderConfirmations),
             Audience::RequestFiler => Some(MailPreference::SupportUpdates),
-            Audience::CustomerAdmins | Audience::SupportQueue | Audience::GlobalAdmins => None,
+            Audience::CustomerAdmins
+            | Audience::SupportQueue
+            | Audience::GlobalAdmins
+            | Audience::Addressee => None,
         }
     }
 }

@@ -36,6 +36,11 @@ pub enum Permission {
     ManageBillingSettings,
     /// Register and manage the partner's webhook endpoints.
     ManageWebhooks,
+    /// Invite the partner's users, change their roles, deactivate them (Global admins; Account
+    /// admins for everyone but Global admins).
+    ManageUsers,
+    /// Give or take the Global admin role, or change a Global admin.
+    ManageGlobalAdmins,
 }
 
 impl Role {
@@ -86,7 +91,10 @@ impl Role {
             ViewCustomers => true,
             BuySoftware => matches!(self, AdminAgent | GlobalAdmin),
             CopySoftwareDeepLink | CancelPurchase => matches!(self, AdminAgent),
-            ManageBillingSettings | ManageWebhooks => matches!(self, GlobalAdmin),
+            ManageBillingSettings | ManageWebhooks | ManageGlobalAdmins => {
+                matches!(self, GlobalAdmin)
+            }
+            ManageUsers => matches!(self, GlobalAdmin | AccountAdmin),
             ViewActivityLog => {
                 matches!(
                     self,
@@ -98,7 +106,7 @@ impl Role {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 9] = [
         Permission::ViewCustomers,
         Permission::BuySoftware,
         Permission::CopySoftwareDeepLink,
@@ -106,6 +114,8 @@ impl Permission {
         Permission::CancelPurchase,
         Permission::ManageBillingSettings,
         Permission::ManageWebhooks,
+        Permission::ManageUsers,
+        Permission::ManageGlobalAdmins,
     ];
 
     /// The roles that hold this permission, for messages that say what is missing (R-ROLE-5).
@@ -123,6 +133,8 @@ impl Permission {
             Permission::CancelPurchase => Msg::ActionCancelPurchase,
             Permission::ManageBillingSettings => Msg::ActionManageBilling,
             Permission::ManageWebhooks => Msg::ActionManageWebhooks,
+            Permission::ManageUsers => Msg::ActionManageUsers,
+            Permission::ManageGlobalAdmins => Msg::ActionManageGlobalAdmins,
         }
     }
 

@@ -625,6 +625,8 @@ messages! {
     ErrRequestTimeout => "The request took too long. Please try again.", "请求用时过长。请重试。";
     ErrAlreadyCancelled => "This order is cancelled or being cancelled: its credit is booked or on its way, so no refund can be requested or approved for it.", "此订单已取消或正在取消：其信用额度已记入或正在记入，因此无法再为其申请或批准退款。";
     ErrInvalidStatusChange => "This status change isn't possible from the request's current status.", "无法从请求的当前状态进行此状态更改。";
+    ErrLastGlobalAdmin => "Your organization needs at least one active Global admin: give the role to someone else first.", "你的组织至少需要一名有效的全局管理员：请先将该角色授予他人。";
+    ErrInvalidLink => "This link is not valid any more: it was used already or has expired. Ask for a new one.", "此链接已失效：它已被使用或已过期。请重新申请。";
     ErrRevoked => "This key or download was revoked because the purchase was cancelled.", "由于购买已取消，此密钥或下载已被吊销。";
     ErrPayloadTooLarge => "What you sent is too large.", "发送的内容太大。";
     ErrRangeNotSatisfiable => "The download could not be resumed. Start it again.", "无法继续下载。请重新开始下载。";
@@ -652,6 +654,9 @@ messages! {
     FieldUnknownValue => "Choose one of the values offered.", "请选择所提供的选项之一。";
     EmailTooLong => "An email address has at most {max} characters.", "电子邮件地址最多 {max} 个字符。";
     PasswordTooLong => "A password has at most {max} characters.", "密码最多 {max} 个字符。";
+    PasswordTooShort => "Use at least {min} characters; a few words make a good password.", "请至少使用 {min} 个字符；几个单词组合即是好密码。";
+    PasswordCommon => "This password is too easy to guess. Choose another, such as a few unrelated words.", "此密码太容易被猜到。请另选一个，例如几个不相关的单词。";
+    EmailTaken => "This address already has an account.", "此地址已有帐户。";
 
     // -- date ranges --
     RangeNotADate => "Enter dates like 2026-11-24.", "请输入类似 2026-11-24 的日期。";
@@ -665,6 +670,8 @@ messages! {
     ActionViewActivityLog => "view the activity log", "查看活动日志";
     ActionCancelPurchase => "cancel purchases", "取消购买";
     ActionManageBilling => "change billing settings", "更改计费设置";
+    ActionManageUsers => "manage users", "管理用户";
+    ActionManageGlobalAdmins => "give or take the Global admin role", "授予或撤销全局管理员角色";
 
     // -- notifications: event types --
     EventOrderCreated => "An order was placed", "已下订单";
@@ -766,6 +773,13 @@ messages! {
     MailNote => "Note: {note}", "备注：{note}";
     MailWebhookDisabledSubject => "Webhook endpoint switched off: {url}", "Webhook 终结点已停用：{url}";
     MailWebhookDisabledBody => "Deliveries to {url} kept failing, so the endpoint was switched off. Last error: {error}", "发往 {url} 的传递持续失败，因此该终结点已停用。最后一个错误：{error}";
+    MailInvitationSubject => "Your CSP Software Center account for {organization}", "你在 CSP 软件中心的 {organization} 帐户";
+    MailInvitationBody => "{by} invited you to CSP Software Center for {organization}. Set your password with this link within 7 days; it works once:", "{by} 邀请你加入 CSP 软件中心（{organization}）。请在 7 天内通过此链接设置密码；链接仅可使用一次：";
+    MailResetSubject => "Reset your CSP Software Center password", "重置你的 CSP 软件中心密码";
+    MailResetBody => "Someone asked to reset the password of {email}. If it was you, set a new password with this link within 60 minutes; it works once:", "有人请求重置 {email} 的密码。如果是你本人，请在 60 分钟内通过此链接设置新密码；链接仅可使用一次：";
+    MailResetIgnore => "If it was not you, ignore this mail: your password stays as it is.", "如果不是你本人，请忽略此邮件：你的密码不会改变。";
+    EventAccountInvitation => "An account was invited", "已邀请帐户";
+    EventPasswordReset => "A password reset was asked for", "已请求重置密码";
     MailWebhookDisabledFix => "Fix the receiver, then switch the endpoint on again: {link}", "修复接收方后，请重新启用该终结点：{link}";
 
     // -- not found --

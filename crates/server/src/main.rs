@@ -25,6 +25,9 @@ async fn run() -> Result<(), String> {
     if let Some(command @ ("backup" | "restore")) = args.first().map(String::as_str) {
         return backup_or_restore(command, &args[1..]).await;
     }
+    if args.first().map(String::as_str) == Some("admin") {
+        return admin(&args[1..]).await;
+    }
     let config = Config::from_env_and_args(|k| std::env::var(k).ok(), args)?;
     let seeded_customers = config.seed_customers;
     let demo_password = config.demo_password.clone();
@@ -52,6 +55,80 @@ async fn run() -> Result<(), String> {
         .write_all(banner.as_bytes())
         .and_then(|()| stdout.flush());
     app.run_until(shutdown_signal()).await
+}
+
+/// `csp-server admin create-partner --name NAME --email EMAIL` and `csp-server admin
+/// create-support-agent --email EMAIL`: the first accounts of a real deployment, each printed
+/// with its one-time link to set a password (valid 7 days). Uses `DATABASE_URL` (migrated
+/// first) and `PUBLIC_URL` for the link (on loopback, `http://` and `BIND_ADDR`).
+async fn admin(args: &[String]) -> Result<(), String> {
+    use csp_domain::Email;
+    use csp_server::cases::accounts::{self, AccountError};
+    let usage = "usage: csp-server admin create-partner --name NAME --email EMAIL\n       \
+                 csp-server admin create-support-agent --email EMAIL";
+    let (command, rest) = args.split_first().ok_or(usage)?;
+    let mut name = None;
+    let mut email = None;
+    let mut rest = rest.iter();
+    while let Some(flag) = rest.next() {
+        let value = rest.next().ok_or(usage)?;
+        match flag.as_str() {
+            "--name" => name = Some(value.trim().to_string()),
+            "--email" => email = Some(value.clone()),
+            _ => return Err(usage.into()),
+        }
+    }
+    let email = email.ok_or(usage)?;
+    let email =
+        Email::parse(&email).map_err(|_| format!("--email: not an e-mail address: {email}"))?;
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    let database_url =
+        env("DATABASE_URL").unwrap_or_else(|| csp_server::config::DEFAULT_DATABASE_URL.into());
+    let public_url = env("PUBLIC_URL")
+        .unwrap_or_else(|| {
+            let bind =
+                env("BIND_ADDR").unwrap_or_else(|| csp_server::config::DEFAULT_BIND_ADDR.into());
+            format!("http://{bind}")
+        })
+        .trim_end_matches('/')
+        .to_string();
+    let db = csp_server::store::Db::connect(&database_url, &Default::default()).await?;
+    csp_server::store::migrate::run(&db)
+        .await
+        .map_err(|e| format!("migrating the database failed: {e}"))?;
+    // The link is printed here; a mail goes out only if a server with SMTP runs on this database.
+    let outbox = csp_server::notify::Outbox {
+        enabled: true,
+        mail: env("SMTP_URL").is_some(),
+        support_queue: None,
+    };
+    let now = chrono::Utc::now();
+    let made = match command.as_str() {
+        "create-partner" => {
+            let name = name.filter(|n| !n.is_empty()).ok_or(usage)?;
+            accounts::create_partner(&db, &outbox, &public_url, &name, &email, now).await
+        }
+        "create-support-agent" => {
+            accounts::create_support_agent(&db, &outbox, &public_url, &email, now).await
+        }
+        _ => return Err(usage.into()),
+    };
+    let invited = made.map_err(|e| match e {
+        AccountError::EmailTaken => format!("{} already has an account", email.as_str()),
+        other => format!("cannot create the account: {other:?}"),
+    })?;
+    println!(
+        "Created {} ({}). To set a password, open within 7 days (once):\n{}",
+        email.as_str(),
+        if command == "create-partner" {
+            "Global admin"
+        } else {
+            "support agent"
+        },
+        invited.link
+    );
+    db.close().await;
+    Ok(())
 }
 
 /// `csp-server backup FILE` and `csp-server restore FILE` (SQLite; `--database-url URL` or

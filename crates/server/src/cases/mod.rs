@@ -1,6 +1,7 @@
 //! The use cases: each opens the transaction its writes share and applies the domain's rules
 //! to what the store reads in it. Routes call them; they know nothing of HTTP.
 
+pub mod accounts;
 pub mod cancelling;
 pub mod customer_directory;
 pub mod ordering;

@@ -32,7 +32,7 @@ use tower_http::trace::TraceLayer;
 use crate::http::error::{AppError, INTERNAL_MESSAGE};
 use crate::routes::{
     activity_log, billing, cancellations, customers, invoices, orders, profile, sessions, software,
-    support_requests, tenant, webhooks,
+    support_requests, tenant, users, webhooks,
 };
 use crate::state::AppState;
 
@@ -99,6 +99,11 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
             get(support_requests::attachment),
         )
         .route("/profile", get(profile::get).patch(profile::update))
+        .route("/users", get(users::list).post(users::invite))
+        .route("/users/{id}", axum::routing::patch(users::change))
+        .route("/invitations/accept", post(users::accept_invitation))
+        .route("/password-resets", post(users::request_reset))
+        .route("/password-resets/accept", post(users::accept_reset))
         .route("/webhooks", get(webhooks::list).post(webhooks::create))
         .route(
             "/webhooks/{id}",

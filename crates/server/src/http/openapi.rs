@@ -52,6 +52,12 @@ use crate::routes::{
         crate::routes::webhooks::deliveries,
         crate::routes::profile::get,
         crate::routes::profile::update,
+        crate::routes::users::list,
+        crate::routes::users::invite,
+        crate::routes::users::change,
+        crate::routes::users::accept_invitation,
+        crate::routes::users::request_reset,
+        crate::routes::users::accept_reset,
     ),
     components(schemas(
         csp_domain::ApiErrorBody,
@@ -70,7 +76,9 @@ use crate::routes::{
         csp_domain::notification::SupportRequestCreated,
         csp_domain::notification::SupportRequestUpdated,
         csp_domain::notification::WebhookTest,
-        csp_domain::notification::WebhookDisabled
+        csp_domain::notification::WebhookDisabled,
+        csp_domain::notification::AccountInvitation,
+        csp_domain::notification::PasswordReset
     ))
 )]
 pub struct ApiDoc;

@@ -230,6 +230,32 @@ pub fn render(data: &EventData, language: &str, public_url: &str) -> Option<Rend
                 ),
             ],
         ),
+        EventData::AccountInvitation(a) => (
+            f(
+                Msg::MailInvitationSubject,
+                &[arg("organization", &a.organization)],
+            ),
+            vec![Paragraph {
+                text: f(
+                    Msg::MailInvitationBody,
+                    &[
+                        arg("by", &a.invited_by),
+                        arg("organization", &a.organization),
+                    ],
+                ),
+                link: Some(a.link.clone()),
+            }],
+        ),
+        EventData::PasswordReset(r) => (
+            t(Msg::MailResetSubject).to_string(),
+            vec![
+                Paragraph {
+                    text: f(Msg::MailResetBody, &[arg("email", &r.email)]),
+                    link: Some(r.link.clone()),
+                },
+                para(t(Msg::MailResetIgnore).to_string()),
+            ],
+        ),
         EventData::CancellationRequested(_)
         | EventData::CreditCreated(_)
         | EventData::WebhookTest(_) => return None,

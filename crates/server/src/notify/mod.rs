@@ -11,7 +11,9 @@ pub mod mail;
 pub mod webhook;
 
 use chrono::{DateTime, Utc};
-use csp_domain::notification::{Audience, Event, EventData, MailPreference, WebhookTest};
+use csp_domain::notification::{
+    AccountInvitation, Audience, Event, EventData, MailPreference, PasswordReset, WebhookTest,
+};
 use csp_domain::{Email, EventId, PartnerId, WebhookId};
 
 use crate::store::outbox::{self, Target};
@@ -142,6 +144,17 @@ impl Outbox {
                 }],
                 None => users::support_agents(conn).await?,
             },
+            (
+                Audience::Addressee,
+                EventData::AccountInvitation(AccountInvitation { email, .. }),
+            )
+            | (Audience::Addressee, EventData::PasswordReset(PasswordReset { email, .. })) => {
+                users::mail_settings(conn, email)
+                    .await?
+                    .map(|s| s.recipient)
+                    .into_iter()
+                    .collect()
+            }
             (Audience::GlobalAdmins, _) => match partner {
                 Some(partner) => users::global_admins(conn, partner).await?,
                 None => Vec::new(),

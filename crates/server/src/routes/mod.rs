@@ -11,4 +11,5 @@ pub mod sessions;
 pub mod software;
 pub mod support_requests;
 pub mod tenant;
+pub mod users;
 pub mod webhooks;

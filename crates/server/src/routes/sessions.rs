@@ -14,7 +14,7 @@ use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::{ApiJson, ClientIp};
 use crate::password;
 use crate::state::AppState;
-use crate::store::{sessions, users};
+use crate::store::{accounts, sessions, users};
 
 /// How long a sign-in waits for a free password checker before it is told to retry.
 const PASSWORD_CHECK_WAIT: Duration = Duration::from_secs(3);
@@ -115,8 +115,13 @@ pub async fn sign_in(
             return Err(AppError::internal("password check", e));
         }
     };
+    // A deactivated user is told what a wrong password is told: nothing about the account.
+    let active = match &record {
+        Some(record) if password_ok => accounts::is_active(&mut conn, &record.user.id).await?,
+        _ => false,
+    };
     let record = match record {
-        Some(record) if password_ok => record,
+        Some(record) if active => record,
         _ => {
             admitted.failed(&email, &ip);
             return Err(AppError::new(
@@ -131,6 +136,7 @@ pub async fn sign_in(
         .await?;
     let policy = state.settings.session;
     let token = sessions::create(&mut conn, &record.user.id, policy, now).await?;
+    accounts::note_sign_in(&mut conn, &record.user.id, now).await?;
     let cookie = auth::session_cookie(
         &token,
         policy.lifetime.num_seconds(),

@@ -73,6 +73,11 @@ const SQLITE: &[Migration] = &[
         "notifications",
         include_str!("../../migrations/sqlite/0012_notifications.sql"),
     ),
+    (
+        13,
+        "accounts",
+        include_str!("../../migrations/sqlite/0013_accounts.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -134,6 +139,11 @@ const POSTGRES: &[Migration] = &[
         12,
         "notifications",
         include_str!("../../migrations/postgres/0012_notifications.sql"),
+    ),
+    (
+        13,
+        "accounts",
+        include_str!("../../migrations/postgres/0013_accounts.sql"),
     ),
 ];
 

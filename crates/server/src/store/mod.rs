@@ -7,6 +7,7 @@
 //! Functions take `&mut AnyConnection`, so the caller decides whether a call runs on its own
 //! (`&mut db.conn().await?`) or inside a transaction with others (`&mut tx`).
 
+pub mod accounts;
 pub mod activity_log;
 pub mod backup;
 pub mod billing;

@@ -28,6 +28,7 @@ macro_rules! on_both_backends {
 
 mod helpers;
 
+mod accounts;
 mod activity_log;
 mod cancellation;
 mod customers;

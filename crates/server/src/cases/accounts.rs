@@ -1,0 +1,439 @@
+//! Accounts: the first administrator (by command), invitations of colleagues, roles and
+//! (de)activation by a partner's admins — never leaving the partner without an active Global
+//! admin — and passwords set from one-time links. Each change is recorded with who made it,
+//! and the links are mailed through the outbox.
+
+use chrono::{DateTime, Duration, Utc};
+use csp_domain::account::{
+    check_new_password, may_manage, normalize_roles, PasswordIssue, UserRefusal, INVITATION_HOURS,
+    RESET_MINUTES,
+};
+use csp_domain::notification::{AccountInvitation, EventData, PasswordReset};
+use csp_domain::{Email, PartnerId, Principal, Role, UserId};
+
+use crate::notify::Outbox;
+use crate::store::accounts::{self, Change, Purpose};
+use crate::store::users::{self, NewUser};
+use crate::store::{new_id, partners, Conn, Db};
+
+#[derive(Debug)]
+pub enum AccountError {
+    NotFound,
+    /// The address belongs to a user already.
+    EmailTaken,
+    Refused(UserRefusal),
+    Password(PasswordIssue),
+    /// The link is unknown, used or expired.
+    InvalidLink,
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for AccountError {
+    fn from(e: sqlx::Error) -> Self {
+        AccountError::Database(e)
+    }
+}
+
+/// Who does something, and from where.
+pub struct Actor<'a> {
+    pub email: &'a str,
+    pub roles: &'a [Role],
+    pub client_ip: &'a str,
+}
+
+/// A new user and the link to set their password.
+pub struct Invited {
+    pub user: UserId,
+    pub link: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+fn link(public_url: &str, path: &str, token: &str) -> String {
+    format!("{public_url}{path}?token={token}")
+}
+
+/// Writes a user without a password, a link to set one, the record and the mail.
+#[allow(clippy::too_many_arguments)]
+async fn invite_in(
+    conn: &mut Conn,
+    outbox: &Outbox,
+    public_url: &str,
+    principal: &Principal,
+    email: &Email,
+    display_name: &str,
+    organization: &str,
+    invited_by: &str,
+    client_ip: &str,
+    now: DateTime<Utc>,
+) -> Result<Invited, AccountError> {
+    if users::find_by_email(conn, email).await?.is_some() {
+        return Err(AccountError::EmailTaken);
+    }
+    let user: UserId = match principal {
+        Principal::Partner { user, .. }
+        | Principal::Customer { user, .. }
+        | Principal::Support { user } => user.clone(),
+    };
+    users::insert(
+        conn,
+        &NewUser {
+            id: &user,
+            email,
+            display_name,
+            principal,
+            password_hash: "",
+        },
+        now,
+    )
+    .await?;
+    let expires_at = now + Duration::hours(INVITATION_HOURS);
+    let token = accounts::create_token(conn, &user, Purpose::Invitation, now, expires_at).await?;
+    let invitation = link(public_url, "/accept-invitation", &token);
+    let partner = match principal {
+        Principal::Partner { partner, .. } => Some(partner),
+        _ => None,
+    };
+    let roles: Vec<&str> = principal.roles().iter().map(|r| r.as_str()).collect();
+    accounts::record(
+        conn,
+        &Change {
+            partner,
+            actor_email: invited_by,
+            user: &user,
+            action: "invited",
+            detail: &roles.join(" "),
+            client_ip,
+            at: now,
+        },
+    )
+    .await?;
+    outbox
+        .record(
+            conn,
+            partner,
+            EventData::AccountInvitation(AccountInvitation {
+                user_id: user.clone(),
+                email: email.as_str().to_string(),
+                organization: organization.to_string(),
+                invited_by: invited_by.to_string(),
+                link: invitation.clone(),
+                expires_at,
+            }),
+            now,
+        )
+        .await?;
+    Ok(Invited {
+        user,
+        link: invitation,
+        expires_at,
+    })
+}
+
+/// `csp-server admin create-partner`: a new partner organisation and its first Global admin.
+pub async fn create_partner(
+    db: &Db,
+    outbox: &Outbox,
+    public_url: &str,
+    name: &str,
+    email: &Email,
+    now: DateTime<Utc>,
+) -> Result<Invited, AccountError> {
+    let mut tx = db.begin().await?;
+    let partner: PartnerId = new_id();
+    partners::insert(&mut tx, &partner, name, now).await?;
+    let principal = Principal::Partner {
+        user: new_id(),
+        partner: partner.clone(),
+        roles: vec![Role::GlobalAdmin],
+    };
+    let display = email
+        .as_str()
+        .split('@')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let invited = invite_in(
+        &mut tx,
+        outbox,
+        public_url,
+        &principal,
+        email,
+        &display,
+        name,
+        "csp-server admin",
+        "",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(invited)
+}
+
+/// `csp-server admin create-support-agent`: a support agent of the operator.
+pub async fn create_support_agent(
+    db: &Db,
+    outbox: &Outbox,
+    public_url: &str,
+    email: &Email,
+    now: DateTime<Utc>,
+) -> Result<Invited, AccountError> {
+    let mut tx = db.begin().await?;
+    let principal = Principal::Support { user: new_id() };
+    let display = email
+        .as_str()
+        .split('@')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let invited = invite_in(
+        &mut tx,
+        outbox,
+        public_url,
+        &principal,
+        email,
+        &display,
+        "CSP Support",
+        "csp-server admin",
+        "",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(invited)
+}
+
+pub struct Invite<'a> {
+    pub partner: &'a PartnerId,
+    pub organization: &'a str,
+    pub email: &'a Email,
+    pub display_name: &'a str,
+    pub roles: &'a [Role],
+    pub by: Actor<'a>,
+    pub public_url: &'a str,
+    pub outbox: &'a Outbox,
+    pub now: DateTime<Utc>,
+}
+
+/// A partner's admin invites a colleague with `roles`.
+pub async fn invite(db: &Db, input: Invite<'_>) -> Result<Invited, AccountError> {
+    let roles = normalize_roles(input.roles);
+    may_manage(input.by.roles, &[], &roles).map_err(AccountError::Refused)?;
+    let mut tx = db.begin().await?;
+    accounts::lock_partner(&mut tx, input.partner).await?;
+    let principal = Principal::Partner {
+        user: new_id(),
+        partner: input.partner.clone(),
+        roles,
+    };
+    let invited = invite_in(
+        &mut tx,
+        input.outbox,
+        input.public_url,
+        &principal,
+        input.email,
+        input.display_name,
+        input.organization,
+        input.by.email,
+        input.by.client_ip,
+        input.now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(invited)
+}
+
+pub struct ChangeUser<'a> {
+    pub partner: &'a PartnerId,
+    pub user: &'a UserId,
+    pub roles: Option<&'a [Role]>,
+    pub active: Option<bool>,
+    pub by: Actor<'a>,
+    pub by_user: &'a UserId,
+    pub now: DateTime<Utc>,
+}
+
+/// Changes a user's roles or (de)activates them, with the partner's users locked: the partner
+/// keeps at least one active Global admin. A deactivated user's sessions end at once; a role
+/// change applies from the user's next request.
+pub async fn change_user(db: &Db, input: ChangeUser<'_>) -> Result<(), AccountError> {
+    let mut tx = db.begin().await?;
+    accounts::lock_partner(&mut tx, input.partner).await?;
+    let record = users::find_by_id(&mut tx, input.user)
+        .await?
+        .filter(|r| matches!(&r.principal, Principal::Partner { partner, .. } if partner == input.partner))
+        .ok_or(AccountError::NotFound)?;
+    let before = record.user.roles.clone();
+    let after = input
+        .roles
+        .map(normalize_roles)
+        .unwrap_or_else(|| before.clone());
+    may_manage(input.by.roles, &before, &after).map_err(AccountError::Refused)?;
+    if input.active == Some(false) && input.user == input.by_user {
+        return Err(AccountError::Refused(UserRefusal::OwnAccount));
+    }
+    let stays_global_admin = after.contains(&Role::GlobalAdmin) && input.active != Some(false);
+    let was_active = accounts::is_active(&mut tx, input.user).await?;
+    let counted_before = before.contains(&Role::GlobalAdmin) && was_active;
+    if counted_before
+        && !stays_global_admin
+        && accounts::other_active_global_admins(&mut tx, input.partner, input.user).await? == 0
+    {
+        return Err(AccountError::Refused(UserRefusal::LastGlobalAdmin));
+    }
+    if after != before {
+        accounts::set_roles(&mut tx, input.user, &after).await?;
+        let words = |roles: &[Role]| {
+            roles
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let detail = format!("{} -> {}", words(&before), words(&after));
+        accounts::record(&mut tx, &change_of(&input, "roles_changed", &detail)).await?;
+    }
+    if let Some(active) = input.active.filter(|a| *a != was_active) {
+        accounts::set_active(&mut tx, input.user, active).await?;
+        if !active {
+            accounts::end_sessions(&mut tx, input.user).await?;
+        }
+        let action = if active { "reactivated" } else { "deactivated" };
+        accounts::record(&mut tx, &change_of(&input, action, "")).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+fn change_of<'a>(input: &'a ChangeUser<'a>, action: &'a str, detail: &'a str) -> Change<'a> {
+    Change {
+        partner: Some(input.partner),
+        actor_email: input.by.email,
+        user: input.user,
+        action,
+        detail,
+        client_ip: input.by.client_ip,
+        at: input.now,
+    }
+}
+
+/// Sets the password from a one-time link (an invitation or a reset) and ends the user's
+/// other sessions; returns the user, to be signed in.
+pub async fn set_password_from_link(
+    db: &Db,
+    purpose: Purpose,
+    token: &str,
+    password: &str,
+    client_ip: &str,
+    now: DateTime<Utc>,
+) -> Result<UserId, AccountError> {
+    // The hash is slow: made before the transaction, checked against the user after.
+    let hash = {
+        let password = password.to_string();
+        tokio::task::spawn_blocking(move || crate::password::hash(&password))
+            .await
+            .map_err(|_| AccountError::InvalidLink)?
+    };
+    let mut tx = db.begin().await?;
+    let user = accounts::use_token(&mut tx, token, purpose, now)
+        .await?
+        .ok_or(AccountError::InvalidLink)?;
+    let record = users::find_by_id(&mut tx, &user)
+        .await?
+        .ok_or(AccountError::InvalidLink)?;
+    if !accounts::is_active(&mut tx, &user).await? {
+        return Err(AccountError::InvalidLink);
+    }
+    check_new_password(password, Some(&record.user.email)).map_err(AccountError::Password)?;
+    accounts::set_password(&mut tx, &user, &hash).await?;
+    accounts::void_tokens(&mut tx, &user, now).await?;
+    accounts::end_sessions(&mut tx, &user).await?;
+    let partner = match &record.principal {
+        Principal::Partner { partner, .. } => Some(partner),
+        _ => None,
+    };
+    accounts::record(
+        &mut tx,
+        &Change {
+            partner,
+            actor_email: record.user.email.as_str(),
+            user: &user,
+            action: match purpose {
+                Purpose::Invitation => "password_set",
+                Purpose::PasswordReset => "password_reset",
+            },
+            detail: "",
+            client_ip,
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// At most this many reset links per user and hour.
+const RESETS_PER_HOUR: i64 = 3;
+
+/// "Forgot password": mails a one-time link to an active user with this address — and does
+/// nothing, answering the same, for an unknown one (no way to learn who has an account).
+pub async fn request_reset(
+    db: &Db,
+    outbox: &Outbox,
+    public_url: &str,
+    email: &Email,
+    client_ip: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AccountError> {
+    let mut tx = db.begin().await?;
+    let Some(record) = users::find_by_email(&mut tx, email).await? else {
+        return Ok(());
+    };
+    let user = record.user.id.clone();
+    if !accounts::is_active(&mut tx, &user).await?
+        || accounts::tokens_since(
+            &mut tx,
+            &user,
+            Purpose::PasswordReset,
+            now - Duration::hours(1),
+        )
+        .await?
+            >= RESETS_PER_HOUR
+    {
+        return Ok(());
+    }
+    let expires_at = now + Duration::minutes(RESET_MINUTES);
+    let token =
+        accounts::create_token(&mut tx, &user, Purpose::PasswordReset, now, expires_at).await?;
+    let partner = match &record.principal {
+        Principal::Partner { partner, .. } => Some(partner.clone()),
+        _ => None,
+    };
+    accounts::record(
+        &mut tx,
+        &Change {
+            partner: partner.as_ref(),
+            actor_email: email.as_str(),
+            user: &user,
+            action: "password_reset_requested",
+            detail: "",
+            client_ip,
+            at: now,
+        },
+    )
+    .await?;
+    outbox
+        .record(
+            &mut tx,
+            partner.as_ref(),
+            EventData::PasswordReset(PasswordReset {
+                user_id: user.clone(),
+                email: email.as_str().to_string(),
+                link: link(public_url, "/reset-password", &token),
+                expires_at,
+            }),
+            now,
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

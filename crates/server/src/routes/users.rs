@@ -1,0 +1,281 @@
+//! `/api/v1/users` (Settings → Users): a partner's users, invited, given roles, deactivated
+//! by its Global admins and Account admins (who do not touch Global admins); and the
+//! one-time links: `/api/v1/invitations/accept`, `/api/v1/password-resets[/accept]`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Json;
+use csp_domain::account::{
+    check_display_name, AcceptToken, NewUserRequest, PasswordResetRequest, UserChange, UserInvited,
+    UserList, UserRefusal,
+};
+use csp_domain::{Area, Email, ErrorCode, FieldErrors, Permission, SessionResponse, UserId};
+
+use crate::cases::accounts::{self, AccountError, Actor, ChangeUser, Invite};
+use crate::http::auth::{self, CurrentUser};
+use crate::http::error::{ApiResult, AppError};
+use crate::http::extract::{ApiJson, ApiPath, ClientIp};
+use crate::state::AppState;
+use crate::store::accounts::{self as store, Purpose};
+use crate::store::{sessions, users};
+
+impl From<AccountError> for AppError {
+    fn from(e: AccountError) -> AppError {
+        match e {
+            AccountError::NotFound => AppError::not_found("There is no such user in your organisation."),
+            AccountError::EmailTaken => {
+                let mut errors = FieldErrors::new();
+                errors.add("email", &csp_domain::account::EmailTaken);
+                AppError::validation(&errors)
+            }
+            AccountError::Refused(UserRefusal::LastGlobalAdmin) => AppError::new(
+                ErrorCode::LastGlobalAdmin,
+                "Your organisation needs at least one active Global admin: give the role to someone else first.",
+            ),
+            AccountError::Refused(UserRefusal::NeedsGlobalAdmin) => {
+                AppError::forbidden(Permission::ManageGlobalAdmins)
+            }
+            AccountError::Refused(UserRefusal::OwnAccount) => AppError::new(
+                ErrorCode::InvalidStatusChange,
+                "You cannot deactivate your own account; ask another admin.",
+            ),
+            AccountError::Password(issue) => {
+                let mut errors = FieldErrors::new();
+                errors.add("password", &issue);
+                AppError::validation(&errors)
+            }
+            AccountError::InvalidLink => AppError::new(
+                ErrorCode::InvalidLink,
+                "This link is not valid any more: it was used already or has expired. Ask for a new one.",
+            ),
+            AccountError::Database(e) => e.into(),
+        }
+    }
+}
+
+/// The partner's users with their roles, for Global admins and Account admins.
+#[utoipa::path(get, path = "/api/v1/users", tag = "accounts",
+    responses(
+        (status = 200, body = UserList),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`: needs the Global admin or Account admin role", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<UserList>> {
+    let partner = user.partner(Area::Customers)?;
+    user.require(Permission::ManageUsers)?;
+    let items = store::list(&mut *state.db.conn().await?, partner).await?;
+    Ok(Json(UserList { items }))
+}
+
+/// Invites a colleague with roles: the answer carries the one-time link to set a password
+/// (valid 7 days), which is also mailed when mail is configured. Only Global admins give the
+/// Global admin role.
+#[utoipa::path(post, path = "/api/v1/users", tag = "accounts",
+    request_body = NewUserRequest,
+    responses(
+        (status = 201, body = UserInvited),
+        (status = 400, description = "`invalid_json`", body = csp_domain::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`", body = csp_domain::ApiErrorBody),
+        (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`validation_failed`: `email` (also: taken), `display_name`", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn invite(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientIp(ip): ClientIp,
+    ApiJson(new): ApiJson<NewUserRequest>,
+) -> ApiResult<(StatusCode, Json<UserInvited>)> {
+    let partner = user.partner(Area::Customers)?.clone();
+    user.require(Permission::ManageUsers)?;
+    let mut errors = FieldErrors::new();
+    let email = errors.take("email", Email::parse(&new.email));
+    let name = check_display_name(&new.display_name, &mut errors);
+    let (Some(email), Some(name)) = (email, name) else {
+        return Err(AppError::validation(&errors));
+    };
+    let invited = accounts::invite(
+        &state.db,
+        Invite {
+            partner: &partner,
+            organization: &user.user.organization,
+            email: &email,
+            display_name: &name,
+            roles: &new.roles,
+            by: Actor {
+                email: user.user.email.as_str(),
+                roles: &user.user.roles,
+                client_ip: &ip.to_string(),
+            },
+            public_url: &state.settings.public_url,
+            outbox: &state.settings.outbox,
+            now: state.clock.now(),
+        },
+    )
+    .await?;
+    tracing::info!(user = %invited.user, "user invited");
+    Ok((
+        StatusCode::CREATED,
+        Json(UserInvited {
+            id: invited.user,
+            invitation_url: invited.link,
+            invitation_expires_at: invited.expires_at,
+        }),
+    ))
+}
+
+/// Changes a user's roles, or deactivates (their sessions end) or reactivates them. The last
+/// active Global admin keeps the role: 409 `last_global_admin`.
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "accounts",
+    params(("id" = String, Path, format = "uuid")),
+    request_body = UserChange,
+    responses(
+        (status = 200, body = UserList, description = "The partner's users after the change"),
+        (status = 400, description = "`invalid_json`", body = csp_domain::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`", body = csp_domain::ApiErrorBody),
+        (status = 404, description = "`not_found`", body = csp_domain::ApiErrorBody),
+        (status = 409, description = "`last_global_admin`, or `invalid_status_change` for one's own deactivation", body = csp_domain::ApiErrorBody),
+        (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`validation_failed`: not an object of `roles` and `active`", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn change(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientIp(ip): ClientIp,
+    ApiPath(id): ApiPath<UserId>,
+    ApiJson(change): ApiJson<UserChange>,
+) -> ApiResult<Json<UserList>> {
+    let partner = user.partner(Area::Customers)?.clone();
+    user.require(Permission::ManageUsers)?;
+    accounts::change_user(
+        &state.db,
+        ChangeUser {
+            partner: &partner,
+            user: &id,
+            roles: change.roles.as_deref(),
+            active: change.active,
+            by: Actor {
+                email: user.user.email.as_str(),
+                roles: &user.user.roles,
+                client_ip: &ip.to_string(),
+            },
+            by_user: &user.user.id,
+            now: state.clock.now(),
+        },
+    )
+    .await?;
+    let items = store::list(&mut *state.db.conn().await?, &partner).await?;
+    Ok(Json(UserList { items }))
+}
+
+/// Signs in the user a link was for, as a sign-in does.
+async fn signed_in(state: &AppState, user: &UserId) -> ApiResult<impl IntoResponse> {
+    let mut conn = state.db.conn().await?;
+    let now = state.clock.now();
+    let record = users::find_by_id(&mut conn, user)
+        .await?
+        .ok_or_else(|| AppError::not_found("There is no such user."))?;
+    store::note_sign_in(&mut conn, user, now).await?;
+    let policy = state.settings.session;
+    let token = sessions::create(&mut conn, user, policy, now).await?;
+    let cookie = auth::session_cookie(
+        &token,
+        policy.lifetime.num_seconds(),
+        state.settings.cookie_secure,
+    );
+    Ok((cookie, Json(SessionResponse { user: record.user })))
+}
+
+/// Sets the first password from an invitation link (once, within 7 days) and signs in.
+#[utoipa::path(post, path = "/api/v1/invitations/accept", tag = "accounts",
+    request_body = AcceptToken,
+    responses(
+        (status = 200, description = "Signed in; sets the session cookie", body = SessionResponse),
+        (status = 400, description = "`invalid_json`", body = csp_domain::ApiErrorBody),
+        (status = 410, description = "`invalid_link`: used, expired or unknown", body = csp_domain::ApiErrorBody),
+        (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`validation_failed`: `password` (at least 12 characters, not a common one)", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(accept): ApiJson<AcceptToken>,
+) -> ApiResult<impl IntoResponse> {
+    accept_link(state, Purpose::Invitation, accept, &ip.to_string()).await
+}
+
+async fn accept_link(
+    state: AppState,
+    purpose: Purpose,
+    accept: AcceptToken,
+    ip: &str,
+) -> ApiResult<impl IntoResponse> {
+    let user = accounts::set_password_from_link(
+        &state.db,
+        purpose,
+        accept.token.trim(),
+        &accept.password,
+        ip,
+        state.clock.now(),
+    )
+    .await?;
+    tracing::info!(user = %user, "password set from a link");
+    signed_in(&state, &user).await
+}
+
+/// "Forgot password": 202 whatever the address — an active user's gets a one-time link (valid
+/// 60 minutes, at most three an hour) by mail.
+#[utoipa::path(post, path = "/api/v1/password-resets", tag = "accounts",
+    request_body = PasswordResetRequest,
+    responses(
+        (status = 202, description = "Sent if the address has an account"),
+        (status = 400, description = "`invalid_json`", body = csp_domain::ApiErrorBody),
+        (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`validation_failed`: `email`", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn request_reset(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(request): ApiJson<PasswordResetRequest>,
+) -> ApiResult<StatusCode> {
+    let mut errors = FieldErrors::new();
+    let Some(email) = errors.take("email", Email::parse(&request.email)) else {
+        return Err(AppError::validation(&errors));
+    };
+    accounts::request_reset(
+        &state.db,
+        &state.settings.outbox,
+        &state.settings.public_url,
+        &email,
+        &ip.to_string(),
+        state.clock.now(),
+    )
+    .await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Sets a new password from a reset link (once, within 60 minutes), ends every other session
+/// of the user, and signs in.
+#[utoipa::path(post, path = "/api/v1/password-resets/accept", tag = "accounts",
+    request_body = AcceptToken,
+    responses(
+        (status = 200, description = "Signed in; sets the session cookie", body = SessionResponse),
+        (status = 400, description = "`invalid_json`", body = csp_domain::ApiErrorBody),
+        (status = 410, description = "`invalid_link`: used, expired or unknown", body = csp_domain::ApiErrorBody),
+        (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`validation_failed`: `password`", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn accept_reset(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(accept): ApiJson<AcceptToken>,
+) -> ApiResult<impl IntoResponse> {
+    accept_link(state, Purpose::PasswordReset, accept, &ip.to_string()).await
+}

@@ -1,0 +1,283 @@
+//! Accounts: a partner's users as Settings → Users lists them, their roles and whether they
+//! are active, one-time links (invitations, password resets; only a hash of the token is
+//! kept), and the record of who changed which user.
+
+use chrono::{DateTime, Utc};
+use csp_domain::account::UserSummary;
+use csp_domain::{PartnerId, Role, UserId};
+
+use super::sessions::token_hash;
+use super::{db_time, decode, read_time, Conn};
+
+/// What a one-time link is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Invitation,
+    PasswordReset,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Invitation => "invitation",
+            Purpose::PasswordReset => "password_reset",
+        }
+    }
+}
+
+/// Stores a new link for `user` and returns its token (to put in the link, never stored).
+pub async fn create_token(
+    conn: &mut Conn,
+    user: &UserId,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<String, sqlx::Error> {
+    let token = super::sessions::new_token();
+    sqlx::query(
+        "INSERT INTO account_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_hash(&token))
+    .bind(user.as_str())
+    .bind(purpose.as_str())
+    .bind(db_time(now))
+    .bind(db_time(expires_at))
+    .execute(conn)
+    .await?;
+    Ok(token)
+}
+
+/// Uses a link: the user it is for, if it exists, is for `purpose`, has not expired and was
+/// not used before — in one conditional update, so two uses at once cannot both succeed.
+pub async fn use_token(
+    conn: &mut Conn,
+    token: &str,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> Result<Option<UserId>, sqlx::Error> {
+    let user: Option<String> = sqlx::query_scalar(
+        "UPDATE account_tokens SET used_at = $3 WHERE token_hash = $1 AND purpose = $2 \
+         AND used_at IS NULL AND expires_at > $3 RETURNING user_id",
+    )
+    .bind(token_hash(token))
+    .bind(purpose.as_str())
+    .bind(db_time(now))
+    .fetch_optional(conn)
+    .await?;
+    user.map(|u| decode("user id", &u, UserId::parse))
+        .transpose()
+}
+
+/// How many links of `purpose` were made for `user` since `since` (resets are limited).
+pub async fn tokens_since(
+    conn: &mut Conn,
+    user: &UserId,
+    purpose: Purpose,
+    since: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM account_tokens WHERE user_id = $1 AND purpose = $2 AND created_at >= $3",
+    )
+    .bind(user.as_str())
+    .bind(purpose.as_str())
+    .bind(db_time(since))
+    .fetch_one(conn)
+    .await
+}
+
+/// Ends every unused link of `user` for `purpose` (a new password makes old resets void).
+pub async fn void_tokens(
+    conn: &mut Conn,
+    user: &UserId,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE account_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL")
+        .bind(user.as_str())
+        .bind(db_time(now))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_password(conn: &mut Conn, user: &UserId, hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(user.as_str())
+        .bind(hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of `user`.
+pub async fn end_sessions(conn: &mut Conn, user: &UserId) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user.as_str())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn note_sign_in(
+    conn: &mut Conn,
+    user: &UserId,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET last_sign_in_at = $2 WHERE id = $1")
+        .bind(user.as_str())
+        .bind(db_time(now))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether the user may sign in (exists and is active).
+pub async fn is_active(conn: &mut Conn, user: &UserId) -> Result<bool, sqlx::Error> {
+    let active: Option<i64> = sqlx::query_scalar("SELECT active FROM users WHERE id = $1")
+        .bind(user.as_str())
+        .fetch_optional(conn)
+        .await?;
+    Ok(active == Some(1))
+}
+
+/// Takes the partner's row lock until the transaction ends: changes to its users are made
+/// one at a time, so two admins cannot each remove the other's Global admin role.
+pub async fn lock_partner(conn: &mut Conn, partner: &PartnerId) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE partners SET name = name WHERE id = $1")
+        .bind(partner.as_str())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: String,
+    email: String,
+    display_name: String,
+    active: i64,
+    password_hash: String,
+    last_sign_in_at: Option<String>,
+    created_at: String,
+}
+
+/// The partner's users, by address, with their roles.
+pub async fn list(conn: &mut Conn, partner: &PartnerId) -> Result<Vec<UserSummary>, sqlx::Error> {
+    let rows: Vec<SummaryRow> = sqlx::query_as(
+        "SELECT id, email, display_name, active, password_hash, last_sign_in_at, created_at \
+         FROM users WHERE partner_id = $1 ORDER BY email",
+    )
+    .bind(partner.as_str())
+    .fetch_all(&mut *conn)
+    .await?;
+    let roles: Vec<(String, String)> = sqlx::query_as(
+        "SELECT r.user_id, r.role FROM user_roles r JOIN users u ON u.id = r.user_id WHERE u.partner_id = $1",
+    )
+    .bind(partner.as_str())
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let mut user_roles: Vec<Role> = roles
+                .iter()
+                .filter(|(user, _)| *user == r.id)
+                .filter_map(|(_, role)| Role::parse(role))
+                .collect();
+            user_roles.sort();
+            Ok(UserSummary {
+                id: decode("user id", &r.id, UserId::parse)?,
+                email: r.email,
+                display_name: r.display_name,
+                roles: user_roles,
+                active: r.active != 0,
+                invited: r.password_hash.is_empty(),
+                last_sign_in_at: r.last_sign_in_at.as_deref().map(read_time).transpose()?,
+                created_at: read_time(&r.created_at)?,
+            })
+        })
+        .collect()
+}
+
+/// Replaces the user's roles.
+pub async fn set_roles(conn: &mut Conn, user: &UserId, roles: &[Role]) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
+        .bind(user.as_str())
+        .execute(&mut *conn)
+        .await?;
+    for role in roles {
+        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
+            .bind(user.as_str())
+            .bind(role.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn set_active(conn: &mut Conn, user: &UserId, active: bool) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET active = $2 WHERE id = $1")
+        .bind(user.as_str())
+        .bind(i64::from(active))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The partner's active Global admins other than `except`.
+pub async fn other_active_global_admins(
+    conn: &mut Conn,
+    partner: &PartnerId,
+    except: &UserId,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id \
+         WHERE u.partner_id = $1 AND u.id <> $2 AND u.active = 1 AND r.role = 'global_admin'",
+    )
+    .bind(partner.as_str())
+    .bind(except.as_str())
+    .fetch_one(conn)
+    .await
+}
+
+/// One change of a user, for the record.
+pub struct Change<'a> {
+    pub partner: Option<&'a PartnerId>,
+    pub actor_email: &'a str,
+    pub user: &'a UserId,
+    /// `invited`, `roles_changed`, `deactivated`, `reactivated`, `password_set`,
+    /// `password_reset_requested`, `password_reset`.
+    pub action: &'a str,
+    pub detail: &'a str,
+    pub client_ip: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn record(conn: &mut Conn, c: &Change<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO user_changes (id, partner_id, at, actor_email, user_id, action, detail, client_ip) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(super::new_ordered_id::<UserId>().as_str())
+    .bind(c.partner.map(|p| p.as_str()))
+    .bind(db_time(c.at))
+    .bind(c.actor_email)
+    .bind(c.user.as_str())
+    .bind(c.action)
+    .bind(c.detail)
+    .bind(c.client_ip)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// How many changes of `action` were recorded for `user` (tests read the record with it).
+pub async fn count_changes(
+    conn: &mut Conn,
+    user: &UserId,
+    action: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM user_changes WHERE user_id = $1 AND action = $2")
+        .bind(user.as_str())
+        .bind(action)
+        .fetch_one(conn)
+        .await
+}

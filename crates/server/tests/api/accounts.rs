@@ -1,0 +1,426 @@
+//! Accounts: the first administrator from an empty database through the command, invitations
+//! accepted with a password of the rules, roles that apply from the next request, the last
+//! Global admin kept, deactivation ending sessions, and single-use, expiring reset links.
+
+use std::process::Command;
+
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+on_both_backends!(
+    the_first_administrator_is_made_by_command_on_an_empty_database,
+    an_invited_colleague_signs_in_with_the_roles_given_and_loses_them_at_once,
+    the_last_global_admin_keeps_the_role_and_deactivation_ends_sessions,
+    reset_links_work_once_and_expire_and_say_nothing_of_unknown_addresses,
+);
+
+/// The token of a one-time link.
+fn token_of(link: &str) -> String {
+    link.split("token=")
+        .nth(1)
+        .expect("a token in the link")
+        .to_string()
+}
+
+async fn accept(
+    server: &TestServer,
+    path: &str,
+    token: &str,
+    password: &str,
+) -> (reqwest::Client, u16, Value) {
+    let client = server.client();
+    let res = client
+        .post(server.url(path))
+        .json(&json!({"token": token, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(res).await;
+    (client, status, body)
+}
+
+async fn patch(
+    server: &TestServer,
+    client: &reqwest::Client,
+    path: &str,
+    body: Value,
+) -> (u16, Value) {
+    json_of(
+        client
+            .patch(server.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+async fn the_first_administrator_is_made_by_command_on_an_empty_database(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database(backend, dir.path()).await;
+    let run = |args: &[&str]| {
+        Command::new(SERVER)
+            .args(args)
+            .env("DATABASE_URL", &database_url)
+            .env("PUBLIC_URL", "https://csp.example.com")
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run csp-server")
+    };
+    let made = run(&[
+        "admin",
+        "create-partner",
+        "--name",
+        "Litware Inc",
+        "--email",
+        "Ada@Litware.example",
+    ]);
+    let out = String::from_utf8_lossy(&made.stdout).to_string();
+    assert!(
+        made.status.success(),
+        "{out} {}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let link = out
+        .split_whitespace()
+        .find(|w| w.starts_with("https://csp.example.com/accept-invitation?token="))
+        .unwrap_or_else(|| panic!("no link in: {out}"))
+        .to_string();
+    let again = run(&[
+        "admin",
+        "create-partner",
+        "--name",
+        "Litware Inc",
+        "--email",
+        "ada@litware.example",
+    ]);
+    assert!(!again.status.success(), "the address is taken");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("ada@litware.example"));
+    let agent = run(&[
+        "admin",
+        "create-support-agent",
+        "--email",
+        "lead@support.example",
+    ]);
+    assert!(
+        agent.status.success(),
+        "{}",
+        String::from_utf8_lossy(&agent.stderr)
+    );
+
+    // No demo data: the product starts empty but for these two, and the admin signs in.
+    let server = TestServer::start_on_with(&database_url, dir, |c| c.seed_demo = false).await;
+    assert_eq!(server.count("SELECT COUNT(*) FROM users").await, 2);
+    let (_, status, body) = accept(
+        &server,
+        "/api/v1/invitations/accept",
+        &token_of(&link),
+        "short",
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["field_codes"]["password"], "too_short");
+    let (admin, status, body) = accept(
+        &server,
+        "/api/v1/invitations/accept",
+        &token_of(&link),
+        "a long passphrase for litware",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["user"]["roles"], json!(["global_admin"]));
+    let (status, users) = server.get_json(&admin, "/api/v1/users").await;
+    assert_eq!(status, 200, "{users}");
+    assert_eq!(users["items"][0]["email"], "ada@litware.example");
+    assert_eq!(users["items"][0]["invited"], false);
+    // The link worked once.
+    let (_, status, body) = accept(
+        &server,
+        "/api/v1/invitations/accept",
+        &token_of(&link),
+        "another long passphrase",
+    )
+    .await;
+    assert_eq!((status, error_code(&body)), (410, "invalid_link"));
+}
+
+async fn an_invited_colleague_signs_in_with_the_roles_given_and_loses_them_at_once(
+    backend: Backend,
+) {
+    let server = TestServer::start(backend).await;
+    let admin = server.signed_in(GLOBAL_ADMIN).await;
+    let (status, invited) = server
+        .post_json(
+            &admin,
+            "/api/v1/users",
+            &json!({"email": "casey@northwind.example", "display_name": "Casey Colleague", "roles": ["admin_agent"]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{invited}");
+    let (status, body) = server
+        .post_json(
+            &admin,
+            "/api/v1/users",
+            &json!({"email": "CASEY@northwind.example", "display_name": "Again", "roles": []}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["field_codes"]["email"], "taken");
+
+    // Before accepting, the colleague cannot sign in.
+    let res = server
+        .client()
+        .post(server.url("/api/v1/sessions"))
+        .json(&json!({"email": "casey@northwind.example", "password": "anything at all here"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let link = invited["invitation_url"].as_str().unwrap();
+    assert!(
+        link.starts_with(&format!("{}/accept-invitation?token=", server.base)),
+        "{link}"
+    );
+    let (_, status, body) = accept(
+        &server,
+        "/api/v1/invitations/accept",
+        &token_of(link),
+        "password1234",
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["field_codes"]["password"].as_str()),
+        (422, Some("common_password"))
+    );
+    let (casey, status, body) = accept(
+        &server,
+        "/api/v1/invitations/accept",
+        &token_of(link),
+        "casey's long new passphrase",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["user"]["roles"], json!(["admin_agent"]));
+    let (status, _) = server.get_json(&casey, "/api/v1/customers").await;
+    assert_eq!(status, 200);
+    // An Admin agent manages no users.
+    let (status, _) = server.get_json(&casey, "/api/v1/users").await;
+    assert_eq!(status, 403);
+
+    // The admin takes the role away: the colleague's next request to buy is refused.
+    let id = invited["id"].as_str().unwrap();
+    let (status, body) = patch(
+        &server,
+        &admin,
+        &format!("/api/v1/users/{id}"),
+        json!({"roles": ["referral_admin"]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, found) = server
+        .get_json(&casey, "/api/v1/customers?q=contoso.onmicrosoft.com")
+        .await;
+    let contoso = found["items"][0]["id"].as_str().unwrap();
+    let res = casey
+        .post(server.url(&format!("/api/v1/customers/{contoso}/orders")))
+        .header("idempotency-key", "casey-1")
+        .json(&json!({"line_items": [{"offer_id": uuid::Uuid::new_v4(), "quantity": 1}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let (_, session) = server.get_json(&casey, "/api/v1/session").await;
+    assert_eq!(session["user"]["roles"], json!(["referral_admin"]));
+
+    // An Account admin invites, but does not hand out the Global admin role.
+    let account_admin = server.signed_in(ACCOUNT_ADMIN).await;
+    let (status, body) = server
+        .post_json(
+            &account_admin,
+            "/api/v1/users",
+            &json!({"email": "gale@northwind.example", "display_name": "Gale", "roles": ["global_admin"]}),
+        )
+        .await;
+    assert_eq!((status, error_code(&body)), (403, "forbidden"));
+    // Another partner's admin cannot touch Northwind's users.
+    let fabrikam = server.signed_in(FABRIKAM_ADMIN).await;
+    let (status, _) = patch(
+        &server,
+        &fabrikam,
+        &format!("/api/v1/users/{id}"),
+        json!({"active": false}),
+    )
+    .await;
+    assert_eq!(status, 404);
+}
+
+async fn the_last_global_admin_keeps_the_role_and_deactivation_ends_sessions(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let admin = server.signed_in(GLOBAL_ADMIN).await;
+    let (_, users) = server.get_json(&admin, "/api/v1/users").await;
+    let id_of = |email: &str| {
+        users["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["email"] == email)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (global, owner) = (id_of(GLOBAL_ADMIN), id_of(OWNER));
+    // Two Global admins: one may lose the role, then the other is the last.
+    let (status, body) = patch(
+        &server,
+        &admin,
+        &format!("/api/v1/users/{owner}"),
+        json!({"roles": ["admin_agent"]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = patch(
+        &server,
+        &admin,
+        &format!("/api/v1/users/{global}"),
+        json!({"roles": ["account_admin"]}),
+    )
+    .await;
+    assert_eq!((status, error_code(&body)), (409, "last_global_admin"));
+    let (status, body) = patch(
+        &server,
+        &admin,
+        &format!("/api/v1/users/{global}"),
+        json!({"active": false}),
+    )
+    .await;
+    assert_eq!(status, 409, "{body}");
+
+    // Deactivating the Admin agent ends its session at once and stops its sign-ins.
+    let agent = server.signed_in(ADMIN_AGENT).await;
+    let agent_id = id_of(ADMIN_AGENT);
+    let (status, _) = patch(
+        &server,
+        &admin,
+        &format!("/api/v1/users/{agent_id}"),
+        json!({"active": false}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = server.get_json(&agent, "/api/v1/session").await;
+    assert_eq!(status, 401);
+    let res = server
+        .client()
+        .post(server.url("/api/v1/sessions"))
+        .json(&json!({"email": ADMIN_AGENT, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let (status, body) = patch(
+        &server,
+        &admin,
+        &format!("/api/v1/users/{agent_id}"),
+        json!({"active": true}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    server.signed_in(ADMIN_AGENT).await;
+    let changes = server
+        .count(&format!(
+            "SELECT COUNT(*) FROM user_changes WHERE user_id = '{agent_id}'"
+        ))
+        .await;
+    assert_eq!(changes, 2, "deactivated, reactivated: both recorded");
+}
+
+async fn reset_links_work_once_and_expire_and_say_nothing_of_unknown_addresses(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let request = |email: &str| {
+        let client = server.client();
+        let url = server.url("/api/v1/password-resets");
+        let body = json!({"email": email});
+        async move {
+            client
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(request("nobody@nowhere.example").await, 202);
+    assert_eq!(request(ADMIN_AGENT).await, 202);
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM outbox_events WHERE type = 'account.password_reset'")
+            .await,
+        1,
+        "one link, for the known address only"
+    );
+    let data = {
+        let mut conn = server.db.conn().await.unwrap();
+        let data: String = sqlx::query_scalar(
+            "SELECT data FROM outbox_events WHERE type = 'account.password_reset'",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        serde_json::from_str::<Value>(&data).unwrap()
+    };
+    let token = token_of(data["data"]["link"].as_str().unwrap());
+    let old_session = server.signed_in(ADMIN_AGENT).await;
+    let (_, status, body) = accept(
+        &server,
+        "/api/v1/password-resets/accept",
+        &token,
+        "a fresh passphrase for avery",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    // Every other session ended; the old password is gone; the link is used up.
+    let (status, _) = server.get_json(&old_session, "/api/v1/session").await;
+    assert_eq!(status, 401);
+    let res = server
+        .client()
+        .post(server.url("/api/v1/sessions"))
+        .json(&json!({"email": ADMIN_AGENT, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let (_, status, body) = accept(
+        &server,
+        "/api/v1/password-resets/accept",
+        &token,
+        "yet another passphrase here",
+    )
+    .await;
+    assert_eq!((status, error_code(&body)), (410, "invalid_link"));
+
+    // A new link expires after an hour.
+    assert_eq!(request(ADMIN_AGENT).await, 202);
+    let data = {
+        let mut conn = server.db.conn().await.unwrap();
+        let data: String = sqlx::query_scalar(
+            "SELECT data FROM outbox_events WHERE type = 'account.password_reset' ORDER BY created_at DESC, id DESC LIMIT 1",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        serde_json::from_str::<Value>(&data).unwrap()
+    };
+    server.clock.advance(chrono::Duration::minutes(61));
+    let (_, status, _) = accept(
+        &server,
+        "/api/v1/password-resets/accept",
+        &token_of(data["data"]["link"].as_str().unwrap()),
+        "late passphrase here ok",
+    )
+    .await;
+    assert_eq!(status, 410);
+}
