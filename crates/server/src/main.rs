@@ -30,7 +30,13 @@ async fn run() -> Result<(), String> {
     }
     let config = Config::from_env_and_args(|k| std::env::var(k).ok(), args)?;
     let seeded_customers = config.seed_customers;
-    let demo_password = config.demo_password.clone();
+    // Demo passwords are printed on loopback only (a public demo needs DEMO=1 and its operator
+    // knows DEMO_PASSWORD).
+    let demo_password = if csp_server::config::is_loopback(&config.bind_addr) {
+        config.demo_password.clone()
+    } else {
+        "as set in DEMO_PASSWORD".to_string()
+    };
     let app = Application::build(config).await?;
     let mut banner = String::new();
     if seeded_customers > 0 {

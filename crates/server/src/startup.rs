@@ -99,6 +99,20 @@ impl Application {
         seed::catalog::seed_catalog(&db)
             .await
             .map_err(|e| format!("writing the catalog failed: {e}"))?;
+        // Demo users have a known password: on a public address only when it is said to be a demo.
+        let public = !crate::config::is_loopback(&config.bind_addr);
+        if public
+            && !config.demo_allowed_in_public
+            && seed::demo_users_present(&db)
+                .await
+                .map_err(|e| format!("reading the users failed: {e}"))?
+        {
+            return Err(format!(
+                "the database holds the demo users, whose password is known, and {} is not a \
+                 loopback address: set DEMO=1 if this is a demo, or use a database without them",
+                config.bind_addr
+            ));
+        }
         let mut sign_ins = Vec::new();
         if config.seed_demo {
             sign_ins = seed::seed_demo(

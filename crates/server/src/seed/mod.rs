@@ -201,11 +201,7 @@ async fn seed_people(
     demo_password: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, sqlx::Error> {
-    let password = demo_password.to_string();
-    // One hash for all demo users: argon2 is slow on purpose and they share a password.
-    let hash = tokio::task::spawn_blocking(move || password::hash(&password))
-        .await
-        .expect("hashing does not panic");
+    let hash = demo_hash(db, demo_password).await?;
     let mut tx = db.begin().await?;
     let mut sign_ins = Vec::new();
     for (partner, partner_users, partner_customers) in [
@@ -256,6 +252,48 @@ async fn seed_people(
     ));
     tx.commit().await?;
     Ok(sign_ins)
+}
+
+/// The hash the demo users share: the one stored when it still matches `DEMO_PASSWORD`; a new
+/// one otherwise — and then the demo users who still had the old password get the new one, so
+/// changing `DEMO_PASSWORD` after the first start takes effect (users who set their own
+/// password keep it).
+async fn demo_hash(db: &Db, demo_password: &str) -> Result<String, sqlx::Error> {
+    let stored = users::password_hash_of(&mut *db.conn().await?, SUPPORT_EMAIL).await?;
+    let password = demo_password.to_string();
+    // Argon2 is slow on purpose: off the async threads. A new hash only when the stored one
+    // does not match.
+    let (stored, fresh) = tokio::task::spawn_blocking(move || {
+        let matches = stored
+            .as_deref()
+            .is_some_and(|h| password::verify(&password, h));
+        let fresh = (!matches).then(|| password::hash(&password));
+        (stored, fresh)
+    })
+    .await
+    .expect("hashing does not panic");
+    match (stored, fresh) {
+        (Some(old), Some(new)) => {
+            let changed = users::replace_password_hash(&mut *db.conn().await?, &old, &new).await?;
+            tracing::info!(
+                users = changed,
+                "DEMO_PASSWORD changed: the demo users now sign in with the new one"
+            );
+            Ok(new)
+        }
+        (_, Some(new)) => Ok(new),
+        (Some(old), None) => Ok(old),
+        (None, None) => unreachable!("a hash is made when none is stored"),
+    }
+}
+
+/// Whether the database holds the demo users (their support agent).
+pub async fn demo_users_present(db: &Db) -> Result<bool, sqlx::Error> {
+    Ok(
+        users::password_hash_of(&mut *db.conn().await?, SUPPORT_EMAIL)
+            .await?
+            .is_some(),
+    )
 }
 
 async fn add_user(

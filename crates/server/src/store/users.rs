@@ -283,3 +283,26 @@ pub async fn set_mail_settings(
     .await?;
     Ok(())
 }
+
+/// The stored password hash of the user with this address, if there is one.
+pub async fn password_hash_of(conn: &mut Conn, email: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Gives every user whose hash is `old` the hash `new` (the demo users share one); returns how
+/// many.
+pub async fn replace_password_hash(
+    conn: &mut Conn,
+    old: &str,
+    new: &str,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("UPDATE users SET password_hash = $2 WHERE password_hash = $1")
+        .bind(old)
+        .bind(new)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}

@@ -13,6 +13,7 @@ on_both_backends!(
     an_invited_colleague_signs_in_with_the_roles_given_and_loses_them_at_once,
     the_last_global_admin_keeps_the_role_and_deactivation_ends_sessions,
     reset_links_work_once_and_expire_and_say_nothing_of_unknown_addresses,
+    demo_users_stay_off_public_addresses_and_a_new_demo_password_takes_effect,
 );
 
 /// The token of a one-time link.
@@ -423,4 +424,56 @@ async fn reset_links_work_once_and_expire_and_say_nothing_of_unknown_addresses(b
     )
     .await;
     assert_eq!(status, 410);
+}
+
+async fn sign_in_status(server: &TestServer, email: &str, password: &str) -> u16 {
+    server
+        .client()
+        .post(server.url("/api/v1/sessions"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+async fn demo_users_stay_off_public_addresses_and_a_new_demo_password_takes_effect(
+    backend: Backend,
+) {
+    let first = TestServer::start(backend).await;
+    let url = first.database_url.clone();
+    let dir = tempfile::tempdir().unwrap();
+
+    // The same database on a public address: refused unless DEMO=1.
+    let mut config = csp_server::Config::for_tests(&url, app_shell(dir.path()));
+    config.bind_addr = "0.0.0.0:0".into();
+    config.public_url = Some("https://csp.example.com".into());
+    let refused = csp_server::startup::Application::build(config.clone())
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        refused.contains("demo users") && refused.contains("DEMO=1"),
+        "{refused}"
+    );
+    config.demo_allowed_in_public = true;
+    assert!(csp_server::startup::Application::build(config)
+        .await
+        .is_ok());
+
+    // A later start with another DEMO_PASSWORD: the demo users sign in with it, not the old.
+    let second = TestServer::start_on_with(&url, dir, |c| {
+        c.demo_password = "a different demo secret".into()
+    })
+    .await;
+    assert_eq!(
+        sign_in_status(&second, ADMIN_AGENT, "a different demo secret").await,
+        200
+    );
+    assert_eq!(sign_in_status(&second, ADMIN_AGENT, PASSWORD).await, 401);
+    assert_eq!(
+        sign_in_status(&second, CONTOSO_USER, "a different demo secret").await,
+        200
+    );
 }
