@@ -525,6 +525,32 @@ mod tests {
     }
 
     #[test]
+    fn an_invitation_carries_its_link_and_a_reset_says_what_to_do_if_it_was_not_you() {
+        use csp_domain::notification::{AccountInvitation, PasswordReset};
+        let invitation = EventData::AccountInvitation(AccountInvitation {
+            user_id: "0f8fad5b-d9cb-469f-a165-70867728950e".parse().unwrap(),
+            email: "casey@northwind.example".into(),
+            organization: "Northwind Partners".into(),
+            invited_by: "global.admin@northwind.example".into(),
+            link: "https://csp.example.com/accept-invitation?token=abc".into(),
+            expires_at: "2026-12-13T10:00:00Z".parse().unwrap(),
+        });
+        let mail = render(&invitation, "en", "https://csp.example.com").unwrap();
+        assert_eq!(mail.subject, "Your CSP Software Center account for Northwind Partners");
+        assert!(mail.text.contains("https://csp.example.com/accept-invitation?token=abc"));
+        assert!(mail.html.contains("href=\"https://csp.example.com/accept-invitation?token=abc\""));
+        let reset = EventData::PasswordReset(PasswordReset {
+            user_id: "0f8fad5b-d9cb-469f-a165-70867728950e".parse().unwrap(),
+            email: "casey@northwind.example".into(),
+            link: "https://csp.example.com/reset-password?token=def".into(),
+            expires_at: "2026-12-06T11:00:00Z".parse().unwrap(),
+        });
+        let zh = render(&reset, "zh-CN", "https://csp.example.com").unwrap();
+        assert_eq!(zh.subject, "重置你的 CSP 软件中心密码");
+        assert!(zh.text.contains("请忽略此邮件") && zh.text.contains("token=def"), "{}", zh.text);
+    }
+
+    #[test]
     fn a_status_change_names_the_status_in_words_with_the_note() {
         let update = EventData::SupportRequestUpdated(SupportRequestUpdated {
             support_request_id: "0f8fad5b-d9cb-469f-a165-70867728950e".parse().unwrap(),
