@@ -143,30 +143,10 @@ pub async fn create_partner(
     partners::insert(&mut tx, &partner, name, now).await?;
     let principal = Principal::Partner {
         user: new_id(),
-        partner: partner.clone(),
+        partner,
         roles: vec![Role::GlobalAdmin],
     };
-    let display = email
-        .as_str()
-        .split('@')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    let invited = invite_in(
-        &mut tx,
-        outbox,
-        public_url,
-        &principal,
-        email,
-        &display,
-        name,
-        "csp-server admin",
-        "",
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(invited)
+    first_account(tx, outbox, public_url, &principal, email, name, now).await
 }
 
 /// `csp-server admin create-support-agent`: a support agent of the operator.
@@ -177,23 +157,47 @@ pub async fn create_support_agent(
     email: &Email,
     now: DateTime<Utc>,
 ) -> Result<Invited, AccountError> {
-    let mut tx = db.begin().await?;
+    let tx = db.begin().await?;
     let principal = Principal::Support { user: new_id() };
+    first_account(
+        tx,
+        outbox,
+        public_url,
+        &principal,
+        email,
+        "CSP Support",
+        now,
+    )
+    .await
+}
+
+/// An account made by the operator's command, named after its address until its owner
+/// changes it.
+async fn first_account(
+    mut tx: crate::store::Tx,
+    outbox: &Outbox,
+    public_url: &str,
+    principal: &Principal,
+    email: &Email,
+    organization: &str,
+    now: DateTime<Utc>,
+) -> Result<Invited, AccountError> {
     let display = email
         .as_str()
         .split('@')
         .next()
         .unwrap_or_default()
         .to_string();
+    let by = "csp-server admin";
     let invited = invite_in(
         &mut tx,
         outbox,
         public_url,
-        &principal,
+        principal,
         email,
         &display,
-        "CSP Support",
-        "csp-server admin",
+        organization,
+        by,
         "",
         now,
     )

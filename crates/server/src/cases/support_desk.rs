@@ -391,34 +391,35 @@ pub async fn comment(db: &Db, input: AddComment<'_>) -> Result<(), DeskError> {
         },
     )
     .await?;
-    let updated = updated_event(
+    record_update(
         &mut tx,
+        input.outbox,
         &stored,
         change,
         &stored.summary.status,
         input.text,
         &input.by,
+        input.now,
     )
     .await?;
-    input
-        .outbox
-        .record(&mut tx, Some(&stored.partner), updated, input.now)
-        .await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// The `support_request.updated` event of a change to `stored`.
-async fn updated_event(
+/// Records the `support_request.updated` event of a change to `stored`.
+#[allow(clippy::too_many_arguments)]
+async fn record_update(
     conn: &mut Conn,
+    outbox: &Outbox,
     stored: &store::StoredRequest,
     change: SupportChange,
     status: &SupportStatus,
     note: Option<&str>,
     by: &Actor<'_>,
-) -> Result<EventData, sqlx::Error> {
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     let request = &stored.summary;
-    Ok(EventData::SupportRequestUpdated(SupportRequestUpdated {
+    let event = EventData::SupportRequestUpdated(SupportRequestUpdated {
         support_request_id: request.id.clone(),
         number: request.number,
         title: request.title.clone(),
@@ -434,7 +435,11 @@ async fn updated_event(
         created_by: store::filed_by(conn, &request.id)
             .await?
             .unwrap_or_default(),
-    }))
+    });
+    outbox
+        .record(conn, Some(&stored.partner), event, now)
+        .await?;
+    Ok(())
 }
 
 pub struct ChangeStatus<'a> {
@@ -531,19 +536,17 @@ pub async fn change_status(db: &Db, input: ChangeStatus<'_>) -> Result<(), DeskE
         },
     )
     .await?;
-    let updated = updated_event(
+    record_update(
         &mut tx,
+        input.outbox,
         &stored,
         SupportChange::StatusChanged,
         &input.to,
         input.note,
         &input.by,
+        input.now,
     )
     .await?;
-    input
-        .outbox
-        .record(&mut tx, Some(&stored.partner), updated, input.now)
-        .await?;
     tx.commit().await?;
     tracing::info!(request = %input.request, status = input.to.as_str(), "support request status changed");
     Ok(())

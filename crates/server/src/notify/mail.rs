@@ -536,9 +536,16 @@ mod tests {
             expires_at: "2026-12-13T10:00:00Z".parse().unwrap(),
         });
         let mail = render(&invitation, "en", "https://csp.example.com").unwrap();
-        assert_eq!(mail.subject, "Your CSP Software Center account for Northwind Partners");
-        assert!(mail.text.contains("https://csp.example.com/accept-invitation?token=abc"));
-        assert!(mail.html.contains("href=\"https://csp.example.com/accept-invitation?token=abc\""));
+        assert_eq!(
+            mail.subject,
+            "Your CSP Software Center account for Northwind Partners"
+        );
+        assert!(mail
+            .text
+            .contains("https://csp.example.com/accept-invitation?token=abc"));
+        assert!(mail
+            .html
+            .contains("href=\"https://csp.example.com/accept-invitation?token=abc\""));
         let reset = EventData::PasswordReset(PasswordReset {
             user_id: "0f8fad5b-d9cb-469f-a165-70867728950e".parse().unwrap(),
             email: "casey@northwind.example".into(),
@@ -547,7 +554,11 @@ mod tests {
         });
         let zh = render(&reset, "zh-CN", "https://csp.example.com").unwrap();
         assert_eq!(zh.subject, "重置你的 CSP 软件中心密码");
-        assert!(zh.text.contains("请忽略此邮件") && zh.text.contains("token=def"), "{}", zh.text);
+        assert!(
+            zh.text.contains("请忽略此邮件") && zh.text.contains("token=def"),
+            "{}",
+            zh.text
+        );
     }
 
     #[test]

@@ -41,23 +41,6 @@ async fn accept(
     (client, status, body)
 }
 
-async fn patch(
-    server: &TestServer,
-    client: &reqwest::Client,
-    path: &str,
-    body: Value,
-) -> (u16, Value) {
-    json_of(
-        client
-            .patch(server.url(path))
-            .json(&body)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-}
-
 async fn the_first_administrator_is_made_by_command_on_an_empty_database(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let database_url = fresh_database(backend, dir.path()).await;
@@ -212,13 +195,13 @@ async fn an_invited_colleague_signs_in_with_the_roles_given_and_loses_them_at_on
 
     // The admin takes the role away: the colleague's next request to buy is refused.
     let id = invited["id"].as_str().unwrap();
-    let (status, body) = patch(
-        &server,
-        &admin,
-        &format!("/api/v1/users/{id}"),
-        json!({"roles": ["referral_admin"]}),
-    )
-    .await;
+    let (status, body) = server
+        .patch_json(
+            &admin,
+            &format!("/api/v1/users/{id}"),
+            &json!({"roles": ["referral_admin"]}),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     let (_, found) = server
         .get_json(&casey, "/api/v1/customers?q=contoso.onmicrosoft.com")
@@ -247,13 +230,13 @@ async fn an_invited_colleague_signs_in_with_the_roles_given_and_loses_them_at_on
     assert_eq!((status, error_code(&body)), (403, "forbidden"));
     // Another partner's admin cannot touch Northwind's users.
     let fabrikam = server.signed_in(FABRIKAM_ADMIN).await;
-    let (status, _) = patch(
-        &server,
-        &fabrikam,
-        &format!("/api/v1/users/{id}"),
-        json!({"active": false}),
-    )
-    .await;
+    let (status, _) = server
+        .patch_json(
+            &fabrikam,
+            &format!("/api/v1/users/{id}"),
+            &json!({"active": false}),
+        )
+        .await;
     assert_eq!(status, 404);
 }
 
@@ -274,41 +257,41 @@ async fn the_last_global_admin_keeps_the_role_and_deactivation_ends_sessions(bac
     };
     let (global, owner) = (id_of(GLOBAL_ADMIN), id_of(OWNER));
     // Two Global admins: one may lose the role, then the other is the last.
-    let (status, body) = patch(
-        &server,
-        &admin,
-        &format!("/api/v1/users/{owner}"),
-        json!({"roles": ["admin_agent"]}),
-    )
-    .await;
+    let (status, body) = server
+        .patch_json(
+            &admin,
+            &format!("/api/v1/users/{owner}"),
+            &json!({"roles": ["admin_agent"]}),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
-    let (status, body) = patch(
-        &server,
-        &admin,
-        &format!("/api/v1/users/{global}"),
-        json!({"roles": ["account_admin"]}),
-    )
-    .await;
+    let (status, body) = server
+        .patch_json(
+            &admin,
+            &format!("/api/v1/users/{global}"),
+            &json!({"roles": ["account_admin"]}),
+        )
+        .await;
     assert_eq!((status, error_code(&body)), (409, "last_global_admin"));
-    let (status, body) = patch(
-        &server,
-        &admin,
-        &format!("/api/v1/users/{global}"),
-        json!({"active": false}),
-    )
-    .await;
+    let (status, body) = server
+        .patch_json(
+            &admin,
+            &format!("/api/v1/users/{global}"),
+            &json!({"active": false}),
+        )
+        .await;
     assert_eq!(status, 409, "{body}");
 
     // Deactivating the Admin agent ends its session at once and stops its sign-ins.
     let agent = server.signed_in(ADMIN_AGENT).await;
     let agent_id = id_of(ADMIN_AGENT);
-    let (status, _) = patch(
-        &server,
-        &admin,
-        &format!("/api/v1/users/{agent_id}"),
-        json!({"active": false}),
-    )
-    .await;
+    let (status, _) = server
+        .patch_json(
+            &admin,
+            &format!("/api/v1/users/{agent_id}"),
+            &json!({"active": false}),
+        )
+        .await;
     assert_eq!(status, 200);
     let (status, _) = server.get_json(&agent, "/api/v1/session").await;
     assert_eq!(status, 401);
@@ -320,13 +303,13 @@ async fn the_last_global_admin_keeps_the_role_and_deactivation_ends_sessions(bac
         .await
         .unwrap();
     assert_eq!(res.status(), 401);
-    let (status, body) = patch(
-        &server,
-        &admin,
-        &format!("/api/v1/users/{agent_id}"),
-        json!({"active": true}),
-    )
-    .await;
+    let (status, body) = server
+        .patch_json(
+            &admin,
+            &format!("/api/v1/users/{agent_id}"),
+            &json!({"active": true}),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     server.signed_in(ADMIN_AGENT).await;
     let changes = server

@@ -150,6 +150,18 @@ impl TestServer {
         json_of(client.post(self.url(path)).json(body).send().await.unwrap()).await
     }
 
+    pub async fn patch_json(&self, client: &Client, path: &str, body: &Value) -> (u16, Value) {
+        json_of(
+            client
+                .patch(self.url(path))
+                .json(body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
     /// POSTs `body` as-is with a JSON content type, as a broken client might, and reads the answer.
     pub async fn post_raw_json(
         &self,

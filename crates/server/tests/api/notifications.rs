@@ -253,23 +253,6 @@ async fn file_request(server: &TestServer, client: &reqwest::Client, title: &str
     body
 }
 
-async fn patch(
-    server: &TestServer,
-    client: &reqwest::Client,
-    path: &str,
-    body: Value,
-) -> (u16, Value) {
-    json_of(
-        client
-            .patch(server.url(path))
-            .json(&body)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-}
-
 async fn every_change_is_one_signed_event_and_a_refused_change_none(backend: Backend) {
     let server = TestServer::start(backend).await;
     let (receiver, url) = Receiver::start().await;
@@ -301,13 +284,13 @@ async fn every_change_is_one_signed_event_and_a_refused_change_none(backend: Bac
     let request = file_request(&server, &owner, "Invoice question").await;
     let request_id = request["id"].as_str().unwrap();
     let support = server.signed_in(SUPPORT).await;
-    let (status, body) = patch(
-        &server,
-        &support,
-        &format!("/api/v1/support-requests/{request_id}"),
-        json!({"status": "in_progress", "note": "Looking into it"}),
-    )
-    .await;
+    let (status, body) = server
+        .patch_json(
+            &support,
+            &format!("/api/v1/support-requests/{request_id}"),
+            &json!({"status": "in_progress", "note": "Looking into it"}),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     let comment = Form::new().text("comment", "Which invoice do you mean?");
     let res = support
@@ -520,13 +503,13 @@ async fn an_endpoint_that_keeps_failing_is_switched_off_and_its_admins_are_told(
 
     // Switched on again, it receives new events.
     receiver.set(|b| b.fail_always = false);
-    let (status, body) = patch(
-        &server,
-        &owner,
-        &format!("/api/v1/webhooks/{id}"),
-        json!({"active": true}),
-    )
-    .await;
+    let (status, body) = server
+        .patch_json(
+            &owner,
+            &format!("/api/v1/webhooks/{id}"),
+            &json!({"active": true}),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["disabled_reason"], Value::Null);
     place_order(&server, &owner, &customer).await;
@@ -682,34 +665,30 @@ async fn mail_reaches_each_recipient_in_their_language_unless_switched_off(backe
     let agent = server.signed_in(ADMIN_AGENT).await;
     // Contoso's admin reads Chinese; the Admin agent wants no order confirmations.
     let contoso_user = server.signed_in(CONTOSO_USER).await;
-    let (status, profile) = patch(
-        &server,
-        &contoso_user,
-        "/api/v1/profile",
-        json!({"language": "zh-CN"}),
-    )
-    .await;
+    let (status, profile) = server
+        .patch_json(
+            &contoso_user,
+            "/api/v1/profile",
+            &json!({"language": "zh-CN"}),
+        )
+        .await;
     assert_eq!(status, 200, "{profile}");
     assert_eq!(profile["language"], "zh-CN");
-    let (status, body) = patch(
-        &server,
-        &contoso_user,
-        "/api/v1/profile",
-        json!({"language": "fr"}),
-    )
-    .await;
+    let (status, body) = server
+        .patch_json(&contoso_user, "/api/v1/profile", &json!({"language": "fr"}))
+        .await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(
         body["error"]["field_codes"]["language"], "unknown_value",
         "{body}"
     );
-    let (status, _) = patch(
-        &server,
-        &agent,
-        "/api/v1/profile",
-        json!({"order_confirmations": false}),
-    )
-    .await;
+    let (status, _) = server
+        .patch_json(
+            &agent,
+            "/api/v1/profile",
+            &json!({"order_confirmations": false}),
+        )
+        .await;
     assert_eq!(status, 200);
 
     let customer = contoso(&server, &owner).await;
