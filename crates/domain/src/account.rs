@@ -207,6 +207,27 @@ pub struct AcceptToken {
     pub password: String,
 }
 
+/// `POST /api/v1/session/password`: the signed-in user's new password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// The current password given is not the user's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WrongPassword;
+
+impl FieldIssue for WrongPassword {
+    fn code(&self) -> FieldCode {
+        FieldCode::WrongPassword
+    }
+    fn text(&self) -> Text {
+        Text::new(Msg::CurrentPasswordWrong)
+    }
+}
+
 /// `POST /api/v1/password-resets`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -140,6 +140,8 @@ field_codes! {
     CommonPassword = "common_password",
     /// An address that already has an account.
     Taken = "taken",
+    /// The current password given is not the user's.
+    WrongPassword = "wrong_password",
 }
 
 impl FieldCode {

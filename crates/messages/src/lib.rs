@@ -657,6 +657,7 @@ messages! {
     PasswordTooShort => "Use at least {min} characters; a few words make a good password.", "请至少使用 {min} 个字符；几个单词组合即是好密码。";
     PasswordCommon => "This password is too easy to guess. Choose another, such as a few unrelated words.", "此密码太容易被猜到。请另选一个，例如几个不相关的单词。";
     EmailTaken => "This address already has an account.", "此地址已有帐户。";
+    CurrentPasswordWrong => "This is not your current password.", "这不是你当前的密码。";
 
     // -- date ranges --
     RangeNotADate => "Enter dates like 2026-11-24.", "请输入类似 2026-11-24 的日期。";
@@ -743,6 +744,9 @@ messages! {
     SaveProfile => "Save", "保存";
     ProfileSaved => "Saved.", "已保存。";
     LanguageUnknown => "Choose English or 简体中文.", "请选择 English 或简体中文。";
+    PasswordSection => "Password", "密码";
+    CurrentPassword => "Current password", "当前密码";
+    PasswordChanged => "Your password is changed. Your other sessions have ended.", "你的密码已更改。你的其他会话已结束。";
 
     // -- e-mail --
     MailSignature => "CSP Software Center", "CSP 软件中心";
@@ -781,6 +785,59 @@ messages! {
     EventAccountInvitation => "An account was invited", "已邀请帐户";
     EventPasswordReset => "A password reset was asked for", "已请求重置密码";
     MailWebhookDisabledFix => "Fix the receiver, then switch the endpoint on again: {link}", "修复接收方后，请重新启用该终结点：{link}";
+
+    // -- accounts --
+    ForgotPasswordLink => "Forgot your password?", "忘记密码？";
+    AcceptInvitationHeading => "Set your password", "设置密码";
+    AcceptInvitationIntro => "Choose the password of your new account. The link from your invitation works once.", "为你的新帐户选择密码。邀请中的链接仅可使用一次。";
+    ResetPasswordHeading => "Choose a new password", "选择新密码";
+    ResetPasswordIntro => "Your new password replaces the old one, and your other sessions end. The link works once.", "新密码将替换旧密码，你的其他会话也将结束。该链接仅可使用一次。";
+    NewPassword => "New password", "新密码";
+    RepeatPassword => "Repeat the password", "再次输入密码";
+    PasswordRuleHint => "At least {min} characters. A few unrelated words make a good password; common passwords are refused.", "至少 {min} 个字符。几个不相关的单词组合即是好密码；常见密码会被拒绝。";
+    NewPasswordRequired => "Enter a new password.", "请输入新密码。";
+    PasswordsDiffer => "The two passwords are not the same.", "两次输入的密码不一致。";
+    SetPasswordButton => "Set password", "设置密码";
+    SavePasswordButton => "Save new password", "保存新密码";
+    SettingPassword => "Setting your password…", "正在设置密码…";
+    LinkMissing => "This address has no link in it. Open the link from your mail again, or ask for a new one.", "此地址中没有链接信息。请重新打开邮件中的链接，或重新申请。";
+    GoToSignIn => "Go to sign in", "前往登录";
+    ForgotPasswordHeading => "Reset your password", "重置密码";
+    ForgotPasswordIntro => "Enter the email address of your account: we mail you a link to choose a new password.", "请输入你帐户的电子邮件地址：我们会向你发送一个用于选择新密码的链接。";
+    SendResetLink => "Send link", "发送链接";
+    SendingResetLink => "Sending…", "正在发送…";
+    ResetLinkSent => "If the address has an account, a link is on its way; it works for {minutes} minutes.", "如果该地址有帐户，链接正在发送中；链接在 {minutes} 分钟内有效。";
+    NavUsers => "Users", "用户";
+    UsersIntro => "The people of your organisation who sign in here, and their roles.", "在此登录的组织成员及其角色。";
+    UsersList => "Users of your organisation", "组织的用户";
+    ColRoles => "Roles", "角色";
+    ColLastSignIn => "Last sign-in", "上次登录";
+    UserActive => "Active", "有效";
+    UserInvited => "Invited", "已邀请";
+    UserDeactivated => "Deactivated", "已停用";
+    NeverSignedIn => "Never", "从未";
+    NoRoles => "No roles", "无角色";
+    YouMarker => "(you)", "（你）";
+    InviteHeading => "Invite a colleague", "邀请同事";
+    InviteRoles => "Roles", "角色";
+    InviteButton => "Send invitation", "发送邀请";
+    InvitationCreated => "{email} is invited. The link below sets their password; it works once, for {days} days, and was also mailed to them if mail is configured. It is not shown again.", "已邀请 {email}。下方链接用于设置其密码；该链接仅可使用一次，有效期 {days} 天；如果已配置邮件，也已通过邮件发送给对方。该链接不会再次显示。";
+    InvitationLink => "Invitation link", "邀请链接";
+    ChangeRoles => "Change roles", "更改角色";
+    ChangeRolesOf => "Change roles of {name}", "更改 {name} 的角色";
+    RolesOf => "Roles of {name}", "{name} 的角色";
+    SaveRoles => "Save", "保存";
+    Deactivate => "Deactivate", "停用";
+    DeactivateOf => "Deactivate {name}", "停用 {name}";
+    Reactivate => "Reactivate", "重新启用";
+    ReactivateOf => "Reactivate {name}", "重新启用 {name}";
+    DeactivateConfirm => "Deactivate {name} ({email})? They can no longer sign in, and their sessions end now.", "停用 {name}（{email}）？对方将无法再登录，其会话也会立即结束。";
+    ReactivateConfirm => "Reactivate {name} ({email})? They can sign in again.", "重新启用 {name}（{email}）？对方将可以再次登录。";
+    RolesSaved => "Saved: {name} now has {roles}. It applies from their next step in the app.", "已保存：{name} 现在的角色为 {roles}。自其在应用中的下一步操作起生效。";
+    UserWasDeactivated => "{name} is deactivated.", "{name} 已停用。";
+    UserWasReactivated => "{name} is active again.", "{name} 已重新启用。";
+    ErrOwnAccount => "You cannot deactivate your own account; ask another admin.", "你无法停用自己的帐户；请联系其他管理员。";
+    Inviting => "Sending the invitation…", "正在发送邀请…";
 
     // -- not found --
     NotFoundHeading => "Page not found", "找不到页面";

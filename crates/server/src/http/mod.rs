@@ -103,6 +103,7 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
         .route("/users/{id}", axum::routing::patch(users::change))
         .route("/invitations/accept", post(users::accept_invitation))
         .route("/password-resets", post(users::request_reset))
+        .route("/session/password", post(users::change_password))
         .route("/password-resets/accept", post(users::accept_reset))
         .route("/webhooks", get(webhooks::list).post(webhooks::create))
         .route(

@@ -58,6 +58,7 @@ use crate::routes::{
         crate::routes::users::accept_invitation,
         crate::routes::users::request_reset,
         crate::routes::users::accept_reset,
+        crate::routes::users::change_password,
     ),
     components(schemas(
         csp_domain::ApiErrorBody,

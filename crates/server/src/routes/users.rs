@@ -7,12 +7,12 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use csp_domain::account::{
-    check_display_name, AcceptToken, NewUserRequest, PasswordResetRequest, UserChange, UserInvited,
-    UserList, UserRefusal,
+    check_display_name, AcceptToken, NewUserRequest, PasswordChange, PasswordResetRequest,
+    UserChange, UserInvited, UserList, UserRefusal, WrongPassword,
 };
 use csp_domain::{Area, Email, ErrorCode, FieldErrors, Permission, SessionResponse, UserId};
 
-use crate::cases::accounts::{self, AccountError, Actor, ChangeUser, Invite};
+use crate::cases::accounts::{self, AccountError, Actor, ChangeRefusal, ChangeUser, Invite};
 use crate::http::auth::{self, CurrentUser};
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::{ApiJson, ApiPath, ClientIp};
@@ -226,6 +226,46 @@ async fn accept_link(
     .await?;
     tracing::info!(user = %user, "password set from a link");
     signed_in(&state, &user).await
+}
+
+/// Changes the signed-in user's password: the current one is required, the new one follows
+/// the rules; the user's other sessions end, this one goes on.
+#[utoipa::path(post, path = "/api/v1/session/password", tag = "accounts",
+    request_body = PasswordChange,
+    responses(
+        (status = 204, description = "Changed; other sessions ended"),
+        (status = 400, description = "`invalid_json`", body = csp_domain::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+        (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`validation_failed`: `current_password` (`wrong_password`), `new_password`", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientIp(ip): ClientIp,
+    headers: axum::http::HeaderMap,
+    ApiJson(change): ApiJson<PasswordChange>,
+) -> ApiResult<StatusCode> {
+    let token = auth::session_token(&headers, state.settings.cookie_secure)
+        .ok_or_else(AppError::unauthenticated)?;
+    let outcome = accounts::change_password(
+        &state.db,
+        &user.user.id,
+        &change.current_password,
+        &change.new_password,
+        &token,
+        &ip.to_string(),
+        state.clock.now(),
+    )
+    .await?;
+    let mut errors = FieldErrors::new();
+    match outcome {
+        Ok(()) => return Ok(StatusCode::NO_CONTENT),
+        Err(ChangeRefusal::WrongPassword) => errors.add("current_password", &WrongPassword),
+        Err(ChangeRefusal::Password(issue)) => errors.add("new_password", &issue),
+    }
+    Err(AppError::validation(&errors))
 }
 
 /// "Forgot password": 202 whatever the address — an active user's gets a one-time link (valid

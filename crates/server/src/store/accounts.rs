@@ -117,6 +117,20 @@ pub async fn end_sessions(conn: &mut Conn, user: &UserId) -> Result<(), sqlx::Er
     Ok(())
 }
 
+/// Ends every session of `user` but the one with token `keep`.
+pub async fn end_other_sessions(
+    conn: &mut Conn,
+    user: &UserId,
+    keep: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user.as_str())
+        .bind(token_hash(keep))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn note_sign_in(
     conn: &mut Conn,
     user: &UserId,

@@ -14,6 +14,7 @@ on_both_backends!(
     the_last_global_admin_keeps_the_role_and_deactivation_ends_sessions,
     reset_links_work_once_and_expire_and_say_nothing_of_unknown_addresses,
     demo_users_stay_off_public_addresses_and_a_new_demo_password_takes_effect,
+    a_user_changes_their_password_and_their_other_sessions_end,
 );
 
 /// The token of a one-time link.
@@ -457,6 +458,59 @@ async fn demo_users_stay_off_public_addresses_and_a_new_demo_password_takes_effe
     assert_eq!(sign_in_status(&second, ADMIN_AGENT, PASSWORD).await, 401);
     assert_eq!(
         sign_in_status(&second, CONTOSO_USER, "a different demo secret").await,
+        200
+    );
+}
+
+async fn a_user_changes_their_password_and_their_other_sessions_end(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let here = server.signed_in(CONTOSO_USER).await;
+    let elsewhere = server.signed_in(CONTOSO_USER).await;
+    let change =
+        |current: &str, new: &str| json!({"current_password": current, "new_password": new});
+    let (status, body) = server
+        .post_json(
+            &here,
+            "/api/v1/session/password",
+            &change("not it", "a brand new passphrase"),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        body["error"]["field_codes"]["current_password"],
+        "wrong_password"
+    );
+    let (status, body) = server
+        .post_json(
+            &here,
+            "/api/v1/session/password",
+            &change(PASSWORD, "qwerty123456"),
+        )
+        .await;
+    assert_eq!(
+        body["error"]["field_codes"]["new_password"], "common_password",
+        "{status} {body}"
+    );
+    let res = here
+        .post(server.url("/api/v1/session/password"))
+        .json(&change(PASSWORD, "a brand new passphrase"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert_eq!(
+        server.get_json(&here, "/api/v1/session").await.0,
+        200,
+        "this session goes on"
+    );
+    assert_eq!(
+        server.get_json(&elsewhere, "/api/v1/session").await.0,
+        401,
+        "the other one ended"
+    );
+    assert_eq!(sign_in_status(&server, CONTOSO_USER, PASSWORD).await, 401);
+    assert_eq!(
+        sign_in_status(&server, CONTOSO_USER, "a brand new passphrase").await,
         200
     );
 }
