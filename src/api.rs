@@ -9,6 +9,10 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use csp_domain::account::{
+    AcceptToken, NewUserRequest, PasswordChange, PasswordResetRequest, UserChange, UserInvited,
+    UserList,
+};
 use csp_domain::billing::BillingProfileChange;
 use csp_domain::cancellation::{CancelRequest, Cancellation};
 use csp_domain::notification::{
@@ -22,7 +26,7 @@ use csp_domain::{
     IdempotencyKey, Invoice, InvoiceMonth, OfferList, Order, OrderId, OrderRequest, Page,
     Permission, SessionResponse, SignInRequest, SupportRequestList, User,
 };
-use csp_domain::{AttachmentId, SupportRequestId, WebhookId};
+use csp_domain::{AttachmentId, SupportRequestId, UserId, WebhookId};
 use csp_domain::{FileId, PurchaseId};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -605,4 +609,50 @@ pub async fn profile() -> ApiResult<Profile> {
 
 pub async fn change_profile(change: ProfileChange) -> ApiResult<Profile> {
     Call::new("PATCH", "/profile").json(&change).fetch().await
+}
+
+/// Changes the signed-in user's password; their other sessions end.
+pub async fn change_password(change: PasswordChange) -> ApiResult<()> {
+    Call::post("/session/password").json(&change).run().await
+}
+
+/// The partner's users (Global admins and Account admins).
+pub async fn users() -> ApiResult<UserList> {
+    Call::get("/users").fetch().await
+}
+
+/// Invites a colleague; the answer carries the one-time link to set a password, shown once.
+pub async fn invite_user(user: NewUserRequest) -> ApiResult<UserInvited> {
+    Call::post("/users").json(&user).fetch().await
+}
+
+/// New roles for a user, or (de)activation; the answer is every user after the change.
+pub async fn change_user(id: UserId, change: UserChange) -> ApiResult<UserList> {
+    Call::new("PATCH", format!("/users/{id}"))
+        .json(&change)
+        .fetch()
+        .await
+}
+
+/// Sets the first password from an invitation link; signed in afterwards.
+pub async fn accept_invitation(accept: AcceptToken) -> ApiResult<User> {
+    Call::post("/invitations/accept")
+        .json(&accept)
+        .fetch::<SessionResponse>()
+        .await
+        .map(|s| s.user)
+}
+
+/// "Forgot your password?": the server answers the same whether the address has an account.
+pub async fn request_password_reset(request: PasswordResetRequest) -> ApiResult<()> {
+    Call::post("/password-resets").json(&request).run().await
+}
+
+/// Sets a new password from a reset link; signed in afterwards.
+pub async fn accept_password_reset(accept: AcceptToken) -> ApiResult<User> {
+    Call::post("/password-resets/accept")
+        .json(&accept)
+        .fetch::<SessionResponse>()
+        .await
+        .map(|s| s.user)
 }

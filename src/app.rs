@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::states::LoadingState;
 use crate::i18n::I18n;
+use crate::pages::chunks;
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::sign_in::SignInPage;
@@ -41,7 +42,8 @@ enum Frame {
     /// The session check has not answered yet.
     Checking,
     Redirect(String),
-    /// A page without the shell (home, sign-in, not found while signed out).
+    /// A page without the shell (home, sign-in, the pages of mailed links, not found while
+    /// signed out).
     Bare(Option<Route>),
     /// A signed-in page (or not found while signed in) inside the shell.
     Shell,
@@ -79,7 +81,7 @@ fn Pages() -> impl IntoView {
                 Frame::Redirect(routes::sign_in_returning_to(&wanted))
             }
             Gate::Elsewhere(home) => Frame::Redirect(home.to_path()),
-            Gate::Open if matches!(page, Route::Home | Route::SignIn) => Frame::Bare(Some(page)),
+            Gate::Open if page.is_bare() => Frame::Bare(Some(page)),
             Gate::Open => Frame::Shell,
         }
     });
@@ -96,7 +98,11 @@ fn draw(frame: Frame, page: Memo<Option<Route>>, route: Memo<Option<Route>>) -> 
             view! { <Redirect path=path options=NavigateOptions { replace: true, ..Default::default() }/> }.into_any()
         }
         Frame::Bare(Some(Route::SignIn)) => view! { <SignInPage/> }.into_any(),
-        Frame::Bare(Some(_)) => view! { <HomePage/> }.into_any(),
+        // Setting a password and asking for a reset link come from their own chunk.
+        Frame::Bare(Some(page)) => match chunks::load(&page) {
+            Some(load) => chunks::show(load, page, route),
+            None => view! { <HomePage/> }.into_any(),
+        },
         Frame::Bare(None) => view! { <main id="main" class="main"><NotFoundPage/></main> }.into_any(),
         Frame::Shell => workspace::draw(page, route),
     }

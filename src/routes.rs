@@ -109,8 +109,16 @@ pub enum Route {
     BillingProfile,
     /// Settings → Webhooks: the partner's webhook endpoints and their delivery logs.
     Webhooks,
+    /// Settings → Users: the partner's users, their roles, invitations and deactivation.
+    Users,
     /// The signed-in user's own settings: the language of mails and the mails they get.
     Profile,
+    /// `/accept-invitation?token=…`: the first password, from an invitation's link.
+    AcceptInvitation,
+    /// `/forgot-password`: asks for a password-reset link by mail.
+    ForgotPassword,
+    /// `/reset-password?token=…`: a new password, from a reset link.
+    ResetPassword,
     /// Support requests: a partner's own, or the support agents' queue.
     Support,
     /// "Report a problem": a new support request (`?customer=&order=&amount=&currency=`
@@ -162,6 +170,9 @@ impl Route {
         let route = match segments.as_slice() {
             [] => Route::Home,
             ["sign-in"] => Route::SignIn,
+            ["accept-invitation"] => Route::AcceptInvitation,
+            ["forgot-password"] => Route::ForgotPassword,
+            ["reset-password"] => Route::ResetPassword,
             ["customers"] => Route::Customers,
             ["customers", id] => Route::customer(&customer(id)?, CustomerTab::Software),
             ["customers", id, "add-product", step] => Route::AddProduct {
@@ -180,6 +191,7 @@ impl Route {
             ["activity-log"] => Route::ActivityLog,
             ["settings", "billing"] => Route::BillingProfile,
             ["settings", "webhooks"] => Route::Webhooks,
+            ["settings", "users"] => Route::Users,
             ["profile"] => Route::Profile,
             ["support"] => Route::Support,
             ["support", "new"] => Route::NewSupportRequest,
@@ -197,6 +209,9 @@ impl Route {
         match self {
             Route::Home => "/".into(),
             Route::SignIn => "/sign-in".into(),
+            Route::AcceptInvitation => "/accept-invitation".into(),
+            Route::ForgotPassword => "/forgot-password".into(),
+            Route::ResetPassword => "/reset-password".into(),
             Route::Customers => "/customers".into(),
             Route::Customer {
                 id,
@@ -218,6 +233,7 @@ impl Route {
             Route::ActivityLog => "/activity-log".into(),
             Route::BillingProfile => "/settings/billing".into(),
             Route::Webhooks => "/settings/webhooks".into(),
+            Route::Users => "/settings/users".into(),
             Route::Profile => "/profile".into(),
             Route::Support => "/support".into(),
             Route::NewSupportRequest => "/support/new".into(),
@@ -243,12 +259,19 @@ impl Route {
 
     pub fn access(&self) -> Access {
         match self {
-            Route::Home | Route::SignIn => Access::Anyone,
+            // The pages of a mailed link are for whoever holds the link, signed in or not (a
+            // signed-in user may set a colleague's first password on their own machine).
+            Route::Home
+            | Route::SignIn
+            | Route::AcceptInvitation
+            | Route::ForgotPassword
+            | Route::ResetPassword => Access::Anyone,
             Route::Customers
             | Route::Customer { .. }
             | Route::AddProduct { .. }
             | Route::BillingProfile
-            | Route::Webhooks => Access::Area(Area::Customers),
+            | Route::Webhooks
+            | Route::Users => Access::Area(Area::Customers),
             Route::Invoices { .. } => Access::Area(Area::Invoices),
             Route::ActivityLog => Access::Area(Area::ActivityLog),
             Route::Support | Route::SupportRequest { .. } => Access::Area(Area::SupportRequests),
@@ -256,6 +279,26 @@ impl Route {
             Route::Tenant | Route::AdminCenterSoftware => Access::Area(Area::AdminCenter),
             Route::Profile => Access::SignedIn,
         }
+    }
+
+    /// The pages drawn without the shell: signing in, and the pages of the mailed links.
+    pub fn is_bare(&self) -> bool {
+        matches!(
+            self,
+            Route::Home
+                | Route::SignIn
+                | Route::AcceptInvitation
+                | Route::ForgotPassword
+                | Route::ResetPassword
+        )
+    }
+
+    /// Pages about signing in (and setting a password): never a place to return to.
+    fn is_signing_in(&self) -> bool {
+        matches!(
+            self,
+            Route::SignIn | Route::AcceptInvitation | Route::ForgotPassword | Route::ResetPassword
+        )
     }
 
     /// Where each kind of user starts.
@@ -387,7 +430,7 @@ pub fn sign_in_returning_to(wanted: &str) -> String {
 }
 
 /// A place to return to after signing in: only a path that parses to one of this app's pages
-/// (other than sign-in), rebuilt from the parsed route, with its query. Anything else — other
+/// (other than sign-in and the pages of the mailed links, whose query holds a token), rebuilt from the parsed route, with its query. Anything else — other
 /// sites, `//host`, `/..//host`, encoded dots, control characters — is refused, so a crafted
 /// `/sign-in?next=…` link can never send people elsewhere or hand the router a foreign URL.
 pub fn safe_next(next: &str) -> Option<String> {
@@ -396,7 +439,7 @@ pub fn safe_next(next: &str) -> Option<String> {
     if next.chars().any(|c| c.is_control() || c == '\\') {
         return None;
     }
-    let route = Route::parse(path).filter(|r| *r != Route::SignIn)?;
+    let route = Route::parse(path).filter(|r| !r.is_signing_in())?;
     let query_ok = query
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"-._~%=&+!*'()".contains(&b));
@@ -423,7 +466,11 @@ mod tests {
             Route::ActivityLog,
             Route::BillingProfile,
             Route::Webhooks,
+            Route::Users,
             Route::Profile,
+            Route::AcceptInvitation,
+            Route::ForgotPassword,
+            Route::ResetPassword,
             Route::Support,
             Route::Tenant,
             Route::AdminCenterSoftware,
@@ -495,6 +542,9 @@ mod tests {
             "/tenant/extra",
             "/settings",
             "/settings/webhooks/x",
+            "/settings/users/x",
+            "/accept-invitation/x",
+            "/reset-password/token",
             "/profile/extra",
             "/api/v1/session",
         ] {
@@ -589,6 +639,55 @@ mod tests {
         assert_eq!(
             safe_next("/settings/webhooks/").as_deref(),
             Some("/settings/webhooks")
+        );
+    }
+
+    #[test]
+    fn the_pages_of_mailed_links_open_for_anyone_and_are_never_returned_to() {
+        for route in [
+            Route::AcceptInvitation,
+            Route::ForgotPassword,
+            Route::ResetPassword,
+        ] {
+            assert!(route.is_bare(), "{route:?} is drawn without the shell");
+            assert_eq!(gate(&route, None, false), Gate::Open, "{route:?}");
+            assert_eq!(gate(&route, None, true), Gate::Open, "{route:?}");
+            for kind in UserKind::ALL {
+                assert_eq!(
+                    gate(&route, Some(kind), true),
+                    Gate::Open,
+                    "{route:?} {kind:?}"
+                );
+            }
+            let path = route.with_query(&[("token", "abc")]);
+            assert_eq!(safe_next(&path), None, "{path}");
+            assert_eq!(sign_in_returning_to(&path), "/sign-in");
+        }
+        assert_eq!(
+            Route::parse("/accept-invitation/"),
+            Some(Route::AcceptInvitation)
+        );
+        assert!(!Route::Users.is_bare());
+    }
+
+    #[test]
+    fn settings_users_is_for_partner_users_and_a_place_to_return_to() {
+        assert_eq!(
+            gate(&Route::Users, Some(UserKind::Partner), true),
+            Gate::Open
+        );
+        assert_eq!(
+            gate(&Route::Users, Some(UserKind::Customer), true),
+            Gate::Elsewhere(Route::Tenant)
+        );
+        assert_eq!(
+            gate(&Route::Users, Some(UserKind::Support), true),
+            Gate::Elsewhere(Route::Support)
+        );
+        assert_eq!(gate(&Route::Users, None, true), Gate::SignIn);
+        assert_eq!(
+            sign_in_returning_to("/settings/users"),
+            "/sign-in?next=%2Fsettings%2Fusers"
         );
     }
 

@@ -5,6 +5,7 @@ pub mod data_table;
 pub mod dialog;
 pub mod field;
 pub mod file_picker;
+pub mod focus;
 pub mod gear_menu;
 pub mod invoice_view;
 pub mod language_switch;

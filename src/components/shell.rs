@@ -105,6 +105,11 @@ fn PartnerNav(user: Signal<Option<User>>) -> impl IntoView {
         });
         (!allowed).then(|| i18n.requires(Permission::ManageWebhooks))
     };
+    // And users: managed by Global admins and Account admins.
+    let users_hint = move || {
+        let allowed = user.with(|u| u.as_ref().is_some_and(|u| u.can(Permission::ManageUsers)));
+        (!allowed).then(|| i18n.requires(Permission::ManageUsers))
+    };
     view! {
         <nav class="topnav" aria-label=tr(Msg::MainNavigation)>
             <ul class="topnav__links">
@@ -135,6 +140,14 @@ fn PartnerNav(user: Signal<Option<User>>) -> impl IntoView {
                         </A>
                         {move || webhooks_hint().map(|hint| view! {
                             <span id="webhooks-hint" class="gear__hint">{hint}</span>
+                        })}
+                    </li>
+                    <li>
+                        <A href=Route::Users.to_path() attr:aria-describedby=move || users_hint().map(|_| "users-hint")>
+                            {tr(Msg::NavUsers)}
+                        </A>
+                        {move || users_hint().map(|hint| view! {
+                            <span id="users-hint" class="gear__hint">{hint}</span>
                         })}
                     </li>
                 </ul>

@@ -1,4 +1,5 @@
-//! The states every data view goes through besides "here is the data": loading, failed, empty.
+//! The states every data view goes through besides "here is the data" (loading, failed, empty),
+//! and the busy state of a signed-out form's submit button.
 
 use leptos::prelude::*;
 
@@ -60,5 +61,25 @@ pub fn EmptyState(
             {hint.map(|hint| view! { <p class="state__hint">{move || hint.get()}</p> })}
             {children.map(|children| children())}
         </div>
+    }
+}
+
+/// The one submit button of a signed-out form (sign-in, passwords): full width, busy with a
+/// spinner while `pending`, and what is happening said to screen readers.
+#[component]
+pub fn BlockSubmit(pending: Signal<bool>, label: Msg, busy: Msg) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class="button button--primary button--block"
+            disabled=move || pending.get()
+            aria-busy=move || pending.get().to_string()
+        >
+            <Show when=move || pending.get()><Spinner/></Show>
+            {tr(label)}
+        </button>
+        <p class="visually-hidden" role="status">
+            {move || pending.get().then(tr(busy))}
+        </p>
     }
 }

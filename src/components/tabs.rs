@@ -4,8 +4,8 @@
 
 use crate::router::use_navigate;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
+use crate::components::focus::focus_by_id;
 use crate::i18n::{tr, Msg};
 
 #[derive(Clone)]
@@ -44,7 +44,7 @@ pub fn Tabs(
         ev.prevent_default();
         let (href, id) = targets.with_value(|t| t[next].clone());
         navigate(&href, Default::default());
-        focus(id);
+        focus_by_id(id);
     };
 
     view! {
@@ -70,14 +70,5 @@ pub fn Tabs(
                 })
                 .collect_view()}
         </div>
-    }
-}
-
-fn focus(id: &str) {
-    let element = document()
-        .get_element_by_id(id)
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(element) = element {
-        let _ = element.focus();
     }
 }

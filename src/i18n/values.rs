@@ -159,6 +159,7 @@ impl I18n {
             FieldCode::TooShort => Msg::PasswordTooShort,
             FieldCode::CommonPassword => Msg::PasswordCommon,
             FieldCode::Taken => Msg::EmailTaken,
+            FieldCode::WrongPassword => Msg::CurrentPasswordWrong,
         })
         .to_string()
     }

@@ -1,5 +1,6 @@
 //! The pages whose code the browser fetches the first time one of them opens. Signing in and
-//! the customer list (`crate::workspace`) need only the main module; a customer with the buying wizard, support, the reports and settings (activity log, invoices, billing profile, webhooks, the user's profile) and the
+//! the customer list (`crate::workspace`) need only the main module; a customer with the buying wizard, support, the reports and settings (activity log, invoices, billing profile, webhooks, users, the user's profile),
+//! the pages of mailed links (setting a password, asking for a reset link) and the
 //! customer admin center each live in a chunk of their own (`scripts/build-app.mjs` splits them
 //! off at these functions). Code that several chunks share goes into shared modules the tool
 //! makes, fetched with the first chunk that needs them; so the fewer the chunks, the fewer files.
@@ -24,9 +25,11 @@ use crate::pages::buying::AddProductPage;
 use crate::pages::customers::details::CustomerDetailsPage;
 use crate::pages::invoices::InvoicesPage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::password::{ForgotPasswordPage, LinkPurpose, SetPasswordPage};
 use crate::pages::profile::ProfilePage;
 use crate::pages::support::{NewSupportRequestPage, SupportPage, SupportRequestPage};
 use crate::pages::tenant::TenantPage;
+use crate::pages::users::UsersPage;
 use crate::pages::webhooks::WebhooksPage;
 use crate::routes::{CustomerSection, CustomerTab, Route, WizardStep};
 
@@ -37,8 +40,8 @@ pub type DrawPage = fn(Route, Memo<Option<Route>>) -> AnyView;
 /// A chunk on its way: how it draws its pages once it is here, or why it could not be fetched.
 pub type Load = Pin<Box<dyn Future<Output = Result<DrawPage, SplitLoaderError>>>>;
 
-/// The chunk a signed-in page lives in, loaded (once) when first asked for; `None` for the
-/// pages that come with the signed-in workspace itself.
+/// The chunk a page lives in, loaded (once) when first asked for; `None` for the pages that
+/// come with the main module (home, sign-in, the customer list).
 pub fn load(page: &Route) -> Option<Load> {
     Some(match page {
         Route::Customer { .. } | Route::AddProduct { .. } => Box::pin(customer()),
@@ -49,7 +52,11 @@ pub fn load(page: &Route) -> Option<Load> {
         | Route::Invoices { .. }
         | Route::BillingProfile
         | Route::Webhooks
+        | Route::Users
         | Route::Profile => Box::pin(reports()),
+        Route::AcceptInvitation | Route::ForgotPassword | Route::ResetPassword => {
+            Box::pin(accounts())
+        }
         Route::Tenant | Route::AdminCenterSoftware => Box::pin(tenant()),
         Route::Home | Route::SignIn | Route::Customers => return None,
     })
@@ -141,6 +148,7 @@ fn draw_reports(page: Route, route: Memo<Option<Route>>) -> AnyView {
         Route::ActivityLog => view! { <ActivityLogPage/> }.into_any(),
         Route::BillingProfile => view! { <BillingProfilePage/> }.into_any(),
         Route::Webhooks => view! { <WebhooksPage/> }.into_any(),
+        Route::Users => view! { <UsersPage/> }.into_any(),
         Route::Profile => view! { <ProfilePage/> }.into_any(),
         Route::Invoices { .. } => {
             let month = Signal::derive(move || match route.get() {
@@ -149,6 +157,23 @@ fn draw_reports(page: Route, route: Memo<Option<Route>>) -> AnyView {
             });
             view! { <InvoicesPage month=month/> }.into_any()
         }
+        _ => view! { <NotFoundPage/> }.into_any(),
+    }
+}
+
+/// The pages of the mailed links, opened signed out: small, and seldom needed.
+#[wasm_split(accounts, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn accounts() -> Result<DrawPage, SplitLoaderError> {
+    Ok(draw_accounts)
+}
+
+fn draw_accounts(page: Route, _: Memo<Option<Route>>) -> AnyView {
+    match page {
+        Route::AcceptInvitation => {
+            view! { <SetPasswordPage purpose=LinkPurpose::Invitation/> }.into_any()
+        }
+        Route::ResetPassword => view! { <SetPasswordPage purpose=LinkPurpose::Reset/> }.into_any(),
+        Route::ForgotPassword => view! { <ForgotPasswordPage/> }.into_any(),
         _ => view! { <NotFoundPage/> }.into_any(),
     }
 }

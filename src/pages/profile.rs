@@ -3,12 +3,13 @@
 //! (order confirmations, support request updates). Every kind of user can open it; mails
 //! about cancelled purchases and switched-off webhooks are always sent.
 
+use csp_domain::account::{check_new_password, PasswordChange, PASSWORD_MIN_CHARS};
 use csp_domain::notification::{parse_language, Profile, ProfileChange, LANGUAGES};
 use csp_domain::{FieldIssue, UserKind};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiFailure, ApiResult};
-use crate::components::field::described_by;
+use crate::components::field::{described_by, TextField};
 use crate::components::loaded::Loaded;
 use crate::components::page_header::PageHeader;
 use crate::components::states::Spinner;
@@ -23,6 +24,92 @@ pub fn ProfilePage() -> impl IntoView {
     view! {
         <PageHeader title=move || i18n.t(Msg::NavProfile) intro=move || i18n.t(Msg::ProfileIntro)/>
         <Loaded loader=profile children={move |p: Profile| view! { <ProfileForm profile=p/> }}/>
+        <PasswordForm/>
+    }
+}
+
+/// Change password: the current one, and a new one of the rules; the user's other sessions
+/// end, this one goes on.
+#[component]
+fn PasswordForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let email = session
+        .user
+        .with_untracked(|u| u.as_ref().map(|u| u.email.clone()));
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let current_error = RwSignal::new(None::<String>);
+    let new_error = RwSignal::new(None::<String>);
+    let failure = RwSignal::new(None::<ApiFailure>);
+    let changed = RwSignal::new(false);
+    let hint =
+        Signal::derive(move || i18n.f(Msg::PasswordRuleHint, &[("min", &PASSWORD_MIN_CHARS)]));
+
+    let change: Action<PasswordChange, ApiResult<()>> =
+        Action::new_local(|c: &PasswordChange| api::change_password(c.clone()));
+    let pending = change.pending();
+    Effect::new(move |_| {
+        let result = change.value().get();
+        untrack(|| match result {
+            Some(Ok(())) => {
+                current.set(String::new());
+                new.set(String::new());
+                changed.set(true);
+            }
+            Some(Err(f)) => {
+                current_error.set(i18n.server_field_error(&f, "current_password"));
+                new_error.set(i18n.server_field_error(&f, "new_password"));
+                failure.set(Some(f));
+            }
+            None => {}
+        })
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        changed.set(false);
+        failure.set(None);
+        let (now, next) = (current.get_untracked(), new.get_untracked());
+        current_error.set(
+            now.is_empty()
+                .then(|| i18n.t(Msg::FieldRequired).to_string()),
+        );
+        new_error.set(
+            check_new_password(&next, email.as_ref())
+                .err()
+                .map(|issue| i18n.text(&issue.text())),
+        );
+        if current_error.with_untracked(Option::is_none)
+            && new_error.with_untracked(Option::is_none)
+        {
+            change.dispatch_local(PasswordChange {
+                current_password: now,
+                new_password: next,
+            });
+        }
+    };
+    view! {
+        <section class="card panel" aria-labelledby="password-heading">
+            <h2 id="password-heading">{tr(Msg::PasswordSection)}</h2>
+            <form class="form" novalidate on:submit=on_submit>
+                <TextField id="current-password" name="current_password" label=Msg::CurrentPassword value=current
+                    input_type="password" autocomplete="current-password" required=true error=current_error/>
+                <TextField id="changed-password" name="new_password" label=Msg::NewPassword value=new
+                    input_type="password" autocomplete="new-password" required=true error=new_error hint=hint/>
+                {move || changed.get().then(|| view! {
+                    <p class="message message--success" role="status">{tr(Msg::PasswordChanged)}</p>
+                })}
+                {move || failure.get().filter(|f| f.field_codes.is_empty()).map(|f| view! {
+                    <p class="message message--error" role="alert">{move || i18n.failure(&f)}</p>
+                })}
+                <div class="form__actions">
+                    <button type="submit" class="button button--primary" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
+                        <Show when=move || pending.get()><Spinner/></Show>
+                        {tr(Msg::SavePasswordButton)}
+                    </button>
+                </div>
+            </form>
+        </section>
     }
 }
 

@@ -1,4 +1,5 @@
 //! `/sign-in`: email and password; afterwards back to the page the user wanted (`?next=`).
+//! "Forgot your password?" leads to `/forgot-password` (`pages::password`).
 
 use crate::router::use_query_map;
 use crate::router::NavigateOptions;
@@ -10,7 +11,7 @@ use crate::api::{self, ApiResult};
 use crate::components::field::TextField;
 use crate::components::language_switch::LanguageSwitch;
 use crate::components::page_header::use_document_title;
-use crate::components::states::Spinner;
+use crate::components::states::BlockSubmit;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::routes::{self, Route};
 use crate::state::use_session;
@@ -99,19 +100,11 @@ pub fn SignInPage() -> impl IntoView {
                         autocomplete="username" required=true error=field_error("email")/>
                     <TextField id="sign-in-password" name="password" label=Msg::Password value=password input_type="password"
                         autocomplete="current-password" required=true error=field_error("password")/>
-                    <button
-                        type="submit"
-                        class="button button--primary button--block"
-                        disabled=move || pending.get()
-                        aria-busy=move || pending.get().to_string()
-                    >
-                        <Show when=move || pending.get()><Spinner/></Show>
-                        {tr(Msg::SignInButton)}
-                    </button>
-                    <p class="visually-hidden" role="status">
-                        {move || pending.get().then(|| i18n.t(Msg::SigningIn))}
-                    </p>
+                    <BlockSubmit pending=pending.into() label=Msg::SignInButton busy=Msg::SigningIn/>
                 </form>
+                <p class="sign-in__links">
+                    <a href=Route::ForgotPassword.to_path()>{tr(Msg::ForgotPasswordLink)}</a>
+                </p>
             </main>
         </div>
     }

@@ -16,13 +16,13 @@ use csp_domain::notification::{
 use csp_domain::{FieldIssue, Permission, WebhookId};
 use leptos::html;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiFailure, ApiResult};
 use crate::components::copy_button::CopyField;
 use crate::components::data_table::DataTable;
 use crate::components::dialog::Dialog;
 use crate::components::field::TextField;
+use crate::components::focus::{focus_by_id, later};
 use crate::components::loaded::Loaded;
 use crate::components::page_header::PageHeader;
 use crate::components::states::{ErrorState, LoadingState, Spinner};
@@ -724,20 +724,6 @@ fn RemoveConfirm(
                 {tr(Msg::WebhookDelete)}
             </button>
         </div>
-    }
-}
-
-/// Runs `f` after the views of this turn are drawn.
-fn later(f: impl FnOnce() + 'static) {
-    set_timeout(f, Duration::ZERO);
-}
-
-fn focus_by_id(id: &str) {
-    let element = document()
-        .get_element_by_id(id)
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(element) = element {
-        let _ = element.focus();
     }
 }
 
