@@ -160,6 +160,7 @@ impl I18n {
             FieldCode::CommonPassword => Msg::PasswordCommon,
             FieldCode::Taken => Msg::EmailTaken,
             FieldCode::WrongPassword => Msg::CurrentPasswordWrong,
+            FieldCode::WrongCode => Msg::TwoStepCodeWrong,
         })
         .to_string()
     }
@@ -288,6 +289,8 @@ fn error_message(code: ErrorCode) -> Msg {
         ErrorCode::AlreadyCancelled => Msg::ErrAlreadyCancelled,
         ErrorCode::InvalidStatusChange => Msg::ErrInvalidStatusChange,
         ErrorCode::LastGlobalAdmin => Msg::ErrLastGlobalAdmin,
+        ErrorCode::TwoStepEnabled => Msg::ErrTwoStepEnabled,
+        ErrorCode::TwoStepNotStarted => Msg::ErrTwoStepNotStarted,
         ErrorCode::InvalidLink => Msg::ErrInvalidLink,
         ErrorCode::RequestClosed => Msg::ErrRequestClosed,
         ErrorCode::Revoked => Msg::ErrRevoked,

@@ -47,6 +47,8 @@ error_codes! {
     InvalidStatusChange = "invalid_status_change", 409;
     RequestClosed = "request_closed", 409;
     LastGlobalAdmin = "last_global_admin", 409;
+    TwoStepEnabled = "two_step_enabled", 409;
+    TwoStepNotStarted = "two_step_not_started", 409;
     InvalidLink = "invalid_link", 410;
     Revoked = "revoked", 410;
     PayloadTooLarge = "payload_too_large", 413;
@@ -142,6 +144,8 @@ field_codes! {
     Taken = "taken",
     /// The current password given is not the user's.
     WrongPassword = "wrong_password",
+    /// Not the code of this moment of the user's authenticator, or one used already.
+    WrongCode = "wrong_code",
 }
 
 impl FieldCode {

@@ -33,6 +33,7 @@ pub mod session;
 pub mod software;
 pub mod support;
 pub mod text;
+pub mod two_step;
 
 pub use access::{Area, Refusal};
 pub use activity_log::{

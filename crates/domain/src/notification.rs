@@ -484,6 +484,9 @@ pub struct Profile {
     pub order_confirmations: bool,
     /// Mail when support changes or comments on a request this user filed.
     pub support_updates: bool,
+    /// Two-step sign-in (`/api/v1/profile/two-step`).
+    #[serde(default)]
+    pub two_step: crate::two_step::TwoStepStatus,
 }
 
 /// `PATCH /api/v1/profile`: any of the fields.

@@ -625,6 +625,8 @@ messages! {
     ErrRequestTimeout => "The request took too long. Please try again.", "请求用时过长。请重试。";
     ErrAlreadyCancelled => "This order is cancelled or being cancelled: its credit is booked or on its way, so no refund can be requested or approved for it.", "此订单已取消或正在取消：其信用额度已记入或正在记入，因此无法再为其申请或批准退款。";
     ErrInvalidStatusChange => "This status change isn't possible from the request's current status.", "无法从请求的当前状态进行此状态更改。";
+    ErrTwoStepEnabled => "Two-step sign-in is on already.", "两步登录已经开启。";
+    ErrTwoStepNotStarted => "No key is waiting for a code: start the setup again.", "没有等待验证码的密钥：请重新开始设置。";
     ErrLastGlobalAdmin => "Your organization needs at least one active Global admin: give the role to someone else first.", "你的组织至少需要一名有效的全局管理员：请先将该角色授予他人。";
     ErrInvalidLink => "This link is not valid any more: it was used already or has expired. Ask for a new one.", "此链接已失效：它已被使用或已过期。请重新申请。";
     ErrRevoked => "This key or download was revoked because the purchase was cancelled.", "由于购买已取消，此密钥或下载已被吊销。";
@@ -747,6 +749,27 @@ messages! {
     PasswordSection => "Password", "密码";
     CurrentPassword => "Current password", "当前密码";
     PasswordChanged => "Your password is changed. Your other sessions have ended.", "你的密码已更改。你的其他会话已结束。";
+    TwoStepHeading => "Two-step sign-in", "两步登录";
+    TwoStepPrompt => "Enter the 6-digit code your authenticator app shows, or one of your recovery codes.", "请输入身份验证器应用显示的 6 位验证码，或你的一个恢复码。";
+    TwoStepCodeLabel => "Code", "验证码";
+    TwoStepVerify => "Verify", "验证";
+    TwoStepVerifying => "Checking the code…", "正在检查验证码…";
+    TwoStepStartOver => "Sign in again", "重新登录";
+    TwoStepCodeRequired => "Enter the code from your authenticator app.", "请输入身份验证器应用中的验证码。";
+    TwoStepCodeMalformed => "Enter the 6 digits your authenticator app shows, or a recovery code.", "请输入身份验证器应用显示的 6 位数字，或一个恢复码。";
+    TwoStepCodeWrong => "This code is not right, or it was used already. Enter the code your app shows now.", "此验证码不正确或已被使用。请输入应用当前显示的验证码。";
+    TwoStepOff => "Off. With two-step sign-in, a stolen password is not enough to sign in as you.", "未开启。开启两步登录后，仅凭被盗的密码无法以你的身份登录。";
+    TwoStepOn => "On. Recovery codes left: {count}.", "已开启。剩余恢复码：{count} 个。";
+    TwoStepSetUp => "Set up two-step sign-in", "设置两步登录";
+    TwoStepScan => "Scan this QR code with an authenticator app (Microsoft Authenticator, Google Authenticator, 1Password, …) or type the key into it, then enter the code it shows.", "使用身份验证器应用（Microsoft Authenticator、Google Authenticator、1Password 等）扫描此二维码或输入密钥，然后输入应用显示的验证码。";
+    TwoStepKeyLabel => "Key", "密钥";
+    TwoStepQrLabel => "QR code for your authenticator app", "用于身份验证器应用的二维码";
+    TwoStepConfirm => "Turn on", "开启";
+    TwoStepRecoveryIntro => "Two-step sign-in is on. Keep these recovery codes somewhere safe: each signs you in once if you lose your phone. They are shown only now.", "两步登录已开启。请将这些恢复码保存在安全的地方：如果丢失手机，每个恢复码可让你登录一次。它们只显示这一次。";
+    TwoStepRecoveryLabel => "Recovery codes", "恢复码";
+    TwoStepTurnOff => "Turn off", "关闭";
+    TwoStepTurnOffPrompt => "Enter your password to turn two-step sign-in off.", "输入你的密码以关闭两步登录。";
+    TwoStepTurnedOff => "Two-step sign-in is off.", "两步登录已关闭。";
 
     // -- e-mail --
     MailSignature => "CSP Software Center", "CSP 软件中心";

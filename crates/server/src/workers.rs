@@ -104,6 +104,7 @@ pub async fn prune(state: AppState) -> Result<(), sqlx::Error> {
     let now = state.clock.now();
     let mut conn = state.db.conn().await?;
     let removed = sessions::prune(&mut conn, state.settings.session, now).await?;
+    crate::store::two_step::prune_challenges(&mut conn, now).await?;
     let limits = &state.settings.sign_in;
     // The longest window of any bucket: sign-in limits, and the hourly upload allowance.
     let longest = limits.window.max(chrono::Duration::hours(1));

@@ -7,4 +7,5 @@ pub mod customer_directory;
 pub mod ordering;
 pub mod sign_in_guard;
 pub mod support_desk;
+pub mod two_step;
 pub mod uploads;

@@ -115,7 +115,15 @@ impl FromRequestParts<AppState> for CurrentUser {
 /// The session token from the `Cookie` header(s), if any. Only well-formed tokens (64 hex
 /// digits) are looked up.
 pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
-    let name = cookie_name(secure);
+    cookie_token(headers, cookie_name(secure))
+}
+
+/// The token of a sign-in waiting for its second step, if any (same form as a session's).
+pub fn challenge_token(headers: &HeaderMap, secure: bool) -> Option<String> {
+    cookie_token(headers, challenge_cookie_name(secure))
+}
+
+fn cookie_token(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
@@ -134,7 +142,38 @@ pub fn session_cookie(
     max_age_seconds: i64,
     secure: bool,
 ) -> [(HeaderName, HeaderValue); 1] {
-    let name = cookie_name(secure);
+    cookie(cookie_name(secure), token, max_age_seconds, secure)
+}
+
+/// The cookie of a sign-in waiting for its code: as the session's, under its own name, so
+/// no route but the second step ever reads it.
+pub fn challenge_cookie(
+    token: &str,
+    max_age_seconds: i64,
+    secure: bool,
+) -> [(HeaderName, HeaderValue); 1] {
+    cookie(
+        challenge_cookie_name(secure),
+        token,
+        max_age_seconds,
+        secure,
+    )
+}
+
+fn challenge_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-csp_sign_in"
+    } else {
+        "csp_sign_in"
+    }
+}
+
+fn cookie(
+    name: &str,
+    token: &str,
+    max_age_seconds: i64,
+    secure: bool,
+) -> [(HeaderName, HeaderValue); 1] {
     let secure = if secure { "; Secure" } else { "" };
     let value = format!(
         "{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}"

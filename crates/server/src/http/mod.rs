@@ -32,7 +32,7 @@ use tower_http::trace::TraceLayer;
 use crate::http::error::{AppError, INTERNAL_MESSAGE};
 use crate::routes::{
     activity_log, billing, cancellations, customers, invoices, orders, profile, sessions, software,
-    support_requests, tenant, users, webhooks,
+    support_requests, tenant, two_step, users, webhooks,
 };
 use crate::state::AppState;
 
@@ -104,6 +104,10 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
         .route("/invitations/accept", post(users::accept_invitation))
         .route("/password-resets", post(users::request_reset))
         .route("/session/password", post(users::change_password))
+        .route("/session/totp", post(sessions::second_step))
+        .route("/profile/two-step", post(two_step::start))
+        .route("/profile/two-step/confirm", post(two_step::confirm))
+        .route("/profile/two-step/disable", post(two_step::disable))
         .route("/password-resets/accept", post(users::accept_reset))
         .route("/webhooks", get(webhooks::list).post(webhooks::create))
         .route(

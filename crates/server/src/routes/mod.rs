@@ -11,5 +11,6 @@ pub mod sessions;
 pub mod software;
 pub mod support_requests;
 pub mod tenant;
+pub mod two_step;
 pub mod users;
 pub mod webhooks;

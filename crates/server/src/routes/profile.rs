@@ -4,13 +4,14 @@
 use axum::extract::State;
 use axum::Json;
 use csp_domain::notification::{parse_language, Profile, ProfileChange};
+use csp_domain::two_step::TwoStepStatus;
 use csp_domain::FieldErrors;
 
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::ApiJson;
 use crate::state::AppState;
-use crate::store::{users, Conn};
+use crate::store::{two_step, users, Conn};
 
 async fn read(conn: &mut Conn, user: &CurrentUser) -> ApiResult<Profile> {
     let settings = users::mail_settings_by_id(conn, &user.user.id)
@@ -22,6 +23,10 @@ async fn read(conn: &mut Conn, user: &CurrentUser) -> ApiResult<Profile> {
         language: settings.recipient.language,
         order_confirmations: settings.order_confirmations,
         support_updates: settings.support_updates,
+        two_step: TwoStepStatus {
+            enabled: crate::cases::two_step::is_on(conn, &user.user.id).await?,
+            recovery_codes_left: two_step::recovery_codes_left(conn, &user.user.id).await? as u32,
+        },
     })
 }
 

@@ -3,18 +3,22 @@
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::Json;
-use csp_domain::{ErrorCode, SessionResponse, SignIn, SignInRequest};
+use chrono::{DateTime, Utc};
+use csp_domain::account::WrongPassword;
+use csp_domain::two_step::{CodeEntry, CodeNeeded, SignInAnswer, CHALLENGE_MINUTES};
+use csp_domain::{ErrorCode, FieldErrors, SessionResponse, SignIn, SignInRequest, UserId};
 
 use crate::cases::sign_in_guard::{self, Refused};
+use crate::cases::two_step::{self, TwoStepError};
 use crate::http::auth::{self, CurrentUser};
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::{ApiJson, ClientIp};
 use crate::password;
 use crate::state::AppState;
-use crate::store::{accounts, sessions, users};
+use crate::store::{accounts, sessions, users, Conn};
 
 /// How long a sign-in waits for a free password checker before it is told to retry.
 const PASSWORD_CHECK_WAIT: Duration = Duration::from_secs(3);
@@ -22,7 +26,7 @@ const PASSWORD_CHECK_WAIT: Duration = Duration::from_secs(3);
 /// Sign in with email and password.
 #[utoipa::path(post, path = "/api/v1/sessions", tag = "sessions", request_body = SignInRequest,
     responses(
-        (status = 200, description = "Signed in; sets the HttpOnly session cookie", body = SessionResponse),
+        (status = 200, description = "Signed in (sets the HttpOnly session cookie), or — for a user with two-step sign-in — `{\"mfa_required\": true}` and a cookie for `POST /api/v1/session/totp`", body = SignInAnswer),
         (status = 400, description = "`invalid_json`", body = csp_domain::ApiErrorBody),
         (status = 401, description = "`invalid_credentials`", body = csp_domain::ApiErrorBody),
         (status = 403, description = "`forbidden`: a form another site posted", body = csp_domain::ApiErrorBody),
@@ -36,7 +40,7 @@ pub async fn sign_in(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     ApiJson(request): ApiJson<SignInRequest>,
-) -> ApiResult<impl IntoResponse> {
+) -> ApiResult<Response> {
     let SignIn { email, password } = request
         .check()
         .map_err(|errors| AppError::validation(&errors))?;
@@ -134,16 +138,118 @@ pub async fn sign_in(
     admitted
         .succeeded(&mut conn, &record.user.id, &ip, now)
         .await?;
+    drop(conn);
+    password_passed(&state, &record.user.id).await
+}
+
+/// The password was right (a sign-in, or a password set from a link): a session — or, for a
+/// user with two-step sign-in, a sign-in waiting for the code: a cookie of its own for
+/// [`CHALLENGE_MINUTES`] and 200 `{"mfa_required": true}`.
+pub(crate) async fn password_passed(state: &AppState, user: &UserId) -> ApiResult<Response> {
+    let mut conn = state.db.conn().await?;
+    let now = state.clock.now();
+    if two_step::is_on(&mut conn, user).await? {
+        let token = two_step::challenge(&mut conn, user, now).await?;
+        let cookie =
+            auth::challenge_cookie(&token, CHALLENGE_MINUTES * 60, state.settings.cookie_secure);
+        tracing::info!(user = %user, "password passed; waiting for the code");
+        let answer = SignInAnswer::CodeNeeded(CodeNeeded { mfa_required: true });
+        return Ok((cookie, Json(answer)).into_response());
+    }
+    let (cookie, body) = start_session(state, &mut conn, user, now).await?;
+    Ok((AppendHeaders(cookie), body).into_response())
+}
+
+/// A new session for `user`: its cookie and the answer's body.
+async fn start_session(
+    state: &AppState,
+    conn: &mut Conn,
+    user: &UserId,
+    now: DateTime<Utc>,
+) -> ApiResult<([(HeaderName, HeaderValue); 1], Json<SessionResponse>)> {
+    let record = users::find_by_id(conn, user)
+        .await?
+        .ok_or_else(AppError::unauthenticated)?;
+    accounts::note_sign_in(conn, user, now).await?;
     let policy = state.settings.session;
-    let token = sessions::create(&mut conn, &record.user.id, policy, now).await?;
-    accounts::note_sign_in(&mut conn, &record.user.id, now).await?;
+    let token = sessions::create(conn, user, policy, now).await?;
     let cookie = auth::session_cookie(
         &token,
         policy.lifetime.num_seconds(),
         state.settings.cookie_secure,
     );
-    tracing::info!(user = %record.user.id, "signed in");
+    tracing::info!(user = %user, "signed in");
     Ok((cookie, Json(SessionResponse { user: record.user })))
+}
+
+/// The second step of a sign-in: the code of the user's authenticator app (each works once),
+/// or one of their recovery codes (each works once). Five wrong codes in a row pause it for
+/// 15 minutes; the sign-in waits 5 minutes for its code.
+#[utoipa::path(post, path = "/api/v1/session/totp", tag = "sessions", request_body = CodeEntry,
+    responses(
+        (status = 200, description = "Signed in; sets the session cookie", body = SessionResponse),
+        (status = 400, description = "`invalid_json`", body = csp_domain::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`: no sign-in is waiting for a code (none, or more than 5 minutes ago)", body = csp_domain::ApiErrorBody),
+        (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`validation_failed`: `code` (`required`, `wrong_code`: not the code of this moment, malformed or used already)", body = csp_domain::ApiErrorBody),
+        (status = 429, description = "`too_many_attempts`, with `Retry-After`: five wrong codes in a row", body = csp_domain::ApiErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ))]
+pub async fn second_step(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: axum::http::HeaderMap,
+    ApiJson(entry): ApiJson<CodeEntry>,
+) -> ApiResult<Response> {
+    let secure = state.settings.cookie_secure;
+    let token = auth::challenge_token(&headers, secure).ok_or_else(no_challenge)?;
+    let now = state.clock.now();
+    let user = two_step::complete(&state.db, &token, &entry.code, &ip.to_string(), now)
+        .await
+        .map_err(|e| two_step_error(e, now))?;
+    let (cookie, body) = start_session(&state, &mut *state.db.conn().await?, &user, now).await?;
+    let [ended] = auth::challenge_cookie("", 0, secure);
+    let [session] = cookie;
+    Ok((AppendHeaders([ended, session]), body).into_response())
+}
+
+fn no_challenge() -> AppError {
+    AppError::new(
+        ErrorCode::Unauthenticated,
+        "No sign-in is waiting for a code (it waits 5 minutes): sign in again.",
+    )
+}
+
+/// The API's answer to a refused two-step action.
+pub(crate) fn two_step_error(error: TwoStepError, now: DateTime<Utc>) -> AppError {
+    let field = |field: &str, issue: &dyn csp_domain::FieldIssue| {
+        let mut errors = FieldErrors::new();
+        errors.add(field, issue);
+        AppError::validation(&errors)
+    };
+    match error {
+        TwoStepError::AlreadyOn => {
+            AppError::new(ErrorCode::TwoStepEnabled, "Two-step sign-in is on already.")
+        }
+        TwoStepError::NotStarted => AppError::new(
+            ErrorCode::TwoStepNotStarted,
+            "No key is waiting for a code: start the setup again.",
+        ),
+        TwoStepError::Code(issue) => field("code", &issue),
+        TwoStepError::WrongPassword => field("password", &WrongPassword),
+        TwoStepError::Paused(until) => {
+            let seconds = (until - now).num_seconds().max(1) as u64;
+            let minutes = seconds.div_ceil(60);
+            AppError::too_many(
+                seconds,
+                format!("Too many wrong codes. Try again in {minutes} minutes."),
+            )
+        }
+        TwoStepError::NoChallenge => no_challenge(),
+        TwoStepError::Database(e) => e.into(),
+        TwoStepError::Internal(what) => AppError::internal("two-step sign-in", what),
+    }
 }
 
 /// The signed-in user.

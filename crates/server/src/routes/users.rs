@@ -18,7 +18,6 @@ use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::{ApiJson, ApiPath, ClientIp};
 use crate::state::AppState;
 use crate::store::accounts::{self as store, Purpose};
-use crate::store::{sessions, users};
 
 impl From<AccountError> for AppError {
     fn from(e: AccountError) -> AppError {
@@ -172,24 +171,6 @@ pub async fn change(
     Ok(Json(UserList { items }))
 }
 
-/// Signs in the user a link was for, as a sign-in does.
-async fn signed_in(state: &AppState, user: &UserId) -> ApiResult<impl IntoResponse> {
-    let mut conn = state.db.conn().await?;
-    let now = state.clock.now();
-    let record = users::find_by_id(&mut conn, user)
-        .await?
-        .ok_or_else(|| AppError::not_found("There is no such user."))?;
-    store::note_sign_in(&mut conn, user, now).await?;
-    let policy = state.settings.session;
-    let token = sessions::create(&mut conn, user, policy, now).await?;
-    let cookie = auth::session_cookie(
-        &token,
-        policy.lifetime.num_seconds(),
-        state.settings.cookie_secure,
-    );
-    Ok((cookie, Json(SessionResponse { user: record.user })))
-}
-
 /// Sets the first password from an invitation link (once, within 7 days) and signs in.
 #[utoipa::path(post, path = "/api/v1/invitations/accept", tag = "accounts",
     request_body = AcceptToken,
@@ -225,7 +206,7 @@ async fn accept_link(
     )
     .await?;
     tracing::info!(user = %user, "password set from a link");
-    signed_in(&state, &user).await
+    super::sessions::password_passed(&state, &user).await
 }
 
 /// Changes the signed-in user's password: the current one is required, the new one follows
@@ -305,7 +286,7 @@ pub async fn request_reset(
 #[utoipa::path(post, path = "/api/v1/password-resets/accept", tag = "accounts",
     request_body = AcceptToken,
     responses(
-        (status = 200, description = "Signed in; sets the session cookie", body = SessionResponse),
+        (status = 200, description = "Signed in (sets the session cookie), or `{\"mfa_required\": true}` for a user with two-step sign-in, whose sign-in then waits for the code", body = csp_domain::two_step::SignInAnswer),
         (status = 400, description = "`invalid_json`", body = csp_domain::ApiErrorBody),
         (status = 410, description = "`invalid_link`: used, expired or unknown", body = csp_domain::ApiErrorBody),
         (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),

@@ -78,6 +78,11 @@ const SQLITE: &[Migration] = &[
         "accounts",
         include_str!("../../migrations/sqlite/0013_accounts.sql"),
     ),
+    (
+        14,
+        "two_step",
+        include_str!("../../migrations/sqlite/0014_two_step.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -144,6 +149,11 @@ const POSTGRES: &[Migration] = &[
         13,
         "accounts",
         include_str!("../../migrations/postgres/0013_accounts.sql"),
+    ),
+    (
+        14,
+        "two_step",
+        include_str!("../../migrations/postgres/0014_two_step.sql"),
     ),
 ];
 

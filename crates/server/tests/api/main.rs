@@ -42,3 +42,4 @@ mod reliability;
 mod sessions;
 mod software;
 mod support;
+mod two_step;

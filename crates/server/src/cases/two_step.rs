@@ -1,0 +1,300 @@
+//! Two-step sign-in (RFC 6238): enrolment (a new secret, confirmed by a code of it, then ten
+//! recovery codes shown once), the second step of a sign-in (an authenticator code used at
+//! most once, or a recovery code; wrong codes in a row pause it), and switching it off with
+//! the password. Each change of it is recorded with the user's other account changes.
+
+use chrono::{DateTime, Duration, Utc};
+use csp_domain::two_step::{
+    show_recovery_code, CodeIssue, Enrolment, OneTimeCode, RecoveryCodes, CHALLENGE_MINUTES,
+    CODE_DIGITS, ISSUER, MAX_WRONG_CODES, PAUSE_MINUTES, RECOVERY_ALPHABET, RECOVERY_CODES,
+    RECOVERY_CODE_CHARS, SKEW_STEPS, STEP_SECONDS,
+};
+use csp_domain::{Principal, UserId};
+use rand::{Rng, RngCore};
+use sha2::{Digest, Sha256};
+use totp_rs::{Algorithm, Secret, TOTP};
+
+use crate::store::accounts::{self, Change};
+use crate::store::{two_step, users, Conn, Db};
+
+#[derive(Debug)]
+pub enum TwoStepError {
+    /// Enrolment asked for while two-step sign-in is on.
+    AlreadyOn,
+    /// A code to confirm, but no secret waiting for one.
+    NotStarted,
+    Code(CodeIssue),
+    /// The password given to switch it off is not the user's.
+    WrongPassword,
+    /// Too many wrong codes in a row: the second step waits until then.
+    Paused(DateTime<Utc>),
+    /// The sign-in waiting for a code is unknown or expired.
+    NoChallenge,
+    Database(sqlx::Error),
+    Internal(String),
+}
+
+impl From<sqlx::Error> for TwoStepError {
+    fn from(e: sqlx::Error) -> Self {
+        TwoStepError::Database(e)
+    }
+}
+
+fn authenticator(secret_base32: &str) -> Result<TOTP, TwoStepError> {
+    let bytes = Secret::Encoded(secret_base32.to_string())
+        .to_bytes()
+        .map_err(|e| TwoStepError::Internal(format!("stored secret: {e:?}")))?;
+    // No skew here: each step is checked on its own, so the step a code belongs to is known.
+    TOTP::new(Algorithm::SHA1, CODE_DIGITS, 0, STEP_SECONDS, bytes)
+        .map_err(|e| TwoStepError::Internal(format!("secret: {e:?}")))
+}
+
+/// The time step whose code `code` is, among the server's step and its neighbours.
+fn step_of(totp: &TOTP, code: &str, now: DateTime<Utc>) -> Option<u64> {
+    let current = now.timestamp().max(0) as u64 / STEP_SECONDS;
+    (current.saturating_sub(SKEW_STEPS)..=current + SKEW_STEPS)
+        .find(|step| totp.check(code, step * STEP_SECONDS))
+}
+
+fn recovery_hash(plain: &str) -> String {
+    hex::encode(Sha256::digest(plain.as_bytes()))
+}
+
+fn partner_of(principal: &Principal) -> Option<&csp_domain::PartnerId> {
+    match principal {
+        Principal::Partner { partner, .. } => Some(partner),
+        _ => None,
+    }
+}
+
+async fn record(
+    conn: &mut Conn,
+    user: &UserId,
+    action: &str,
+    client_ip: &str,
+    now: DateTime<Utc>,
+) -> Result<(), TwoStepError> {
+    let record = users::find_by_id(conn, user)
+        .await?
+        .ok_or(TwoStepError::NoChallenge)?;
+    accounts::record(
+        conn,
+        &Change {
+            partner: partner_of(&record.principal),
+            actor_email: record.user.email.as_str(),
+            user,
+            action,
+            detail: "",
+            client_ip,
+            at: now,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// A new secret for the user's authenticator app, waiting for a code of it.
+pub async fn start(
+    db: &Db,
+    user: &UserId,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<Enrolment, TwoStepError> {
+    let mut bytes = [0u8; 20];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let Secret::Encoded(secret) = Secret::Raw(bytes.to_vec()).to_encoded() else {
+        return Err(TwoStepError::Internal("base32 of the secret".into()));
+    };
+    if !two_step::start(&mut *db.conn().await?, user, &secret, now).await? {
+        return Err(TwoStepError::AlreadyOn);
+    }
+    let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let otpauth_url = format!(
+        "otpauth://totp/{issuer}:{account}?secret={secret}&issuer={issuer}&algorithm=SHA1&digits={CODE_DIGITS}&period={STEP_SECONDS}",
+        issuer = encode(ISSUER).replace('+', "%20"),
+        account = encode(email),
+    );
+    let qr_svg = qrcode::QrCode::new(otpauth_url.as_bytes())
+        .map_err(|e| TwoStepError::Internal(format!("QR code: {e}")))?
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(200, 200)
+        .build();
+    // An XML declaration means nothing inside an HTML page.
+    let qr_svg = match qr_svg.find("<svg") {
+        Some(start) => qr_svg[start..].to_string(),
+        None => qr_svg,
+    };
+    Ok(Enrolment {
+        secret,
+        otpauth_url,
+        qr_svg,
+    })
+}
+
+/// Turns two-step sign-in on with a code of the waiting secret; returns the recovery codes,
+/// which are shown only now.
+pub async fn confirm(
+    db: &Db,
+    user: &UserId,
+    code: &str,
+    client_ip: &str,
+    now: DateTime<Utc>,
+) -> Result<RecoveryCodes, TwoStepError> {
+    let OneTimeCode::Authenticator(code) = OneTimeCode::parse(code).map_err(TwoStepError::Code)?
+    else {
+        return Err(TwoStepError::Code(CodeIssue::Malformed));
+    };
+    let mut tx = db.begin().await?;
+    let Some(stored) = two_step::find(&mut tx, user).await? else {
+        return Err(TwoStepError::NotStarted);
+    };
+    if stored.confirmed {
+        return Err(TwoStepError::AlreadyOn);
+    }
+    let step = step_of(&authenticator(&stored.secret)?, &code, now)
+        .ok_or(TwoStepError::Code(CodeIssue::Wrong))?;
+    if !two_step::confirm(&mut tx, user, step, now).await? {
+        return Err(TwoStepError::AlreadyOn);
+    }
+    let plain: Vec<String> = {
+        let mut rng = rand::rngs::OsRng;
+        (0..RECOVERY_CODES)
+            .map(|_| {
+                (0..RECOVERY_CODE_CHARS)
+                    .map(|_| RECOVERY_ALPHABET[rng.gen_range(0..RECOVERY_ALPHABET.len())] as char)
+                    .collect()
+            })
+            .collect()
+    };
+    let hashes: Vec<String> = plain.iter().map(|p| recovery_hash(p)).collect();
+    two_step::replace_recovery_codes(&mut tx, user, &hashes).await?;
+    record(&mut tx, user, "two_step_enabled", client_ip, now).await?;
+    tx.commit().await?;
+    Ok(RecoveryCodes {
+        recovery_codes: plain.iter().map(|p| show_recovery_code(p)).collect(),
+    })
+}
+
+/// Switches two-step sign-in off; the password is required.
+pub async fn disable(
+    db: &Db,
+    user: &UserId,
+    password: &str,
+    client_ip: &str,
+    now: DateTime<Utc>,
+) -> Result<(), TwoStepError> {
+    let stored = users::find_by_id(&mut *db.conn().await?, user)
+        .await?
+        .map(|r| r.password_hash)
+        .unwrap_or_default();
+    let password = password.to_string();
+    let right = tokio::task::spawn_blocking(move || crate::password::verify(&password, &stored))
+        .await
+        .map_err(|e| TwoStepError::Internal(format!("password check: {e}")))?;
+    if !right {
+        return Err(TwoStepError::WrongPassword);
+    }
+    let mut tx = db.begin().await?;
+    if two_step::remove(&mut tx, user).await? {
+        record(&mut tx, user, "two_step_disabled", client_ip, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Whether the user signs in in two steps.
+pub async fn is_on(conn: &mut Conn, user: &UserId) -> Result<bool, sqlx::Error> {
+    Ok(two_step::find(conn, user)
+        .await?
+        .is_some_and(|t| t.confirmed))
+}
+
+/// The password was right: a sign-in waiting for the code, and the token for its cookie.
+pub async fn challenge(
+    conn: &mut Conn,
+    user: &UserId,
+    now: DateTime<Utc>,
+) -> Result<String, sqlx::Error> {
+    two_step::create_challenge(conn, user, now, now + Duration::minutes(CHALLENGE_MINUTES)).await
+}
+
+/// The second step: the user whose sign-in the code completes. An authenticator code works
+/// once; a recovery code works once; a wrong one counts towards the pause.
+pub async fn complete(
+    db: &Db,
+    challenge: &str,
+    code: &str,
+    client_ip: &str,
+    now: DateTime<Utc>,
+) -> Result<UserId, TwoStepError> {
+    let mut conn = db.conn().await?;
+    let user = two_step::challenge_user(&mut conn, challenge, now)
+        .await?
+        .ok_or(TwoStepError::NoChallenge)?;
+    let stored = two_step::find(&mut conn, &user)
+        .await?
+        .filter(|t| t.confirmed)
+        .ok_or(TwoStepError::NoChallenge)?;
+    if let Some(until) = stored.paused_until.filter(|until| *until > now) {
+        return Err(TwoStepError::Paused(until));
+    }
+    let parsed = OneTimeCode::parse(code).map_err(TwoStepError::Code)?;
+    let passed = match &parsed {
+        OneTimeCode::Authenticator(code) => {
+            match step_of(&authenticator(&stored.secret)?, code, now) {
+                Some(step) => two_step::use_step(&mut conn, &user, step).await?,
+                None => false,
+            }
+        }
+        OneTimeCode::Recovery(plain) => {
+            two_step::use_recovery_code(&mut conn, &user, &recovery_hash(plain), now).await?
+        }
+    };
+    if !passed {
+        let pause_until = now + Duration::minutes(PAUSE_MINUTES);
+        two_step::wrong_code(&mut conn, &user, MAX_WRONG_CODES, pause_until).await?;
+        return Err(TwoStepError::Code(CodeIssue::Wrong));
+    }
+    if !two_step::end_challenge(&mut conn, challenge).await? {
+        return Err(TwoStepError::NoChallenge);
+    }
+    if matches!(parsed, OneTimeCode::Recovery(_)) {
+        record(&mut conn, &user, "recovery_code_used", client_ip, now).await?;
+    }
+    Ok(user)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 6238 appendix B, SHA-1, truncated to six digits.
+    #[test]
+    fn codes_are_those_of_rfc_6238() {
+        let secret = Secret::Raw(b"12345678901234567890".to_vec()).to_encoded();
+        let Secret::Encoded(secret) = secret else {
+            panic!("encoded")
+        };
+        let totp = authenticator(&secret).unwrap();
+        for (time, code) in [
+            (59, "287082"),
+            (1111111109, "081804"),
+            (1234567890, "005924"),
+            (2000000000, "279037"),
+        ] {
+            assert_eq!(totp.generate(time), code, "at {time}");
+        }
+        let at = DateTime::from_timestamp(1111111109, 0).unwrap();
+        assert_eq!(step_of(&totp, "081804", at), Some(1111111109 / 30));
+        assert_eq!(
+            step_of(&totp, "081804", at + Duration::seconds(30)),
+            Some(1111111109 / 30),
+            "a code of the step before is still taken"
+        );
+        assert_eq!(
+            step_of(&totp, "081804", at + Duration::seconds(90)),
+            None,
+            "but not three steps later"
+        );
+    }
+}

@@ -1,0 +1,233 @@
+//! Two-step sign-in: each user's authenticator secret and the last time step used, recovery
+//! codes (hashes only), and sign-ins waiting for their code (hashes of their tokens). Every
+//! use of a code is one conditional update, so the same code cannot pass twice, also when two
+//! requests carry it at once.
+
+use chrono::{DateTime, Utc};
+use csp_domain::UserId;
+
+use super::sessions::{new_token, token_hash};
+use super::{db_time, decode, read_time, Conn};
+
+/// A user's two-step record.
+#[derive(Debug, Clone)]
+pub struct TwoStep {
+    /// Base32, as the authenticator app has it.
+    pub secret: String,
+    /// On: a code of the secret was confirmed.
+    pub confirmed: bool,
+    pub paused_until: Option<DateTime<Utc>>,
+}
+
+pub async fn find(conn: &mut Conn, user: &UserId) -> Result<Option<TwoStep>, sqlx::Error> {
+    let row: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT secret, confirmed_at, paused_until FROM two_step WHERE user_id = $1",
+    )
+    .bind(user.as_str())
+    .fetch_optional(conn)
+    .await?;
+    row.map(|(secret, confirmed_at, paused_until)| {
+        Ok(TwoStep {
+            secret,
+            confirmed: confirmed_at.is_some(),
+            paused_until: paused_until.as_deref().map(read_time).transpose()?,
+        })
+    })
+    .transpose()
+}
+
+/// Keeps a new secret waiting for its first code, replacing one that was never confirmed.
+/// False when two-step sign-in is on already (the secret stays as it is).
+pub async fn start(
+    conn: &mut Conn,
+    user: &UserId,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO two_step (user_id, secret, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at, \
+         last_step = NULL, wrong_codes = 0, paused_until = NULL \
+         WHERE two_step.confirmed_at IS NULL",
+    )
+    .bind(user.as_str())
+    .bind(secret)
+    .bind(db_time(now))
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Turns two-step sign-in on with the step of the code that confirmed it (that code is used).
+/// False when it was on already.
+pub async fn confirm(
+    conn: &mut Conn,
+    user: &UserId,
+    step: u64,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE two_step SET confirmed_at = $3, last_step = $2, wrong_codes = 0 \
+         WHERE user_id = $1 AND confirmed_at IS NULL",
+    )
+    .bind(user.as_str())
+    .bind(step as i64)
+    .bind(db_time(now))
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Uses the code of time step `step`: only if no code of this or a later step was used, and
+/// the wrong codes in a row start again from none.
+pub async fn use_step(conn: &mut Conn, user: &UserId, step: u64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE two_step SET last_step = $2, wrong_codes = 0 \
+         WHERE user_id = $1 AND confirmed_at IS NOT NULL AND (last_step IS NULL OR last_step < $2)",
+    )
+    .bind(user.as_str())
+    .bind(step as i64)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Counts a wrong code; the `max`-th in a row pauses the second step until `pause_until`.
+pub async fn wrong_code(
+    conn: &mut Conn,
+    user: &UserId,
+    max: i64,
+    pause_until: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE two_step SET \
+         paused_until = CASE WHEN wrong_codes + 1 >= $2 THEN $3 ELSE paused_until END, \
+         wrong_codes = CASE WHEN wrong_codes + 1 >= $2 THEN 0 ELSE wrong_codes + 1 END \
+         WHERE user_id = $1",
+    )
+    .bind(user.as_str())
+    .bind(max)
+    .bind(db_time(pause_until))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Turns two-step sign-in off: the secret and the recovery codes go.
+pub async fn remove(conn: &mut Conn, user: &UserId) -> Result<bool, sqlx::Error> {
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+        .bind(user.as_str())
+        .execute(&mut *conn)
+        .await?;
+    let done = sqlx::query("DELETE FROM two_step WHERE user_id = $1 AND confirmed_at IS NOT NULL")
+        .bind(user.as_str())
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The user's recovery codes become these (hashes), all unused.
+pub async fn replace_recovery_codes(
+    conn: &mut Conn,
+    user: &UserId,
+    hashes: &[String],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+        .bind(user.as_str())
+        .execute(&mut *conn)
+        .await?;
+    for hash in hashes {
+        sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
+            .bind(user.as_str())
+            .bind(hash)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Uses a recovery code (by its hash) if it is the user's and unused.
+pub async fn use_recovery_code(
+    conn: &mut Conn,
+    user: &UserId,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL",
+    )
+    .bind(user.as_str())
+    .bind(hash)
+    .bind(db_time(now))
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 1 {
+        sqlx::query("UPDATE two_step SET wrong_codes = 0 WHERE user_id = $1")
+            .bind(user.as_str())
+            .execute(conn)
+            .await?;
+    }
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn recovery_codes_left(conn: &mut Conn, user: &UserId) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
+        .bind(user.as_str())
+        .fetch_one(conn)
+        .await
+}
+
+/// A sign-in waiting for its code; returns the token for its cookie.
+pub async fn create_challenge(
+    conn: &mut Conn,
+    user: &UserId,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<String, sqlx::Error> {
+    let token = new_token();
+    sqlx::query(
+        "INSERT INTO sign_in_challenges (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash(&token))
+    .bind(user.as_str())
+    .bind(db_time(now))
+    .bind(db_time(expires_at))
+    .execute(conn)
+    .await?;
+    Ok(token)
+}
+
+/// The user a live challenge is for.
+pub async fn challenge_user(
+    conn: &mut Conn,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<UserId>, sqlx::Error> {
+    let user: Option<String> = sqlx::query_scalar(
+        "SELECT user_id FROM sign_in_challenges WHERE token_hash = $1 AND expires_at > $2",
+    )
+    .bind(token_hash(token))
+    .bind(db_time(now))
+    .fetch_optional(conn)
+    .await?;
+    user.map(|u| decode("user id", &u, UserId::parse))
+        .transpose()
+}
+
+/// Ends a challenge (its code was right); false when it had ended already.
+pub async fn end_challenge(conn: &mut Conn, token: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM sign_in_challenges WHERE token_hash = $1")
+        .bind(token_hash(token))
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Removes challenges that have expired; returns how many.
+pub async fn prune_challenges(conn: &mut Conn, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM sign_in_challenges WHERE expires_at <= $1")
+        .bind(db_time(now))
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
