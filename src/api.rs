@@ -21,6 +21,7 @@ use csp_domain::notification::{
 };
 use csp_domain::software::{DeepLink, KeyReveal, SoftwarePurchase, TenantSoftwareList};
 use csp_domain::support::{SupportForm, SupportRequest, SupportStatusChange};
+use csp_domain::two_step::{CodeEntry, Enrolment, RecoveryCodes, SignInAnswer, TwoStepDisable};
 use csp_domain::{
     ActivityLogPage, ApiErrorBody, BillingProfile, Customer, CustomerId, ErrorCode, FieldMap,
     IdempotencyKey, Invoice, InvoiceMonth, OfferList, Order, OrderId, OrderRequest, Page,
@@ -302,12 +303,39 @@ pub async fn app_file<T: DeserializeOwned>(url: &str) -> ApiResult<T> {
         .ok_or(ApiFailure::client(status, UNEXPECTED_RESPONSE))
 }
 
-pub async fn sign_in(request: SignInRequest) -> ApiResult<User> {
-    Call::post("/sessions")
-        .json(&request)
+/// Email and password: signed in, or — with two-step sign-in — waiting for the code.
+pub async fn sign_in(request: SignInRequest) -> ApiResult<SignInAnswer> {
+    Call::post("/sessions").json(&request).fetch().await
+}
+
+/// The second step of a sign-in: an authenticator code or a recovery code.
+pub async fn second_step(code: String) -> ApiResult<User> {
+    Call::post("/session/totp")
+        .json(&CodeEntry { code })
         .fetch::<SessionResponse>()
         .await
         .map(|s| s.user)
+}
+
+/// Starts setting up two-step sign-in: a new secret and its QR code.
+pub async fn start_two_step() -> ApiResult<Enrolment> {
+    Call::post("/profile/two-step").fetch().await
+}
+
+/// Turns two-step sign-in on with a code of the new secret; the recovery codes, shown once.
+pub async fn confirm_two_step(code: String) -> ApiResult<RecoveryCodes> {
+    Call::post("/profile/two-step/confirm")
+        .json(&CodeEntry { code })
+        .fetch()
+        .await
+}
+
+/// Switches two-step sign-in off; the password is required.
+pub async fn disable_two_step(password: String) -> ApiResult<()> {
+    Call::post("/profile/two-step/disable")
+        .json(&TwoStepDisable { password })
+        .run()
+        .await
 }
 
 /// Who is signed in. The first check takes the answer the loader in index.html asked for
@@ -649,10 +677,9 @@ pub async fn request_password_reset(request: PasswordResetRequest) -> ApiResult<
 }
 
 /// Sets a new password from a reset link; signed in afterwards.
-pub async fn accept_password_reset(accept: AcceptToken) -> ApiResult<User> {
+pub async fn accept_password_reset(accept: AcceptToken) -> ApiResult<SignInAnswer> {
     Call::post("/password-resets/accept")
         .json(&accept)
-        .fetch::<SessionResponse>()
+        .fetch()
         .await
-        .map(|s| s.user)
 }

@@ -14,5 +14,6 @@ pub mod profile;
 pub mod sign_in;
 pub mod support;
 pub mod tenant;
+pub mod two_step;
 pub mod users;
 pub mod webhooks;

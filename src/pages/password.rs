@@ -11,7 +11,8 @@
 use csp_domain::account::{
     check_new_password, AcceptToken, PasswordResetRequest, PASSWORD_MIN_CHARS, RESET_MINUTES,
 };
-use csp_domain::{Email, ErrorCode, FieldIssue, User};
+use csp_domain::two_step::SignInAnswer;
+use csp_domain::{Email, ErrorCode, FieldIssue, SessionResponse};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiFailure, ApiResult};
@@ -99,12 +100,14 @@ pub fn SetPasswordPage(purpose: LinkPurpose) -> impl IntoView {
     let tried = RwSignal::new(false);
     let checked = Memo::new(move |_| PasswordProblems::check(&password.get(), &repeat.get()));
 
-    let accept: Action<AcceptToken, ApiResult<User>> =
+    let accept: Action<AcceptToken, ApiResult<SignInAnswer>> =
         Action::new_local(move |accept: &AcceptToken| {
             let accept = accept.clone();
             async move {
                 match purpose {
-                    LinkPurpose::Invitation => api::accept_invitation(accept).await,
+                    LinkPurpose::Invitation => api::accept_invitation(accept)
+                        .await
+                        .map(|user| SignInAnswer::SignedIn(SessionResponse { user })),
                     LinkPurpose::Reset => api::accept_password_reset(accept).await,
                 }
             }
@@ -115,10 +118,14 @@ pub fn SetPasswordPage(purpose: LinkPurpose) -> impl IntoView {
     Effect::new(move |_| {
         let result = accept.value().get();
         untrack(|| match result {
-            Some(Ok(user)) => {
+            Some(Ok(SignInAnswer::SignedIn(SessionResponse { user }))) => {
                 let home = Route::home_for(user.kind).to_path();
                 session.sign_in(user);
                 destination.set(Some(home));
+            }
+            // The password is set; a user with two-step sign-in still gives the code.
+            Some(Ok(SignInAnswer::CodeNeeded(_))) => {
+                destination.set(Some(format!("{}?step=code", Route::SignIn.to_path())));
             }
             Some(Err(f)) => {
                 let on_field = f.field_codes.get("password").is_some();

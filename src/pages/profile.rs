@@ -15,6 +15,7 @@ use crate::components::page_header::PageHeader;
 use crate::components::states::Spinner;
 use crate::i18n::{tr, use_i18n, Locale, Msg};
 use crate::loader::use_loader;
+use crate::pages::two_step::TwoStepSection;
 use crate::state::use_session;
 
 #[component]
@@ -23,8 +24,10 @@ pub fn ProfilePage() -> impl IntoView {
     let profile = use_loader(|| (), |()| api::profile());
     view! {
         <PageHeader title=move || i18n.t(Msg::NavProfile) intro=move || i18n.t(Msg::ProfileIntro)/>
-        <Loaded loader=profile children={move |p: Profile| view! { <ProfileForm profile=p/> }}/>
-        <PasswordForm/>
+        <Loaded loader=profile children={move |p: Profile| {
+            let two_step = p.two_step;
+            view! { <ProfileForm profile=p/><PasswordForm/><TwoStepSection status=two_step/> }
+        }}/>
     }
 }
 

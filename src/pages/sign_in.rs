@@ -1,10 +1,13 @@
-//! `/sign-in`: email and password; afterwards back to the page the user wanted (`?next=`).
-//! "Forgot your password?" leads to `/forgot-password` (`pages::password`).
+//! `/sign-in`: email and password, then — for a user with two-step sign-in — the code of
+//! their authenticator app or a recovery code (also straight away with `?step=code`, after a
+//! password reset); afterwards back to the page the user wanted (`?next=`). "Forgot your
+//! password?" leads to `/forgot-password` (`pages::password`).
 
 use crate::router::use_query_map;
 use crate::router::NavigateOptions;
 use crate::router::Redirect;
-use csp_domain::{FieldErrors, SignInRequest, User};
+use csp_domain::two_step::{OneTimeCode, SignInAnswer};
+use csp_domain::{ErrorCode, FieldErrors, FieldIssue, SignInRequest, User};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiResult};
@@ -35,14 +38,23 @@ pub fn SignInPage() -> impl IntoView {
     };
     let checked = Memo::new(move |_| request().check().err().unwrap_or_else(FieldErrors::new));
 
-    let sign_in: Action<SignInRequest, ApiResult<User>> =
+    let sign_in: Action<SignInRequest, ApiResult<SignInAnswer>> =
         Action::new_local(|request: &SignInRequest| api::sign_in(request.clone()));
     let pending = sign_in.pending();
+    // The password passed and the sign-in waits for the code (or a reset sent the user here).
+    let code_step =
+        RwSignal::new(query.with_untracked(|q| q.get("step")).as_deref() == Some("code"));
 
-    Effect::new(move |_| {
-        if let Some(Ok(user)) = sign_in.value().get() {
-            session.sign_in(user);
-        }
+    Effect::new(move |_| match sign_in.value().get() {
+        Some(Ok(SignInAnswer::SignedIn(s))) => session.sign_in(s.user),
+        Some(Ok(SignInAnswer::CodeNeeded(_))) => code_step.set(true),
+        _ => {}
+    });
+    let restart = Callback::new(move |()| {
+        sign_in.value().set(None);
+        password.set(String::new());
+        tried.set(false);
+        code_step.set(false);
     });
 
     let server_error = move || match sign_in.value().get() {
@@ -90,22 +102,89 @@ pub fn SignInPage() -> impl IntoView {
                     <span class="banner__logo" aria-hidden="true"></span>
                     <span>{tr(Msg::AppName)}</span>
                 </div>
-                <h1>{tr(Msg::SignInHeading)}</h1>
-                <p class="sign-in__intro">{tr(Msg::SignInIntro)}</p>
-                {move || server_error().map(|failure| view! {
-                    <div class="message message--error" role="alert">{move || i18n.failure(&failure)}</div>
-                })}
-                <form novalidate on:submit=on_submit>
-                    <TextField id="sign-in-email" name="email" label=Msg::Email value=email input_type="email"
-                        autocomplete="username" required=true error=field_error("email")/>
-                    <TextField id="sign-in-password" name="password" label=Msg::Password value=password input_type="password"
-                        autocomplete="current-password" required=true error=field_error("password")/>
-                    <BlockSubmit pending=pending.into() label=Msg::SignInButton busy=Msg::SigningIn/>
-                </form>
-                <p class="sign-in__links">
-                    <a href=Route::ForgotPassword.to_path()>{tr(Msg::ForgotPasswordLink)}</a>
-                </p>
+                {move || if code_step.get() {
+                    view! { <CodeStep on_restart=restart/> }.into_any()
+                } else {
+                    view! {
+                        <h1>{tr(Msg::SignInHeading)}</h1>
+                        <p class="sign-in__intro">{tr(Msg::SignInIntro)}</p>
+                        {move || server_error().map(|failure| view! {
+                            <div class="message message--error" role="alert">{move || i18n.failure(&failure)}</div>
+                        })}
+                        <form novalidate on:submit=on_submit>
+                            <TextField id="sign-in-email" name="email" label=Msg::Email value=email input_type="email"
+                                autocomplete="username" required=true error=field_error("email")/>
+                            <TextField id="sign-in-password" name="password" label=Msg::Password value=password input_type="password"
+                                autocomplete="current-password" required=true error=field_error("password")/>
+                            <BlockSubmit pending=pending.into() label=Msg::SignInButton busy=Msg::SigningIn/>
+                        </form>
+                        <p class="sign-in__links">
+                            <a href=Route::ForgotPassword.to_path()>{tr(Msg::ForgotPasswordLink)}</a>
+                        </p>
+                    }.into_any()
+                }}
             </main>
         </div>
+    }
+}
+
+/// The second step: the authenticator's code or a recovery code. A sign-in that stopped
+/// waiting (5 minutes) or never was offers to start again.
+#[component]
+fn CodeStep(on_restart: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let code = RwSignal::new(String::new());
+    let code_error = RwSignal::new(None::<String>);
+    let verify: Action<String, ApiResult<User>> =
+        Action::new_local(|code: &String| api::second_step(code.clone()));
+    let pending = verify.pending();
+    Effect::new(move |_| match verify.value().get() {
+        Some(Ok(user)) => session.sign_in(user),
+        Some(Err(failure)) => code_error.set(i18n.server_field_error(&failure, "code")),
+        None => {}
+    });
+    let failure = move || {
+        verify
+            .value()
+            .get()
+            .and_then(Result::err)
+            .filter(|f| f.field_codes.is_empty())
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let typed = code.get_untracked();
+        match OneTimeCode::parse(&typed) {
+            Ok(_) => {
+                code_error.set(None);
+                verify.dispatch(typed);
+            }
+            Err(issue) => code_error.set(Some(i18n.text(&issue.text()))),
+        }
+    };
+    view! {
+        <h1>{tr(Msg::TwoStepHeading)}</h1>
+        <p class="sign-in__intro">{tr(Msg::TwoStepPrompt)}</p>
+        {move || failure().map(|failure| {
+            let expired = failure.known_code() == Some(ErrorCode::Unauthenticated);
+            view! {
+                <div class="message message--error" role="alert">
+                    {move || if expired { i18n.t(Msg::TwoStepExpired).to_string() } else { i18n.failure(&failure) }}
+                </div>
+            }
+        })}
+        <form novalidate on:submit=on_submit>
+            <TextField id="sign-in-code" name="code" label=Msg::TwoStepCodeLabel value=code
+                autocomplete="one-time-code" inputmode="text" required=true error=code_error/>
+            <BlockSubmit pending=pending.into() label=Msg::TwoStepVerify busy=Msg::TwoStepVerifying/>
+        </form>
+        <p class="sign-in__links">
+            <button type="button" class="link-button" on:click=move |_| on_restart.run(())>
+                {tr(Msg::TwoStepStartOver)}
+            </button>
+        </p>
     }
 }

@@ -3,6 +3,7 @@
 // and signing in with it, roles applying at the next sign-in, and the forgot/reset-password
 // pages — each page checked by axe-core.
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { checkA11y, eventually, signIn, signOut, useApp, waitForPath } from './harness.mjs';
 
 const { pageTest } = useApp();
@@ -10,6 +11,33 @@ const { pageTest } = useApp();
 const ADMIN = 'global.admin@northwind.example';
 const COLLEAGUE = { email: 'casey.colleague@northwind.example', name: 'Casey Colleague' };
 const GOOD_PASSWORD = 'violet harbour lantern 42';
+
+/** The bytes of an RFC 4648 base32 text (no padding), as authenticator apps read a key. */
+function base32Bytes(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const c of text) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push((value >> bits) & 0xff);
+      value &= (1 << bits) - 1;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The six digits an authenticator app shows for `key` (RFC 6238, SHA-1, 30 s) at `at`. */
+function authenticatorCode(key, at = Date.now()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30_000)));
+  const mac = createHmac('sha1', base32Bytes(key)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 15;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
 
 /** Settings → Users through the gear menu, with its table drawn. */
 async function openUsers(page) {
@@ -228,5 +256,72 @@ pageTest('Profile → Password: a wrong current password is said next to the fie
   const refused = await page.request.post('/api/v1/sessions', { data: { email: user, password: 'demo-password' } });
   assert.equal(refused.status(), 401, 'the old password no longer signs in');
   await signIn(page, user, GOOD_PASSWORD);
+  await waitForPath(page, '/customers');
+});
+
+pageTest('two-step sign-in: set up from the QR code\'s key, then a sign-in asks for the code or a recovery code; off with the password', async (page) => {
+  const user = 'marketing.admin@northwind.example';
+  await signIn(page, user);
+  await waitForPath(page, '/customers');
+  await page.getByRole('banner').getByRole('link', { name: 'Profile', exact: true }).click();
+  await waitForPath(page, '/profile');
+  const section = page.getByRole('region', { name: 'Two-step sign-in', exact: true });
+  await section.getByText(/^Off\./).waitFor();
+  await section.getByRole('button', { name: 'Set up two-step sign-in', exact: true }).click();
+  await section.getByRole('img', { name: 'QR code for your authenticator app' }).locator('svg').waitFor();
+  const key = await section.getByRole('textbox', { name: 'Key', exact: true }).inputValue();
+  assert.match(key, /^[A-Z2-7]{32}$/);
+  await checkA11y(page, 'Profile, setting up two-step sign-in');
+
+  // A code of another moment is refused next to the field; the code of now turns it on.
+  const code = section.getByLabel('Code', { exact: true });
+  await code.fill(authenticatorCode(key, Date.now() + 10 * 60_000));
+  await section.getByRole('button', { name: 'Turn on', exact: true }).click();
+  await section.getByText('This code is not right, or it was used already.', { exact: false }).waitFor();
+  assert.equal(await code.getAttribute('aria-invalid'), 'true');
+  await code.fill(authenticatorCode(key));
+  await section.getByRole('button', { name: 'Turn on', exact: true }).click();
+  const codes = section.getByRole('textbox', { name: 'Recovery codes', exact: true });
+  await codes.waitFor();
+  const recovery = (await codes.inputValue()).split('\n');
+  assert.equal(recovery.length, 10);
+  assert.match(recovery[0], /^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
+  await section.getByText('On. Recovery codes left: 10.').waitFor();
+  await section.getByRole('button', { name: 'Copy codes', exact: true }).waitFor();
+  await checkA11y(page, 'Profile with the recovery codes shown');
+  await signOut(page);
+
+  // The password alone leads to the second step; a malformed code is said before sending.
+  await signIn(page, user);
+  await page.getByRole('heading', { level: 1, name: 'Two-step sign-in', exact: true }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/sign-in');
+  await checkA11y(page, 'the second step of a sign-in');
+  await page.getByLabel('Code', { exact: true }).fill('12');
+  await page.getByRole('button', { name: 'Verify', exact: true }).click();
+  await page.getByText('Enter the 6 digits your authenticator app shows, or a recovery code.').waitFor();
+  // The code that turned it on is used; the next moment's code passes (one step of drift is taken).
+  await page.getByLabel('Code', { exact: true }).fill(authenticatorCode(key, Date.now() + 30_000));
+  await page.getByRole('button', { name: 'Verify', exact: true }).click();
+  await waitForPath(page, '/customers');
+  await signOut(page);
+
+  // A recovery code instead.
+  await signIn(page, user);
+  await page.getByLabel('Code', { exact: true }).fill(recovery[3]);
+  await page.getByRole('button', { name: 'Verify', exact: true }).click();
+  await waitForPath(page, '/customers');
+
+  // Off, with the password (a wrong one is said next to the field).
+  await page.getByRole('banner').getByRole('link', { name: 'Profile', exact: true }).click();
+  await section.getByText('On. Recovery codes left: 9.').waitFor();
+  const password = section.getByLabel('Password', { exact: true });
+  await password.fill('not-the-password');
+  await section.getByRole('button', { name: 'Turn off', exact: true }).click();
+  await section.getByText('This is not your current password.').waitFor();
+  await password.fill('demo-password');
+  await section.getByRole('button', { name: 'Turn off', exact: true }).click();
+  await section.getByRole('status').filter({ hasText: 'Two-step sign-in is off.' }).waitFor();
+  await signOut(page);
+  await signIn(page, user);
   await waitForPath(page, '/customers');
 });
