@@ -4,7 +4,7 @@
 //! the sign-in page. The other pages come from their chunks (`pages::chunks`).
 
 use crate::router::use_navigate;
-use crate::router::NavigateOptions;
+use crate::router::{NavigateOptions, Redirect};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -35,6 +35,17 @@ fn signed_in_page(page: Option<Route>, route: Memo<Option<Route>>) -> AnyView {
     let Some(page) = page else {
         return view! { <NotFoundPage/> }.into_any();
     };
+    // Roles that need two-step sign-in, before it is on: only the profile, where it is set up.
+    // Read when the page changes (not tracked: turning it on must not redraw the profile).
+    let setup_first = use_session()
+        .user
+        .with_untracked(|u| u.as_ref().is_some_and(|u| u.two_step_setup_required));
+    if setup_first && page != Route::Profile {
+        return view! {
+            <Redirect path=Route::Profile.to_path() options=NavigateOptions { replace: true, ..Default::default() }/>
+        }
+        .into_any();
+    }
     if let Some(load) = chunks::load(&page) {
         return chunks::show(load, page, route);
     }

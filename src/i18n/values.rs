@@ -290,6 +290,7 @@ fn error_message(code: ErrorCode) -> Msg {
         ErrorCode::InvalidStatusChange => Msg::ErrInvalidStatusChange,
         ErrorCode::LastGlobalAdmin => Msg::ErrLastGlobalAdmin,
         ErrorCode::TwoStepEnabled => Msg::ErrTwoStepEnabled,
+        ErrorCode::TwoStepRequired => Msg::ErrTwoStepRequired,
         ErrorCode::TwoStepNotStarted => Msg::ErrTwoStepNotStarted,
         ErrorCode::InvalidLink => Msg::ErrInvalidLink,
         ErrorCode::RequestClosed => Msg::ErrRequestClosed,

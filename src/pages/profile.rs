@@ -26,7 +26,15 @@ pub fn ProfilePage() -> impl IntoView {
         <PageHeader title=move || i18n.t(Msg::NavProfile) intro=move || i18n.t(Msg::ProfileIntro)/>
         <Loaded loader=profile children={move |p: Profile| {
             let two_step = p.two_step;
-            view! { <ProfileForm profile=p/><PasswordForm/><TwoStepSection status=two_step/> }
+            // Roles that need two-step sign-in are sent here to set it up: it comes first.
+            let setup_first = use_session()
+                .user
+                .with_untracked(|u| u.as_ref().is_some_and(|u| u.two_step_setup_required));
+            if setup_first {
+                view! { <TwoStepSection status=two_step/><ProfileForm profile=p/><PasswordForm/> }.into_any()
+            } else {
+                view! { <ProfileForm profile=p/><PasswordForm/><TwoStepSection status=two_step/> }.into_any()
+            }
         }}/>
     }
 }

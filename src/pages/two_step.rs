@@ -12,6 +12,7 @@ use crate::components::field::TextField;
 use crate::components::focus::{focus_by_id, later};
 use crate::components::states::Spinner;
 use crate::i18n::{tr, use_i18n, Msg};
+use crate::state::use_session;
 
 #[component]
 pub fn TwoStepSection(status: TwoStepStatus) -> impl IntoView {
@@ -41,8 +42,19 @@ pub fn TwoStepSection(status: TwoStepStatus) -> impl IntoView {
         recovery.set(None);
         start.dispatch_local(());
     };
+    let session = use_session();
+    let setup_first = move || {
+        session
+            .user
+            .with(|u| u.as_ref().is_some_and(|u| u.two_step_setup_required))
+    };
     let on_enabled = Callback::new(move |codes: RecoveryCodes| {
         enrolment.set(None);
+        session.user.update(|u| {
+            if let Some(u) = u {
+                u.two_step_setup_required = false;
+            }
+        });
         status.set(TwoStepStatus {
             enabled: true,
             recovery_codes_left: codes.recovery_codes.len() as u32,
@@ -59,6 +71,9 @@ pub fn TwoStepSection(status: TwoStepStatus) -> impl IntoView {
     view! {
         <section class="card panel" aria-labelledby="two-step-heading">
             <h2 id="two-step-heading">{tr(Msg::TwoStepHeading)}</h2>
+            {move || setup_first().then(|| view! {
+                <p class="message message--warning">{tr(Msg::TwoStepRequiredNotice)}</p>
+            })}
             {move || recovery.get().map(|codes| view! { <ShownRecoveryCodes codes=codes/> })}
             {move || turned_off.get().then(|| view! {
                 <p class="message message--success" role="status">{tr(Msg::TwoStepTurnedOff)}</p>

@@ -3,41 +3,13 @@
 // and signing in with it, roles applying at the next sign-in, and the forgot/reset-password
 // pages — each page checked by axe-core.
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
-import { checkA11y, eventually, signIn, signOut, useApp, waitForPath } from './harness.mjs';
+import { authenticatorCode, checkA11y, eventually, signIn, signOut, useApp, waitForPath } from './harness.mjs';
 
 const { pageTest } = useApp();
 
 const ADMIN = 'global.admin@northwind.example';
 const COLLEAGUE = { email: 'casey.colleague@northwind.example', name: 'Casey Colleague' };
 const GOOD_PASSWORD = 'violet harbour lantern 42';
-
-/** The bytes of an RFC 4648 base32 text (no padding), as authenticator apps read a key. */
-function base32Bytes(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let value = 0;
-  const out = [];
-  for (const c of text) {
-    value = (value << 5) | alphabet.indexOf(c);
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push((value >> bits) & 0xff);
-      value &= (1 << bits) - 1;
-    }
-  }
-  return Buffer.from(out);
-}
-
-/** The six digits an authenticator app shows for `key` (RFC 6238, SHA-1, 30 s) at `at`. */
-function authenticatorCode(key, at = Date.now()) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30_000)));
-  const mac = createHmac('sha1', base32Bytes(key)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 15;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
 
 /** Settings → Users through the gear menu, with its table drawn. */
 async function openUsers(page) {

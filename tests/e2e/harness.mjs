@@ -1,6 +1,7 @@
 // Shared set-up for the browser end-to-end tests: starts the real server binary on a
 // free port with a fresh demo database, launches the system Chromium through
 // playwright-core, and keeps evidence (screenshot, logs) when a test fails.
+import { createHmac } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -225,4 +226,31 @@ export async function checkA11y(page, what = page.url()) {
       v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1).join(' ').trim()}`).join('\n'));
   });
   assert.deepEqual(violations, [], `accessibility of ${what}:\n${violations.join('\n')}`);
+}
+
+/** The bytes of an RFC 4648 base32 text (no padding), as authenticator apps read a key. */
+function base32Bytes(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const c of text) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push((value >> bits) & 0xff);
+      value &= (1 << bits) - 1;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The six digits an authenticator app shows for `key` (RFC 6238, SHA-1, 30 s) at `at`. */
+export function authenticatorCode(key, at = Date.now()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30_000)));
+  const mac = createHmac('sha1', base32Bytes(key)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 15;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
 }

@@ -110,7 +110,7 @@ pageTest('a customer admin who reads Chinese gets the mail about a cancelled pur
   await page.getByRole('link', { name: 'Profile' }).click();
   await waitForPath(page, '/profile');
   await page.getByLabel('Language of mails').selectOption('zh-CN');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
   await checkA11y(page, 'profile of a customer user');
   await signOut(page);

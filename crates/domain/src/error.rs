@@ -40,6 +40,7 @@ error_codes! {
     Unauthenticated = "unauthenticated", 401;
     InvalidCredentials = "invalid_credentials", 401;
     Forbidden = "forbidden", 403;
+    TwoStepRequired = "two_step_required", 403;
     NotFound = "not_found", 404;
     MethodNotAllowed = "method_not_allowed", 405;
     RequestTimeout = "request_timeout", 408;

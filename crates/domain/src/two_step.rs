@@ -6,6 +6,7 @@ use csp_messages::Msg;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FieldCode, FieldIssue, Text};
+use crate::role::{any_grants, Permission, Role};
 use crate::session::SessionResponse;
 
 /// Digits of an authenticator code.
@@ -28,6 +29,32 @@ pub const MAX_WRONG_CODES: i64 = 5;
 pub const PAUSE_MINUTES: i64 = 15;
 /// The name authenticator apps show next to the user's address.
 pub const ISSUER: &str = "CSP Software Center";
+
+/// Whether a partner user with these roles must sign in in two steps where the operator
+/// requires it: the roles that can buy, cancel or manage users.
+pub fn roles_need_two_step(roles: &[Role]) -> bool {
+    [
+        Permission::BuySoftware,
+        Permission::CancelPurchase,
+        Permission::ManageUsers,
+    ]
+    .into_iter()
+    .any(|p| any_grants(roles, p))
+}
+
+/// What a user whose roles need two-step sign-in may do before setting it up (`path` under
+/// `/api/v1`): see who they are, open their profile, set it up, change their password.
+pub fn allowed_before_setup(method: &str, path: &str) -> bool {
+    matches!(
+        (method, path),
+        ("GET", "/session")
+            | ("GET", "/profile")
+            | ("PATCH", "/profile")
+            | ("POST", "/profile/two-step")
+            | ("POST", "/profile/two-step/confirm")
+            | ("POST", "/session/password")
+    )
+}
 
 /// A code as the user typed it: an authenticator's six digits or a recovery code. Spaces and
 /// dashes are ignored, letters are read in lower case.
@@ -163,6 +190,19 @@ pub struct TwoStepDisable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_roles_that_buy_cancel_or_manage_users_need_two_steps() {
+        assert!(roles_need_two_step(&[Role::AdminAgent]));
+        assert!(roles_need_two_step(&[Role::GlobalAdmin]));
+        assert!(roles_need_two_step(&[Role::AccountAdmin]));
+        assert!(!roles_need_two_step(&[Role::ReferralAdmin]));
+        assert!(!roles_need_two_step(&[Role::MarketingContentAdmin]));
+        assert!(!roles_need_two_step(&[]));
+        assert!(allowed_before_setup("POST", "/profile/two-step/confirm"));
+        assert!(!allowed_before_setup("POST", "/profile/two-step/disable"));
+        assert!(!allowed_before_setup("GET", "/customers"));
+    }
 
     #[test]
     fn codes_are_read_as_people_type_them() {

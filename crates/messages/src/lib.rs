@@ -757,6 +757,8 @@ messages! {
     TwoStepStartOver => "Sign in again", "重新登录";
     TwoStepExpired => "This sign-in waited too long for its code. Sign in again.", "此次登录等待验证码的时间过长。请重新登录。";
     TwoStepCopyCodes => "Copy codes", "复制恢复码";
+    TwoStepRequiredNotice => "Your roles need two-step sign-in. Set it up below to go on.", "你的角色需要两步登录。请在下方完成设置后继续。";
+    ErrTwoStepRequired => "Your roles need two-step sign-in: it has to be on.", "你的角色需要两步登录：必须开启。";
     TwoStepCodeRequired => "Enter the code from your authenticator app.", "请输入身份验证器应用中的验证码。";
     TwoStepCodeMalformed => "Enter the 6 digits your authenticator app shows, or a recovery code.", "请输入身份验证器应用显示的 6 位数字，或一个恢复码。";
     TwoStepCodeWrong => "This code is not right, or it was used already. Enter the code your app shows now.", "此验证码不正确或已被使用。请输入应用当前显示的验证码。";

@@ -52,6 +52,9 @@ pub struct Config {
     pub sign_in: SignInLimits,
     /// `DEMO=1`: allows `--seed-demo` on a non-loopback address (demo passwords are public).
     pub demo_allowed_in_public: bool,
+    /// `REQUIRE_TWO_STEP=0/1`: partner users whose roles buy, cancel or manage users must set
+    /// up two-step sign-in before anything else. On unless the demo data is seeded.
+    pub require_two_step: Option<bool>,
     /// `MAX_CONNECTIONS`, `HEADER_TIMEOUT_SECS`, `BODY_IDLE_TIMEOUT_SECS`,
     /// `UPLOAD_TIMEOUT_SECS`: what one connection and one request may hold.
     pub serving: ServeLimits,
@@ -213,6 +216,12 @@ impl Config {
             },
             sign_in: SignInLimits::default(),
             demo_allowed_in_public: flag("DEMO"),
+            require_two_step: match env("REQUIRE_TWO_STEP").as_deref().map(str::trim) {
+                None => None,
+                Some("1" | "true" | "yes") => Some(true),
+                Some("0" | "false" | "no") => Some(false),
+                Some(other) => return Err(format!("REQUIRE_TWO_STEP: 0 or 1, not {other:?}")),
+            },
             serving: ServeLimits {
                 max_connections: number("MAX_CONNECTIONS", 1024)?.clamp(16, 1 << 20) as usize,
                 header_timeout: Duration::from_secs(number("HEADER_TIMEOUT_SECS", 20)?.clamp(1, 3600)),

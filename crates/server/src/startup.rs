@@ -213,6 +213,7 @@ impl Application {
             refund_limit_max: config.refund_limit_max,
             outbox,
             webhook_reach: reach,
+            two_step_required: config.require_two_step.unwrap_or(!config.seed_demo),
         };
         let state = AppState::new(db, config.customer_lists, clock, settings, deliverer);
         Ok(Application {

@@ -62,6 +62,8 @@ pub struct Settings {
     pub outbox: Outbox,
     /// Which addresses webhook endpoints may have besides public ones.
     pub webhook_reach: csp_domain::notification::Reach,
+    /// Partner users whose roles buy, cancel or manage users must set up two-step sign-in.
+    pub two_step_required: bool,
 }
 
 impl AppState {

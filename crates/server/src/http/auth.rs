@@ -6,11 +6,13 @@ use axum::extract::FromRequestParts;
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use csp_domain::two_step::{allowed_before_setup, roles_need_two_step};
 use csp_domain::{Area, CustomerId, ErrorCode, PartnerId, Permission, Principal, User};
 
 use crate::http::error::AppError;
 use crate::state::AppState;
 use crate::store::customers::CustomerScope;
+use crate::store::users::UserRecord;
 use crate::store::{sessions, users};
 
 /// The cookie's name over plain HTTP.
@@ -98,10 +100,22 @@ impl FromRequestParts<AppState> for CurrentUser {
         let record = users::find_by_id(&mut conn, &user_id)
             .await?
             .ok_or_else(AppError::unauthenticated)?;
-        let user = CurrentUser {
+        let setup_required = must_set_up_two_step(state, &record);
+        if setup_required {
+            let path = parts.uri.path();
+            let path = path.strip_prefix("/api/v1").unwrap_or(path);
+            if !allowed_before_setup(parts.method.as_str(), path) {
+                return Err(AppError::new(
+                    ErrorCode::TwoStepRequired,
+                    "Your roles need two-step sign-in: set it up under Profile first.",
+                ));
+            }
+        }
+        let mut user = CurrentUser {
             user: record.user,
             principal: record.principal,
         };
+        user.user.two_step_setup_required = setup_required;
         parts.extensions.insert(user.clone());
         if let Some(crate::http::body::SignedIn(flag)) =
             parts.extensions.get::<crate::http::body::SignedIn>()
@@ -110,6 +124,14 @@ impl FromRequestParts<AppState> for CurrentUser {
         }
         Ok(user)
     }
+}
+
+/// Whether the user must set up two-step sign-in before anything else: the operator requires
+/// it (`REQUIRE_TWO_STEP`), their roles need it, and it is not on.
+pub fn must_set_up_two_step(state: &AppState, record: &UserRecord) -> bool {
+    state.settings.two_step_required
+        && !record.two_step_on
+        && roles_need_two_step(record.principal.roles())
 }
 
 /// The session token from the `Cookie` header(s), if any. Only well-formed tokens (64 hex

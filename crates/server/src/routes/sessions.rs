@@ -170,6 +170,9 @@ async fn start_session(
     let record = users::find_by_id(conn, user)
         .await?
         .ok_or_else(AppError::unauthenticated)?;
+    let setup_required = auth::must_set_up_two_step(state, &record);
+    let mut signed_in = record.user;
+    signed_in.two_step_setup_required = setup_required;
     accounts::note_sign_in(conn, user, now).await?;
     let policy = state.settings.session;
     let token = sessions::create(conn, user, policy, now).await?;
@@ -179,7 +182,7 @@ async fn start_session(
         state.settings.cookie_secure,
     );
     tracing::info!(user = %user, "signed in");
-    Ok((cookie, Json(SessionResponse { user: record.user })))
+    Ok((cookie, Json(SessionResponse { user: signed_in })))
 }
 
 /// The second step of a sign-in: the code of the user's authenticator app (each works once),

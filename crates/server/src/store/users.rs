@@ -11,6 +11,8 @@ pub struct UserRecord {
     pub user: User,
     pub principal: Principal,
     pub password_hash: String,
+    /// Two-step sign-in is on.
+    pub two_step_on: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -23,11 +25,13 @@ struct UserRow {
     customer_id: Option<String>,
     password_hash: String,
     organization: String,
+    two_step: i64,
 }
 
 const SELECT_USER: &str = "\
     SELECT u.id, u.email, u.display_name, u.kind, u.partner_id, u.customer_id, u.password_hash, \
-           COALESCE(p.name, c.company_name, 'CSP Support') AS organization \
+           COALESCE(p.name, c.company_name, 'CSP Support') AS organization, \
+           (SELECT COUNT(*) FROM two_step t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS two_step \
     FROM users u \
     LEFT JOIN partners p ON p.id = u.partner_id \
     LEFT JOIN customers c ON c.id = u.customer_id";
@@ -102,9 +106,11 @@ async fn with_roles(conn: &mut Conn, row: UserRow) -> Result<UserRecord, sqlx::E
                 Vec::new()
             },
             organization: row.organization,
+            two_step_setup_required: false,
         },
         principal,
         password_hash: row.password_hash,
+        two_step_on: row.two_step > 0,
     })
 }
 

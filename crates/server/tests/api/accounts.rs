@@ -116,6 +116,39 @@ async fn the_first_administrator_is_made_by_command_on_an_empty_database(backend
     .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["user"]["roles"], json!(["global_admin"]));
+    // Without demo data two-step sign-in is required of a Global admin: nothing else first.
+    assert_eq!(body["user"]["two_step_setup_required"], true);
+    let (status, body) = server.get_json(&admin, "/api/v1/users").await;
+    assert_eq!((status, error_code(&body)), (403, "two_step_required"));
+    let (status, _) = server.get_json(&admin, "/api/v1/profile").await;
+    assert_eq!(status, 200, "the profile, where it is set up, opens");
+    let (status, enrolment) = server
+        .post_json(&admin, "/api/v1/profile/two-step", &json!({}))
+        .await;
+    assert_eq!(status, 201, "{enrolment}");
+    let code = {
+        use csp_domain::Clock;
+        let secret = totp_rs::Secret::Encoded(enrolment["secret"].as_str().unwrap().into());
+        totp_rs::TOTP::new(
+            totp_rs::Algorithm::SHA1,
+            6,
+            0,
+            30,
+            secret.to_bytes().unwrap(),
+        )
+        .unwrap()
+        .generate(server.clock.now().timestamp() as u64)
+    };
+    let (status, body) = server
+        .post_json(
+            &admin,
+            "/api/v1/profile/two-step/confirm",
+            &json!({"code": code}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, session) = server.get_json(&admin, "/api/v1/session").await;
+    assert_eq!(session["user"].get("two_step_setup_required"), None);
     let (status, users) = server.get_json(&admin, "/api/v1/users").await;
     assert_eq!(status, 200, "{users}");
     assert_eq!(users["items"][0]["email"], "ada@litware.example");

@@ -15,6 +15,7 @@ use crate::helpers::*;
 on_both_backends!(
     two_step_sign_in_takes_each_code_once_and_recovery_codes_once,
     wrong_codes_pause_the_second_step_and_a_reset_does_not_skip_it,
+    where_required_the_roles_that_buy_cancel_or_manage_users_set_it_up_first,
 );
 
 const USER: &str = "admin.agent@northwind.example";
@@ -229,6 +230,51 @@ async fn two_step_sign_in_takes_each_code_once_and_recovery_codes_once(backend: 
             .await,
         4,
         "on, two recovery codes used, off: each recorded"
+    );
+}
+
+async fn where_required_the_roles_that_buy_cancel_or_manage_users_set_it_up_first(
+    backend: Backend,
+) {
+    let server = TestServer::start_with(backend, |c| c.require_two_step = Some(true)).await;
+    // A Referral admin and a customer user are not asked for it.
+    let referral = server.signed_in("referral.admin@northwind.example").await;
+    let (status, _) = server.get_json(&referral, "/api/v1/customers").await;
+    assert_eq!(status, 200);
+    let customer = server.signed_in("admin@contoso.onmicrosoft.com").await;
+    let (status, _) = server.get_json(&customer, "/api/v1/tenant/software").await;
+    assert_eq!(status, 200);
+
+    // An Admin agent is told, and may only reach their session and profile until it is on.
+    let agent = server.signed_in(USER).await;
+    let (_, session) = server.get_json(&agent, "/api/v1/session").await;
+    assert_eq!(session["user"]["two_step_setup_required"], true);
+    let (status, body) = server.get_json(&agent, "/api/v1/customers").await;
+    assert_eq!((status, error_code(&body)), (403, "two_step_required"));
+    let (status, body) = server
+        .post_json(
+            &agent,
+            "/api/v1/profile/two-step/disable",
+            &json!({"password": PASSWORD}),
+        )
+        .await;
+    assert_eq!((status, error_code(&body)), (403, "two_step_required"));
+    let (status, _) = server.get_json(&agent, "/api/v1/profile").await;
+    assert_eq!(status, 200);
+    enrol(&server, &agent).await;
+    let (status, _) = server.get_json(&agent, "/api/v1/customers").await;
+    assert_eq!(status, 200, "on: everything opens");
+    let (status, body) = server
+        .post_json(
+            &agent,
+            "/api/v1/profile/two-step/disable",
+            &json!({"password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (403, "two_step_required"),
+        "and it stays on"
     );
 }
 
