@@ -125,9 +125,16 @@ pub fn check_new_password(password: &str, email: Option<&Email>) -> Result<(), P
     let bytes: Vec<u32> = lower.chars().map(u32::from).collect();
     let run =
         bytes.windows(2).all(|w| w[1] == w[0] + 1) || bytes.windows(2).all(|w| w[0] == w[1] + 1);
+    // Made of the user's address: little is left once its words are taken out.
     let own_address = email.is_some_and(|e| {
-        let local = e.as_str().split('@').next().unwrap_or_default();
-        lower.contains(e.as_str()) || (local.len() >= 6 && lower.contains(local))
+        let (local, domain) = e.as_str().split_once('@').unwrap_or_default();
+        let mut rest = lower.replace(e.as_str(), "");
+        for word in local.split(['.', '-', '_', '+']).chain(domain.split('.')) {
+            if word.chars().count() >= 3 {
+                rest = rest.replace(word, "");
+            }
+        }
+        rest.chars().filter(|c| c.is_alphabetic()).count() < 6
     });
     if COMMON.contains(&lower.as_str()) || one_character || run || own_address {
         return Err(PasswordIssue::Common);
@@ -311,6 +318,11 @@ mod tests {
         assert_eq!(
             check_new_password("correct horse battery", Some(&email)),
             Ok(())
+        );
+        assert_eq!(
+            check_new_password("a long passphrase for northwind", Some(&email)),
+            Ok(()),
+            "a word of the address among others is fine"
         );
         // Characters, not bytes: twelve Chinese characters are long enough.
         assert_eq!(
