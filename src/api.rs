@@ -19,6 +19,7 @@ use csp_domain::notification::{
     NewWebhook, Profile, ProfileChange, TestEventSent, Webhook, WebhookChange, WebhookDeliveryList,
     WebhookList, WebhookWithSecret,
 };
+use csp_domain::session::SessionList;
 use csp_domain::software::{DeepLink, KeyReveal, SoftwarePurchase, TenantSoftwareList};
 use csp_domain::support::{SupportForm, SupportRequest, SupportStatusChange};
 use csp_domain::two_step::{CodeEntry, Enrolment, RecoveryCodes, SignInAnswer, TwoStepDisable};
@@ -315,6 +316,21 @@ pub async fn second_step(code: String) -> ApiResult<User> {
         .fetch::<SessionResponse>()
         .await
         .map(|s| s.user)
+}
+
+/// Where the signed-in user is signed in.
+pub async fn sessions() -> ApiResult<SessionList> {
+    Call::get("/sessions").fetch().await
+}
+
+/// Ends one of the user's other sessions.
+pub async fn end_session(id: String) -> ApiResult<()> {
+    Call::delete(format!("/sessions/{id}")).run().await
+}
+
+/// Ends every session of the user but this one.
+pub async fn end_other_sessions() -> ApiResult<()> {
+    Call::delete("/sessions").run().await
 }
 
 /// Starts setting up two-step sign-in: a new secret and its QR code.

@@ -6,6 +6,7 @@ pub mod billing;
 pub mod buying;
 pub mod chunks;
 pub mod customers;
+pub mod devices;
 pub mod home;
 pub mod invoices;
 pub mod not_found;

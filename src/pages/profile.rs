@@ -15,6 +15,7 @@ use crate::components::page_header::PageHeader;
 use crate::components::states::Spinner;
 use crate::i18n::{tr, use_i18n, Locale, Msg};
 use crate::loader::use_loader;
+use crate::pages::devices::DevicesSection;
 use crate::pages::two_step::TwoStepSection;
 use crate::state::use_session;
 
@@ -31,9 +32,9 @@ pub fn ProfilePage() -> impl IntoView {
                 .user
                 .with_untracked(|u| u.as_ref().is_some_and(|u| u.two_step_setup_required));
             if setup_first {
-                view! { <TwoStepSection status=two_step/><ProfileForm profile=p/><PasswordForm/> }.into_any()
+                view! { <TwoStepSection status=two_step/><ProfileForm profile=p/><PasswordForm/><DevicesSection/> }.into_any()
             } else {
-                view! { <ProfileForm profile=p/><PasswordForm/><TwoStepSection status=two_step/> }.into_any()
+                view! { <ProfileForm profile=p/><PasswordForm/><TwoStepSection status=two_step/><DevicesSection/> }.into_any()
             }
         }}/>
     }

@@ -297,3 +297,35 @@ pageTest('two-step sign-in: set up from the QR code\'s key, then a sign-in asks 
   await signIn(page, user);
   await waitForPath(page, '/customers');
 });
+
+pageTest('Profile → Where you are signed in: another browser\'s session is listed and signed out from here', async (page, server) => {
+  const user = 'account.admin@northwind.example';
+  const edge = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Edg/120.0.0.0';
+  const other = await page.context().browser().newContext({ baseURL: server.baseUrl, userAgent: edge });
+  try {
+    const otherPage = await other.newPage();
+    await signIn(otherPage, user);
+    await waitForPath(otherPage, '/customers');
+
+    await signIn(page, user);
+    await waitForPath(page, '/customers');
+    await page.getByRole('banner').getByRole('link', { name: 'Profile', exact: true }).click();
+    const section = page.getByRole('region', { name: 'Where you are signed in', exact: true });
+    const rows = section.getByRole('table').getByRole('row');
+    await rows.filter({ hasText: 'Edge on Windows' }).waitFor();
+    assert.equal(await rows.count(), 3, 'a heading row and two sessions');
+    await rows.filter({ hasText: 'This browser' }).waitFor();
+    await checkA11y(page, 'Profile with two sessions');
+
+    await section.getByRole('button', { name: /^Sign out Edge on Windows, last active / }).click();
+    await section.getByRole('status').filter({ hasText: 'Signed out: Edge on Windows.' }).waitFor();
+    assert.equal(await rows.count(), 2);
+    assert.equal(await section.getByRole('button', { name: 'Sign out everywhere else', exact: true }).count(), 0);
+
+    // The other browser is signed out at its next request.
+    await otherPage.reload();
+    await waitForPath(otherPage, '/sign-in');
+  } finally {
+    await other.close();
+  }
+});

@@ -174,9 +174,79 @@ pub struct SessionResponse {
     pub user: User,
 }
 
+/// One of the signed-in user's sessions (`GET /api/v1/sessions`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionInfo {
+    /// What `DELETE /api/v1/sessions/{id}` takes.
+    pub id: String,
+    /// The session of this request.
+    pub current: bool,
+    pub signed_in_at: chrono::DateTime<chrono::Utc>,
+    pub last_active_at: chrono::DateTime<chrono::Utc>,
+    /// The address it signed in from.
+    pub client_ip: String,
+    /// The browser's `User-Agent` at sign-in.
+    pub user_agent: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionList {
+    /// Most recently used first.
+    pub items: Vec<SessionInfo>,
+}
+
+/// A browser and system named from a `User-Agent`, as people know them ("Edge", "Windows");
+/// `None` for what is not recognised.
+pub fn describe_user_agent(user_agent: &str) -> (Option<&'static str>, Option<&'static str>) {
+    let has = |s: &str| user_agent.contains(s);
+    // Order matters: Edge and Opera also say Chrome, Chrome also says Safari.
+    let browser = if has("Edg/") {
+        Some("Edge")
+    } else if has("OPR/") {
+        Some("Opera")
+    } else if has("Firefox/") {
+        Some("Firefox")
+    } else if has("Chrome/") || has("Chromium/") {
+        Some("Chrome")
+    } else if has("Safari/") {
+        Some("Safari")
+    } else {
+        None
+    };
+    let system = if has("Windows") {
+        Some("Windows")
+    } else if has("iPhone") || has("iPad") {
+        Some("iOS")
+    } else if has("Android") {
+        Some("Android")
+    } else if has("Mac OS X") || has("Macintosh") {
+        Some("macOS")
+    } else if has("CrOS") {
+        Some("ChromeOS")
+    } else if has("Linux") {
+        Some("Linux")
+    } else {
+        None
+    };
+    (browser, system)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn browsers_and_systems_are_named_as_people_know_them() {
+        let edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Edg/120.0.0.0";
+        assert_eq!(describe_user_agent(edge), (Some("Edge"), Some("Windows")));
+        let safari = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
+        assert_eq!(describe_user_agent(safari), (Some("Safari"), Some("iOS")));
+        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.0.0 Safari/537.36";
+        assert_eq!(describe_user_agent(chrome), (Some("Chrome"), Some("Linux")));
+        assert_eq!(describe_user_agent("curl/8.5.0"), (None, None));
+    }
 
     fn uid() -> UserId {
         UserId::parse("0f8fad5b-d9cb-469f-a165-70867728950e").unwrap()

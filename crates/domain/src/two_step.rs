@@ -43,7 +43,8 @@ pub fn roles_need_two_step(roles: &[Role]) -> bool {
 }
 
 /// What a user whose roles need two-step sign-in may do before setting it up (`path` under
-/// `/api/v1`): see who they are, open their profile, set it up, change their password.
+/// `/api/v1`): see who they are, open their profile, set it up, change their password, see
+/// and end their sessions.
 pub fn allowed_before_setup(method: &str, path: &str) -> bool {
     matches!(
         (method, path),
@@ -53,7 +54,8 @@ pub fn allowed_before_setup(method: &str, path: &str) -> bool {
             | ("POST", "/profile/two-step")
             | ("POST", "/profile/two-step/confirm")
             | ("POST", "/session/password")
-    )
+            | ("GET" | "DELETE", "/sessions")
+    ) || (method == "DELETE" && path.starts_with("/sessions/"))
 }
 
 /// A code as the user typed it: an authenticator's six digits or a recovery code. Spaces and
@@ -202,6 +204,8 @@ mod tests {
         assert!(allowed_before_setup("POST", "/profile/two-step/confirm"));
         assert!(!allowed_before_setup("POST", "/profile/two-step/disable"));
         assert!(!allowed_before_setup("GET", "/customers"));
+        assert!(allowed_before_setup("DELETE", "/sessions/0123abcd"));
+        assert!(!allowed_before_setup("POST", "/sessions/0123abcd"));
     }
 
     #[test]

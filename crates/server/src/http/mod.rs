@@ -43,7 +43,13 @@ const UPLOAD_LIMIT: usize = crate::http::extract::UPLOAD_BODY_BYTES + 64 * 1024;
 
 pub fn router(state: AppState, dist_dir: &Path) -> Router {
     let api = Router::new()
-        .route("/sessions", post(sessions::sign_in))
+        .route(
+            "/sessions",
+            post(sessions::sign_in)
+                .get(sessions::list)
+                .delete(sessions::end_others),
+        )
+        .route("/sessions/{id}", axum::routing::delete(sessions::end_one))
         .route(
             "/session",
             get(sessions::current).delete(sessions::sign_out),

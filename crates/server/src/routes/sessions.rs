@@ -3,11 +3,13 @@
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::http::header::USER_AGENT;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use csp_domain::account::WrongPassword;
+use csp_domain::session::{SessionInfo, SessionList};
 use csp_domain::two_step::{CodeEntry, CodeNeeded, SignInAnswer, CHALLENGE_MINUTES};
 use csp_domain::{ErrorCode, FieldErrors, SessionResponse, SignIn, SignInRequest, UserId};
 
@@ -15,9 +17,10 @@ use crate::cases::sign_in_guard::{self, Refused};
 use crate::cases::two_step::{self, TwoStepError};
 use crate::http::auth::{self, CurrentUser};
 use crate::http::error::{ApiResult, AppError};
-use crate::http::extract::{ApiJson, ClientIp};
+use crate::http::extract::{ApiJson, ApiPath, ClientIp};
 use crate::password;
 use crate::state::AppState;
+use crate::store::sessions::Device;
 use crate::store::{accounts, sessions, users, Conn};
 
 /// How long a sign-in waits for a free password checker before it is told to retry.
@@ -39,6 +42,7 @@ const PASSWORD_CHECK_WAIT: Duration = Duration::from_secs(3);
 pub async fn sign_in(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<SignInRequest>,
 ) -> ApiResult<Response> {
     let SignIn { email, password } = request
@@ -139,13 +143,33 @@ pub async fn sign_in(
         .succeeded(&mut conn, &record.user.id, &ip, now)
         .await?;
     drop(conn);
-    password_passed(&state, &record.user.id).await
+    password_passed(&state, &record.user.id, device(&headers, &ip.to_string())).await
+}
+
+/// Where a request comes from: its client's address and browser (at most 300 characters).
+pub(crate) fn device(headers: &HeaderMap, client_ip: &str) -> Device {
+    let user_agent = headers
+        .get(USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(300)
+        .collect();
+    Device {
+        client_ip: client_ip.to_string(),
+        user_agent,
+    }
 }
 
 /// The password was right (a sign-in, or a password set from a link): a session — or, for a
 /// user with two-step sign-in, a sign-in waiting for the code: a cookie of its own for
 /// [`CHALLENGE_MINUTES`] and 200 `{"mfa_required": true}`.
-pub(crate) async fn password_passed(state: &AppState, user: &UserId) -> ApiResult<Response> {
+pub(crate) async fn password_passed(
+    state: &AppState,
+    user: &UserId,
+    device: Device,
+) -> ApiResult<Response> {
     let mut conn = state.db.conn().await?;
     let now = state.clock.now();
     if two_step::is_on(&mut conn, user).await? {
@@ -156,7 +180,7 @@ pub(crate) async fn password_passed(state: &AppState, user: &UserId) -> ApiResul
         let answer = SignInAnswer::CodeNeeded(CodeNeeded { mfa_required: true });
         return Ok((cookie, Json(answer)).into_response());
     }
-    let (cookie, body) = start_session(state, &mut conn, user, now).await?;
+    let (cookie, body) = start_session(state, &mut conn, user, &device, now).await?;
     Ok((AppendHeaders(cookie), body).into_response())
 }
 
@@ -165,6 +189,7 @@ async fn start_session(
     state: &AppState,
     conn: &mut Conn,
     user: &UserId,
+    device: &Device,
     now: DateTime<Utc>,
 ) -> ApiResult<([(HeaderName, HeaderValue); 1], Json<SessionResponse>)> {
     let record = users::find_by_id(conn, user)
@@ -175,7 +200,7 @@ async fn start_session(
     signed_in.two_step_setup_required = setup_required;
     accounts::note_sign_in(conn, user, now).await?;
     let policy = state.settings.session;
-    let token = sessions::create(conn, user, policy, now).await?;
+    let token = sessions::create(conn, user, device, policy, now).await?;
     let cookie = auth::session_cookie(
         &token,
         policy.lifetime.num_seconds(),
@@ -202,7 +227,7 @@ async fn start_session(
 pub async fn second_step(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    headers: axum::http::HeaderMap,
+    headers: HeaderMap,
     ApiJson(entry): ApiJson<CodeEntry>,
 ) -> ApiResult<Response> {
     let secure = state.settings.cookie_secure;
@@ -211,7 +236,9 @@ pub async fn second_step(
     let user = two_step::complete(&state.db, &token, &entry.code, &ip.to_string(), now)
         .await
         .map_err(|e| two_step_error(e, now))?;
-    let (cookie, body) = start_session(&state, &mut *state.db.conn().await?, &user, now).await?;
+    let device = device(&headers, &ip.to_string());
+    let (cookie, body) =
+        start_session(&state, &mut *state.db.conn().await?, &user, &device, now).await?;
     let [ended] = auth::challenge_cookie("", 0, secure);
     let [session] = cookie;
     Ok((AppendHeaders([ended, session]), body).into_response())
@@ -280,4 +307,78 @@ pub async fn sign_out(
         sessions::delete(&mut *state.db.conn().await?, &token).await?;
     }
     Ok((StatusCode::NO_CONTENT, auth::session_cookie("", 0, secure)))
+}
+
+/// Where the signed-in user is signed in: their live sessions, with the address and browser
+/// each started from, this one marked.
+#[utoipa::path(get, path = "/api/v1/sessions", tag = "sessions",
+    responses(
+        (status = 200, body = SessionList),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+) -> ApiResult<Json<SessionList>> {
+    let current = auth::session_token(&headers, state.settings.cookie_secure)
+        .map(|token| sessions::session_id(&token));
+    let live = sessions::list_live(
+        &mut *state.db.conn().await?,
+        &user.user.id,
+        state.settings.session,
+        state.clock.now(),
+    )
+    .await?;
+    let items = live
+        .into_iter()
+        .map(|s| SessionInfo {
+            current: current.as_deref() == Some(s.id.as_str()),
+            id: s.id,
+            signed_in_at: s.created_at,
+            last_active_at: s.last_seen_at,
+            client_ip: s.device.client_ip,
+            user_agent: s.device.user_agent,
+        })
+        .collect();
+    Ok(Json(SessionList { items }))
+}
+
+/// Ends one of the signed-in user's sessions (signed out there at its next request).
+#[utoipa::path(delete, path = "/api/v1/sessions/{id}", tag = "sessions",
+    params(("id" = String, Path, description = "A session's `id` from `GET /api/v1/sessions`")),
+    responses(
+        (status = 204, description = "Ended"),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+        (status = 404, description = "`not_found`: the user has no such session", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn end_one(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<StatusCode> {
+    if sessions::end_by_id(&mut *state.db.conn().await?, &user.user.id, &id).await? {
+        tracing::info!(user = %user.user.id, "ended one of their sessions");
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(AppError::not_found("You have no such session."))
+    }
+}
+
+/// Ends every session of the signed-in user but this one.
+#[utoipa::path(delete, path = "/api/v1/sessions", tag = "sessions",
+    responses(
+        (status = 204, description = "Every other session ended"),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn end_others(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
+    let token = auth::session_token(&headers, state.settings.cookie_secure)
+        .ok_or_else(AppError::unauthenticated)?;
+    accounts::end_other_sessions(&mut *state.db.conn().await?, &user.user.id, &token).await?;
+    tracing::info!(user = %user.user.id, "ended their other sessions");
+    Ok(StatusCode::NO_CONTENT)
 }

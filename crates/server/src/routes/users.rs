@@ -185,9 +185,17 @@ pub async fn change(
 pub async fn accept_invitation(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    headers: axum::http::HeaderMap,
     ApiJson(accept): ApiJson<AcceptToken>,
 ) -> ApiResult<impl IntoResponse> {
-    accept_link(state, Purpose::Invitation, accept, &ip.to_string()).await
+    accept_link(
+        state,
+        Purpose::Invitation,
+        accept,
+        &ip.to_string(),
+        &headers,
+    )
+    .await
 }
 
 async fn accept_link(
@@ -195,6 +203,7 @@ async fn accept_link(
     purpose: Purpose,
     accept: AcceptToken,
     ip: &str,
+    headers: &axum::http::HeaderMap,
 ) -> ApiResult<impl IntoResponse> {
     let user = accounts::set_password_from_link(
         &state.db,
@@ -206,7 +215,7 @@ async fn accept_link(
     )
     .await?;
     tracing::info!(user = %user, "password set from a link");
-    super::sessions::password_passed(&state, &user).await
+    super::sessions::password_passed(&state, &user, super::sessions::device(headers, ip)).await
 }
 
 /// Changes the signed-in user's password: the current one is required, the new one follows
@@ -296,7 +305,15 @@ pub async fn request_reset(
 pub async fn accept_reset(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    headers: axum::http::HeaderMap,
     ApiJson(accept): ApiJson<AcceptToken>,
 ) -> ApiResult<impl IntoResponse> {
-    accept_link(state, Purpose::PasswordReset, accept, &ip.to_string()).await
+    accept_link(
+        state,
+        Purpose::PasswordReset,
+        accept,
+        &ip.to_string(),
+        &headers,
+    )
+    .await
 }

@@ -83,6 +83,11 @@ const SQLITE: &[Migration] = &[
         "two_step",
         include_str!("../../migrations/sqlite/0014_two_step.sql"),
     ),
+    (
+        15,
+        "session_devices",
+        include_str!("../../migrations/sqlite/0015_session_devices.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -154,6 +159,11 @@ const POSTGRES: &[Migration] = &[
         14,
         "two_step",
         include_str!("../../migrations/postgres/0014_two_step.sql"),
+    ),
+    (
+        15,
+        "session_devices",
+        include_str!("../../migrations/postgres/0015_session_devices.sql"),
     ),
 ];
 

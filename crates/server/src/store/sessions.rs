@@ -39,24 +39,94 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// Where a session is used from: the client's address and its browser's `User-Agent`.
+#[derive(Debug, Clone, Default)]
+pub struct Device {
+    pub client_ip: String,
+    pub user_agent: String,
+}
+
 /// Starts a session and returns the token to put in the cookie.
 pub async fn create(
     conn: &mut Conn,
     user: &UserId,
+    device: &Device,
     policy: SessionPolicy,
     now: DateTime<Utc>,
 ) -> Result<String, sqlx::Error> {
     let token = new_token();
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $3)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, client_ip, user_agent) \
+         VALUES ($1, $2, $3, $4, $3, $5, $6)",
     )
     .bind(token_hash(&token))
     .bind(user.as_str())
     .bind(db_time(now))
     .bind(db_time(now + policy.lifetime))
+    .bind(&device.client_ip)
+    .bind(&device.user_agent)
     .execute(conn)
     .await?;
     Ok(token)
+}
+
+/// The characters of a session's token hash that name it to its user (`GET /api/v1/sessions`):
+/// enough to tell sessions apart, and no way to use one.
+const ID_CHARS: usize = 32;
+
+/// The id a session is shown under.
+pub fn session_id(token: &str) -> String {
+    token_hash(token)[..ID_CHARS].to_string()
+}
+
+/// A live session of a user, as they see it.
+pub struct LiveSession {
+    pub id: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub device: Device,
+}
+
+/// The user's live sessions, most recently used first.
+pub async fn list_live(
+    conn: &mut Conn,
+    user: &UserId,
+    policy: SessionPolicy,
+    now: DateTime<Utc>,
+) -> Result<Vec<LiveSession>, sqlx::Error> {
+    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT substr(token_hash, 1, 32), created_at, last_seen_at, client_ip, user_agent FROM sessions \
+         WHERE user_id = $1 AND expires_at > $2 AND last_seen_at > $3 ORDER BY last_seen_at DESC, created_at DESC",
+    )
+    .bind(user.as_str())
+    .bind(db_time(now))
+    .bind(db_time(now - policy.idle))
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(id, created, seen, client_ip, user_agent)| {
+            Ok(LiveSession {
+                id,
+                created_at: read_time(&created)?,
+                last_seen_at: read_time(&seen)?,
+                device: Device {
+                    client_ip,
+                    user_agent,
+                },
+            })
+        })
+        .collect()
+}
+
+/// Ends the user's session shown under `id`; false when they have none such.
+pub async fn end_by_id(conn: &mut Conn, user: &UserId, id: &str) -> Result<bool, sqlx::Error> {
+    let done =
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND substr(token_hash, 1, 32) = $2")
+            .bind(user.as_str())
+            .bind(id)
+            .execute(conn)
+            .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 /// The user of a live session, if any; notes the request for the idle timeout.

@@ -10,8 +10,106 @@ on_both_backends!(
     signed_out_requests_get_401_json,
     sign_out_ends_the_session_on_the_server,
     every_audience_can_sign_in,
-    repeated_failures_lock_the_address_for_a_while
+    repeated_failures_lock_the_address_for_a_while,
+    a_user_sees_where_they_are_signed_in_and_ends_the_other_sessions,
 );
+
+/// Signs `email` in from a browser that says it is `user_agent`.
+async fn signed_in_as_browser(
+    server: &TestServer,
+    email: &str,
+    user_agent: &str,
+) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .user_agent(user_agent)
+        .build()
+        .unwrap();
+    let res = client
+        .post(server.url("/api/v1/sessions"))
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    client
+}
+
+async fn a_user_sees_where_they_are_signed_in_and_ends_the_other_sessions(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let user = "admin.agent@northwind.example";
+    let laptop = signed_in_as_browser(
+        &server,
+        user,
+        "Mozilla/5.0 (Windows NT 10.0) Chrome/120.0 Edg/120.0",
+    )
+    .await;
+    let phone = signed_in_as_browser(
+        &server,
+        user,
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1",
+    )
+    .await;
+    let tablet = signed_in_as_browser(
+        &server,
+        user,
+        "Mozilla/5.0 (Linux; Android 14) Chrome/120.0",
+    )
+    .await;
+    let someone_else = server.signed_in("owner@northwind.example").await;
+
+    let (status, list) = server.get_json(&laptop, "/api/v1/sessions").await;
+    assert_eq!(status, 200, "{list}");
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3, "only this user's sessions: {list}");
+    let current: Vec<&serde_json::Value> = items.iter().filter(|s| s["current"] == true).collect();
+    assert_eq!(current.len(), 1);
+    assert!(current[0]["user_agent"].as_str().unwrap().contains("Edg/"));
+    assert_eq!(current[0]["client_ip"], "127.0.0.1");
+    let phone_id = items
+        .iter()
+        .find(|s| s["user_agent"].as_str().unwrap().contains("iPhone"))
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // Another user cannot end it; its owner can, and the phone is signed out.
+    let res = someone_else
+        .delete(server.url(&format!("/api/v1/sessions/{phone_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let (status, _) = server.get_json(&phone, "/api/v1/session").await;
+    assert_eq!(status, 200);
+    let res = laptop
+        .delete(server.url(&format!("/api/v1/sessions/{phone_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let (status, _) = server.get_json(&phone, "/api/v1/session").await;
+    assert_eq!(status, 401, "the phone's session ended");
+    let (_, list) = server.get_json(&laptop, "/api/v1/sessions").await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+
+    // Everywhere else: the tablet ends, the laptop and the other user go on.
+    let res = laptop
+        .delete(server.url("/api/v1/sessions"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let (status, _) = server.get_json(&tablet, "/api/v1/session").await;
+    assert_eq!(status, 401);
+    let (status, _) = server.get_json(&laptop, "/api/v1/session").await;
+    assert_eq!(status, 200);
+    let (status, _) = server.get_json(&someone_else, "/api/v1/session").await;
+    assert_eq!(status, 200);
+    let (_, list) = server.get_json(&laptop, "/api/v1/sessions").await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+}
 
 async fn sign_in_returns_the_user_and_an_http_only_cookie(backend: Backend) {
     let server = TestServer::start(backend).await;
