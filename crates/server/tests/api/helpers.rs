@@ -132,6 +132,12 @@ impl TestServer {
     /// A client signed in as `email`.
     pub async fn signed_in(&self, email: &str) -> Client {
         let client = self.client();
+        self.sign_in_with(&client, email).await;
+        client
+    }
+
+    /// Signs `email` in on `client` (a client with its own cookie jar).
+    pub async fn sign_in_with(&self, client: &Client, email: &str) {
         let res = client
             .post(self.url("/api/v1/sessions"))
             .json(&serde_json::json!({"email": email, "password": PASSWORD}))
@@ -139,7 +145,6 @@ impl TestServer {
             .await
             .unwrap();
         assert_eq!(res.status(), 200, "sign-in of {email} failed");
-        client
     }
 
     pub async fn get_json(&self, client: &Client, path: &str) -> (u16, Value) {

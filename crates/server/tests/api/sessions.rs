@@ -25,13 +25,7 @@ async fn signed_in_as_browser(
         .user_agent(user_agent)
         .build()
         .unwrap();
-    let res = client
-        .post(server.url("/api/v1/sessions"))
-        .json(&json!({"email": email, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    server.sign_in_with(&client, email).await;
     client
 }
 
