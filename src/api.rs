@@ -10,8 +10,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use csp_domain::account::{
-    AcceptToken, NewUserRequest, PasswordChange, PasswordResetRequest, UserChange, UserInvited,
-    UserList,
+    AcceptToken, NewUserRequest, PasswordChange, PasswordResetRequest, UserChange, UserChangeList,
+    UserInvited, UserList,
 };
 use csp_domain::billing::BillingProfileChange;
 use csp_domain::cancellation::{CancelRequest, Cancellation};
@@ -316,6 +316,11 @@ pub async fn second_step(code: String) -> ApiResult<User> {
         .fetch::<SessionResponse>()
         .await
         .map(|s| s.user)
+}
+
+/// The partner's latest changes of users (the roles that read the activity log).
+pub async fn user_changes() -> ApiResult<UserChangeList> {
+    Call::get("/user-changes").fetch().await
 }
 
 /// Where the signed-in user is signed in.

@@ -1,10 +1,13 @@
 //! `/activity-log` (Settings → Activity log, R-LOG): who revealed keys or downloaded software
 //! in a date range. The range lives in the URL; the server decides who may read the log and
-//! which ranges are valid, and the page shows its answer as is.
+//! which ranges are valid, and the page shows its answer as is. Below it, the changes to the
+//! partner's users (`pages::user_changes`).
 
 use crate::router::{use_navigate, use_query_map};
 use csp_domain::activity_log::RangeError;
-use csp_domain::{ActivityAction, ActivityLogEntry, ActivityLogPage as LogPage, DateRange};
+use csp_domain::{
+    ActivityAction, ActivityLogEntry, ActivityLogPage as LogPage, DateRange, Permission,
+};
 use leptos::prelude::*;
 
 use crate::api;
@@ -17,13 +20,19 @@ use crate::components::table_region::TableRegion;
 use crate::format;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::loader::use_loader;
+use crate::pages::user_changes::UserChangesSection;
 use crate::routes::Route;
+use crate::state::use_session;
 
 #[component]
 pub fn ActivityLogPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let navigate = use_navigate();
+    let may_read = use_session().user.with_untracked(|u| {
+        u.as_ref()
+            .is_some_and(|u| u.can(Permission::ViewActivityLog))
+    });
 
     let default_range = DateRange::last_days_until(format::today_utc());
     let range = Memo::new(move |_| {
@@ -133,6 +142,8 @@ pub fn ActivityLogPage() -> impl IntoView {
             view! { <div class="message message--error" role="alert">{text}</div> }
         })}
         <Loaded loader=log children={move |page: LogPage| view! { <ActivityResults page=page busy=log.busy on_page=on_page/> }}/>
+        // Only for the roles that read the log: the refusal above says it once.
+        {may_read.then(|| view! { <UserChangesSection/> })}
     }
 }
 

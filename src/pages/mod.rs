@@ -16,5 +16,6 @@ pub mod sign_in;
 pub mod support;
 pub mod tenant;
 pub mod two_step;
+pub mod user_changes;
 pub mod users;
 pub mod webhooks;

@@ -132,6 +132,17 @@ pageTest('a Global admin invites an Admin agent, who sets a password and may can
   await checkA11y(page, 'the deactivate dialog with its refusal');
   await confirm.getByRole('button', { name: 'Cancel', exact: true }).click();
   await confirm.waitFor({ state: 'hidden' });
+
+  // Each change is on record, with who made it, next to the activity log.
+  await page.goto('/activity-log');
+  const record = page.getByRole('region', { name: 'Changes to users', exact: true });
+  const caseyRows = record.getByRole('table').getByRole('row').filter({ hasText: COLLEAGUE.email });
+  await caseyRows.filter({ hasText: 'Roles: Admin agent → Referral admin' }).waitFor();
+  for (const change of ['Invited as Admin agent', 'Set a first password from the invitation']) {
+    await caseyRows.filter({ hasText: change }).waitFor();
+  }
+  assert.match(await caseyRows.filter({ hasText: 'Invited as' }).innerText(), new RegExp(ADMIN.replace(/\./g, '\\.')));
+  await checkA11y(page, 'the activity log with the changes to users');
   await signOut(page);
 
   // Signed in again, the colleague no longer has the Cancel button.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::email::Email;
 use crate::error::{FieldCode, FieldErrors, FieldIssue, Text};
 use crate::ids::UserId;
+use crate::open_enum::open_enum;
 use crate::role::Role;
 
 pub const PASSWORD_MIN_CHARS: usize = 12;
@@ -240,6 +241,45 @@ impl FieldIssue for WrongPassword {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordResetRequest {
     pub email: String,
+}
+
+open_enum! {
+    /// What was done to a user (the record of `GET /api/v1/user-changes`).
+    pub enum UserChangeAction {
+        Invited = "invited",
+        RolesChanged = "roles_changed",
+        Deactivated = "deactivated",
+        Reactivated = "reactivated",
+        /// The first password, from an invitation.
+        PasswordSet = "password_set",
+        PasswordResetRequested = "password_reset_requested",
+        PasswordReset = "password_reset",
+        PasswordChanged = "password_changed",
+        TwoStepEnabled = "two_step_enabled",
+        TwoStepDisabled = "two_step_disabled",
+        RecoveryCodeUsed = "recovery_code_used",
+    }
+}
+
+/// One change of a partner's user: who did what to whom, when, from where.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserChangeEntry {
+    pub at: DateTime<Utc>,
+    pub actor_email: String,
+    pub user_email: String,
+    pub user_name: String,
+    pub action: UserChangeAction,
+    /// For `roles_changed`: the roles before and after, `admin_agent -> admin_agent global_admin`.
+    pub detail: String,
+    pub client_ip: String,
+}
+
+/// `GET /api/v1/user-changes`: the partner's latest changes of users, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserChangeList {
+    pub items: Vec<UserChangeEntry>,
 }
 
 /// Why a change of users is refused (beyond the caller's own roles).

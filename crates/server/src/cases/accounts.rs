@@ -5,8 +5,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use csp_domain::account::{
-    check_new_password, may_manage, normalize_roles, PasswordIssue, UserRefusal, INVITATION_HOURS,
-    RESET_MINUTES,
+    check_new_password, may_manage, normalize_roles, PasswordIssue, UserChangeAction, UserRefusal,
+    INVITATION_HOURS, RESET_MINUTES,
 };
 use csp_domain::notification::{AccountInvitation, EventData, PasswordReset};
 use csp_domain::{Email, PartnerId, Principal, Role, UserId};
@@ -100,7 +100,7 @@ async fn invite_in(
             partner,
             actor_email: invited_by,
             user: &user,
-            action: "invited",
+            action: UserChangeAction::Invited,
             detail: &roles.join(" "),
             client_ip,
             at: now,
@@ -294,21 +294,33 @@ pub async fn change_user(db: &Db, input: ChangeUser<'_>) -> Result<(), AccountEr
                 .join(" ")
         };
         let detail = format!("{} -> {}", words(&before), words(&after));
-        accounts::record(&mut tx, &change_of(&input, "roles_changed", &detail)).await?;
+        accounts::record(
+            &mut tx,
+            &change_of(&input, UserChangeAction::RolesChanged, &detail),
+        )
+        .await?;
     }
     if let Some(active) = input.active.filter(|a| *a != was_active) {
         accounts::set_active(&mut tx, input.user, active).await?;
         if !active {
             accounts::end_sessions(&mut tx, input.user).await?;
         }
-        let action = if active { "reactivated" } else { "deactivated" };
+        let action = if active {
+            UserChangeAction::Reactivated
+        } else {
+            UserChangeAction::Deactivated
+        };
         accounts::record(&mut tx, &change_of(&input, action, "")).await?;
     }
     tx.commit().await?;
     Ok(())
 }
 
-fn change_of<'a>(input: &'a ChangeUser<'a>, action: &'a str, detail: &'a str) -> Change<'a> {
+fn change_of<'a>(
+    input: &'a ChangeUser<'a>,
+    action: UserChangeAction,
+    detail: &'a str,
+) -> Change<'a> {
     Change {
         partner: Some(input.partner),
         actor_email: input.by.email,
@@ -362,8 +374,8 @@ pub async fn set_password_from_link(
             actor_email: record.user.email.as_str(),
             user: &user,
             action: match purpose {
-                Purpose::Invitation => "password_set",
-                Purpose::PasswordReset => "password_reset",
+                Purpose::Invitation => UserChangeAction::PasswordSet,
+                Purpose::PasswordReset => UserChangeAction::PasswordReset,
             },
             detail: "",
             client_ip,
@@ -426,7 +438,7 @@ pub async fn change_password(
             partner,
             actor_email: record.user.email.as_str(),
             user,
-            action: "password_changed",
+            action: UserChangeAction::PasswordChanged,
             detail: "",
             client_ip,
             at: now,
@@ -480,7 +492,7 @@ pub async fn request_reset(
             partner: partner.as_ref(),
             actor_email: email.as_str(),
             user: &user,
-            action: "password_reset_requested",
+            action: UserChangeAction::PasswordResetRequested,
             detail: "",
             client_ip,
             at: now,

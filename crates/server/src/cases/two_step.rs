@@ -4,6 +4,7 @@
 //! the password. Each change of it is recorded with the user's other account changes.
 
 use chrono::{DateTime, Duration, Utc};
+use csp_domain::account::UserChangeAction;
 use csp_domain::two_step::{
     show_recovery_code, CodeIssue, Enrolment, OneTimeCode, RecoveryCodes, CHALLENGE_MINUTES,
     CODE_DIGITS, ISSUER, MAX_WRONG_CODES, PAUSE_MINUTES, RECOVERY_ALPHABET, RECOVERY_CODES,
@@ -70,7 +71,7 @@ fn partner_of(principal: &Principal) -> Option<&csp_domain::PartnerId> {
 async fn record(
     conn: &mut Conn,
     user: &UserId,
-    action: &str,
+    action: UserChangeAction,
     client_ip: &str,
     now: DateTime<Utc>,
 ) -> Result<(), TwoStepError> {
@@ -168,7 +169,14 @@ pub async fn confirm(
     };
     let hashes: Vec<String> = plain.iter().map(|p| recovery_hash(p)).collect();
     two_step::replace_recovery_codes(&mut tx, user, &hashes).await?;
-    record(&mut tx, user, "two_step_enabled", client_ip, now).await?;
+    record(
+        &mut tx,
+        user,
+        UserChangeAction::TwoStepEnabled,
+        client_ip,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(RecoveryCodes {
         recovery_codes: plain.iter().map(|p| show_recovery_code(p)).collect(),
@@ -196,7 +204,14 @@ pub async fn disable(
     }
     let mut tx = db.begin().await?;
     if two_step::remove(&mut tx, user).await? {
-        record(&mut tx, user, "two_step_disabled", client_ip, now).await?;
+        record(
+            &mut tx,
+            user,
+            UserChangeAction::TwoStepDisabled,
+            client_ip,
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())
@@ -259,7 +274,14 @@ pub async fn complete(
         return Err(TwoStepError::NoChallenge);
     }
     if matches!(parsed, OneTimeCode::Recovery(_)) {
-        record(&mut conn, &user, "recovery_code_used", client_ip, now).await?;
+        record(
+            &mut conn,
+            &user,
+            UserChangeAction::RecoveryCodeUsed,
+            client_ip,
+            now,
+        )
+        .await?;
     }
     Ok(user)
 }

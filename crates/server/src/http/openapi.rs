@@ -44,6 +44,7 @@ use crate::routes::{
         tenant::reveal_keys,
         tenant::download,
         activity_log::list,
+        activity_log::user_changes,
         support_requests::list,
         support_requests::create,
         support_requests::get,

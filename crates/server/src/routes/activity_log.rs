@@ -1,10 +1,12 @@
-//! `/api/v1/activity-log`: who revealed keys or downloaded software, and when (R-LOG).
+//! `/api/v1/activity-log`: who revealed keys or downloaded software, and when (R-LOG); and
+//! `/api/v1/user-changes`: who changed which of the partner's users how.
 
 use axum::extract::State;
 use axum::http::header::{ACCEPT, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use csp_domain::account::UserChangeList;
 use csp_domain::csv::Csv;
 use csp_domain::{
     ActivityLogEntry, ActivityLogPage, ActivityLogQuery, Area, DateRange, ErrorCode, PageQuery,
@@ -15,7 +17,7 @@ use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::ApiQuery;
 use crate::state::AppState;
-use crate::store::activity_log;
+use crate::store::{accounts, activity_log};
 
 /// `ActivityLogQuery` and `format` (not flattened: a flattened query cannot read numbers).
 #[derive(Deserialize)]
@@ -161,4 +163,22 @@ mod tests {
         assert!(csv.contains("\"'=HYPERLINK()\""));
         assert!(csv.contains("\"2026-11-24T10:00:00.000Z\""));
     }
+}
+
+/// The partner's latest 200 changes of users — invitations, roles, (de)activations,
+/// passwords and two-step sign-in — with who made each and from where; for the roles that read
+/// the activity log (R-ROLE-3).
+#[utoipa::path(get, path = "/api/v1/user-changes", tag = "activity log",
+    responses(
+        (status = 200, body = UserChangeList),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`: needs Global admin, Account admin, Referral admin or Marketing content admin", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn user_changes(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<UserChangeList>> {
+    let partner = user.partner(Area::ActivityLog)?;
+    let items = accounts::list_changes(&mut *state.db.conn().await?, partner, 200).await?;
+    Ok(Json(UserChangeList { items }))
 }

@@ -3,7 +3,7 @@
 //! kept), and the record of who changed which user.
 
 use chrono::{DateTime, Utc};
-use csp_domain::account::UserSummary;
+use csp_domain::account::{UserChangeAction, UserChangeEntry, UserSummary};
 use csp_domain::{PartnerId, Role, UserId};
 
 use super::sessions::token_hash;
@@ -257,9 +257,7 @@ pub struct Change<'a> {
     pub partner: Option<&'a PartnerId>,
     pub actor_email: &'a str,
     pub user: &'a UserId,
-    /// `invited`, `roles_changed`, `deactivated`, `reactivated`, `password_set`,
-    /// `password_reset_requested`, `password_reset`.
-    pub action: &'a str,
+    pub action: UserChangeAction,
     pub detail: &'a str,
     pub client_ip: &'a str,
     pub at: DateTime<Utc>,
@@ -275,12 +273,44 @@ pub async fn record(conn: &mut Conn, c: &Change<'_>) -> Result<(), sqlx::Error> 
     .bind(db_time(c.at))
     .bind(c.actor_email)
     .bind(c.user.as_str())
-    .bind(c.action)
+    .bind(c.action.as_str())
     .bind(c.detail)
     .bind(c.client_ip)
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// The partner's latest `limit` changes of users, newest first.
+pub async fn list_changes(
+    conn: &mut Conn,
+    partner: &PartnerId,
+    limit: i64,
+) -> Result<Vec<UserChangeEntry>, sqlx::Error> {
+    let rows: Vec<(String, String, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT c.at, c.actor_email, u.email, u.display_name, c.action, c.detail, c.client_ip \
+         FROM user_changes c JOIN users u ON u.id = c.user_id \
+         WHERE c.partner_id = $1 ORDER BY c.at DESC, c.id DESC LIMIT $2",
+    )
+    .bind(partner.as_str())
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(
+            |(at, actor_email, user_email, user_name, action, detail, client_ip)| {
+                Ok(UserChangeEntry {
+                    at: read_time(&at)?,
+                    actor_email,
+                    user_email,
+                    user_name,
+                    action: UserChangeAction::parse(&action),
+                    detail,
+                    client_ip,
+                })
+            },
+        )
+        .collect()
 }
 
 /// How many changes of `action` were recorded for `user` (tests read the record with it).

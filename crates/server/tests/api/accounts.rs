@@ -15,7 +15,68 @@ on_both_backends!(
     reset_links_work_once_and_expire_and_say_nothing_of_unknown_addresses,
     demo_users_stay_off_public_addresses_and_a_new_demo_password_takes_effect,
     a_user_changes_their_password_and_their_other_sessions_end,
+    the_record_of_user_changes_is_read_by_the_activity_log_roles,
 );
+
+async fn the_record_of_user_changes_is_read_by_the_activity_log_roles(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let (admin, invited) = invite_casey(&server).await;
+    let casey = format!("/api/v1/users/{}", invited["id"].as_str().unwrap());
+    let (status, _) = server
+        .patch_json(&admin, &casey, &json!({"roles": ["referral_admin"]}))
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = server
+        .patch_json(&admin, &casey, &json!({"active": false}))
+        .await;
+    assert_eq!(status, 200);
+
+    let referral = server.signed_in("referral.admin@northwind.example").await;
+    let (status, changes) = server.get_json(&referral, "/api/v1/user-changes").await;
+    assert_eq!(status, 200, "{changes}");
+    let items = changes["items"].as_array().unwrap();
+    let actions: Vec<&str> = items
+        .iter()
+        .take(3)
+        .map(|c| c["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["deactivated", "roles_changed", "invited"],
+        "newest first"
+    );
+    assert!(items[..3].iter().all(|c| c["actor_email"] == GLOBAL_ADMIN
+        && c["user_email"] == "casey@northwind.example"
+        && c["client_ip"] == "127.0.0.1"));
+    assert_eq!(items[1]["detail"], "admin_agent -> referral_admin");
+
+    // An Admin agent does not read it (R-ROLE-3); another partner sees none of it.
+    let agent = server.signed_in(ADMIN_AGENT).await;
+    let (status, body) = server.get_json(&agent, "/api/v1/user-changes").await;
+    assert_eq!((status, error_code(&body)), (403, "forbidden"));
+    let fabrikam = server.signed_in(FABRIKAM_ADMIN).await;
+    let (status, theirs) = server.get_json(&fabrikam, "/api/v1/user-changes").await;
+    assert_eq!(status, 200);
+    assert!(theirs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["user_email"] != "casey@northwind.example"));
+}
+
+/// A Global admin of Northwind, who has just invited Casey as an Admin agent, and the answer.
+async fn invite_casey(server: &TestServer) -> (reqwest::Client, Value) {
+    let admin = server.signed_in(GLOBAL_ADMIN).await;
+    let (status, invited) = server
+        .post_json(
+            &admin,
+            "/api/v1/users",
+            &json!({"email": "casey@northwind.example", "display_name": "Casey Colleague", "roles": ["admin_agent"]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{invited}");
+    (admin, invited)
+}
 
 /// The token of a one-time link.
 fn token_of(link: &str) -> String {
@@ -168,15 +229,7 @@ async fn an_invited_colleague_signs_in_with_the_roles_given_and_loses_them_at_on
     backend: Backend,
 ) {
     let server = TestServer::start(backend).await;
-    let admin = server.signed_in(GLOBAL_ADMIN).await;
-    let (status, invited) = server
-        .post_json(
-            &admin,
-            "/api/v1/users",
-            &json!({"email": "casey@northwind.example", "display_name": "Casey Colleague", "roles": ["admin_agent"]}),
-        )
-        .await;
-    assert_eq!(status, 201, "{invited}");
+    let (admin, invited) = invite_casey(&server).await;
     let (status, body) = server
         .post_json(
             &admin,
