@@ -27,7 +27,52 @@ on_both_backends!(
     failures_from_everywhere_slow_sign_ins_but_lock_nobody_out,
     deep_links_come_from_the_public_url_only,
     an_old_database_is_upgraded_with_its_files,
+    over_https_the_cookie_is_secure_and_answers_carry_hsts,
 );
+
+/// Behind a TLS-terminating balancer (an `https://` PUBLIC_URL): the session cookie is
+/// `Secure` with the `__Host-` prefix, and every answer asks browsers to keep to HTTPS; over
+/// plain HTTP neither.
+async fn over_https_the_cookie_is_secure_and_answers_carry_hsts(backend: Backend) {
+    let sign_in = |server: &TestServer| {
+        server
+            .client()
+            .post(server.url("/api/v1/sessions"))
+            .json(&json!({"email": ADMIN_AGENT, "password": PASSWORD}))
+            .send()
+    };
+    let https = TestServer::start_with(backend, |config| {
+        config.public_url = Some("https://csp.example.com".into());
+        config.cookie_secure = true;
+    })
+    .await;
+    let res = sign_in(&https).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.starts_with("__Host-csp_session=") && cookie.contains("; Secure"),
+        "{cookie}"
+    );
+    assert_eq!(
+        res.headers()["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+    let page = https
+        .client()
+        .get(https.url("/sign-in"))
+        .send()
+        .await
+        .unwrap();
+    assert!(page.headers().contains_key("strict-transport-security"));
+
+    let plain = TestServer::start(backend).await;
+    let res = sign_in(&plain).await.unwrap();
+    assert!(!res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Secure"));
+    assert!(!res.headers().contains_key("strict-transport-security"));
+}
 
 mod sqlite_only {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -694,8 +739,42 @@ async fn write_load(base: String, stop: tokio::sync::watch::Receiver<bool>) -> u
         })
         .unwrap()
         .clone();
+    // The customer's admin reveals a product key (an activity-log row) with each order.
+    let customer_admin = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    customer_admin
+        .post(format!("{base}/api/v1/sessions"))
+        .json(&json!({"email": "admin@contoso.onmicrosoft.com", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let software: Value = customer_admin
+        .get(format!("{base}/api/v1/tenant/software"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let keyed = software["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["has_keys"] == true)
+        .expect("Contoso has a purchase with keys")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let mut written = 0;
     while !*stop.borrow() {
+        let res = customer_admin
+            .post(format!("{base}/api/v1/tenant/software/{keyed}/key-reveals"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "a key revealed");
         let res = agent
             .post(format!("{base}/api/v1/customers/{customer}/orders"))
             .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
@@ -728,6 +807,7 @@ async fn backup_under_load_then_restore() {
     let database = dir.path().join("live.db");
     let url = format!("sqlite://{}", database.display());
     let replica = Replica::start(&url, &dist, &[("CANCELLATION_DELAY_SECS", "0")]);
+    let seeded = contents(&url).await;
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let load = tokio::spawn(write_load(replica.base.clone(), stopping));
     tokio::time::sleep(Duration::from_millis(800)).await;
@@ -749,8 +829,8 @@ async fn backup_under_load_then_restore() {
     let backup_url = format!("sqlite://{}?mode=ro", backup.display());
     let saved = contents(&backup_url).await;
     assert!(
-        saved[0].1 > 0 && saved[1].1 > 0,
-        "orders and credits in the backup: {saved:?}"
+        saved[0].1 > seeded[0].1 && saved[1].1 > 0 && saved[2].1 > seeded[2].1,
+        "orders and key reveals written under load, and credits, are in the backup: {seeded:?} → {saved:?}"
     );
     let live = contents(&url).await;
     assert_ne!(saved, live, "writes went on after the backup");
