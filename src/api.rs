@@ -22,7 +22,9 @@ use csp_domain::notification::{
 use csp_domain::session::SessionList;
 use csp_domain::software::{DeepLink, KeyReveal, SoftwarePurchase, TenantSoftwareList};
 use csp_domain::support::{SupportForm, SupportRequest, SupportStatusChange};
-use csp_domain::two_step::{CodeEntry, Enrolment, RecoveryCodes, SignInAnswer, TwoStepDisable};
+use csp_domain::two_step::{
+    CodeEntry, Enrolment, RecoveryCodes, SecondStep, SignInAnswer, TwoStepDisable,
+};
 use csp_domain::{
     ActivityLogPage, ApiErrorBody, BillingProfile, Customer, CustomerId, ErrorCode, FieldMap,
     IdempotencyKey, Invoice, InvoiceMonth, OfferList, Order, OrderId, OrderRequest, Page,
@@ -310,9 +312,12 @@ pub async fn sign_in(request: SignInRequest) -> ApiResult<SignInAnswer> {
 }
 
 /// The second step of a sign-in: an authenticator code or a recovery code.
-pub async fn second_step(code: String) -> ApiResult<User> {
+pub async fn second_step(code: String, remember_days: Option<u32>) -> ApiResult<User> {
     Call::post("/session/totp")
-        .json(&CodeEntry { code })
+        .json(&SecondStep {
+            code,
+            remember_days,
+        })
         .fetch::<SessionResponse>()
         .await
         .map(|s| s.user)

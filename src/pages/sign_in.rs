@@ -6,12 +6,12 @@
 use crate::router::use_query_map;
 use crate::router::NavigateOptions;
 use crate::router::Redirect;
-use csp_domain::two_step::{OneTimeCode, SignInAnswer};
+use csp_domain::two_step::{OneTimeCode, SignInAnswer, REMEMBER_DAYS};
 use csp_domain::{ErrorCode, FieldErrors, FieldIssue, SignInRequest, User};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiResult};
-use crate::components::field::TextField;
+use crate::components::field::{SelectField, TextField};
 use crate::components::language_switch::LanguageSwitch;
 use crate::components::page_header::use_document_title;
 use crate::components::states::BlockSubmit;
@@ -136,8 +136,12 @@ fn CodeStep(on_restart: Callback<()>) -> impl IntoView {
     let session = use_session();
     let code = RwSignal::new(String::new());
     let code_error = RwSignal::new(None::<String>);
-    let verify: Action<String, ApiResult<User>> =
-        Action::new_local(|code: &String| api::second_step(code.clone()));
+    // "" (every time) or one of the domain's REMEMBER_DAYS.
+    let remember = RwSignal::new(String::new());
+    let verify: Action<(String, Option<u32>), ApiResult<User>> =
+        Action::new_local(|(code, days): &(String, Option<u32>)| {
+            api::second_step(code.clone(), *days)
+        });
     let pending = verify.pending();
     Effect::new(move |_| match verify.value().get() {
         Some(Ok(user)) => session.sign_in(user),
@@ -160,7 +164,12 @@ fn CodeStep(on_restart: Callback<()>) -> impl IntoView {
         match OneTimeCode::parse(&typed) {
             Ok(_) => {
                 code_error.set(None);
-                verify.dispatch(typed);
+                let days = remember
+                    .get_untracked()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|d| REMEMBER_DAYS.contains(d));
+                verify.dispatch((typed, days));
             }
             Err(issue) => code_error.set(Some(i18n.text(&issue.text()))),
         }
@@ -179,6 +188,8 @@ fn CodeStep(on_restart: Callback<()>) -> impl IntoView {
         <form novalidate on:submit=on_submit>
             <TextField id="sign-in-code" name="code" label=Msg::TwoStepCodeLabel value=code
                 autocomplete="one-time-code" inputmode="text" required=true error=code_error/>
+            <SelectField id="remember-browser" label=Msg::RememberBrowser value=remember error=Signal::derive(|| None::<String>)
+                options=vec![("", Msg::RememberEveryTime), ("7", Msg::RememberWeek), ("30", Msg::RememberMonth)]/>
             <BlockSubmit pending=pending.into() label=Msg::TwoStepVerify busy=Msg::TwoStepVerifying/>
         </form>
         <p class="sign-in__links">

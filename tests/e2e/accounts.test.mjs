@@ -288,10 +288,14 @@ pageTest('two-step sign-in: set up from the QR code\'s key, then a sign-in asks 
   await waitForPath(page, '/customers');
   await signOut(page);
 
-  // A recovery code instead.
+  // A recovery code instead, and this browser is not asked again for a week.
   await signIn(page, user);
   await page.getByLabel('Code', { exact: true }).fill(recovery[3]);
+  await page.getByLabel('Ask for a code on this browser', { exact: true }).selectOption({ label: 'Not again for 7 days' });
   await page.getByRole('button', { name: 'Verify', exact: true }).click();
+  await waitForPath(page, '/customers');
+  await signOut(page);
+  await signIn(page, user);
   await waitForPath(page, '/customers');
 
   // Off, with the password (a wrong one is said next to the field).

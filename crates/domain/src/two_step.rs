@@ -143,13 +143,43 @@ pub struct CodeNeeded {
     pub mfa_required: bool,
 }
 
-/// `POST /api/v1/session/totp` and `POST /api/v1/profile/two-step/confirm`.
+/// `POST /api/v1/profile/two-step/confirm`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CodeEntry {
     /// The six digits the authenticator shows, or (for the second step) a recovery code.
     #[cfg_attr(feature = "openapi", schema(max_length = 64, example = "123456"))]
     pub code: String,
+}
+
+/// How long a browser may be remembered at the second step, in days: one of these.
+pub const REMEMBER_DAYS: [u32; 2] = [7, 30];
+
+/// `POST /api/v1/session/totp`: the code, and optionally how long this browser is not asked
+/// for one again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecondStep {
+    /// The six digits the authenticator shows, or a recovery code.
+    #[cfg_attr(feature = "openapi", schema(max_length = 64, example = "123456"))]
+    pub code: String,
+    /// Remember this browser for 7 or 30 days (until then its sign-ins need no code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 7, maximum = 30))]
+    pub remember_days: Option<u32>,
+}
+
+/// `remember_days` is one of [`REMEMBER_DAYS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownRememberDays;
+
+impl FieldIssue for UnknownRememberDays {
+    fn code(&self) -> FieldCode {
+        FieldCode::UnknownValue
+    }
+    fn text(&self) -> Text {
+        Text::new(Msg::RememberDaysUnknown)
+    }
 }
 
 /// `POST /api/v1/profile/two-step`: a new secret to add to an authenticator app; two-step

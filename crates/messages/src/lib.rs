@@ -757,6 +757,11 @@ messages! {
     TwoStepStartOver => "Sign in again", "重新登录";
     TwoStepExpired => "This sign-in waited too long for its code. Sign in again.", "此次登录等待验证码的时间过长。请重新登录。";
     TwoStepCopyCodes => "Copy codes", "复制恢复码";
+    RememberDaysUnknown => "Choose 7 or 30 days.", "请选择 7 天或 30 天。";
+    RememberBrowser => "Ask for a code on this browser", "在此浏览器上要求验证码";
+    RememberEveryTime => "Every time", "每次";
+    RememberWeek => "Not again for 7 days", "7 天内不再要求";
+    RememberMonth => "Not again for 30 days", "30 天内不再要求";
     DevicesHeading => "Where you are signed in", "你的登录位置";
     DevicesIntro => "Each browser you signed in with, most recently used first. Sign out of any you do not recognise, and change your password.", "你登录过的每个浏览器，最近使用的在前。请退出你不认识的会话，并更改密码。";
     DevicesTable => "Your sessions", "你的会话";

@@ -362,6 +362,7 @@ pub async fn set_password_from_link(
     check_new_password(password, Some(&record.user.email)).map_err(AccountError::Password)?;
     accounts::set_password(&mut tx, &user, &hash).await?;
     accounts::void_tokens(&mut tx, &user, now).await?;
+    crate::store::two_step::forget_devices(&mut tx, &user).await?;
     accounts::end_sessions(&mut tx, &user).await?;
     let partner = match &record.principal {
         Principal::Partner { partner, .. } => Some(partner),
@@ -427,6 +428,7 @@ pub async fn change_password(
     let mut tx = db.begin().await?;
     accounts::set_password(&mut tx, user, &hash).await?;
     accounts::void_tokens(&mut tx, user, now).await?;
+    crate::store::two_step::forget_devices(&mut tx, user).await?;
     accounts::end_other_sessions(&mut tx, user, session_token).await?;
     let partner = match &record.principal {
         Principal::Partner { partner, .. } => Some(partner),

@@ -182,6 +182,28 @@ pub fn challenge_cookie(
     )
 }
 
+/// The cookie of a browser remembered at the second step (for as long as the user chose).
+pub fn device_cookie(
+    token: &str,
+    max_age_seconds: i64,
+    secure: bool,
+) -> [(HeaderName, HeaderValue); 1] {
+    cookie(device_cookie_name(secure), token, max_age_seconds, secure)
+}
+
+/// The token of a remembered browser, if the request carries one.
+pub fn device_token(headers: &HeaderMap, secure: bool) -> Option<String> {
+    cookie_token(headers, device_cookie_name(secure))
+}
+
+fn device_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-csp_device"
+    } else {
+        "csp_device"
+    }
+}
+
 fn challenge_cookie_name(secure: bool) -> &'static str {
     if secure {
         "__Host-csp_sign_in"

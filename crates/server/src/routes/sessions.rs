@@ -10,7 +10,9 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use csp_domain::account::WrongPassword;
 use csp_domain::session::{SessionInfo, SessionList};
-use csp_domain::two_step::{CodeEntry, CodeNeeded, SignInAnswer, CHALLENGE_MINUTES};
+use csp_domain::two_step::{
+    CodeNeeded, SecondStep, SignInAnswer, UnknownRememberDays, CHALLENGE_MINUTES, REMEMBER_DAYS,
+};
 use csp_domain::{ErrorCode, FieldErrors, SessionResponse, SignIn, SignInRequest, UserId};
 
 use crate::cases::sign_in_guard::{self, Refused};
@@ -21,6 +23,7 @@ use crate::http::extract::{ApiJson, ApiPath, ClientIp};
 use crate::password;
 use crate::state::AppState;
 use crate::store::sessions::Device;
+use crate::store::two_step as store_two_step;
 use crate::store::{accounts, sessions, users, Conn};
 
 /// How long a sign-in waits for a free password checker before it is told to retry.
@@ -143,7 +146,14 @@ pub async fn sign_in(
         .succeeded(&mut conn, &record.user.id, &ip, now)
         .await?;
     drop(conn);
-    password_passed(&state, &record.user.id, device(&headers, &ip.to_string())).await
+    let remembered = auth::device_token(&headers, state.settings.cookie_secure);
+    password_passed(
+        &state,
+        &record.user.id,
+        device(&headers, &ip.to_string()),
+        remembered,
+    )
+    .await
 }
 
 /// Where a request comes from: its client's address and browser (at most 300 characters).
@@ -163,16 +173,22 @@ pub(crate) fn device(headers: &HeaderMap, client_ip: &str) -> Device {
 }
 
 /// The password was right (a sign-in, or a password set from a link): a session — or, for a
-/// user with two-step sign-in, a sign-in waiting for the code: a cookie of its own for
+/// user with two-step sign-in, unless this browser is remembered for them (`remembered`, the
+/// token of its cookie), a sign-in waiting for the code: a cookie of its own for
 /// [`CHALLENGE_MINUTES`] and 200 `{"mfa_required": true}`.
 pub(crate) async fn password_passed(
     state: &AppState,
     user: &UserId,
     device: Device,
+    remembered: Option<String>,
 ) -> ApiResult<Response> {
     let mut conn = state.db.conn().await?;
     let now = state.clock.now();
-    if two_step::is_on(&mut conn, user).await? {
+    let known_browser = match remembered {
+        Some(token) => store_two_step::is_remembered(&mut conn, user, &token, now).await?,
+        None => false,
+    };
+    if !known_browser && two_step::is_on(&mut conn, user).await? {
         let token = two_step::challenge(&mut conn, user, now).await?;
         let cookie =
             auth::challenge_cookie(&token, CHALLENGE_MINUTES * 60, state.settings.cookie_secure);
@@ -213,14 +229,14 @@ async fn start_session(
 /// The second step of a sign-in: the code of the user's authenticator app (each works once),
 /// or one of their recovery codes (each works once). Five wrong codes in a row pause it for
 /// 15 minutes; the sign-in waits 5 minutes for its code.
-#[utoipa::path(post, path = "/api/v1/session/totp", tag = "sessions", request_body = CodeEntry,
+#[utoipa::path(post, path = "/api/v1/session/totp", tag = "sessions", request_body = SecondStep,
     responses(
         (status = 200, description = "Signed in; sets the session cookie", body = SessionResponse),
         (status = 400, description = "`invalid_json`", body = csp_domain::ApiErrorBody),
         (status = 401, description = "`unauthenticated`: no sign-in is waiting for a code (none, or more than 5 minutes ago)", body = csp_domain::ApiErrorBody),
         (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
-        (status = 422, description = "`validation_failed`: `code` (`required`, `wrong_code`: not the code of this moment, malformed or used already)", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`validation_failed`: `code` (`required`, `wrong_code`: not the code of this moment, malformed or used already), `remember_days` (7 or 30)", body = csp_domain::ApiErrorBody),
         (status = 429, description = "`too_many_attempts`, with `Retry-After`: five wrong codes in a row", body = csp_domain::ApiErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
@@ -228,20 +244,33 @@ pub async fn second_step(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    ApiJson(entry): ApiJson<CodeEntry>,
+    ApiJson(entry): ApiJson<SecondStep>,
 ) -> ApiResult<Response> {
     let secure = state.settings.cookie_secure;
     let token = auth::challenge_token(&headers, secure).ok_or_else(no_challenge)?;
+    if let Some(days) = entry.remember_days.filter(|d| !REMEMBER_DAYS.contains(d)) {
+        let mut errors = FieldErrors::new();
+        errors.add("remember_days", &UnknownRememberDays);
+        tracing::debug!(days, "remember_days refused");
+        return Err(AppError::validation(&errors));
+    }
     let now = state.clock.now();
     let user = two_step::complete(&state.db, &token, &entry.code, &ip.to_string(), now)
         .await
         .map_err(|e| two_step_error(e, now))?;
     let device = device(&headers, &ip.to_string());
-    let (cookie, body) =
-        start_session(&state, &mut *state.db.conn().await?, &user, &device, now).await?;
+    let mut conn = state.db.conn().await?;
+    let (cookie, body) = start_session(&state, &mut conn, &user, &device, now).await?;
     let [ended] = auth::challenge_cookie("", 0, secure);
     let [session] = cookie;
-    Ok((AppendHeaders([ended, session]), body).into_response())
+    let mut cookies = vec![ended, session];
+    if let Some(days) = entry.remember_days {
+        let until = now + chrono::Duration::days(i64::from(days));
+        let token = store_two_step::remember_device(&mut conn, &user, now, until).await?;
+        let [remembered] = auth::device_cookie(&token, i64::from(days) * 86_400, secure);
+        cookies.push(remembered);
+    }
+    Ok((AppendHeaders(cookies), body).into_response())
 }
 
 fn no_challenge() -> AppError {

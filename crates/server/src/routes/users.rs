@@ -215,7 +215,14 @@ async fn accept_link(
     )
     .await?;
     tracing::info!(user = %user, "password set from a link");
-    super::sessions::password_passed(&state, &user, super::sessions::device(headers, ip)).await
+    let remembered = auth::device_token(headers, state.settings.cookie_secure);
+    super::sessions::password_passed(
+        &state,
+        &user,
+        super::sessions::device(headers, ip),
+        remembered,
+    )
+    .await
 }
 
 /// Changes the signed-in user's password: the current one is required, the new one follows

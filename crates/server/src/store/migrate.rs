@@ -88,6 +88,11 @@ const SQLITE: &[Migration] = &[
         "session_devices",
         include_str!("../../migrations/sqlite/0015_session_devices.sql"),
     ),
+    (
+        16,
+        "remembered_devices",
+        include_str!("../../migrations/sqlite/0016_remembered_devices.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -164,6 +169,11 @@ const POSTGRES: &[Migration] = &[
         15,
         "session_devices",
         include_str!("../../migrations/postgres/0015_session_devices.sql"),
+    ),
+    (
+        16,
+        "remembered_devices",
+        include_str!("../../migrations/postgres/0016_remembered_devices.sql"),
     ),
 ];
 

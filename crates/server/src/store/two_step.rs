@@ -113,12 +113,13 @@ pub async fn wrong_code(
     Ok(())
 }
 
-/// Turns two-step sign-in off: the secret and the recovery codes go.
+/// Turns two-step sign-in off: the secret, the recovery codes and the remembered browsers go.
 pub async fn remove(conn: &mut Conn, user: &UserId) -> Result<bool, sqlx::Error> {
     sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
         .bind(user.as_str())
         .execute(&mut *conn)
         .await?;
+    forget_devices(conn, user).await?;
     let done = sqlx::query("DELETE FROM two_step WHERE user_id = $1 AND confirmed_at IS NOT NULL")
         .bind(user.as_str())
         .execute(conn)
@@ -223,11 +224,62 @@ pub async fn end_challenge(conn: &mut Conn, token: &str) -> Result<bool, sqlx::E
     Ok(done.rows_affected() == 1)
 }
 
-/// Removes challenges that have expired; returns how many.
+/// Removes challenges and remembered browsers that have expired; returns how many.
 pub async fn prune_challenges(conn: &mut Conn, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
     let done = sqlx::query("DELETE FROM sign_in_challenges WHERE expires_at <= $1")
         .bind(db_time(now))
+        .execute(&mut *conn)
+        .await?;
+    let forgotten = sqlx::query("DELETE FROM remembered_devices WHERE expires_at <= $1")
+        .bind(db_time(now))
         .execute(conn)
         .await?;
-    Ok(done.rows_affected())
+    Ok(done.rows_affected() + forgotten.rows_affected())
+}
+
+/// Remembers a browser for `user` until `expires_at`; returns the token for its cookie.
+pub async fn remember_device(
+    conn: &mut Conn,
+    user: &UserId,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<String, sqlx::Error> {
+    let token = new_token();
+    sqlx::query(
+        "INSERT INTO remembered_devices (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash(&token))
+    .bind(user.as_str())
+    .bind(db_time(now))
+    .bind(db_time(expires_at))
+    .execute(conn)
+    .await?;
+    Ok(token)
+}
+
+/// Whether the browser with this token is remembered for `user` (and not expired).
+pub async fn is_remembered(
+    conn: &mut Conn,
+    user: &UserId,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM remembered_devices WHERE token_hash = $1 AND user_id = $2 AND expires_at > $3",
+    )
+    .bind(token_hash(token))
+    .bind(user.as_str())
+    .bind(db_time(now))
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Forgets every browser remembered for `user` (a new password, two-step sign-in off).
+pub async fn forget_devices(conn: &mut Conn, user: &UserId) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM remembered_devices WHERE user_id = $1")
+        .bind(user.as_str())
+        .execute(conn)
+        .await?;
+    Ok(())
 }

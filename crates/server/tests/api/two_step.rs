@@ -16,7 +16,107 @@ on_both_backends!(
     two_step_sign_in_takes_each_code_once_and_recovery_codes_once,
     wrong_codes_pause_the_second_step_and_a_reset_does_not_skip_it,
     where_required_the_roles_that_buy_cancel_or_manage_users_set_it_up_first,
+    a_remembered_browser_is_not_asked_until_the_time_chosen_or_a_new_password,
 );
+
+async fn a_remembered_browser_is_not_asked_until_the_time_chosen_or_a_new_password(
+    backend: Backend,
+) {
+    let server = TestServer::start(backend).await;
+    let me = server.signed_in(USER).await;
+    let (totp, _) = enrol(&server, &me).await;
+    server.clock.advance(Duration::seconds(30));
+
+    let laptop = password_step(&server, USER, PASSWORD).await;
+    let (status, body) = server
+        .post_json(
+            &laptop,
+            "/api/v1/session/totp",
+            &json!({"code": code_at(&server, &totp, 0), "remember_days": 5}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        body["error"]["field_codes"]["remember_days"],
+        "unknown_value"
+    );
+    let res = laptop
+        .post(server.url("/api/v1/session/totp"))
+        .json(&json!({"code": code_at(&server, &totp, 0), "remember_days": 7}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let remembered: Vec<&str> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .filter(|c| c.starts_with("csp_device="))
+        .collect();
+    assert_eq!(remembered.len(), 1, "a cookie for the browser");
+    assert!(remembered[0].contains("Max-Age=604800") && remembered[0].contains("HttpOnly"));
+
+    // Signed out and in again on that browser: no code. Another browser: the code.
+    let sign_in = |client: &reqwest::Client| {
+        client
+            .post(server.url("/api/v1/sessions"))
+            .json(&json!({"email": USER, "password": PASSWORD}))
+            .send()
+    };
+    laptop
+        .delete(server.url("/api/v1/session"))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(sign_in(&laptop).await.unwrap()).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["user"]["email"], USER,
+        "signed in without a code: {body}"
+    );
+    password_step(&server, USER, PASSWORD).await;
+
+    // Seven days later the browser is asked again.
+    server
+        .clock
+        .advance(Duration::days(7) + Duration::minutes(1));
+    let (_, body) = json_of(sign_in(&laptop).await.unwrap()).await;
+    assert_eq!(body, json!({"mfa_required": true}));
+
+    // Remembered again, then a new password: every browser is forgotten.
+    let res = laptop
+        .post(server.url("/api/v1/session/totp"))
+        .json(&json!({"code": code_at(&server, &totp, 0), "remember_days": 30}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let res = laptop
+        .post(server.url("/api/v1/session/password"))
+        .json(&json!({"current_password": PASSWORD, "new_password": "a brand new passphrase"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    laptop
+        .delete(server.url("/api/v1/session"))
+        .send()
+        .await
+        .unwrap();
+    let res = laptop
+        .post(server.url("/api/v1/sessions"))
+        .json(&json!({"email": USER, "password": "a brand new passphrase"}))
+        .send()
+        .await
+        .unwrap();
+    let (_, body) = json_of(res).await;
+    assert_eq!(
+        body,
+        json!({"mfa_required": true}),
+        "forgotten with the old password"
+    );
+}
 
 const USER: &str = "admin.agent@northwind.example";
 
