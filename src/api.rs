@@ -23,7 +23,7 @@ use csp_domain::session::SessionList;
 use csp_domain::software::{DeepLink, KeyReveal, SoftwarePurchase, TenantSoftwareList};
 use csp_domain::support::{SupportForm, SupportRequest, SupportStatusChange};
 use csp_domain::two_step::{
-    CodeEntry, Enrolment, RecoveryCodes, SecondStep, SignInAnswer, TwoStepDisable,
+    CodeEntry, Enrolment, RecoveryCodes, SecondStep, SignInAnswer, TwoStepDisable, TwoStepPolicy,
 };
 use csp_domain::{
     ActivityLogPage, ApiErrorBody, BillingProfile, Customer, CustomerId, ErrorCode, FieldMap,
@@ -326,6 +326,19 @@ pub async fn second_step(code: String, remember_days: Option<u32>) -> ApiResult<
 /// The partner's latest changes of users (the roles that read the activity log).
 pub async fn user_changes() -> ApiResult<UserChangeList> {
     Call::get("/user-changes").fetch().await
+}
+
+/// The partner's own two-step rule.
+pub async fn two_step_policy() -> ApiResult<TwoStepPolicy> {
+    Call::get("/organization/two-step").fetch().await
+}
+
+/// Changes the partner's two-step rule (Global admins).
+pub async fn set_two_step_policy(policy: TwoStepPolicy) -> ApiResult<TwoStepPolicy> {
+    Call::new("PUT", "/organization/two-step")
+        .json(&policy)
+        .fetch()
+        .await
 }
 
 /// Where the signed-in user is signed in.

@@ -16,6 +16,7 @@ pub mod sign_in;
 pub mod support;
 pub mod tenant;
 pub mod two_step;
+pub mod two_step_rule;
 pub mod user_changes;
 pub mod users;
 pub mod webhooks;

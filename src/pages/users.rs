@@ -25,6 +25,7 @@ use crate::components::table_region::TableRegion;
 use crate::format;
 use crate::i18n::{tr, use_i18n, I18n, Msg};
 use crate::loader::use_loader;
+use crate::pages::two_step_rule::TwoStepRule;
 use crate::state::{use_session, Session};
 
 const COLUMNS: &[Msg] = &[
@@ -62,6 +63,7 @@ fn ManageUsers() -> impl IntoView {
     let list = use_loader(|| (), |()| api::users());
     view! {
         <Loaded loader=list children={move |l: UserList| view! { <Users initial=l.items/> }}/>
+        <TwoStepRule/>
     }
 }
 

@@ -47,8 +47,9 @@ pub struct User {
     /// The organisation the user works for: the partner's or the customer's company name,
     /// or the support team's name.
     pub organization: String,
-    /// The user's roles need two-step sign-in and they have not set it up: until they do, the
-    /// server answers 403 `two_step_required` to everything but their session and profile.
+    /// Two-step sign-in is required of the user (by their partner, or by the operator for
+    /// their roles) and they have not set it up: until they do, the server answers 403
+    /// `two_step_required` to everything but their session and profile.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub two_step_setup_required: bool,
 }

@@ -202,6 +202,14 @@ pub struct RecoveryCodes {
     pub recovery_codes: Vec<String>,
 }
 
+/// `GET`/`PUT /api/v1/organization/two-step`: the partner's own rule, beyond the operator's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TwoStepPolicy {
+    /// Every user of the partner must set up two-step sign-in (and cannot turn it off).
+    pub required_for_everyone: bool,
+}
+
 /// `GET /api/v1/profile`'s `two_step`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

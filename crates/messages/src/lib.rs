@@ -794,8 +794,12 @@ messages! {
     SignOutOthers => "Sign out everywhere else", "退出所有其他会话";
     DeviceSignedOut => "Signed out: {device}.", "已退出：{device}。";
     OthersSignedOut => "Signed out everywhere else.", "已退出所有其他会话。";
-    TwoStepRequiredNotice => "Your roles need two-step sign-in. Set it up below to go on.", "你的角色需要两步登录。请在下方完成设置后继续。";
-    ErrTwoStepRequired => "Your roles need two-step sign-in: it has to be on.", "你的角色需要两步登录：必须开启。";
+    TwoStepRequiredNotice => "Two-step sign-in is required for your account. Set it up below to go on.", "你的帐户需要两步登录。请在下方完成设置后继续。";
+    ErrTwoStepRequired => "Two-step sign-in is required for your account: it has to be on.", "你的帐户需要两步登录：必须开启。";
+    TwoStepPolicyHeading => "Two-step sign-in", "两步登录";
+    TwoStepPolicyEveryone => "Require two-step sign-in of every user of {organization}", "要求 {organization} 的每个用户使用两步登录";
+    TwoStepPolicyHint => "Users who have not set it up are asked to at their next request. Without this, it is required of the roles that buy, cancel or manage users where the operator says so.", "尚未设置的用户会在下次请求时被要求设置。未勾选时，仅在运营方要求时对可购买、取消或管理用户的角色强制。";
+    TwoStepPolicySaved => "Saved.", "已保存。";
     TwoStepCodeRequired => "Enter the code from your authenticator app.", "请输入身份验证器应用中的验证码。";
     TwoStepCodeMalformed => "Enter the 6 digits your authenticator app shows, or a recovery code.", "请输入身份验证器应用显示的 6 位数字，或一个恢复码。";
     TwoStepCodeWrong => "This code is not right, or it was used already. Enter the code your app shows now.", "此验证码不正确或已被使用。请输入应用当前显示的验证码。";

@@ -32,6 +32,8 @@ pub fn cookie_name(secure: bool) -> &'static str {
 pub struct CurrentUser {
     pub user: User,
     pub principal: Principal,
+    /// Two-step sign-in may not be turned off (see [`two_step_mandatory`]).
+    pub two_step_mandatory: bool,
 }
 
 impl CurrentUser {
@@ -111,9 +113,11 @@ impl FromRequestParts<AppState> for CurrentUser {
                 ));
             }
         }
+        let two_step_mandatory = two_step_mandatory(state, &record);
         let mut user = CurrentUser {
             user: record.user,
             principal: record.principal,
+            two_step_mandatory,
         };
         user.user.two_step_setup_required = setup_required;
         parts.extensions.insert(user.clone());
@@ -126,12 +130,17 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-/// Whether the user must set up two-step sign-in before anything else: the operator requires
-/// it (`REQUIRE_TWO_STEP`), their roles need it, and it is not on.
+/// Whether the user must sign in in two steps: their partner requires it of everyone, or the
+/// operator (`REQUIRE_TWO_STEP`) of their roles.
+pub fn two_step_mandatory(state: &AppState, record: &UserRecord) -> bool {
+    record.partner_requires_two_step
+        || (state.settings.two_step_required && roles_need_two_step(record.principal.roles()))
+}
+
+/// Whether the user must set up two-step sign-in before anything else: it is mandatory for
+/// them and not on.
 pub fn must_set_up_two_step(state: &AppState, record: &UserRecord) -> bool {
-    state.settings.two_step_required
-        && !record.two_step_on
-        && roles_need_two_step(record.principal.roles())
+    !record.two_step_on && two_step_mandatory(state, record)
 }
 
 /// The session token from the `Cookie` header(s), if any. Only well-formed tokens (64 hex

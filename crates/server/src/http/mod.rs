@@ -107,6 +107,10 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
         .route("/profile", get(profile::get).patch(profile::update))
         .route("/users", get(users::list).post(users::invite))
         .route("/user-changes", get(activity_log::user_changes))
+        .route(
+            "/organization/two-step",
+            get(users::two_step_policy).put(users::set_two_step_policy),
+        )
         .route("/users/{id}", axum::routing::patch(users::change))
         .route("/invitations/accept", post(users::accept_invitation))
         .route("/password-resets", post(users::request_reset))

@@ -67,6 +67,8 @@ use crate::routes::{
         crate::routes::users::request_reset,
         crate::routes::users::accept_reset,
         crate::routes::users::change_password,
+        crate::routes::users::two_step_policy,
+        crate::routes::users::set_two_step_policy,
     ),
     components(schemas(
         csp_domain::ApiErrorBody,

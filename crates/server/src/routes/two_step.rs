@@ -5,9 +5,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use csp_domain::two_step::{
-    roles_need_two_step, CodeEntry, Enrolment, RecoveryCodes, TwoStepDisable,
-};
+use csp_domain::two_step::{CodeEntry, Enrolment, RecoveryCodes, TwoStepDisable};
 use csp_domain::ErrorCode;
 
 use crate::cases::two_step;
@@ -71,7 +69,7 @@ pub async fn confirm(
         (status = 204, description = "Off (also when it was off)"),
         (status = 400, description = "`invalid_json`", body = csp_domain::ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
-        (status = 403, description = "`two_step_required`: the user's roles need it (`REQUIRE_TWO_STEP`)", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`two_step_required`: required of the user (by their partner, or `REQUIRE_TWO_STEP` for their roles)", body = csp_domain::ApiErrorBody),
         (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
         (status = 422, description = "`validation_failed`: `password` (`wrong_password`)", body = csp_domain::ApiErrorBody),
@@ -82,10 +80,10 @@ pub async fn disable(
     ClientIp(ip): ClientIp,
     ApiJson(off): ApiJson<TwoStepDisable>,
 ) -> ApiResult<StatusCode> {
-    if state.settings.two_step_required && roles_need_two_step(user.principal.roles()) {
+    if user.two_step_mandatory {
         return Err(AppError::new(
             ErrorCode::TwoStepRequired,
-            "Your roles need two-step sign-in: it cannot be turned off.",
+            "Two-step sign-in is required of you: it cannot be turned off.",
         ));
     }
     let now = state.clock.now();

@@ -10,6 +10,7 @@ use csp_domain::account::{
     check_display_name, AcceptToken, NewUserRequest, PasswordChange, PasswordResetRequest,
     UserChange, UserInvited, UserList, UserRefusal, WrongPassword,
 };
+use csp_domain::two_step::TwoStepPolicy;
 use csp_domain::{Area, Email, ErrorCode, FieldErrors, Permission, SessionResponse, UserId};
 
 use crate::cases::accounts::{self, AccountError, Actor, ChangeRefusal, ChangeUser, Invite};
@@ -18,6 +19,7 @@ use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::{ApiJson, ApiPath, ClientIp};
 use crate::state::AppState;
 use crate::store::accounts::{self as store, Purpose};
+use crate::store::{partners, settings};
 
 impl From<AccountError> for AppError {
     fn from(e: AccountError) -> AppError {
@@ -323,4 +325,65 @@ pub async fn accept_reset(
         &headers,
     )
     .await
+}
+
+/// The partner's own two-step rule: whether every user must set it up (Global admins and
+/// Account admins read it).
+#[utoipa::path(get, path = "/api/v1/organization/two-step", tag = "accounts",
+    responses(
+        (status = 200, body = TwoStepPolicy),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`: needs Global admin or Account admin", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn two_step_policy(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<TwoStepPolicy>> {
+    let partner = user.partner(Area::Customers)?;
+    user.require(Permission::ManageUsers)?;
+    let required_for_everyone =
+        partners::two_step_for_everyone(&mut *state.db.conn().await?, partner).await?;
+    Ok(Json(TwoStepPolicy {
+        required_for_everyone,
+    }))
+}
+
+/// Requires two-step sign-in of every user of the partner, or only where the operator does
+/// (Global admins); the change is recorded with the partner's other setting changes.
+#[utoipa::path(put, path = "/api/v1/organization/two-step", tag = "accounts",
+    request_body = TwoStepPolicy,
+    responses(
+        (status = 200, body = TwoStepPolicy),
+        (status = 400, description = "`invalid_json`", body = csp_domain::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`: needs Global admin", body = csp_domain::ApiErrorBody),
+        (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`validation_failed`: not an object with `required_for_everyone`", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn set_two_step_policy(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(policy): ApiJson<TwoStepPolicy>,
+) -> ApiResult<Json<TwoStepPolicy>> {
+    let partner = user.partner(Area::Customers)?;
+    user.require(Permission::ManageGlobalAdmins)?;
+    let mut tx = state.db.begin().await?;
+    let before = partners::two_step_for_everyone(&mut tx, partner).await?;
+    if before != policy.required_for_everyone {
+        partners::set_two_step_for_everyone(&mut tx, partner, policy.required_for_everyone).await?;
+        settings::record(
+            &mut tx,
+            Some(partner),
+            "two_step_for_everyone",
+            Some(&before.to_string()),
+            &policy.required_for_everyone.to_string(),
+            user.user.email.as_str(),
+            state.clock.now(),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    tracing::info!(partner = %partner, required = policy.required_for_everyone, "two-step rule of the partner");
+    Ok(Json(policy))
 }

@@ -93,6 +93,11 @@ const SQLITE: &[Migration] = &[
         "remembered_devices",
         include_str!("../../migrations/sqlite/0016_remembered_devices.sql"),
     ),
+    (
+        17,
+        "partner_two_step",
+        include_str!("../../migrations/sqlite/0017_partner_two_step.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -174,6 +179,11 @@ const POSTGRES: &[Migration] = &[
         16,
         "remembered_devices",
         include_str!("../../migrations/postgres/0016_remembered_devices.sql"),
+    ),
+    (
+        17,
+        "partner_two_step",
+        include_str!("../../migrations/postgres/0017_partner_two_step.sql"),
     ),
 ];
 

@@ -22,3 +22,29 @@ pub async fn insert(
     .await?;
     Ok(())
 }
+
+/// Whether the partner requires two-step sign-in of every user.
+pub async fn two_step_for_everyone(
+    conn: &mut Conn,
+    partner: &PartnerId,
+) -> Result<bool, sqlx::Error> {
+    let flag: Option<i64> =
+        sqlx::query_scalar("SELECT two_step_for_everyone FROM partners WHERE id = $1")
+            .bind(partner.as_str())
+            .fetch_optional(conn)
+            .await?;
+    Ok(flag.unwrap_or(0) != 0)
+}
+
+pub async fn set_two_step_for_everyone(
+    conn: &mut Conn,
+    partner: &PartnerId,
+    required: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE partners SET two_step_for_everyone = $2 WHERE id = $1")
+        .bind(partner.as_str())
+        .bind(i64::from(required))
+        .execute(conn)
+        .await?;
+    Ok(())
+}

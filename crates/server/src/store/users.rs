@@ -13,6 +13,8 @@ pub struct UserRecord {
     pub password_hash: String,
     /// Two-step sign-in is on.
     pub two_step_on: bool,
+    /// The user's partner requires two-step sign-in of every user.
+    pub partner_requires_two_step: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -26,12 +28,14 @@ struct UserRow {
     password_hash: String,
     organization: String,
     two_step: i64,
+    two_step_for_everyone: i64,
 }
 
 const SELECT_USER: &str = "\
     SELECT u.id, u.email, u.display_name, u.kind, u.partner_id, u.customer_id, u.password_hash, \
            COALESCE(p.name, c.company_name, 'CSP Support') AS organization, \
-           (SELECT COUNT(*) FROM two_step t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS two_step \
+           (SELECT COUNT(*) FROM two_step t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS two_step, \
+           COALESCE(p.two_step_for_everyone, 0) AS two_step_for_everyone \
     FROM users u \
     LEFT JOIN partners p ON p.id = u.partner_id \
     LEFT JOIN customers c ON c.id = u.customer_id";
@@ -111,6 +115,7 @@ async fn with_roles(conn: &mut Conn, row: UserRow) -> Result<UserRecord, sqlx::E
         principal,
         password_hash: row.password_hash,
         two_step_on: row.two_step > 0,
+        partner_requires_two_step: row.two_step_for_everyone != 0,
     })
 }
 

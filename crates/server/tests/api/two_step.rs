@@ -17,7 +17,60 @@ on_both_backends!(
     wrong_codes_pause_the_second_step_and_a_reset_does_not_skip_it,
     where_required_the_roles_that_buy_cancel_or_manage_users_set_it_up_first,
     a_remembered_browser_is_not_asked_until_the_time_chosen_or_a_new_password,
+    a_partner_requires_two_step_sign_in_of_every_user,
 );
+
+async fn a_partner_requires_two_step_sign_in_of_every_user(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let rule = "/api/v1/organization/two-step";
+    let account_admin = server.signed_in(ACCOUNT_ADMIN).await;
+    let (status, policy) = server.get_json(&account_admin, rule).await;
+    assert_eq!(status, 200);
+    assert_eq!(policy, json!({"required_for_everyone": false}));
+    let res = account_admin
+        .put(server.url(rule))
+        .json(&json!({"required_for_everyone": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403, "only a Global admin sets it");
+
+    let referral = server.signed_in("referral.admin@northwind.example").await;
+    let fabrikam = server.signed_in(FABRIKAM_ADMIN).await;
+    let admin = server.signed_in(GLOBAL_ADMIN).await;
+    let res = admin
+        .put(server.url(rule))
+        .json(&json!({"required_for_everyone": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    // Every Northwind user, whatever the roles, sets it up first; Fabrikam's are not asked.
+    for client in [&referral, &admin] {
+        let (status, body) = server.get_json(client, "/api/v1/customers").await;
+        assert_eq!((status, error_code(&body)), (403, "two_step_required"));
+    }
+    let (status, _) = server.get_json(&fabrikam, "/api/v1/customers").await;
+    assert_eq!(status, 200);
+    enrol(&server, &referral).await;
+    let (status, _) = server.get_json(&referral, "/api/v1/customers").await;
+    assert_eq!(status, 200);
+    let (status, body) = server
+        .post_json(
+            &referral,
+            "/api/v1/profile/two-step/disable",
+            &json!({"password": PASSWORD}),
+        )
+        .await;
+    assert_eq!((status, error_code(&body)), (403, "two_step_required"));
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM setting_changes WHERE setting = 'two_step_for_everyone'")
+            .await,
+        1,
+        "the change is recorded"
+    );
+}
 
 async fn a_remembered_browser_is_not_asked_until_the_time_chosen_or_a_new_password(
     backend: Backend,
