@@ -386,7 +386,9 @@ pub async fn end_one(
     user: CurrentUser,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    if sessions::end_by_id(&mut *state.db.conn().await?, &user.user.id, &id).await? {
+    // Ids are 32 lower-case hex digits; anything else names no session (and never reaches SQL).
+    let well_formed = id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    if well_formed && sessions::end_by_id(&mut *state.db.conn().await?, &user.user.id, &id).await? {
         tracing::info!(user = %user.user.id, "ended one of their sessions");
         Ok(StatusCode::NO_CONTENT)
     } else {
