@@ -10,8 +10,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use csp_domain::account::{
-    AcceptToken, NewUserRequest, PasswordChange, PasswordResetRequest, UserChange, UserChangeList,
-    UserInvited, UserList,
+    AcceptToken, NewTenantUser, NewUserRequest, PasswordChange, PasswordResetRequest, UserChange,
+    UserChangeList, UserInvited, UserList,
 };
 use csp_domain::billing::BillingProfileChange;
 use csp_domain::cancellation::{CancelRequest, Cancellation};
@@ -326,6 +326,16 @@ pub async fn second_step(code: String, remember_days: Option<u32>) -> ApiResult<
 /// The partner's latest changes of users (the roles that read the activity log).
 pub async fn user_changes() -> ApiResult<UserChangeList> {
     Call::get("/user-changes").fetch().await
+}
+
+/// The users of the signed-in customer user's tenant.
+pub async fn tenant_users() -> ApiResult<UserList> {
+    Call::get("/tenant/users").fetch().await
+}
+
+/// A customer's admin invites another user of the tenant; the answer carries the link.
+pub async fn invite_tenant_user(user: NewTenantUser) -> ApiResult<UserInvited> {
+    Call::post("/tenant/users").json(&user).fetch().await
 }
 
 /// The partner's own two-step rule.

@@ -15,6 +15,7 @@ pub mod profile;
 pub mod sign_in;
 pub mod support;
 pub mod tenant;
+pub mod tenant_users;
 pub mod two_step;
 pub mod two_step_rule;
 pub mod user_changes;

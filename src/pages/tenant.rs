@@ -1,5 +1,6 @@
-//! `/tenant`: the home of the customer admin center: the organisation, and the way to its
-//! software (Billing → Your products → Software), where the partner's deep link also leads.
+//! `/tenant`: the home of the customer admin center: the organisation, the way to its
+//! software (Billing → Your products → Software), where the partner's deep link also leads,
+//! and its users (`pages::tenant_users`).
 
 use crate::router::A;
 use csp_domain::Customer;
@@ -10,6 +11,7 @@ use crate::components::loaded::Loaded;
 use crate::components::page_header::PageHeader;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::loader::use_loader;
+use crate::pages::tenant_users::TenantUsers;
 use crate::routes::Route;
 
 #[component]
@@ -43,5 +45,6 @@ fn TenantHome(tenant: Customer) -> impl IntoView {
             <p>{tr(Msg::AdminCenterIntro)}</p>
             <A href=Route::AdminCenterSoftware.to_path() attr:class="button button--primary">{tr(Msg::OpenYourSoftware)}</A>
         </section>
+        <TenantUsers/>
     }
 }

@@ -6,8 +6,8 @@
 //! told which roles manage users (the server refuses them the list).
 
 use csp_domain::account::{
-    check_display_name, NewUserRequest, UserChange, UserInvited, UserList, UserSummary,
-    INVITATION_HOURS,
+    check_display_name, NewTenantUser, NewUserRequest, UserChange, UserInvited, UserList,
+    UserSummary, INVITATION_HOURS,
 };
 use csp_domain::{Email, ErrorCode, FieldErrors, Permission, Role, UserId};
 use leptos::prelude::*;
@@ -329,8 +329,10 @@ fn change_failure(i18n: I18n, failure: &ApiFailure) -> String {
 
 /// "Invite a colleague": address, name and roles, checked with the domain's rules before
 /// sending; the link the server answers with is shown once, with its copy button.
+/// "Invite a colleague": e-mail, name and (for a partner's users) roles; the one-time link is
+/// shown once. `tenant`: a customer's admin inviting another user of the tenant (no roles).
 #[component]
-fn Invite(on_invited: Callback<()>) -> impl IntoView {
+pub fn Invite(on_invited: Callback<()>, #[prop(optional)] tenant: bool) -> impl IntoView {
     let i18n = use_i18n();
     let email = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
@@ -339,7 +341,20 @@ fn Invite(on_invited: Callback<()>) -> impl IntoView {
     let failure = RwSignal::new(None::<ApiFailure>);
     let invited = RwSignal::new(None::<(String, UserInvited)>);
     let invite: Action<NewUserRequest, ApiResult<UserInvited>> =
-        Action::new_local(|user: &NewUserRequest| api::invite_user(user.clone()));
+        Action::new_local(move |user: &NewUserRequest| {
+            let user = user.clone();
+            async move {
+                if tenant {
+                    api::invite_tenant_user(NewTenantUser {
+                        email: user.email,
+                        display_name: user.display_name,
+                    })
+                    .await
+                } else {
+                    api::invite_user(user).await
+                }
+            }
+        });
     let pending = invite.pending();
     let sent_to = StoredValue::new(String::new());
     Effect::new(move |_| {
@@ -427,7 +442,7 @@ fn Invite(on_invited: Callback<()>) -> impl IntoView {
                     autocomplete="off" required=true error=error("email")/>
                 <TextField id="invite-name" name="display_name" label=Msg::ContactName value=name
                     autocomplete="off" required=true error=error("display_name")/>
-                <RoleChoices prefix="invite" chosen=chosen error=roles_error/>
+                {(!tenant).then(|| view! { <RoleChoices prefix="invite" chosen=chosen error=roles_error/> })}
                 {move || failure.get().filter(|f| f.field_codes.is_empty()).map(|f| view! {
                     <p class="message message--error" role="alert">{move || i18n.failure(&f)}</p>
                 })}

@@ -344,3 +344,26 @@ pageTest('Profile → Where you are signed in: another browser\'s session is lis
     await other.close();
   }
 });
+
+pageTest('a customer\'s admin invites another user of the tenant, who sets a password and reaches the admin center', async (page) => {
+  await signIn(page, 'admin@contoso.onmicrosoft.com');
+  await waitForPath(page, '/tenant');
+  const users = page.getByRole('region', { name: 'Users', exact: true });
+  await users.getByRole('row').filter({ hasText: 'admin@contoso.onmicrosoft.com' }).waitFor();
+  const invite = page.getByRole('region', { name: 'Invite a colleague' });
+  await invite.getByLabel('Email', { exact: true }).fill('pat@contoso.example');
+  await invite.getByLabel('Name', { exact: true }).fill('Pat Purchaser');
+  assert.equal(await invite.getByRole('checkbox').count(), 0, 'no partner roles for a tenant\'s users');
+  await invite.getByRole('button', { name: 'Send invitation' }).click();
+  const link = new URL(await invite.getByRole('textbox', { name: 'Invitation link' }).inputValue());
+  await users.getByRole('row').filter({ hasText: 'pat@contoso.example' }).filter({ hasText: 'Invited' }).waitFor();
+  await checkA11y(page, 'the tenant page with its users and an invitation link');
+  await signOut(page);
+
+  await page.goto(link.pathname + link.search);
+  await page.getByLabel('New password', { exact: true }).fill(GOOD_PASSWORD);
+  await page.getByLabel('Repeat the password', { exact: true }).fill(GOOD_PASSWORD);
+  await page.getByRole('button', { name: 'Set password', exact: true }).click();
+  await waitForPath(page, '/tenant');
+  await page.getByRole('heading', { level: 1, name: 'Contoso Ltd', exact: true }).waitFor();
+});

@@ -187,6 +187,14 @@ pub struct NewUserRequest {
     pub roles: Vec<Role>,
 }
 
+/// `POST /api/v1/tenant/users`: a customer's admin invites another user of the tenant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewTenantUser {
+    pub email: String,
+    pub display_name: String,
+}
+
 /// The answer to an invitation: the user and the one-time link to set a password (also
 /// mailed when mail is configured).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

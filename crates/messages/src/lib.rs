@@ -766,6 +766,9 @@ messages! {
     DevicesIntro => "Each browser you signed in with, most recently used first. Sign out of any you do not recognise, and change your password.", "你登录过的每个浏览器，最近使用的在前。请退出你不认识的会话，并更改密码。";
     DevicesTable => "Your sessions", "你的会话";
     UserChangesHeading => "Changes to users", "用户变更";
+    TenantUsersHeading => "Users", "用户";
+    TenantUsersIntro => "The people of your organization who can sign in here to reach product keys and downloads.", "你的组织中可以在此登录以获取产品密钥和下载的人员。";
+    TenantUsersTable => "Your organization's users", "你的组织的用户";
     UserChangesTable => "Recorded changes", "已记录的变更";
     UserChangesIntro => "The latest 200 changes of your organization's users: who made each, and from where.", "你的组织最近 200 条用户变更：由谁进行、来自何处。";
     NoUserChanges => "No changes to users yet.", "尚无用户变更。";

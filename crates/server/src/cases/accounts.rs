@@ -9,7 +9,7 @@ use csp_domain::account::{
     INVITATION_HOURS, RESET_MINUTES,
 };
 use csp_domain::notification::{AccountInvitation, EventData, PasswordReset};
-use csp_domain::{Email, PartnerId, Principal, Role, UserId};
+use csp_domain::{CustomerId, Email, PartnerId, Principal, Role, UserId};
 
 use crate::notify::Outbox;
 use crate::store::accounts::{self, Change, Purpose};
@@ -228,6 +228,42 @@ pub async fn invite(db: &Db, input: Invite<'_>) -> Result<Invited, AccountError>
         user: new_id(),
         partner: input.partner.clone(),
         roles,
+    };
+    let invited = invite_in(
+        &mut tx,
+        input.outbox,
+        input.public_url,
+        &principal,
+        input.email,
+        input.display_name,
+        input.organization,
+        input.by.email,
+        input.by.client_ip,
+        input.now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(invited)
+}
+
+pub struct TenantInvite<'a> {
+    pub customer: &'a CustomerId,
+    pub organization: &'a str,
+    pub email: &'a Email,
+    pub display_name: &'a str,
+    pub by: Actor<'a>,
+    pub public_url: &'a str,
+    pub outbox: &'a Outbox,
+    pub now: DateTime<Utc>,
+}
+
+/// A customer's admin invites another user of the tenant (to reach the admin center, where
+/// the partner's deep links lead).
+pub async fn invite_tenant_user(db: &Db, input: TenantInvite<'_>) -> Result<Invited, AccountError> {
+    let mut tx = db.begin().await?;
+    let principal = Principal::Customer {
+        user: new_id(),
+        customer: input.customer.clone(),
     };
     let invited = invite_in(
         &mut tx,

@@ -108,6 +108,10 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
         .route("/users", get(users::list).post(users::invite))
         .route("/user-changes", get(activity_log::user_changes))
         .route(
+            "/tenant/users",
+            get(users::tenant_users).post(users::invite_tenant_user),
+        )
+        .route(
             "/organization/two-step",
             get(users::two_step_policy).put(users::set_two_step_policy),
         )

@@ -68,6 +68,8 @@ use crate::routes::{
         crate::routes::users::accept_reset,
         crate::routes::users::change_password,
         crate::routes::users::two_step_policy,
+        crate::routes::users::tenant_users,
+        crate::routes::users::invite_tenant_user,
         crate::routes::users::set_two_step_policy,
     ),
     components(schemas(

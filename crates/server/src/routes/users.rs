@@ -7,13 +7,15 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use csp_domain::account::{
-    check_display_name, AcceptToken, NewUserRequest, PasswordChange, PasswordResetRequest,
-    UserChange, UserInvited, UserList, UserRefusal, WrongPassword,
+    check_display_name, AcceptToken, NewTenantUser, NewUserRequest, PasswordChange,
+    PasswordResetRequest, UserChange, UserInvited, UserList, UserRefusal, WrongPassword,
 };
 use csp_domain::two_step::TwoStepPolicy;
 use csp_domain::{Area, Email, ErrorCode, FieldErrors, Permission, SessionResponse, UserId};
 
-use crate::cases::accounts::{self, AccountError, Actor, ChangeRefusal, ChangeUser, Invite};
+use crate::cases::accounts::{
+    self, AccountError, Actor, ChangeRefusal, ChangeUser, Invite, TenantInvite,
+};
 use crate::http::auth::{self, CurrentUser};
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::{ApiJson, ApiPath, ClientIp};
@@ -91,12 +93,7 @@ pub async fn invite(
 ) -> ApiResult<(StatusCode, Json<UserInvited>)> {
     let partner = user.partner(Area::Customers)?.clone();
     user.require(Permission::ManageUsers)?;
-    let mut errors = FieldErrors::new();
-    let email = errors.take("email", Email::parse(&new.email));
-    let name = check_display_name(&new.display_name, &mut errors);
-    let (Some(email), Some(name)) = (email, name) else {
-        return Err(AppError::validation(&errors));
-    };
+    let (email, name) = invitee(&new.email, &new.display_name)?;
     let invited = accounts::invite(
         &state.db,
         Invite {
@@ -117,14 +114,7 @@ pub async fn invite(
     )
     .await?;
     tracing::info!(user = %invited.user, "user invited");
-    Ok((
-        StatusCode::CREATED,
-        Json(UserInvited {
-            id: invited.user,
-            invitation_url: invited.link,
-            invitation_expires_at: invited.expires_at,
-        }),
-    ))
+    Ok(invitation(invited))
 }
 
 /// Changes a user's roles, or deactivates (their sessions end) or reactivates them. The last
@@ -386,4 +376,86 @@ pub async fn set_two_step_policy(
     tx.commit().await?;
     tracing::info!(partner = %partner, required = policy.required_for_everyone, "two-step rule of the partner");
     Ok(Json(policy))
+}
+
+/// The tenant's users, for a customer user (the admin center's Users).
+#[utoipa::path(get, path = "/api/v1/tenant/users", tag = "tenant",
+    responses(
+        (status = 200, body = UserList),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`: for customer users", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn tenant_users(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<UserList>> {
+    let customer = user.tenant()?;
+    let items = store::list_tenant(&mut *state.db.conn().await?, customer).await?;
+    Ok(Json(UserList { items }))
+}
+
+/// A customer's admin invites another user of the tenant: a one-time link (7 days) to set a
+/// password and reach the admin center, shown once and mailed.
+#[utoipa::path(post, path = "/api/v1/tenant/users", tag = "tenant",
+    request_body = NewTenantUser,
+    responses(
+        (status = 201, body = UserInvited),
+        (status = 400, description = "`invalid_json`", body = csp_domain::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`: for customer users", body = csp_domain::ApiErrorBody),
+        (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`validation_failed`: `email` (also: taken), `display_name`", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn invite_tenant_user(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientIp(ip): ClientIp,
+    ApiJson(new): ApiJson<NewTenantUser>,
+) -> ApiResult<(StatusCode, Json<UserInvited>)> {
+    let customer = user.tenant()?.clone();
+    let (email, name) = invitee(&new.email, &new.display_name)?;
+    let invited = accounts::invite_tenant_user(
+        &state.db,
+        TenantInvite {
+            customer: &customer,
+            organization: &user.user.organization,
+            email: &email,
+            display_name: &name,
+            by: Actor {
+                email: user.user.email.as_str(),
+                roles: &[],
+                client_ip: &ip.to_string(),
+            },
+            public_url: &state.settings.public_url,
+            outbox: &state.settings.outbox,
+            now: state.clock.now(),
+        },
+    )
+    .await?;
+    tracing::info!(user = %invited.user, "tenant user invited");
+    Ok(invitation(invited))
+}
+
+/// The address and name of someone invited, checked as the domain says.
+fn invitee(email: &str, display_name: &str) -> Result<(Email, String), AppError> {
+    let mut errors = FieldErrors::new();
+    let email = errors.take("email", Email::parse(email));
+    let name = check_display_name(display_name, &mut errors);
+    match (email, name) {
+        (Some(email), Some(name)) => Ok((email, name)),
+        _ => Err(AppError::validation(&errors)),
+    }
+}
+
+/// 201 with the invited user and their one-time link.
+fn invitation(invited: accounts::Invited) -> (StatusCode, Json<UserInvited>) {
+    (
+        StatusCode::CREATED,
+        Json(UserInvited {
+            id: invited.user,
+            invitation_url: invited.link,
+            invitation_expires_at: invited.expires_at,
+        }),
+    )
 }

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use csp_domain::account::{UserChangeAction, UserChangeEntry, UserSummary};
-use csp_domain::{PartnerId, Role, UserId};
+use csp_domain::{CustomerId, PartnerId, Role, UserId};
 
 use super::sessions::token_hash;
 use super::{db_time, decode, read_time, Conn};
@@ -175,6 +175,34 @@ struct SummaryRow {
 }
 
 /// The partner's users, by address, with their roles.
+/// A customer's users (the tenant's), by e-mail.
+pub async fn list_tenant(
+    conn: &mut Conn,
+    customer: &CustomerId,
+) -> Result<Vec<UserSummary>, sqlx::Error> {
+    let rows: Vec<SummaryRow> = sqlx::query_as(
+        "SELECT id, email, display_name, active, password_hash, last_sign_in_at, created_at \
+         FROM users WHERE customer_id = $1 ORDER BY email",
+    )
+    .bind(customer.as_str())
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(UserSummary {
+                id: decode("user id", &r.id, UserId::parse)?,
+                email: r.email,
+                display_name: r.display_name,
+                roles: Vec::new(),
+                active: r.active != 0,
+                invited: r.password_hash.is_empty(),
+                last_sign_in_at: r.last_sign_in_at.as_deref().map(read_time).transpose()?,
+                created_at: read_time(&r.created_at)?,
+            })
+        })
+        .collect()
+}
+
 pub async fn list(conn: &mut Conn, partner: &PartnerId) -> Result<Vec<UserSummary>, sqlx::Error> {
     let rows: Vec<SummaryRow> = sqlx::query_as(
         "SELECT id, email, display_name, active, password_hash, last_sign_in_at, created_at \

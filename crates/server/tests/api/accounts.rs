@@ -16,7 +16,71 @@ on_both_backends!(
     demo_users_stay_off_public_addresses_and_a_new_demo_password_takes_effect,
     a_user_changes_their_password_and_their_other_sessions_end,
     the_record_of_user_changes_is_read_by_the_activity_log_roles,
+    a_customer_admin_invites_another_user_of_the_tenant,
 );
+
+async fn a_customer_admin_invites_another_user_of_the_tenant(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let contoso = server.signed_in(CONTOSO_USER).await;
+    let (status, users) = server.get_json(&contoso, "/api/v1/tenant/users").await;
+    assert_eq!(status, 200, "{users}");
+    assert!(users["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|u| u["email"] == CONTOSO_USER));
+    let (status, body) = server
+        .post_json(
+            &contoso,
+            "/api/v1/tenant/users",
+            &json!({"email": CONTOSO_USER, "display_name": "Again"}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["field_codes"]["email"], "taken");
+    let (status, invited) = server
+        .post_json(
+            &contoso,
+            "/api/v1/tenant/users",
+            &json!({"email": "pat@contoso.example", "display_name": "Pat Purchaser"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{invited}");
+    let link = invited["invitation_url"].as_str().unwrap();
+    let (pat, status, body) = accept(
+        &server,
+        "/api/v1/invitations/accept",
+        &token_of(link),
+        "a passphrase for the tenant",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["user"]["kind"], "customer");
+    assert_eq!(body["user"]["organization"], "Contoso Ltd");
+    let (status, _) = server.get_json(&pat, "/api/v1/tenant/software").await;
+    assert_eq!(
+        status, 200,
+        "the new user reaches the admin center's software"
+    );
+
+    // Partner users cannot; another tenant does not see Contoso's users.
+    let partner = server.signed_in(GLOBAL_ADMIN).await;
+    let (status, _) = server
+        .post_json(
+            &partner,
+            "/api/v1/tenant/users",
+            &json!({"email": "x@contoso.example", "display_name": "X"}),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let adatum = server.signed_in("admin@adatum.onmicrosoft.com").await;
+    let (_, theirs) = server.get_json(&adatum, "/api/v1/tenant/users").await;
+    assert!(theirs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|u| u["email"] != "pat@contoso.example"));
+}
 
 async fn the_record_of_user_changes_is_read_by_the_activity_log_roles(backend: Backend) {
     let server = TestServer::start(backend).await;
