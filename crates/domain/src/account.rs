@@ -135,7 +135,7 @@ pub fn check_new_password(password: &str, email: Option<&Email>) -> Result<(), P
                 rest = rest.replace(word, "");
             }
         }
-        rest.chars().filter(|c| c.is_alphabetic()).count() < 6
+        rest != lower && rest.chars().filter(|c| c.is_alphabetic()).count() < 6
     });
     if COMMON.contains(&lower.as_str()) || one_character || run || own_address {
         return Err(PasswordIssue::Common);
@@ -371,6 +371,11 @@ mod tests {
             check_new_password("a long passphrase for northwind", Some(&email)),
             Ok(()),
             "a word of the address among others is fine"
+        );
+        assert_eq!(
+            check_new_password("4829-1736-5502-9981", Some(&email)),
+            Ok(()),
+            "few letters, none of the address"
         );
         // Characters, not bytes: twelve Chinese characters are long enough.
         assert_eq!(

@@ -23,9 +23,10 @@ pub const RECOVERY_CODE_CHARS: usize = 12;
 pub const RECOVERY_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
 /// How long a sign-in that passed the password waits for the code.
 pub const CHALLENGE_MINUTES: i64 = 5;
-/// Wrong codes in a row after which the user's second step pauses.
+/// Tries since the last right code after which the user's second step pauses; from then on
+/// each wrong try pauses it again, until a right code: one guess per pause.
 pub const MAX_WRONG_CODES: i64 = 5;
-/// How long the pause lasts.
+/// How long a pause lasts.
 pub const PAUSE_MINUTES: i64 = 15;
 /// The name authenticator apps show next to the user's address.
 pub const ISSUER: &str = "CSP Software Center";

@@ -154,8 +154,8 @@ pub async fn confirm(
     }
     let step = step_of(&authenticator(&stored.secret)?, &code, now)
         .ok_or(TwoStepError::Code(CodeIssue::Wrong))?;
-    if !two_step::confirm(&mut tx, user, step, now).await? {
-        return Err(TwoStepError::AlreadyOn);
+    if !two_step::confirm(&mut tx, user, &stored.secret, step, now).await? {
+        return Err(TwoStepError::NotStarted);
     }
     let plain: Vec<String> = {
         let mut rng = rand::rngs::OsRng;
@@ -246,14 +246,25 @@ pub async fn complete(
     let user = two_step::challenge_user(&mut conn, challenge, now)
         .await?
         .ok_or(TwoStepError::NoChallenge)?;
+    // Deactivated meanwhile: the sign-in that waited ends with nothing.
+    if !crate::store::accounts::is_active(&mut conn, &user).await? {
+        return Err(TwoStepError::NoChallenge);
+    }
     let stored = two_step::find(&mut conn, &user)
         .await?
         .filter(|t| t.confirmed)
         .ok_or(TwoStepError::NoChallenge)?;
-    if let Some(until) = stored.paused_until.filter(|until| *until > now) {
+    let parsed = OneTimeCode::parse(code).map_err(TwoStepError::Code)?;
+    // Each try is counted before the code is looked at, in one conditional update: requests
+    // sent at once cannot all slip in before the pause, and once paused nothing is tried.
+    let pause_until = now + Duration::minutes(PAUSE_MINUTES);
+    if !two_step::count_try(&mut conn, &user, MAX_WRONG_CODES, now, pause_until).await? {
+        let until = two_step::find(&mut conn, &user)
+            .await?
+            .and_then(|t| t.paused_until)
+            .unwrap_or(pause_until);
         return Err(TwoStepError::Paused(until));
     }
-    let parsed = OneTimeCode::parse(code).map_err(TwoStepError::Code)?;
     let passed = match &parsed {
         OneTimeCode::Authenticator(code) => {
             match step_of(&authenticator(&stored.secret)?, code, now) {
@@ -266,8 +277,6 @@ pub async fn complete(
         }
     };
     if !passed {
-        let pause_until = now + Duration::minutes(PAUSE_MINUTES);
-        two_step::wrong_code(&mut conn, &user, MAX_WRONG_CODES, pause_until).await?;
         return Err(TwoStepError::Code(CodeIssue::Wrong));
     }
     if !two_step::end_challenge(&mut conn, challenge).await? {

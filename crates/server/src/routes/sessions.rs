@@ -227,8 +227,9 @@ async fn start_session(
 }
 
 /// The second step of a sign-in: the code of the user's authenticator app (each works once),
-/// or one of their recovery codes (each works once). Five wrong codes in a row pause it for
-/// 15 minutes; the sign-in waits 5 minutes for its code.
+/// or one of their recovery codes (each works once). After five tries without a right code it
+/// pauses for 15 minutes, and each wrong try after that pauses it again; the sign-in waits 5
+/// minutes for its code and ends with a new password or a deactivation.
 #[utoipa::path(post, path = "/api/v1/session/totp", tag = "sessions", request_body = SecondStep,
     responses(
         (status = 200, description = "Signed in; sets the session cookie", body = SessionResponse),
@@ -237,7 +238,7 @@ async fn start_session(
         (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
         (status = 422, description = "`validation_failed`: `code` (`required`, `wrong_code`: not the code of this moment, malformed or used already), `remember_days` (7 or 30)", body = csp_domain::ApiErrorBody),
-        (status = 429, description = "`too_many_attempts`, with `Retry-After`: five wrong codes in a row", body = csp_domain::ApiErrorBody,
+        (status = 429, description = "`too_many_attempts`, with `Retry-After`: paused after wrong codes", body = csp_domain::ApiErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn second_step(

@@ -108,9 +108,19 @@ pub async fn set_password(conn: &mut Conn, user: &UserId, hash: &str) -> Result<
     Ok(())
 }
 
-/// Ends every session of `user`.
+/// Ends every session of `user`, and the sign-ins waiting for their code.
 pub async fn end_sessions(conn: &mut Conn, user: &UserId) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user.as_str())
+        .execute(&mut *conn)
+        .await?;
+    end_waiting_sign_ins(conn, user).await
+}
+
+/// Sign-ins of `user` that passed the password and wait for the code end: after a new
+/// password or a deactivation, the old password must not finish one.
+async fn end_waiting_sign_ins(conn: &mut Conn, user: &UserId) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sign_in_challenges WHERE user_id = $1")
         .bind(user.as_str())
         .execute(conn)
         .await?;
@@ -126,9 +136,9 @@ pub async fn end_other_sessions(
     sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
         .bind(user.as_str())
         .bind(token_hash(keep))
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
-    Ok(())
+    end_waiting_sign_ins(conn, user).await
 }
 
 pub async fn note_sign_in(

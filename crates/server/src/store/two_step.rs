@@ -63,16 +63,20 @@ pub async fn start(
 pub async fn confirm(
     conn: &mut Conn,
     user: &UserId,
+    secret: &str,
     step: u64,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
+    // Only the secret the code was checked against: a setup started again meanwhile (another
+    // tab) is not turned on by the old one's code.
     let done = sqlx::query(
         "UPDATE two_step SET confirmed_at = $3, last_step = $2, wrong_codes = 0 \
-         WHERE user_id = $1 AND confirmed_at IS NULL",
+         WHERE user_id = $1 AND confirmed_at IS NULL AND secret = $4",
     )
     .bind(user.as_str())
     .bind(step as i64)
     .bind(db_time(now))
+    .bind(secret)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -82,7 +86,7 @@ pub async fn confirm(
 /// the wrong codes in a row start again from none.
 pub async fn use_step(conn: &mut Conn, user: &UserId, step: u64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE two_step SET last_step = $2, wrong_codes = 0 \
+        "UPDATE two_step SET last_step = $2, wrong_codes = 0, paused_until = NULL \
          WHERE user_id = $1 AND confirmed_at IS NOT NULL AND (last_step IS NULL OR last_step < $2)",
     )
     .bind(user.as_str())
@@ -92,25 +96,28 @@ pub async fn use_step(conn: &mut Conn, user: &UserId, step: u64) -> Result<bool,
     Ok(done.rows_affected() == 1)
 }
 
-/// Counts a wrong code; the `max`-th in a row pauses the second step until `pause_until`.
-pub async fn wrong_code(
+/// Counts a try of the second step unless it is paused (false then). The `max`-th try since
+/// the last right code, and every one after it, pauses the next ones until `pause_until`: after
+/// five wrong codes, one guess per pause. A right code starts the count again.
+pub async fn count_try(
     conn: &mut Conn,
     user: &UserId,
     max: i64,
+    now: DateTime<Utc>,
     pause_until: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE two_step SET \
-         paused_until = CASE WHEN wrong_codes + 1 >= $2 THEN $3 ELSE paused_until END, \
-         wrong_codes = CASE WHEN wrong_codes + 1 >= $2 THEN 0 ELSE wrong_codes + 1 END \
-         WHERE user_id = $1",
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE two_step SET wrong_codes = wrong_codes + 1, \
+         paused_until = CASE WHEN wrong_codes + 1 >= $2 THEN $4 ELSE paused_until END \
+         WHERE user_id = $1 AND confirmed_at IS NOT NULL AND (paused_until IS NULL OR paused_until <= $3)",
     )
     .bind(user.as_str())
     .bind(max)
+    .bind(db_time(now))
     .bind(db_time(pause_until))
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// Turns two-step sign-in off: the secret, the recovery codes and the remembered browsers go.
@@ -163,7 +170,7 @@ pub async fn use_recovery_code(
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 1 {
-        sqlx::query("UPDATE two_step SET wrong_codes = 0 WHERE user_id = $1")
+        sqlx::query("UPDATE two_step SET wrong_codes = 0, paused_until = NULL WHERE user_id = $1")
             .bind(user.as_str())
             .execute(conn)
             .await?;

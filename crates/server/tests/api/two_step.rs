@@ -18,7 +18,56 @@ on_both_backends!(
     where_required_the_roles_that_buy_cancel_or_manage_users_set_it_up_first,
     a_remembered_browser_is_not_asked_until_the_time_chosen_or_a_new_password,
     a_partner_requires_two_step_sign_in_of_every_user,
+    a_sign_in_waiting_for_its_code_ends_with_a_deactivation_or_a_new_password,
 );
+
+async fn a_sign_in_waiting_for_its_code_ends_with_a_deactivation_or_a_new_password(
+    backend: Backend,
+) {
+    let server = TestServer::start(backend).await;
+    let me = server.signed_in(USER).await;
+    let (totp, _) = enrol(&server, &me).await;
+
+    // The password changed elsewhere: a sign-in that waited with the old one finishes nothing.
+    let waiting = password_step(&server, USER, PASSWORD).await;
+    let res = me
+        .post(server.url("/api/v1/session/password"))
+        .json(&json!({"current_password": PASSWORD, "new_password": "another long passphrase"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    server.clock.advance(Duration::seconds(30));
+    let (status, body) = second_step(&server, &waiting, &code_at(&server, &totp, 0)).await;
+    assert_eq!((status, error_code(&body)), (401, "unauthenticated"));
+
+    // Deactivated while waiting: the right code gives no session.
+    let waiting = password_step(&server, USER, "another long passphrase").await;
+    let admin = server.signed_in(GLOBAL_ADMIN).await;
+    let (_, users) = server.get_json(&admin, "/api/v1/users").await;
+    let id = users["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == USER)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, _) = server
+        .patch_json(
+            &admin,
+            &format!("/api/v1/users/{id}"),
+            &json!({"active": false}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    server.clock.advance(Duration::seconds(30));
+    let (status, _) = second_step(&server, &waiting, &code_at(&server, &totp, 0)).await;
+    assert_eq!(status, 401);
+    let (status, _) = server.get_json(&waiting, "/api/v1/session").await;
+    assert_eq!(status, 401);
+}
 
 async fn a_partner_requires_two_step_sign_in_of_every_user(backend: Backend) {
     let server = TestServer::start(backend).await;
@@ -461,6 +510,40 @@ async fn wrong_codes_pause_the_second_step_and_a_reset_does_not_skip_it(backend:
     let waiting = password_step(&server, USER, PASSWORD).await;
     let (status, body) = second_step(&server, &waiting, &code_at(&server, &totp, 0)).await;
     assert_eq!(status, 200, "after the pause the right code passes: {body}");
+
+    // Ten wrong codes sent at once: no more than five are tried, the rest wait for the pause.
+    let waiting = password_step(&server, USER, PASSWORD).await;
+    let url = server.url("/api/v1/session/totp");
+    let guesses: Vec<_> = (0..10)
+        .map(|i| {
+            let (client, url) = (waiting.clone(), url.clone());
+            let guess = format!("{:06}", 100_000 + i);
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .json(&json!({"code": guess}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for guess in guesses {
+        statuses.push(guess.await.unwrap());
+    }
+    let tried = statuses.iter().filter(|s| **s != 429).count();
+    assert!(
+        tried <= 5,
+        "at most five tries before the pause: {statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| [422, 429, 200].contains(s)),
+        "{statuses:?}"
+    );
+    server.clock.advance(Duration::minutes(16));
 
     // A password reset sets the password, and the sign-in still waits for the code.
     let res = server
