@@ -92,6 +92,7 @@ fn describe(i18n: I18n, change: &UserChangeEntry) -> String {
         UserChangeAction::TwoStepEnabled => plain(Msg::ChangeTwoStepOn),
         UserChangeAction::TwoStepDisabled => plain(Msg::ChangeTwoStepOff),
         UserChangeAction::RecoveryCodeUsed => plain(Msg::ChangeRecoveryCode),
+        UserChangeAction::TwoStepReset => plain(Msg::ChangeTwoStepReset),
         UserChangeAction::Unknown(raw) => raw.clone(),
     }
 }

@@ -266,6 +266,8 @@ open_enum! {
         TwoStepEnabled = "two_step_enabled",
         TwoStepDisabled = "two_step_disabled",
         RecoveryCodeUsed = "recovery_code_used",
+        /// Turned off by the operator's command (a lost phone and lost recovery codes).
+        TwoStepReset = "two_step_reset",
     }
 }
 

@@ -785,6 +785,7 @@ messages! {
     ChangeTwoStepOn => "Turned two-step sign-in on", "开启了两步登录";
     ChangeTwoStepOff => "Turned two-step sign-in off", "关闭了两步登录";
     ChangeRecoveryCode => "Signed in with a recovery code", "使用恢复码登录";
+    ChangeTwoStepReset => "Two-step sign-in turned off by the operator", "运营方关闭了两步登录";
     ColDevice => "Browser", "浏览器";
     ColAddress => "Address", "地址";
     ColSignedIn => "Signed in", "登录时间";

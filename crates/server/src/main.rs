@@ -65,13 +65,15 @@ async fn run() -> Result<(), String> {
 
 /// `csp-server admin create-partner --name NAME --email EMAIL` and `csp-server admin
 /// create-support-agent --email EMAIL`: the first accounts of a real deployment, each printed
-/// with its one-time link to set a password (valid 7 days). Uses `DATABASE_URL` (migrated
+/// with its one-time link to set a password (valid 7 days). `csp-server admin reset-two-step
+/// --email EMAIL`: two-step sign-in off for someone who lost their phone and recovery codes. Uses `DATABASE_URL` (migrated
 /// first) and `PUBLIC_URL` for the link (on loopback, `http://` and `BIND_ADDR`).
 async fn admin(args: &[String]) -> Result<(), String> {
     use csp_domain::Email;
     use csp_server::cases::accounts::{self, AccountError};
     let usage = "usage: csp-server admin create-partner --name NAME --email EMAIL\n       \
-                 csp-server admin create-support-agent --email EMAIL";
+                 csp-server admin create-support-agent --email EMAIL\n       \
+                 csp-server admin reset-two-step --email EMAIL";
     let (command, rest) = args.split_first().ok_or(usage)?;
     let mut name = None;
     let mut email = None;
@@ -109,6 +111,24 @@ async fn admin(args: &[String]) -> Result<(), String> {
         support_queue: None,
     };
     let now = chrono::Utc::now();
+    if command == "reset-two-step" {
+        let done = csp_server::cases::two_step::reset_by_operator(&db, &email, now)
+            .await
+            .map_err(|e| format!("cannot reset two-step sign-in: {e:?}"))?;
+        db.close().await;
+        if !done {
+            return Err(format!(
+                "{} has no account with two-step sign-in on",
+                email.as_str()
+            ));
+        }
+        println!(
+            "Two-step sign-in of {} is off and their sessions ended; they set it up again at \
+             their next sign-in where it is required.",
+            email.as_str()
+        );
+        return Ok(());
+    }
     let made = match command.as_str() {
         "create-partner" => {
             let name = name.filter(|n| !n.is_empty()).ok_or(usage)?;

@@ -217,6 +217,40 @@ pub async fn disable(
     Ok(())
 }
 
+/// `csp-server admin reset-two-step --email …`: turns two-step sign-in off for someone who lost
+/// their phone and their recovery codes, and ends their sessions; recorded. False when the
+/// address has no account with it on.
+pub async fn reset_by_operator(
+    db: &Db,
+    email: &csp_domain::Email,
+    now: DateTime<Utc>,
+) -> Result<bool, TwoStepError> {
+    let mut tx = db.begin().await?;
+    let Some(record) = users::find_by_email(&mut tx, email).await? else {
+        return Ok(false);
+    };
+    let user = record.user.id.clone();
+    if !two_step::remove(&mut tx, &user).await? {
+        return Ok(false);
+    }
+    crate::store::accounts::end_sessions(&mut tx, &user).await?;
+    accounts::record(
+        &mut tx,
+        &Change {
+            partner: partner_of(&record.principal),
+            actor_email: "csp-server admin",
+            user: &user,
+            action: UserChangeAction::TwoStepReset,
+            detail: "",
+            client_ip: "",
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 /// Whether the user signs in in two steps.
 pub async fn is_on(conn: &mut Conn, user: &UserId) -> Result<bool, sqlx::Error> {
     Ok(two_step::find(conn, user)

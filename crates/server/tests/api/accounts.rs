@@ -287,6 +287,37 @@ async fn the_first_administrator_is_made_by_command_on_an_empty_database(backend
     )
     .await;
     assert_eq!((status, error_code(&body)), (410, "invalid_link"));
+
+    // Ada loses her phone and her recovery codes: the operator turns two-step sign-in off.
+    let reset = run(&["admin", "reset-two-step", "--email", "ada@litware.example"]);
+    assert!(
+        reset.status.success(),
+        "{}",
+        String::from_utf8_lossy(&reset.stderr)
+    );
+    let (status, _) = server.get_json(&admin, "/api/v1/session").await;
+    assert_eq!(status, 401, "her sessions ended");
+    let ada = server.client();
+    let (status, body) = server
+        .post_json(
+            &ada,
+            "/api/v1/sessions",
+            &json!({"email": "ada@litware.example", "password": "a long passphrase for litware"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["user"]["two_step_setup_required"], true,
+        "signed in with the password, and asked to set it up again"
+    );
+    let again = run(&["admin", "reset-two-step", "--email", "ada@litware.example"]);
+    assert!(!again.status.success(), "nothing left to reset");
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM user_changes WHERE action = 'two_step_reset'")
+            .await,
+        1
+    );
 }
 
 async fn an_invited_colleague_signs_in_with_the_roles_given_and_loses_them_at_once(
