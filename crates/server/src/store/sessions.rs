@@ -118,8 +118,14 @@ pub async fn list_live(
         .collect()
 }
 
-/// Ends the user's session shown under `id`; false when they have none such.
+/// Ends the user's session shown under `id`; false when they have none such. An id that is
+/// not [`ID_CHARS`] lower-case hex digits names no session and is not looked up.
 pub async fn end_by_id(conn: &mut Conn, user: &UserId, id: &str) -> Result<bool, sqlx::Error> {
+    let well_formed =
+        id.len() == ID_CHARS && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    if !well_formed {
+        return Ok(false);
+    }
     let done =
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND substr(token_hash, 1, 32) = $2")
             .bind(user.as_str())

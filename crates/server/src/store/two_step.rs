@@ -185,6 +185,42 @@ pub async fn recovery_codes_left(conn: &mut Conn, user: &UserId) -> Result<i64, 
         .await
 }
 
+/// The tables that hold a cookie's token (its hash) for a user until it expires.
+#[derive(Clone, Copy)]
+enum TokenTable {
+    /// Sign-ins waiting for their code.
+    Challenges,
+    /// Browsers not asked for a code for a while.
+    RememberedDevices,
+}
+
+/// Stores a new token for `user` in `table` until `expires_at`; returns it for the cookie.
+async fn insert_token(
+    conn: &mut Conn,
+    table: TokenTable,
+    user: &UserId,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<String, sqlx::Error> {
+    let sql = match table {
+        TokenTable::Challenges => {
+            "INSERT INTO sign_in_challenges (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)"
+        }
+        TokenTable::RememberedDevices => {
+            "INSERT INTO remembered_devices (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)"
+        }
+    };
+    let token = new_token();
+    sqlx::query(sql)
+        .bind(token_hash(&token))
+        .bind(user.as_str())
+        .bind(db_time(now))
+        .bind(db_time(expires_at))
+        .execute(conn)
+        .await?;
+    Ok(token)
+}
+
 /// A sign-in waiting for its code; returns the token for its cookie.
 pub async fn create_challenge(
     conn: &mut Conn,
@@ -192,17 +228,7 @@ pub async fn create_challenge(
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<String, sqlx::Error> {
-    let token = new_token();
-    sqlx::query(
-        "INSERT INTO sign_in_challenges (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(token_hash(&token))
-    .bind(user.as_str())
-    .bind(db_time(now))
-    .bind(db_time(expires_at))
-    .execute(conn)
-    .await?;
-    Ok(token)
+    insert_token(conn, TokenTable::Challenges, user, now, expires_at).await
 }
 
 /// The user a live challenge is for.
@@ -251,17 +277,7 @@ pub async fn remember_device(
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<String, sqlx::Error> {
-    let token = new_token();
-    sqlx::query(
-        "INSERT INTO remembered_devices (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(token_hash(&token))
-    .bind(user.as_str())
-    .bind(db_time(now))
-    .bind(db_time(expires_at))
-    .execute(conn)
-    .await?;
-    Ok(token)
+    insert_token(conn, TokenTable::RememberedDevices, user, now, expires_at).await
 }
 
 /// Whether the browser with this token is remembered for `user` (and not expired).

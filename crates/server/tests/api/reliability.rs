@@ -701,33 +701,31 @@ async fn contents(url: &str) -> Vec<(String, usize, String)> {
 
 /// Places orders, cancels some (credits) and reveals keys (activity log) until told to stop.
 async fn write_load(base: String, stop: tokio::sync::watch::Receiver<bool>) -> usize {
-    let agent = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    agent
-        .post(format!("{base}/api/v1/sessions"))
-        .json(&json!({"email": ADMIN_AGENT, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    let found: Value = agent
-        .get(format!("{base}/api/v1/customers?q=contoso.onmicrosoft.com"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    // A client of the replica at `base`, signed in as `email`, and a GET read as JSON.
+    let signed_in = |email: &'static str| {
+        let base = base.clone();
+        async move {
+            let client = reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap();
+            client
+                .post(format!("{base}/api/v1/sessions"))
+                .json(&json!({"email": email, "password": PASSWORD}))
+                .send()
+                .await
+                .unwrap();
+            client
+        }
+    };
+    let get = |client: &reqwest::Client, path: String| {
+        let request = client.get(format!("{base}{path}"));
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let agent = signed_in(ADMIN_AGENT).await;
+    let found = get(&agent, "/api/v1/customers?q=contoso.onmicrosoft.com".into()).await;
     let customer = found["items"][0]["id"].as_str().unwrap().to_string();
-    let offers: Value = agent
-        .get(format!("{base}/api/v1/customers/{customer}/offers"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let offers = get(&agent, format!("/api/v1/customers/{customer}/offers")).await;
     let offer = offers["items"]
         .as_array()
         .unwrap()
@@ -740,24 +738,8 @@ async fn write_load(base: String, stop: tokio::sync::watch::Receiver<bool>) -> u
         .unwrap()
         .clone();
     // The customer's admin reveals a product key (an activity-log row) with each order.
-    let customer_admin = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    customer_admin
-        .post(format!("{base}/api/v1/sessions"))
-        .json(&json!({"email": "admin@contoso.onmicrosoft.com", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    let software: Value = customer_admin
-        .get(format!("{base}/api/v1/tenant/software"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let customer_admin = signed_in("admin@contoso.onmicrosoft.com").await;
+    let software = get(&customer_admin, "/api/v1/tenant/software".into()).await;
     let keyed = software["items"]
         .as_array()
         .unwrap()

@@ -104,13 +104,7 @@ async fn a_partner_requires_two_step_sign_in_of_every_user(backend: Backend) {
     enrol(&server, &referral).await;
     let (status, _) = server.get_json(&referral, "/api/v1/customers").await;
     assert_eq!(status, 200);
-    let (status, body) = server
-        .post_json(
-            &referral,
-            "/api/v1/profile/two-step/disable",
-            &json!({"password": PASSWORD}),
-        )
-        .await;
+    let (status, body) = turn_off(&server, &referral, PASSWORD).await;
     assert_eq!((status, error_code(&body)), (403, "two_step_required"));
     assert_eq!(
         server
@@ -278,6 +272,20 @@ async fn password_step(server: &TestServer, email: &str, password: &str) -> Clie
     client
 }
 
+/// `POST /api/v1/profile/two-step/disable` with `password`: the status and the body (JSON, or
+/// null when empty).
+async fn turn_off(server: &TestServer, client: &Client, password: &str) -> (u16, Value) {
+    let res = client
+        .post(server.url("/api/v1/profile/two-step/disable"))
+        .json(&json!({ "password": password }))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
 async fn second_step(server: &TestServer, client: &Client, code: &str) -> (u16, Value) {
     server
         .post_json(client, "/api/v1/session/totp", &json!({"code": code}))
@@ -401,22 +409,11 @@ async fn two_step_sign_in_takes_each_code_once_and_recovery_codes_once(backend: 
         assert_eq!(status, 200);
         waiting
     };
-    let (status, body) = server
-        .post_json(
-            &me,
-            "/api/v1/profile/two-step/disable",
-            &json!({"password": "not-the-password"}),
-        )
-        .await;
+    let (status, body) = turn_off(&server, &me, "not-the-password").await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"]["field_codes"]["password"], "wrong_password");
-    let res = me
-        .post(server.url("/api/v1/profile/two-step/disable"))
-        .json(&json!({"password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 204);
+    let (status, _) = turn_off(&server, &me, PASSWORD).await;
+    assert_eq!(status, 204);
     let (_, profile) = server.get_json(&me, "/api/v1/profile").await;
     assert_eq!(
         profile["two_step"],
@@ -453,26 +450,14 @@ async fn where_required_the_roles_that_buy_cancel_or_manage_users_set_it_up_firs
     assert_eq!(session["user"]["two_step_setup_required"], true);
     let (status, body) = server.get_json(&agent, "/api/v1/customers").await;
     assert_eq!((status, error_code(&body)), (403, "two_step_required"));
-    let (status, body) = server
-        .post_json(
-            &agent,
-            "/api/v1/profile/two-step/disable",
-            &json!({"password": PASSWORD}),
-        )
-        .await;
+    let (status, body) = turn_off(&server, &agent, PASSWORD).await;
     assert_eq!((status, error_code(&body)), (403, "two_step_required"));
     let (status, _) = server.get_json(&agent, "/api/v1/profile").await;
     assert_eq!(status, 200);
     enrol(&server, &agent).await;
     let (status, _) = server.get_json(&agent, "/api/v1/customers").await;
     assert_eq!(status, 200, "on: everything opens");
-    let (status, body) = server
-        .post_json(
-            &agent,
-            "/api/v1/profile/two-step/disable",
-            &json!({"password": PASSWORD}),
-        )
-        .await;
+    let (status, body) = turn_off(&server, &agent, PASSWORD).await;
     assert_eq!(
         (status, error_code(&body)),
         (403, "two_step_required"),
