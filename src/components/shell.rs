@@ -54,7 +54,7 @@ pub fn AppShell(
         </header>
         {move || match kind.get() {
             Some(UserKind::Partner) => view! { <PartnerNav user=user/> }.into_any(),
-            Some(UserKind::Support) => view! { <SupportNav/> }.into_any(),
+            Some(UserKind::Support) => view! { <SupportNav user=user/> }.into_any(),
             _ => ().into_any(),
         }}
         <main id="main" class="main" tabindex="-1">{children()}</main>
@@ -70,6 +70,7 @@ fn UserCard(user: Signal<Option<User>>) -> impl IntoView {
             let Some(u) = u else { return String::new() };
             let what = match u.kind {
                 UserKind::Partner => i18n.roles(&u.roles),
+                UserKind::Support if !u.roles.is_empty() => i18n.roles(&u.roles),
                 UserKind::Support => i18n.t(Msg::SupportAgent).to_string(),
                 UserKind::Customer => i18n.t(Msg::CustomerAdmin).to_string(),
             };
@@ -157,11 +158,21 @@ fn PartnerNav(user: Signal<Option<User>>) -> impl IntoView {
 }
 
 #[component]
-fn SupportNav() -> impl IntoView {
+fn SupportNav(user: Signal<Option<User>>) -> impl IntoView {
+    // Support leads manage the support agents.
+    let lead = move || {
+        user.with(|u| {
+            u.as_ref()
+                .is_some_and(|u| u.can(Permission::ManageSupportAgents))
+        })
+    };
     view! {
         <nav class="topnav" aria-label=tr(Msg::MainNavigation)>
             <ul class="topnav__links">
                 <li><A href=Route::Support.to_path()>{tr(Msg::NavSupportRequests)}</A></li>
+                <Show when=lead>
+                    <li><A href=Route::Users.to_path()>{tr(Msg::NavUsers)}</A></li>
+                </Show>
             </ul>
         </nav>
     }

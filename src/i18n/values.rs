@@ -289,6 +289,7 @@ fn error_message(code: ErrorCode) -> Msg {
         ErrorCode::AlreadyCancelled => Msg::ErrAlreadyCancelled,
         ErrorCode::InvalidStatusChange => Msg::ErrInvalidStatusChange,
         ErrorCode::LastGlobalAdmin => Msg::ErrLastGlobalAdmin,
+        ErrorCode::LastSupportLead => Msg::ErrLastSupportLead,
         ErrorCode::TwoStepEnabled => Msg::ErrTwoStepEnabled,
         ErrorCode::TwoStepRequired => Msg::ErrTwoStepRequired,
         ErrorCode::TwoStepNotStarted => Msg::ErrTwoStepNotStarted,

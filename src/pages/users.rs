@@ -3,13 +3,15 @@
 //! once, and mailed when mail is configured), change their roles and deactivate or reactivate
 //! them; only Global admins give the Global admin role or change a Global admin, and the
 //! server keeps one active Global admin (409 `last_global_admin`). Other partner users are
-//! told which roles manage users (the server refuses them the list).
+//! told which roles manage users (the server refuses them the list). A support lead manages
+//! the support agents on the same page, with the support organisation's one role (Support
+//! lead; one active lead is kept, 409 `last_support_lead`).
 
 use csp_domain::account::{
     check_display_name, NewTenantUser, NewUserRequest, UserChange, UserInvited, UserList,
     UserSummary, INVITATION_HOURS,
 };
-use csp_domain::{Email, ErrorCode, FieldErrors, Permission, Role, UserId};
+use csp_domain::{Email, ErrorCode, FieldErrors, Permission, Role, UserId, UserKind};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiFailure, ApiResult};
@@ -41,9 +43,19 @@ const COLUMNS: &[Msg] = &[
 pub fn UsersPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let may_manage = session
-        .user
-        .with_untracked(|u| u.as_ref().is_some_and(|u| u.can(Permission::ManageUsers)));
+    let (may_manage, support) = session.user.with_untracked(|u| {
+        let support = u.as_ref().is_some_and(|u| u.kind == UserKind::Support);
+        let may = u.as_ref().is_some_and(|u| {
+            u.can(Permission::ManageUsers) || u.can(Permission::ManageSupportAgents)
+        });
+        (may, support)
+    });
+    // What a user who may not manage users is told: the roles that may, in their organisation.
+    let needed = if support {
+        Permission::ManageSupportAgents
+    } else {
+        Permission::ManageUsers
+    };
     view! {
         <PageHeader title=move || i18n.t(Msg::NavUsers) intro=move || i18n.t(Msg::UsersIntro)/>
         {if may_manage {
@@ -51,7 +63,7 @@ pub fn UsersPage() -> impl IntoView {
         } else {
             view! {
                 <div class="card panel">
-                    <p class="note">{move || i18n.requires(Permission::ManageUsers)}</p>
+                    <p class="note">{move || i18n.requires(needed)}</p>
                 </div>
             }.into_any()
         }}
@@ -61,9 +73,13 @@ pub fn UsersPage() -> impl IntoView {
 #[component]
 fn ManageUsers() -> impl IntoView {
     let list = use_loader(|| (), |()| api::users());
+    // The rule of two-step sign-in for everyone is a partner's setting.
+    let partner = use_session()
+        .user
+        .with_untracked(|u| u.as_ref().is_some_and(|u| u.kind == UserKind::Partner));
     view! {
         <Loaded loader=list children={move |l: UserList| view! { <Users initial=l.items/> }}/>
-        <TwoStepRule/>
+        {partner.then(|| view! { <TwoStepRule/> })}
     }
 }
 
@@ -262,14 +278,18 @@ fn RoleChoices(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let may_give_global = session.user.with_untracked(|u| {
-        u.as_ref()
-            .is_some_and(|u| u.can(Permission::ManageGlobalAdmins))
+    let (may_give_global, kind) = session.user.with_untracked(|u| {
+        (
+            u.as_ref()
+                .is_some_and(|u| u.can(Permission::ManageGlobalAdmins)),
+            u.as_ref().map_or(UserKind::Partner, |u| u.kind),
+        )
     });
     let error_id = format!("{prefix}-roles-error");
     let described = error_id.clone();
-    let boxes = Role::ALL
-        .into_iter()
+    let boxes = Role::for_kind(kind)
+        .iter()
+        .copied()
         .map(|role| {
             let box_id = format!("{prefix}-role-{}", role.as_str());
             let label_for = box_id.clone();
@@ -315,6 +335,7 @@ fn RoleChoices(
 fn in_order(chosen: &[Role]) -> Vec<Role> {
     Role::ALL
         .into_iter()
+        .chain(Role::SUPPORT)
         .filter(|r| chosen.contains(r))
         .collect()
 }

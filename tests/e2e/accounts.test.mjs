@@ -367,3 +367,38 @@ pageTest('a customer\'s admin invites another user of the tenant, who sets a pas
   await waitForPath(page, '/tenant');
   await page.getByRole('heading', { level: 1, name: 'Contoso Ltd', exact: true }).waitFor();
 });
+
+pageTest('a support lead invites a support agent from the console, who sets a password and works the queue', async (page) => {
+  await signIn(page, 'support@csp-support.example');
+  await waitForPath(page, '/support');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users', exact: true }).click();
+  await waitForPath(page, '/settings/users');
+  await userRow(page, 'support@csp-support.example').waitFor();
+  assert.match(await userRow(page, 'support@csp-support.example').innerText(), /Sam Support[\s\S]*Support lead[\s\S]*Active/);
+  const invite = page.getByRole('region', { name: 'Invite a colleague' });
+  // The support organisation's one role, and none of a partner's.
+  assert.equal(await invite.getByRole('checkbox').count(), 1);
+  await invite.getByRole('checkbox', { name: 'Support lead', exact: true }).waitFor();
+  await checkA11y(page, 'Users of the support organisation');
+
+  await invite.getByLabel('Email', { exact: true }).fill('riley.agent@csp-support.example');
+  await invite.getByLabel('Name', { exact: true }).fill('Riley Agent');
+  await invite.getByRole('button', { name: 'Send invitation' }).click();
+  const field = invite.getByRole('textbox', { name: 'Invitation link' });
+  await field.waitFor();
+  const link = new URL(await field.inputValue());
+  await eventually(async () => {
+    assert.match(await userRow(page, 'riley.agent@csp-support.example').innerText(), /Riley Agent[\s\S]*No roles[\s\S]*Invited/);
+  });
+  await signOut(page);
+
+  await page.goto(link.pathname + link.search);
+  await page.getByLabel('New password', { exact: true }).fill(GOOD_PASSWORD);
+  await page.getByLabel('Repeat the password', { exact: true }).fill(GOOD_PASSWORD);
+  await page.getByRole('button', { name: 'Set password', exact: true }).click();
+  await waitForPath(page, '/support');
+  // An agent who is not a lead has no Users link.
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('link', { name: 'Support requests' }).waitFor();
+  assert.equal(await nav.getByRole('link', { name: 'Users', exact: true }).count(), 0);
+});

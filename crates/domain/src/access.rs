@@ -25,6 +25,9 @@ pub enum Area {
     SupportConsole,
     /// The customer admin center: a customer user's own tenant, keys and downloads (R-SW-3).
     AdminCenter,
+    /// Settings → Users: an organisation's users and their roles — a partner's (Global and
+    /// Account admins) or the support organisation's (support leads).
+    Users,
 }
 
 /// Why an area is closed to a caller.
@@ -37,7 +40,7 @@ pub enum Refusal {
 }
 
 impl Area {
-    pub const ALL: [Area; 7] = [
+    pub const ALL: [Area; 8] = [
         Area::Customers,
         Area::Invoices,
         Area::ActivityLog,
@@ -45,6 +48,7 @@ impl Area {
         Area::ReportProblem,
         Area::SupportConsole,
         Area::AdminCenter,
+        Area::Users,
     ];
 
     /// The kinds of user the area is for.
@@ -53,7 +57,7 @@ impl Area {
             Area::Customers | Area::Invoices | Area::ActivityLog | Area::ReportProblem => {
                 &[UserKind::Partner]
             }
-            Area::SupportRequests => &[UserKind::Partner, UserKind::Support],
+            Area::SupportRequests | Area::Users => &[UserKind::Partner, UserKind::Support],
             Area::SupportConsole => &[UserKind::Support],
             Area::AdminCenter => &[UserKind::Customer],
         }
@@ -67,7 +71,8 @@ impl Area {
             Area::SupportRequests
             | Area::ReportProblem
             | Area::SupportConsole
-            | Area::AdminCenter => None,
+            | Area::AdminCenter
+            | Area::Users => None,
         }
     }
 
@@ -98,6 +103,7 @@ impl Area {
             Area::ReportProblem => "Support requests are filed by partner users.",
             Area::SupportConsole => "The support console is for support agents.",
             Area::AdminCenter => "The admin center is for users of a customer's organisation.",
+            Area::Users => "A customer's users are managed in the admin center.",
         }
     }
 }
@@ -133,6 +139,7 @@ mod tests {
         };
         let support = Principal::Support {
             user: UserId::parse(ID).unwrap(),
+            roles: Vec::new(),
         };
         assert_eq!(Area::AdminCenter.check(&customer), Ok(()));
         assert_eq!(

@@ -11,6 +11,7 @@ use crate::error::{FieldCode, FieldErrors, FieldIssue, Text};
 use crate::ids::UserId;
 use crate::open_enum::open_enum;
 use crate::role::Role;
+use crate::session::UserKind;
 
 pub const PASSWORD_MIN_CHARS: usize = 12;
 pub const PASSWORD_MAX_CHARS: usize = 128;
@@ -301,6 +302,41 @@ pub enum UserRefusal {
     NeedsGlobalAdmin,
     /// Users do not deactivate themselves.
     OwnAccount,
+    /// The support organisation would be left without an active Support lead.
+    LastSupportLead,
+}
+
+/// The role an organisation of `kind` keeps at least one active holder of: a partner its
+/// Global admin, the support organisation its Support lead.
+pub fn keeper_role(kind: UserKind) -> Option<Role> {
+    match kind {
+        UserKind::Partner => Some(Role::GlobalAdmin),
+        UserKind::Support => Some(Role::SupportLead),
+        UserKind::Customer => None,
+    }
+}
+
+/// A role given to a user of a kind that cannot hold it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoleNotForKind;
+
+impl FieldIssue for RoleNotForKind {
+    fn code(&self) -> FieldCode {
+        FieldCode::UnknownValue
+    }
+    fn text(&self) -> Text {
+        Text::new(Msg::RoleNotForKind)
+    }
+}
+
+/// Roles as a request gives them for a user of `kind`: each once, in order, every one a role
+/// of that kind.
+pub fn check_roles(kind: UserKind, roles: &[Role]) -> Result<Vec<Role>, RoleNotForKind> {
+    if roles.iter().all(|r| Role::for_kind(kind).contains(r)) {
+        Ok(normalize_roles(roles))
+    } else {
+        Err(RoleNotForKind)
+    }
 }
 
 /// Whether a user with `actor_roles` may change a user from `before` to `after` (roles), or
@@ -384,6 +420,28 @@ mod tests {
             check_new_password("我的密码是一只紫色的大象吗", None),
             Ok(())
         );
+    }
+
+    #[test]
+    fn roles_belong_to_a_kind_of_user() {
+        use Role::*;
+        assert_eq!(
+            check_roles(UserKind::Partner, &[GlobalAdmin, AdminAgent, GlobalAdmin]),
+            Ok(vec![AdminAgent, GlobalAdmin])
+        );
+        assert_eq!(
+            check_roles(UserKind::Partner, &[SupportLead]),
+            Err(RoleNotForKind)
+        );
+        assert_eq!(
+            check_roles(UserKind::Support, &[SupportLead]),
+            Ok(vec![SupportLead])
+        );
+        assert_eq!(
+            check_roles(UserKind::Support, &[AdminAgent]),
+            Err(RoleNotForKind)
+        );
+        assert_eq!(keeper_role(UserKind::Support), Some(SupportLead));
     }
 
     #[test]

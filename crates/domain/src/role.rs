@@ -4,7 +4,11 @@
 use csp_messages::Msg;
 use serde::{Deserialize, Serialize};
 
-/// A partner user's role. Wire names are fixed by SPEC §10.
+use crate::session::UserKind;
+
+/// A user's role: the five partner roles (wire names fixed by SPEC §10), and the support
+/// organisation's one, Support lead (manages the support agents). Roles belong to one kind of
+/// user: [`Role::for_kind`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -14,6 +18,7 @@ pub enum Role {
     AccountAdmin,
     ReferralAdmin,
     MarketingContentAdmin,
+    SupportLead,
 }
 
 /// Something a partner user may be allowed to do. Travels with a `forbidden` error so a client
@@ -41,9 +46,12 @@ pub enum Permission {
     ManageUsers,
     /// Give or take the Global admin role, or change a Global admin.
     ManageGlobalAdmins,
+    /// Invite the support organisation's agents, make them leads, deactivate them.
+    ManageSupportAgents,
 }
 
 impl Role {
+    /// The partner roles (R-ROLE), in Partner Center's order.
     pub const ALL: [Role; 5] = [
         Role::AdminAgent,
         Role::GlobalAdmin,
@@ -51,6 +59,32 @@ impl Role {
         Role::ReferralAdmin,
         Role::MarketingContentAdmin,
     ];
+    /// The support organisation's roles.
+    pub const SUPPORT: [Role; 1] = [Role::SupportLead];
+
+    /// The roles a user of `kind` may hold (a customer's users have none).
+    pub fn for_kind(kind: UserKind) -> &'static [Role] {
+        match kind {
+            UserKind::Partner => &Role::ALL,
+            UserKind::Support => &Role::SUPPORT,
+            UserKind::Customer => &[],
+        }
+    }
+
+    /// Those of `roles` a user of `kind` may hold.
+    pub fn of_kind(kind: UserKind, roles: &[Role]) -> Vec<Role> {
+        let allowed = Role::for_kind(kind);
+        roles
+            .iter()
+            .copied()
+            .filter(|r| allowed.contains(r))
+            .collect()
+    }
+
+    /// Every role of every kind.
+    fn every() -> impl Iterator<Item = Role> {
+        Role::ALL.into_iter().chain(Role::SUPPORT)
+    }
 
     /// The wire name, also used as the database value.
     pub fn as_str(self) -> &'static str {
@@ -60,11 +94,12 @@ impl Role {
             Role::AccountAdmin => "account_admin",
             Role::ReferralAdmin => "referral_admin",
             Role::MarketingContentAdmin => "marketing_content_admin",
+            Role::SupportLead => "support_lead",
         }
     }
 
     pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
+        Role::every().find(|r| r.as_str() == s)
     }
 
     /// The role's name in the message table: Partner Center's English name, and its Chinese.
@@ -75,6 +110,7 @@ impl Role {
             Role::AccountAdmin => Msg::RoleAccountAdmin,
             Role::ReferralAdmin => Msg::RoleReferralAdmin,
             Role::MarketingContentAdmin => Msg::RoleMarketingContentAdmin,
+            Role::SupportLead => Msg::RoleSupportLead,
         }
     }
 
@@ -83,12 +119,13 @@ impl Role {
         self.msg().english()
     }
 
-    /// R-ROLE-1..4 as one table.
+    /// R-ROLE-1..4 as one table, and the support lead's one permission.
     pub fn grants(self, permission: Permission) -> bool {
         use Permission::*;
         use Role::*;
         match permission {
-            ViewCustomers => true,
+            ViewCustomers => self != SupportLead,
+            ManageSupportAgents => self == SupportLead,
             BuySoftware => matches!(self, AdminAgent | GlobalAdmin),
             CopySoftwareDeepLink | CancelPurchase => matches!(self, AdminAgent),
             ManageBillingSettings | ManageWebhooks | ManageGlobalAdmins => {
@@ -106,7 +143,7 @@ impl Role {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 10] = [
         Permission::ViewCustomers,
         Permission::BuySoftware,
         Permission::CopySoftwareDeepLink,
@@ -116,11 +153,12 @@ impl Permission {
         Permission::ManageWebhooks,
         Permission::ManageUsers,
         Permission::ManageGlobalAdmins,
+        Permission::ManageSupportAgents,
     ];
 
     /// The roles that hold this permission, for messages that say what is missing (R-ROLE-5).
     pub fn granted_to(self) -> Vec<Role> {
-        Role::ALL.into_iter().filter(|r| r.grants(self)).collect()
+        Role::every().filter(|r| r.grants(self)).collect()
     }
 
     /// What the permission allows, completing "You need … to …", in the message table.
@@ -135,6 +173,7 @@ impl Permission {
             Permission::ManageWebhooks => Msg::ActionManageWebhooks,
             Permission::ManageUsers => Msg::ActionManageUsers,
             Permission::ManageGlobalAdmins => Msg::ActionManageGlobalAdmins,
+            Permission::ManageSupportAgents => Msg::ActionManageSupportAgents,
         }
     }
 
@@ -203,6 +242,19 @@ mod tests {
     }
 
     #[test]
+    fn the_support_lead_manages_support_agents_and_nothing_of_a_partner() {
+        assert_eq!(ManageSupportAgents.granted_to(), vec![SupportLead]);
+        for permission in Permission::ALL {
+            if permission != ManageSupportAgents {
+                assert!(!SupportLead.grants(permission), "{permission:?}");
+            }
+        }
+        assert_eq!(Role::for_kind(UserKind::Support), &[SupportLead]);
+        assert!(!Role::for_kind(UserKind::Partner).contains(&SupportLead));
+        assert!(Role::for_kind(UserKind::Customer).is_empty());
+    }
+
+    #[test]
     fn several_roles_combine() {
         let owner = [AdminAgent, GlobalAdmin];
         assert!(any_grants(&owner, ViewActivityLog));
@@ -218,6 +270,7 @@ mod tests {
             let json = serde_json::to_string(&role).unwrap();
             assert_eq!(json, format!("\"{}\"", role.as_str()));
         }
+        assert_eq!(Role::parse("support_lead"), Some(SupportLead));
         assert_eq!(Role::parse("owner"), None);
     }
 

@@ -55,9 +55,9 @@ pub struct User {
 }
 
 impl User {
-    /// Partner roles only ever grant to partner users.
+    /// A role grants only to the kind of user it is for (partner roles to partner users).
     pub fn can(&self, permission: Permission) -> bool {
-        self.kind == UserKind::Partner && any_grants(&self.roles, permission)
+        any_grants(&Role::of_kind(self.kind, &self.roles), permission)
     }
 }
 
@@ -76,6 +76,8 @@ pub enum Principal {
     },
     Support {
         user: UserId,
+        /// The support organisation's roles ([`Role::SUPPORT`]).
+        roles: Vec<Role>,
     },
 }
 
@@ -92,20 +94,21 @@ impl Principal {
         match self {
             Principal::Partner { user, .. }
             | Principal::Customer { user, .. }
-            | Principal::Support { user } => user,
+            | Principal::Support { user, .. } => user,
         }
     }
 
     pub fn roles(&self) -> &[Role] {
         match self {
-            Principal::Partner { roles, .. } => roles,
-            _ => &[],
+            Principal::Partner { roles, .. } | Principal::Support { roles, .. } => roles,
+            Principal::Customer { .. } => &[],
         }
     }
 
-    /// Partner roles only ever grant to partner users (R-ROLE).
+    /// A role grants only to the kind of user it is for: partner roles to partner users
+    /// (R-ROLE), the support lead's to support agents.
     pub fn can(&self, permission: Permission) -> bool {
-        any_grants(self.roles(), permission)
+        any_grants(&Role::of_kind(self.kind(), self.roles()), permission)
     }
 }
 
@@ -270,7 +273,19 @@ mod tests {
             customer: CustomerId::parse(uid().as_str()).unwrap(),
         };
         assert!(!customer.can(Permission::ViewCustomers));
-        assert!(!Principal::Support { user: uid() }.can(Permission::ViewCustomers));
+        let lead = Principal::Support {
+            user: uid(),
+            roles: vec![Role::SupportLead],
+        };
+        assert!(!lead.can(Permission::ViewCustomers));
+        assert!(lead.can(Permission::ManageSupportAgents));
+        // A partner role stored for a support agent, or the lead's for a partner user, grants nothing.
+        let confused = Principal::Support {
+            user: uid(),
+            roles: vec![Role::GlobalAdmin],
+        };
+        assert!(!confused.can(Permission::ManageUsers));
+        assert!(!partner(vec![Role::SupportLead]).can(Permission::ManageSupportAgents));
     }
 
     #[test]

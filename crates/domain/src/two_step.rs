@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{FieldCode, FieldIssue, Text};
 use crate::role::{any_grants, Permission, Role};
-use crate::session::SessionResponse;
+use crate::session::{SessionResponse, UserKind};
 
 /// Digits of an authenticator code.
 pub const CODE_DIGITS: usize = 6;
@@ -31,16 +31,21 @@ pub const PAUSE_MINUTES: i64 = 15;
 /// The name authenticator apps show next to the user's address.
 pub const ISSUER: &str = "CSP Software Center";
 
-/// Whether a partner user with these roles must sign in in two steps where the operator
-/// requires it: the roles that can buy, cancel or manage users.
-pub fn roles_need_two_step(roles: &[Role]) -> bool {
-    [
-        Permission::BuySoftware,
-        Permission::CancelPurchase,
-        Permission::ManageUsers,
-    ]
-    .into_iter()
-    .any(|p| any_grants(roles, p))
+/// Whether a user must sign in in two steps where the operator requires it: partner users
+/// whose roles can buy, cancel or manage users, and every support agent (they approve credits
+/// for every partner). Customer users are not asked.
+pub fn needs_two_step(kind: UserKind, roles: &[Role]) -> bool {
+    match kind {
+        UserKind::Support => true,
+        UserKind::Customer => false,
+        UserKind::Partner => [
+            Permission::BuySoftware,
+            Permission::CancelPurchase,
+            Permission::ManageUsers,
+        ]
+        .into_iter()
+        .any(|p| any_grants(roles, p)),
+    }
 }
 
 /// What a user whose roles need two-step sign-in may do before setting it up (`path` under
@@ -234,12 +239,17 @@ mod tests {
 
     #[test]
     fn the_roles_that_buy_cancel_or_manage_users_need_two_steps() {
-        assert!(roles_need_two_step(&[Role::AdminAgent]));
-        assert!(roles_need_two_step(&[Role::GlobalAdmin]));
-        assert!(roles_need_two_step(&[Role::AccountAdmin]));
-        assert!(!roles_need_two_step(&[Role::ReferralAdmin]));
-        assert!(!roles_need_two_step(&[Role::MarketingContentAdmin]));
-        assert!(!roles_need_two_step(&[]));
+        assert!(needs_two_step(UserKind::Partner, &[Role::AdminAgent]));
+        assert!(needs_two_step(UserKind::Partner, &[Role::GlobalAdmin]));
+        assert!(needs_two_step(UserKind::Partner, &[Role::AccountAdmin]));
+        assert!(!needs_two_step(UserKind::Partner, &[Role::ReferralAdmin]));
+        assert!(!needs_two_step(
+            UserKind::Partner,
+            &[Role::MarketingContentAdmin]
+        ));
+        assert!(!needs_two_step(UserKind::Partner, &[]));
+        assert!(needs_two_step(UserKind::Support, &[]));
+        assert!(!needs_two_step(UserKind::Customer, &[]));
         assert!(allowed_before_setup("POST", "/profile/two-step/confirm"));
         assert!(!allowed_before_setup("POST", "/profile/two-step/disable"));
         assert!(!allowed_before_setup("GET", "/customers"));

@@ -396,6 +396,7 @@ messages! {
     RoleAccountAdmin => "Account admin", "帐户管理员";
     RoleReferralAdmin => "Referral admin", "推荐管理员";
     RoleMarketingContentAdmin => "Marketing content admin", "营销内容管理员";
+    RoleSupportLead => "Support lead", "支持主管";
     FieldUnknownOffer => "There is no such product for this customer.", "此客户没有此产品。";
     FieldDuplicateOffer => "This product is already in the order; change its quantity instead.", "此产品已在订单中；请改为更改其数量。";
     FieldOutOfRange => "Enter a quantity the product allows.", "请输入此产品允许的数量。";
@@ -628,6 +629,8 @@ messages! {
     ErrTwoStepEnabled => "Two-step sign-in is on already.", "两步登录已经开启。";
     ErrTwoStepNotStarted => "No key is waiting for a code: start the setup again.", "没有等待验证码的密钥：请重新开始设置。";
     ErrLastGlobalAdmin => "Your organization needs at least one active Global admin: give the role to someone else first.", "你的组织至少需要一名有效的全局管理员：请先将该角色授予他人。";
+    RoleNotForKind => "This role is not one this kind of user can hold.", "此类用户不能担任该角色。";
+    ErrLastSupportLead => "The support organization needs at least one active Support lead: make someone else a lead first.", "支持组织至少需要一名有效的支持主管：请先将他人设为主管。";
     ErrInvalidLink => "This link is not valid any more: it was used already or has expired. Ask for a new one.", "此链接已失效：它已被使用或已过期。请重新申请。";
     ErrRevoked => "This key or download was revoked because the purchase was cancelled.", "由于购买已取消，此密钥或下载已被吊销。";
     ErrPayloadTooLarge => "What you sent is too large.", "发送的内容太大。";
@@ -675,6 +678,7 @@ messages! {
     ActionManageBilling => "change billing settings", "更改计费设置";
     ActionManageUsers => "manage users", "管理用户";
     ActionManageGlobalAdmins => "give or take the Global admin role", "授予或撤销全局管理员角色";
+    ActionManageSupportAgents => "manage support agents", "管理支持人员";
 
     // -- notifications: event types --
     EventOrderCreated => "An order was placed", "已下订单";

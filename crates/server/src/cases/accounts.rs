@@ -5,14 +5,14 @@
 
 use chrono::{DateTime, Duration, Utc};
 use csp_domain::account::{
-    check_new_password, may_manage, normalize_roles, PasswordIssue, UserChangeAction, UserRefusal,
-    INVITATION_HOURS, RESET_MINUTES,
+    check_new_password, check_roles, keeper_role, may_manage, PasswordIssue, UserChangeAction,
+    UserRefusal, INVITATION_HOURS, RESET_MINUTES,
 };
 use csp_domain::notification::{AccountInvitation, EventData, PasswordReset};
 use csp_domain::{CustomerId, Email, PartnerId, Principal, Role, UserId};
 
 use crate::notify::Outbox;
-use crate::store::accounts::{self, Change, Purpose};
+use crate::store::accounts::{self, Change, Org, Purpose};
 use crate::store::users::{self, NewUser};
 use crate::store::{new_id, partners, Conn, Db};
 
@@ -22,6 +22,8 @@ pub enum AccountError {
     /// The address belongs to a user already.
     EmailTaken,
     Refused(UserRefusal),
+    /// A role the user's kind cannot hold.
+    RoleNotForKind,
     Password(PasswordIssue),
     /// The link is unknown, used or expired.
     InvalidLink,
@@ -72,7 +74,7 @@ async fn invite_in(
     let user: UserId = match principal {
         Principal::Partner { user, .. }
         | Principal::Customer { user, .. }
-        | Principal::Support { user } => user.clone(),
+        | Principal::Support { user, .. } => user.clone(),
     };
     users::insert(
         conn,
@@ -149,7 +151,8 @@ pub async fn create_partner(
     first_account(tx, outbox, public_url, &principal, email, name, now).await
 }
 
-/// `csp-server admin create-support-agent`: a support agent of the operator.
+/// `csp-server admin create-support-agent`: a support lead of the operator, who invites the
+/// other agents in the product.
 pub async fn create_support_agent(
     db: &Db,
     outbox: &Outbox,
@@ -158,7 +161,10 @@ pub async fn create_support_agent(
     now: DateTime<Utc>,
 ) -> Result<Invited, AccountError> {
     let tx = db.begin().await?;
-    let principal = Principal::Support { user: new_id() };
+    let principal = Principal::Support {
+        user: new_id(),
+        roles: vec![Role::SupportLead],
+    };
     first_account(
         tx,
         outbox,
@@ -207,7 +213,7 @@ async fn first_account(
 }
 
 pub struct Invite<'a> {
-    pub partner: &'a PartnerId,
+    pub org: Org<'a>,
     pub organization: &'a str,
     pub email: &'a Email,
     pub display_name: &'a str,
@@ -218,17 +224,26 @@ pub struct Invite<'a> {
     pub now: DateTime<Utc>,
 }
 
-/// A partner's admin invites a colleague with `roles`.
+/// An organisation's admin (a partner's, or a support lead) invites a colleague with `roles`.
 pub async fn invite(db: &Db, input: Invite<'_>) -> Result<Invited, AccountError> {
-    let roles = normalize_roles(input.roles);
-    may_manage(input.by.roles, &[], &roles).map_err(AccountError::Refused)?;
-    let mut tx = db.begin().await?;
-    accounts::lock_partner(&mut tx, input.partner).await?;
-    let principal = Principal::Partner {
-        user: new_id(),
-        partner: input.partner.clone(),
-        roles,
+    let roles =
+        check_roles(input.org.kind(), input.roles).map_err(|_| AccountError::RoleNotForKind)?;
+    let principal = match input.org {
+        Org::Partner(partner) => {
+            may_manage(input.by.roles, &[], &roles).map_err(AccountError::Refused)?;
+            Principal::Partner {
+                user: new_id(),
+                partner: partner.clone(),
+                roles,
+            }
+        }
+        Org::Support => Principal::Support {
+            user: new_id(),
+            roles,
+        },
     };
+    let mut tx = db.begin().await?;
+    accounts::lock(&mut tx, input.org).await?;
     let invited = invite_in(
         &mut tx,
         input.outbox,
@@ -283,7 +298,7 @@ pub async fn invite_tenant_user(db: &Db, input: TenantInvite<'_>) -> Result<Invi
 }
 
 pub struct ChangeUser<'a> {
-    pub partner: &'a PartnerId,
+    pub org: Org<'a>,
     pub user: &'a UserId,
     pub roles: Option<&'a [Role]>,
     pub active: Option<bool>,
@@ -292,33 +307,48 @@ pub struct ChangeUser<'a> {
     pub now: DateTime<Utc>,
 }
 
-/// Changes a user's roles or (de)activates them, with the partner's users locked: the partner
-/// keeps at least one active Global admin. A deactivated user's sessions end at once; a role
-/// change applies from the user's next request.
+/// Changes a user's roles or (de)activates them, with the organisation's users locked: a
+/// partner keeps at least one active Global admin, the support organisation one Support lead.
+/// A deactivated user's sessions end at once; a role change applies from the user's next
+/// request.
 pub async fn change_user(db: &Db, input: ChangeUser<'_>) -> Result<(), AccountError> {
-    let mut tx = db.begin().await?;
-    accounts::lock_partner(&mut tx, input.partner).await?;
-    let record = users::find_by_id(&mut tx, input.user)
-        .await?
-        .filter(|r| matches!(&r.principal, Principal::Partner { partner, .. } if partner == input.partner))
-        .ok_or(AccountError::NotFound)?;
-    let before = record.user.roles.clone();
+    let kind = input.org.kind();
     let after = input
         .roles
-        .map(normalize_roles)
-        .unwrap_or_else(|| before.clone());
-    may_manage(input.by.roles, &before, &after).map_err(AccountError::Refused)?;
+        .map(|roles| check_roles(kind, roles))
+        .transpose()
+        .map_err(|_| AccountError::RoleNotForKind)?;
+    let mut tx = db.begin().await?;
+    accounts::lock(&mut tx, input.org).await?;
+    let record = users::find_by_id(&mut tx, input.user)
+        .await?
+        .filter(|r| match (&r.principal, input.org) {
+            (Principal::Partner { partner, .. }, Org::Partner(org)) => partner == org,
+            (Principal::Support { .. }, Org::Support) => true,
+            _ => false,
+        })
+        .ok_or(AccountError::NotFound)?;
+    let before = record.user.roles.clone();
+    let after = after.unwrap_or_else(|| before.clone());
+    if kind == csp_domain::UserKind::Partner {
+        may_manage(input.by.roles, &before, &after).map_err(AccountError::Refused)?;
+    }
     if input.active == Some(false) && input.user == input.by_user {
         return Err(AccountError::Refused(UserRefusal::OwnAccount));
     }
-    let stays_global_admin = after.contains(&Role::GlobalAdmin) && input.active != Some(false);
     let was_active = accounts::is_active(&mut tx, input.user).await?;
-    let counted_before = before.contains(&Role::GlobalAdmin) && was_active;
-    if counted_before
-        && !stays_global_admin
-        && accounts::other_active_global_admins(&mut tx, input.partner, input.user).await? == 0
-    {
-        return Err(AccountError::Refused(UserRefusal::LastGlobalAdmin));
+    if let Some(keeper) = keeper_role(kind) {
+        let stays = after.contains(&keeper) && input.active != Some(false);
+        let counted_before = before.contains(&keeper) && was_active;
+        if counted_before
+            && !stays
+            && accounts::other_active_holders(&mut tx, input.org, keeper, input.user).await? == 0
+        {
+            return Err(AccountError::Refused(match kind {
+                csp_domain::UserKind::Support => UserRefusal::LastSupportLead,
+                _ => UserRefusal::LastGlobalAdmin,
+            }));
+        }
     }
     if after != before {
         accounts::set_roles(&mut tx, input.user, &after).await?;
@@ -358,7 +388,10 @@ fn change_of<'a>(
     detail: &'a str,
 ) -> Change<'a> {
     Change {
-        partner: Some(input.partner),
+        partner: match input.org {
+            Org::Partner(partner) => Some(partner),
+            Org::Support => None,
+        },
         actor_email: input.by.email,
         user: input.user,
         action,

@@ -6,7 +6,7 @@ use axum::extract::FromRequestParts;
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
-use csp_domain::two_step::{allowed_before_setup, roles_need_two_step};
+use csp_domain::two_step::{allowed_before_setup, needs_two_step};
 use csp_domain::{Area, CustomerId, ErrorCode, PartnerId, Permission, Principal, User};
 
 use crate::http::error::AppError;
@@ -131,10 +131,11 @@ impl FromRequestParts<AppState> for CurrentUser {
 }
 
 /// Whether the user must sign in in two steps: their partner requires it of everyone, or the
-/// operator (`REQUIRE_TWO_STEP`) of their roles.
+/// operator (`REQUIRE_TWO_STEP`) of their kind and roles.
 pub fn two_step_mandatory(state: &AppState, record: &UserRecord) -> bool {
     record.partner_requires_two_step
-        || (state.settings.two_step_required && roles_need_two_step(record.principal.roles()))
+        || (state.settings.two_step_required
+            && needs_two_step(record.principal.kind(), record.principal.roles()))
 }
 
 /// Whether the user must set up two-step sign-in before anything else: it is mandatory for

@@ -165,20 +165,26 @@ mod tests {
     }
 }
 
-/// The partner's latest 200 changes of users — invitations, roles, (de)activations,
-/// passwords and two-step sign-in — with who made each and from where; for the roles that read
-/// the activity log (R-ROLE-3).
+/// The organisation's latest 200 changes of users — invitations, roles, (de)activations,
+/// passwords and two-step sign-in — with who made each and from where: a partner's, for the
+/// roles that read the activity log (R-ROLE-3); the support agents', for support leads.
 #[utoipa::path(get, path = "/api/v1/user-changes", tag = "activity log",
     responses(
         (status = 200, body = UserChangeList),
         (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
-        (status = 403, description = "`forbidden`: needs Global admin, Account admin, Referral admin or Marketing content admin", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`: needs Global admin, Account admin, Referral admin or Marketing content admin (Support lead for support agents)", body = csp_domain::ApiErrorBody),
     ))]
 pub async fn user_changes(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> ApiResult<Json<UserChangeList>> {
-    let partner = user.partner(Area::ActivityLog)?;
-    let items = accounts::list_changes(&mut *state.db.conn().await?, partner, 200).await?;
+    let org = match &user.principal {
+        csp_domain::Principal::Support { .. } => {
+            user.require(csp_domain::Permission::ManageSupportAgents)?;
+            accounts::Org::Support
+        }
+        _ => accounts::Org::Partner(user.partner(Area::ActivityLog)?),
+    };
+    let items = accounts::list_changes(&mut *state.db.conn().await?, org, 200).await?;
     Ok(Json(UserChangeList { items }))
 }

@@ -11,7 +11,9 @@ use csp_domain::account::{
     PasswordResetRequest, UserChange, UserInvited, UserList, UserRefusal, WrongPassword,
 };
 use csp_domain::two_step::TwoStepPolicy;
-use csp_domain::{Area, Email, ErrorCode, FieldErrors, Permission, SessionResponse, UserId};
+use csp_domain::{
+    Area, Email, ErrorCode, FieldErrors, Permission, Principal, SessionResponse, UserId,
+};
 
 use crate::cases::accounts::{
     self, AccountError, Actor, ChangeRefusal, ChangeUser, Invite, TenantInvite,
@@ -20,7 +22,7 @@ use crate::http::auth::{self, CurrentUser};
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::{ApiJson, ApiPath, ClientIp};
 use crate::state::AppState;
-use crate::store::accounts::{self as store, Purpose};
+use crate::store::accounts::{self as store, Org, Purpose};
 use crate::store::{partners, settings};
 
 impl From<AccountError> for AppError {
@@ -36,6 +38,15 @@ impl From<AccountError> for AppError {
                 ErrorCode::LastGlobalAdmin,
                 "Your organisation needs at least one active Global admin: give the role to someone else first.",
             ),
+            AccountError::Refused(UserRefusal::LastSupportLead) => AppError::new(
+                ErrorCode::LastSupportLead,
+                "The support organisation needs at least one active Support lead: make someone else a lead first.",
+            ),
+            AccountError::RoleNotForKind => {
+                let mut errors = FieldErrors::new();
+                errors.add("roles", &csp_domain::account::RoleNotForKind);
+                AppError::validation(&errors)
+            }
             AccountError::Refused(UserRefusal::NeedsGlobalAdmin) => {
                 AppError::forbidden(Permission::ManageGlobalAdmins)
             }
@@ -57,23 +68,40 @@ impl From<AccountError> for AppError {
     }
 }
 
-/// The partner's users with their roles, for Global admins and Account admins.
+/// The organisation whose users the caller manages: a partner's Global admins and Account
+/// admins manage its users, support leads the support agents; anyone else is refused, with the
+/// roles that would allow it named.
+pub fn managed_org(user: &CurrentUser) -> Result<Org<'_>, AppError> {
+    match user.enter(Area::Users)? {
+        Principal::Partner { partner, .. } => {
+            user.require(Permission::ManageUsers)?;
+            Ok(Org::Partner(partner))
+        }
+        _ => {
+            user.require(Permission::ManageSupportAgents)?;
+            Ok(Org::Support)
+        }
+    }
+}
+
+/// The organisation's users with their roles: a partner's, for its Global admins and Account
+/// admins; the support agents, for support leads.
 #[utoipa::path(get, path = "/api/v1/users", tag = "accounts",
     responses(
         (status = 200, body = UserList),
         (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
-        (status = 403, description = "`forbidden`: needs the Global admin or Account admin role", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`: needs the Global admin or Account admin role (the Support lead role for support agents)", body = csp_domain::ApiErrorBody),
     ))]
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<UserList>> {
-    let partner = user.partner(Area::Customers)?;
-    user.require(Permission::ManageUsers)?;
-    let items = store::list(&mut *state.db.conn().await?, partner).await?;
+    let org = managed_org(&user)?;
+    let items = store::list(&mut *state.db.conn().await?, org).await?;
     Ok(Json(UserList { items }))
 }
 
 /// Invites a colleague with roles: the answer carries the one-time link to set a password
 /// (valid 7 days), which is also mailed when mail is configured. Only Global admins give the
-/// Global admin role.
+/// Global admin role; a support lead invites support agents (`roles`: none, or
+/// `support_lead`).
 #[utoipa::path(post, path = "/api/v1/users", tag = "accounts",
     request_body = NewUserRequest,
     responses(
@@ -83,7 +111,7 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult
         (status = 403, description = "`forbidden`", body = csp_domain::ApiErrorBody),
         (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
-        (status = 422, description = "`validation_failed`: `email` (also: taken), `display_name`", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`validation_failed`: `email` (also: taken), `display_name`, `roles` (a role of another kind of user)", body = csp_domain::ApiErrorBody),
     ))]
 pub async fn invite(
     State(state): State<AppState>,
@@ -91,13 +119,12 @@ pub async fn invite(
     ClientIp(ip): ClientIp,
     ApiJson(new): ApiJson<NewUserRequest>,
 ) -> ApiResult<(StatusCode, Json<UserInvited>)> {
-    let partner = user.partner(Area::Customers)?.clone();
-    user.require(Permission::ManageUsers)?;
+    let org = managed_org(&user)?;
     let (email, name) = invitee(&new.email, &new.display_name)?;
     let invited = accounts::invite(
         &state.db,
         Invite {
-            partner: &partner,
+            org,
             organization: &user.user.organization,
             email: &email,
             display_name: &name,
@@ -140,12 +167,11 @@ pub async fn change(
     ApiPath(id): ApiPath<UserId>,
     ApiJson(change): ApiJson<UserChange>,
 ) -> ApiResult<Json<UserList>> {
-    let partner = user.partner(Area::Customers)?.clone();
-    user.require(Permission::ManageUsers)?;
+    let org = managed_org(&user)?;
     accounts::change_user(
         &state.db,
         ChangeUser {
-            partner: &partner,
+            org,
             user: &id,
             roles: change.roles.as_deref(),
             active: change.active,
@@ -159,7 +185,7 @@ pub async fn change(
         },
     )
     .await?;
-    let items = store::list(&mut *state.db.conn().await?, &partner).await?;
+    let items = store::list(&mut *state.db.conn().await?, org).await?;
     Ok(Json(UserList { items }))
 }
 

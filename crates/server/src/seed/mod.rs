@@ -240,8 +240,10 @@ async fn seed_people(
             .await?;
         }
     }
+    // The demo's support agent is its support lead: it can invite other agents.
     let support = Principal::Support {
         user: stable_id(SUPPORT_EMAIL),
+        roles: vec![csp_domain::Role::SupportLead],
     };
     add_user(&mut tx, SUPPORT_EMAIL, "Sam Support", &support, &hash, now).await?;
     sign_ins.push(format!("{SUPPORT_EMAIL:<42} CSP support agent"));

@@ -1,13 +1,42 @@
-//! Accounts: a partner's users as Settings → Users lists them, their roles and whether they
+//! Accounts: an organisation's users (a partner's, or the support organisation's) as
+//! Settings → Users lists them, their roles and whether they
 //! are active, one-time links (invitations, password resets; only a hash of the token is
 //! kept), and the record of who changed which user.
 
 use chrono::{DateTime, Utc};
 use csp_domain::account::{UserChangeAction, UserChangeEntry, UserSummary};
-use csp_domain::{CustomerId, PartnerId, Role, UserId};
+use csp_domain::{CustomerId, PartnerId, Role, UserId, UserKind};
 
 use super::sessions::token_hash;
 use super::{db_time, decode, read_time, Conn};
+
+/// An organisation whose users are managed together: a partner, or the support organisation
+/// (its agents belong to no partner).
+#[derive(Debug, Clone, Copy)]
+pub enum Org<'a> {
+    Partner(&'a PartnerId),
+    Support,
+}
+
+impl Org<'_> {
+    pub fn kind(self) -> UserKind {
+        match self {
+            Org::Partner(_) => UserKind::Partner,
+            Org::Support => UserKind::Support,
+        }
+    }
+
+    /// The two values of [`ORG_USERS`]: the users' kind, and their partner id or ''.
+    fn keys(self) -> (&'static str, String) {
+        match self {
+            Org::Partner(p) => ("partner", p.as_str().to_string()),
+            Org::Support => ("support", String::new()),
+        }
+    }
+}
+
+/// The users `u` of an organisation, with [`Org::keys`] bound to `$1` and `$2`.
+const ORG_USERS: &str = "u.kind = $1 AND COALESCE(u.partner_id, '') = $2";
 
 /// What a one-time link is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,14 +192,22 @@ pub async fn is_active(conn: &mut Conn, user: &UserId) -> Result<bool, sqlx::Err
     Ok(active == Some(1))
 }
 
-/// Takes the partner's row lock until the transaction ends: changes to its users are made
-/// one at a time, so two admins cannot each remove the other's Global admin role.
-pub async fn lock_partner(conn: &mut Conn, partner: &PartnerId) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE partners SET name = name WHERE id = $1")
-        .bind(partner.as_str())
-        .execute(conn)
-        .await?;
-    Ok(())
+/// Takes the organisation's lock until the transaction ends: changes to its users are made
+/// one at a time, so two admins cannot each remove the other's Global admin role (or two
+/// support leads each other's lead role). A partner's lock is its row; the support
+/// organisation's, the rows of its agents.
+pub async fn lock(conn: &mut Conn, org: Org<'_>) -> Result<(), sqlx::Error> {
+    match org {
+        Org::Partner(partner) => sqlx::query("UPDATE partners SET name = name WHERE id = $1")
+            .bind(partner.as_str())
+            .execute(conn)
+            .await
+            .map(drop),
+        Org::Support => sqlx::query("UPDATE users SET active = active WHERE kind = 'support'")
+            .execute(conn)
+            .await
+            .map(drop),
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -213,18 +250,21 @@ pub async fn list_tenant(
         .collect()
 }
 
-pub async fn list(conn: &mut Conn, partner: &PartnerId) -> Result<Vec<UserSummary>, sqlx::Error> {
-    let rows: Vec<SummaryRow> = sqlx::query_as(
-        "SELECT id, email, display_name, active, password_hash, last_sign_in_at, created_at \
-         FROM users WHERE partner_id = $1 ORDER BY email",
-    )
-    .bind(partner.as_str())
+pub async fn list(conn: &mut Conn, org: Org<'_>) -> Result<Vec<UserSummary>, sqlx::Error> {
+    let (kind, partner) = org.keys();
+    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
+        "SELECT u.id, u.email, u.display_name, u.active, u.password_hash, u.last_sign_in_at, u.created_at \
+         FROM users u WHERE {ORG_USERS} ORDER BY u.email"
+    ))
+    .bind(kind)
+    .bind(&partner)
     .fetch_all(&mut *conn)
     .await?;
-    let roles: Vec<(String, String)> = sqlx::query_as(
-        "SELECT r.user_id, r.role FROM user_roles r JOIN users u ON u.id = r.user_id WHERE u.partner_id = $1",
-    )
-    .bind(partner.as_str())
+    let roles: Vec<(String, String)> = sqlx::query_as(&format!(
+        "SELECT r.user_id, r.role FROM user_roles r JOIN users u ON u.id = r.user_id WHERE {ORG_USERS}"
+    ))
+    .bind(kind)
+    .bind(&partner)
     .fetch_all(conn)
     .await?;
     rows.into_iter()
@@ -274,18 +314,22 @@ pub async fn set_active(conn: &mut Conn, user: &UserId, active: bool) -> Result<
     Ok(())
 }
 
-/// The partner's active Global admins other than `except`.
-pub async fn other_active_global_admins(
+/// The organisation's active users other than `except` who hold `role`.
+pub async fn other_active_holders(
     conn: &mut Conn,
-    partner: &PartnerId,
+    org: Org<'_>,
+    role: Role,
     except: &UserId,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
+    let (kind, partner) = org.keys();
+    sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id \
-         WHERE u.partner_id = $1 AND u.id <> $2 AND u.active = 1 AND r.role = 'global_admin'",
-    )
-    .bind(partner.as_str())
+         WHERE {ORG_USERS} AND u.id <> $3 AND u.active = 1 AND r.role = $4"
+    ))
+    .bind(kind)
+    .bind(&partner)
     .bind(except.as_str())
+    .bind(role.as_str())
     .fetch_one(conn)
     .await
 }
@@ -319,18 +363,20 @@ pub async fn record(conn: &mut Conn, c: &Change<'_>) -> Result<(), sqlx::Error> 
     Ok(())
 }
 
-/// The partner's latest `limit` changes of users, newest first.
+/// The organisation's latest `limit` changes of its users, newest first.
 pub async fn list_changes(
     conn: &mut Conn,
-    partner: &PartnerId,
+    org: Org<'_>,
     limit: i64,
 ) -> Result<Vec<UserChangeEntry>, sqlx::Error> {
-    let rows: Vec<(String, String, String, String, String, String, String)> = sqlx::query_as(
+    let (kind, partner) = org.keys();
+    let rows: Vec<(String, String, String, String, String, String, String)> = sqlx::query_as(&format!(
         "SELECT c.at, c.actor_email, u.email, u.display_name, c.action, c.detail, c.client_ip \
          FROM user_changes c JOIN users u ON u.id = c.user_id \
-         WHERE c.partner_id = $1 ORDER BY c.at DESC, c.id DESC LIMIT $2",
-    )
-    .bind(partner.as_str())
+         WHERE {ORG_USERS} AND COALESCE(c.partner_id, '') = $2 ORDER BY c.at DESC, c.id DESC LIMIT $3"
+    ))
+    .bind(kind)
+    .bind(&partner)
     .bind(limit)
     .fetch_all(conn)
     .await?;

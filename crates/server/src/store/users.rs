@@ -83,13 +83,16 @@ async fn with_roles(conn: &mut Conn, row: UserRow) -> Result<UserRecord, sqlx::E
         (UserKind::Partner, Some(partner), _) => Principal::Partner {
             user: id.clone(),
             partner: decode("partner id", partner, PartnerId::parse)?,
-            roles: roles.clone(),
+            roles: Role::of_kind(kind, &roles),
         },
         (UserKind::Customer, _, Some(customer)) => Principal::Customer {
             user: id.clone(),
             customer: decode("customer id", customer, CustomerId::parse)?,
         },
-        (UserKind::Support, _, _) => Principal::Support { user: id.clone() },
+        (UserKind::Support, _, _) => Principal::Support {
+            user: id.clone(),
+            roles: Role::of_kind(kind, &roles),
+        },
         _ => {
             return Err(decode_error(
                 "user",
@@ -104,11 +107,7 @@ async fn with_roles(conn: &mut Conn, row: UserRow) -> Result<UserRecord, sqlx::E
             email: decode("email", &row.email, Email::parse)?,
             display_name: row.display_name,
             kind,
-            roles: if kind == UserKind::Partner {
-                roles
-            } else {
-                Vec::new()
-            },
+            roles: Role::of_kind(kind, &roles),
             organization: row.organization,
             two_step_setup_required: false,
         },

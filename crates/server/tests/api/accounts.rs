@@ -17,7 +17,161 @@ on_both_backends!(
     a_user_changes_their_password_and_their_other_sessions_end,
     the_record_of_user_changes_is_read_by_the_activity_log_roles,
     a_customer_admin_invites_another_user_of_the_tenant,
+    a_support_lead_manages_the_support_agents_and_one_lead_is_kept,
 );
+
+async fn a_support_lead_manages_the_support_agents_and_one_lead_is_kept(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let lead = server.signed_in(SUPPORT).await;
+    let (status, agents) = server.get_json(&lead, "/api/v1/users").await;
+    assert_eq!(status, 200, "{agents}");
+    let items = agents["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "only the support organisation: {agents}");
+    assert_eq!(items[0]["email"], SUPPORT);
+    assert_eq!(items[0]["roles"], json!(["support_lead"]));
+
+    // Roles of another kind of user are refused, both ways.
+    let (status, body) = server
+        .post_json(
+            &lead,
+            "/api/v1/users",
+            &json!({"email": "riley@support.example", "display_name": "Riley", "roles": ["global_admin"]}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["field_codes"]["roles"], "unknown_value");
+    let partner_admin = server.signed_in(GLOBAL_ADMIN).await;
+    let (status, body) = server
+        .post_json(
+            &partner_admin,
+            "/api/v1/users",
+            &json!({"email": "sly@northwind.example", "display_name": "Sly", "roles": ["support_lead"]}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["field_codes"]["roles"], "unknown_value");
+
+    let (status, invited) = server
+        .post_json(
+            &lead,
+            "/api/v1/users",
+            &json!({"email": "riley@support.example", "display_name": "Riley Agent", "roles": []}),
+        )
+        .await;
+    assert_eq!(status, 201, "{invited}");
+    let riley_id = invited["id"].as_str().unwrap().to_string();
+    let (riley, status, body) = accept(
+        &server,
+        "/api/v1/invitations/accept",
+        &token_of(invited["invitation_url"].as_str().unwrap()),
+        "a passphrase for the support desk",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["user"]["kind"], "support");
+    assert_eq!(body["user"]["roles"], json!([]));
+    let (status, _) = server.get_json(&riley, "/api/v1/support-requests").await;
+    assert_eq!(status, 200, "a new agent works the queue");
+    let (status, body) = server.get_json(&riley, "/api/v1/users").await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(
+        body["error"]["permission"], "manage_support_agents",
+        "{body}"
+    );
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Support lead"),
+        "{body}"
+    );
+
+    // The only lead cannot step down or leave; once Riley leads too, they can.
+    let lead_id = items[0]["id"].as_str().unwrap().to_string();
+    let (status, body) = server
+        .patch_json(
+            &lead,
+            &format!("/api/v1/users/{lead_id}"),
+            &json!({"roles": []}),
+        )
+        .await;
+    assert_eq!((status, error_code(&body)), (409, "last_support_lead"));
+    let (status, body) = server
+        .patch_json(
+            &lead,
+            &format!("/api/v1/users/{riley_id}"),
+            &json!({"roles": ["support_lead"]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = server.get_json(&riley, "/api/v1/users").await;
+    assert_eq!(
+        status, 200,
+        "the new role applies from Riley's next request: {body}"
+    );
+    let (status, body) = server
+        .patch_json(
+            &riley,
+            &format!("/api/v1/users/{lead_id}"),
+            &json!({"active": false}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = server.get_json(&lead, "/api/v1/session").await;
+    assert_eq!(status, 401, "a deactivated agent's sessions end");
+    let (status, body) = server
+        .patch_json(
+            &riley,
+            &format!("/api/v1/users/{riley_id}"),
+            &json!({"roles": []}),
+        )
+        .await;
+    assert_eq!((status, error_code(&body)), (409, "last_support_lead"));
+
+    // The support organisation's changes are the lead's to read, not a partner's.
+    let (status, changes) = server.get_json(&riley, "/api/v1/user-changes").await;
+    assert_eq!(status, 200, "{changes}");
+    let actions: Vec<&str> = changes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["action"].as_str().unwrap())
+        .collect();
+    assert!(
+        actions.contains(&"invited")
+            && actions.contains(&"roles_changed")
+            && actions.contains(&"deactivated"),
+        "{changes}"
+    );
+    assert!(
+        changes["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["user_email"]
+                .as_str()
+                .unwrap()
+                .ends_with("support.example")
+                || c["user_email"] == SUPPORT),
+        "{changes}"
+    );
+    let (_, theirs) = server
+        .get_json(&partner_admin, "/api/v1/user-changes")
+        .await;
+    assert!(
+        !theirs.to_string().contains("riley@support.example"),
+        "{theirs}"
+    );
+    // Nor may a partner user change a support agent.
+    let (status, _) = server
+        .patch_json(
+            &partner_admin,
+            &format!("/api/v1/users/{riley_id}"),
+            &json!({"active": false}),
+        )
+        .await;
+    assert_eq!(status, 404);
+}
 
 async fn a_customer_admin_invites_another_user_of_the_tenant(backend: Backend) {
     let server = TestServer::start(backend).await;
@@ -223,6 +377,13 @@ async fn the_first_administrator_is_made_by_command_on_an_empty_database(backend
     // No demo data: the product starts empty but for these two, and the admin signs in.
     let server = TestServer::start_on_with(&database_url, dir, |c| c.seed_demo = false).await;
     assert_eq!(server.count("SELECT COUNT(*) FROM users").await, 2);
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM user_roles WHERE role = 'support_lead'")
+            .await,
+        1,
+        "the command's support agent is the support lead, who invites the others"
+    );
     let (_, status, body) = accept(
         &server,
         "/api/v1/invitations/accept",
