@@ -457,43 +457,24 @@ pub async fn set_password_from_link(
     Ok(user)
 }
 
-/// Why a change of one's own password is refused.
-#[derive(Debug)]
-pub enum ChangeRefusal {
-    WrongPassword,
-    Password(PasswordIssue),
-}
-
-/// The signed-in user changes their password (the current one required); their other
-/// sessions end, this one goes on.
+/// The signed-in user changes their password — the caller has checked the current one
+/// (`routes::sessions::check_own_password`); their other sessions end, this one goes on.
 pub async fn change_password(
     db: &Db,
     user: &UserId,
-    current: &str,
     new: &str,
     session_token: &str,
     client_ip: &str,
     now: DateTime<Utc>,
-) -> Result<Result<(), ChangeRefusal>, AccountError> {
+) -> Result<(), AccountError> {
     let record = users::find_by_id(&mut *db.conn().await?, user)
         .await?
         .ok_or(AccountError::NotFound)?;
-    if let Err(issue) = check_new_password(new, Some(&record.user.email)) {
-        return Ok(Err(ChangeRefusal::Password(issue)));
-    }
-    let (stored, current, new) = (
-        record.password_hash.clone(),
-        current.to_string(),
-        new.to_string(),
-    );
-    let hash = tokio::task::spawn_blocking(move || {
-        crate::password::verify(&current, &stored).then(|| crate::password::hash(&new))
-    })
-    .await
-    .map_err(|_| AccountError::NotFound)?;
-    let Some(hash) = hash else {
-        return Ok(Err(ChangeRefusal::WrongPassword));
-    };
+    check_new_password(new, Some(&record.user.email)).map_err(AccountError::Password)?;
+    let new = new.to_string();
+    let hash = tokio::task::spawn_blocking(move || crate::password::hash(&new))
+        .await
+        .map_err(|_| AccountError::NotFound)?;
     let mut tx = db.begin().await?;
     accounts::set_password(&mut tx, user, &hash).await?;
     accounts::void_tokens(&mut tx, user, now).await?;
@@ -517,7 +498,7 @@ pub async fn change_password(
     )
     .await?;
     tx.commit().await?;
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// At most this many reset links per user and hour.

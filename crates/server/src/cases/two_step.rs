@@ -183,25 +183,14 @@ pub async fn confirm(
     })
 }
 
-/// Switches two-step sign-in off; the password is required.
+/// Switches two-step sign-in off — the caller has checked the password
+/// (`routes::sessions::check_own_password`).
 pub async fn disable(
     db: &Db,
     user: &UserId,
-    password: &str,
     client_ip: &str,
     now: DateTime<Utc>,
 ) -> Result<(), TwoStepError> {
-    let stored = users::find_by_id(&mut *db.conn().await?, user)
-        .await?
-        .map(|r| r.password_hash)
-        .unwrap_or_default();
-    let password = password.to_string();
-    let right = tokio::task::spawn_blocking(move || crate::password::verify(&password, &stored))
-        .await
-        .map_err(|e| TwoStepError::Internal(format!("password check: {e}")))?;
-    if !right {
-        return Err(TwoStepError::WrongPassword);
-    }
     let mut tx = db.begin().await?;
     if two_step::remove(&mut tx, user).await? {
         record(

@@ -29,6 +29,86 @@ use crate::store::{accounts, sessions, users, Conn};
 /// How long a sign-in waits for a free password checker before it is told to retry.
 const PASSWORD_CHECK_WAIT: Duration = Duration::from_secs(3);
 
+/// Argon2 is slow and memory-hungry on purpose: how many checks run at once is bounded, and
+/// a check waits a moment for its turn before the caller is told to retry.
+async fn password_checker(state: &AppState) -> Result<tokio::sync::OwnedSemaphorePermit, AppError> {
+    match tokio::time::timeout(
+        PASSWORD_CHECK_WAIT,
+        state.password_checks.clone().acquire_owned(),
+    )
+    .await
+    {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(AppError::too_many(
+            1,
+            "Too many sign-ins at once. Please try again in a moment.",
+        )),
+    }
+}
+
+fn too_many_failures(
+    Refused {
+        retry_after_seconds,
+    }: Refused,
+) -> AppError {
+    let minutes = retry_after_seconds.div_ceil(60).max(1);
+    AppError::too_many(
+        retry_after_seconds,
+        format!("Too many failed sign-ins for this address. Try again in {minutes} minutes."),
+    )
+}
+
+/// Whether `password` is the signed-in user's, checked as a sign-in is (to change the
+/// password, or turn two-step sign-in off): counted first in the same buckets, so a stolen
+/// session cannot guess the password faster than a sign-in could (429 with `Retry-After`),
+/// and through the same bounded pool of checkers.
+pub async fn check_own_password(
+    state: &AppState,
+    user: &UserId,
+    password: &str,
+    ip: &str,
+) -> Result<bool, AppError> {
+    let permit = password_checker(state).await?;
+    let now = state.clock.now();
+    let mut conn = state.db.conn().await?;
+    let record = users::find_by_id(&mut conn, user)
+        .await?
+        .ok_or_else(AppError::unauthenticated)?;
+    let email = record.user.email.clone();
+    let admitted = sign_in_guard::admit(
+        &mut conn,
+        &state.settings.sign_in,
+        &email,
+        Some(user),
+        ip,
+        now,
+    )
+    .await?
+    .map_err(too_many_failures)?;
+    drop(conn); // no connection held during the slow hash
+    let (password, stored) = (password.to_string(), record.password_hash);
+    let checked = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        password::verify(&password, &stored)
+    })
+    .await;
+    let mut conn = state.db.conn().await?;
+    match checked {
+        Ok(true) => {
+            admitted.succeeded(&mut conn, user, ip, now).await?;
+            Ok(true)
+        }
+        Ok(false) => {
+            admitted.failed(&email, ip);
+            Ok(false)
+        }
+        Err(e) => {
+            admitted.abandoned(&mut conn).await?;
+            Err(AppError::internal("password check", e))
+        }
+    }
+}
+
 /// Sign in with email and password.
 #[utoipa::path(post, path = "/api/v1/sessions", tag = "sessions", request_body = SignInRequest,
     responses(
@@ -52,21 +132,7 @@ pub async fn sign_in(
         .check()
         .map_err(|errors| AppError::validation(&errors))?;
 
-    // Argon2 is slow and memory-hungry on purpose: bound how many checks run at once.
-    let checker = || async {
-        match tokio::time::timeout(
-            PASSWORD_CHECK_WAIT,
-            state.password_checks.clone().acquire_owned(),
-        )
-        .await
-        {
-            Ok(Ok(permit)) => Ok(permit),
-            _ => Err(AppError::too_many(
-                1,
-                "Too many sign-ins at once. Please try again in a moment.",
-            )),
-        }
-    };
+    let checker = || password_checker(&state);
     let mut permit = checker().await?;
     let now = state.clock.now();
     let mut conn = state.db.conn().await?;
@@ -83,17 +149,7 @@ pub async fn sign_in(
     .await?
     {
         Ok(admitted) => admitted,
-        Err(Refused {
-            retry_after_seconds,
-        }) => {
-            let minutes = retry_after_seconds.div_ceil(60).max(1);
-            return Err(AppError::too_many(
-                retry_after_seconds,
-                format!(
-                    "Too many failed sign-ins for this address. Try again in {minutes} minutes."
-                ),
-            ));
-        }
+        Err(refused) => return Err(too_many_failures(refused)),
     };
     drop(conn); // no connection held during the slow hash
     if let Some(wait) = admitted.slow_down {

@@ -73,6 +73,8 @@ pub async fn confirm(
         (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
         (status = 422, description = "`validation_failed`: `password` (`wrong_password`)", body = csp_domain::ApiErrorBody),
+        (status = 429, description = "`too_many_attempts`, with `Retry-After`: too many wrong passwords, counted with the sign-ins of the address", body = csp_domain::ApiErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn disable(
     State(state): State<AppState>,
@@ -87,15 +89,15 @@ pub async fn disable(
         ));
     }
     let now = state.clock.now();
-    two_step::disable(
-        &state.db,
-        &user.user.id,
-        &off.password,
-        &ip.to_string(),
-        now,
-    )
-    .await
-    .map_err(|e| two_step_error(e, now))?;
+    let ip = ip.to_string();
+    if !crate::routes::sessions::check_own_password(&state, &user.user.id, &off.password, &ip)
+        .await?
+    {
+        return Err(two_step_error(two_step::TwoStepError::WrongPassword, now));
+    }
+    two_step::disable(&state.db, &user.user.id, &ip, now)
+        .await
+        .map_err(|e| two_step_error(e, now))?;
     tracing::info!(user = %user.user.id, "two-step sign-in off");
     Ok(StatusCode::NO_CONTENT)
 }

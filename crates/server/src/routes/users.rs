@@ -7,20 +7,20 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use csp_domain::account::{
-    check_display_name, AcceptToken, NewTenantUser, NewUserRequest, PasswordChange,
-    PasswordResetRequest, UserChange, UserInvited, UserList, UserRefusal, WrongPassword,
+    check_display_name, check_new_password, AcceptToken, NewTenantUser, NewUserRequest,
+    PasswordChange, PasswordResetRequest, UserChange, UserInvited, UserList, UserRefusal,
+    WrongPassword,
 };
 use csp_domain::two_step::TwoStepPolicy;
 use csp_domain::{
     Area, Email, ErrorCode, FieldErrors, Permission, Principal, SessionResponse, UserId,
 };
 
-use crate::cases::accounts::{
-    self, AccountError, Actor, ChangeRefusal, ChangeUser, Invite, TenantInvite,
-};
+use crate::cases::accounts::{self, AccountError, Actor, ChangeUser, Invite, TenantInvite};
 use crate::http::auth::{self, CurrentUser};
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::{ApiJson, ApiPath, ClientIp};
+use crate::routes::sessions::check_own_password;
 use crate::state::AppState;
 use crate::store::accounts::{self as store, Org, Purpose};
 use crate::store::{partners, settings};
@@ -254,6 +254,8 @@ async fn accept_link(
         (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
         (status = 422, description = "`validation_failed`: `current_password` (`wrong_password`), `new_password`", body = csp_domain::ApiErrorBody),
+        (status = 429, description = "`too_many_attempts`, with `Retry-After`: too many wrong passwords, counted with the sign-ins of the address", body = csp_domain::ApiErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn change_password(
     State(state): State<AppState>,
@@ -264,23 +266,27 @@ pub async fn change_password(
 ) -> ApiResult<StatusCode> {
     let token = auth::session_token(&headers, state.settings.cookie_secure)
         .ok_or_else(AppError::unauthenticated)?;
-    let outcome = accounts::change_password(
+    let mut errors = FieldErrors::new();
+    // The new password's rules first: a refused one costs no guess of the current one.
+    if let Err(issue) = check_new_password(&change.new_password, Some(&user.user.email)) {
+        errors.add("new_password", &issue);
+        return Err(AppError::validation(&errors));
+    }
+    let ip = ip.to_string();
+    if !check_own_password(&state, &user.user.id, &change.current_password, &ip).await? {
+        errors.add("current_password", &WrongPassword);
+        return Err(AppError::validation(&errors));
+    }
+    accounts::change_password(
         &state.db,
         &user.user.id,
-        &change.current_password,
         &change.new_password,
         &token,
-        &ip.to_string(),
+        &ip,
         state.clock.now(),
     )
     .await?;
-    let mut errors = FieldErrors::new();
-    match outcome {
-        Ok(()) => return Ok(StatusCode::NO_CONTENT),
-        Err(ChangeRefusal::WrongPassword) => errors.add("current_password", &WrongPassword),
-        Err(ChangeRefusal::Password(issue)) => errors.add("new_password", &issue),
-    }
-    Err(AppError::validation(&errors))
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// "Forgot password": 202 whatever the address — an active user's gets a one-time link (valid

@@ -855,4 +855,32 @@ async fn a_user_changes_their_password_and_their_other_sessions_end(backend: Bac
         sign_in_status(&server, CONTOSO_USER, "a brand new passphrase").await,
         200
     );
+    // A session cannot guess the password faster than a sign-in: wrong current passwords
+    // count with the address's sign-ins (the one wrong above was cleared by the right one).
+    for _ in 0..5 {
+        let (status, _) = server
+            .post_json(
+                &here,
+                "/api/v1/session/password",
+                &change("a guess", "another brand new passphrase"),
+            )
+            .await;
+        assert_eq!(status, 422);
+    }
+    let res = here
+        .post(server.url("/api/v1/session/password"))
+        .json(&change(
+            "a brand new passphrase",
+            "another brand new passphrase",
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429, "even the right one waits now");
+    assert!(res.headers().get("retry-after").is_some());
+    assert_eq!(
+        sign_in_status(&server, CONTOSO_USER, "a brand new passphrase").await,
+        429,
+        "and so does a sign-in of the address from here"
+    );
 }

@@ -221,18 +221,22 @@ async fn sign_out_ends_the_session_on_the_server(backend: Backend) {
 
 async fn every_audience_can_sign_in(backend: Backend) {
     let server = TestServer::start(backend).await;
-    for (email, kind, org) in [
-        (CONTOSO_USER, "customer", "Contoso Ltd"),
-        (SUPPORT, "support", "CSP Support"),
-        (FABRIKAM_ADMIN, "partner", "Fabrikam Resellers"),
+    for (email, kind, org, roles) in [
+        (CONTOSO_USER, "customer", "Contoso Ltd", json!([])),
+        // The demo's support agent is the support organisation's lead.
+        (SUPPORT, "support", "CSP Support", json!(["support_lead"])),
+        (
+            FABRIKAM_ADMIN,
+            "partner",
+            "Fabrikam Resellers",
+            json!(["admin_agent", "global_admin"]),
+        ),
     ] {
         let client = server.signed_in(email).await;
         let (_, me) = server.get_json(&client, "/api/v1/session").await;
         assert_eq!(me["user"]["kind"], kind);
         assert_eq!(me["user"]["organization"], org);
-        if kind != "partner" {
-            assert_eq!(me["user"]["roles"], json!([]));
-        }
+        assert_eq!(me["user"]["roles"], roles, "{email}");
     }
 }
 
