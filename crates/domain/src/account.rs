@@ -18,6 +18,9 @@ pub const PASSWORD_MAX_CHARS: usize = 128;
 
 /// How long an invitation link works.
 pub const INVITATION_HOURS: i64 = 7 * 24;
+/// How many invitations one person sends in an hour: each mails a stranger's address, so a
+/// taken-over account cannot become a mail cannon.
+pub const INVITATIONS_PER_HOUR: i64 = 30;
 /// How long a password-reset link works.
 pub const RESET_MINUTES: i64 = 60;
 

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use csp_domain::account::{
     check_new_password, check_roles, keeper_role, may_manage, PasswordIssue, UserChangeAction,
-    UserRefusal, INVITATION_HOURS, RESET_MINUTES,
+    UserRefusal, INVITATIONS_PER_HOUR, INVITATION_HOURS, RESET_MINUTES,
 };
 use csp_domain::notification::{AccountInvitation, EventData, PasswordReset};
 use csp_domain::{CustomerId, Email, PartnerId, Principal, Role, UserId};
@@ -27,6 +27,10 @@ pub enum AccountError {
     Password(PasswordIssue),
     /// The link is unknown, used or expired.
     InvalidLink,
+    /// The inviter sent [`INVITATIONS_PER_HOUR`] invitations in the last hour.
+    TooManyInvitations {
+        retry_after_seconds: u64,
+    },
     Database(sqlx::Error),
 }
 
@@ -48,6 +52,23 @@ pub struct Invited {
     pub user: UserId,
     pub link: String,
     pub expires_at: DateTime<Utc>,
+}
+
+/// Refuses a person's invitation beyond [`INVITATIONS_PER_HOUR`] in the last hour.
+async fn within_invitation_rate(
+    conn: &mut Conn,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AccountError> {
+    let hour = Duration::hours(1);
+    let (sent, first) = accounts::invitations_since(conn, by, now - hour).await?;
+    if sent < INVITATIONS_PER_HOUR {
+        return Ok(());
+    }
+    let free_at = first.unwrap_or(now) + hour;
+    Err(AccountError::TooManyInvitations {
+        retry_after_seconds: (free_at - now).num_seconds().max(1) as u64,
+    })
 }
 
 fn link(public_url: &str, path: &str, token: &str) -> String {
@@ -244,6 +265,7 @@ pub async fn invite(db: &Db, input: Invite<'_>) -> Result<Invited, AccountError>
     };
     let mut tx = db.begin().await?;
     accounts::lock(&mut tx, input.org).await?;
+    within_invitation_rate(&mut tx, input.by.email, input.now).await?;
     let invited = invite_in(
         &mut tx,
         input.outbox,
@@ -276,6 +298,7 @@ pub struct TenantInvite<'a> {
 /// the partner's deep links lead).
 pub async fn invite_tenant_user(db: &Db, input: TenantInvite<'_>) -> Result<Invited, AccountError> {
     let mut tx = db.begin().await?;
+    within_invitation_rate(&mut tx, input.by.email, input.now).await?;
     let principal = Principal::Customer {
         user: new_id(),
         customer: input.customer.clone(),

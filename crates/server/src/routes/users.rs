@@ -63,6 +63,14 @@ impl From<AccountError> for AppError {
                 ErrorCode::InvalidLink,
                 "This link is not valid any more: it was used already or has expired. Ask for a new one.",
             ),
+            AccountError::TooManyInvitations { retry_after_seconds } => AppError::too_many(
+                retry_after_seconds,
+                format!(
+                    "You sent {} invitations in the last hour, the most there may be. Try again in {} minutes.",
+                    csp_domain::account::INVITATIONS_PER_HOUR,
+                    retry_after_seconds.div_ceil(60).max(1)
+                ),
+            ),
             AccountError::Database(e) => e.into(),
         }
     }

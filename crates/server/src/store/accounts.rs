@@ -114,6 +114,22 @@ pub async fn tokens_since(
     .await
 }
 
+/// The invitations `actor_email` sent since `since`: how many, and when the first of them was.
+pub async fn invitations_since(
+    conn: &mut Conn,
+    actor_email: &str,
+    since: DateTime<Utc>,
+) -> Result<(i64, Option<DateTime<Utc>>), sqlx::Error> {
+    let (count, first): (i64, Option<String>) = sqlx::query_as(
+        "SELECT COUNT(*), MIN(at) FROM user_changes WHERE actor_email = $1 AND action = 'invited' AND at >= $2",
+    )
+    .bind(actor_email)
+    .bind(db_time(since))
+    .fetch_one(conn)
+    .await?;
+    Ok((count, first.as_deref().map(read_time).transpose()?))
+}
+
 /// Ends every unused link of `user` for `purpose` (a new password makes old resets void).
 pub async fn void_tokens(
     conn: &mut Conn,

@@ -18,7 +18,52 @@ on_both_backends!(
     the_record_of_user_changes_is_read_by_the_activity_log_roles,
     a_customer_admin_invites_another_user_of_the_tenant,
     a_support_lead_manages_the_support_agents_and_one_lead_is_kept,
+    one_person_sends_at_most_thirty_invitations_an_hour,
 );
+
+async fn one_person_sends_at_most_thirty_invitations_an_hour(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let contoso = server.signed_in(CONTOSO_USER).await;
+    let invite = |n: usize| json!({"email": format!("user{n}@contoso.example"), "display_name": format!("User {n}")});
+    for n in 0..30 {
+        let (status, body) = server
+            .post_json(&contoso, "/api/v1/tenant/users", &invite(n))
+            .await;
+        assert_eq!(status, 201, "{n}: {body}");
+    }
+    let res = contoso
+        .post(server.url("/api/v1/tenant/users"))
+        .json(&invite(30))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+    let wait: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=3600).contains(&wait), "{wait}");
+    let (_, body) = json_of(res).await;
+    assert_eq!(error_code(&body), "too_many_attempts", "{body}");
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM users WHERE email = 'user30@contoso.example'")
+            .await,
+        0,
+        "nothing made, nothing mailed"
+    );
+    // Someone else is not held up by it.
+    let admin = server.signed_in(GLOBAL_ADMIN).await;
+    let (status, _) = server
+        .post_json(
+            &admin,
+            "/api/v1/users",
+            &json!({"email": "casey@northwind.example", "display_name": "Casey", "roles": []}),
+        )
+        .await;
+    assert_eq!(status, 201);
+}
 
 async fn a_support_lead_manages_the_support_agents_and_one_lead_is_kept(backend: Backend) {
     let server = TestServer::start(backend).await;
