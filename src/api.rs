@@ -497,7 +497,8 @@ pub async fn billing_profile() -> ApiResult<BillingProfile> {
 pub async fn set_refund_limit(limit: String) -> ApiResult<BillingProfile> {
     Call::new("PATCH", "/billing-profile")
         .json(&BillingProfileChange {
-            refund_limit: limit,
+            refund_limit: Some(limit),
+            ..BillingProfileChange::default()
         })
         .fetch()
         .await

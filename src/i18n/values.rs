@@ -161,6 +161,7 @@ impl I18n {
             FieldCode::Taken => Msg::EmailTaken,
             FieldCode::WrongPassword => Msg::CurrentPasswordWrong,
             FieldCode::WrongCode => Msg::TwoStepCodeWrong,
+            FieldCode::CardNumber => Msg::PaymentMethodCardNumber,
         })
         .to_string()
     }

@@ -6,7 +6,8 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{FieldCode, FieldIssue, Text};
+use crate::email::Email;
+use crate::error::{FieldCode, FieldErrors, FieldIssue, RequiredAs, Text};
 use crate::money::{Amount, Currency, Money};
 use csp_messages::Msg;
 
@@ -27,12 +28,19 @@ pub struct BillingProfile {
     pub refund_limit_max: RefundLimit,
     /// Who changed the limit and when, newest first.
     pub refund_limit_changes: Vec<SettingChange>,
+    /// Who changed the address, the invoice address or the payment method, and when, newest
+    /// first.
+    #[serde(default)]
+    pub details_changes: Vec<SettingChange>,
 }
 
 /// A change of a setting: who, when, from what to what.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SettingChange {
+    /// Which setting: `refund_limit`, `address_lines`, `invoice_email`, `payment_method`, …
+    #[serde(default)]
+    pub setting: String,
     pub at: DateTime<Utc>,
     /// The partner user's e-mail address, or `operator` for the operator's configuration.
     pub by: String,
@@ -40,8 +48,8 @@ pub struct SettingChange {
     pub to: String,
 }
 
-/// `PATCH /api/v1/billing-profile` (Global admins).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// `PATCH /api/v1/billing-profile` (Global admins): any of the fields; absent ones stay.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BillingProfileChange {
     /// The new self-service refund limit, a decimal string such as `"1000.00"`: zero or more,
@@ -50,7 +58,119 @@ pub struct BillingProfileChange {
         feature = "openapi",
         schema(pattern = r"^\s*[0-9]+(\.[0-9]{1,2})?\s*$")
     )]
-    pub refund_limit: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_limit: Option<String>,
+    /// The billing address, 1 to 5 lines of at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_lines: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_email: Option<String>,
+    /// How invoices are paid, as a reference ("Visa ending 4242", "Bank transfer, 30 days
+    /// net"): never a card number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<String>,
+}
+
+/// A billing profile change whose fields passed the rules (the refund limit is checked
+/// against the operator's maximum by [`RefundLimit::parse_within`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BillingDetails {
+    pub address_lines: Option<Vec<String>>,
+    pub invoice_email: Option<Email>,
+    pub payment_method: Option<String>,
+}
+
+/// A payment method given as a card number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CardNumberGiven;
+
+impl FieldIssue for CardNumberGiven {
+    fn code(&self) -> FieldCode {
+        FieldCode::CardNumber
+    }
+    fn text(&self) -> Text {
+        Text::new(Msg::PaymentMethodCardNumber)
+    }
+}
+
+/// Whether `text` holds a payment card number: 13 to 19 digits in a row (spaces and hyphens
+/// between them allowed) that pass the Luhn check.
+pub fn holds_card_number(text: &str) -> bool {
+    let mut digits: Vec<u32> = Vec::new();
+    let mut runs: Vec<Vec<u32>> = Vec::new();
+    for c in text.chars() {
+        match c {
+            '0'..='9' => digits.push(c.to_digit(10).unwrap_or(0)),
+            ' ' | '-' if !digits.is_empty() => {}
+            _ => runs.push(std::mem::take(&mut digits)),
+        }
+    }
+    runs.push(digits);
+    let luhn = |d: &[u32]| {
+        d.iter()
+            .rev()
+            .enumerate()
+            .map(|(i, &n)| {
+                if i % 2 == 1 {
+                    if n * 2 > 9 {
+                        n * 2 - 9
+                    } else {
+                        n * 2
+                    }
+                } else {
+                    n
+                }
+            })
+            .sum::<u32>()
+            % 10
+            == 0
+    };
+    runs.iter()
+        .any(|run| (13..=run.len().min(19)).any(|len| run.windows(len).any(luhn)))
+}
+
+impl BillingProfileChange {
+    /// The address, invoice address and payment method checked (the refund limit is the
+    /// caller's, against the operator's maximum).
+    pub fn check_details(&self) -> Result<BillingDetails, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let address_lines = self.address_lines.as_ref().map(|lines| {
+            let lines: Vec<&str> = lines
+                .iter()
+                .map(|l| l.trim())
+                .filter(|l| !l.is_empty())
+                .collect();
+            if lines.is_empty() || lines.len() > 5 {
+                errors.add("address_lines", &RequiredAs(Msg::BillingAddressLines));
+                return None;
+            }
+            let checked: Vec<Option<String>> = lines
+                .iter()
+                .map(|l| errors.take("address_lines", crate::text::line(l, 100)))
+                .collect();
+            checked.into_iter().collect::<Option<Vec<_>>>()
+        });
+        let invoice_email = self
+            .invoice_email
+            .as_deref()
+            .map(|e| errors.take("invoice_email", Email::parse(e)));
+        let payment_method = self.payment_method.as_deref().map(|m| {
+            let method = errors.take("payment_method", crate::text::line(m, 100))?;
+            if holds_card_number(&method) {
+                errors.add("payment_method", &CardNumberGiven);
+                return None;
+            }
+            Some(method)
+        });
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(BillingDetails {
+            address_lines: address_lines.flatten(),
+            invoice_email: invoice_email.flatten(),
+            payment_method: payment_method.flatten(),
+        })
+    }
 }
 
 /// A self-service refund limit: an amount with at most two decimals, from 0 up to the
@@ -177,6 +297,34 @@ impl From<RefundLimit> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_payment_method_is_a_reference_never_a_card_number() {
+        assert!(!holds_card_number("Visa ending 4242"));
+        assert!(!holds_card_number("Bank transfer, 30 days net"));
+        assert!(holds_card_number("Visa 4242 4242 4242 4242"));
+        assert!(holds_card_number("card 4111-1111-1111-1111 exp 12/29"));
+        assert!(holds_card_number("378282246310005"));
+        // Sixteen digits that fail the Luhn check (an account reference) are not a card.
+        assert!(!holds_card_number("Ref 1234567812345678"));
+        let change = BillingProfileChange {
+            payment_method: Some("4242424242424242".into()),
+            invoice_email: Some("billing@".into()),
+            address_lines: Some(vec![" ".into()]),
+            ..BillingProfileChange::default()
+        };
+        let errors = change.check_details().unwrap_err();
+        assert_eq!(errors.code("payment_method"), Some(FieldCode::CardNumber));
+        assert!(errors.contains("invoice_email") && errors.contains("address_lines"));
+        let fine = BillingProfileChange {
+            payment_method: Some(" Visa ending 4242 ".into()),
+            address_lines: Some(vec!["1 Main St".into(), "".into(), "Redmond, WA".into()]),
+            ..BillingProfileChange::default()
+        };
+        let details = fine.check_details().unwrap();
+        assert_eq!(details.payment_method.as_deref(), Some("Visa ending 4242"));
+        assert_eq!(details.address_lines.unwrap().len(), 2);
+    }
 
     #[test]
     fn limits_are_exact_and_bounded() {

@@ -148,6 +148,8 @@ field_codes! {
     WrongPassword = "wrong_password",
     /// Not the code of this moment of the user's authenticator, or one used already.
     WrongCode = "wrong_code",
+    /// A payment card number where a reference to a payment method belongs.
+    CardNumber = "card_number",
 }
 
 impl FieldCode {

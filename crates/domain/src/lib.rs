@@ -25,6 +25,7 @@ pub mod ledger;
 pub mod market;
 pub mod money;
 pub mod notification;
+pub mod onboarding;
 mod open_enum;
 pub mod order;
 pub mod paging;

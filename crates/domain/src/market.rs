@@ -1,6 +1,7 @@
 //! Markets: a customer's country (or a part of one listed on its own), which prices include
 //! tax (R-CAT-3) and where Azure reservations are not sold (R-CAT-2, SPEC Table 1).
 
+use crate::money::Currency;
 use std::fmt;
 
 use csp_messages::Msg;
@@ -254,6 +255,30 @@ impl Market {
 
     pub fn code(&self) -> &str {
         &self.0
+    }
+
+    /// The currency the product bills customers of this market in: the market's own where
+    /// the catalog has a price list in it, else US dollars (as Partner Center bills many
+    /// markets).
+    pub fn billing_currency(&self) -> Currency {
+        const EURO: &[&str] = &[
+            "AT", "BE", "HR", "CY", "EE", "FI", "FR", "DE", "GR", "IE", "IT", "LV", "LT", "LU",
+            "MT", "NL", "PT", "SK", "SI", "ES", "AD", "MC", "SM", "VA", "ME", "XK",
+        ];
+        let country = self.code().split('-').next().unwrap_or_default();
+        match country {
+            c if EURO.contains(&c) => Currency::EUR,
+            "GB" | "IM" | "JE" | "GG" => Currency::GBP,
+            "JP" => Currency::JPY,
+            "AU" => Currency::AUD,
+            "BR" => Currency::BRL,
+            "CN" => Currency::CNY,
+            "NO" => Currency::NOK,
+            "IN" => Currency::INR,
+            "CH" | "LI" => Currency::CHF,
+            "CA" => Currency::CAD,
+            _ => Currency::USD,
+        }
     }
 
     /// Whether prices in this market include tax (R-CAT-3).

@@ -48,6 +48,9 @@ pub enum Permission {
     ManageGlobalAdmins,
     /// Invite the support organisation's agents, make them leads, deactivate them.
     ManageSupportAgents,
+    /// Add customers and edit their company details (Admin agents and Global admins, as
+    /// buying: R-ROLE-1).
+    AddCustomers,
 }
 
 impl Role {
@@ -126,6 +129,7 @@ impl Role {
         match permission {
             ViewCustomers => self != SupportLead,
             ManageSupportAgents => self == SupportLead,
+            AddCustomers => matches!(self, AdminAgent | GlobalAdmin),
             BuySoftware => matches!(self, AdminAgent | GlobalAdmin),
             CopySoftwareDeepLink | CancelPurchase => matches!(self, AdminAgent),
             ManageBillingSettings | ManageWebhooks | ManageGlobalAdmins => {
@@ -143,7 +147,7 @@ impl Role {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 11] = [
         Permission::ViewCustomers,
         Permission::BuySoftware,
         Permission::CopySoftwareDeepLink,
@@ -154,6 +158,7 @@ impl Permission {
         Permission::ManageUsers,
         Permission::ManageGlobalAdmins,
         Permission::ManageSupportAgents,
+        Permission::AddCustomers,
     ];
 
     /// The roles that hold this permission, for messages that say what is missing (R-ROLE-5).
@@ -174,6 +179,7 @@ impl Permission {
             Permission::ManageUsers => Msg::ActionManageUsers,
             Permission::ManageGlobalAdmins => Msg::ActionManageGlobalAdmins,
             Permission::ManageSupportAgents => Msg::ActionManageSupportAgents,
+            Permission::AddCustomers => Msg::ActionAddCustomers,
         }
     }
 

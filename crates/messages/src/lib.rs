@@ -679,6 +679,16 @@ messages! {
     ActionManageUsers => "manage users", "管理用户";
     ActionManageGlobalAdmins => "give or take the Global admin role", "授予或撤销全局管理员角色";
     ActionManageSupportAgents => "manage support agents", "管理支持人员";
+    ActionAddCustomers => "add and edit customers", "添加和编辑客户";
+    DomainRules => "Use 1 to {max} letters and digits (no spaces, dots or hyphens) before .onmicrosoft.com.", "在 .onmicrosoft.com 之前使用 1 到 {max} 个字母和数字（不含空格、点或连字符）。";
+    DomainTaken => "This domain belongs to another customer already. Choose another one.", "此域已属于其他客户。请另选一个。";
+    DomainAvailable => "{domain} is available.", "{domain} 可用。";
+    DomainChecking => "Checking whether the domain is free…", "正在检查该域是否可用…";
+    TaxIdRules => "Enter 2 to 32 letters, digits, spaces or - . / — or leave it empty.", "请输入 2 到 32 个字母、数字、空格或 - . /，也可留空。";
+    MarketUnknown => "Choose the country or region from the list.", "请从列表中选择国家或地区。";
+    AgreementRequired => "Confirm that the customer accepted the Microsoft Customer Agreement.", "请确认客户已接受 Microsoft 客户协议。";
+    BillingAddressLines => "Enter the billing address in 1 to 5 lines.", "请用 1 到 5 行输入账单地址。";
+    PaymentMethodCardNumber => "Enter a reference such as \"Visa ending 4242\", never a card number.", "请输入类似\"尾号 4242 的 Visa 卡\"的说明，切勿输入卡号。";
 
     // -- notifications: event types --
     EventOrderCreated => "An order was placed", "已下订单";

@@ -164,6 +164,23 @@ pub async fn create_partner(
     let mut tx = db.begin().await?;
     let partner: PartnerId = new_id();
     partners::insert(&mut tx, &partner, name, now).await?;
+    // A billing profile to complete: its Global admin fills in the address and the payment
+    // method under Settings → Billing profile.
+    crate::store::billing::insert_profile(
+        &mut tx,
+        &partner,
+        &csp_domain::BillingProfile {
+            company_name: name.to_string(),
+            address_lines: Vec::new(),
+            invoice_email: email.as_str().to_string(),
+            payment_method: String::new(),
+            refund_limit: csp_domain::RefundLimit::DEFAULT,
+            refund_limit_max: csp_domain::RefundLimit::DEFAULT_MAX,
+            refund_limit_changes: Vec::new(),
+            details_changes: Vec::new(),
+        },
+    )
+    .await?;
     let principal = Principal::Partner {
         user: new_id(),
         partner,

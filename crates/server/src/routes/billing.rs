@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::Json;
 use csp_domain::billing::{BillingProfileChange, RefundLimit};
-use csp_domain::{Area, BillingProfile, FieldErrors, PartnerId, Permission};
+use csp_domain::{Area, BillingProfile, PartnerId, Permission};
 
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiResult, AppError};
@@ -42,9 +42,11 @@ pub async fn get(
     Ok(Json(read(&mut conn, &state, partner).await?))
 }
 
-/// Changes the self-service refund limit (Global admins): from 0 to the operator's maximum,
-/// at most two decimals; applied in each order's currency. The change is recorded with who
-/// made it and when.
+/// Changes the billing address, the address invoices go to, the payment method (a reference
+/// such as "Visa ending 4242": a card number is refused) and the self-service refund limit
+/// (from 0 to the operator's maximum, at most two decimals; applied in each order's currency)
+/// — Global admins; absent fields stay. Each change is recorded with who made it and when,
+/// all of them in one transaction.
 #[utoipa::path(patch, path = "/api/v1/billing-profile", tag = "buying",
     request_body = BillingProfileChange,
     responses(
@@ -55,7 +57,7 @@ pub async fn get(
         (status = 404, description = "`not_found`: no billing profile yet", body = csp_domain::ApiErrorBody),
         (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
-        (status = 422, description = "`validation_failed`: `refund_limit`", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`validation_failed`: `refund_limit`, `address_lines`, `invoice_email`, `payment_method` (`card_number`)", body = csp_domain::ApiErrorBody),
     ))]
 pub async fn update(
     State(state): State<AppState>,
@@ -64,28 +66,27 @@ pub async fn update(
 ) -> ApiResult<Json<BillingProfile>> {
     let partner = user.partner(Area::Customers)?.clone();
     user.require(Permission::ManageBillingSettings)?;
-    let mut errors = FieldErrors::new();
-    let limit = errors.take(
-        "refund_limit",
-        RefundLimit::parse_within(&change.refund_limit, state.settings.refund_limit_max),
-    );
-    let Some(limit) = limit else {
+    let mut errors = change.check_details().err().unwrap_or_default();
+    let limit = change.refund_limit.as_deref().map(|limit| {
+        errors.take(
+            "refund_limit",
+            RefundLimit::parse_within(limit, state.settings.refund_limit_max),
+        )
+    });
+    let details = change.check_details().ok();
+    let (Some(details), true) = (details, errors.is_empty()) else {
         return Err(AppError::validation(&errors));
     };
+    let (by, now) = (user.user.email.as_str(), state.clock.now());
     let mut tx = state.db.begin().await?;
-    if !billing::set_refund_limit(
-        &mut tx,
-        &partner,
-        limit,
-        user.user.email.as_str(),
-        state.clock.now(),
-    )
-    .await?
-    {
+    if !billing::set_details(&mut tx, &partner, &details, by, now).await? {
         return Err(no_profile());
     }
+    if let Some(limit) = limit.flatten() {
+        billing::set_refund_limit(&mut tx, &partner, limit, by, now).await?;
+        tracing::info!(partner = %partner, limit = %limit, "refund limit changed");
+    }
     tx.commit().await?;
-    tracing::info!(partner = %partner, limit = %limit, "refund limit changed");
     let mut conn = state.db.conn().await?;
     Ok(Json(read(&mut conn, &state, &partner).await?))
 }

@@ -177,6 +177,7 @@ fn billing_profile(partner: &str) -> BillingProfile {
         refund_limit: csp_domain::RefundLimit::DEFAULT,
         refund_limit_max: csp_domain::RefundLimit::DEFAULT_MAX,
         refund_limit_changes: Vec::new(),
+        details_changes: Vec::new(),
     }
 }
 

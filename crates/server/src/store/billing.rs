@@ -1,12 +1,17 @@
 //! Partners' billing profiles and self-service refund limits, with who changed them.
 
 use chrono::{DateTime, Utc};
+use csp_domain::billing::BillingDetails;
 use csp_domain::{BillingProfile, PartnerId, RefundLimit};
 
 use super::{settings, Conn};
 
 /// The setting name a refund limit's changes are recorded under.
 pub const REFUND_LIMIT: &str = "refund_limit";
+/// The setting names the profile's details are recorded under.
+pub const ADDRESS_LINES: &str = "address_lines";
+pub const INVOICE_EMAIL: &str = "invoice_email";
+pub const PAYMENT_METHOD: &str = "payment_method";
 
 #[derive(sqlx::FromRow)]
 struct ProfileRow {
@@ -32,6 +37,12 @@ pub async fn profile(
     .await?;
     let Some(r) = row else { return Ok(None) };
     let changes = settings::changes(conn, Some(partner), REFUND_LIMIT).await?;
+    let details_changes = settings::changes_of(
+        conn,
+        Some(partner),
+        &[ADDRESS_LINES, INVOICE_EMAIL, PAYMENT_METHOD],
+    )
+    .await?;
     Ok(Some(BillingProfile {
         company_name: r.company_name,
         address_lines: r.address.lines().map(str::to_string).collect(),
@@ -40,6 +51,7 @@ pub async fn profile(
         refund_limit: RefundLimit::from_hundredths(r.refund_limit_hundredths),
         refund_limit_max: max,
         refund_limit_changes: changes,
+        details_changes,
     }))
 }
 
@@ -84,6 +96,71 @@ pub async fn set_refund_limit(
             REFUND_LIMIT,
             Some(&before.to_string()),
             &limit.to_string(),
+            by,
+            at,
+        )
+        .await?;
+    }
+    Ok(true)
+}
+
+/// Changes the profile's address, invoice address and payment method where given, and
+/// records each change (from what, to what, by whom), in the caller's transaction. `false`
+/// when the partner has no billing profile.
+pub async fn set_details(
+    conn: &mut Conn,
+    partner: &PartnerId,
+    details: &BillingDetails,
+    by: &str,
+    at: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let before: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT address, invoice_email, payment_method FROM billing_profiles WHERE partner_id = $1",
+    )
+    .bind(partner.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((address, invoice_email, payment_method)) = before else {
+        return Ok(false);
+    };
+    let new_address = details.address_lines.as_ref().map(|l| l.join("\n"));
+    let changes = [
+        (ADDRESS_LINES, "address", address, new_address),
+        (
+            INVOICE_EMAIL,
+            "invoice_email",
+            invoice_email,
+            details
+                .invoice_email
+                .as_ref()
+                .map(|e| e.as_str().to_string()),
+        ),
+        (
+            PAYMENT_METHOD,
+            "payment_method",
+            payment_method,
+            details.payment_method.clone(),
+        ),
+    ];
+    for (setting, column, old, new) in changes {
+        let Some(new) = new.filter(|n| *n != old) else {
+            continue;
+        };
+        // The column names are this function's own constants, never input.
+        sqlx::query(&format!(
+            "UPDATE billing_profiles SET {column} = $2 WHERE partner_id = $1"
+        ))
+        .bind(partner.as_str())
+        .bind(&new)
+        .execute(&mut *conn)
+        .await?;
+        let shown = |v: &str| v.replace('\n', ", ");
+        settings::record(
+            conn,
+            Some(partner),
+            setting,
+            Some(&shown(&old)),
+            &shown(&new),
             by,
             at,
         )

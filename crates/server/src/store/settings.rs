@@ -39,6 +39,8 @@ pub async fn record(
 
 #[derive(sqlx::FromRow)]
 struct ChangeRow {
+    id: String,
+    setting: String,
     old_value: Option<String>,
     new_value: String,
     changed_by: String,
@@ -51,18 +53,36 @@ pub async fn changes(
     partner: Option<&PartnerId>,
     setting: &str,
 ) -> Result<Vec<SettingChange>, sqlx::Error> {
-    let rows: Vec<ChangeRow> = sqlx::query_as(
-        "SELECT old_value, new_value, changed_by, changed_at FROM setting_changes \
-         WHERE (partner_id = $1 OR ($1 IS NULL AND partner_id IS NULL)) AND setting = $2 \
-         ORDER BY changed_at DESC, id DESC LIMIT 50",
-    )
-    .bind(partner.map(PartnerId::as_str))
-    .bind(setting)
-    .fetch_all(conn)
-    .await?;
+    changes_of(conn, partner, &[setting]).await
+}
+
+/// The changes of any of `settings`, newest first (the latest 50).
+pub async fn changes_of(
+    conn: &mut Conn,
+    partner: Option<&PartnerId>,
+    settings: &[&str],
+) -> Result<Vec<SettingChange>, sqlx::Error> {
+    let mut rows: Vec<ChangeRow> = Vec::new();
+    for setting in settings {
+        rows.extend(
+            sqlx::query_as::<_, ChangeRow>(
+                "SELECT id, setting, old_value, new_value, changed_by, changed_at FROM setting_changes \
+                 WHERE (partner_id = $1 OR ($1 IS NULL AND partner_id IS NULL)) AND setting = $2 \
+                 ORDER BY changed_at DESC, id DESC LIMIT 50",
+            )
+            .bind(partner.map(PartnerId::as_str))
+            .bind(setting)
+            .fetch_all(&mut *conn)
+            .await?,
+        );
+    }
+    // Ids are ordered by creation: newest first across the settings.
+    rows.sort_by(|a, b| (&b.changed_at, &b.id).cmp(&(&a.changed_at, &a.id)));
+    rows.truncate(50);
     rows.into_iter()
         .map(|r| {
             Ok(SettingChange {
+                setting: r.setting,
                 at: read_time(&r.changed_at)?,
                 by: r.changed_by,
                 from: r.old_value,
