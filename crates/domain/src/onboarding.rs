@@ -360,7 +360,10 @@ pub struct CustomerDetails {
 pub struct CustomerCreated {
     #[serde(flatten)]
     pub customer: Customer,
-    pub admin: crate::account::UserInvited,
+    /// Absent on a replay (the same `Idempotency-Key` and body again): the one-time link was in
+    /// the first answer and in the admin's mail, and is never stored to be shown again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin: Option<crate::account::UserInvited>,
 }
 
 /// `GET /api/v1/domain-availability?domain=`: whether a primary domain is free.

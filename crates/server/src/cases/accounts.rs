@@ -300,6 +300,39 @@ pub async fn invite(db: &Db, input: Invite<'_>) -> Result<Invited, AccountError>
     Ok(invited)
 }
 
+/// The first admin of a customer just added, invited in the caller's transaction (the
+/// customer's row is in it).
+#[allow(clippy::too_many_arguments)]
+pub async fn invite_customer_admin(
+    conn: &mut Conn,
+    outbox: &Outbox,
+    public_url: &str,
+    customer: &CustomerId,
+    company_name: &str,
+    email: &Email,
+    display_name: &str,
+    by: &Actor<'_>,
+    now: DateTime<Utc>,
+) -> Result<Invited, AccountError> {
+    let principal = Principal::Customer {
+        user: new_id(),
+        customer: customer.clone(),
+    };
+    invite_in(
+        conn,
+        outbox,
+        public_url,
+        &principal,
+        email,
+        display_name,
+        company_name,
+        by.email,
+        by.client_ip,
+        now,
+    )
+    .await
+}
+
 pub struct TenantInvite<'a> {
     pub customer: &'a CustomerId,
     pub organization: &'a str,

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod cancelling;
 pub mod customer_directory;
+pub mod onboarding;
 pub mod ordering;
 pub mod sign_in_guard;
 pub mod support_desk;

@@ -54,8 +54,12 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
             "/session",
             get(sessions::current).delete(sessions::sign_out),
         )
-        .route("/customers", get(customers::list))
-        .route("/customers/{id}", get(customers::get))
+        .route("/customers", get(customers::list).post(customers::create))
+        .route(
+            "/customers/{id}",
+            get(customers::get).patch(customers::update),
+        )
+        .route("/domain-availability", get(customers::domain_availability))
         .route("/customers/{id}/offers", get(orders::offers))
         .route(
             "/customers/{id}/orders",

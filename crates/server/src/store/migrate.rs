@@ -98,6 +98,11 @@ const SQLITE: &[Migration] = &[
         "partner_two_step",
         include_str!("../../migrations/sqlite/0017_partner_two_step.sql"),
     ),
+    (
+        18,
+        "onboarding",
+        include_str!("../../migrations/sqlite/0018_onboarding.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -184,6 +189,11 @@ const POSTGRES: &[Migration] = &[
         17,
         "partner_two_step",
         include_str!("../../migrations/postgres/0017_partner_two_step.sql"),
+    ),
+    (
+        18,
+        "onboarding",
+        include_str!("../../migrations/postgres/0018_onboarding.sql"),
     ),
 ];
 

@@ -18,6 +18,7 @@ pub mod customers;
 pub mod files;
 pub mod invoices;
 pub mod migrate;
+pub mod onboarding;
 pub mod orders;
 pub mod outbox;
 pub mod partners;

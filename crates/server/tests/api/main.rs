@@ -37,6 +37,7 @@ mod errors;
 mod hardening;
 mod money;
 mod notifications;
+mod onboarding;
 mod orders;
 mod reliability;
 mod sessions;
