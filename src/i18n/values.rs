@@ -291,6 +291,7 @@ fn error_message(code: ErrorCode) -> Msg {
         ErrorCode::InvalidStatusChange => Msg::ErrInvalidStatusChange,
         ErrorCode::LastGlobalAdmin => Msg::ErrLastGlobalAdmin,
         ErrorCode::LastSupportLead => Msg::ErrLastSupportLead,
+        ErrorCode::SsoRequired => Msg::ErrSsoRequired,
         ErrorCode::TwoStepEnabled => Msg::ErrTwoStepEnabled,
         ErrorCode::TwoStepRequired => Msg::ErrTwoStepRequired,
         ErrorCode::TwoStepNotStarted => Msg::ErrTwoStepNotStarted,

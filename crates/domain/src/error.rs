@@ -49,6 +49,7 @@ error_codes! {
     RequestClosed = "request_closed", 409;
     LastGlobalAdmin = "last_global_admin", 409;
     LastSupportLead = "last_support_lead", 409;
+    SsoRequired = "sso_required", 403;
     TwoStepEnabled = "two_step_enabled", 409;
     TwoStepNotStarted = "two_step_not_started", 409;
     InvalidLink = "invalid_link", 410;

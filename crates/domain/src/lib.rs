@@ -32,6 +32,7 @@ pub mod paging;
 pub mod role;
 pub mod session;
 pub mod software;
+pub mod sso;
 pub mod support;
 pub mod text;
 pub mod two_step;

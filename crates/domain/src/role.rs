@@ -51,6 +51,8 @@ pub enum Permission {
     /// Add customers and edit their company details (Admin agents and Global admins, as
     /// buying: R-ROLE-1).
     AddCustomers,
+    /// Set up the partner's identity provider for single sign-on (Global admins).
+    ManageIdentityProvider,
 }
 
 impl Role {
@@ -132,7 +134,10 @@ impl Role {
             AddCustomers => matches!(self, AdminAgent | GlobalAdmin),
             BuySoftware => matches!(self, AdminAgent | GlobalAdmin),
             CopySoftwareDeepLink | CancelPurchase => matches!(self, AdminAgent),
-            ManageBillingSettings | ManageWebhooks | ManageGlobalAdmins => {
+            ManageBillingSettings
+            | ManageWebhooks
+            | ManageGlobalAdmins
+            | ManageIdentityProvider => {
                 matches!(self, GlobalAdmin)
             }
             ManageUsers => matches!(self, GlobalAdmin | AccountAdmin),
@@ -147,7 +152,7 @@ impl Role {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::ViewCustomers,
         Permission::BuySoftware,
         Permission::CopySoftwareDeepLink,
@@ -159,6 +164,7 @@ impl Permission {
         Permission::ManageGlobalAdmins,
         Permission::ManageSupportAgents,
         Permission::AddCustomers,
+        Permission::ManageIdentityProvider,
     ];
 
     /// The roles that hold this permission, for messages that say what is missing (R-ROLE-5).
@@ -180,6 +186,7 @@ impl Permission {
             Permission::ManageGlobalAdmins => Msg::ActionManageGlobalAdmins,
             Permission::ManageSupportAgents => Msg::ActionManageSupportAgents,
             Permission::AddCustomers => Msg::ActionAddCustomers,
+            Permission::ManageIdentityProvider => Msg::ActionManageIdentityProvider,
         }
     }
 

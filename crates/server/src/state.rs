@@ -32,6 +32,8 @@ pub struct AppState {
     pub upload_slots: Arc<UploadSlots>,
     /// Sends the outbox's mail and webhook deliveries (the worker's).
     pub deliverer: Arc<Deliverer>,
+    /// Identity providers' discovery documents and keys (single sign-on).
+    pub discovery: Arc<crate::cases::sso::Discovery>,
 }
 
 /// Behaviour the configuration decides.
@@ -85,6 +87,7 @@ impl AppState {
             password_checks: Arc::new(Semaphore::new(checkers)),
             upload_slots: UploadSlots::new(&settings.uploads),
             deliverer,
+            discovery: Arc::default(),
             settings: Arc::new(settings),
         }
     }

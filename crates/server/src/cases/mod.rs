@@ -7,6 +7,7 @@ pub mod customer_directory;
 pub mod onboarding;
 pub mod ordering;
 pub mod sign_in_guard;
+pub mod sso;
 pub mod support_desk;
 pub mod two_step;
 pub mod uploads;

@@ -96,13 +96,15 @@ impl FromRequestParts<AppState> for CurrentUser {
             .ok_or_else(AppError::unauthenticated)?;
         let mut conn = state.db.conn().await?;
         let now = state.clock.now();
-        let user_id = sessions::user_for(&mut conn, &token, state.settings.session, now)
-            .await?
-            .ok_or_else(AppError::unauthenticated)?;
+        let (user_id, provider_mfa) =
+            sessions::user_for(&mut conn, &token, state.settings.session, now)
+                .await?
+                .ok_or_else(AppError::unauthenticated)?;
         let record = users::find_by_id(&mut conn, &user_id)
             .await?
             .ok_or_else(AppError::unauthenticated)?;
-        let setup_required = must_set_up_two_step(state, &record);
+        // A second factor passed at the user's identity provider stands for the product's own.
+        let setup_required = !provider_mfa && must_set_up_two_step(state, &record);
         if setup_required {
             let path = parts.uri.path();
             let path = path.strip_prefix("/api/v1").unwrap_or(path);

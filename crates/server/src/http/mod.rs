@@ -32,7 +32,7 @@ use tower_http::trace::TraceLayer;
 use crate::http::error::{AppError, INTERNAL_MESSAGE};
 use crate::routes::{
     activity_log, billing, cancellations, customers, invoices, orders, profile, sessions, software,
-    support_requests, tenant, two_step, users, webhooks,
+    sso, support_requests, tenant, two_step, users, webhooks,
 };
 use crate::state::AppState;
 
@@ -50,6 +50,12 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
                 .delete(sessions::end_others),
         )
         .route("/sessions/{id}", axum::routing::delete(sessions::end_one))
+        .route("/sessions/sso", post(sso::start))
+        .route("/sso/callback", get(sso::callback))
+        .route(
+            "/identity-provider",
+            get(sso::get).put(sso::put).delete(sso::delete),
+        )
         .route(
             "/session",
             get(sessions::current).delete(sessions::sign_out),

@@ -9,6 +9,7 @@ pub mod orders;
 pub mod profile;
 pub mod sessions;
 pub mod software;
+pub mod sso;
 pub mod support_requests;
 pub mod tenant;
 pub mod two_step;

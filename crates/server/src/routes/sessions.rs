@@ -29,6 +29,26 @@ use crate::store::{accounts, sessions, users, Conn};
 /// How long a sign-in waits for a free password checker before it is told to retry.
 const PASSWORD_CHECK_WAIT: Duration = Duration::from_secs(3);
 
+/// Whether the user's organisation refuses passwords (its identity provider requires single
+/// sign-on for their address's domain); its Global admins keep their passwords, to get in
+/// when the provider is down.
+async fn sso_required(conn: &mut Conn, record: &users::UserRecord) -> Result<bool, sqlx::Error> {
+    let partner = match &record.principal {
+        csp_domain::Principal::Partner { partner, roles, .. } => {
+            if roles.contains(&csp_domain::Role::GlobalAdmin) {
+                return Ok(false);
+            }
+            Some(partner)
+        }
+        csp_domain::Principal::Support { .. } => None,
+        csp_domain::Principal::Customer { .. } => return Ok(false),
+    };
+    let domain = csp_domain::sso::domain_of(&record.user.email);
+    Ok(crate::store::sso::of_org(conn, partner)
+        .await?
+        .is_some_and(|p| p.require_sso && p.domains.iter().any(|d| d == domain)))
+}
+
 /// Argon2 is slow and memory-hungry on purpose: how many checks run at once is bounded, and
 /// a check waits a moment for its turn before the caller is told to retry.
 async fn password_checker(state: &AppState) -> Result<tokio::sync::OwnedSemaphorePermit, AppError> {
@@ -201,6 +221,12 @@ pub async fn sign_in(
     admitted
         .succeeded(&mut conn, &record.user.id, &ip, now)
         .await?;
+    if sso_required(&mut conn, &record).await? {
+        return Err(AppError::new(
+            ErrorCode::SsoRequired,
+            "Your organisation signs in with its identity provider: enter your e-mail address and choose Continue.",
+        ));
+    }
     drop(conn);
     let remembered = auth::device_token(&headers, state.settings.cookie_secure);
     password_passed(
@@ -252,27 +278,29 @@ pub(crate) async fn password_passed(
         let answer = SignInAnswer::CodeNeeded(CodeNeeded { mfa_required: true });
         return Ok((cookie, Json(answer)).into_response());
     }
-    let (cookie, body) = start_session(state, &mut conn, user, &device, now).await?;
+    let (cookie, body) = start_session(state, &mut conn, user, &device, false, now).await?;
     Ok((AppendHeaders(cookie), body).into_response())
 }
 
-/// A new session for `user`: its cookie and the answer's body.
-async fn start_session(
+/// A new session for `user`: its cookie and the answer's body. `provider_mfa`: signed in at an
+/// identity provider whose answer says a second factor was used.
+pub(crate) async fn start_session(
     state: &AppState,
     conn: &mut Conn,
     user: &UserId,
     device: &Device,
+    provider_mfa: bool,
     now: DateTime<Utc>,
 ) -> ApiResult<([(HeaderName, HeaderValue); 1], Json<SessionResponse>)> {
     let record = users::find_by_id(conn, user)
         .await?
         .ok_or_else(AppError::unauthenticated)?;
-    let setup_required = auth::must_set_up_two_step(state, &record);
+    let setup_required = !provider_mfa && auth::must_set_up_two_step(state, &record);
     let mut signed_in = record.user;
     signed_in.two_step_setup_required = setup_required;
     accounts::note_sign_in(conn, user, now).await?;
     let policy = state.settings.session;
-    let token = sessions::create(conn, user, device, policy, now).await?;
+    let token = sessions::create(conn, user, device, policy, provider_mfa, now).await?;
     let cookie = auth::session_cookie(
         &token,
         policy.lifetime.num_seconds(),
@@ -319,7 +347,7 @@ pub async fn second_step(
         .map_err(|e| two_step_error(e, now))?;
     let device = device(&headers, &ip.to_string());
     let mut conn = state.db.conn().await?;
-    let (cookie, body) = start_session(&state, &mut conn, &user, &device, now).await?;
+    let (cookie, body) = start_session(&state, &mut conn, &user, &device, false, now).await?;
     let [ended] = auth::challenge_cookie("", 0, secure);
     let [session] = cookie;
     let mut cookies = vec![ended, session];

@@ -103,6 +103,11 @@ const SQLITE: &[Migration] = &[
         "onboarding",
         include_str!("../../migrations/sqlite/0018_onboarding.sql"),
     ),
+    (
+        19,
+        "sso",
+        include_str!("../../migrations/sqlite/0019_sso.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -194,6 +199,11 @@ const POSTGRES: &[Migration] = &[
         18,
         "onboarding",
         include_str!("../../migrations/postgres/0018_onboarding.sql"),
+    ),
+    (
+        19,
+        "sso",
+        include_str!("../../migrations/postgres/0019_sso.sql"),
     ),
 ];
 

@@ -26,6 +26,7 @@ pub mod sessions;
 pub mod settings;
 pub mod sign_in;
 pub mod software;
+pub mod sso;
 pub mod support_requests;
 pub mod two_step;
 pub mod users;

@@ -46,18 +46,20 @@ pub struct Device {
     pub user_agent: String,
 }
 
-/// Starts a session and returns the token to put in the cookie.
+/// Starts a session and returns the token to put in the cookie. `provider_mfa`: the sign-in
+/// passed a second factor at the user's identity provider.
 pub async fn create(
     conn: &mut Conn,
     user: &UserId,
     device: &Device,
     policy: SessionPolicy,
+    provider_mfa: bool,
     now: DateTime<Utc>,
 ) -> Result<String, sqlx::Error> {
     let token = new_token();
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, client_ip, user_agent) \
-         VALUES ($1, $2, $3, $4, $3, $5, $6)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, client_ip, user_agent, provider_mfa) \
+         VALUES ($1, $2, $3, $4, $3, $5, $6, $7)",
     )
     .bind(token_hash(&token))
     .bind(user.as_str())
@@ -65,6 +67,7 @@ pub async fn create(
     .bind(db_time(now + policy.lifetime))
     .bind(&device.client_ip)
     .bind(&device.user_agent)
+    .bind(i64::from(provider_mfa))
     .execute(conn)
     .await?;
     Ok(token)
@@ -135,23 +138,24 @@ pub async fn end_by_id(conn: &mut Conn, user: &UserId, id: &str) -> Result<bool,
     Ok(done.rows_affected() > 0)
 }
 
-/// The user of a live session, if any; notes the request for the idle timeout.
+/// The user of a live session, if any, and whether its sign-in passed a second factor at an
+/// identity provider; notes the request for the idle timeout.
 pub async fn user_for(
     conn: &mut Conn,
     token: &str,
     policy: SessionPolicy,
     now: DateTime<Utc>,
-) -> Result<Option<UserId>, sqlx::Error> {
+) -> Result<Option<(UserId, bool)>, sqlx::Error> {
     let hash = token_hash(token);
-    let row: Option<(String, String)> = sqlx::query_as(
-        "SELECT user_id, last_seen_at FROM sessions WHERE token_hash = $1 AND expires_at > $2 AND last_seen_at > $3",
+    let row: Option<(String, String, i64)> = sqlx::query_as(
+        "SELECT user_id, last_seen_at, provider_mfa FROM sessions WHERE token_hash = $1 AND expires_at > $2 AND last_seen_at > $3",
     )
     .bind(&hash)
     .bind(db_time(now))
     .bind(db_time(now - policy.idle))
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((user, last_seen)) = row else {
+    let Some((user, last_seen, provider_mfa)) = row else {
         return Ok(None);
     };
     if read_time(&last_seen)? < now - TOUCH_EVERY {
@@ -161,7 +165,7 @@ pub async fn user_for(
             .execute(&mut *conn)
             .await?;
     }
-    decode("user id", &user, UserId::parse).map(Some)
+    decode("user id", &user, UserId::parse).map(|u| Some((u, provider_mfa != 0)))
 }
 
 /// Ends one session (sign-out), by its token's hash only.

@@ -42,5 +42,6 @@ mod orders;
 mod reliability;
 mod sessions;
 mod software;
+mod sso;
 mod support;
 mod two_step;

@@ -1,0 +1,45 @@
+-- The PostgreSQL twin of ../sqlite/0019_sso.sql.
+-- Single sign-on with an organisation's OpenID Connect provider: a partner's provider
+-- (partner_id NULL: the support organisation's), the e-mail domains it signs in (each domain
+-- at one provider), the accounts at providers linked to users (by issuer and subject), and
+-- sign-ins on their way to the provider (single use, a few minutes).
+CREATE TABLE identity_providers (
+    id             TEXT COLLATE "C" PRIMARY KEY,
+    partner_id     TEXT COLLATE "C" UNIQUE REFERENCES partners (id),
+    issuer         TEXT COLLATE "C" NOT NULL,
+    client_id      TEXT COLLATE "C" NOT NULL,
+    client_secret  TEXT NOT NULL,
+    require_sso    BIGINT NOT NULL DEFAULT 0,
+    updated_by     TEXT COLLATE "C" NOT NULL,
+    updated_at     TEXT COLLATE "C" NOT NULL
+);
+
+CREATE TABLE identity_provider_domains (
+    domain       TEXT COLLATE "C" PRIMARY KEY,
+    provider_id  TEXT COLLATE "C" NOT NULL REFERENCES identity_providers (id)
+);
+CREATE INDEX identity_provider_domains_by_provider ON identity_provider_domains (provider_id);
+
+CREATE TABLE user_identities (
+    issuer      TEXT COLLATE "C" NOT NULL,
+    subject     TEXT COLLATE "C" NOT NULL,
+    user_id     TEXT COLLATE "C" NOT NULL REFERENCES users (id),
+    created_at  TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (issuer, subject)
+);
+
+-- Only a hash of the `state` is kept; the PKCE verifier and nonce are useless without the
+-- provider's code, which only the browser that started the sign-in receives.
+CREATE TABLE sso_logins (
+    state_hash     TEXT COLLATE "C" PRIMARY KEY,
+    provider_id    TEXT COLLATE "C" NOT NULL REFERENCES identity_providers (id),
+    nonce          TEXT COLLATE "C" NOT NULL,
+    pkce_verifier  TEXT COLLATE "C" NOT NULL,
+    next_path      TEXT COLLATE "C" NOT NULL,
+    created_at     TEXT COLLATE "C" NOT NULL,
+    expires_at     TEXT COLLATE "C" NOT NULL
+);
+
+-- A session whose sign-in passed a second factor at the provider (its `amr` said so): the
+-- product's own two-step sign-in is not asked of it.
+ALTER TABLE sessions ADD COLUMN provider_mfa BIGINT NOT NULL DEFAULT 0;

@@ -1,0 +1,319 @@
+//! Signing in at an organisation's OpenID Connect provider: the authorization code flow with
+//! PKCE, `state` and `nonce`; the ID token's signature and claims (issuer, audience, expiry,
+//! nonce) checked by `openidconnect`; the provider's discovery document and keys cached, and
+//! fetched again when a token is signed with a key the cached ones lack (key rotation).
+//!
+//! Users are matched by issuer and subject; the first sign-in links an account only to an
+//! invited (or existing) user of the provider's organisation with that address, within the
+//! provider's domains. Nobody is created here.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use csp_domain::sso::{amr_says_mfa, SsoFailure};
+use csp_domain::{Email, Principal, UserId};
+use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use openidconnect::{
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, Scope,
+};
+
+use crate::store::sso::{self as store, Login, Provider};
+use crate::store::{accounts, users, Conn, Db};
+
+/// How long a sign-in may take at the provider.
+pub const LOGIN_MINUTES: i64 = 10;
+/// How long a provider's discovery document and keys are used before they are fetched again.
+const DISCOVERY_TTL: Duration = Duration::from_secs(3600);
+
+/// Providers' discovery documents (with their signing keys), by issuer.
+pub struct Discovery {
+    http: openidconnect::reqwest::Client,
+    cached: Mutex<HashMap<String, (Instant, CoreProviderMetadata)>>,
+}
+
+impl Default for Discovery {
+    fn default() -> Self {
+        Discovery {
+            // Following redirects would let a provider's answer point the server anywhere.
+            http: openidconnect::reqwest::Client::builder()
+                .redirect(openidconnect::reqwest::redirect::Policy::none())
+                .timeout(Duration::from_secs(10))
+                .build()
+                .expect("an HTTP client"),
+            cached: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl Discovery {
+    async fn metadata(&self, issuer: &str, fresh: bool) -> Result<CoreProviderMetadata, String> {
+        if !fresh {
+            let cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((at, found)) = cached.get(issuer) {
+                if at.elapsed() < DISCOVERY_TTL {
+                    return Ok(found.clone());
+                }
+            }
+        }
+        let url = IssuerUrl::new(issuer.to_string()).map_err(|e| format!("issuer: {e}"))?;
+        let found = CoreProviderMetadata::discover_async(url, &self.http)
+            .await
+            .map_err(|e| format!("discovery of {issuer}: {e}"))?;
+        self.cached
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(issuer.to_string(), (Instant::now(), found.clone()));
+        Ok(found)
+    }
+}
+
+impl Discovery {
+    /// Whether a discovery document can be read at `issuer` (fetched afresh, and cached).
+    pub async fn check(&self, issuer: &str) -> Result<(), String> {
+        self.metadata(issuer, true).await.map(drop)
+    }
+}
+
+/// The redirect URI every provider is told: `<PUBLIC_URL>/api/v1/sso/callback`.
+pub fn redirect_uri(public_url: &str) -> String {
+    format!("{public_url}/api/v1/sso/callback")
+}
+
+/// A client built from a provider's discovery document.
+type OidcClient = CoreClient<
+    openidconnect::EndpointSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointMaybeSet,
+    openidconnect::EndpointMaybeSet,
+>;
+
+fn client(
+    metadata: CoreProviderMetadata,
+    provider: &Provider,
+    public_url: &str,
+) -> Result<OidcClient, String> {
+    let redirect =
+        RedirectUrl::new(redirect_uri(public_url)).map_err(|e| format!("redirect: {e}"))?;
+    Ok(CoreClient::from_provider_metadata(
+        metadata,
+        ClientId::new(provider.client_id.clone()),
+        Some(ClientSecret::new(provider.client_secret.clone())),
+    )
+    .set_redirect_uri(redirect))
+}
+
+/// The provider's authorization URL for a sign-in of `email`, after recording the sign-in
+/// (its `state` hashed, its nonce and PKCE verifier) for the callback.
+pub async fn start(
+    db: &Db,
+    discovery: &Discovery,
+    provider: &Provider,
+    email: &Email,
+    next: &str,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<String, String> {
+    let metadata = discovery.metadata(&provider.issuer, false).await?;
+    let client = client(metadata, provider, public_url)?;
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (url, state, nonce) = client
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
+        .add_scope(Scope::new("email".into()))
+        .add_scope(Scope::new("profile".into()))
+        .add_extra_param("login_hint", email.as_str())
+        .set_pkce_challenge(challenge)
+        .url();
+    let mut conn = db.conn().await.map_err(|e| e.to_string())?;
+    store::start_login(
+        &mut conn,
+        state.secret(),
+        &Login {
+            provider_id: provider.id.clone(),
+            nonce: nonce.secret().clone(),
+            pkce_verifier: verifier.secret().clone(),
+            next: next.to_string(),
+            expires_at: now + chrono::Duration::minutes(LOGIN_MINUTES),
+        },
+        now,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    Ok(url.to_string())
+}
+
+/// A sign-in the provider vouched for.
+pub struct Verified {
+    pub user: UserId,
+    /// The provider's `amr` says a second factor was used.
+    pub mfa: bool,
+    /// Where to go next (a path of the app).
+    pub next: String,
+}
+
+/// Why a callback did not sign in: what to tell the user, and (for the log) what happened.
+pub struct Refused {
+    pub failure: SsoFailure,
+    pub detail: String,
+}
+
+fn refused(failure: SsoFailure, detail: impl Into<String>) -> Refused {
+    Refused {
+        failure,
+        detail: detail.into(),
+    }
+}
+
+/// The callback: takes the sign-in of `state` (once), exchanges `code` with the PKCE verifier,
+/// checks the ID token, and finds the user it belongs to.
+pub async fn finish(
+    db: &Db,
+    discovery: &Discovery,
+    state: &str,
+    code: &str,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<Verified, Refused> {
+    let db_error = |e: sqlx::Error| refused(SsoFailure::Invalid, e.to_string());
+    let mut conn = db.conn().await.map_err(db_error)?;
+    let login = store::take_login(&mut conn, state)
+        .await
+        .map_err(db_error)?
+        .ok_or_else(|| refused(SsoFailure::Expired, "unknown or used state"))?;
+    if login.expires_at <= now {
+        return Err(refused(SsoFailure::Expired, "the sign-in took too long"));
+    }
+    let provider = store::by_id(&mut conn, &login.provider_id)
+        .await
+        .map_err(db_error)?
+        .ok_or_else(|| refused(SsoFailure::Expired, "the provider was removed"))?;
+    drop(conn);
+
+    let invalid = |e: String| refused(SsoFailure::Invalid, e);
+    let metadata = discovery
+        .metadata(&provider.issuer, false)
+        .await
+        .map_err(invalid)?;
+    let oidc = client(metadata, &provider, public_url).map_err(invalid)?;
+    let token = oidc
+        .exchange_code(AuthorizationCode::new(code.to_string()))
+        .map_err(|e| invalid(format!("token endpoint: {e}")))?
+        .set_pkce_verifier(PkceCodeVerifier::new(login.pkce_verifier.clone()))
+        .request_async(&discovery.http)
+        .await
+        // An expired or replayed code, among others: the provider refuses the exchange.
+        .map_err(|e| refused(SsoFailure::Expired, format!("code exchange: {e}")))?;
+    let id_token = openidconnect::TokenResponse::id_token(&token)
+        .ok_or_else(|| invalid("no ID token".into()))?;
+    let nonce = Nonce::new(login.nonce.clone());
+    let claims = match id_token.claims(&oidc.id_token_verifier(), &nonce) {
+        Ok(claims) => claims.clone(),
+        Err(first) => {
+            // Perhaps signed with a key the cached document lacks: fetch it again, once.
+            let fresh = discovery
+                .metadata(&provider.issuer, true)
+                .await
+                .map_err(invalid)?;
+            let oidc = client(fresh, &provider, public_url).map_err(invalid)?;
+            let verifier = oidc.id_token_verifier();
+            let claims = id_token
+                .claims(&verifier, &nonce)
+                .map_err(|e| invalid(format!("ID token: {first}; with fresh keys: {e}")))?
+                .clone();
+            claims
+        }
+    };
+    let subject = claims.subject().as_str().to_string();
+    let amr: Vec<String> = claims
+        .auth_method_refs()
+        .map(|v| v.iter().map(|m| m.as_str().to_string()).collect())
+        .unwrap_or_default();
+    let email = match claims.email() {
+        Some(email) => Some(email.as_str().to_string()),
+        // Providers that follow the specification to the letter put the scopes' claims in the
+        // user info, not the ID token, when they issue an access token.
+        None => user_info_email(&oidc, &discovery.http, &token, claims.subject()).await,
+    };
+
+    let mut conn = db.conn().await.map_err(db_error)?;
+    let user = match store::linked_user(&mut conn, &provider.issuer, &subject)
+        .await
+        .map_err(db_error)?
+    {
+        Some(user) => user,
+        None => first_link(&mut conn, &provider, &subject, email.as_deref(), now).await?,
+    };
+    if !accounts::is_active(&mut conn, &user)
+        .await
+        .map_err(db_error)?
+    {
+        return Err(refused(SsoFailure::NotInvited, "deactivated"));
+    }
+    Ok(Verified {
+        user,
+        mfa: amr_says_mfa(&amr),
+        next: login.next,
+    })
+}
+
+/// The address the provider's user info gives for `subject` (checked to be the same subject).
+async fn user_info_email(
+    oidc: &OidcClient,
+    http: &openidconnect::reqwest::Client,
+    token: &openidconnect::core::CoreTokenResponse,
+    subject: &openidconnect::SubjectIdentifier,
+) -> Option<String> {
+    let access = openidconnect::OAuth2TokenResponse::access_token(token).clone();
+    let request = oidc.user_info(access, Some(subject.clone())).ok()?;
+    let info: openidconnect::core::CoreUserInfoClaims = request.request_async(http).await.ok()?;
+    info.email().map(|e| e.as_str().to_string())
+}
+
+/// Links the provider's account to the user of the provider's organisation with its address,
+/// where the address is in the provider's domains.
+async fn first_link(
+    conn: &mut Conn,
+    provider: &Provider,
+    subject: &str,
+    email: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<UserId, Refused> {
+    let db_error = |e: sqlx::Error| refused(SsoFailure::Invalid, e.to_string());
+    let email = email
+        .and_then(|e| Email::parse(e).ok())
+        .ok_or_else(|| refused(SsoFailure::NotInvited, "no e-mail claim"))?;
+    let domain = csp_domain::sso::domain_of(&email);
+    if !provider.domains.iter().any(|d| d == domain) {
+        return Err(refused(
+            SsoFailure::NotInvited,
+            "address outside the provider's domains",
+        ));
+    }
+    let record = users::find_by_email(conn, &email)
+        .await
+        .map_err(db_error)?
+        .ok_or_else(|| refused(SsoFailure::NotInvited, "no such user"))?;
+    let same_org = match (&record.principal, &provider.partner) {
+        (Principal::Partner { partner, .. }, Some(theirs)) => partner == theirs,
+        (Principal::Support { .. }, None) => true,
+        _ => false,
+    };
+    if !same_org {
+        return Err(refused(
+            SsoFailure::NotInvited,
+            "a user of another organisation",
+        ));
+    }
+    store::link(conn, &provider.issuer, subject, &record.user.id, now)
+        .await
+        .map_err(db_error)?;
+    Ok(record.user.id)
+}

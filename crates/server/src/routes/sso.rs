@@ -1,0 +1,334 @@
+//! Single sign-on: `/api/v1/identity-provider` (an organisation's OpenID Connect provider, set
+//! by its Global admin), `POST /api/v1/sessions/sso` (where the sign-in page sends an address
+//! whose domain has a provider) and `GET /api/v1/sso/callback` (where the provider sends the
+//! browser back: a session, or the sign-in page saying what went wrong).
+
+use axum::extract::State;
+use axum::http::header::LOCATION;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse, Response};
+use axum::Json;
+use csp_domain::sso::{
+    domain_of, IdentityProvider, IdentityProviderRequest, ProviderIssue, SsoFailure, SsoRedirect,
+    SsoStart,
+};
+use csp_domain::{Area, Email, ErrorCode, FieldErrors, Permission, Principal};
+use serde::Deserialize;
+
+use crate::cases::sso;
+use crate::cases::two_step;
+use crate::http::auth::{self, CurrentUser};
+use crate::http::error::{ApiResult, AppError};
+use crate::http::extract::{ApiJson, ApiQuery, ClientIp};
+use crate::routes::sessions::{device, start_session};
+use crate::state::AppState;
+use crate::store::sso as store;
+use crate::store::users;
+
+/// The provider of the caller's organisation: a partner's Global admin sets it.
+fn org_of(user: &CurrentUser) -> Result<csp_domain::PartnerId, AppError> {
+    let partner = user.partner(Area::Customers)?.clone();
+    user.require(Permission::ManageIdentityProvider)?;
+    Ok(partner)
+}
+
+fn shown(provider: store::Provider, public_url: &str) -> IdentityProvider {
+    IdentityProvider {
+        issuer: provider.issuer,
+        client_id: provider.client_id,
+        domains: provider.domains,
+        require_sso: provider.require_sso,
+        redirect_uri: sso::redirect_uri(public_url),
+    }
+}
+
+/// The organisation's identity provider (never its secret).
+#[utoipa::path(get, path = "/api/v1/identity-provider", tag = "sessions",
+    responses(
+        (status = 200, body = IdentityProvider),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`: needs the Global admin role", body = csp_domain::ApiErrorBody),
+        (status = 404, description = "`not_found`: none set up", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<IdentityProvider>> {
+    let partner = org_of(&user)?;
+    let found = store::of_org(&mut *state.db.conn().await?, Some(&partner))
+        .await?
+        .ok_or_else(|| AppError::not_found("Your organisation has no identity provider set up."))?;
+    Ok(Json(shown(found, &state.settings.public_url)))
+}
+
+/// Sets the organisation's OpenID Connect provider (Global admins): its issuer (checked by
+/// fetching its discovery document), client ID and secret (kept when a change omits it), the
+/// e-mail domains whose users sign in there (each domain at one organisation's provider), and
+/// whether passwords are refused for the organisation's users (Global admins keep theirs).
+#[utoipa::path(put, path = "/api/v1/identity-provider", tag = "sessions",
+    request_body = IdentityProviderRequest,
+    responses(
+        (status = 200, body = IdentityProvider),
+        (status = 400, description = "`invalid_json`", body = csp_domain::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`: needs the Global admin role", body = csp_domain::ApiErrorBody),
+        (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`validation_failed`: `issuer` (also: no discovery document there), `client_id`, `client_secret` (required the first time), `domains` (also `taken` by another organisation)", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn put(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(request): ApiJson<IdentityProviderRequest>,
+) -> ApiResult<Json<IdentityProvider>> {
+    let partner = org_of(&user)?;
+    let provider = request
+        .check()
+        .map_err(|errors| AppError::validation(&errors))?;
+    let field = |name: &str, issue: ProviderIssue| {
+        let mut errors = FieldErrors::new();
+        errors.add(name, &issue);
+        AppError::validation(&errors)
+    };
+    if let Err(e) = state.discovery.check(&provider.issuer).await {
+        tracing::warn!(issuer = %provider.issuer, error = %e, "identity provider not reachable");
+        return Err(field("issuer", ProviderIssue::Unreachable));
+    }
+    let mut tx = state.db.begin().await?;
+    let taken = store::domains_of_others(&mut tx, Some(&partner), &provider.domains).await?;
+    if !taken.is_empty() {
+        return Err(field("domains", ProviderIssue::DomainsTaken));
+    }
+    let now = state.clock.now();
+    if !store::put(
+        &mut tx,
+        Some(&partner),
+        &provider,
+        user.user.email.as_str(),
+        now,
+    )
+    .await?
+    {
+        return Err(field("client_secret", ProviderIssue::SecretRequired));
+    }
+    let found = store::of_org(&mut tx, Some(&partner))
+        .await?
+        .ok_or_else(|| AppError::not_found("Your organisation has no identity provider set up."))?;
+    tx.commit().await?;
+    tracing::info!(partner = %partner, issuer = %found.issuer, "identity provider set");
+    Ok(Json(shown(found, &state.settings.public_url)))
+}
+
+/// Removes the organisation's identity provider: its users sign in with passwords again.
+#[utoipa::path(delete, path = "/api/v1/identity-provider", tag = "sessions",
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`: needs the Global admin role", body = csp_domain::ApiErrorBody),
+        (status = 404, description = "`not_found`: none set up", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn delete(State(state): State<AppState>, user: CurrentUser) -> ApiResult<StatusCode> {
+    let partner = org_of(&user)?;
+    let mut tx = state.db.begin().await?;
+    if !store::remove(&mut tx, Some(&partner)).await? {
+        return Err(AppError::not_found(
+            "Your organisation has no identity provider set up.",
+        ));
+    }
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A path of this app to return to after signing in, else the app's root.
+fn app_path(next: Option<&str>) -> String {
+    match next {
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.starts_with("/api")
+                && p.len() <= 512
+                && !p.chars().any(|c| c.is_control() || c == '\\') =>
+        {
+            p.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+/// The first step of the sign-in page: the address typed. When its domain has an identity
+/// provider (and the address is not a user of another organisation), the answer is the
+/// provider's authorization URL to send the browser to (code flow with PKCE, `state` and
+/// `nonce`); otherwise `null`, and the page asks for the password.
+#[utoipa::path(post, path = "/api/v1/sessions/sso", tag = "sessions", request_body = SsoStart,
+    responses(
+        (status = 200, body = SsoRedirect),
+        (status = 400, description = "`invalid_json`", body = csp_domain::ApiErrorBody),
+        (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`validation_failed`: `email`", body = csp_domain::ApiErrorBody),
+        (status = 503, description = "`unavailable`: the organisation's provider cannot be reached", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn start(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<SsoStart>,
+) -> ApiResult<Json<SsoRedirect>> {
+    let mut errors = FieldErrors::new();
+    let Some(email) = errors.take("email", Email::parse(&request.email)) else {
+        return Err(AppError::validation(&errors));
+    };
+    let mut conn = state.db.conn().await?;
+    let Some(provider) = store::for_domain(&mut conn, domain_of(&email)).await? else {
+        return Ok(Json(SsoRedirect { redirect_url: None }));
+    };
+    // An existing user of another organisation (a customer's admin at a partner's domain,
+    // say) signs in with their password.
+    if let Some(record) = users::find_by_email(&mut conn, &email).await? {
+        let same_org = match (&record.principal, &provider.partner) {
+            (Principal::Partner { partner, .. }, Some(theirs)) => partner == theirs,
+            (Principal::Support { .. }, None) => true,
+            _ => false,
+        };
+        if !same_org {
+            return Ok(Json(SsoRedirect { redirect_url: None }));
+        }
+    }
+    drop(conn);
+    let url = sso::start(
+        &state.db,
+        &state.discovery,
+        &provider,
+        &email,
+        &app_path(request.next.as_deref()),
+        &state.settings.public_url,
+        state.clock.now(),
+    )
+    .await
+    .map_err(|e| {
+        tracing::error!(issuer = %provider.issuer, error = %e, "single sign-on could not start");
+        AppError::new(
+            ErrorCode::Unavailable,
+            "Your organisation's sign-in page cannot be reached right now. Please try again in a moment.",
+        )
+    })?;
+    Ok(Json(SsoRedirect {
+        redirect_url: Some(url),
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Callback {
+    pub code: Option<String>,
+    pub state: Option<String>,
+    /// Set by the provider instead of `code` when the sign-in did not happen
+    /// (`access_denied`, …).
+    pub error: Option<String>,
+}
+
+fn see_other(location: &str) -> Response {
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        res.headers_mut().insert(LOCATION, value);
+    }
+    res
+}
+
+fn failed(failure: SsoFailure) -> Response {
+    see_other(&format!("/sign-in?sso_error={}", failure.as_str()))
+}
+
+/// Where the provider sends the browser back. A sign-in it vouched for becomes a session
+/// (303 to where the user was going); a user with the product's two-step sign-in whose
+/// provider did not use a second factor is asked for the code
+/// (`/sign-in?second_step=1`); anything else ends on the sign-in page with
+/// `sso_error` = `denied`, `expired`, `invalid` or `not_invited`, which it says in the
+/// user's language. A `state` works once.
+#[utoipa::path(get, path = "/api/v1/sso/callback", tag = "sessions", params(Callback),
+    responses(
+        (status = 303, description = "To the app: signed in (session cookie set), the code step, or the sign-in page with `sso_error`"),
+    ))]
+pub async fn callback(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    ApiQuery(query): ApiQuery<Callback>,
+) -> ApiResult<Response> {
+    let now = state.clock.now();
+    let (code, login_state) = match (query.code, query.state, query.error) {
+        (_, Some(login_state), Some(error)) => {
+            // The sign-in ends here either way: its state is used up.
+            let mut conn = state.db.conn().await?;
+            store::take_login(&mut conn, &login_state).await?;
+            tracing::info!(error = %error.chars().take(100).collect::<String>(), "provider ended the sign-in");
+            return Ok(failed(if error == "access_denied" {
+                SsoFailure::Denied
+            } else {
+                SsoFailure::Invalid
+            }));
+        }
+        (Some(code), Some(login_state), None) => (code, login_state),
+        _ => return Ok(failed(SsoFailure::Expired)),
+    };
+    let verified = match sso::finish(
+        &state.db,
+        &state.discovery,
+        &login_state,
+        &code,
+        &state.settings.public_url,
+        now,
+    )
+    .await
+    {
+        Ok(verified) => verified,
+        Err(refused) => {
+            tracing::warn!(failure = refused.failure.as_str(), detail = %refused.detail, "single sign-on refused");
+            return Ok(failed(refused.failure));
+        }
+    };
+    let mut conn = state.db.conn().await?;
+    if !verified.mfa && two_step::is_on(&mut conn, &verified.user).await? {
+        let token = two_step::challenge(&mut conn, &verified.user, now).await?;
+        let cookie = auth::challenge_cookie(
+            &token,
+            csp_domain::two_step::CHALLENGE_MINUTES * 60,
+            state.settings.cookie_secure,
+        );
+        tracing::info!(user = %verified.user, "signed in at the provider; waiting for the code");
+        return Ok((cookie, see_other("/sign-in?second_step=1")).into_response());
+    }
+    let device = device(&headers, &ip.to_string());
+    let (cookie, _) = start_session(
+        &state,
+        &mut conn,
+        &verified.user,
+        &device,
+        verified.mfa,
+        now,
+    )
+    .await?;
+    tracing::info!(user = %verified.user, mfa = verified.mfa, "signed in at the identity provider");
+    Ok((AppendHeaders(cookie), see_other(&verified.next)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::app_path;
+
+    #[test]
+    fn only_paths_of_the_app_are_returned_to() {
+        assert_eq!(
+            app_path(Some("/customers/x?tab=orders")),
+            "/customers/x?tab=orders"
+        );
+        for outside in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil",
+            "/api/v1/x",
+            "x",
+        ] {
+            assert_eq!(app_path(Some(outside)), "/", "{outside}");
+        }
+        assert_eq!(app_path(None), "/");
+    }
+}

@@ -1,0 +1,311 @@
+//! Single sign-on: organisations' identity providers and the e-mail domains they sign in, the
+//! accounts at providers linked to users, and sign-ins on their way to a provider.
+
+use chrono::{DateTime, Utc};
+use csp_domain::sso::CheckedProvider;
+use csp_domain::{PartnerId, UserId};
+
+use super::sessions::token_hash;
+use super::{db_time, decode, new_id, read_time, Conn};
+
+/// A provider as the server uses it.
+#[derive(Debug, Clone)]
+pub struct Provider {
+    pub id: String,
+    pub partner: Option<PartnerId>,
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub require_sso: bool,
+    pub domains: Vec<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ProviderRow {
+    id: String,
+    partner_id: Option<String>,
+    issuer: String,
+    client_id: String,
+    client_secret: String,
+    require_sso: i64,
+}
+
+const COLUMNS: &str = "p.id, p.partner_id, p.issuer, p.client_id, p.client_secret, p.require_sso";
+
+async fn with_domains(conn: &mut Conn, row: ProviderRow) -> Result<Provider, sqlx::Error> {
+    let mut domains: Vec<String> =
+        sqlx::query_scalar("SELECT domain FROM identity_provider_domains WHERE provider_id = $1")
+            .bind(&row.id)
+            .fetch_all(&mut *conn)
+            .await?;
+    domains.sort();
+    Ok(Provider {
+        partner: row
+            .partner_id
+            .as_deref()
+            .map(|p| decode("partner id", p, PartnerId::parse))
+            .transpose()?,
+        id: row.id,
+        issuer: row.issuer,
+        client_id: row.client_id,
+        client_secret: row.client_secret,
+        require_sso: row.require_sso != 0,
+        domains,
+    })
+}
+
+/// The partner's provider (`None`: the support organisation's).
+pub async fn of_org(
+    conn: &mut Conn,
+    partner: Option<&PartnerId>,
+) -> Result<Option<Provider>, sqlx::Error> {
+    let row: Option<ProviderRow> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM identity_providers p \
+         WHERE COALESCE(p.partner_id, '') = $1"
+    ))
+    .bind(partner.map_or("", PartnerId::as_str))
+    .fetch_optional(&mut *conn)
+    .await?;
+    match row {
+        Some(row) => Ok(Some(with_domains(conn, row).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The provider that signs in addresses of `domain`.
+pub async fn for_domain(conn: &mut Conn, domain: &str) -> Result<Option<Provider>, sqlx::Error> {
+    let row: Option<ProviderRow> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM identity_providers p \
+         JOIN identity_provider_domains d ON d.provider_id = p.id WHERE d.domain = $1"
+    ))
+    .bind(domain)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match row {
+        Some(row) => Ok(Some(with_domains(conn, row).await?)),
+        None => Ok(None),
+    }
+}
+
+pub async fn by_id(conn: &mut Conn, id: &str) -> Result<Option<Provider>, sqlx::Error> {
+    let row: Option<ProviderRow> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM identity_providers p WHERE p.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match row {
+        Some(row) => Ok(Some(with_domains(conn, row).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The domains of `domains` that another organisation's provider signs in already.
+pub async fn domains_of_others(
+    conn: &mut Conn,
+    partner: Option<&PartnerId>,
+    domains: &[String],
+) -> Result<Vec<String>, sqlx::Error> {
+    let mut taken = Vec::new();
+    for domain in domains {
+        let other: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM identity_provider_domains d JOIN identity_providers p ON p.id = d.provider_id \
+             WHERE d.domain = $1 AND COALESCE(p.partner_id, '') <> $2",
+        )
+        .bind(domain)
+        .bind(partner.map_or("", PartnerId::as_str))
+        .fetch_optional(&mut *conn)
+        .await?;
+        if other.is_some() {
+            taken.push(domain.clone());
+        }
+    }
+    Ok(taken)
+}
+
+/// Sets the organisation's provider (its secret kept when none is given) and its domains.
+/// `false` when there is no provider yet and no secret was given.
+pub async fn put(
+    conn: &mut Conn,
+    partner: Option<&PartnerId>,
+    provider: &CheckedProvider,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let existing = of_org(conn, partner).await?;
+    let id = match (&existing, &provider.client_secret) {
+        (Some(found), secret) => {
+            sqlx::query(
+                "UPDATE identity_providers SET issuer = $2, client_id = $3, \
+                 client_secret = COALESCE($4, client_secret), require_sso = $5, updated_by = $6, \
+                 updated_at = $7 WHERE id = $1",
+            )
+            .bind(&found.id)
+            .bind(&provider.issuer)
+            .bind(&provider.client_id)
+            .bind(secret)
+            .bind(i64::from(provider.require_sso))
+            .bind(by)
+            .bind(db_time(now))
+            .execute(&mut *conn)
+            .await?;
+            found.id.clone()
+        }
+        (None, Some(secret)) => {
+            let id: String = new_id::<uuid::Uuid>().to_string();
+            sqlx::query(
+                "INSERT INTO identity_providers (id, partner_id, issuer, client_id, client_secret, \
+                 require_sso, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(&id)
+            .bind(partner.map(PartnerId::as_str))
+            .bind(&provider.issuer)
+            .bind(&provider.client_id)
+            .bind(secret)
+            .bind(i64::from(provider.require_sso))
+            .bind(by)
+            .bind(db_time(now))
+            .execute(&mut *conn)
+            .await?;
+            id
+        }
+        (None, None) => return Ok(false),
+    };
+    sqlx::query("DELETE FROM identity_provider_domains WHERE provider_id = $1")
+        .bind(&id)
+        .execute(&mut *conn)
+        .await?;
+    for domain in &provider.domains {
+        sqlx::query("INSERT INTO identity_provider_domains (domain, provider_id) VALUES ($1, $2)")
+            .bind(domain)
+            .bind(&id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(true)
+}
+
+/// Removes the organisation's provider; users sign in with passwords again (their links to
+/// accounts at the provider go too).
+pub async fn remove(conn: &mut Conn, partner: Option<&PartnerId>) -> Result<bool, sqlx::Error> {
+    let Some(found) = of_org(conn, partner).await? else {
+        return Ok(false);
+    };
+    let kind = if partner.is_some() {
+        "partner"
+    } else {
+        "support"
+    };
+    sqlx::query(
+        "DELETE FROM user_identities WHERE issuer = $1 AND user_id IN \
+         (SELECT id FROM users WHERE kind = $2 AND COALESCE(partner_id, '') = $3)",
+    )
+    .bind(&found.issuer)
+    .bind(kind)
+    .bind(partner.map_or("", PartnerId::as_str))
+    .execute(&mut *conn)
+    .await?;
+    for sql in [
+        "DELETE FROM identity_provider_domains WHERE provider_id = $1",
+        "DELETE FROM sso_logins WHERE provider_id = $1",
+        "DELETE FROM identity_providers WHERE id = $1",
+    ] {
+        sqlx::query(sql).bind(&found.id).execute(&mut *conn).await?;
+    }
+    Ok(true)
+}
+
+/// A sign-in on its way to the provider, found by its `state`.
+pub struct Login {
+    pub provider_id: String,
+    pub nonce: String,
+    pub pkce_verifier: String,
+    pub next: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub async fn start_login(
+    conn: &mut Conn,
+    state: &str,
+    login: &Login,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    // Sign-ins never finished are cleared as new ones start.
+    sqlx::query("DELETE FROM sso_logins WHERE expires_at < $1")
+        .bind(db_time(now))
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO sso_logins (state_hash, provider_id, nonce, pkce_verifier, next_path, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(token_hash(state))
+    .bind(&login.provider_id)
+    .bind(&login.nonce)
+    .bind(&login.pkce_verifier)
+    .bind(&login.next)
+    .bind(db_time(now))
+    .bind(db_time(login.expires_at))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Takes the sign-in of `state` (once: a second callback with it finds nothing).
+pub async fn take_login(conn: &mut Conn, state: &str) -> Result<Option<Login>, sqlx::Error> {
+    let row: Option<(String, String, String, String, String)> = sqlx::query_as(
+        "DELETE FROM sso_logins WHERE state_hash = $1 \
+         RETURNING provider_id, nonce, pkce_verifier, next_path, expires_at",
+    )
+    .bind(token_hash(state))
+    .fetch_optional(conn)
+    .await?;
+    row.map(|(provider_id, nonce, pkce_verifier, next, expires_at)| {
+        Ok(Login {
+            provider_id,
+            nonce,
+            pkce_verifier,
+            next,
+            expires_at: read_time(&expires_at)?,
+        })
+    })
+    .transpose()
+}
+
+/// The user linked to an account at a provider.
+pub async fn linked_user(
+    conn: &mut Conn,
+    issuer: &str,
+    subject: &str,
+) -> Result<Option<UserId>, sqlx::Error> {
+    let id: Option<String> = sqlx::query_scalar(
+        "SELECT user_id FROM user_identities WHERE issuer = $1 AND subject = $2",
+    )
+    .bind(issuer)
+    .bind(subject)
+    .fetch_optional(conn)
+    .await?;
+    id.map(|id| decode("user id", &id, UserId::parse))
+        .transpose()
+}
+
+/// Links an account at a provider to a user (the first sign-in through it).
+pub async fn link(
+    conn: &mut Conn,
+    issuer: &str,
+    subject: &str,
+    user: &UserId,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO user_identities (issuer, subject, user_id, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(issuer)
+    .bind(subject)
+    .bind(user.as_str())
+    .bind(db_time(now))
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,438 @@
+//! Single sign-on against a real OpenID Connect provider (npm `oidc-provider`, started per
+//! test by `tests/oidc/provider.mjs`): a partner's Global admin sets it up; its users are sent
+//! there from the sign-in page's first step and come back signed in; the provider's second
+//! factor stands for the product's two-step sign-in; a cancelled sign-in, a replayed callback,
+//! an account that is not an invited user and a user of another domain are refused with a
+//! reason the sign-in page says; an organisation can refuse passwords but to its Global admins.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use reqwest::redirect::Policy;
+use reqwest::{Client, Url};
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+on_both_backends!(
+    a_partner_user_signs_in_at_the_partners_provider,
+    the_providers_second_factor_stands_for_two_step_sign_in,
+    cancelled_replayed_and_uninvited_sign_ins_are_refused_with_a_reason,
+    only_a_global_admin_sets_up_a_reachable_provider_for_its_own_domains,
+    an_organisation_that_requires_sso_refuses_passwords_but_to_global_admins,
+);
+
+/// A running test provider, stopped when dropped.
+struct TestProvider {
+    child: Child,
+    issuer: String,
+}
+
+impl TestProvider {
+    fn start(server: &TestServer) -> TestProvider {
+        let clients = json!([{
+            "client_id": "csp-northwind",
+            "client_secret": "northwind-test-secret",
+            "redirect_uris": [server.url("/api/v1/sso/callback")],
+        }]);
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/oidc/provider.mjs");
+        let mut child = Command::new("node")
+            .arg(script)
+            .arg("0")
+            .env("OIDC_CLIENTS", clients.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the test OpenID provider (node)");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let issuer = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|l| l.strip_prefix("listening on ").map(str::to_string))
+            .expect("the provider reported its address");
+        std::thread::spawn(move || lines.for_each(drop));
+        TestProvider { child, issuer }
+    }
+
+    /// Northwind's Global admin sets this provider up for `northwind.example`.
+    async fn set_up(&self, server: &TestServer, require_sso: bool) {
+        let admin = server.signed_in(GLOBAL_ADMIN).await;
+        let res = admin
+            .put(server.url("/api/v1/identity-provider"))
+            .json(&json!({
+                "issuer": self.issuer,
+                "client_id": "csp-northwind",
+                "client_secret": "northwind-test-secret",
+                "domains": ["northwind.example"],
+                "require_sso": require_sso,
+            }))
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = json_of(res).await;
+        assert_eq!(status, 200, "{body}");
+    }
+}
+
+impl Drop for TestProvider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A browser: its own cookies, redirects followed by the test.
+fn browser() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn location(res: &reqwest::Response) -> Url {
+    let to = res.headers()["location"].to_str().unwrap();
+    res.url().join(to).unwrap()
+}
+
+/// The sign-in page's first step for `email`, then the provider's login page: `account`
+/// signs in there (`mfa`: with a second factor) or cancels (`account` = None). Returns the
+/// callback URL the provider sends the browser to.
+async fn at_provider(
+    server: &TestServer,
+    browser: &Client,
+    email: &str,
+    account: Option<&str>,
+    mfa: bool,
+) -> Url {
+    let (status, start) = server
+        .post_json(
+            browser,
+            "/api/v1/sessions/sso",
+            &json!({"email": email, "next": "/customers"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{start}");
+    let mut url: Url = start["redirect_url"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no provider for {email}: {start}"))
+        .parse()
+        .unwrap();
+    assert_eq!(
+        url.query_pairs()
+            .find(|(k, _)| k == "code_challenge_method")
+            .unwrap()
+            .1,
+        "S256"
+    );
+    assert!(url.query_pairs().any(|(k, _)| k == "nonce"));
+    loop {
+        if url
+            .as_str()
+            .starts_with(&server.url("/api/v1/sso/callback"))
+        {
+            return url;
+        }
+        let res = browser.get(url.clone()).send().await.unwrap();
+        if res.status().is_redirection() {
+            url = location(&res);
+            continue;
+        }
+        assert_eq!(res.status(), 200, "{url}");
+        assert!(url.path().starts_with("/interaction/"), "{url}");
+        let form = match account {
+            Some(account) => {
+                let mut form = vec![("login", account.to_string()), ("action", "login".into())];
+                if mfa {
+                    form.push(("mfa", "1".into()));
+                }
+                form
+            }
+            None => vec![("action", "deny".into())],
+        };
+        let res = browser.post(url.clone()).form(&form).send().await.unwrap();
+        assert!(
+            res.status().is_redirection(),
+            "{}",
+            res.text().await.unwrap()
+        );
+        url = location(&res);
+    }
+}
+
+/// Follows the callback: where it sends the browser.
+async fn callback(browser: &Client, url: Url) -> String {
+    let res = browser.get(url).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    res.headers()["location"].to_str().unwrap().to_string()
+}
+
+async fn a_partner_user_signs_in_at_the_partners_provider(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let provider = TestProvider::start(&server);
+    provider.set_up(&server, false).await;
+    let (status, none) = server
+        .post_json(
+            &server.client(),
+            "/api/v1/sessions/sso",
+            &json!({"email": CONTOSO_USER}),
+        )
+        .await;
+    assert_eq!(
+        (status, &none),
+        (200, &json!({"redirect_url": null})),
+        "no provider: the password"
+    );
+
+    let alice = browser();
+    let back = at_provider(&server, &alice, ADMIN_AGENT, Some(ADMIN_AGENT), false).await;
+    assert_eq!(
+        callback(&alice, back).await,
+        "/customers",
+        "where the user was going"
+    );
+    let (status, me) = server.get_json(&alice, "/api/v1/session").await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["user"]["email"], ADMIN_AGENT);
+    // Only the partner's own customers.
+    let (status, customers) = server.get_json(&alice, "/api/v1/customers").await;
+    assert_eq!(status, 200);
+    let northwind = server
+        .count(&format!(
+            "SELECT COUNT(*) FROM customers WHERE partner_id = \
+             (SELECT partner_id FROM users WHERE email = '{ADMIN_AGENT}')"
+        ))
+        .await;
+    assert_eq!(customers["total"].as_i64().unwrap(), northwind);
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM user_identities").await,
+        1
+    );
+
+    // The next sign-in finds the user by the provider's subject; the link is not made twice.
+    let again = browser();
+    let back = at_provider(&server, &again, ADMIN_AGENT, Some(ADMIN_AGENT), false).await;
+    callback(&again, back).await;
+    assert_eq!(server.get_json(&again, "/api/v1/session").await.0, 200);
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM user_identities").await,
+        1
+    );
+}
+
+async fn the_providers_second_factor_stands_for_two_step_sign_in(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let provider = TestProvider::start(&server);
+    provider.set_up(&server, false).await;
+    // Northwind requires two-step sign-in of every user.
+    let admin = server.signed_in(GLOBAL_ADMIN).await;
+    let res = admin
+        .put(server.url("/api/v1/organization/two-step"))
+        .json(&json!({"required_for_everyone": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let with_mfa = browser();
+    let back = at_provider(&server, &with_mfa, ADMIN_AGENT, Some(ADMIN_AGENT), true).await;
+    callback(&with_mfa, back).await;
+    let (status, _) = server.get_json(&with_mfa, "/api/v1/customers").await;
+    assert_eq!(status, 200, "the provider's second factor counts");
+    let (_, me) = server.get_json(&with_mfa, "/api/v1/session").await;
+    assert!(me["user"].get("two_step_setup_required").is_none(), "{me}");
+
+    let password_only = browser();
+    let back = at_provider(
+        &server,
+        &password_only,
+        ADMIN_AGENT,
+        Some(ADMIN_AGENT),
+        false,
+    )
+    .await;
+    callback(&password_only, back).await;
+    let (status, body) = server.get_json(&password_only, "/api/v1/customers").await;
+    assert_eq!((status, error_code(&body)), (403, "two_step_required"));
+}
+
+async fn cancelled_replayed_and_uninvited_sign_ins_are_refused_with_a_reason(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let provider = TestProvider::start(&server);
+    provider.set_up(&server, false).await;
+
+    let cancelled = browser();
+    let back = at_provider(&server, &cancelled, ADMIN_AGENT, None, false).await;
+    assert_eq!(
+        callback(&cancelled, back).await,
+        "/sign-in?sso_error=denied"
+    );
+    assert_eq!(server.get_json(&cancelled, "/api/v1/session").await.0, 401);
+
+    // A callback works once: replayed (say, from the browser's history) it signs nobody in.
+    let first = browser();
+    let back = at_provider(&server, &first, ADMIN_AGENT, Some(ADMIN_AGENT), false).await;
+    assert_eq!(callback(&first, back.clone()).await, "/customers");
+    let replay = browser();
+    assert_eq!(
+        callback(&replay, back.clone()).await,
+        "/sign-in?sso_error=expired"
+    );
+    assert_eq!(server.get_json(&replay, "/api/v1/session").await.0, 401);
+    // Nor does a made-up state, or a real code with another sign-in's state.
+    let mut forged = back.clone();
+    let code = back
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .to_string();
+    forged.set_query(Some(&format!("code={code}&state=made-up")));
+    assert_eq!(
+        callback(&replay, forged).await,
+        "/sign-in?sso_error=expired"
+    );
+
+    // At the provider someone signs in as an account that is no user here, or as a user of
+    // another domain than the provider's: refused, and nothing is linked.
+    for account in ["stranger@northwind.example", FABRIKAM_ADMIN] {
+        let other = browser();
+        let back = at_provider(&server, &other, ADMIN_AGENT, Some(account), false).await;
+        assert_eq!(
+            callback(&other, back).await,
+            "/sign-in?sso_error=not_invited",
+            "{account}"
+        );
+        assert_eq!(server.get_json(&other, "/api/v1/session").await.0, 401);
+    }
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM user_identities").await,
+        1
+    );
+    // A deactivated user is refused too.
+    let admin = server.signed_in(GLOBAL_ADMIN).await;
+    let (_, users) = server.get_json(&admin, "/api/v1/users").await;
+    let agent = users["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == ADMIN_AGENT)
+        .unwrap();
+    let (status, _) = server
+        .patch_json(
+            &admin,
+            &format!("/api/v1/users/{}", agent["id"].as_str().unwrap()),
+            &json!({"active": false}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let gone = browser();
+    let back = at_provider(&server, &gone, ADMIN_AGENT, Some(ADMIN_AGENT), false).await;
+    assert_eq!(
+        callback(&gone, back).await,
+        "/sign-in?sso_error=not_invited"
+    );
+}
+
+async fn only_a_global_admin_sets_up_a_reachable_provider_for_its_own_domains(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let provider = TestProvider::start(&server);
+    let body = |issuer: &str, domains: Value| json!({"issuer": issuer, "client_id": "csp-northwind", "client_secret": "s", "domains": domains});
+    let agent = server.signed_in(ADMIN_AGENT).await;
+    let res = agent
+        .put(server.url("/api/v1/identity-provider"))
+        .json(&body(&provider.issuer, json!(["northwind.example"])))
+        .send()
+        .await
+        .unwrap();
+    let (status, refused) = json_of(res).await;
+    assert_eq!(status, 403);
+    assert_eq!(refused["error"]["permission"], "manage_identity_provider");
+
+    let admin = server.signed_in(GLOBAL_ADMIN).await;
+    let put = |b: Value| {
+        let admin = admin.clone();
+        let url = server.url("/api/v1/identity-provider");
+        async move { json_of(admin.put(url).json(&b).send().await.unwrap()).await }
+    };
+    let (status, answer) = put(body("http://idp.example", json!(["northwind.example"]))).await;
+    assert_eq!(
+        (status, answer["error"]["field_codes"]["issuer"].as_str()),
+        (422, Some("https_required"))
+    );
+    let (status, answer) = put(body("http://127.0.0.1:9", json!(["northwind.example"]))).await;
+    assert_eq!(
+        (status, answer["error"]["field_codes"]["issuer"].as_str()),
+        (422, Some("invalid_url")),
+        "{answer}"
+    );
+    let (status, answer) = put(body(&provider.issuer, json!(["not a domain"]))).await;
+    assert_eq!(
+        (status, answer["error"]["field_codes"]["domains"].as_str()),
+        (422, Some("unknown_value"))
+    );
+    let (status, answer) = put(body(&provider.issuer, json!(["Northwind.example"]))).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["domains"], json!(["northwind.example"]));
+    assert_eq!(answer["redirect_uri"], server.url("/api/v1/sso/callback"));
+    assert!(
+        answer.get("client_secret").is_none(),
+        "the secret is never shown"
+    );
+    let (status, shown) = server.get_json(&admin, "/api/v1/identity-provider").await;
+    assert_eq!(status, 200);
+    assert_eq!(shown, answer);
+
+    // Another partner cannot claim Northwind's domain.
+    let fabrikam = server.signed_in(FABRIKAM_ADMIN).await;
+    let res = fabrikam
+        .put(server.url("/api/v1/identity-provider"))
+        .json(&body(&provider.issuer, json!(["northwind.example"])))
+        .send()
+        .await
+        .unwrap();
+    let (status, answer) = json_of(res).await;
+    assert_eq!(
+        (status, answer["error"]["field_codes"]["domains"].as_str()),
+        (422, Some("taken"))
+    );
+
+    // Removed: the sign-in page asks for passwords again.
+    let res = admin
+        .delete(server.url("/api/v1/identity-provider"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let (_, start) = server
+        .post_json(
+            &server.client(),
+            "/api/v1/sessions/sso",
+            &json!({"email": ADMIN_AGENT}),
+        )
+        .await;
+    assert_eq!(start["redirect_url"], Value::Null);
+}
+
+async fn an_organisation_that_requires_sso_refuses_passwords_but_to_global_admins(
+    backend: Backend,
+) {
+    let server = TestServer::start(backend).await;
+    let provider = TestProvider::start(&server);
+    provider.set_up(&server, true).await;
+    let res = server
+        .client()
+        .post(server.url("/api/v1/sessions"))
+        .json(&json!({"email": ADMIN_AGENT, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(res).await;
+    assert_eq!((status, error_code(&body)), (403, "sso_required"));
+    // The Global admin keeps a password, to get in when the provider is down; a user of
+    // another partner is not concerned.
+    server.signed_in(GLOBAL_ADMIN).await;
+    server.signed_in(FABRIKAM_ADMIN).await;
+    let sso = browser();
+    let back = at_provider(&server, &sso, ADMIN_AGENT, Some(ADMIN_AGENT), false).await;
+    assert_eq!(callback(&sso, back).await, "/customers");
+}

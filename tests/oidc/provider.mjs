@@ -1,0 +1,92 @@
+// A real OpenID Connect provider for the tests (npm `oidc-provider`, a certified
+// implementation): the authorization code flow with PKCE, signed ID tokens, discovery and
+// JWKS. Its login page takes any address — the account is the address — and says whether a
+// second factor was used (the ID token's `amr`); it can also cancel (`access_denied`).
+//
+//   OIDC_CLIENTS='[{"client_id":"…","client_secret":"…","redirect_uris":["…"]}]' \
+//     node tests/oidc/provider.mjs [port]
+// prints `listening on http://127.0.0.1:PORT` once it serves.
+import http from 'node:http';
+import { generateKeyPairSync } from 'node:crypto';
+import Provider from 'oidc-provider';
+
+const port = Number(process.argv[2] ?? 0);
+const clients = JSON.parse(process.env.OIDC_CLIENTS ?? '[]').map((c) => ({
+  grant_types: ['authorization_code'],
+  response_types: ['code'],
+  token_endpoint_auth_method: 'client_secret_basic',
+  ...c,
+}));
+
+const server = http.createServer();
+await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+const issuer = `http://127.0.0.1:${server.address().port}`;
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+
+const provider = new Provider(issuer, {
+  clients,
+  jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'test-key-1', use: 'sig', alg: 'RS256' }] },
+  pkce: { required: () => true },
+  cookies: { keys: ['a test provider key, not a secret'] },
+  features: { devInteractions: { enabled: false } },
+  // `amr` says which factors the user passed (RFC 8176).
+  claims: { acr: null, auth_time: null, iss: null, sid: null, openid: ['sub', 'amr'], email: ['email', 'email_verified'], profile: ['name'] },
+  async findAccount(ctx, id) {
+    return {
+      accountId: id,
+      async claims() {
+        return { sub: id, email: id, email_verified: true, name: id.split('@')[0] };
+      },
+    };
+  },
+  // Every client is trusted: no consent screen.
+  async loadExistingGrant(ctx) {
+    const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
+    if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+    const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
+    grant.addOIDCScope('openid email profile');
+    await grant.save();
+    return grant;
+  },
+  interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
+  renderError(ctx, out) {
+    ctx.type = 'html';
+    ctx.body = `<!doctype html><title>Error</title><h1>${out.error}</h1><p>${out.error_description ?? ''}</p>`;
+  },
+});
+
+const escape = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const callback = provider.callback();
+
+server.on('request', async (req, res) => {
+  const match = req.url.match(/^\/interaction\/([\w-]+)$/);
+  if (!match) return callback(req, res);
+  try {
+    const details = await provider.interactionDetails(req, res);
+    if (req.method === 'GET') {
+      const hint = details.params.login_hint ?? '';
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.end(`<!doctype html><html lang="en"><title>Test identity provider</title>
+<main><h1>Test identity provider</h1>
+<form method="post" action="/interaction/${escape(match[1])}">
+<label>Account <input name="login" value="${escape(hint)}"></label>
+<label><input type="checkbox" name="mfa" value="1"> Used a second factor</label>
+<button name="action" value="login">Sign in</button>
+<button name="action" value="deny">Cancel</button>
+</form></main></html>`);
+      return;
+    }
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    const form = new URLSearchParams(body);
+    const result = form.get('action') === 'deny'
+      ? { error: 'access_denied', error_description: 'The user cancelled the sign-in.' }
+      : { login: { accountId: form.get('login').trim().toLowerCase(), amr: form.get('mfa') ? ['pwd', 'mfa'] : ['pwd'] } };
+    await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
+  } catch (e) {
+    res.statusCode = 400;
+    res.end(String(e));
+  }
+});
+
+console.log(`listening on ${issuer}`);
