@@ -56,7 +56,8 @@ else
 fi
 
 # 5. npm tools: binaryen 132 gives wasm-opt (Debian's 108 emits broken modules),
-# playwright-core drives the system Chromium in the e2e tests.
+# playwright-core drives the system Chromium in the e2e tests, oidc-provider is the OpenID
+# Connect provider the single sign-on tests sign in at (tests/oidc/provider.mjs).
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages (npm ci)"
   npm ci --no-audit --no-fund

@@ -1,13 +1,14 @@
 // A real OpenID Connect provider for the tests (npm `oidc-provider`, a certified
 // implementation): the authorization code flow with PKCE, signed ID tokens, discovery and
-// JWKS. Its login page takes any address — the account is the address — and says whether a
-// second factor was used (the ID token's `amr`); it can also cancel (`access_denied`).
+// JWKS (a new signing key at each start). Its login page takes any address — the account is
+// the address — and says whether a second factor was used (the ID token's `amr`); it can also
+// cancel (`access_denied`).
 //
 //   OIDC_CLIENTS='[{"client_id":"…","client_secret":"…","redirect_uris":["…"]}]' \
 //     node tests/oidc/provider.mjs [port]
 // prints `listening on http://127.0.0.1:PORT` once it serves.
 import http from 'node:http';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import Provider from 'oidc-provider';
 
 const port = Number(process.argv[2] ?? 0);
@@ -25,7 +26,7 @@ const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
 const provider = new Provider(issuer, {
   clients,
-  jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'test-key-1', use: 'sig', alg: 'RS256' }] },
+  jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), use: 'sig', alg: 'RS256' }] },
   pkce: { required: () => true },
   cookies: { keys: ['a test provider key, not a secret'] },
   features: { devInteractions: { enabled: false } },

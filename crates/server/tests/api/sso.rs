@@ -20,6 +20,7 @@ on_both_backends!(
     cancelled_replayed_and_uninvited_sign_ins_are_refused_with_a_reason,
     only_a_global_admin_sets_up_a_reachable_provider_for_its_own_domains,
     an_organisation_that_requires_sso_refuses_passwords_but_to_global_admins,
+    a_new_signing_key_at_the_provider_is_followed,
 );
 
 /// A running test provider, stopped when dropped.
@@ -30,6 +31,11 @@ struct TestProvider {
 
 impl TestProvider {
     fn start(server: &TestServer) -> TestProvider {
+        Self::start_on(server, 0)
+    }
+
+    /// On `port` (0: any free one), with a new signing key each time.
+    fn start_on(server: &TestServer, port: u16) -> TestProvider {
         let clients = json!([{
             "client_id": "csp-northwind",
             "client_secret": "northwind-test-secret",
@@ -38,7 +44,7 @@ impl TestProvider {
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/oidc/provider.mjs");
         let mut child = Command::new("node")
             .arg(script)
-            .arg("0")
+            .arg(port.to_string())
             .env("OIDC_CLIENTS", clients.to_string())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -435,4 +441,22 @@ async fn an_organisation_that_requires_sso_refuses_passwords_but_to_global_admin
     let sso = browser();
     let back = at_provider(&server, &sso, ADMIN_AGENT, Some(ADMIN_AGENT), false).await;
     assert_eq!(callback(&sso, back).await, "/customers");
+}
+
+async fn a_new_signing_key_at_the_provider_is_followed(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let provider = TestProvider::start(&server);
+    provider.set_up(&server, false).await;
+    let first = browser();
+    let back = at_provider(&server, &first, ADMIN_AGENT, Some(ADMIN_AGENT), false).await;
+    assert_eq!(callback(&first, back).await, "/customers");
+    // The provider starts again at the same address with another key: the server's cached
+    // keys do not have it, so it fetches them again rather than refusing the token.
+    let port: u16 = provider.issuer.rsplit(':').next().unwrap().parse().unwrap();
+    drop(provider);
+    let _rotated = TestProvider::start_on(&server, port);
+    let second = browser();
+    let back = at_provider(&server, &second, ADMIN_AGENT, Some(ADMIN_AGENT), false).await;
+    assert_eq!(callback(&second, back).await, "/customers");
+    assert_eq!(server.get_json(&second, "/api/v1/session").await.0, 200);
 }
