@@ -9,6 +9,7 @@ pub mod drain;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod ops;
 pub mod security;
 pub mod serve;
 
@@ -193,7 +194,17 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
         )
         .layer(middleware::from_fn(cache_static));
 
-    let mut router = api.merge(app);
+    // For load balancers and orchestrators; never cached.
+    let probes = Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .with_state(state.clone())
+        .layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    let mut router = probes.merge(api).merge(app);
+    let state_for_ids = state.clone();
     for (name, value) in security::standard_headers(&csp, state.settings.cookie_secure) {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
@@ -205,6 +216,10 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
             crate::http::drain::drain_unread_bodies,
         ))
         .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(
+            state_for_ids,
+            ops::request_id,
+        ))
 }
 
 /// `/api/…` outside the routes is still the API's namespace: JSON, never the app's HTML.

@@ -222,6 +222,14 @@ pub async fn run(db: &Db) -> Result<(), sqlx::Error> {
     run_up_to(db, i64::MAX).await
 }
 
+/// The newest migration the database has (0 for a new one).
+pub async fn applied(conn: &mut super::Conn) -> Result<i64, sqlx::Error> {
+    let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations")
+        .fetch_one(conn)
+        .await?;
+    Ok(newest.unwrap_or(0))
+}
+
 /// The newest migration this build knows.
 pub fn latest() -> i64 {
     SQLITE.len() as i64

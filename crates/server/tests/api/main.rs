@@ -38,6 +38,7 @@ mod hardening;
 mod money;
 mod notifications;
 mod onboarding;
+mod operations;
 mod orders;
 mod reliability;
 mod sessions;

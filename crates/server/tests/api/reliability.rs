@@ -913,6 +913,15 @@ async fn postgres_outage() {
         .unwrap();
     let (status, body) = json_of(res).await;
     assert_eq!((status, error_code(&body)), (503, "unavailable"), "{body}");
+    // A load balancer is told: alive, not ready.
+    let (status, _) = server.get_json(&server.client(), "/healthz").await;
+    assert_eq!(status, 200);
+    let (status, ready) = server.get_json(&server.client(), "/readyz").await;
+    assert_eq!(
+        (status, &ready["status"]),
+        (503, &json!("not_ready")),
+        "{ready}"
+    );
 
     // It comes back: the same server answers again, without a restart, and the session
     // signed in before the outage still holds.
@@ -931,6 +940,8 @@ async fn postgres_outage() {
         Some(&200),
         "the server recovered by itself: {statuses:?}"
     );
+    let (status, _) = server.get_json(&server.client(), "/readyz").await;
+    assert_eq!(status, 200, "ready again");
     let global = server.signed_in(GLOBAL_ADMIN).await;
     let (status, _) = server.get_json(&global, "/api/v1/billing-profile").await;
     assert_eq!(status, 200);
