@@ -19,6 +19,9 @@ use csp_domain::notification::{
     NewWebhook, Profile, ProfileChange, TestEventSent, Webhook, WebhookChange, WebhookDeliveryList,
     WebhookList, WebhookWithSecret,
 };
+use csp_domain::onboarding::{
+    CustomerCreated, CustomerDetails, CustomerEdit, DomainAvailability, NewCustomerRequest,
+};
 use csp_domain::session::SessionList;
 use csp_domain::software::{DeepLink, KeyReveal, SoftwarePurchase, TenantSoftwareList};
 use csp_domain::support::{SupportForm, SupportRequest, SupportStatusChange};
@@ -419,6 +422,40 @@ pub async fn customers(q: String, page: u32) -> ApiResult<Page<Customer>> {
 
 pub async fn customer(id: CustomerId) -> ApiResult<Customer> {
     Call::get(format!("/customers/{id}")).fetch().await
+}
+
+/// The customer with its company's details: address, tax ID, agreement, their changes.
+pub async fn customer_details(id: CustomerId) -> ApiResult<CustomerDetails> {
+    Call::get(format!("/customers/{id}")).fetch().await
+}
+
+/// Adds a customer and invites its first admin; the same key for a retry of the same draft
+/// can never add it twice.
+pub async fn add_customer(
+    request: NewCustomerRequest,
+    key: IdempotencyKey,
+) -> ApiResult<CustomerCreated> {
+    Call::post("/customers")
+        .header("Idempotency-Key", key.as_str())
+        .json(&request)
+        .fetch()
+        .await
+}
+
+/// Whether a primary domain (`contoso` or `contoso.onmicrosoft.com`) is still free.
+pub async fn domain_availability(domain: String) -> ApiResult<DomainAvailability> {
+    Call::get("/domain-availability")
+        .query("domain", domain)
+        .fetch()
+        .await
+}
+
+/// Changes the company's name, address or tax ID; the answer is the customer as it is now.
+pub async fn edit_customer(id: CustomerId, edit: CustomerEdit) -> ApiResult<CustomerDetails> {
+    Call::new("PATCH", format!("/customers/{id}"))
+        .json(&edit)
+        .fetch()
+        .await
 }
 
 pub async fn offers(customer: CustomerId) -> ApiResult<OfferList> {

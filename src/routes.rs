@@ -12,13 +12,16 @@ pub enum CustomerTab {
     Software,
     Orders,
     Invoices,
+    /// The company's address, tax ID, agreement and the changes of these details.
+    Company,
 }
 
 impl CustomerTab {
-    pub const ALL: [CustomerTab; 3] = [
+    pub const ALL: [CustomerTab; 4] = [
         CustomerTab::Software,
         CustomerTab::Orders,
         CustomerTab::Invoices,
+        CustomerTab::Company,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -26,6 +29,7 @@ impl CustomerTab {
             CustomerTab::Software => "software",
             CustomerTab::Orders => "orders",
             CustomerTab::Invoices => "invoices",
+            CustomerTab::Company => "company",
         }
     }
 
@@ -86,12 +90,52 @@ impl WizardStep {
     }
 }
 
+/// The steps of the add-customer wizard; the step lives in the URL (`/customers/new` is the
+/// first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AddCustomerStep {
+    Company,
+    Domain,
+    Admin,
+    Review,
+    /// The confirmation with the admin's invitation link.
+    Done,
+}
+
+impl AddCustomerStep {
+    pub const ALL: [AddCustomerStep; 5] = [
+        AddCustomerStep::Company,
+        AddCustomerStep::Domain,
+        AddCustomerStep::Admin,
+        AddCustomerStep::Review,
+        AddCustomerStep::Done,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            AddCustomerStep::Company => "company",
+            AddCustomerStep::Domain => "domain",
+            AddCustomerStep::Admin => "admin",
+            AddCustomerStep::Review => "review",
+            AddCustomerStep::Done => "done",
+        }
+    }
+
+    fn from_slug(slug: &str) -> Option<AddCustomerStep> {
+        AddCustomerStep::ALL.into_iter().find(|s| s.slug() == slug)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     /// `/`: sends each user to their start page.
     Home,
     SignIn,
     Customers,
+    /// `/customers/new[/step]`: the add-customer wizard.
+    AddCustomer {
+        step: AddCustomerStep,
+    },
     Customer {
         id: CustomerId,
         section: CustomerSection,
@@ -174,6 +218,13 @@ impl Route {
             ["forgot-password"] => Route::ForgotPassword,
             ["reset-password"] => Route::ResetPassword,
             ["customers"] => Route::Customers,
+            // Before the customer's own paths: `new` is never a customer's id.
+            ["customers", "new"] => Route::AddCustomer {
+                step: AddCustomerStep::Company,
+            },
+            ["customers", "new", step] => Route::AddCustomer {
+                step: AddCustomerStep::from_slug(step)?,
+            },
             ["customers", id] => Route::customer(&customer(id)?, CustomerTab::Software),
             ["customers", id, "add-product", step] => Route::AddProduct {
                 customer: customer(id)?,
@@ -213,6 +264,10 @@ impl Route {
             Route::ForgotPassword => "/forgot-password".into(),
             Route::ResetPassword => "/reset-password".into(),
             Route::Customers => "/customers".into(),
+            Route::AddCustomer {
+                step: AddCustomerStep::Company,
+            } => "/customers/new".into(),
+            Route::AddCustomer { step } => format!("/customers/new/{}", step.slug()),
             Route::Customer {
                 id,
                 section: CustomerSection::Tab(CustomerTab::Software),
@@ -267,6 +322,7 @@ impl Route {
             | Route::ForgotPassword
             | Route::ResetPassword => Access::Anyone,
             Route::Customers
+            | Route::AddCustomer { .. }
             | Route::Customer { .. }
             | Route::AddProduct { .. }
             | Route::BillingProfile
@@ -315,6 +371,9 @@ impl Route {
     pub fn page(&self) -> Route {
         match self {
             Route::Customer { id, .. } => Route::customer(id, CustomerTab::Software),
+            Route::AddCustomer { .. } => Route::AddCustomer {
+                step: AddCustomerStep::Company,
+            },
             Route::AddProduct { customer, .. } => Route::AddProduct {
                 customer: customer.clone(),
                 step: WizardStep::Product,
@@ -488,6 +547,7 @@ mod tests {
             },
         ];
         routes.extend(CustomerTab::ALL.map(|tab| Route::customer(&id, tab)));
+        routes.extend(AddCustomerStep::ALL.map(|step| Route::AddCustomer { step }));
         routes.extend(WizardStep::ALL.map(|step| Route::AddProduct {
             customer: id.clone(),
             step,
@@ -525,6 +585,54 @@ mod tests {
         assert_eq!(
             Route::parse(&format!("/customers/{id}/orders")).map(|r| r.page()),
             Route::parse(&format!("/customers/{id}"))
+        );
+    }
+
+    #[test]
+    fn adding_a_customer_is_its_own_page_for_partner_users_never_a_customer_id() {
+        let company = Route::AddCustomer {
+            step: AddCustomerStep::Company,
+        };
+        assert_eq!(Route::parse("/customers/new"), Some(company.clone()));
+        assert_eq!(Route::parse("/customers/new/"), Some(company.clone()));
+        assert_eq!(
+            Route::parse("/customers/new/review"),
+            Some(Route::AddCustomer {
+                step: AddCustomerStep::Review
+            })
+        );
+        assert_eq!(company.to_path(), "/customers/new");
+        for path in [
+            "/customers/new/nope",
+            "/customers/new/orders",
+            "/customers/new/add-product/product",
+            "/customers/new/review/x",
+        ] {
+            assert_eq!(Route::parse(path), None, "{path}");
+        }
+        // Moving between steps keeps the page (and the wizard's state).
+        assert_eq!(
+            Route::AddCustomer {
+                step: AddCustomerStep::Done
+            }
+            .page(),
+            company
+        );
+        assert_eq!(company.access(), Access::Area(Area::Customers));
+        assert_eq!(
+            gate(&company, Some(UserKind::Customer), true),
+            Gate::Elsewhere(Route::Tenant)
+        );
+        assert_eq!(
+            sign_in_returning_to("/customers/new/domain"),
+            "/sign-in?next=%2Fcustomers%2Fnew%2Fdomain"
+        );
+        assert_eq!(
+            Route::parse(&format!("/customers/{ID}/company")),
+            Some(Route::customer(
+                &CustomerId::parse(ID).unwrap(),
+                CustomerTab::Company
+            ))
         );
     }
 

@@ -3,6 +3,7 @@
 
 use csp_domain::activity_log::{RangeError, MAX_RANGE_DAYS};
 use csp_domain::catalog::UnavailableReason;
+use csp_domain::onboarding::DOMAIN_PREFIX_MAX;
 use csp_domain::order::MAX_LINES;
 use csp_domain::session::MAX_PASSWORD_LEN;
 use csp_domain::support::{MAX_FILES, MAX_FILES_PER_REQUEST, MAX_FILE_BYTES};
@@ -102,6 +103,18 @@ impl I18n {
             }
             ("language", FieldCode::UnknownValue) => {
                 return self.t(Msg::LanguageUnknown).to_string()
+            }
+            ("domain", FieldCode::Taken) => return self.t(Msg::DomainTaken).to_string(),
+            ("domain", FieldCode::InvalidCharacters | FieldCode::TooLong) => {
+                return self.f(Msg::DomainRules, &[("max", &DOMAIN_PREFIX_MAX)])
+            }
+            ("tax_id", FieldCode::InvalidCharacters) => return self.t(Msg::TaxIdRules).to_string(),
+            ("market", FieldCode::UnknownValue) => return self.t(Msg::MarketUnknown).to_string(),
+            ("agreement_accepted", FieldCode::Required) => {
+                return self.t(Msg::AgreementRequired).to_string()
+            }
+            ("address_lines", FieldCode::Required) => {
+                return self.t(Msg::BillingAddressLines).to_string()
             }
             ("refund_limit", FieldCode::AboveMaximum) => {
                 return english_with_figure(fallback)
@@ -264,6 +277,57 @@ impl I18n {
             .unwrap_or_else(|| market.english_name().to_string())
     }
 
+    /// A market's name where it is chosen, in the user's language: the browser's region names
+    /// in English too (the domain's English names cover only the markets its messages need),
+    /// the domain's names for the parts of countries Table 1 lists on their own.
+    pub fn market_choice_name(self, market: &Market) -> String {
+        self.market_names(std::slice::from_ref(market))
+            .pop()
+            .map(|(_, name)| name)
+            .unwrap_or_default()
+    }
+
+    /// Markets to choose from as `(code, name)`, named as [`I18n::market_choice_name`] names
+    /// them and sorted as the user's language sorts.
+    pub fn market_choices(self, markets: &[Market]) -> Vec<(String, String)> {
+        let mut named = self.market_names(markets);
+        let locales = js_sys::Array::of1(&self.locale.get().tag().into());
+        let options = js_sys::Object::new();
+        named.sort_by(|(_, a), (_, b)| {
+            js_sys::JsString::from(a.as_str())
+                .locale_compare(b, &locales, &options)
+                .cmp(&0)
+        });
+        named
+    }
+
+    fn market_names(self, markets: &[Market]) -> Vec<(String, String)> {
+        let names = region_names(self.locale.get().tag());
+        markets
+            .iter()
+            .map(|market| {
+                let code = market.code();
+                let browser = (!code.contains('-') && code != "XK")
+                    .then(|| names.as_ref()?.of(code).map(String::from))
+                    .flatten();
+                let name = browser.unwrap_or_else(|| market.english_name().to_string());
+                (code.to_string(), name)
+            })
+            .collect()
+    }
+
+    /// Which of a customer's details a change is of (`CustomerChange::field`); a field of a
+    /// newer server in its wire name.
+    pub fn customer_field(self, field: &str) -> String {
+        match field {
+            "created" => self.t(Msg::ChangeCustomerAdded).to_string(),
+            "company_name" => self.t(Msg::CompanyName).to_string(),
+            "address" => self.t(Msg::CompanyAddress).to_string(),
+            "tax_id" => self.t(Msg::TaxId).to_string(),
+            other => other.to_string(),
+        }
+    }
+
     fn join(self, roles: &[Role], separator: Msg) -> String {
         roles
             .iter()
@@ -318,10 +382,16 @@ fn error_message(code: ErrorCode) -> Msg {
 
 /// `Intl.DisplayNames` for regions: the browser knows every country's name in every language.
 fn region_name(locale: &str, code: &str) -> Option<String> {
+    region_names(locale)?.of(code).map(String::from)
+}
+
+fn region_names(locale: &str) -> Option<js_sys::Intl::DisplayNames> {
     let options = js_sys::Object::new();
     js_sys::Reflect::set(&options, &"type".into(), &"region".into()).ok()?;
-    let names = js_sys::Intl::DisplayNames::new(&js_sys::Array::of1(&locale.into()), &options);
-    names.of(code).map(String::from)
+    Some(js_sys::Intl::DisplayNames::new(
+        &js_sys::Array::of1(&locale.into()),
+        &options,
+    ))
 }
 
 #[cfg(test)]
@@ -402,6 +472,42 @@ mod tests {
                 i18n.t(Msg::WebhookEventUnknown)
             );
         }
+    }
+
+    #[test]
+    fn onboarding_problems_are_said_for_their_field() {
+        let mut refused = failure("validation_failed");
+        refused.field_codes = serde_json::from_str(
+            r#"{"domain": "taken", "admin_email": "taken", "tax_id": "invalid_characters",
+                "market": "unknown_value", "agreement_accepted": "required",
+                "address_lines": "required", "payment_method": "card_number"}"#,
+        )
+        .unwrap();
+        for locale in Locale::ALL {
+            let i18n = i18n(locale);
+            let said = |field| i18n.server_field_error(&refused, field).unwrap();
+            assert_eq!(said("domain"), i18n.t(Msg::DomainTaken));
+            assert_eq!(said("admin_email"), i18n.t(Msg::EmailTaken));
+            assert_eq!(said("tax_id"), i18n.t(Msg::TaxIdRules));
+            assert_eq!(said("market"), i18n.t(Msg::MarketUnknown));
+            assert_eq!(said("agreement_accepted"), i18n.t(Msg::AgreementRequired));
+            assert_eq!(said("address_lines"), i18n.t(Msg::BillingAddressLines));
+            assert_eq!(said("payment_method"), i18n.t(Msg::PaymentMethodCardNumber));
+            for code in [FieldCode::InvalidCharacters, FieldCode::TooLong] {
+                assert_eq!(
+                    i18n.field_error("domain", code, None),
+                    i18n.f(Msg::DomainRules, &[("max", &DOMAIN_PREFIX_MAX)])
+                );
+            }
+        }
+        // The server's words and the app's are the same rule's.
+        use csp_domain::onboarding::CustomerDomain;
+        use csp_domain::FieldIssue;
+        let issue = CustomerDomain::parse("con-toso").unwrap_err();
+        assert_eq!(
+            i18n(Locale::En).field_error("domain", issue.code(), None),
+            issue.message()
+        );
     }
 
     #[test]

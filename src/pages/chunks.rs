@@ -1,5 +1,5 @@
 //! The pages whose code the browser fetches the first time one of them opens. Signing in and
-//! the customer list (`crate::workspace`) need only the main module; a customer with the buying wizard, support, the reports and settings (activity log, invoices, billing profile, webhooks, users, the user's profile),
+//! the customer list (`crate::workspace`) need only the main module; a customer with the buying wizard (and adding a customer), support, the reports and settings (activity log, invoices, billing profile, webhooks, users, the user's profile),
 //! the pages of mailed links (setting a password, asking for a reset link) and the
 //! customer admin center each live in a chunk of their own (`scripts/build-app.mjs` splits them
 //! off at these functions). Code that several chunks share goes into shared modules the tool
@@ -22,6 +22,7 @@ use crate::pages::activity_log::ActivityLogPage;
 use crate::pages::admin_center::AdminCenterSoftwarePage;
 use crate::pages::billing::BillingProfilePage;
 use crate::pages::buying::AddProductPage;
+use crate::pages::customers::add::AddCustomerPage;
 use crate::pages::customers::details::CustomerDetailsPage;
 use crate::pages::invoices::InvoicesPage;
 use crate::pages::not_found::NotFoundPage;
@@ -31,7 +32,7 @@ use crate::pages::support::{NewSupportRequestPage, SupportPage, SupportRequestPa
 use crate::pages::tenant::TenantPage;
 use crate::pages::users::UsersPage;
 use crate::pages::webhooks::WebhooksPage;
-use crate::routes::{CustomerSection, CustomerTab, Route, WizardStep};
+use crate::routes::{AddCustomerStep, CustomerSection, CustomerTab, Route, WizardStep};
 
 /// Draws a page of a chunk: the route without its sub-state, and the whole route as it changes
 /// (a customer's tab, a wizard step, an invoice month).
@@ -44,7 +45,9 @@ pub type Load = Pin<Box<dyn Future<Output = Result<DrawPage, SplitLoaderError>>>
 /// come with the main module (home, sign-in, the customer list).
 pub fn load(page: &Route) -> Option<Load> {
     Some(match page {
-        Route::Customer { .. } | Route::AddProduct { .. } => Box::pin(customer()),
+        Route::Customer { .. } | Route::AddProduct { .. } | Route::AddCustomer { .. } => {
+            Box::pin(customer())
+        }
         Route::Support | Route::NewSupportRequest | Route::SupportRequest { .. } => {
             Box::pin(support())
         }
@@ -97,8 +100,9 @@ fn LoadFailed() -> impl IntoView {
     }
 }
 
-/// A customer's details with its tabs and the cancel dialog, and the buying wizard that starts
-/// from there: one chunk, since the one is seldom opened without the other.
+/// A customer's details with its tabs and the cancel dialog, the buying wizard that starts
+/// from there, and the wizard that adds a customer (and leads to both): one chunk, since the
+/// one is seldom opened without the others.
 #[wasm_split(customer, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn customer() -> Result<DrawPage, SplitLoaderError> {
     Ok(draw_customer)
@@ -119,6 +123,13 @@ fn draw_customer(page: Route, route: Memo<Option<Route>>) -> AnyView {
                 _ => WizardStep::Product,
             });
             view! { <AddProductPage customer=customer step=step/> }.into_any()
+        }
+        Route::AddCustomer { .. } => {
+            let step = Signal::derive(move || match route.get() {
+                Some(Route::AddCustomer { step }) => step,
+                _ => AddCustomerStep::Company,
+            });
+            view! { <AddCustomerPage step=step/> }.into_any()
         }
         _ => view! { <NotFoundPage/> }.into_any(),
     }

@@ -1,8 +1,10 @@
-//! `/customers/:id[/software|/orders|/invoices]`: who the customer is, and tabs for what was
-//! bought, ordered and invoiced. The tab is part of the URL; switching tabs keeps the page.
+//! `/customers/:id[/software|/orders|/invoices|/company]`: who the customer is, and tabs for
+//! what was bought, ordered and invoiced, and for the company's details. The tab is part of the
+//! URL; switching tabs keeps the page.
 
 use crate::router::A;
-use csp_domain::{Customer, CustomerId, Permission};
+use csp_domain::onboarding::CustomerDetails;
+use csp_domain::{CustomerId, Permission};
 use leptos::prelude::*;
 
 use crate::api;
@@ -12,6 +14,7 @@ use crate::components::states::EmptyState;
 use crate::components::tabs::{TabLink, Tabs};
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::loader::use_loader;
+use crate::pages::customers::company::CompanyTab;
 use crate::pages::customers::invoices::InvoicesTab;
 use crate::pages::customers::orders::{OrderDetail, OrdersTab};
 use crate::pages::customers::software::SoftwareTab;
@@ -26,19 +29,23 @@ pub fn CustomerDetailsPage(
     id: CustomerId,
     #[prop(into)] section: Signal<CustomerSection>,
 ) -> impl IntoView {
-    let customer = use_loader(move || id.clone(), api::customer);
+    let customer = use_loader(move || id.clone(), api::customer_details);
     view! {
         <Loaded
             loader=customer
             not_found=|| view! { <CustomerNotFound/> }
-            children={move |found: Customer| view! { <CustomerDetails customer=found section=section/> }}
+            children={move |found: CustomerDetails| view! { <CustomerView details=found section=section/> }}
         />
     }
 }
 
 #[component]
-fn CustomerDetails(customer: Customer, section: Signal<CustomerSection>) -> impl IntoView {
+fn CustomerView(details: CustomerDetails, section: Signal<CustomerSection>) -> impl IntoView {
     let i18n = use_i18n();
+    let customer = details.customer.clone();
+    // The page's copy: an edit of the company's details replaces it (its name is the title).
+    let details = RwSignal::new(details);
+    let name = move || details.with(|d| d.customer.company_name.clone());
     let session = use_session();
     let tab = Memo::new(move |_| section.with(CustomerSection::tab));
     let tabs: Vec<TabLink> = CustomerTab::ALL
@@ -56,8 +63,6 @@ fn CustomerDetails(customer: Customer, section: Signal<CustomerSection>) -> impl
             .unwrap_or(0)
     });
     let tax_label = customer.tax_label();
-    let name = customer.company_name.clone();
-    let panel_customer = customer.clone();
     // Only Admin agents and Global admins buy (R-ROLE-1); others are told who can.
     let may_buy = Memo::new(move |_| {
         session
@@ -77,7 +82,7 @@ fn CustomerDetails(customer: Customer, section: Signal<CustomerSection>) -> impl
                     <A href=Route::Customers.to_path() exact=true>{tr(Msg::NavCustomers)}</A>
                     <span class="breadcrumb__sep" aria-hidden="true">" › "</span>
                 </li>
-                <li aria-current="page">{customer.company_name.clone()}</li>
+                <li aria-current="page">{name}</li>
             </ol>
         </nav>
         <PageHeader title=name>
@@ -119,12 +124,13 @@ fn CustomerDetails(customer: Customer, section: Signal<CustomerSection>) -> impl
         <Tabs label=Msg::CustomerSections tabs=tabs selected=selected panel_id=PANEL_ID/>
         <div class="tab-panel" role="tabpanel" id=PANEL_ID aria-labelledby=move || tab_id(tab.get()) tabindex="0">
             {move || {
-                let customer = panel_customer.clone();
+                let customer = details.with_untracked(|d| d.customer.clone());
                 match section.get() {
                     CustomerSection::Tab(CustomerTab::Software) => view! { <SoftwareTab customer=customer/> }.into_any(),
                     CustomerSection::Tab(CustomerTab::Orders) => view! { <OrdersTab customer=customer/> }.into_any(),
                     CustomerSection::Order(order) => view! { <OrderDetail customer=customer order=order/> }.into_any(),
                     CustomerSection::Tab(CustomerTab::Invoices) => view! { <InvoicesTab customer=customer/> }.into_any(),
+                    CustomerSection::Tab(CustomerTab::Company) => view! { <CompanyTab details=details/> }.into_any(),
                 }
             }}
         </div>
@@ -136,6 +142,7 @@ fn tab_label(tab: CustomerTab) -> Msg {
         CustomerTab::Software => Msg::TabSoftware,
         CustomerTab::Orders => Msg::TabOrders,
         CustomerTab::Invoices => Msg::TabInvoices,
+        CustomerTab::Company => Msg::TabCompany,
     }
 }
 
@@ -144,6 +151,7 @@ fn tab_id(tab: CustomerTab) -> &'static str {
         CustomerTab::Software => "customer-tab-software",
         CustomerTab::Orders => "customer-tab-orders",
         CustomerTab::Invoices => "customer-tab-invoices",
+        CustomerTab::Company => "customer-tab-company",
     }
 }
 

@@ -1,8 +1,9 @@
 //! `/customers`: the partner's customers, searchable and paged by the server. Search text and
 //! page live in the URL (`?q=&page=`), so reload, back and shared links show the same list.
+//! Admin agents and Global admins add customers from here (`/customers/new`).
 
 use csp_domain::money::group_count as count;
-use csp_domain::{Customer, Page};
+use csp_domain::{Customer, Page, Permission};
 use leptos::prelude::*;
 
 use crate::api;
@@ -15,12 +16,24 @@ use crate::components::states::EmptyState;
 use crate::components::table_region::TableRegion;
 use crate::i18n::{tr, use_i18n, I18n, Msg};
 use crate::loader::use_loader;
-use crate::routes::{use_list_query, CustomerTab, ListQuery, Route};
+use crate::router::A;
+use crate::routes::{use_list_query, AddCustomerStep, CustomerTab, ListQuery, Route};
+use crate::state::use_session;
 
 /// The customer list of the signed-in partner.
 #[component]
 pub fn CustomersPage() -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
+    let may_add = Memo::new(move |_| {
+        session
+            .user
+            .with(|u| u.as_ref().is_some_and(|u| u.can(Permission::AddCustomers)))
+    });
+    let add = Route::AddCustomer {
+        step: AddCustomerStep::Company,
+    }
+    .to_path();
     let ListQuery {
         q,
         page,
@@ -34,7 +47,12 @@ pub fn CustomersPage() -> impl IntoView {
     );
 
     view! {
-        <PageHeader title=move || i18n.t(Msg::CustomersHeading) intro=move || i18n.t(Msg::CustomersIntro)/>
+        <PageHeader title=move || i18n.t(Msg::CustomersHeading) intro=move || i18n.t(Msg::CustomersIntro)>
+            // Only Admin agents and Global admins add customers; others see no button.
+            <Show when=move || may_add.get()>
+                <A href=add.clone() attr:class="button button--primary">{tr(Msg::AddCustomer)}</A>
+            </Show>
+        </PageHeader>
         <div class="toolbar">
             <SearchBox
                 label=Msg::SearchCustomers
