@@ -530,6 +530,14 @@ pub async fn billing_profile() -> ApiResult<BillingProfile> {
     Call::get("/billing-profile").fetch().await
 }
 
+/// A Global admin changes the billing address, the invoices' address or the payment method.
+pub async fn change_billing_details(change: BillingProfileChange) -> ApiResult<BillingProfile> {
+    Call::new("PATCH", "/billing-profile")
+        .json(&change)
+        .fetch()
+        .await
+}
+
 /// A Global admin sets the self-service refund limit.
 pub async fn set_refund_limit(limit: String) -> ApiResult<BillingProfile> {
     Call::new("PATCH", "/billing-profile")

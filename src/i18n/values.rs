@@ -328,6 +328,17 @@ impl I18n {
         }
     }
 
+    /// Which setting of the billing profile a change is of (`SettingChange::setting`).
+    pub fn billing_setting(self, setting: &str) -> String {
+        match setting {
+            "refund_limit" => self.t(Msg::RefundLimit).to_string(),
+            "address_lines" => self.t(Msg::BillingAddress).to_string(),
+            "invoice_email" => self.t(Msg::InvoicesSentTo).to_string(),
+            "payment_method" => self.t(Msg::PaymentMethod).to_string(),
+            other => other.to_string(),
+        }
+    }
+
     fn join(self, roles: &[Role], separator: Msg) -> String {
         roles
             .iter()
