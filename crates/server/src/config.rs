@@ -35,6 +35,9 @@ pub struct Config {
     /// `TRUST_PROXY=1`: the client address is the last one in `X-Forwarded-For` (set it only
     /// behind a load balancer that appends it).
     pub trust_proxy: bool,
+    /// `METRICS_TOKEN`: `GET /metrics` answers callers from other machines that send it as a
+    /// bearer token (from this machine it always answers).
+    pub metrics_token: Option<String>,
     /// `DB_POOL_SIZE`, `DB_ACQUIRE_TIMEOUT_SECS`, `DB_STATEMENT_TIMEOUT_SECS`, `DB_LOCK_TIMEOUT_SECS`.
     pub db: DbSettings,
     /// `CUSTOMER_LISTS_MB`: which partners' customer lists are held in memory.
@@ -187,6 +190,7 @@ impl Config {
             demo_password: env("DEMO_PASSWORD").unwrap_or_else(|| DEFAULT_DEMO_PASSWORD.into()),
             cookie_secure: false,
             trust_proxy: flag("TRUST_PROXY"),
+            metrics_token: env("METRICS_TOKEN").filter(|t| !t.trim().is_empty()),
             db: DbSettings {
                 max_connections: number("DB_POOL_SIZE", 0)? as u32,
                 acquire_timeout: Duration::from_secs(number("DB_ACQUIRE_TIMEOUT_SECS", 10)?.max(1)),

@@ -16,6 +16,7 @@ pub mod clock;
 pub mod config;
 pub mod customer_lists;
 pub mod http;
+pub mod metrics;
 pub mod notify;
 pub mod password;
 pub mod routes;

@@ -199,6 +199,7 @@ impl Application {
         let settings = Settings {
             cookie_secure: config.cookie_secure,
             trust_proxy: config.trust_proxy,
+            metrics_token: config.metrics_token.clone(),
             session: SessionPolicy {
                 lifetime: Duration::hours(config.session_hours),
                 idle: Duration::minutes(config.session_idle_minutes),

@@ -34,6 +34,8 @@ pub struct AppState {
     pub deliverer: Arc<Deliverer>,
     /// Identity providers' discovery documents and keys (single sign-on).
     pub discovery: Arc<crate::cases::sso::Discovery>,
+    /// Counters and histograms for `GET /metrics`.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// Behaviour the configuration decides.
@@ -43,6 +45,8 @@ pub struct Settings {
     pub cookie_secure: bool,
     /// Read the client address from `X-Forwarded-For`.
     pub trust_proxy: bool,
+    /// The bearer token that opens `GET /metrics` to other machines.
+    pub metrics_token: Option<String>,
     pub session: SessionPolicy,
     pub sign_in: SignInLimits,
     /// The longest an API request may take.
@@ -88,6 +92,7 @@ impl AppState {
             upload_slots: UploadSlots::new(&settings.uploads),
             deliverer,
             discovery: Arc::default(),
+            metrics: Arc::default(),
             settings: Arc::new(settings),
         }
     }

@@ -198,13 +198,19 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
     let probes = Router::new()
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(crate::metrics::scrape))
         .with_state(state.clone())
         .layer(SetResponseHeaderLayer::overriding(
             CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));
-    let mut router = probes.merge(api).merge(app);
+    let router = probes.merge(api).merge(app);
     let state_for_ids = state.clone();
+    // Inside the routes, where each request's route template is known.
+    let mut router = router.layer(middleware::from_fn_with_state(
+        state.clone(),
+        crate::metrics::record,
+    ));
     for (name, value) in security::standard_headers(&csp, state.settings.cookie_secure) {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }

@@ -67,10 +67,12 @@ async fn password_checker(state: &AppState) -> Result<tokio::sync::OwnedSemaphor
 }
 
 fn too_many_failures(
+    state: &AppState,
     Refused {
         retry_after_seconds,
     }: Refused,
 ) -> AppError {
+    state.metrics.sign_ins_throttled.inc();
     let minutes = retry_after_seconds.div_ceil(60).max(1);
     AppError::too_many(
         retry_after_seconds,
@@ -104,7 +106,7 @@ pub async fn check_own_password(
         now,
     )
     .await?
-    .map_err(too_many_failures)?;
+    .map_err(|refused| too_many_failures(state, refused))?;
     drop(conn); // no connection held during the slow hash
     let (password, stored) = (password.to_string(), record.password_hash);
     let checked = tokio::task::spawn_blocking(move || {
@@ -119,6 +121,7 @@ pub async fn check_own_password(
             Ok(true)
         }
         Ok(false) => {
+            state.metrics.sign_in_failures.inc();
             admitted.failed(&email, ip);
             Ok(false)
         }
@@ -169,7 +172,7 @@ pub async fn sign_in(
     .await?
     {
         Ok(admitted) => admitted,
-        Err(refused) => return Err(too_many_failures(refused)),
+        Err(refused) => return Err(too_many_failures(&state, refused)),
     };
     drop(conn); // no connection held during the slow hash
     if let Some(wait) = admitted.slow_down {
@@ -210,6 +213,7 @@ pub async fn sign_in(
     let record = match record {
         Some(record) if active => record,
         _ => {
+            state.metrics.sign_in_failures.inc();
             admitted.failed(&email, &ip);
             return Err(AppError::new(
                 ErrorCode::InvalidCredentials,
