@@ -72,7 +72,7 @@ pub async fn request_id(State(state): State<AppState>, request: Request, next: N
         })
         .map(str::to_string);
     let id = given.unwrap_or_else(|| uuid::Uuid::now_v7().simple().to_string());
-    let span = tracing::info_span!("request", id = %id);
+    let span = tracing::info_span!("http", request_id = %id);
     let mut response = next.run(request).instrument(span).await;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);

@@ -200,3 +200,150 @@ async fn every_response_carries_a_request_id(backend: Backend) {
         "not an id: one of ours instead"
     );
 }
+
+/// The server binary with `LOG_FORMAT=json` and everything logged (`RUST_LOG=debug`): each log
+/// line is one JSON object, request lines carry their request's id, and no line holds a
+/// password, a session cookie or a product key — after sign-ins (one wrong), a key revealed
+/// and a password changed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_logs_carry_request_ids_and_no_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = app_shell(dir.path());
+    let mut child = std::process::Command::new(SERVER)
+        .args(["--seed-demo", "--dist"])
+        .arg(&dist)
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", dir.path().join("logs.db").display()),
+        )
+        .env("BIND_ADDR", "127.0.0.1:0")
+        .env("DEMO_PASSWORD", PASSWORD)
+        .env("LOG_FORMAT", "json")
+        .env("RUST_LOG", "debug")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let (base_tx, base_rx) = std::sync::mpsc::channel::<String>();
+    for stream in [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+        Box::new(child.stderr.take().unwrap()),
+    ] {
+        let (lines, base_tx) = (lines.clone(), base_tx.clone());
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stream)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if let Some(url) = line.split("listening on ").nth(1) {
+                    let _ = base_tx.send(url.trim().to_string());
+                }
+                lines.lock().unwrap().push(line);
+            }
+        });
+    }
+    let base = base_rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the server started");
+    let url = |p: &str| format!("{base}{p}");
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let res = client
+        .post(url("/api/v1/sessions"))
+        .json(&json!({"email": CONTOSO_USER, "password": "a wrong password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let res = client
+        .post(url("/api/v1/sessions"))
+        .json(&json!({"email": CONTOSO_USER, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .split('=')
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let (_, software) = json_of(
+        client
+            .get(url("/api/v1/tenant/software"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let purchase = software["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| {
+            p["has_keys"] == true || p["product_name"].as_str().unwrap_or("").contains("Windows")
+        })
+        .expect("a keyed purchase")
+        .clone();
+    let (status, reveal) = json_of(
+        client
+            .post(url(&format!(
+                "/api/v1/tenant/software/{}/key-reveals",
+                purchase["id"].as_str().unwrap()
+            )))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{reveal}");
+    let key = reveal["product_keys"][0].as_str().unwrap().to_string();
+    let new_password = "a brand new passphrase for logs";
+    let res = client
+        .post(url("/api/v1/session/password"))
+        .json(&json!({"current_password": PASSWORD, "new_password": new_password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let _ = child.kill();
+    let _ = child.wait();
+
+    let lines = lines.lock().unwrap().clone();
+    let logs: Vec<&String> = lines.iter().filter(|l| l.starts_with('{')).collect();
+    assert!(logs.len() > 10, "{lines:?}");
+    let mut with_ids = 0;
+    for line in &logs {
+        let entry: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        let spans = entry["spans"].as_array().cloned().unwrap_or_default();
+        if spans.iter().any(|s| s["request_id"].is_string()) {
+            with_ids += 1;
+        }
+        for secret in [
+            PASSWORD,
+            "a wrong password",
+            new_password,
+            key.as_str(),
+            cookie.as_str(),
+        ] {
+            assert!(!line.contains(secret), "a secret in the log: {line}");
+        }
+    }
+    assert!(
+        with_ids >= 5,
+        "request lines carry the request id: {logs:?}"
+    );
+}
