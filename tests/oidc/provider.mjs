@@ -2,13 +2,15 @@
 // implementation): the authorization code flow with PKCE, signed ID tokens, discovery and
 // JWKS (a new signing key at each start). Its login page takes any address — the account is
 // the address — and says whether a second factor was used (the ID token's `amr`); it can also
-// cancel (`access_denied`).
+// cancel (`access_denied`). `POST /__mode` with `signature`, `nonce`, `expired`, `audience`
+// or `none` makes the token endpoint answer ID tokens spoiled that way (re-signed with the
+// provider's own key but for `signature`), for the tests of what a client must refuse.
 //
 //   OIDC_CLIENTS='[{"client_id":"…","client_secret":"…","redirect_uris":["…"]}]' \
 //     node tests/oidc/provider.mjs [port]
 // prints `listening on http://127.0.0.1:PORT` once it serves.
 import http from 'node:http';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import Provider from 'oidc-provider';
 
 const port = Number(process.argv[2] ?? 0);
@@ -23,10 +25,11 @@ const server = http.createServer();
 await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
 const issuer = `http://127.0.0.1:${server.address().port}`;
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const kid = randomUUID();
 
 const provider = new Provider(issuer, {
   clients,
-  jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), use: 'sig', alg: 'RS256' }] },
+  jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' }] },
   pkce: { required: () => true },
   cookies: { keys: ['a test provider key, not a secret'] },
   features: { devInteractions: { enabled: false } },
@@ -56,10 +59,54 @@ const provider = new Provider(issuer, {
   },
 });
 
+let mode = 'none';
+const b64 = (buf) => Buffer.from(buf).toString('base64url');
+
+/** The ID token `jwt` spoiled as `mode` says. */
+function spoil(jwt) {
+  const [header, payload, signature] = jwt.split('.');
+  if (mode === 'signature') {
+    return `${header}.${payload}.${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
+  }
+  const claims = JSON.parse(Buffer.from(payload, 'base64url'));
+  const now = Math.floor(Date.now() / 1000);
+  if (mode === 'nonce') claims.nonce = 'not-the-nonce';
+  if (mode === 'expired') Object.assign(claims, { iat: now - 7200, exp: now - 3600 });
+  if (mode === 'audience') claims.aud = 'another-client';
+  const signed = `${header}.${b64(JSON.stringify(claims))}`;
+  return `${signed}.${b64(createSign('RSA-SHA256').update(signed).sign(privateKey))}`;
+}
+
+/** Lets the token endpoint's answer through `spoil` before it leaves. */
+function spoilTokens(res) {
+  const chunks = [];
+  const end = res.end.bind(res);
+  res.write = (chunk) => { chunks.push(Buffer.from(chunk)); return true; };
+  res.end = (chunk, ...rest) => {
+    if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk));
+    let body = Buffer.concat(chunks).toString();
+    try {
+      const json = JSON.parse(body);
+      if (json.id_token) json.id_token = spoil(json.id_token);
+      body = JSON.stringify(json);
+    } catch { /* not JSON: as it was */ }
+    res.setHeader('content-length', Buffer.byteLength(body));
+    return end(body);
+  };
+}
+
 const escape = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const callback = provider.callback();
 
 server.on('request', async (req, res) => {
+  if (req.url === '/__mode' && req.method === 'POST') {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    mode = body.trim();
+    res.end(mode);
+    return;
+  }
+  if (req.url === '/token' && mode !== 'none') spoilTokens(res);
   const match = req.url.match(/^\/interaction\/([\w-]+)$/);
   if (!match) return callback(req, res);
   try {

@@ -21,6 +21,7 @@ on_both_backends!(
     only_a_global_admin_sets_up_a_reachable_provider_for_its_own_domains,
     an_organisation_that_requires_sso_refuses_passwords_but_to_global_admins,
     a_new_signing_key_at_the_provider_is_followed,
+    spoiled_id_tokens_are_refused,
 );
 
 /// A running test provider, stopped when dropped.
@@ -459,4 +460,47 @@ async fn a_new_signing_key_at_the_provider_is_followed(backend: Backend) {
     let back = at_provider(&server, &second, ADMIN_AGENT, Some(ADMIN_AGENT), false).await;
     assert_eq!(callback(&second, back).await, "/customers");
     assert_eq!(server.get_json(&second, "/api/v1/session").await.0, 200);
+}
+
+async fn spoiled_id_tokens_are_refused(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let provider = TestProvider::start(&server);
+    provider.set_up(&server, false).await;
+    // A forged signature, a token for another sign-in (its nonce), one that expired, one for
+    // another client: each is refused, and nobody is signed in or linked.
+    for mode in ["signature", "nonce", "expired", "audience"] {
+        let res = reqwest::Client::new()
+            .post(format!("{}/__mode", provider.issuer))
+            .body(mode)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let browser = browser();
+        let back = at_provider(&server, &browser, ADMIN_AGENT, Some(ADMIN_AGENT), false).await;
+        assert_eq!(
+            callback(&browser, back).await,
+            "/sign-in?sso_error=invalid",
+            "{mode}"
+        );
+        assert_eq!(
+            server.get_json(&browser, "/api/v1/session").await.0,
+            401,
+            "{mode}"
+        );
+    }
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM user_identities").await,
+        0
+    );
+    // The same provider's honest token signs in.
+    reqwest::Client::new()
+        .post(format!("{}/__mode", provider.issuer))
+        .body("none")
+        .send()
+        .await
+        .unwrap();
+    let browser = browser();
+    let back = at_provider(&server, &browser, ADMIN_AGENT, Some(ADMIN_AGENT), false).await;
+    assert_eq!(callback(&browser, back).await, "/customers");
 }
