@@ -9,7 +9,7 @@ use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::header::{CONTENT_LENGTH, TRANSFER_ENCODING};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
-use csp_domain::ErrorCode;
+use csp_domain::{ErrorCode, IdempotencyKey};
 use serde::de::DeserializeOwned;
 
 use crate::cases::uploads::{SpooledFile, Spooler};
@@ -352,5 +352,44 @@ fn multipart_error(error: MultipartError) -> AppError {
             "The form data is malformed: {}",
             clip(&error.body_text())
         ))
+    }
+}
+
+/// The `Idempotency-Key` header: required on order requests and on adding a customer.
+pub struct IdempotencyKeyHeader(pub IdempotencyKey);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKeyHeader {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        match OptionalIdempotencyKey::from_request_parts(parts, &()).await?.0 {
+            Some(key) => Ok(IdempotencyKeyHeader(key)),
+            None => Err(AppError::new(
+                ErrorCode::IdempotencyKeyRequired,
+                "Send an Idempotency-Key header (1 to 255 visible ASCII characters, e.g. a new UUID per request) \
+                 so that a retry can never do it twice.",
+            )),
+        }
+    }
+}
+
+/// The `Idempotency-Key` header where it is optional (support requests): absent is `None`,
+/// present it must be valid.
+pub struct OptionalIdempotencyKey(pub Option<IdempotencyKey>);
+
+impl<S: Send + Sync> FromRequestParts<S> for OptionalIdempotencyKey {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        let Some(value) = parts.headers.get("idempotency-key") else {
+            return Ok(OptionalIdempotencyKey(None));
+        };
+        match value.to_str().ok().and_then(IdempotencyKey::parse) {
+            Some(key) => Ok(OptionalIdempotencyKey(Some(key))),
+            None => Err(AppError::new(
+                ErrorCode::IdempotencyKeyRequired,
+                "The Idempotency-Key header must be 1 to 255 visible ASCII characters, e.g. a new UUID per request.",
+            )),
+        }
     }
 }

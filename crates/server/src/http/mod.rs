@@ -198,7 +198,7 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
     let probes = Router::new()
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(crate::metrics::scrape))
+        .route("/metrics", get(ops::metrics))
         .with_state(state.clone())
         .layer(SetResponseHeaderLayer::overriding(
             CACHE_CONTROL,
@@ -207,10 +207,7 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
     let router = probes.merge(api).merge(app);
     let state_for_ids = state.clone();
     // Inside the routes, where each request's route template is known.
-    let mut router = router.layer(middleware::from_fn_with_state(
-        state.clone(),
-        crate::metrics::record,
-    ));
+    let mut router = router.layer(middleware::from_fn_with_state(state.clone(), ops::record));
     for (name, value) in security::standard_headers(&csp, state.settings.cookie_secure) {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }

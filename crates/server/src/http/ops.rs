@@ -1,19 +1,24 @@
 //! What operators and load balancers ask the server: `GET /healthz` (the process answers),
-//! `GET /readyz` (the database answers and has every migration of this build), and the
-//! `X-Request-Id` every response carries — the id of the request's log lines.
+//! `GET /readyz` (the database answers and has every migration of this build), `GET /metrics`
+//! (`crate::metrics`, for this machine or with `METRICS_TOKEN`), and the `X-Request-Id` every
+//! response carries — the id of the request's log lines.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use axum::extract::{Request, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 use tracing::Instrument;
 
+use crate::http::extract::ClientIp;
+use crate::metrics::Gauges;
 use crate::state::AppState;
-use crate::store::migrate;
+use crate::store::{migrate, queues};
+use sha2::{Digest, Sha256};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -77,5 +82,88 @@ pub async fn request_id(State(state): State<AppState>, request: Request, next: N
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
+    response
+}
+
+/// Times every request and counts it under its route's template.
+pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+        .to_string();
+    let method = request.method().as_str().to_string();
+    let response = next.run(request).await;
+    state.metrics.observe_request(
+        &route,
+        &method,
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
+    response
+}
+
+/// Whether the caller may read the metrics: from this machine (the client's address, which
+/// behind a trusted proxy is the one it forwards), or with `Authorization: Bearer
+/// $METRICS_TOKEN`.
+fn may_read_metrics(state: &AppState, ip: &str, headers: &HeaderMap) -> bool {
+    let loopback = ip
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.to_canonical().is_loopback());
+    if loopback {
+        return true;
+    }
+    let Some(token) = state.settings.metrics_token.as_deref() else {
+        return false;
+    };
+    let given = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    // Compared as hashes: equal length, so the time taken says nothing of the token.
+    Sha256::digest(given.as_bytes()) == Sha256::digest(token.as_bytes())
+}
+
+/// `GET /metrics`: 403 for others than this machine and holders of the token.
+pub async fn metrics(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+) -> Response {
+    if !may_read_metrics(&state, &ip, &headers) {
+        return (
+            StatusCode::FORBIDDEN,
+            "metrics: from this machine or with the token\n",
+        )
+            .into_response();
+    }
+    let pool = state.db.pool();
+    let (cancellations, deliveries) = match state.db.conn().await {
+        Ok(mut conn) => queues::by_state(&mut conn).await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "metrics: the queues could not be read");
+            Default::default()
+        }),
+        Err(e) => {
+            tracing::warn!(error = %e, "metrics: no database connection");
+            Default::default()
+        }
+    };
+    state.metrics.set_gauges(Gauges {
+        pool_connections: i64::from(pool.size()),
+        pool_idle: pool.num_idle() as i64,
+        held_lists_bytes: state.customer_lists.held_bytes() as i64,
+        cancellations,
+        deliveries,
+    });
+    let Ok(body) = state.metrics.text() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let mut response = body.into_response();
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
+    );
     response
 }

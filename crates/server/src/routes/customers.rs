@@ -17,8 +17,8 @@ use crate::cases::customer_directory;
 use crate::cases::onboarding::{self, AddCustomer, AddError, Added};
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiResult, AppError};
+use crate::http::extract::IdempotencyKeyHeader;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, ClientIp};
-use crate::routes::orders::IdempotencyKeyHeader;
 use crate::state::AppState;
 use crate::store::{customers, onboarding as store, Conn};
 

@@ -1,21 +1,19 @@
 //! `/api/v1/customers/{id}/offers` and `/orders`: the catalog for a customer, buying
 //! (R-BUY), and the order history.
 
-use axum::extract::{FromRequestParts, State};
-use axum::http::request::Parts;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use csp_domain::order::OrderProblem;
 use csp_domain::{
-    CustomerId, ErrorCode, IdempotencyKey, OfferList, Order, OrderId, OrderRequest, Page,
-    PageQuery, Permission,
+    CustomerId, ErrorCode, OfferList, Order, OrderId, OrderRequest, Page, PageQuery, Permission,
 };
 
 use crate::cases::cancelling::Quote;
 use crate::cases::ordering::{self, PlaceError, PlaceOrder, Placed};
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiResult, AppError};
-use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKeyHeader};
 use crate::routes::customers::partner_customer;
 use crate::state::AppState;
 use crate::store::{catalog, orders};
@@ -40,45 +38,6 @@ pub async fn offers(
     let items =
         catalog::offers_for(&mut conn, &customer, &state.settings.cancellation_windows).await?;
     Ok(Json(OfferList { items }))
-}
-
-/// The `Idempotency-Key` header: required on order requests.
-pub struct IdempotencyKeyHeader(pub IdempotencyKey);
-
-impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKeyHeader {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
-        match OptionalIdempotencyKey::from_request_parts(parts, &()).await?.0 {
-            Some(key) => Ok(IdempotencyKeyHeader(key)),
-            None => Err(AppError::new(
-                ErrorCode::IdempotencyKeyRequired,
-                "Send an Idempotency-Key header (1 to 255 visible ASCII characters, e.g. a new UUID per order) \
-                 so that a retry can never place the order twice.",
-            )),
-        }
-    }
-}
-
-/// The `Idempotency-Key` header where it is optional (support requests): absent is `None`,
-/// present it must be valid.
-pub struct OptionalIdempotencyKey(pub Option<IdempotencyKey>);
-
-impl<S: Send + Sync> FromRequestParts<S> for OptionalIdempotencyKey {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
-        let Some(value) = parts.headers.get("idempotency-key") else {
-            return Ok(OptionalIdempotencyKey(None));
-        };
-        match value.to_str().ok().and_then(IdempotencyKey::parse) {
-            Some(key) => Ok(OptionalIdempotencyKey(Some(key))),
-            None => Err(AppError::new(
-                ErrorCode::IdempotencyKeyRequired,
-                "The Idempotency-Key header must be 1 to 255 visible ASCII characters, e.g. a new UUID per request.",
-            )),
-        }
-    }
 }
 
 /// Places and pays an order (R-BUY). The server checks every line against the customer's

@@ -72,7 +72,7 @@ fn too_many_failures(
         retry_after_seconds,
     }: Refused,
 ) -> AppError {
-    state.metrics.sign_ins_throttled.inc();
+    state.metrics.sign_in_throttled();
     let minutes = retry_after_seconds.div_ceil(60).max(1);
     AppError::too_many(
         retry_after_seconds,
@@ -121,7 +121,7 @@ pub async fn check_own_password(
             Ok(true)
         }
         Ok(false) => {
-            state.metrics.sign_in_failures.inc();
+            state.metrics.sign_in_failed();
             admitted.failed(&email, ip);
             Ok(false)
         }
@@ -213,7 +213,7 @@ pub async fn sign_in(
     let record = match record {
         Some(record) if active => record,
         _ => {
-            state.metrics.sign_in_failures.inc();
+            state.metrics.sign_in_failed();
             admitted.failed(&email, &ip);
             return Err(AppError::new(
                 ErrorCode::InvalidCredentials,

@@ -21,8 +21,8 @@ use crate::cases::support_desk::{
 use crate::cases::uploads;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiResult, AppError};
+use crate::http::extract::OptionalIdempotencyKey;
 use crate::http::extract::{ApiJson, ApiMultipart, ApiPath, ApiQuery, UploadSlot};
-use crate::routes::orders::OptionalIdempotencyKey;
 use crate::state::AppState;
 use crate::store::support_requests::{self, ListFilter};
 

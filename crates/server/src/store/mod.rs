@@ -22,6 +22,7 @@ pub mod onboarding;
 pub mod orders;
 pub mod outbox;
 pub mod partners;
+pub mod queues;
 pub mod sessions;
 pub mod settings;
 pub mod sign_in;
