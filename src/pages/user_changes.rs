@@ -93,6 +93,7 @@ fn describe(i18n: I18n, change: &UserChangeEntry) -> String {
         UserChangeAction::TwoStepDisabled => plain(Msg::ChangeTwoStepOff),
         UserChangeAction::RecoveryCodeUsed => plain(Msg::ChangeRecoveryCode),
         UserChangeAction::TwoStepReset => plain(Msg::ChangeTwoStepReset),
+        UserChangeAction::SsoLinked => plain(Msg::ChangeSsoLinked),
         UserChangeAction::Unknown(raw) => raw.clone(),
     }
 }

@@ -1,8 +1,9 @@
 // A real OpenID Connect provider for the tests (npm `oidc-provider`, a certified
 // implementation): the authorization code flow with PKCE, signed ID tokens, discovery and
 // JWKS (a new signing key at each start). Its login page takes any address — the account is
-// the address — and says whether a second factor was used (the ID token's `amr`); it can also
-// cancel (`access_denied`). `POST /__mode` with `signature`, `nonce`, `expired`, `audience`
+// the address (`address#unverified`: an address the provider did not verify) — and says
+// whether a second factor was used (the ID token's `amr`); it can also cancel
+// (`access_denied`). `POST /__mode` with `signature`, `nonce`, `expired`, `audience`
 // or `none` makes the token endpoint answer ID tokens spoiled that way (re-signed with the
 // provider's own key but for `signature`), for the tests of what a client must refuse.
 //
@@ -35,11 +36,13 @@ const provider = new Provider(issuer, {
   features: { devInteractions: { enabled: false } },
   // `amr` says which factors the user passed (RFC 8176).
   claims: { acr: null, auth_time: null, iss: null, sid: null, openid: ['sub', 'amr'], email: ['email', 'email_verified'], profile: ['name'] },
+  // An account typed as `address#unverified` has that address, not verified by the provider.
   async findAccount(ctx, id) {
+    const [email, flag] = id.split('#');
     return {
       accountId: id,
       async claims() {
-        return { sub: id, email: id, email_verified: true, name: id.split('@')[0] };
+        return { sub: id, email, email_verified: flag !== 'unverified', name: email.split('@')[0] };
       },
     };
   },

@@ -272,6 +272,9 @@ open_enum! {
         RecoveryCodeUsed = "recovery_code_used",
         /// Turned off by the operator's command (a lost phone and lost recovery codes).
         TwoStepReset = "two_step_reset",
+        /// An account at the organisation's identity provider was linked to the user (their
+        /// first single sign-on).
+        SsoLinked = "sso_linked",
     }
 }
 

@@ -810,6 +810,7 @@ messages! {
     ChangeTwoStepOn => "Turned two-step sign-in on", "开启了两步登录";
     ChangeTwoStepOff => "Turned two-step sign-in off", "关闭了两步登录";
     ChangeRecoveryCode => "Signed in with a recovery code", "使用恢复码登录";
+    ChangeSsoLinked => "Linked to an account at the organization's identity provider", "已关联到组织身份提供者的帐户";
     ChangeTwoStepReset => "Two-step sign-in turned off by the operator", "运营方关闭了两步登录";
     ColDevice => "Browser", "浏览器";
     ColAddress => "Address", "地址";
@@ -994,6 +995,31 @@ messages! {
     SaveBillingDetails => "Save details", "保存详细信息";
     BillingDetailsSaved => "The billing details were saved.", "账单详细信息已保存。";
     NoBillingDetailsChanges => "The details have not been changed.", "详细信息尚未更改。";
+    NavSingleSignOn => "Single sign-on", "单一登录";
+    SsoIntro => "Your organization's people sign in with their work account at your identity provider (OpenID Connect, such as Microsoft Entra ID) instead of a password here.", "你组织的人员使用其工作帐户在你的身份提供者（OpenID Connect，例如 Microsoft Entra ID）处登录，而不是在此处使用密码。";
+    SsoNotSetUp => "Single sign-on is not set up: everyone signs in with a password.", "尚未设置单一登录：所有人均使用密码登录。";
+    SsoOnFor => "Single sign-on is on for {domains}.", "已为 {domains} 启用单一登录。";
+    SsoRedirectUri => "Redirect URI", "重定向 URI";
+    SsoRedirectUriHint => "Register this address at your provider as the redirect URI of the app you add there for CSP Software Center.", "请在身份提供者处将此地址注册为你为 CSP Software Center 添加的应用的重定向 URI。";
+    CopyRedirectUri => "Copy redirect URI", "复制重定向 URI";
+    SsoIssuer => "Issuer URL", "颁发者 URL";
+    SsoIssuerHint => "For example https://login.microsoftonline.com/<tenant ID>/v2.0", "例如 https://login.microsoftonline.com/<租户 ID>/v2.0";
+    SsoClientId => "Client ID", "客户端 ID";
+    SsoClientSecret => "Client secret", "客户端密码";
+    SsoClientSecretFirst => "The secret your provider shows when you add the app there. It is never shown here again.", "你在身份提供者处添加应用时显示的密码。此处不会再次显示它。";
+    SsoClientSecretKeep => "A secret is stored: leave this empty to keep it, or enter a new one.", "已保存客户端密码：留空可保留它，或输入新的密码。";
+    SsoDomains => "Email domains", "电子邮件域";
+    SsoDomainsHint => "One per line, such as litware.example: people whose email address ends in one of them sign in at your provider.", "每行一个，例如 litware.example：电子邮件地址以其中之一结尾的人员将在你的身份提供者处登录。";
+    SsoRequire => "Require single sign-on (Global admins keep their passwords)", "要求单一登录（全局管理员保留其密码）";
+    SsoRequireHint => "The other people of your organization then cannot sign in with a password here. Global admins keep theirs, to get in when the provider is down.", "此后你组织的其他人员将无法在此处使用密码登录。全局管理员保留其密码，以便在身份提供者不可用时登录。";
+    SaveSso => "Save", "保存";
+    SsoSaved => "Single sign-on was saved.", "单一登录已保存。";
+    SsoRemove => "Remove single sign-on", "移除单一登录";
+    SsoRemoveConfirm => "Your organization's people will sign in with a password again; those who have none set one with \"Forgot your password?\".", "你组织的人员将重新使用密码登录；没有密码的人员可通过“忘记密码？”设置密码。";
+    SsoRemoved => "Single sign-on was removed: everyone signs in with a password.", "单一登录已移除：所有人均使用密码登录。";
+    SignInSsoHint => "Not needed if your organization signs in with its own account (single sign-on): your email is enough.", "如果你的组织使用自己的帐户登录（单一登录），则无需密码：只需电子邮件地址。";
+    ErrSsoRequiredSignIn => "Your organization signs in with its own account: leave the password empty and choose Sign in.", "你的组织使用自己的帐户登录：请将密码留空，然后选择“登录”。";
+    ErrorReference => "Reference: {id}", "参考编号：{id}";
 }
 
 /// The Chinese texts in key order, as JSON: the contents of `zh-CN.json`.

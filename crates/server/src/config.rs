@@ -38,6 +38,9 @@ pub struct Config {
     /// `METRICS_TOKEN`: `GET /metrics` answers callers from other machines that send it as a
     /// bearer token (from this machine it always answers).
     pub metrics_token: Option<String>,
+    /// `SSO_MFA_ISSUERS`: issuers (comma-separated) whose `amr` claim of a second factor
+    /// stands for the product's two-step sign-in where it is required.
+    pub sso_mfa_issuers: Vec<String>,
     /// `DB_POOL_SIZE`, `DB_ACQUIRE_TIMEOUT_SECS`, `DB_STATEMENT_TIMEOUT_SECS`, `DB_LOCK_TIMEOUT_SECS`.
     pub db: DbSettings,
     /// `CUSTOMER_LISTS_MB`: which partners' customer lists are held in memory.
@@ -191,6 +194,12 @@ impl Config {
             cookie_secure: false,
             trust_proxy: flag("TRUST_PROXY"),
             metrics_token: env("METRICS_TOKEN").filter(|t| !t.trim().is_empty()),
+            sso_mfa_issuers: env("SSO_MFA_ISSUERS")
+                .unwrap_or_default()
+                .split(',')
+                .map(|i| i.trim().trim_end_matches('/').to_string())
+                .filter(|i| !i.is_empty())
+                .collect(),
             db: DbSettings {
                 max_connections: number("DB_POOL_SIZE", 0)? as u32,
                 acquire_timeout: Duration::from_secs(number("DB_ACQUIRE_TIMEOUT_SECS", 10)?.max(1)),

@@ -200,6 +200,7 @@ impl Application {
             cookie_secure: config.cookie_secure,
             trust_proxy: config.trust_proxy,
             metrics_token: config.metrics_token.clone(),
+            sso_mfa_issuers: config.sso_mfa_issuers.clone(),
             session: SessionPolicy {
                 lifetime: Duration::hours(config.session_hours),
                 idle: Duration::minutes(config.session_idle_minutes),

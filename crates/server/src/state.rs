@@ -47,6 +47,9 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// The bearer token that opens `GET /metrics` to other machines.
     pub metrics_token: Option<String>,
+    /// Identity providers whose `amr` claim of a second factor the operator trusts in place of
+    /// the product's two-step sign-in (`SSO_MFA_ISSUERS`).
+    pub sso_mfa_issuers: Vec<String>,
     pub session: SessionPolicy,
     pub sign_in: SignInLimits,
     /// The longest an API request may take.

@@ -1,8 +1,9 @@
 -- The PostgreSQL twin of ../sqlite/0019_sso.sql.
 -- Single sign-on with an organisation's OpenID Connect provider: a partner's provider
 -- (partner_id NULL: the support organisation's), the e-mail domains it signs in (each domain
--- at one provider), the accounts at providers linked to users (by issuer and subject), and
--- sign-ins on their way to the provider (single use, a few minutes).
+-- at one provider), the accounts at a provider linked to users (by provider and subject; an
+-- issuer changed drops them), and
+-- sign-ins on their way to the provider (single use, a few minutes, bound to the browser).
 CREATE TABLE identity_providers (
     id             TEXT COLLATE "C" PRIMARY KEY,
     partner_id     TEXT COLLATE "C" UNIQUE REFERENCES partners (id),
@@ -21,17 +22,19 @@ CREATE TABLE identity_provider_domains (
 CREATE INDEX identity_provider_domains_by_provider ON identity_provider_domains (provider_id);
 
 CREATE TABLE user_identities (
-    issuer      TEXT COLLATE "C" NOT NULL,
-    subject     TEXT COLLATE "C" NOT NULL,
-    user_id     TEXT COLLATE "C" NOT NULL REFERENCES users (id),
-    created_at  TEXT COLLATE "C" NOT NULL,
-    PRIMARY KEY (issuer, subject)
+    provider_id  TEXT COLLATE "C" NOT NULL REFERENCES identity_providers (id),
+    subject      TEXT COLLATE "C" NOT NULL,
+    user_id      TEXT COLLATE "C" NOT NULL REFERENCES users (id),
+    created_at   TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (provider_id, subject)
 );
 
--- Only a hash of the `state` is kept; the PKCE verifier and nonce are useless without the
--- provider's code, which only the browser that started the sign-in receives.
+-- Only hashes of the `state` and of the browser's binding cookie are kept; the PKCE verifier
+-- and nonce are useless without the provider's code, which only the browser that started the
+-- sign-in receives — and only that browser (its cookie) may finish it.
 CREATE TABLE sso_logins (
     state_hash     TEXT COLLATE "C" PRIMARY KEY,
+    browser_hash   TEXT COLLATE "C" NOT NULL,
     provider_id    TEXT COLLATE "C" NOT NULL REFERENCES identity_providers (id),
     nonce          TEXT COLLATE "C" NOT NULL,
     pkce_verifier  TEXT COLLATE "C" NOT NULL,
@@ -39,6 +42,8 @@ CREATE TABLE sso_logins (
     created_at     TEXT COLLATE "C" NOT NULL,
     expires_at     TEXT COLLATE "C" NOT NULL
 );
+CREATE INDEX sso_logins_by_expiry ON sso_logins (expires_at);
+CREATE INDEX sso_logins_by_provider ON sso_logins (provider_id);
 
 -- A session whose sign-in passed a second factor at the provider (its `amr` said so): the
 -- product's own two-step sign-in is not asked of it.

@@ -55,7 +55,7 @@ pub struct Invited {
 }
 
 /// Refuses a person's invitation beyond [`INVITATIONS_PER_HOUR`] in the last hour.
-async fn within_invitation_rate(
+pub async fn within_invitation_rate(
     conn: &mut Conn,
     by: &str,
     now: DateTime<Utc>,

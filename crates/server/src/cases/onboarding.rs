@@ -66,6 +66,10 @@ pub async fn add(db: &Db, input: AddCustomer<'_>) -> Result<Added, AddError> {
             .await?
             .unwrap_or(Err(AddError::KeyReused));
     }
+    // Adding a customer mails its admin an invitation: the same hourly limit as inviting.
+    accounts::within_invitation_rate(&mut tx, input.by.email, input.now)
+        .await
+        .map_err(AddError::Account)?;
     let new = input.new;
     let customer = Customer {
         id: id.clone(),

@@ -3,9 +3,13 @@
 //! nonce) checked by `openidconnect`; the provider's discovery document and keys cached, and
 //! fetched again when a token is signed with a key the cached ones lack (key rotation).
 //!
-//! Users are matched by issuer and subject; the first sign-in links an account only to an
-//! invited (or existing) user of the provider's organisation with that address, within the
-//! provider's domains. Nobody is created here.
+//! A sign-in is bound to the browser that started it (a cookie whose hash the sign-in keeps),
+//! so a callback URL sent to someone else signs nobody in. Users are matched by provider and
+//! subject, and must still belong to the provider's organisation; the first sign-in links an
+//! account only to a user of that organisation with the address, within the provider's
+//! domains, and only when the provider says it verified the address — or the user was invited
+//! and has no password yet. Each link is recorded with the user's changes. Nobody is created
+//! here.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -25,6 +29,8 @@ use crate::store::{accounts, users, Conn, Db};
 
 /// How long a sign-in may take at the provider.
 pub const LOGIN_MINUTES: i64 = 10;
+/// The most sign-ins of one provider on their way at once (a flood of starts fills no disk).
+const MOST_WAITING: i64 = 10_000;
 /// How long a provider's discovery document and keys are used before they are fetched again.
 const DISCOVERY_TTL: Duration = Duration::from_secs(3600);
 
@@ -107,8 +113,16 @@ fn client(
     .set_redirect_uri(redirect))
 }
 
+/// A sign-in sent to the provider: where to send the browser, and the token of the cookie
+/// that binds the sign-in to it.
+pub struct Started {
+    pub url: String,
+    pub browser: String,
+}
+
 /// The provider's authorization URL for a sign-in of `email`, after recording the sign-in
-/// (its `state` hashed, its nonce and PKCE verifier) for the callback.
+/// (its `state` hashed, its nonce and PKCE verifier, the browser's binding hashed) for the
+/// callback.
 pub async fn start(
     db: &Db,
     discovery: &Discovery,
@@ -117,7 +131,15 @@ pub async fn start(
     next: &str,
     public_url: &str,
     now: DateTime<Utc>,
-) -> Result<String, String> {
+) -> Result<Started, String> {
+    let mut conn = db.conn().await.map_err(|e| e.to_string())?;
+    let waiting = store::logins_waiting(&mut conn, &provider.id)
+        .await
+        .map_err(|e| e.to_string())?;
+    if waiting >= MOST_WAITING {
+        return Err(format!("{waiting} sign-ins are waiting already"));
+    }
+    drop(conn);
     let metadata = discovery.metadata(&provider.issuer, false).await?;
     let client = client(metadata, provider, public_url)?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
@@ -132,11 +154,13 @@ pub async fn start(
         .add_extra_param("login_hint", email.as_str())
         .set_pkce_challenge(challenge)
         .url();
+    let browser = crate::store::sessions::new_token();
     let mut conn = db.conn().await.map_err(|e| e.to_string())?;
     store::start_login(
         &mut conn,
         state.secret(),
         &Login {
+            browser_hash: crate::store::sessions::token_hash(&browser),
             provider_id: provider.id.clone(),
             nonce: nonce.secret().clone(),
             pkce_verifier: verifier.secret().clone(),
@@ -147,14 +171,19 @@ pub async fn start(
     )
     .await
     .map_err(|e| e.to_string())?;
-    Ok(url.to_string())
+    Ok(Started {
+        url: url.to_string(),
+        browser,
+    })
 }
 
 /// A sign-in the provider vouched for.
 pub struct Verified {
     pub user: UserId,
-    /// The provider's `amr` says a second factor was used.
-    pub mfa: bool,
+    /// The provider's `amr` says a second factor was used (whether that counts is the
+    /// operator's choice: `SSO_MFA_ISSUERS`).
+    pub amr_mfa: bool,
+    pub issuer: String,
     /// Where to go next (a path of the app).
     pub next: String,
 }
@@ -172,16 +201,26 @@ fn refused(failure: SsoFailure, detail: impl Into<String>) -> Refused {
     }
 }
 
-/// The callback: takes the sign-in of `state` (once), exchanges `code` with the PKCE verifier,
-/// checks the ID token, and finds the user it belongs to.
+/// What came back to the callback.
+pub struct Callback<'a> {
+    pub state: &'a str,
+    pub code: &'a str,
+    /// The binding cookie of the browser that came back.
+    pub browser: Option<&'a str>,
+    pub client_ip: &'a str,
+}
+
+/// The callback: takes the sign-in of `state` (once), checks it is the browser that started
+/// it, exchanges `code` with the PKCE verifier, checks the ID token, and finds the user it
+/// belongs to.
 pub async fn finish(
     db: &Db,
     discovery: &Discovery,
-    state: &str,
-    code: &str,
+    back: Callback<'_>,
     public_url: &str,
     now: DateTime<Utc>,
 ) -> Result<Verified, Refused> {
+    let (state, code) = (back.state, back.code);
     let db_error = |e: sqlx::Error| refused(SsoFailure::Invalid, e.to_string());
     let mut conn = db.conn().await.map_err(db_error)?;
     let login = store::take_login(&mut conn, state)
@@ -190,6 +229,15 @@ pub async fn finish(
         .ok_or_else(|| refused(SsoFailure::Expired, "unknown or used state"))?;
     if login.expires_at <= now {
         return Err(refused(SsoFailure::Expired, "the sign-in took too long"));
+    }
+    let same_browser = back
+        .browser
+        .is_some_and(|b| crate::store::sessions::token_hash(b) == login.browser_hash);
+    if !same_browser {
+        return Err(refused(
+            SsoFailure::Expired,
+            "another browser than the one that started the sign-in",
+        ));
     }
     let provider = store::by_id(&mut conn, &login.provider_id)
         .await
@@ -237,20 +285,33 @@ pub async fn finish(
         .map(|v| v.iter().map(|m| m.as_str().to_string()).collect())
         .unwrap_or_default();
     let email = match claims.email() {
-        Some(email) => Some(email.as_str().to_string()),
+        Some(email) => Some((
+            email.as_str().to_string(),
+            claims.email_verified() == Some(true),
+        )),
         // Providers that follow the specification to the letter put the scopes' claims in the
         // user info, not the ID token, when they issue an access token.
         None => user_info_email(&oidc, &discovery.http, &token, claims.subject()).await,
     };
 
     let mut conn = db.conn().await.map_err(db_error)?;
-    let user = match store::linked_user(&mut conn, &provider.issuer, &subject)
+    let user = match store::linked_user(&mut conn, &provider.id, &subject)
         .await
         .map_err(db_error)?
     {
         Some(user) => user,
-        None => first_link(&mut conn, &provider, &subject, email.as_deref(), now).await?,
+        None => first_link(&mut conn, &provider, &subject, email, back.client_ip, now).await?,
     };
+    let record = users::find_by_id(&mut conn, &user)
+        .await
+        .map_err(db_error)?
+        .ok_or_else(|| refused(SsoFailure::NotInvited, "no such user"))?;
+    if !of_provider_org(&record.principal, &provider) {
+        return Err(refused(
+            SsoFailure::NotInvited,
+            "a user of another organisation",
+        ));
+    }
     if !accounts::is_active(&mut conn, &user)
         .await
         .map_err(db_error)?
@@ -259,36 +320,52 @@ pub async fn finish(
     }
     Ok(Verified {
         user,
-        mfa: amr_says_mfa(&amr),
+        amr_mfa: amr_says_mfa(&amr),
+        issuer: provider.issuer,
         next: login.next,
     })
 }
 
-/// The address the provider's user info gives for `subject` (checked to be the same subject).
+/// The address the provider's user info gives for `subject` (checked to be the same subject),
+/// and whether the provider says it verified it.
 async fn user_info_email(
     oidc: &OidcClient,
     http: &openidconnect::reqwest::Client,
     token: &openidconnect::core::CoreTokenResponse,
     subject: &openidconnect::SubjectIdentifier,
-) -> Option<String> {
+) -> Option<(String, bool)> {
     let access = openidconnect::OAuth2TokenResponse::access_token(token).clone();
     let request = oidc.user_info(access, Some(subject.clone())).ok()?;
     let info: openidconnect::core::CoreUserInfoClaims = request.request_async(http).await.ok()?;
-    info.email().map(|e| e.as_str().to_string())
+    info.email()
+        .map(|e| (e.as_str().to_string(), info.email_verified() == Some(true)))
+}
+
+/// Whether a user belongs to the provider's organisation (a partner's users to its provider,
+/// support agents to the support organisation's; customer users never).
+fn of_provider_org(principal: &Principal, provider: &Provider) -> bool {
+    match (principal, &provider.partner) {
+        (Principal::Partner { partner, .. }, Some(theirs)) => partner == theirs,
+        (Principal::Support { .. }, None) => true,
+        _ => false,
+    }
 }
 
 /// Links the provider's account to the user of the provider's organisation with its address,
-/// where the address is in the provider's domains.
+/// where the address is in the provider's domains and the provider verified it — or the user
+/// was invited and has not set a password yet (the invitation named the address). Recorded with
+/// the user's changes.
 async fn first_link(
     conn: &mut Conn,
     provider: &Provider,
     subject: &str,
-    email: Option<&str>,
+    email: Option<(String, bool)>,
+    client_ip: &str,
     now: DateTime<Utc>,
 ) -> Result<UserId, Refused> {
     let db_error = |e: sqlx::Error| refused(SsoFailure::Invalid, e.to_string());
-    let email = email
-        .and_then(|e| Email::parse(e).ok())
+    let (email, verified) = email
+        .and_then(|(e, verified)| Some((Email::parse(&e).ok()?, verified)))
         .ok_or_else(|| refused(SsoFailure::NotInvited, "no e-mail claim"))?;
     let domain = csp_domain::sso::domain_of(&email);
     if !provider.domains.iter().any(|d| d == domain) {
@@ -301,19 +378,35 @@ async fn first_link(
         .await
         .map_err(db_error)?
         .ok_or_else(|| refused(SsoFailure::NotInvited, "no such user"))?;
-    let same_org = match (&record.principal, &provider.partner) {
-        (Principal::Partner { partner, .. }, Some(theirs)) => partner == theirs,
-        (Principal::Support { .. }, None) => true,
-        _ => false,
-    };
-    if !same_org {
+    if !of_provider_org(&record.principal, provider) {
         return Err(refused(
             SsoFailure::NotInvited,
             "a user of another organisation",
         ));
     }
-    store::link(conn, &provider.issuer, subject, &record.user.id, now)
+    let invited = record.password_hash.is_empty();
+    if !verified && !invited {
+        return Err(refused(
+            SsoFailure::NotInvited,
+            "the provider did not say it verified the address",
+        ));
+    }
+    store::link(conn, &provider.id, subject, &record.user.id, now)
         .await
         .map_err(db_error)?;
+    accounts::record(
+        conn,
+        &accounts::Change {
+            partner: provider.partner.as_ref(),
+            actor_email: record.user.email.as_str(),
+            user: &record.user.id,
+            action: csp_domain::account::UserChangeAction::SsoLinked,
+            detail: &provider.issuer,
+            client_ip,
+            at: now,
+        },
+    )
+    .await
+    .map_err(db_error)?;
     Ok(record.user.id)
 }

@@ -194,6 +194,28 @@ pub fn challenge_cookie(
     )
 }
 
+/// The cookie that binds a single sign-on to the browser that started it (only the callback
+/// reads it).
+pub fn sso_cookie(
+    token: &str,
+    max_age_seconds: i64,
+    secure: bool,
+) -> [(HeaderName, HeaderValue); 1] {
+    cookie(sso_cookie_name(secure), token, max_age_seconds, secure)
+}
+
+pub fn sso_token(headers: &HeaderMap, secure: bool) -> Option<String> {
+    cookie_token(headers, sso_cookie_name(secure))
+}
+
+fn sso_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-csp_sso"
+    } else {
+        "csp_sso"
+    }
+}
+
 /// The cookie of a browser remembered at the second step (for as long as the user chose).
 pub fn device_cookie(
     token: &str,

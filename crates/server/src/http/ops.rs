@@ -3,9 +3,10 @@
 //! (`crate::metrics`, for this machine or with `METRICS_TOKEN`), and the `X-Request-Id` every
 //! response carries — the id of the request's log lines.
 
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -14,7 +15,6 @@ use axum::Json;
 use serde_json::json;
 use tracing::Instrument;
 
-use crate::http::extract::ClientIp;
 use crate::metrics::Gauges;
 use crate::state::AppState;
 use crate::store::{migrate, queues};
@@ -39,12 +39,16 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     };
     let (ready, detail) = match tokio::time::timeout(READY_WAIT, check).await {
         Ok(Ok(applied)) if applied >= migrate::latest() => (true, json!(applied)),
-        Ok(Ok(applied)) => (
-            false,
-            json!(format!("migrations at {applied} of {}", migrate::latest())),
-        ),
-        Ok(Err(e)) => (false, json!(format!("database: {e}"))),
-        Err(_) => (false, json!("database: no answer")),
+        Ok(Ok(applied)) => {
+            tracing::warn!(applied, latest = migrate::latest(), "migrations behind");
+            (false, json!("migrations behind"))
+        }
+        Ok(Err(e)) => {
+            // The cause goes to the log, never to an unauthenticated caller.
+            tracing::warn!(error = %e, "readiness: database");
+            (false, json!("database unavailable"))
+        }
+        Err(_) => (false, json!("database unavailable")),
     };
     let status = if ready {
         StatusCode::OK
@@ -93,7 +97,12 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
         .get::<MatchedPath>()
         .map_or("unmatched", |p| p.as_str())
         .to_string();
-    let method = request.method().as_str().to_string();
+    // The standard methods by name; any made-up one is counted as `other` (a bounded set).
+    let method = match request.method().as_str() {
+        m @ ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS") => m,
+        _ => "other",
+    }
+    .to_string();
     let response = next.run(request).await;
     state.metrics.observe_request(
         &route,
@@ -104,14 +113,14 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
     response
 }
 
-/// Whether the caller may read the metrics: from this machine (the client's address, which
-/// behind a trusted proxy is the one it forwards), or with `Authorization: Bearer
-/// $METRICS_TOKEN`.
-fn may_read_metrics(state: &AppState, ip: &str, headers: &HeaderMap) -> bool {
-    let loopback = ip
-        .parse::<std::net::IpAddr>()
-        .is_ok_and(|ip| ip.to_canonical().is_loopback());
-    if loopback {
+/// Whether the caller may read the metrics: a scraper on this machine (a loopback connection
+/// that no proxy forwarded: a proxy on this machine would make every client look local), or
+/// anyone with `Authorization: Bearer $METRICS_TOKEN`.
+fn may_read_metrics(state: &AppState, peer: Option<IpAddr>, headers: &HeaderMap) -> bool {
+    let forwarded = ["x-forwarded-for", "forwarded", "x-real-ip"]
+        .iter()
+        .any(|h| headers.contains_key(*h));
+    if !forwarded && peer.is_some_and(|ip| ip.to_canonical().is_loopback()) {
         return true;
     }
     let Some(token) = state.settings.metrics_token.as_deref() else {
@@ -127,12 +136,12 @@ fn may_read_metrics(state: &AppState, ip: &str, headers: &HeaderMap) -> bool {
 }
 
 /// `GET /metrics`: 403 for others than this machine and holders of the token.
-pub async fn metrics(
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    headers: HeaderMap,
-) -> Response {
-    if !may_read_metrics(&state, &ip, &headers) {
+pub async fn metrics(State(state): State<AppState>, request: Request) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    if !may_read_metrics(&state, peer, request.headers()) {
         return (
             StatusCode::FORBIDDEN,
             "metrics: from this machine or with the token\n",

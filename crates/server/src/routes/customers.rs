@@ -104,6 +104,8 @@ async fn details(
         (status = 403, description = "`forbidden`: needs the Admin agent or Global admin role", body = csp_domain::ApiErrorBody),
         (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
+        (status = 429, description = "`too_many_attempts`, with `Retry-After`: 30 invitations an hour per person, the customer's admin's included", body = csp_domain::ApiErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 422, description = "`validation_failed` (`fields`: `company_name`, `domain` — also `taken` —, `market`, `address.*`, `tax_id`, `admin_name`, `admin_email` — also `taken` —, `agreement_accepted`), or `idempotency_key_reused`", body = csp_domain::ApiErrorBody),
     ))]
 pub async fn create(

@@ -29,6 +29,20 @@ use crate::store::{accounts, sessions, users, Conn};
 /// How long a sign-in waits for a free password checker before it is told to retry.
 const PASSWORD_CHECK_WAIT: Duration = Duration::from_secs(3);
 
+/// 403 `sso_required` for a user whose organisation refuses passwords.
+async fn refuse_password_if_sso_required(
+    conn: &mut Conn,
+    record: &users::UserRecord,
+) -> ApiResult<()> {
+    if sso_required(conn, record).await? {
+        return Err(AppError::new(
+            ErrorCode::SsoRequired,
+            "Your organisation signs in with its identity provider: enter your e-mail address and choose Continue.",
+        ));
+    }
+    Ok(())
+}
+
 /// Whether the user's organisation refuses passwords (its identity provider requires single
 /// sign-on for their address's domain); its Global admins keep their passwords, to get in
 /// when the provider is down.
@@ -160,6 +174,11 @@ pub async fn sign_in(
     let now = state.clock.now();
     let mut conn = state.db.conn().await?;
     let record = users::find_by_email(&mut conn, &email).await?;
+    // Refused before the password is looked at: whether a guess was right is not told, and no
+    // guess is counted or clears the counts.
+    if let Some(record) = &record {
+        refuse_password_if_sso_required(&mut conn, record).await?;
+    }
     let user_id = record.as_ref().map(|r| r.user.id.clone());
     let admitted = match sign_in_guard::admit(
         &mut conn,
@@ -225,12 +244,6 @@ pub async fn sign_in(
     admitted
         .succeeded(&mut conn, &record.user.id, &ip, now)
         .await?;
-    if sso_required(&mut conn, &record).await? {
-        return Err(AppError::new(
-            ErrorCode::SsoRequired,
-            "Your organisation signs in with its identity provider: enter your e-mail address and choose Continue.",
-        ));
-    }
     drop(conn);
     let remembered = auth::device_token(&headers, state.settings.cookie_secure);
     password_passed(
@@ -269,6 +282,11 @@ pub(crate) async fn password_passed(
     remembered: Option<String>,
 ) -> ApiResult<Response> {
     let mut conn = state.db.conn().await?;
+    // Also after a password set from an invitation or a reset link.
+    let record = users::find_by_id(&mut conn, user)
+        .await?
+        .ok_or_else(AppError::unauthenticated)?;
+    refuse_password_if_sso_required(&mut conn, &record).await?;
     let now = state.clock.now();
     let known_browser = match remembered {
         Some(token) => store_two_step::is_remembered(&mut conn, user, &token, now).await?,

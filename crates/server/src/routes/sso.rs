@@ -42,6 +42,23 @@ fn shown(provider: store::Provider, public_url: &str) -> IdentityProvider {
     }
 }
 
+/// Whether the server may fetch from the issuer's host: its own machine only in demo mode, a
+/// private network only where the operator allows it (the reach of webhooks, `WEBHOOK_ALLOW_PRIVATE`).
+fn reachable(issuer: &str, reach: csp_domain::notification::Reach) -> bool {
+    let Ok(url) = url::Url::parse(issuer) else {
+        return false;
+    };
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => reach.allows(ip.into()),
+        Some(url::Host::Ipv6(ip)) => reach.allows(ip.into()),
+        Some(url::Host::Domain(name)) => {
+            let local = name == "localhost" || name.ends_with(".localhost");
+            !local || reach.loopback
+        }
+        None => false,
+    }
+}
+
 /// The organisation's identity provider (never its secret).
 #[utoipa::path(get, path = "/api/v1/identity-provider", tag = "sessions",
     responses(
@@ -90,6 +107,9 @@ pub async fn put(
         errors.add(name, &issue);
         AppError::validation(&errors)
     };
+    if !reachable(&provider.issuer, state.settings.webhook_reach) {
+        return Err(field("issuer", ProviderIssue::Issuer));
+    }
     if let Err(e) = state.discovery.check(&provider.issuer).await {
         tracing::warn!(issuer = %provider.issuer, error = %e, "identity provider not reachable");
         return Err(field("issuer", ProviderIssue::Unreachable));
@@ -171,14 +191,14 @@ fn app_path(next: Option<&str>) -> String {
 pub async fn start(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<SsoStart>,
-) -> ApiResult<Json<SsoRedirect>> {
+) -> ApiResult<Response> {
     let mut errors = FieldErrors::new();
     let Some(email) = errors.take("email", Email::parse(&request.email)) else {
         return Err(AppError::validation(&errors));
     };
     let mut conn = state.db.conn().await?;
     let Some(provider) = store::for_domain(&mut conn, domain_of(&email)).await? else {
-        return Ok(Json(SsoRedirect { redirect_url: None }));
+        return Ok(Json(SsoRedirect { redirect_url: None }).into_response());
     };
     // An existing user of another organisation (a customer's admin at a partner's domain,
     // say) signs in with their password.
@@ -189,11 +209,11 @@ pub async fn start(
             _ => false,
         };
         if !same_org {
-            return Ok(Json(SsoRedirect { redirect_url: None }));
+            return Ok(Json(SsoRedirect { redirect_url: None }).into_response());
         }
     }
     drop(conn);
-    let url = sso::start(
+    let started = sso::start(
         &state.db,
         &state.discovery,
         &provider,
@@ -210,9 +230,16 @@ pub async fn start(
             "Your organisation's sign-in page cannot be reached right now. Please try again in a moment.",
         )
     })?;
-    Ok(Json(SsoRedirect {
-        redirect_url: Some(url),
-    }))
+    // Only this browser may finish the sign-in: a callback URL handed to someone else fails.
+    let cookie = auth::sso_cookie(
+        &started.browser,
+        sso::LOGIN_MINUTES * 60,
+        state.settings.cookie_secure,
+    );
+    let body = Json(SsoRedirect {
+        redirect_url: Some(started.url),
+    });
+    Ok((cookie, body).into_response())
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -237,12 +264,12 @@ fn failed(failure: SsoFailure) -> Response {
     see_other(&format!("/sign-in?sso_error={}", failure.as_str()))
 }
 
-/// Where the provider sends the browser back. A sign-in it vouched for becomes a session
-/// (303 to where the user was going); a user with the product's two-step sign-in whose
-/// provider did not use a second factor is asked for the code
-/// (`/sign-in?second_step=1`); anything else ends on the sign-in page with
-/// `sso_error` = `denied`, `expired`, `invalid` or `not_invited`, which it says in the
-/// user's language. A `state` works once.
+/// Where the provider sends the browser back — the browser that started the sign-in (its
+/// binding cookie), once per `state`. A sign-in the provider vouched for becomes a session
+/// (303 to where the user was going); a user with the product's two-step sign-in is asked for
+/// the code (`/sign-in?second_step=1`) whatever the provider says; anything else ends on the
+/// sign-in page with `sso_error` = `denied`, `expired`, `invalid` or `not_invited`, which it
+/// says in the user's language.
 #[utoipa::path(get, path = "/api/v1/sso/callback", tag = "sessions", params(Callback),
     responses(
         (status = 303, description = "To the app: signed in (session cookie set), the code step, or the sign-in page with `sso_error`"),
@@ -269,11 +296,19 @@ pub async fn callback(
         (Some(code), Some(login_state), None) => (code, login_state),
         _ => return Ok(failed(SsoFailure::Expired)),
     };
+    let secure = state.settings.cookie_secure;
+    let browser = auth::sso_token(&headers, secure);
+    let ip = ip.to_string();
+    let back = sso::Callback {
+        state: &login_state,
+        code: &code,
+        browser: browser.as_deref(),
+        client_ip: &ip,
+    };
     let verified = match sso::finish(
         &state.db,
         &state.discovery,
-        &login_state,
-        &code,
+        back,
         &state.settings.public_url,
         now,
     )
@@ -285,29 +320,33 @@ pub async fn callback(
             return Ok(failed(refused.failure));
         }
     };
+    // The binding has done its work.
+    let forget = auth::sso_cookie("", 0, secure);
     let mut conn = state.db.conn().await?;
-    if !verified.mfa && two_step::is_on(&mut conn, &verified.user).await? {
+    // A code the user set up is always asked for: a provider's word never replaces it.
+    if two_step::is_on(&mut conn, &verified.user).await? {
         let token = two_step::challenge(&mut conn, &verified.user, now).await?;
-        let cookie = auth::challenge_cookie(
-            &token,
-            csp_domain::two_step::CHALLENGE_MINUTES * 60,
-            state.settings.cookie_secure,
-        );
+        let cookie =
+            auth::challenge_cookie(&token, csp_domain::two_step::CHALLENGE_MINUTES * 60, secure);
         tracing::info!(user = %verified.user, "signed in at the provider; waiting for the code");
-        return Ok((cookie, see_other("/sign-in?second_step=1")).into_response());
+        return Ok((forget, cookie, see_other("/sign-in?second_step=1")).into_response());
     }
-    let device = device(&headers, &ip.to_string());
+    // Where two-step sign-in is required and not set up, a second factor at a provider the
+    // operator trusts for it (SSO_MFA_ISSUERS) stands for it.
+    let provider_mfa =
+        verified.amr_mfa && state.settings.sso_mfa_issuers.contains(&verified.issuer);
+    let device = device(&headers, &ip);
     let (cookie, _) = start_session(
         &state,
         &mut conn,
         &verified.user,
         &device,
-        verified.mfa,
+        provider_mfa,
         now,
     )
     .await?;
-    tracing::info!(user = %verified.user, mfa = verified.mfa, "signed in at the identity provider");
-    Ok((AppendHeaders(cookie), see_other(&verified.next)).into_response())
+    tracing::info!(user = %verified.user, provider_mfa, "signed in at the identity provider");
+    Ok((forget, AppendHeaders(cookie), see_other(&verified.next)).into_response())
 }
 
 #[cfg(test)]

@@ -135,6 +135,13 @@ pub async fn put(
     let existing = of_org(conn, partner).await?;
     let id = match (&existing, &provider.client_secret) {
         (Some(found), secret) => {
+            if found.issuer != provider.issuer {
+                // Another issuer's subjects are other people: the old links must not carry over.
+                sqlx::query("DELETE FROM user_identities WHERE provider_id = $1")
+                    .bind(&found.id)
+                    .execute(&mut *conn)
+                    .await?;
+            }
             sqlx::query(
                 "UPDATE identity_providers SET issuer = $2, client_id = $3, \
                  client_secret = COALESCE($4, client_secret), require_sso = $5, updated_by = $6, \
@@ -191,21 +198,8 @@ pub async fn remove(conn: &mut Conn, partner: Option<&PartnerId>) -> Result<bool
     let Some(found) = of_org(conn, partner).await? else {
         return Ok(false);
     };
-    let kind = if partner.is_some() {
-        "partner"
-    } else {
-        "support"
-    };
-    sqlx::query(
-        "DELETE FROM user_identities WHERE issuer = $1 AND user_id IN \
-         (SELECT id FROM users WHERE kind = $2 AND COALESCE(partner_id, '') = $3)",
-    )
-    .bind(&found.issuer)
-    .bind(kind)
-    .bind(partner.map_or("", PartnerId::as_str))
-    .execute(&mut *conn)
-    .await?;
     for sql in [
+        "DELETE FROM user_identities WHERE provider_id = $1",
         "DELETE FROM identity_provider_domains WHERE provider_id = $1",
         "DELETE FROM sso_logins WHERE provider_id = $1",
         "DELETE FROM identity_providers WHERE id = $1",
@@ -217,6 +211,8 @@ pub async fn remove(conn: &mut Conn, partner: Option<&PartnerId>) -> Result<bool
 
 /// A sign-in on its way to the provider, found by its `state`.
 pub struct Login {
+    /// The hash of the binding cookie of the browser that started the sign-in.
+    pub browser_hash: String,
     pub provider_id: String,
     pub nonce: String,
     pub pkce_verifier: String,
@@ -236,10 +232,11 @@ pub async fn start_login(
         .execute(&mut *conn)
         .await?;
     sqlx::query(
-        "INSERT INTO sso_logins (state_hash, provider_id, nonce, pkce_verifier, next_path, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO sso_logins (state_hash, browser_hash, provider_id, nonce, pkce_verifier, next_path, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(token_hash(state))
+    .bind(&login.browser_hash)
     .bind(&login.provider_id)
     .bind(&login.nonce)
     .bind(&login.pkce_verifier)
@@ -251,37 +248,48 @@ pub async fn start_login(
     Ok(())
 }
 
+/// How many sign-ins of a provider are on their way (a cap against floods).
+pub async fn logins_waiting(conn: &mut Conn, provider_id: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM sso_logins WHERE provider_id = $1")
+        .bind(provider_id)
+        .fetch_one(conn)
+        .await
+}
+
 /// Takes the sign-in of `state` (once: a second callback with it finds nothing).
 pub async fn take_login(conn: &mut Conn, state: &str) -> Result<Option<Login>, sqlx::Error> {
-    let row: Option<(String, String, String, String, String)> = sqlx::query_as(
+    let row: Option<(String, String, String, String, String, String)> = sqlx::query_as(
         "DELETE FROM sso_logins WHERE state_hash = $1 \
-         RETURNING provider_id, nonce, pkce_verifier, next_path, expires_at",
+         RETURNING browser_hash, provider_id, nonce, pkce_verifier, next_path, expires_at",
     )
     .bind(token_hash(state))
     .fetch_optional(conn)
     .await?;
-    row.map(|(provider_id, nonce, pkce_verifier, next, expires_at)| {
-        Ok(Login {
-            provider_id,
-            nonce,
-            pkce_verifier,
-            next,
-            expires_at: read_time(&expires_at)?,
-        })
-    })
+    row.map(
+        |(browser_hash, provider_id, nonce, pkce_verifier, next, expires_at)| {
+            Ok(Login {
+                browser_hash,
+                provider_id,
+                nonce,
+                pkce_verifier,
+                next,
+                expires_at: read_time(&expires_at)?,
+            })
+        },
+    )
     .transpose()
 }
 
 /// The user linked to an account at a provider.
 pub async fn linked_user(
     conn: &mut Conn,
-    issuer: &str,
+    provider_id: &str,
     subject: &str,
 ) -> Result<Option<UserId>, sqlx::Error> {
     let id: Option<String> = sqlx::query_scalar(
-        "SELECT user_id FROM user_identities WHERE issuer = $1 AND subject = $2",
+        "SELECT user_id FROM user_identities WHERE provider_id = $1 AND subject = $2",
     )
-    .bind(issuer)
+    .bind(provider_id)
     .bind(subject)
     .fetch_optional(conn)
     .await?;
@@ -292,16 +300,16 @@ pub async fn linked_user(
 /// Links an account at a provider to a user (the first sign-in through it).
 pub async fn link(
     conn: &mut Conn,
-    issuer: &str,
+    provider_id: &str,
     subject: &str,
     user: &UserId,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO user_identities (issuer, subject, user_id, created_at) VALUES ($1, $2, $3, $4) \
+        "INSERT INTO user_identities (provider_id, subject, user_id, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT DO NOTHING",
     )
-    .bind(issuer)
+    .bind(provider_id)
     .bind(subject)
     .bind(user.as_str())
     .bind(db_time(now))

@@ -368,6 +368,32 @@ async fn only_admin_agents_and_global_admins_add_and_edit_customers(backend: Bac
         (422, Some("invalid_characters"))
     );
 
+    // Adding a customer invites its admin: it counts with the person's invitations (30 an hour).
+    for n in 0..29 {
+        let (status, _) = server
+            .post_json(
+                &admin,
+                "/api/v1/users",
+                &json!({"email": format!("colleague{n}@northwind.example"), "display_name": "C", "roles": []}),
+            )
+            .await;
+        assert_eq!(status, 201);
+    }
+    let res = admin
+        .post(server.url("/api/v1/customers"))
+        .header("idempotency-key", "one-too-many")
+        .json(&litware("onetoomany.onmicrosoft.com"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429, "the 31st invitation of the hour");
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM customers WHERE domain = 'onetoomany.onmicrosoft.com'")
+            .await,
+        0
+    );
+
     let account_admin = server.signed_in(ACCOUNT_ADMIN).await;
     let (status, _) = server
         .patch_json(&account_admin, &path, &json!({"company_name": "Mine now"}))

@@ -17,6 +17,9 @@ use crate::helpers::*;
 on_both_backends!(
     a_partner_user_signs_in_at_the_partners_provider,
     the_providers_second_factor_stands_for_two_step_sign_in,
+    an_untrusted_providers_word_does_not_replace_two_step_sign_in,
+    only_the_browser_that_started_a_sign_in_finishes_it,
+    a_first_link_needs_a_verified_address_or_an_invitation,
     cancelled_replayed_and_uninvited_sign_ins_are_refused_with_a_reason,
     only_a_global_admin_sets_up_a_reachable_provider_for_its_own_domains,
     an_organisation_that_requires_sso_refuses_passwords_but_to_global_admins,
@@ -227,11 +230,17 @@ async fn a_partner_user_signs_in_at_the_partners_provider(backend: Backend) {
     );
 }
 
-async fn the_providers_second_factor_stands_for_two_step_sign_in(backend: Backend) {
-    let server = TestServer::start(backend).await;
-    let provider = TestProvider::start(&server);
-    provider.set_up(&server, false).await;
-    // Northwind requires two-step sign-in of every user.
+/// A free port for a provider whose issuer must be known before the server starts.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Northwind requires two-step sign-in of every user.
+async fn require_two_step_of_everyone(server: &TestServer) {
     let admin = server.signed_in(GLOBAL_ADMIN).await;
     let res = admin
         .put(server.url("/api/v1/organization/two-step"))
@@ -240,11 +249,23 @@ async fn the_providers_second_factor_stands_for_two_step_sign_in(backend: Backen
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
+}
+
+async fn the_providers_second_factor_stands_for_two_step_sign_in(backend: Backend) {
+    // The operator trusts this provider's word on second factors (SSO_MFA_ISSUERS).
+    let port = free_port();
+    let issuer = format!("http://127.0.0.1:{port}");
+    let trusted = issuer.clone();
+    let server = TestServer::start_with(backend, move |c| c.sso_mfa_issuers = vec![trusted]).await;
+    let provider = TestProvider::start_on(&server, port);
+    assert_eq!(provider.issuer, issuer);
+    provider.set_up(&server, false).await;
+    require_two_step_of_everyone(&server).await;
     let with_mfa = browser();
     let back = at_provider(&server, &with_mfa, ADMIN_AGENT, Some(ADMIN_AGENT), true).await;
     callback(&with_mfa, back).await;
     let (status, _) = server.get_json(&with_mfa, "/api/v1/customers").await;
-    assert_eq!(status, 200, "the provider's second factor counts");
+    assert_eq!(status, 200, "the trusted provider's second factor counts");
     let (_, me) = server.get_json(&with_mfa, "/api/v1/session").await;
     assert!(me["user"].get("two_step_setup_required").is_none(), "{me}");
 
@@ -260,6 +281,30 @@ async fn the_providers_second_factor_stands_for_two_step_sign_in(backend: Backen
     callback(&password_only, back).await;
     let (status, body) = server.get_json(&password_only, "/api/v1/customers").await;
     assert_eq!((status, error_code(&body)), (403, "two_step_required"));
+}
+
+async fn an_untrusted_providers_word_does_not_replace_two_step_sign_in(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let provider = TestProvider::start(&server);
+    provider.set_up(&server, false).await;
+    require_two_step_of_everyone(&server).await;
+    // The provider says "mfa", but the operator did not name it in SSO_MFA_ISSUERS.
+    let claimed = browser();
+    let back = at_provider(&server, &claimed, ADMIN_AGENT, Some(ADMIN_AGENT), true).await;
+    callback(&claimed, back).await;
+    let (status, body) = server.get_json(&claimed, "/api/v1/customers").await;
+    assert_eq!((status, error_code(&body)), (403, "two_step_required"));
+
+    // A user who set up the product's own two-step sign-in is always asked for the code.
+    crate::two_step::enrol(&server, &server.signed_in(ADMIN_AGENT).await).await;
+    let asked = browser();
+    let back = at_provider(&server, &asked, ADMIN_AGENT, Some(ADMIN_AGENT), true).await;
+    assert_eq!(callback(&asked, back).await, "/sign-in?second_step=1");
+    assert_eq!(
+        server.get_json(&asked, "/api/v1/session").await.0,
+        401,
+        "not until the code"
+    );
 }
 
 async fn cancelled_replayed_and_uninvited_sign_ins_are_refused_with_a_reason(backend: Backend) {
@@ -442,6 +487,31 @@ async fn an_organisation_that_requires_sso_refuses_passwords_but_to_global_admin
     let sso = browser();
     let back = at_provider(&server, &sso, ADMIN_AGENT, Some(ADMIN_AGENT), false).await;
     assert_eq!(callback(&sso, back).await, "/customers");
+    // A password set from an invitation (or a reset link) does not get around it either.
+    let admin = server.signed_in(GLOBAL_ADMIN).await;
+    let (status, invited) = server
+        .post_json(
+            &admin,
+            "/api/v1/users",
+            &json!({"email": "later@northwind.example", "display_name": "Later", "roles": []}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let token = invited["invitation_url"]
+        .as_str()
+        .unwrap()
+        .split("token=")
+        .nth(1)
+        .unwrap();
+    let res = server
+        .client()
+        .post(server.url("/api/v1/invitations/accept"))
+        .json(&json!({"token": token, "password": "a passphrase never used"}))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(res).await;
+    assert_eq!((status, error_code(&body)), (403, "sso_required"), "{body}");
 }
 
 async fn a_new_signing_key_at_the_provider_is_followed(backend: Backend) {
@@ -503,4 +573,74 @@ async fn spoiled_id_tokens_are_refused(backend: Backend) {
     let browser = browser();
     let back = at_provider(&server, &browser, ADMIN_AGENT, Some(ADMIN_AGENT), false).await;
     assert_eq!(callback(&browser, back).await, "/customers");
+}
+
+async fn only_the_browser_that_started_a_sign_in_finishes_it(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let provider = TestProvider::start(&server);
+    provider.set_up(&server, false).await;
+    // An attacker signs in at the provider as themselves and hands the callback URL to a victim:
+    // the victim's browser is not signed in as the attacker.
+    let attacker = browser();
+    let back = at_provider(&server, &attacker, ADMIN_AGENT, Some(ADMIN_AGENT), false).await;
+    let victim = browser();
+    assert_eq!(
+        callback(&victim, back.clone()).await,
+        "/sign-in?sso_error=expired"
+    );
+    assert_eq!(server.get_json(&victim, "/api/v1/session").await.0, 401);
+    // …and the sign-in is used up.
+    assert_eq!(
+        callback(&attacker, back).await,
+        "/sign-in?sso_error=expired"
+    );
+}
+
+async fn a_first_link_needs_a_verified_address_or_an_invitation(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let provider = TestProvider::start(&server);
+    provider.set_up(&server, false).await;
+    // Someone registers the Admin agent's address at the provider without verifying it: the
+    // existing user (who has a password) is not linked to that account.
+    let squatter = browser();
+    let account = format!("{ADMIN_AGENT}#unverified");
+    let back = at_provider(&server, &squatter, ADMIN_AGENT, Some(&account), false).await;
+    assert_eq!(
+        callback(&squatter, back).await,
+        "/sign-in?sso_error=not_invited"
+    );
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM user_identities").await,
+        0
+    );
+
+    // An invited user without a password yet is linked, even so: the invitation named the
+    // address; the link is recorded with the user's changes.
+    let admin = server.signed_in(GLOBAL_ADMIN).await;
+    let (status, _) = server
+        .post_json(
+            &admin,
+            "/api/v1/users",
+            &json!({"email": "newcomer@northwind.example", "display_name": "New Comer", "roles": ["admin_agent"]}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let newcomer = browser();
+    let back = at_provider(
+        &server,
+        &newcomer,
+        "newcomer@northwind.example",
+        Some("newcomer@northwind.example#unverified"),
+        false,
+    )
+    .await;
+    assert_eq!(callback(&newcomer, back).await, "/customers");
+    let (_, me) = server.get_json(&newcomer, "/api/v1/session").await;
+    assert_eq!(me["user"]["email"], "newcomer@northwind.example");
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM user_changes WHERE action = 'sso_linked'")
+            .await,
+        1
+    );
 }

@@ -228,7 +228,7 @@ fn code_at(server: &TestServer, totp: &TOTP, later: i64) -> String {
 
 /// Turns two-step sign-in on for `client`'s user; returns the authenticator and the recovery
 /// codes.
-async fn enrol(server: &TestServer, client: &Client) -> (TOTP, Vec<String>) {
+pub async fn enrol(server: &TestServer, client: &Client) -> (TOTP, Vec<String>) {
     let (status, enrolment) = server
         .post_json(client, "/api/v1/profile/two-step", &json!({}))
         .await;
