@@ -64,6 +64,9 @@ pub struct ApiFailure {
     /// With `forbidden`: what was refused.
     pub permission: Option<Permission>,
     pub retry_after_seconds: Option<u64>,
+    /// The answer's `X-Request-Id`: the server's log lines of the request carry it, so a
+    /// support agent finds them from what the user reads out.
+    pub request_id: Option<String>,
 }
 
 impl ApiFailure {
@@ -76,7 +79,14 @@ impl ApiFailure {
             field_codes: FieldMap::default(),
             permission: None,
             retry_after_seconds: None,
+            request_id: None,
         }
+    }
+
+    /// The same failure, naming the answer it came from.
+    fn of_response(mut self, response: &Response) -> Self {
+        self.request_id = request_id(response);
+        self
     }
 
     pub fn known_code(&self) -> Option<ErrorCode> {
@@ -91,6 +101,26 @@ impl ApiFailure {
     pub fn is_retryable(&self) -> bool {
         self.status == 0 || self.status == 408 || self.status >= 500
     }
+
+    /// The reference to quote to support: for what the user cannot fix themselves (the
+    /// server's faults and outages, answers this build does not understand), when the answer
+    /// carried one.
+    pub fn reference(&self) -> Option<&str> {
+        let theirs = self.status >= 500 || self.known_code().is_none();
+        self.request_id.as_deref().filter(|_| theirs)
+    }
+}
+
+/// The answer's `X-Request-Id`, if it has a plausible one (the server's, or a trusted proxy's:
+/// at most 64 letters, digits, `-`, `_` or `.`).
+fn request_id(response: &Response) -> Option<String> {
+    let id = response.headers().get("x-request-id").ok()??;
+    let plausible = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+    plausible.then_some(id)
 }
 
 pub type ApiResult<T> = Result<T, ApiFailure>;
@@ -248,17 +278,18 @@ impl Call {
                 field_codes: body.error.field_codes.unwrap_or_default(),
                 permission: body.error.permission,
                 retry_after_seconds: body.error.retry_after_seconds,
+                request_id: request_id(&response),
             },
-            None => ApiFailure::client(status, UNEXPECTED_RESPONSE),
+            None => ApiFailure::client(status, UNEXPECTED_RESPONSE).of_response(&response),
         })
     }
 
     /// Sends and reads a JSON answer.
     async fn fetch<T: DeserializeOwned>(self) -> ApiResult<T> {
         let response = self.send().await?;
-        read_json(&response)
-            .await
-            .ok_or_else(|| ApiFailure::client(response.status(), UNEXPECTED_RESPONSE))
+        read_json(&response).await.ok_or_else(|| {
+            ApiFailure::client(response.status(), UNEXPECTED_RESPONSE).of_response(&response)
+        })
     }
 
     /// Sends and ignores the answer's body (e.g. 204).

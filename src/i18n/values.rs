@@ -50,8 +50,17 @@ impl I18n {
     }
 
     /// What went wrong with a request, in the user's language: by the error's code, with the
-    /// server's English text only for codes this build does not know.
+    /// server's English text only for codes this build does not know; where the user cannot
+    /// fix it themselves, followed by the request's reference for support.
     pub fn failure(self, failure: &ApiFailure) -> String {
+        let text = self.failure_text(failure);
+        match failure.reference() {
+            Some(id) => format!("{text} {}", self.f(Msg::ErrorReference, &[("id", &id)])),
+            None => text,
+        }
+    }
+
+    fn failure_text(self, failure: &ApiFailure) -> String {
         if failure.code == NETWORK_ERROR {
             return self.t(Msg::NetworkError).to_string();
         }
@@ -419,6 +428,7 @@ mod tests {
             field_codes: Default::default(),
             permission: None,
             retry_after_seconds: None,
+            request_id: None,
         }
     }
 
@@ -518,6 +528,42 @@ mod tests {
         assert_eq!(
             i18n(Locale::En).field_error("domain", issue.code(), None),
             issue.message()
+        );
+    }
+
+    #[test]
+    fn failures_the_user_cannot_fix_carry_the_requests_reference() {
+        let with_id = |status: u16, code: &str| ApiFailure {
+            status,
+            request_id: Some("req-42".into()),
+            ..failure(code)
+        };
+        for locale in Locale::ALL {
+            let i18n = i18n(locale);
+            let reference = i18n.f(Msg::ErrorReference, &[("id", &"req-42")]);
+            for (status, code) in [
+                (500, "internal_error"),
+                (503, "unavailable"),
+                (502, crate::api::UNEXPECTED_RESPONSE),
+                (409, "made_up_later"),
+            ] {
+                let text = i18n.failure(&with_id(status, code));
+                assert!(text.ends_with(&reference), "{status} {code}: {text}");
+            }
+            // What the user can fix themselves needs no reference.
+            for (status, code) in [(401, "invalid_credentials"), (422, "validation_failed")] {
+                let text = i18n.failure(&with_id(status, code));
+                assert!(!text.contains(&reference), "{status} {code}: {text}");
+            }
+            // No answer, no reference.
+            assert_eq!(
+                i18n.failure(&failure("internal_error")),
+                i18n.t(Msg::ErrInternal)
+            );
+        }
+        assert_eq!(
+            i18n(Locale::En).failure(&with_id(500, "internal_error")),
+            format!("{} Reference: req-42", Msg::ErrInternal.english())
         );
     }
 

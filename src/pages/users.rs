@@ -710,6 +710,7 @@ mod tests {
             field_codes: Default::default(),
             permission: None,
             retry_after_seconds: None,
+            request_id: None,
         };
         let i18n = I18n {
             locale: RwSignal::new(crate::i18n::Locale::ZhCn),
