@@ -94,7 +94,7 @@ impl AppState {
             password_checks: Arc::new(Semaphore::new(checkers)),
             upload_slots: UploadSlots::new(&settings.uploads),
             deliverer,
-            discovery: Arc::default(),
+            discovery: Arc::new(crate::cases::sso::Discovery::new(settings.webhook_reach)),
             metrics: Arc::default(),
             settings: Arc::new(settings),
         }

@@ -16,6 +16,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use csp_domain::notification::Reach;
 use csp_domain::sso::{amr_says_mfa, SsoFailure};
 use csp_domain::{Email, Principal, UserId};
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
@@ -24,6 +25,7 @@ use openidconnect::{
     PkceCodeVerifier, RedirectUrl, Scope,
 };
 
+use crate::notify::webhook::{literal_host_allowed, GuardedResolver};
 use crate::store::sso::{self as store, Login, Provider};
 use crate::store::{accounts, users, Conn, Db};
 
@@ -37,18 +39,24 @@ const DISCOVERY_TTL: Duration = Duration::from_secs(3600);
 /// Providers' discovery documents (with their signing keys), by issuer.
 pub struct Discovery {
     http: openidconnect::reqwest::Client,
+    reach: Reach,
     cached: Mutex<HashMap<String, (Instant, CoreProviderMetadata)>>,
 }
 
-impl Default for Discovery {
-    fn default() -> Self {
+impl Discovery {
+    /// A client that reaches providers only at addresses `reach` allows (public ones; this
+    /// machine in demo mode; private networks where the operator allows them for webhooks).
+    pub fn new(reach: Reach) -> Discovery {
         Discovery {
             // Following redirects would let a provider's answer point the server anywhere.
             http: openidconnect::reqwest::Client::builder()
                 .redirect(openidconnect::reqwest::redirect::Policy::none())
+                .no_proxy()
+                .dns_resolver(std::sync::Arc::new(GuardedResolver { reach }))
                 .timeout(Duration::from_secs(10))
                 .build()
                 .expect("an HTTP client"),
+            reach,
             cached: Mutex::new(HashMap::new()),
         }
     }
@@ -65,9 +73,25 @@ impl Discovery {
             }
         }
         let url = IssuerUrl::new(issuer.to_string()).map_err(|e| format!("issuer: {e}"))?;
+        if !literal_host_allowed(url.url(), self.reach) {
+            return Err(format!("{issuer}: an address this server does not reach"));
+        }
         let found = CoreProviderMetadata::discover_async(url, &self.http)
             .await
             .map_err(|e| format!("discovery of {issuer}: {e}"))?;
+        // The document names the other endpoints: each must be reachable too.
+        let endpoints = [
+            Some(found.jwks_uri().url()),
+            found.token_endpoint().map(|u| u.url()),
+            found.userinfo_endpoint().map(|u| u.url()),
+        ];
+        if let Some(outside) = endpoints
+            .into_iter()
+            .flatten()
+            .find(|u| !literal_host_allowed(u, self.reach))
+        {
+            return Err(format!("{issuer}: its endpoint {outside} is not reachable"));
+        }
         self.cached
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -40,9 +40,23 @@ pub fn new_secret() -> String {
     format!("whsec_{}", hex::encode(bytes))
 }
 
-/// Resolves host names, keeping only the addresses `reach` allows.
-struct GuardedResolver {
-    reach: Reach,
+/// Resolves host names, keeping only the addresses `reach` allows (also used by single
+/// sign-on's client: identity providers are reached with the same guard).
+pub struct GuardedResolver {
+    pub reach: Reach,
+}
+
+/// Whether a URL's host, where it is an address or this machine's name (which resolvers are
+/// not asked about), is one `reach` allows; host names are checked by [`GuardedResolver`].
+pub fn literal_host_allowed(url: &url::Url, reach: Reach) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => reach.allows(ip.into()),
+        Some(url::Host::Ipv6(ip)) => reach.allows(ip.into()),
+        Some(url::Host::Domain(name)) => {
+            !(name == "localhost" || name.ends_with(".localhost")) || reach.loopback
+        }
+        None => false,
+    }
 }
 
 impl Resolve for GuardedResolver {
@@ -214,6 +228,33 @@ fn describe(e: &reqwest::Error, timeout: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_in_urls_are_checked_against_the_reach() {
+        let url = |s: &str| url::Url::parse(s).unwrap();
+        let public = Reach::default();
+        let demo = Reach {
+            loopback: true,
+            private: false,
+        };
+        assert!(literal_host_allowed(&url("https://idp.example/x"), public));
+        assert!(literal_host_allowed(&url("https://8.8.8.8/"), public));
+        for inside in [
+            "http://127.0.0.1:4444",
+            "http://localhost/",
+            "http://[::1]/",
+            "https://10.0.0.5/",
+            "https://169.254.169.254/latest",
+        ] {
+            assert!(!literal_host_allowed(&url(inside), public), "{inside}");
+        }
+        assert!(literal_host_allowed(&url("http://127.0.0.1:4444"), demo));
+        assert!(!literal_host_allowed(&url("https://10.0.0.5/"), demo));
+        assert!(!literal_host_allowed(
+            &url("https://169.254.169.254/"),
+            demo
+        ));
+    }
 
     #[test]
     fn the_signature_is_an_hmac_of_time_and_body_per_secret() {

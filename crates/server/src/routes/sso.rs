@@ -20,6 +20,7 @@ use crate::cases::two_step;
 use crate::http::auth::{self, CurrentUser};
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::{ApiJson, ApiQuery, ClientIp};
+use crate::notify::webhook::literal_host_allowed;
 use crate::routes::sessions::{device, start_session};
 use crate::state::AppState;
 use crate::store::sso as store;
@@ -39,23 +40,6 @@ fn shown(provider: store::Provider, public_url: &str) -> IdentityProvider {
         domains: provider.domains,
         require_sso: provider.require_sso,
         redirect_uri: sso::redirect_uri(public_url),
-    }
-}
-
-/// Whether the server may fetch from the issuer's host: its own machine only in demo mode, a
-/// private network only where the operator allows it (the reach of webhooks, `WEBHOOK_ALLOW_PRIVATE`).
-fn reachable(issuer: &str, reach: csp_domain::notification::Reach) -> bool {
-    let Ok(url) = url::Url::parse(issuer) else {
-        return false;
-    };
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => reach.allows(ip.into()),
-        Some(url::Host::Ipv6(ip)) => reach.allows(ip.into()),
-        Some(url::Host::Domain(name)) => {
-            let local = name == "localhost" || name.ends_with(".localhost");
-            !local || reach.loopback
-        }
-        None => false,
     }
 }
 
@@ -107,7 +91,12 @@ pub async fn put(
         errors.add(name, &issue);
         AppError::validation(&errors)
     };
-    if !reachable(&provider.issuer, state.settings.webhook_reach) {
+    // An address the server may not reach (this machine outside demo mode, a private network
+    // unless allowed as for webhooks) is refused as an issuer; a name resolving to one fails
+    // its discovery below.
+    let reachable = url::Url::parse(&provider.issuer)
+        .is_ok_and(|u| literal_host_allowed(&u, state.settings.webhook_reach));
+    if !reachable {
         return Err(field("issuer", ProviderIssue::Issuer));
     }
     if let Err(e) = state.discovery.check(&provider.issuer).await {
