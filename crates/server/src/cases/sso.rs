@@ -35,6 +35,8 @@ pub const LOGIN_MINUTES: i64 = 10;
 const MOST_WAITING: i64 = 10_000;
 /// How long a provider's discovery document and keys are used before they are fetched again.
 const DISCOVERY_TTL: Duration = Duration::from_secs(3600);
+/// The most providers' documents kept at once.
+const MOST_CACHED: usize = 1000;
 
 /// Providers' discovery documents (with their signing keys), by issuer.
 pub struct Discovery {
@@ -92,10 +94,15 @@ impl Discovery {
         {
             return Err(format!("{issuer}: its endpoint {outside} is not reachable"));
         }
-        self.cached
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(issuer.to_string(), (Instant::now(), found.clone()));
+        let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
+        // One entry per issuer in use; issuers changed again and again do not pile up.
+        if cached.len() >= MOST_CACHED {
+            cached.retain(|_, (at, _)| at.elapsed() < DISCOVERY_TTL);
+            if cached.len() >= MOST_CACHED {
+                cached.clear();
+            }
+        }
+        cached.insert(issuer.to_string(), (Instant::now(), found.clone()));
         Ok(found)
     }
 }
