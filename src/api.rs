@@ -24,6 +24,7 @@ use csp_domain::onboarding::{
 };
 use csp_domain::session::SessionList;
 use csp_domain::software::{DeepLink, KeyReveal, SoftwarePurchase, TenantSoftwareList};
+use csp_domain::sso::{SsoRedirect, SsoStart};
 use csp_domain::support::{SupportForm, SupportRequest, SupportStatusChange};
 use csp_domain::two_step::{
     CodeEntry, Enrolment, RecoveryCodes, SecondStep, SignInAnswer, TwoStepDisable, TwoStepPolicy,
@@ -343,6 +344,17 @@ pub async fn app_file<T: DeserializeOwned>(url: &str) -> ApiResult<T> {
 /// Email and password: signed in, or — with two-step sign-in — waiting for the code.
 pub async fn sign_in(request: SignInRequest) -> ApiResult<SignInAnswer> {
     Call::post("/sessions").json(&request).fetch().await
+}
+
+/// The first step of a sign-in: where the address signs in. The provider's page when its
+/// domain has single sign-on, otherwise `None` (the password is asked for). Only the address
+/// (and where to go afterwards) is sent, never a password.
+pub async fn start_sso(email: String, next: Option<String>) -> ApiResult<Option<String>> {
+    Call::post("/sessions/sso")
+        .json(&SsoStart { email, next })
+        .fetch::<SsoRedirect>()
+        .await
+        .map(|r| r.redirect_url)
 }
 
 /// The second step of a sign-in: an authenticator code or a recovery code.

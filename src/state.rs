@@ -66,6 +66,13 @@ impl Session {
         self.user.set(Some(user));
     }
 
+    /// The browser leaves for the organisation's own sign-in page (single sign-on) and comes
+    /// back with a session cookie: the app then asks the server who is signed in, as in a
+    /// browser that was signed in before (a 401 takes the mark away again).
+    pub fn expect_sign_in_elsewhere(self) {
+        mark_signed_in(true);
+    }
+
     /// Signed out, or the session ended (a 401 while signed in).
     pub fn clear(self) {
         if self.user.with_untracked(Option::is_some) {

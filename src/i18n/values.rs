@@ -375,7 +375,8 @@ fn error_message(code: ErrorCode) -> Msg {
         ErrorCode::InvalidStatusChange => Msg::ErrInvalidStatusChange,
         ErrorCode::LastGlobalAdmin => Msg::ErrLastGlobalAdmin,
         ErrorCode::LastSupportLead => Msg::ErrLastSupportLead,
-        ErrorCode::SsoRequired => Msg::ErrSsoRequired,
+        // The sign-in page's own words (its button is "Sign in").
+        ErrorCode::SsoRequired => Msg::ErrSsoRequiredSignIn,
         ErrorCode::TwoStepEnabled => Msg::ErrTwoStepEnabled,
         ErrorCode::TwoStepRequired => Msg::ErrTwoStepRequired,
         ErrorCode::TwoStepNotStarted => Msg::ErrTwoStepNotStarted,
