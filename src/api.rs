@@ -24,7 +24,7 @@ use csp_domain::onboarding::{
 };
 use csp_domain::session::SessionList;
 use csp_domain::software::{DeepLink, KeyReveal, SoftwarePurchase, TenantSoftwareList};
-use csp_domain::sso::{SsoRedirect, SsoStart};
+use csp_domain::sso::{IdentityProvider, IdentityProviderRequest, SsoRedirect, SsoStart};
 use csp_domain::support::{SupportForm, SupportRequest, SupportStatusChange};
 use csp_domain::two_step::{
     CodeEntry, Enrolment, RecoveryCodes, SecondStep, SignInAnswer, TwoStepDisable, TwoStepPolicy,
@@ -355,6 +355,39 @@ pub async fn start_sso(email: String, next: Option<String>) -> ApiResult<Option<
         .fetch::<SsoRedirect>()
         .await
         .map(|r| r.redirect_url)
+}
+
+/// The organisation's identity provider (Global admins); `None` when none is set up.
+pub async fn identity_provider() -> ApiResult<Option<IdentityProvider>> {
+    match Call::get("/identity-provider").fetch().await {
+        Err(failure) if failure.is_not_found() => Ok(None),
+        answer => answer.map(Some),
+    }
+}
+
+/// Sets up or changes single sign-on; a secret left out keeps the stored one.
+pub async fn set_identity_provider(
+    request: IdentityProviderRequest,
+) -> ApiResult<IdentityProvider> {
+    Call::new("PUT", "/identity-provider")
+        .json(&request)
+        .fetch()
+        .await
+}
+
+/// Removes single sign-on: the organisation's people sign in with passwords again.
+pub async fn remove_identity_provider() -> ApiResult<()> {
+    Call::delete("/identity-provider").run().await
+}
+
+/// The redirect URI of single sign-on as the server builds it (where people reach the product,
+/// `PUBLIC_URL`, is this page's origin): shown before a provider is set up, when the server
+/// has not named it yet.
+pub fn sso_callback_url() -> String {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    format!("{origin}{BASE}/sso/callback")
 }
 
 /// The second step of a sign-in: an authenticator code or a recovery code.

@@ -155,6 +155,8 @@ pub enum Route {
     Webhooks,
     /// Settings → Users: the partner's users, their roles, invitations and deactivation.
     Users,
+    /// Settings → Single sign-on: the partner's OpenID Connect provider (Global admins).
+    SingleSignOn,
     /// The signed-in user's own settings: the language of mails and the mails they get.
     Profile,
     /// `/accept-invitation?token=…`: the first password, from an invitation's link.
@@ -243,6 +245,7 @@ impl Route {
             ["settings", "billing"] => Route::BillingProfile,
             ["settings", "webhooks"] => Route::Webhooks,
             ["settings", "users"] => Route::Users,
+            ["settings", "sso"] => Route::SingleSignOn,
             ["profile"] => Route::Profile,
             ["support"] => Route::Support,
             ["support", "new"] => Route::NewSupportRequest,
@@ -289,6 +292,7 @@ impl Route {
             Route::BillingProfile => "/settings/billing".into(),
             Route::Webhooks => "/settings/webhooks".into(),
             Route::Users => "/settings/users".into(),
+            Route::SingleSignOn => "/settings/sso".into(),
             Route::Profile => "/profile".into(),
             Route::Support => "/support".into(),
             Route::NewSupportRequest => "/support/new".into(),
@@ -326,7 +330,8 @@ impl Route {
             | Route::Customer { .. }
             | Route::AddProduct { .. }
             | Route::BillingProfile
-            | Route::Webhooks => Access::Area(Area::Customers),
+            | Route::Webhooks
+            | Route::SingleSignOn => Access::Area(Area::Customers),
             Route::Users => Access::Area(Area::Users),
             Route::Invoices { .. } => Access::Area(Area::Invoices),
             Route::ActivityLog => Access::Area(Area::ActivityLog),
@@ -526,6 +531,7 @@ mod tests {
             Route::BillingProfile,
             Route::Webhooks,
             Route::Users,
+            Route::SingleSignOn,
             Route::Profile,
             Route::AcceptInvitation,
             Route::ForgotPassword,
@@ -651,6 +657,8 @@ mod tests {
             "/settings",
             "/settings/webhooks/x",
             "/settings/users/x",
+            "/settings/sso/x",
+            "/settings/single-sign-on",
             "/accept-invitation/x",
             "/reset-password/token",
             "/profile/extra",
@@ -798,6 +806,30 @@ mod tests {
         assert_eq!(
             sign_in_returning_to("/settings/users"),
             "/sign-in?next=%2Fsettings%2Fusers"
+        );
+    }
+
+    #[test]
+    fn settings_single_sign_on_is_for_partner_users_and_a_place_to_return_to() {
+        assert_eq!(Route::parse("/settings/sso"), Some(Route::SingleSignOn));
+        assert_eq!(Route::parse("/settings/sso/"), Some(Route::SingleSignOn));
+        assert_eq!(Route::SingleSignOn.to_path(), "/settings/sso");
+        assert!(!Route::SingleSignOn.is_bare());
+        assert_eq!(
+            gate(&Route::SingleSignOn, Some(UserKind::Partner), true),
+            Gate::Open
+        );
+        for kind in [UserKind::Customer, UserKind::Support] {
+            assert_eq!(
+                gate(&Route::SingleSignOn, Some(kind), true),
+                Gate::Elsewhere(Route::home_for(kind)),
+                "{kind:?}"
+            );
+        }
+        assert_eq!(gate(&Route::SingleSignOn, None, true), Gate::SignIn);
+        assert_eq!(
+            sign_in_returning_to("/settings/sso"),
+            "/sign-in?next=%2Fsettings%2Fsso"
         );
     }
 

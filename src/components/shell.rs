@@ -111,6 +111,14 @@ fn PartnerNav(user: Signal<Option<User>>) -> impl IntoView {
         let allowed = user.with(|u| u.as_ref().is_some_and(|u| u.can(Permission::ManageUsers)));
         (!allowed).then(|| i18n.requires(Permission::ManageUsers))
     };
+    // And single sign-on: set up by Global admins.
+    let sso_hint = move || {
+        let allowed = user.with(|u| {
+            u.as_ref()
+                .is_some_and(|u| u.can(Permission::ManageIdentityProvider))
+        });
+        (!allowed).then(|| i18n.requires(Permission::ManageIdentityProvider))
+    };
     view! {
         <nav class="topnav" aria-label=tr(Msg::MainNavigation)>
             <ul class="topnav__links">
@@ -149,6 +157,14 @@ fn PartnerNav(user: Signal<Option<User>>) -> impl IntoView {
                         </A>
                         {move || users_hint().map(|hint| view! {
                             <span id="users-hint" class="gear__hint">{hint}</span>
+                        })}
+                    </li>
+                    <li>
+                        <A href=Route::SingleSignOn.to_path() attr:aria-describedby=move || sso_hint().map(|_| "sso-hint")>
+                            {tr(Msg::NavSingleSignOn)}
+                        </A>
+                        {move || sso_hint().map(|hint| view! {
+                            <span id="sso-hint" class="gear__hint">{hint}</span>
                         })}
                     </li>
                 </ul>

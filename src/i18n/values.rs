@@ -6,6 +6,7 @@ use csp_domain::catalog::UnavailableReason;
 use csp_domain::onboarding::DOMAIN_PREFIX_MAX;
 use csp_domain::order::MAX_LINES;
 use csp_domain::session::MAX_PASSWORD_LEN;
+use csp_domain::sso;
 use csp_domain::support::{MAX_FILES, MAX_FILES_PER_REQUEST, MAX_FILE_BYTES};
 use csp_domain::{
     Amount, Currency, Email, ErrorCode, FieldCode, Market, OrderStatus, Permission, ProductKind,
@@ -124,6 +125,17 @@ impl I18n {
             }
             ("address_lines", FieldCode::Required) => {
                 return self.t(Msg::BillingAddressLines).to_string()
+            }
+            ("issuer", FieldCode::HttpsRequired) => return self.t(Msg::SsoIssuerRules).to_string(),
+            ("issuer", FieldCode::InvalidUrl) => {
+                return self.t(Msg::SsoIssuerUnreachable).to_string()
+            }
+            ("domains", FieldCode::UnknownValue) => {
+                return self.f(Msg::SsoDomainsRules, &[("max", &sso::MAX_DOMAINS)])
+            }
+            ("domains", FieldCode::Taken) => return self.t(Msg::SsoDomainsTaken).to_string(),
+            ("client_secret", FieldCode::Required) => {
+                return self.t(Msg::SsoSecretRequired).to_string()
             }
             ("refund_limit", FieldCode::AboveMaximum) => {
                 return english_with_figure(fallback)
@@ -530,6 +542,60 @@ mod tests {
             i18n(Locale::En).field_error("domain", issue.code(), None),
             issue.message()
         );
+    }
+
+    #[test]
+    fn single_sign_on_problems_are_said_for_their_field_as_the_domain_says_them() {
+        use csp_domain::sso::{IdentityProviderRequest, ProviderIssue};
+        use csp_domain::FieldIssue;
+        let mut refused = failure("validation_failed");
+        refused.field_codes = serde_json::from_str(
+            r#"{"issuer": "invalid_url", "domains": "taken", "client_secret": "required"}"#,
+        )
+        .unwrap();
+        for locale in Locale::ALL {
+            let i18n = i18n(locale);
+            let said = |field| i18n.server_field_error(&refused, field).unwrap();
+            assert_eq!(said("issuer"), i18n.t(Msg::SsoIssuerUnreachable));
+            assert_eq!(said("domains"), i18n.t(Msg::SsoDomainsTaken));
+            assert_eq!(said("client_secret"), i18n.t(Msg::SsoSecretRequired));
+        }
+        // Every problem of a provider, in English, is the server's words for it.
+        for issue in [
+            ProviderIssue::Issuer,
+            ProviderIssue::Unreachable,
+            ProviderIssue::Domains,
+            ProviderIssue::DomainsTaken,
+            ProviderIssue::SecretRequired,
+        ] {
+            let field = match issue {
+                ProviderIssue::Issuer | ProviderIssue::Unreachable => "issuer",
+                ProviderIssue::Domains | ProviderIssue::DomainsTaken => "domains",
+                ProviderIssue::SecretRequired => "client_secret",
+            };
+            assert_eq!(
+                i18n(Locale::En).field_error(field, issue.code(), None),
+                issue.message(),
+                "{issue:?}"
+            );
+        }
+        // The form's own check says the same as the server would.
+        let request = IdentityProviderRequest {
+            issuer: "http://idp.example".into(),
+            client_id: "csp".into(),
+            client_secret: None,
+            domains: vec!["litware".into()],
+            require_sso: false,
+        };
+        let errors = request.check().unwrap_err();
+        for field in ["issuer", "domains"] {
+            let code = errors.code(field).unwrap();
+            assert_eq!(
+                i18n(Locale::ZhCn).field_error(field, code, None),
+                i18n(Locale::ZhCn).text(errors.text(field).unwrap()),
+                "{field}"
+            );
+        }
     }
 
     #[test]

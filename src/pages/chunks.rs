@@ -1,5 +1,5 @@
 //! The pages whose code the browser fetches the first time one of them opens. Signing in and
-//! the customer list (`crate::workspace`) need only the main module; a customer with the buying wizard (and adding a customer), support, the reports and settings (activity log, invoices, billing profile, webhooks, users, the user's profile),
+//! the customer list (`crate::workspace`) need only the main module; a customer with the buying wizard (and adding a customer), support, the reports and settings (activity log, invoices, billing profile, webhooks, users, single sign-on, the user's profile),
 //! the pages of mailed links (setting a password, asking for a reset link) and the
 //! customer admin center each live in a chunk of their own (`scripts/build-app.mjs` splits them
 //! off at these functions). Code that several chunks share goes into shared modules the tool
@@ -28,6 +28,7 @@ use crate::pages::invoices::InvoicesPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::password::{ForgotPasswordPage, LinkPurpose, SetPasswordPage};
 use crate::pages::profile::ProfilePage;
+use crate::pages::sso::SingleSignOnPage;
 use crate::pages::support::{NewSupportRequestPage, SupportPage, SupportRequestPage};
 use crate::pages::tenant::TenantPage;
 use crate::pages::users::UsersPage;
@@ -56,6 +57,7 @@ pub fn load(page: &Route) -> Option<Load> {
         | Route::BillingProfile
         | Route::Webhooks
         | Route::Users
+        | Route::SingleSignOn
         | Route::Profile => Box::pin(reports()),
         Route::AcceptInvitation | Route::ForgotPassword | Route::ResetPassword => {
             Box::pin(accounts())
@@ -160,6 +162,7 @@ fn draw_reports(page: Route, route: Memo<Option<Route>>) -> AnyView {
         Route::BillingProfile => view! { <BillingProfilePage/> }.into_any(),
         Route::Webhooks => view! { <WebhooksPage/> }.into_any(),
         Route::Users => view! { <UsersPage/> }.into_any(),
+        Route::SingleSignOn => view! { <SingleSignOnPage/> }.into_any(),
         Route::Profile => view! { <ProfilePage/> }.into_any(),
         Route::Invoices { .. } => {
             let month = Signal::derive(move || match route.get() {

@@ -13,6 +13,7 @@ pub mod not_found;
 pub mod password;
 pub mod profile;
 pub mod sign_in;
+pub mod sso;
 pub mod support;
 pub mod tenant;
 pub mod tenant_users;
