@@ -132,14 +132,19 @@ export async function saveScreenshot(page, name) {
  * Starts one server and one browser for the calling test file and returns `pageTest(name, fn)`:
  * each test gets a new browser context (no shared cookies, `{ context }` options such as a
  * `timezoneId`) whose relative URLs resolve against the server. On failure the error carries a screenshot path, browser errors and the server log.
+ * `alongside(server)`, when given, starts what the tests need beside the server once its
+ * address is known (e.g. an identity provider that sends browsers back to it) and resolves to
+ * the function that stops it.
  */
-export function useApp({ serverEnv = {} } = {}) {
+export function useApp({ serverEnv = {}, alongside } = {}) {
   const env = {};
   before(async () => {
     env.server = await startServer(serverEnv);
     env.browser = await launchBrowser();
+    env.stopAlongside = await alongside?.(env.server);
   });
   after(async () => {
+    await env.stopAlongside?.();
     await env.browser?.close();
     await env.server?.stop();
   });
