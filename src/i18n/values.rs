@@ -388,7 +388,7 @@ fn error_message(code: ErrorCode) -> Msg {
         ErrorCode::LastGlobalAdmin => Msg::ErrLastGlobalAdmin,
         ErrorCode::LastSupportLead => Msg::ErrLastSupportLead,
         // The sign-in page's own words (its button is "Sign in").
-        ErrorCode::SsoRequired => Msg::ErrSsoRequiredSignIn,
+        ErrorCode::SsoRequired => Msg::ErrSsoRequired,
         ErrorCode::TwoStepEnabled => Msg::ErrTwoStepEnabled,
         ErrorCode::TwoStepRequired => Msg::ErrTwoStepRequired,
         ErrorCode::TwoStepNotStarted => Msg::ErrTwoStepNotStarted,

@@ -634,7 +634,7 @@ messages! {
     SsoIssuerUnreachable => "No OpenID Connect discovery document could be read at this issuer.", "无法在此颁发者处读取 OpenID Connect 发现文档。";
     SsoDomainsTaken => "Another organization signs in one of these domains at its provider.", "其中某个域已由其他组织的身份提供者登录。";
     SsoSecretRequired => "Enter the client secret the provider gave you.", "请输入身份提供者提供的客户端密码。";
-    ErrSsoRequired => "Your organization signs in with its identity provider: enter your e-mail address and choose Continue.", "你的组织使用其身份提供者登录：请输入电子邮件地址并选择“继续”。";
+    ErrSsoRequired => "Your organization signs in with its own account: leave the password empty and choose Sign in.", "你的组织使用自己的帐户登录：请将密码留空，然后选择“登录”。";
     ActionManageIdentityProvider => "set up single sign-on", "设置单一登录";
     SsoDomainsRules => "Enter 1 to {max} e-mail domains such as litware.example.", "请输入 1 到 {max} 个电子邮件域，例如 litware.example。";
     SsoDenied => "The sign-in was cancelled at your organization's sign-in page. Try again, or ask your administrator for access.", "已在你组织的登录页面取消登录。请重试，或向管理员申请访问权限。";
@@ -1018,7 +1018,6 @@ messages! {
     SsoRemoveConfirm => "Your organization's people will sign in with a password again; those who have none set one with \"Forgot your password?\".", "你组织的人员将重新使用密码登录；没有密码的人员可通过“忘记密码？”设置密码。";
     SsoRemoved => "Single sign-on was removed: everyone signs in with a password.", "单一登录已移除：所有人均使用密码登录。";
     SignInSsoHint => "Not needed if your organization signs in with its own account (single sign-on): your email is enough.", "如果你的组织使用自己的帐户登录（单一登录），则无需密码：只需电子邮件地址。";
-    ErrSsoRequiredSignIn => "Your organization signs in with its own account: leave the password empty and choose Sign in.", "你的组织使用自己的帐户登录：请将密码留空，然后选择“登录”。";
     ErrorReference => "Reference: {id}", "参考编号：{id}";
 }
 

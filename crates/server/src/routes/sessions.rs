@@ -37,7 +37,7 @@ async fn refuse_password_if_sso_required(
     if sso_required(conn, record).await? {
         return Err(AppError::new(
             ErrorCode::SsoRequired,
-            "Your organisation signs in with its identity provider: enter your e-mail address and choose Continue.",
+            "Your organisation signs in with its own account: leave the password empty and choose Sign in.",
         ));
     }
     Ok(())

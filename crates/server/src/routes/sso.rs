@@ -318,7 +318,10 @@ pub async fn callback(
         let cookie =
             auth::challenge_cookie(&token, csp_domain::two_step::CHALLENGE_MINUTES * 60, secure);
         tracing::info!(user = %verified.user, "signed in at the provider; waiting for the code");
-        return Ok((forget, cookie, see_other("/sign-in?second_step=1")).into_response());
+        // Where the user was going comes along, for after the code.
+        let next: String = url::form_urlencoded::byte_serialize(verified.next.as_bytes()).collect();
+        let to = format!("/sign-in?second_step=1&next={next}");
+        return Ok((forget, cookie, see_other(&to)).into_response());
     }
     // Where two-step sign-in is required and not set up, a second factor at a provider the
     // operator trusts for it (SSO_MFA_ISSUERS) stands for it.

@@ -299,7 +299,11 @@ async fn an_untrusted_providers_word_does_not_replace_two_step_sign_in(backend: 
     crate::two_step::enrol(&server, &server.signed_in(ADMIN_AGENT).await).await;
     let asked = browser();
     let back = at_provider(&server, &asked, ADMIN_AGENT, Some(ADMIN_AGENT), true).await;
-    assert_eq!(callback(&asked, back).await, "/sign-in?second_step=1");
+    assert_eq!(
+        callback(&asked, back).await,
+        "/sign-in?second_step=1&next=%2Fcustomers",
+        "where the user was going comes along"
+    );
     assert_eq!(
         server.get_json(&asked, "/api/v1/session").await.0,
         401,
