@@ -5,7 +5,11 @@
 // whether a second factor was used (the ID token's `amr`); it can also cancel
 // (`access_denied`). `POST /__mode` with `signature`, `nonce`, `expired`, `audience`
 // or `none` makes the token endpoint answer ID tokens spoiled that way (re-signed with the
-// provider's own key but for `signature`), for the tests of what a client must refuse.
+// provider's own key but for `signature`), for the tests of what a client must refuse; with
+// `entra` it answers as Microsoft Entra ID's multi-tenant endpoints do: the discovery document
+// at `<issuer>/common/v2.0` (and `organizations`, `consumers`) names the issuer
+// `<issuer>/{tenantid}/v2.0`, and each ID token carries its tenant (`tid`) and that tenant's
+// issuer (`entra-mismatch`: another tenant's issuer).
 //
 //   OIDC_CLIENTS='[{"client_id":"…","client_secret":"…","redirect_uris":["…"]}]' \
 //     node tests/oidc/provider.mjs [port]
@@ -63,6 +67,9 @@ const provider = new Provider(issuer, {
 });
 
 let mode = 'none';
+/** The tenant of the accounts in `entra` mode. */
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const OTHER_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 const b64 = (buf) => Buffer.from(buf).toString('base64url');
 
 /** The ID token `jwt` spoiled as `mode` says. */
@@ -76,6 +83,9 @@ function spoil(jwt) {
   if (mode === 'nonce') claims.nonce = 'not-the-nonce';
   if (mode === 'expired') Object.assign(claims, { iat: now - 7200, exp: now - 3600 });
   if (mode === 'audience') claims.aud = 'another-client';
+  if (mode === 'entra') Object.assign(claims, { tid: TENANT, iss: `${issuer}/${TENANT}/v2.0` });
+  // A token of one tenant claiming another tenant's issuer.
+  if (mode === 'entra-mismatch') Object.assign(claims, { tid: TENANT, iss: `${issuer}/${OTHER_TENANT}/v2.0` });
   const signed = `${header}.${b64(JSON.stringify(claims))}`;
   return `${signed}.${b64(createSign('RSA-SHA256').update(signed).sign(privateKey))}`;
 }
@@ -107,6 +117,12 @@ server.on('request', async (req, res) => {
     for await (const chunk of req) body += chunk;
     mode = body.trim();
     res.end(mode);
+    return;
+  }
+  if (/^\/[a-z]+\/v2\.0\/\.well-known\/openid-configuration$/.test(req.url)) {
+    const own = await fetch(`${issuer}/.well-known/openid-configuration`).then((r) => r.json());
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ ...own, issuer: `${issuer}/{tenantid}/v2.0` }));
     return;
   }
   if (req.url === '/token' && mode !== 'none') spoilTokens(res);

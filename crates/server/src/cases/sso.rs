@@ -37,12 +37,23 @@ const MOST_WAITING: i64 = 10_000;
 const DISCOVERY_TTL: Duration = Duration::from_secs(3600);
 /// The most providers' documents kept at once.
 const MOST_CACHED: usize = 1000;
+/// The largest discovery document read.
+const MAX_DOCUMENT_BYTES: usize = 256 * 1024;
+
+/// A provider's discovery document with its signing keys, as fetched.
+#[derive(Clone)]
+struct Discovered {
+    metadata: CoreProviderMetadata,
+    /// A multi-tenant issuer (Microsoft Entra ID's `common` or `organizations` endpoint):
+    /// its document names `…/{tenantid}/…`, and each ID token the issuer of its own tenant.
+    tenant_template: Option<String>,
+}
 
 /// Providers' discovery documents (with their signing keys), by issuer.
 pub struct Discovery {
     http: openidconnect::reqwest::Client,
     reach: Reach,
-    cached: Mutex<HashMap<String, (Instant, CoreProviderMetadata)>>,
+    cached: Mutex<HashMap<String, (Instant, Discovered)>>,
 }
 
 impl Discovery {
@@ -65,7 +76,7 @@ impl Discovery {
 }
 
 impl Discovery {
-    async fn metadata(&self, issuer: &str, fresh: bool) -> Result<CoreProviderMetadata, String> {
+    async fn metadata(&self, issuer: &str, fresh: bool) -> Result<Discovered, String> {
         if !fresh {
             let cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
             if let Some((at, found)) = cached.get(issuer) {
@@ -74,26 +85,7 @@ impl Discovery {
                 }
             }
         }
-        let url = IssuerUrl::new(issuer.to_string()).map_err(|e| format!("issuer: {e}"))?;
-        if !literal_host_allowed(url.url(), self.reach) {
-            return Err(format!("{issuer}: an address this server does not reach"));
-        }
-        let found = CoreProviderMetadata::discover_async(url, &self.http)
-            .await
-            .map_err(|e| format!("discovery of {issuer}: {e}"))?;
-        // The document names the other endpoints: each must be reachable too.
-        let endpoints = [
-            Some(found.jwks_uri().url()),
-            found.token_endpoint().map(|u| u.url()),
-            found.userinfo_endpoint().map(|u| u.url()),
-        ];
-        if let Some(outside) = endpoints
-            .into_iter()
-            .flatten()
-            .find(|u| !literal_host_allowed(u, self.reach))
-        {
-            return Err(format!("{issuer}: its endpoint {outside} is not reachable"));
-        }
+        let found = self.discover(issuer).await?;
         let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
         // One entry per issuer in use; issuers changed again and again do not pile up.
         if cached.len() >= MOST_CACHED {
@@ -104,6 +96,69 @@ impl Discovery {
         }
         cached.insert(issuer.to_string(), (Instant::now(), found.clone()));
         Ok(found)
+    }
+
+    /// Reads the discovery document and the keys it names. Its `issuer` must be the one
+    /// configured — or, for a multi-tenant endpoint, its `{tenantid}` template.
+    async fn discover(&self, issuer: &str) -> Result<Discovered, String> {
+        let url = IssuerUrl::new(issuer.to_string()).map_err(|e| format!("issuer: {e}"))?;
+        if !literal_host_allowed(url.url(), self.reach) {
+            return Err(format!("{issuer}: an address this server does not reach"));
+        }
+        let document = format!("{issuer}/.well-known/openid-configuration");
+        let response = self
+            .http
+            .get(&document)
+            .send()
+            .await
+            .map_err(|e| format!("{document}: {e}"))?;
+        if !response.status().is_success() {
+            return Err(format!("{document}: {}", response.status()));
+        }
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| format!("{document}: {e}"))?;
+        if body.len() > MAX_DOCUMENT_BYTES {
+            return Err(format!(
+                "{document}: larger than {MAX_DOCUMENT_BYTES} bytes"
+            ));
+        }
+        let metadata: CoreProviderMetadata =
+            serde_json::from_slice(&body).map_err(|e| format!("{document}: {e}"))?;
+        let named = metadata.issuer().as_str().trim_end_matches('/').to_string();
+        let tenant_template = if named == issuer {
+            None
+        } else if named.contains("{tenantid}")
+            && ["common", "organizations"]
+                .iter()
+                .any(|t| named.replace("{tenantid}", t) == issuer)
+        {
+            Some(named)
+        } else {
+            return Err(format!("{document} names another issuer: {named}"));
+        };
+        // The document names the other endpoints: each must be reachable too.
+        let endpoints = [
+            Some(metadata.jwks_uri().url()),
+            metadata.token_endpoint().map(|u| u.url()),
+            metadata.userinfo_endpoint().map(|u| u.url()),
+        ];
+        if let Some(outside) = endpoints
+            .into_iter()
+            .flatten()
+            .find(|u| !literal_host_allowed(u, self.reach))
+        {
+            return Err(format!("{issuer}: its endpoint {outside} is not reachable"));
+        }
+        let keys =
+            openidconnect::core::CoreJsonWebKeySet::fetch_async(metadata.jwks_uri(), &self.http)
+                .await
+                .map_err(|e| format!("keys of {issuer}: {e}"))?;
+        Ok(Discovered {
+            metadata: metadata.set_jwks(keys),
+            tenant_template,
+        })
     }
 }
 
@@ -171,8 +226,8 @@ pub async fn start(
         return Err(format!("{waiting} sign-ins are waiting already"));
     }
     drop(conn);
-    let metadata = discovery.metadata(&provider.issuer, false).await?;
-    let client = client(metadata, provider, public_url)?;
+    let found = discovery.metadata(&provider.issuer, false).await?;
+    let client = client(found.metadata, provider, public_url)?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, state, nonce) = client
         .authorize_url(
@@ -277,11 +332,11 @@ pub async fn finish(
     drop(conn);
 
     let invalid = |e: String| refused(SsoFailure::Invalid, e);
-    let metadata = discovery
+    let found = discovery
         .metadata(&provider.issuer, false)
         .await
         .map_err(invalid)?;
-    let oidc = client(metadata, &provider, public_url).map_err(invalid)?;
+    let oidc = client(found.metadata.clone(), &provider, public_url).map_err(invalid)?;
     let token = oidc
         .exchange_code(AuthorizationCode::new(code.to_string()))
         .map_err(|e| invalid(format!("token endpoint: {e}")))?
@@ -293,21 +348,17 @@ pub async fn finish(
     let id_token = openidconnect::TokenResponse::id_token(&token)
         .ok_or_else(|| invalid("no ID token".into()))?;
     let nonce = Nonce::new(login.nonce.clone());
-    let claims = match id_token.claims(&oidc.id_token_verifier(), &nonce) {
-        Ok(claims) => claims.clone(),
+    let claims = match verify(&oidc, &found, id_token, &nonce) {
+        Ok(claims) => claims,
         Err(first) => {
             // Perhaps signed with a key the cached document lacks: fetch it again, once.
             let fresh = discovery
                 .metadata(&provider.issuer, true)
                 .await
                 .map_err(invalid)?;
-            let oidc = client(fresh, &provider, public_url).map_err(invalid)?;
-            let verifier = oidc.id_token_verifier();
-            let claims = id_token
-                .claims(&verifier, &nonce)
+            let oidc = client(fresh.metadata.clone(), &provider, public_url).map_err(invalid)?;
+            verify(&oidc, &fresh, id_token, &nonce)
                 .map_err(|e| invalid(format!("ID token: {first}; with fresh keys: {e}")))?
-                .clone();
-            claims
         }
     };
     let subject = claims.subject().as_str().to_string();
@@ -355,6 +406,52 @@ pub async fn finish(
         issuer: provider.issuer,
         next: login.next,
     })
+}
+
+/// The ID token's claims, checked by `openidconnect` (signature, audience, expiry, nonce, and
+/// the issuer); a multi-tenant issuer's token must carry its tenant (`tid`) and be issued by
+/// that tenant's issuer.
+fn verify(
+    oidc: &OidcClient,
+    found: &Discovered,
+    id_token: &openidconnect::core::CoreIdToken,
+    nonce: &Nonce,
+) -> Result<openidconnect::core::CoreIdTokenClaims, String> {
+    let verifier = oidc
+        .id_token_verifier()
+        .require_issuer_match(found.tenant_template.is_none());
+    let claims = id_token
+        .claims(&verifier, nonce)
+        .map_err(|e| e.to_string())?
+        .clone();
+    if let Some(template) = &found.tenant_template {
+        let tenant = tenant_of(id_token).ok_or("an ID token without its tenant (tid)")?;
+        let expected = template.replace("{tenantid}", &tenant);
+        if claims.issuer().as_str() != expected {
+            return Err(format!(
+                "issuer {} is not tenant {tenant}'s",
+                claims.issuer().as_str()
+            ));
+        }
+    }
+    Ok(claims)
+}
+
+/// The `tid` claim of an ID token whose signature was checked: letters, digits and `-` only.
+fn tenant_of(id_token: &openidconnect::core::CoreIdToken) -> Option<String> {
+    use base64::Engine;
+    let jwt = id_token.to_string();
+    let payload = jwt.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let tenant = claims.get("tid")?.as_str()?;
+    let well_formed = !tenant.is_empty()
+        && tenant
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+    well_formed.then(|| tenant.to_string())
 }
 
 /// The address the provider's user info gives for `subject` (checked to be the same subject),

@@ -25,6 +25,7 @@ on_both_backends!(
     an_organisation_that_requires_sso_refuses_passwords_but_to_global_admins,
     a_new_signing_key_at_the_provider_is_followed,
     spoiled_id_tokens_are_refused,
+    entra_ids_multi_tenant_endpoint_is_followed_to_the_users_tenant,
 );
 
 /// A running test provider, stopped when dropped.
@@ -646,5 +647,63 @@ async fn a_first_link_needs_a_verified_address_or_an_invitation(backend: Backend
             .count("SELECT COUNT(*) FROM user_changes WHERE action = 'sso_linked'")
             .await,
         1
+    );
+}
+
+async fn entra_ids_multi_tenant_endpoint_is_followed_to_the_users_tenant(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let provider = TestProvider::start(&server);
+    let mode = |m: &'static str| {
+        let url = format!("{}/__mode", provider.issuer);
+        async move {
+            let res = reqwest::Client::new()
+                .post(url)
+                .body(m)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200);
+        }
+    };
+    // As Microsoft Entra ID's `common` endpoint: the document names `…/{tenantid}/v2.0`, each
+    // token its tenant (`tid`) and that tenant's issuer.
+    mode("entra").await;
+    let admin = server.signed_in(GLOBAL_ADMIN).await;
+    let common = format!("{}/common/v2.0", provider.issuer);
+    let res = admin
+        .put(server.url("/api/v1/identity-provider"))
+        .json(&json!({"issuer": common, "client_id": "csp-northwind",
+            "client_secret": "northwind-test-secret", "domains": ["northwind.example"]}))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(res).await;
+    assert_eq!(status, 200, "{body}");
+    let signed = browser();
+    let back = at_provider(&server, &signed, ADMIN_AGENT, Some(ADMIN_AGENT), false).await;
+    assert_eq!(callback(&signed, back).await, "/customers");
+    assert_eq!(server.get_json(&signed, "/api/v1/session").await.0, 200);
+
+    // A token whose issuer is not its own tenant's is refused.
+    mode("entra-mismatch").await;
+    let other = browser();
+    let back = at_provider(&server, &other, ADMIN_AGENT, Some(ADMIN_AGENT), false).await;
+    assert_eq!(callback(&other, back).await, "/sign-in?sso_error=invalid");
+    // And a document naming an issuer that is neither the one configured nor its tenant
+    // template is refused when the provider is set up.
+    let res = admin
+        .put(server.url("/api/v1/identity-provider"))
+        .json(
+            &json!({"issuer": format!("{}/consumers/v2.0", provider.issuer), "client_id": "c",
+            "client_secret": "s", "domains": ["northwind.example"]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(res).await;
+    assert_eq!(
+        (status, body["error"]["field_codes"]["issuer"].as_str()),
+        (422, Some("invalid_url")),
+        "{body}"
     );
 }
