@@ -81,8 +81,13 @@ async fn admin(args: &[String]) -> Result<(), String> {
     use csp_server::cases::accounts::{self, AccountError};
     let usage = "usage: csp-server admin create-partner --name NAME --email EMAIL\n       \
                  csp-server admin create-support-agent --email EMAIL\n       \
-                 csp-server admin reset-two-step --email EMAIL";
+                 csp-server admin reset-two-step --email EMAIL\n       \
+                 csp-server admin set-support-sso --issuer URL --client-id ID --client-secret SECRET \
+                 --domains DOMAIN[,DOMAIN…] [--require-sso yes]";
     let (command, rest) = args.split_first().ok_or(usage)?;
+    if command == "set-support-sso" {
+        return set_support_sso(rest).await;
+    }
     let mut name = None;
     let mut email = None;
     let mut rest = rest.iter();
@@ -206,5 +211,68 @@ async fn backup_or_restore(command: &str, args: &[String]) -> Result<(), String>
             database.display()
         );
     }
+    Ok(())
+}
+
+/// `csp-server admin set-support-sso --issuer URL --client-id ID --client-secret SECRET
+/// --domains a.example,b.example [--require-sso yes]`: single sign-on for the support
+/// organisation's agents at the operator's identity provider (a partner's Global admin sets up
+/// theirs in the product). Prints the redirect URI to register there. The provider must be
+/// reachable: this machine only with `DEMO=1`, private networks with `WEBHOOK_ALLOW_PRIVATE=1`.
+async fn set_support_sso(args: &[String]) -> Result<(), String> {
+    let usage = "usage: csp-server admin set-support-sso --issuer URL --client-id ID \
+                 --client-secret SECRET --domains DOMAIN[,DOMAIN…] [--require-sso yes]";
+    let mut flags = std::collections::HashMap::new();
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let value = rest.next().ok_or(usage)?;
+        match flag.as_str() {
+            "--issuer" | "--client-id" | "--client-secret" | "--domains" | "--require-sso" => {
+                flags.insert(flag.as_str(), value.clone());
+            }
+            _ => return Err(usage.into()),
+        }
+    }
+    let get = |k: &str| flags.get(k).cloned();
+    let request = csp_domain::sso::IdentityProviderRequest {
+        issuer: get("--issuer").ok_or(usage)?,
+        client_id: get("--client-id").ok_or(usage)?,
+        client_secret: get("--client-secret"),
+        domains: get("--domains")
+            .ok_or(usage)?
+            .split(',')
+            .map(str::to_string)
+            .collect(),
+        require_sso: get("--require-sso").is_some_and(|v| v == "yes"),
+    };
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    let database_url =
+        env("DATABASE_URL").unwrap_or_else(|| csp_server::config::DEFAULT_DATABASE_URL.into());
+    let public_url = env("PUBLIC_URL")
+        .unwrap_or_else(|| {
+            let bind =
+                env("BIND_ADDR").unwrap_or_else(|| csp_server::config::DEFAULT_BIND_ADDR.into());
+            format!("http://{bind}")
+        })
+        .trim_end_matches('/')
+        .to_string();
+    let db = csp_server::store::Db::connect(&database_url, &Default::default()).await?;
+    csp_server::store::migrate::run(&db)
+        .await
+        .map_err(|e| format!("migrating the database failed: {e}"))?;
+    let reach = csp_domain::notification::Reach {
+        loopback: env("DEMO").as_deref() == Some("1"),
+        private: env("WEBHOOK_ALLOW_PRIVATE").as_deref() == Some("1"),
+    };
+    let discovery = csp_server::cases::sso::Discovery::new(reach);
+    let done =
+        csp_server::cases::sso::set_support_provider(&db, &discovery, &request, chrono::Utc::now())
+            .await;
+    db.close().await;
+    done.map_err(|e| format!("cannot set the support organisation's provider: {e}"))?;
+    println!(
+        "Single sign-on set for the support organisation's agents. Register this redirect URI at the provider:\n{}",
+        csp_server::cases::sso::redirect_uri(&public_url)
+    );
     Ok(())
 }

@@ -538,3 +538,42 @@ async fn first_link(
     .map_err(db_error)?;
     Ok(record.user.id)
 }
+
+/// `csp-server admin set-support-sso`: the support organisation's provider, set by the operator
+/// with the rules a partner's Global admin meets (the issuer read, each domain at one
+/// organisation's provider, the secret the first time).
+pub async fn set_support_provider(
+    db: &Db,
+    discovery: &Discovery,
+    request: &csp_domain::sso::IdentityProviderRequest,
+    now: DateTime<Utc>,
+) -> Result<(), String> {
+    let provider = request.check().map_err(|errors| {
+        errors
+            .iter()
+            .map(|(field, _, text)| format!("{field}: {}", text.english()))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    discovery
+        .check(&provider.issuer)
+        .await
+        .map_err(|e| format!("issuer: {e}"))?;
+    let mut tx = db.begin().await.map_err(|e| e.to_string())?;
+    let taken = store::domains_of_others(&mut tx, None, &provider.domains)
+        .await
+        .map_err(|e| e.to_string())?;
+    if !taken.is_empty() {
+        return Err(format!(
+            "domains: another organisation's provider signs in {}",
+            taken.join(", ")
+        ));
+    }
+    if !store::put(&mut tx, None, &provider, "csp-server admin", now)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        return Err("client secret: needed the first time".into());
+    }
+    tx.commit().await.map_err(|e| e.to_string())
+}

@@ -26,6 +26,7 @@ on_both_backends!(
     a_new_signing_key_at_the_provider_is_followed,
     spoiled_id_tokens_are_refused,
     entra_ids_multi_tenant_endpoint_is_followed_to_the_users_tenant,
+    the_operator_sets_up_the_support_organisations_provider,
 );
 
 /// A running test provider, stopped when dropped.
@@ -705,5 +706,71 @@ async fn entra_ids_multi_tenant_endpoint_is_followed_to_the_users_tenant(backend
         (status, body["error"]["field_codes"]["issuer"].as_str()),
         (422, Some("invalid_url")),
         "{body}"
+    );
+}
+
+async fn the_operator_sets_up_the_support_organisations_provider(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let provider = TestProvider::start(&server);
+    let command = |demo: bool| {
+        let mut command = Command::new(SERVER);
+        command
+            .args(["admin", "set-support-sso", "--issuer", &provider.issuer])
+            .args([
+                "--client-id",
+                "csp-northwind",
+                "--client-secret",
+                "northwind-test-secret",
+            ])
+            .args(["--domains", "csp-support.example"])
+            .env("DATABASE_URL", &server.database_url)
+            .env("PUBLIC_URL", server.url(""))
+            .env("RUST_LOG", "warn");
+        if demo {
+            command.env("DEMO", "1");
+        }
+        command.output().expect("run csp-server")
+    };
+    // A provider on this machine is for demos only.
+    let refused = command(false);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("issuer"),
+        "{refused:?}"
+    );
+    let done = command(true);
+    let out = String::from_utf8_lossy(&done.stdout).to_string();
+    assert!(
+        done.status.success(),
+        "{out} {}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert!(out.contains(&server.url("/api/v1/sso/callback")), "{out}");
+
+    let agent = browser();
+    let back = at_provider(&server, &agent, SUPPORT, Some(SUPPORT), false).await;
+    assert_eq!(
+        callback(&agent, back).await,
+        "/customers",
+        "the page sends agents on to the console"
+    );
+    let (status, me) = server.get_json(&agent, "/api/v1/session").await;
+    assert_eq!(status, 200);
+    assert_eq!(me["user"]["kind"], "support");
+    // A partner cannot take the support organisation's domain.
+    let admin = server.signed_in(GLOBAL_ADMIN).await;
+    let res = admin
+        .put(server.url("/api/v1/identity-provider"))
+        .json(
+            &json!({"issuer": provider.issuer, "client_id": "c", "client_secret": "s",
+            "domains": ["csp-support.example"]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(res).await;
+    assert_eq!(
+        (status, body["error"]["field_codes"]["domains"].as_str()),
+        (422, Some("taken"))
     );
 }
