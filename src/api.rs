@@ -56,9 +56,9 @@ pub struct ApiFailure {
     /// HTTP status; 0 when the request never got an answer.
     pub status: u16,
     /// The server's snake_case code, or one of the client codes above.
-    pub code: String,
+    pub code: Box<str>,
     /// The server's English message; empty for client codes.
-    pub message: String,
+    pub message: Box<str>,
     /// Per-field messages (English) and codes of a `validation_failed` answer.
     pub fields: FieldMap,
     pub field_codes: FieldMap,
@@ -67,7 +67,7 @@ pub struct ApiFailure {
     pub retry_after_seconds: Option<u64>,
     /// The answer's `X-Request-Id`: the server's log lines of the request carry it, so a
     /// support agent finds them from what the user reads out.
-    pub request_id: Option<String>,
+    pub request_id: Option<Box<str>>,
 }
 
 impl ApiFailure {
@@ -75,7 +75,7 @@ impl ApiFailure {
         ApiFailure {
             status,
             code: code.into(),
-            message: String::new(),
+            message: "".into(),
             fields: FieldMap::default(),
             field_codes: FieldMap::default(),
             permission: None,
@@ -114,14 +114,14 @@ impl ApiFailure {
 
 /// The answer's `X-Request-Id`, if it has a plausible one (the server's, or a trusted proxy's:
 /// at most 64 letters, digits, `-`, `_` or `.`).
-fn request_id(response: &Response) -> Option<String> {
+fn request_id(response: &Response) -> Option<Box<str>> {
     let id = response.headers().get("x-request-id").ok()??;
     let plausible = !id.is_empty()
         && id.len() <= 64
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
-    plausible.then_some(id)
+    plausible.then(|| id.into())
 }
 
 pub type ApiResult<T> = Result<T, ApiFailure>;
@@ -273,8 +273,8 @@ impl Call {
         Err(match read_json::<ApiErrorBody>(&response).await {
             Some(body) => ApiFailure {
                 status,
-                code: body.error.code,
-                message: body.error.message,
+                code: body.error.code.into(),
+                message: body.error.message.into(),
                 fields: body.error.fields.unwrap_or_default(),
                 field_codes: body.error.field_codes.unwrap_or_default(),
                 permission: body.error.permission,

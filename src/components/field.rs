@@ -1,9 +1,43 @@
 //! A form field: label, control, optional hint and an inline error, wired together for
 //! assistive technology (`aria-describedby`, `aria-invalid`).
 
+use csp_domain::FieldErrors;
 use leptos::prelude::*;
 
-use crate::i18n::{tr, Msg};
+use crate::api::ApiFailure;
+use crate::i18n::{tr, I18n, Msg};
+
+/// A field's problem in the user's language: the domain's check of the form once it was
+/// submitted (`tried`), else what the server said of the field.
+pub fn field_problem(
+    i18n: I18n,
+    field: &'static str,
+    tried: RwSignal<bool>,
+    checked: Memo<FieldErrors>,
+    failure: RwSignal<Option<ApiFailure>>,
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        tried
+            .get()
+            .then(|| checked.with(|c| c.text(field).map(|t| i18n.text(t))))
+            .flatten()
+            .or_else(|| {
+                failure.with(|f| f.as_ref().and_then(|f| i18n.server_field_error(f, field)))
+            })
+    })
+}
+
+/// The control id of the first of a form's `fields` — (field, control id), in the form's
+/// order — that `has` a problem: where focus goes.
+pub fn first_with_problem(
+    fields: &[(&str, &'static str)],
+    has: impl Fn(&str) -> bool,
+) -> Option<&'static str> {
+    fields
+        .iter()
+        .find(|(field, _)| has(field))
+        .map(|(_, id)| *id)
+}
 
 /// The ids a field's hint and error use, derived from the control's id.
 pub fn described_by(id: &str, has_hint: bool, has_error: bool) -> Option<String> {

@@ -62,14 +62,14 @@ impl I18n {
     }
 
     fn failure_text(self, failure: &ApiFailure) -> String {
-        if failure.code == NETWORK_ERROR {
+        if &*failure.code == NETWORK_ERROR {
             return self.t(Msg::NetworkError).to_string();
         }
         let Some(code) = failure.known_code() else {
             return if failure.message.is_empty() {
                 self.f(Msg::UnexpectedResponse, &[("status", &failure.status)])
             } else {
-                failure.message.clone()
+                failure.message.to_string()
             };
         };
         match (code, failure.permission, failure.retry_after_seconds) {

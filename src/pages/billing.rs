@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiFailure, ApiResult};
 use crate::components::data_table::DataTable;
-use crate::components::field::{TextAreaField, TextField};
+use crate::components::field::{field_problem, first_with_problem, TextAreaField, TextField};
 use crate::components::focus::focus_by_id;
 use crate::components::loaded::Loaded;
 use crate::components::page_header::PageHeader;
@@ -210,14 +210,6 @@ const DETAIL_FIELDS: [(&str, &str); 3] = [
     ("payment_method", "payment-method"),
 ];
 
-/// The control of the first field that `has` a problem.
-fn first_field(has: impl Fn(&str) -> bool) -> Option<&'static str> {
-    DETAIL_FIELDS
-        .iter()
-        .find(|(field, _)| has(field))
-        .map(|(_, id)| *id)
-}
-
 /// The change of what differs from `profile` (the address one line per line, empty lines
 /// left out); what is the same is not sent.
 fn change_of(
@@ -273,7 +265,9 @@ fn DetailsForm(
                 on_saved.run(());
             }
             Some(Err(f)) => {
-                if let Some(id) = first_field(|field| f.field_codes.get(field).is_some()) {
+                if let Some(id) =
+                    first_with_problem(&DETAIL_FIELDS, |field| f.field_codes.get(field).is_some())
+                {
                     focus_by_id(id);
                 }
                 failure.set(Some(f));
@@ -281,17 +275,7 @@ fn DetailsForm(
             None => {}
         })
     });
-    let error = move |field: &'static str| {
-        Signal::derive(move || {
-            tried
-                .get()
-                .then(|| checked.with(|c| c.text(field).map(|t| i18n.text(t))))
-                .flatten()
-                .or_else(|| {
-                    failure.with(|f| f.as_ref().and_then(|f| i18n.server_field_error(f, field)))
-                })
-        })
-    };
+    let error = move |field: &'static str| field_problem(i18n, field, tried, checked, failure);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if pending.get_untracked() {
@@ -300,7 +284,9 @@ fn DetailsForm(
         tried.set(true);
         failure.set(None);
         saved.set(None);
-        if let Some(id) = checked.with_untracked(|c| first_field(|field| c.contains(field))) {
+        if let Some(id) = checked
+            .with_untracked(|c| first_with_problem(&DETAIL_FIELDS, |field| c.contains(field)))
+        {
             focus_by_id(id);
             return;
         }
@@ -326,7 +312,7 @@ fn DetailsForm(
                 Some(Saved::NothingChanged) => Some(view! { <p class="message message--success" role="status">{tr(Msg::NothingChanged)}</p> }),
                 _ => None,
             }}
-            {move || failure.get().filter(|f| first_field(|field| f.field_codes.get(field).is_some()).is_none()).map(|f| view! {
+            {move || failure.get().filter(|f| first_with_problem(&DETAIL_FIELDS, |field| f.field_codes.get(field).is_some()).is_none()).map(|f| view! {
                 <p class="message message--error" role="alert">{move || i18n.failure(&f)}</p>
             })}
             <div class="form__actions">

@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use crate::api::{self, ApiFailure, ApiResult};
 use crate::components::copy_button::CopyField;
 use crate::components::dialog::Dialog;
-use crate::components::field::{TextAreaField, TextField};
+use crate::components::field::{field_problem, first_with_problem, TextAreaField, TextField};
 use crate::components::focus::focus_by_id;
 use crate::components::loaded::Loaded;
 use crate::components::page_header::PageHeader;
@@ -61,14 +61,6 @@ const FIELDS: [(&str, &str); 4] = [
     ("client_secret", "sso-client-secret"),
     ("domains", "sso-domains"),
 ];
-
-/// The control of the first field that `has` a problem.
-fn first_field(has: impl Fn(&str) -> bool) -> Option<&'static str> {
-    FIELDS
-        .iter()
-        .find(|(field, _)| has(field))
-        .map(|(_, id)| *id)
-}
 
 /// The request the form stands for: the domains one per line (spaces and commas separate them
 /// too), an empty secret left out (the stored one is kept).
@@ -164,7 +156,9 @@ fn ProviderForm(initial: Option<IdentityProvider>) -> impl IntoView {
                 done.set(Some(Done::Saved));
             }
             Some(Err(f)) => {
-                if let Some(id) = first_field(|field| f.field_codes.get(field).is_some()) {
+                if let Some(id) =
+                    first_with_problem(&FIELDS, |field| f.field_codes.get(field).is_some())
+                {
                     focus_by_id(id);
                 }
                 failure.set(Some(f));
@@ -181,17 +175,7 @@ fn ProviderForm(initial: Option<IdentityProvider>) -> impl IntoView {
         focus_by_id("sso-issuer");
     });
 
-    let error = move |field: &'static str| {
-        Signal::derive(move || {
-            tried
-                .get()
-                .then(|| checked.with(|c| c.text(field).map(|t| i18n.text(t))))
-                .flatten()
-                .or_else(|| {
-                    failure.with(|f| f.as_ref().and_then(|f| i18n.server_field_error(f, field)))
-                })
-        })
-    };
+    let error = move |field: &'static str| field_problem(i18n, field, tried, checked, failure);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if pending.get_untracked() {
@@ -200,7 +184,9 @@ fn ProviderForm(initial: Option<IdentityProvider>) -> impl IntoView {
         tried.set(true);
         failure.set(None);
         done.set(None);
-        if let Some(id) = checked.with_untracked(|c| first_field(|field| c.contains(field))) {
+        if let Some(id) =
+            checked.with_untracked(|c| first_with_problem(&FIELDS, |field| c.contains(field)))
+        {
             focus_by_id(id);
             return;
         }
@@ -259,7 +245,7 @@ fn ProviderForm(initial: Option<IdentityProvider>) -> impl IntoView {
                         {tr(if d == Done::Saved { Msg::SsoSaved } else { Msg::SsoRemoved })}
                     </p>
                 })}
-                {move || failure.get().filter(|f| first_field(|field| f.field_codes.get(field).is_some()).is_none()).map(|f| view! {
+                {move || failure.get().filter(|f| first_with_problem(&FIELDS, |field| f.field_codes.get(field).is_some()).is_none()).map(|f| view! {
                     <p class="message message--error" role="alert">{move || i18n.failure(&f)}</p>
                 })}
                 <div class="form__actions">
@@ -369,7 +355,7 @@ mod tests {
         assert!(errors.contains("client_id"));
         assert_eq!(errors.code("domains"), Some(FieldCode::UnknownValue));
         assert_eq!(
-            first_field(|f| errors.contains(f)),
+            first_with_problem(&FIELDS, |f| errors.contains(f)),
             Some("sso-issuer"),
             "the first problem in the form's order"
         );

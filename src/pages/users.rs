@@ -705,7 +705,7 @@ mod tests {
         let failure = ApiFailure {
             status: 409,
             code: "invalid_status_change".into(),
-            message: String::new(),
+            message: "".into(),
             fields: Default::default(),
             field_codes: Default::default(),
             permission: None,

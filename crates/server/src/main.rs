@@ -102,21 +102,7 @@ async fn admin(args: &[String]) -> Result<(), String> {
     let email = email.ok_or(usage)?;
     let email =
         Email::parse(&email).map_err(|_| format!("--email: not an e-mail address: {email}"))?;
-    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-    let database_url =
-        env("DATABASE_URL").unwrap_or_else(|| csp_server::config::DEFAULT_DATABASE_URL.into());
-    let public_url = env("PUBLIC_URL")
-        .unwrap_or_else(|| {
-            let bind =
-                env("BIND_ADDR").unwrap_or_else(|| csp_server::config::DEFAULT_BIND_ADDR.into());
-            format!("http://{bind}")
-        })
-        .trim_end_matches('/')
-        .to_string();
-    let db = csp_server::store::Db::connect(&database_url, &Default::default()).await?;
-    csp_server::store::migrate::run(&db)
-        .await
-        .map_err(|e| format!("migrating the database failed: {e}"))?;
+    let (db, public_url) = admin_database().await?;
     // The link is printed here; a mail goes out only if a server with SMTP runs on this database.
     let outbox = csp_server::notify::Outbox {
         enabled: true,
@@ -219,6 +205,31 @@ async fn backup_or_restore(command: &str, args: &[String]) -> Result<(), String>
 /// organisation's agents at the operator's identity provider (a partner's Global admin sets up
 /// theirs in the product). Prints the redirect URI to register there. The provider must be
 /// reachable: this machine only with `DEMO=1`, private networks with `WEBHOOK_ALLOW_PRIVATE=1`.
+/// A setting of the environment, when set and not blank.
+fn env(key: &str) -> Option<String> {
+    std::env::var(key).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// What the admin commands work on: the database of `DATABASE_URL` (migrated first), and the
+/// origin of the links they print (`PUBLIC_URL`, or on loopback `http://` and `BIND_ADDR`).
+async fn admin_database() -> Result<(csp_server::store::Db, String), String> {
+    let database_url =
+        env("DATABASE_URL").unwrap_or_else(|| csp_server::config::DEFAULT_DATABASE_URL.into());
+    let public_url = env("PUBLIC_URL")
+        .unwrap_or_else(|| {
+            let bind =
+                env("BIND_ADDR").unwrap_or_else(|| csp_server::config::DEFAULT_BIND_ADDR.into());
+            format!("http://{bind}")
+        })
+        .trim_end_matches('/')
+        .to_string();
+    let db = csp_server::store::Db::connect(&database_url, &Default::default()).await?;
+    csp_server::store::migrate::run(&db)
+        .await
+        .map_err(|e| format!("migrating the database failed: {e}"))?;
+    Ok((db, public_url))
+}
+
 async fn set_support_sso(args: &[String]) -> Result<(), String> {
     let usage = "usage: csp-server admin set-support-sso --issuer URL --client-id ID \
                  --client-secret SECRET --domains DOMAIN[,DOMAIN…] [--require-sso yes]";
@@ -245,21 +256,7 @@ async fn set_support_sso(args: &[String]) -> Result<(), String> {
             .collect(),
         require_sso: get("--require-sso").is_some_and(|v| v == "yes"),
     };
-    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-    let database_url =
-        env("DATABASE_URL").unwrap_or_else(|| csp_server::config::DEFAULT_DATABASE_URL.into());
-    let public_url = env("PUBLIC_URL")
-        .unwrap_or_else(|| {
-            let bind =
-                env("BIND_ADDR").unwrap_or_else(|| csp_server::config::DEFAULT_BIND_ADDR.into());
-            format!("http://{bind}")
-        })
-        .trim_end_matches('/')
-        .to_string();
-    let db = csp_server::store::Db::connect(&database_url, &Default::default()).await?;
-    csp_server::store::migrate::run(&db)
-        .await
-        .map_err(|e| format!("migrating the database failed: {e}"))?;
+    let (db, public_url) = admin_database().await?;
     let reach = csp_domain::notification::Reach {
         loopback: env("DEMO").as_deref() == Some("1"),
         private: env("WEBHOOK_ALLOW_PRIVATE").as_deref() == Some("1"),

@@ -5,17 +5,17 @@
 //! sending; other roles are told who can.
 
 use csp_domain::onboarding::{AgreementAcceptance, CustomerChange, CustomerDetails, CustomerEdit};
-use csp_domain::{FieldErrors, Permission};
+use csp_domain::Permission;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiFailure, ApiResult};
 use crate::components::data_table::DataTable;
 use crate::components::dialog::Dialog;
-use crate::components::field::TextField;
+use crate::components::field::{field_problem, first_with_problem, TextField};
 use crate::components::focus::focus_by_id;
 use crate::components::states::Spinner;
 use crate::format;
-use crate::i18n::{tr, use_i18n, I18n, Msg};
+use crate::i18n::{tr, use_i18n, Msg};
 use crate::pages::customers::address::{AddressFields, AddressInputs};
 use crate::state::use_session;
 
@@ -199,7 +199,9 @@ fn EditForm(
                 on_done.run(Outcome::Saved);
             }
             Some(Err(f)) => {
-                if let Some(id) = first_field(|field| f.field_codes.get(field).is_some()) {
+                if let Some(id) =
+                    first_with_problem(&EDIT_FIELDS, |field| f.field_codes.get(field).is_some())
+                {
                     focus_by_id(id);
                 }
                 failure.set(Some(f));
@@ -207,7 +209,7 @@ fn EditForm(
             None => {}
         })
     });
-    let error = move |field: &'static str| field_error(i18n, field, tried, checked, failure);
+    let error = move |field: &'static str| field_problem(i18n, field, tried, checked, failure);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if pending.get_untracked() {
@@ -215,7 +217,9 @@ fn EditForm(
         }
         tried.set(true);
         failure.set(None);
-        if let Some(id) = checked.with_untracked(|c| first_field(|field| c.contains(field))) {
+        if let Some(id) =
+            checked.with_untracked(|c| first_with_problem(&EDIT_FIELDS, |field| c.contains(field)))
+        {
             focus_by_id(id);
             return;
         }
@@ -235,7 +239,7 @@ fn EditForm(
             <AddressFields inputs=address error=Callback::new(error)/>
             <TextField id="tax-id" label=Msg::TaxIdOptional value=tax_id autocomplete="off"
                 error=error("tax_id") hint=Signal::derive(move || i18n.t(Msg::TaxIdHint).to_string())/>
-            {move || failure.get().filter(|f| first_field(|field| f.field_codes.get(field).is_some()).is_none()).map(|f| view! {
+            {move || failure.get().filter(|f| first_with_problem(&EDIT_FIELDS, |field| f.field_codes.get(field).is_some()).is_none()).map(|f| view! {
                 <p class="message message--error" role="alert">{move || i18n.failure(&f)}</p>
             })}
             <div class="dialog__actions">
@@ -260,33 +264,6 @@ const EDIT_FIELDS: [(&str, &str); 7] = [
     ("address.postal_code", "address-postal-code"),
     ("tax_id", "tax-id"),
 ];
-
-/// The control of the first field that `has` a problem.
-fn first_field(has: impl Fn(&str) -> bool) -> Option<&'static str> {
-    EDIT_FIELDS
-        .iter()
-        .find(|(field, _)| has(field))
-        .map(|(_, id)| *id)
-}
-
-/// A field's problem: the domain's check once the form was submitted, else the server's.
-fn field_error(
-    i18n: I18n,
-    field: &'static str,
-    tried: RwSignal<bool>,
-    checked: Memo<FieldErrors>,
-    failure: RwSignal<Option<ApiFailure>>,
-) -> Signal<Option<String>> {
-    Signal::derive(move || {
-        tried
-            .get()
-            .then(|| checked.with(|c| c.text(field).map(|t| i18n.text(t))))
-            .flatten()
-            .or_else(|| {
-                failure.with(|f| f.as_ref().and_then(|f| i18n.server_field_error(f, field)))
-            })
-    })
-}
 
 #[cfg(test)]
 mod tests {

@@ -54,6 +54,16 @@ async fn with_domains(conn: &mut Conn, row: ProviderRow) -> Result<Provider, sql
     })
 }
 
+async fn with_domains_of(
+    conn: &mut Conn,
+    row: Option<ProviderRow>,
+) -> Result<Option<Provider>, sqlx::Error> {
+    match row {
+        Some(row) => Ok(Some(with_domains(conn, row).await?)),
+        None => Ok(None),
+    }
+}
+
 /// The partner's provider (`None`: the support organisation's).
 pub async fn of_org(
     conn: &mut Conn,
@@ -66,10 +76,7 @@ pub async fn of_org(
     .bind(partner.map_or("", PartnerId::as_str))
     .fetch_optional(&mut *conn)
     .await?;
-    match row {
-        Some(row) => Ok(Some(with_domains(conn, row).await?)),
-        None => Ok(None),
-    }
+    with_domains_of(conn, row).await
 }
 
 /// The provider that signs in addresses of `domain`.
@@ -81,10 +88,7 @@ pub async fn for_domain(conn: &mut Conn, domain: &str) -> Result<Option<Provider
     .bind(domain)
     .fetch_optional(&mut *conn)
     .await?;
-    match row {
-        Some(row) => Ok(Some(with_domains(conn, row).await?)),
-        None => Ok(None),
-    }
+    with_domains_of(conn, row).await
 }
 
 pub async fn by_id(conn: &mut Conn, id: &str) -> Result<Option<Provider>, sqlx::Error> {
@@ -94,10 +98,7 @@ pub async fn by_id(conn: &mut Conn, id: &str) -> Result<Option<Provider>, sqlx::
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    match row {
-        Some(row) => Ok(Some(with_domains(conn, row).await?)),
-        None => Ok(None),
-    }
+    with_domains_of(conn, row).await
 }
 
 /// The domains of `domains` that another organisation's provider signs in already.
