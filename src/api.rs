@@ -22,7 +22,7 @@ use csp_domain::notification::{
 use csp_domain::onboarding::{
     CustomerCreated, CustomerDetails, CustomerEdit, DomainAvailability, NewCustomerRequest,
 };
-use csp_domain::session::SessionList;
+use csp_domain::session::{SessionList, SignedOut};
 use csp_domain::software::{DeepLink, KeyReveal, SoftwarePurchase, TenantSoftwareList};
 use csp_domain::sso::{IdentityProvider, IdentityProviderRequest, SsoRedirect, SsoStart};
 use csp_domain::support::{SupportForm, SupportRequest, SupportStatusChange};
@@ -484,8 +484,16 @@ fn early_session() -> Option<js_sys::Promise> {
     Some(answer)
 }
 
-pub async fn sign_out() -> ApiResult<()> {
-    Call::delete("/session").run().await
+/// Signs out; a session signed in at the organisation's identity provider answers the
+/// provider's end-session page, to go on to.
+pub async fn sign_out() -> ApiResult<Option<String>> {
+    let response = Call::delete("/session").send().await?;
+    if response.status() != 200 {
+        return Ok(None);
+    }
+    Ok(read_json::<SignedOut>(&response)
+        .await
+        .map(|s| s.end_session_url))
 }
 
 pub async fn customers(q: String, page: u32) -> ApiResult<Page<Customer>> {

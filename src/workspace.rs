@@ -65,10 +65,14 @@ fn use_sign_out() -> (Callback<()>, RwSignal<bool>) {
         let navigate = navigate.clone();
         spawn_local(async move {
             // Signed out locally even if the server cannot be told: the cookie then expires.
-            let _ = api::sign_out().await;
+            let provider_page = api::sign_out().await.ok().flatten();
             // Leave first, then forget the user, so the guard does not remember this page
-            // as the place to come back to.
-            navigate(&Route::SignIn.to_path(), NavigateOptions::default());
+            // as the place to come back to. Signed in at the organisation's provider: on to
+            // its own sign-out page.
+            match provider_page.and_then(|url| Some((web_sys::window()?, url))) {
+                Some((window, url)) if window.location().assign(&url).is_ok() => {}
+                _ => navigate(&Route::SignIn.to_path(), NavigateOptions::default()),
+            }
             session.clear();
             signing_out.try_set(false);
         });

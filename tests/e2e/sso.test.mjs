@@ -87,6 +87,19 @@ async function atProvider(page, account) {
 }
 
 /** Types only the address on the sign-in page and submits. */
+/**
+ * Signs out of a session signed in at the provider: the app sends the browser on to the
+ * provider's own sign-out page (left unanswered here, so the provider still knows the user),
+ * then the test comes back to the sign-in page.
+ */
+async function signOutAtProvider(page) {
+  await page.getByRole('banner').getByRole('button', { name: 'Sign out', exact: true }).click();
+  await page.waitForURL((url) => url.pathname === '/session/end');
+  assert.equal(new URL(page.url()).searchParams.get('client_id'), 'csp-northwind');
+  await page.goto('/sign-in');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+}
+
 async function continueWithEmail(page, email, next = '') {
   await page.goto(`/sign-in${next ? `?next=${encodeURIComponent(next)}` : ''}`);
   await page.getByLabel('Email', { exact: true }).fill(email);
@@ -180,14 +193,14 @@ pageTest('a Global admin sets up single sign-on; an Admin agent then signs in at
   await waitForPath(page, '/customers');
   await page.getByRole('table').getByRole('row').nth(1).waitFor();
   await page.getByRole('banner').getByText('Northwind Partners · Admin agent', { exact: true }).waitFor();
-  await signOut(page);
+  await signOutAtProvider(page);
 
   // Going somewhere in particular: the provider (which remembers its own sign-in, so it asks
   // nothing this time) brings the user back there.
   await continueWithEmail(page, 'admin.agent@northwind.example', '/invoices');
   await waitForPath(page, '/invoices');
   await page.getByRole('heading', { level: 1, name: 'Invoices' }).waitFor();
-  await signOut(page);
+  await signOutAtProvider(page);
 });
 
 pageTest('a sign-in cancelled at the provider ends on the sign-in page saying so, in the user\'s language; the password never goes to /sessions/sso', async (page) => {
@@ -240,7 +253,7 @@ pageTest('a user with two-step sign-in is asked for the code after the provider,
   const codes = section.getByRole('textbox', { name: 'Recovery codes', exact: true });
   await codes.waitFor();
   const recovery = (await codes.inputValue()).split('\n');
-  await signOut(page);
+  await signOutAtProvider(page);
 
   // Signed in at the provider with a password only: the code step at once. (The provider's own
   // cookie is dropped so that it asks again.)
@@ -253,6 +266,7 @@ pageTest('a user with two-step sign-in is asked for the code after the provider,
   await page.getByLabel('Code', { exact: true }).fill(recovery[0]);
   await page.getByRole('button', { name: 'Verify', exact: true }).click();
   await waitForPath(page, '/customers');
+  // Finished with the code: a session of the product's own second step.
   await signOut(page);
 
   // A second factor at the provider does not replace the code set up here.

@@ -112,6 +112,14 @@ impl Principal {
     }
 }
 
+/// `DELETE /api/v1/session` of a session signed in at an identity provider: its end-session
+/// page, where the browser signs out of the provider too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignedOut {
+    pub end_session_url: String,
+}
+
 /// `POST /api/v1/sessions` as sent; read it with [`SignInRequest::check`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -48,3 +48,6 @@ CREATE INDEX sso_logins_by_provider ON sso_logins (provider_id);
 -- A session whose sign-in passed a second factor at the provider (its `amr` said so): the
 -- product's own two-step sign-in is not asked of it.
 ALTER TABLE sessions ADD COLUMN provider_mfa BIGINT NOT NULL DEFAULT 0;
+
+-- The provider a session was signed in at: signing out offers its end-session page.
+ALTER TABLE sessions ADD COLUMN sso_provider_id TEXT COLLATE "C";

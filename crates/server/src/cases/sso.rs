@@ -47,6 +47,8 @@ struct Discovered {
     /// A multi-tenant issuer (Microsoft Entra ID's `common` or `organizations` endpoint):
     /// its document names `…/{tenantid}/…`, and each ID token the issuer of its own tenant.
     tenant_template: Option<String>,
+    /// Where the browser signs out of the provider (RP-initiated logout), if it says.
+    end_session: Option<url::Url>,
 }
 
 /// Providers' discovery documents (with their signing keys), by issuer.
@@ -126,6 +128,20 @@ impl Discovery {
         }
         let metadata: CoreProviderMetadata =
             serde_json::from_slice(&body).map_err(|e| format!("{document}: {e}"))?;
+        // Not in the core metadata: read beside it; a browser goes there, so https (or this
+        // machine in demo mode).
+        let end_session = serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|doc| {
+                doc.get("end_session_endpoint")?
+                    .as_str()
+                    .map(str::to_string)
+            })
+            .and_then(|u| url::Url::parse(&u).ok())
+            .filter(|u| {
+                (u.scheme() == "https" || (u.scheme() == "http" && self.reach.loopback))
+                    && literal_host_allowed(u, self.reach)
+            });
         let named = metadata.issuer().as_str().trim_end_matches('/').to_string();
         let tenant_template = if named == issuer {
             None
@@ -158,11 +174,21 @@ impl Discovery {
         Ok(Discovered {
             metadata: metadata.set_jwks(keys),
             tenant_template,
+            end_session,
         })
     }
 }
 
 impl Discovery {
+    /// The provider's end-session page for this product (its client ID named), when it has one.
+    pub async fn end_session_url(&self, provider: &Provider) -> Option<String> {
+        let found = self.metadata(&provider.issuer, false).await.ok()?;
+        let mut url = found.end_session?;
+        url.query_pairs_mut()
+            .append_pair("client_id", &provider.client_id);
+        Some(url.to_string())
+    }
+
     /// Whether a discovery document can be read at `issuer` (fetched afresh, and cached).
     pub async fn check(&self, issuer: &str) -> Result<(), String> {
         self.metadata(issuer, true).await.map(drop)
@@ -270,6 +296,7 @@ pub struct Verified {
     /// operator's choice: `SSO_MFA_ISSUERS`).
     pub amr_mfa: bool,
     pub issuer: String,
+    pub provider_id: String,
     /// Where to go next (a path of the app).
     pub next: String,
 }
@@ -404,6 +431,7 @@ pub async fn finish(
         user,
         amr_mfa: amr_says_mfa(&amr),
         issuer: provider.issuer,
+        provider_id: provider.id,
         next: login.next,
     })
 }

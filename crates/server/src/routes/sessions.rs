@@ -9,7 +9,7 @@ use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use csp_domain::account::WrongPassword;
-use csp_domain::session::{SessionInfo, SessionList};
+use csp_domain::session::{SessionInfo, SessionList, SignedOut};
 use csp_domain::two_step::{
     CodeNeeded, SecondStep, SignInAnswer, UnknownRememberDays, CHALLENGE_MINUTES, REMEMBER_DAYS,
 };
@@ -300,29 +300,30 @@ pub(crate) async fn password_passed(
         let answer = SignInAnswer::CodeNeeded(CodeNeeded { mfa_required: true });
         return Ok((cookie, Json(answer)).into_response());
     }
-    let (cookie, body) = start_session(state, &mut conn, user, &device, false, now).await?;
+    let (cookie, body) =
+        start_session(state, &mut conn, user, &device, &Default::default(), now).await?;
     Ok((AppendHeaders(cookie), body).into_response())
 }
 
-/// A new session for `user`: its cookie and the answer's body. `provider_mfa`: signed in at an
-/// identity provider whose answer says a second factor was used.
+/// A new session for `user`: its cookie and the answer's body. `origin`: signed in at an
+/// identity provider (and whether its trusted second factor stands for two-step sign-in).
 pub(crate) async fn start_session(
     state: &AppState,
     conn: &mut Conn,
     user: &UserId,
     device: &Device,
-    provider_mfa: bool,
+    origin: &sessions::Origin,
     now: DateTime<Utc>,
 ) -> ApiResult<([(HeaderName, HeaderValue); 1], Json<SessionResponse>)> {
     let record = users::find_by_id(conn, user)
         .await?
         .ok_or_else(AppError::unauthenticated)?;
-    let setup_required = !provider_mfa && auth::must_set_up_two_step(state, &record);
+    let setup_required = !origin.provider_mfa && auth::must_set_up_two_step(state, &record);
     let mut signed_in = record.user;
     signed_in.two_step_setup_required = setup_required;
     accounts::note_sign_in(conn, user, now).await?;
     let policy = state.settings.session;
-    let token = sessions::create(conn, user, device, policy, provider_mfa, now).await?;
+    let token = sessions::create(conn, user, device, policy, origin, now).await?;
     let cookie = auth::session_cookie(
         &token,
         policy.lifetime.num_seconds(),
@@ -369,7 +370,8 @@ pub async fn second_step(
         .map_err(|e| two_step_error(e, now))?;
     let device = device(&headers, &ip.to_string());
     let mut conn = state.db.conn().await?;
-    let (cookie, body) = start_session(&state, &mut conn, &user, &device, false, now).await?;
+    let (cookie, body) =
+        start_session(&state, &mut conn, &user, &device, &Default::default(), now).await?;
     let [ended] = auth::challenge_cookie("", 0, secure);
     let [session] = cookie;
     let mut cookies = vec![ended, session];
@@ -431,20 +433,43 @@ pub async fn current(user: CurrentUser) -> Json<SessionResponse> {
 }
 
 /// Sign out: ends the session on the server and clears the cookie. Signing out twice is fine.
+/// A session signed in at an identity provider that has an end-session page answers 200 with
+/// its URL, so the browser can sign out there too.
 #[utoipa::path(delete, path = "/api/v1/session", tag = "sessions",
     responses(
         (status = 204, description = "Signed out; clears the session cookie"),
+        (status = 200, description = "Signed out here; the provider's end-session page to go on to", body = SignedOut),
         (status = 403, description = "`forbidden`: a request another site sent", body = csp_domain::ApiErrorBody),
     ))]
 pub async fn sign_out(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
-) -> ApiResult<impl IntoResponse> {
+) -> ApiResult<Response> {
     let secure = state.settings.cookie_secure;
-    if let Some(token) = auth::session_token(&headers, secure) {
-        sessions::delete(&mut *state.db.conn().await?, &token).await?;
-    }
-    Ok((StatusCode::NO_CONTENT, auth::session_cookie("", 0, secure)))
+    let forget = auth::session_cookie("", 0, secure);
+    let Some(token) = auth::session_token(&headers, secure) else {
+        return Ok((StatusCode::NO_CONTENT, forget).into_response());
+    };
+    let mut conn = state.db.conn().await?;
+    let provider = match sessions::delete(&mut conn, &token).await? {
+        Some(id) => crate::store::sso::by_id(&mut conn, &id).await?,
+        None => None,
+    };
+    drop(conn);
+    let end_session = match provider {
+        Some(provider) => state.discovery.end_session_url(&provider).await,
+        None => None,
+    };
+    Ok(match end_session {
+        Some(url) => (
+            forget,
+            Json(SignedOut {
+                end_session_url: url,
+            }),
+        )
+            .into_response(),
+        None => (StatusCode::NO_CONTENT, forget).into_response(),
+    })
 }
 
 /// Where the signed-in user is signed in: their live sessions, with the address and browser

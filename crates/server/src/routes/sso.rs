@@ -328,15 +328,12 @@ pub async fn callback(
     let provider_mfa =
         verified.amr_mfa && state.settings.sso_mfa_issuers.contains(&verified.issuer);
     let device = device(&headers, &ip);
-    let (cookie, _) = start_session(
-        &state,
-        &mut conn,
-        &verified.user,
-        &device,
+    let origin = crate::store::sessions::Origin {
+        sso_provider: Some(verified.provider_id.clone()),
         provider_mfa,
-        now,
-    )
-    .await?;
+    };
+    let (cookie, _) =
+        start_session(&state, &mut conn, &verified.user, &device, &origin, now).await?;
     tracing::info!(user = %verified.user, provider_mfa, "signed in at the identity provider");
     Ok((forget, AppendHeaders(cookie), see_other(&verified.next)).into_response())
 }

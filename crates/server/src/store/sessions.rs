@@ -46,20 +46,27 @@ pub struct Device {
     pub user_agent: String,
 }
 
-/// Starts a session and returns the token to put in the cookie. `provider_mfa`: the sign-in
-/// passed a second factor at the user's identity provider.
+/// How a session was signed in: at an identity provider (its id), and whether that passed a
+/// second factor the operator trusts.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub sso_provider: Option<String>,
+    pub provider_mfa: bool,
+}
+
+/// Starts a session and returns the token to put in the cookie.
 pub async fn create(
     conn: &mut Conn,
     user: &UserId,
     device: &Device,
     policy: SessionPolicy,
-    provider_mfa: bool,
+    origin: &Origin,
     now: DateTime<Utc>,
 ) -> Result<String, sqlx::Error> {
     let token = new_token();
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, client_ip, user_agent, provider_mfa) \
-         VALUES ($1, $2, $3, $4, $3, $5, $6, $7)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, client_ip, user_agent, provider_mfa, sso_provider_id) \
+         VALUES ($1, $2, $3, $4, $3, $5, $6, $7, $8)",
     )
     .bind(token_hash(&token))
     .bind(user.as_str())
@@ -67,7 +74,8 @@ pub async fn create(
     .bind(db_time(now + policy.lifetime))
     .bind(&device.client_ip)
     .bind(&device.user_agent)
-    .bind(i64::from(provider_mfa))
+    .bind(i64::from(origin.provider_mfa))
+    .bind(origin.sso_provider.as_deref())
     .execute(conn)
     .await?;
     Ok(token)
@@ -168,13 +176,15 @@ pub async fn user_for(
     decode("user id", &user, UserId::parse).map(|u| Some((u, provider_mfa != 0)))
 }
 
-/// Ends one session (sign-out), by its token's hash only.
-pub async fn delete(conn: &mut Conn, token: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash(token))
-        .execute(conn)
-        .await?;
-    Ok(())
+/// Ends one session (sign-out), by its token's hash only; returns the identity provider it was
+/// signed in at, if any.
+pub async fn delete(conn: &mut Conn, token: &str) -> Result<Option<String>, sqlx::Error> {
+    let provider: Option<Option<String>> =
+        sqlx::query_scalar("DELETE FROM sessions WHERE token_hash = $1 RETURNING sso_provider_id")
+            .bind(token_hash(token))
+            .fetch_optional(conn)
+            .await?;
+    Ok(provider.flatten())
 }
 
 /// Removes sessions that can no longer be used; returns how many.

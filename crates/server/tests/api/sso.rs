@@ -221,6 +221,33 @@ async fn a_partner_user_signs_in_at_the_partners_provider(backend: Backend) {
         1
     );
 
+    // Signing out offers the provider's own sign-out page (for this client); a password
+    // session has none.
+    let res = alice
+        .delete(server.url("/api/v1/session"))
+        .send()
+        .await
+        .unwrap();
+    let (status, out) = json_of(res).await;
+    assert_eq!(status, 200, "{out}");
+    let page = out["end_session_url"].as_str().unwrap();
+    assert!(
+        page.starts_with(&format!("{}/session/end?", provider.issuer))
+            && page.contains("client_id=csp-northwind"),
+        "{page}"
+    );
+    assert_eq!(server.get_json(&alice, "/api/v1/session").await.0, 401);
+    let alice = browser();
+    let back = at_provider(&server, &alice, ADMIN_AGENT, Some(ADMIN_AGENT), false).await;
+    callback(&alice, back).await;
+    let by_password = server.signed_in(GLOBAL_ADMIN).await;
+    let res = by_password
+        .delete(server.url("/api/v1/session"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+
     // The next sign-in finds the user by the provider's subject; the link is not made twice.
     let again = browser();
     let back = at_provider(&server, &again, ADMIN_AGENT, Some(ADMIN_AGENT), false).await;
