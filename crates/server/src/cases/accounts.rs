@@ -41,6 +41,7 @@ impl From<sqlx::Error> for AccountError {
 }
 
 /// Who does something, and from where.
+#[derive(Clone, Copy)]
 pub struct Actor<'a> {
     pub email: &'a str,
     pub roles: &'a [Role],
@@ -55,7 +56,7 @@ pub struct Invited {
 }
 
 /// Refuses a person's invitation beyond [`INVITATIONS_PER_HOUR`] in the last hour.
-pub async fn within_invitation_rate(
+async fn within_invitation_rate(
     conn: &mut Conn,
     by: &str,
     now: DateTime<Utc>,
@@ -250,111 +251,70 @@ async fn first_account(
     Ok(invited)
 }
 
+/// Whom an invitation adds: a user of an organisation (a partner's, or the support
+/// organisation) with roles, or a user of a customer's tenant.
+#[derive(Clone, Copy)]
+pub enum InviteTo<'a> {
+    Org(Org<'a>, &'a [Role]),
+    Tenant(&'a CustomerId),
+}
+
 pub struct Invite<'a> {
-    pub org: Org<'a>,
+    pub to: InviteTo<'a>,
+    /// The name of the organisation, for the mail.
     pub organization: &'a str,
     pub email: &'a Email,
     pub display_name: &'a str,
-    pub roles: &'a [Role],
     pub by: Actor<'a>,
     pub public_url: &'a str,
     pub outbox: &'a Outbox,
     pub now: DateTime<Utc>,
 }
 
-/// An organisation's admin (a partner's, or a support lead) invites a colleague with `roles`.
+/// An organisation's admin (a partner's, or a support lead) invites a colleague with roles,
+/// or a customer's admin another user of the tenant (to reach the admin center, where the
+/// partner's deep links lead).
 pub async fn invite(db: &Db, input: Invite<'_>) -> Result<Invited, AccountError> {
-    let roles =
-        check_roles(input.org.kind(), input.roles).map_err(|_| AccountError::RoleNotForKind)?;
-    let principal = match input.org {
-        Org::Partner(partner) => {
-            may_manage(input.by.roles, &[], &roles).map_err(AccountError::Refused)?;
-            Principal::Partner {
-                user: new_id(),
-                partner: partner.clone(),
-                roles,
+    let mut tx = db.begin().await?;
+    if let InviteTo::Org(org, _) = input.to {
+        // Changes of an organisation's users one at a time (see `change_user`).
+        accounts::lock(&mut tx, org).await?;
+    }
+    let invited = invite_within(&mut tx, &input).await?;
+    tx.commit().await?;
+    Ok(invited)
+}
+
+/// An invitation in the caller's transaction — also the first admin of a customer being added:
+/// the roles checked for the kind of user, the inviter's hourly limit, the user, the link, the
+/// record and the mail.
+pub async fn invite_within(conn: &mut Conn, input: &Invite<'_>) -> Result<Invited, AccountError> {
+    let principal = match input.to {
+        InviteTo::Org(org, roles) => {
+            let roles = check_roles(org.kind(), roles).map_err(|_| AccountError::RoleNotForKind)?;
+            match org {
+                Org::Partner(partner) => {
+                    may_manage(input.by.roles, &[], &roles).map_err(AccountError::Refused)?;
+                    Principal::Partner {
+                        user: new_id(),
+                        partner: partner.clone(),
+                        roles,
+                    }
+                }
+                Org::Support => Principal::Support {
+                    user: new_id(),
+                    roles,
+                },
             }
         }
-        Org::Support => Principal::Support {
+        InviteTo::Tenant(customer) => Principal::Customer {
             user: new_id(),
-            roles,
+            customer: customer.clone(),
         },
     };
-    let mut tx = db.begin().await?;
-    accounts::lock(&mut tx, input.org).await?;
-    within_invitation_rate(&mut tx, input.by.email, input.now).await?;
-    let invited = invite_in(
-        &mut tx,
-        input.outbox,
-        input.public_url,
-        &principal,
-        input.email,
-        input.display_name,
-        input.organization,
-        input.by.email,
-        input.by.client_ip,
-        input.now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(invited)
-}
-
-/// The first admin of a customer just added, invited in the caller's transaction (the
-/// customer's row is in it).
-#[allow(clippy::too_many_arguments)]
-pub async fn invite_customer_admin(
-    conn: &mut Conn,
-    outbox: &Outbox,
-    public_url: &str,
-    customer: &CustomerId,
-    company_name: &str,
-    email: &Email,
-    display_name: &str,
-    by: &Actor<'_>,
-    now: DateTime<Utc>,
-) -> Result<Invited, AccountError> {
-    let principal = Principal::Customer {
-        user: new_id(),
-        customer: customer.clone(),
-    };
+    within_invitation_rate(conn, input.by.email, input.now).await?;
     invite_in(
         conn,
-        outbox,
-        public_url,
-        &principal,
-        email,
-        display_name,
-        company_name,
-        by.email,
-        by.client_ip,
-        now,
-    )
-    .await
-}
-
-pub struct TenantInvite<'a> {
-    pub customer: &'a CustomerId,
-    pub organization: &'a str,
-    pub email: &'a Email,
-    pub display_name: &'a str,
-    pub by: Actor<'a>,
-    pub public_url: &'a str,
-    pub outbox: &'a Outbox,
-    pub now: DateTime<Utc>,
-}
-
-/// A customer's admin invites another user of the tenant (to reach the admin center, where
-/// the partner's deep links lead).
-pub async fn invite_tenant_user(db: &Db, input: TenantInvite<'_>) -> Result<Invited, AccountError> {
-    let mut tx = db.begin().await?;
-    within_invitation_rate(&mut tx, input.by.email, input.now).await?;
-    let principal = Principal::Customer {
-        user: new_id(),
-        customer: input.customer.clone(),
-    };
-    let invited = invite_in(
-        &mut tx,
         input.outbox,
         input.public_url,
         &principal,
@@ -365,9 +325,7 @@ pub async fn invite_tenant_user(db: &Db, input: TenantInvite<'_>) -> Result<Invi
         input.by.client_ip,
         input.now,
     )
-    .await?;
-    tx.commit().await?;
-    Ok(invited)
+    .await
 }
 
 pub struct ChangeUser<'a> {

@@ -8,7 +8,7 @@ use csp_domain::onboarding::{CheckedEdit, NewCustomer};
 use csp_domain::{Customer, CustomerId, IdempotencyKey, PartnerId};
 use sha2::{Digest, Sha256};
 
-use crate::cases::accounts::{self, AccountError, Actor, Invited};
+use crate::cases::accounts::{self, AccountError, Actor, Invite, InviteTo, Invited};
 use crate::notify::Outbox;
 use crate::store::{new_id, onboarding, Db};
 
@@ -66,10 +66,6 @@ pub async fn add(db: &Db, input: AddCustomer<'_>) -> Result<Added, AddError> {
             .await?
             .unwrap_or(Err(AddError::KeyReused));
     }
-    // Adding a customer mails its admin an invitation: the same hourly limit as inviting.
-    accounts::within_invitation_rate(&mut tx, input.by.email, input.now)
-        .await
-        .map_err(AddError::Account)?;
     let new = input.new;
     let customer = Customer {
         id: id.clone(),
@@ -101,16 +97,19 @@ pub async fn add(db: &Db, input: AddCustomer<'_>) -> Result<Added, AddError> {
         input.now,
     )
     .await?;
-    let admin = accounts::invite_customer_admin(
+    // Its admin's invitation counts with the adder's invitations of the hour.
+    let admin = accounts::invite_within(
         &mut tx,
-        input.outbox,
-        input.public_url,
-        &id,
-        &customer.company_name,
-        &new.admin_email,
-        &new.admin_name,
-        &input.by,
-        input.now,
+        &Invite {
+            to: InviteTo::Tenant(&id),
+            organization: &customer.company_name,
+            email: &new.admin_email,
+            display_name: &new.admin_name,
+            by: input.by,
+            public_url: input.public_url,
+            outbox: input.outbox,
+            now: input.now,
+        },
     )
     .await
     .map_err(|e| match e {

@@ -16,7 +16,7 @@ use csp_domain::{
     Area, Email, ErrorCode, FieldErrors, Permission, Principal, SessionResponse, UserId,
 };
 
-use crate::cases::accounts::{self, AccountError, Actor, ChangeUser, Invite, TenantInvite};
+use crate::cases::accounts::{self, AccountError, Actor, ChangeUser, Invite, InviteTo};
 use crate::http::auth::{self, CurrentUser};
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::{ApiJson, ApiPath, ClientIp};
@@ -132,11 +132,10 @@ pub async fn invite(
     let invited = accounts::invite(
         &state.db,
         Invite {
-            org,
+            to: InviteTo::Org(org, &new.roles),
             organization: &user.user.organization,
             email: &email,
             display_name: &name,
-            roles: &new.roles,
             by: Actor {
                 email: user.user.email.as_str(),
                 roles: &user.user.roles,
@@ -455,10 +454,10 @@ pub async fn invite_tenant_user(
 ) -> ApiResult<(StatusCode, Json<UserInvited>)> {
     let customer = user.tenant()?.clone();
     let (email, name) = invitee(&new.email, &new.display_name)?;
-    let invited = accounts::invite_tenant_user(
+    let invited = accounts::invite(
         &state.db,
-        TenantInvite {
-            customer: &customer,
+        Invite {
+            to: InviteTo::Tenant(&customer),
             organization: &user.user.organization,
             email: &email,
             display_name: &name,
