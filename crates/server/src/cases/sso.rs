@@ -499,7 +499,7 @@ async fn user_info_email(
 
 /// Whether a user belongs to the provider's organisation (a partner's users to its provider,
 /// support agents to the support organisation's; customer users never).
-fn of_provider_org(principal: &Principal, provider: &Provider) -> bool {
+pub fn of_provider_org(principal: &Principal, provider: &Provider) -> bool {
     match (principal, &provider.partner) {
         (Principal::Partner { partner, .. }, Some(theirs)) => partner == theirs,
         (Principal::Support { .. }, None) => true,

@@ -12,7 +12,7 @@ use csp_domain::sso::{
     domain_of, IdentityProvider, IdentityProviderRequest, ProviderIssue, SsoFailure, SsoRedirect,
     SsoStart,
 };
-use csp_domain::{Area, Email, ErrorCode, FieldErrors, Permission, Principal};
+use csp_domain::{Area, Email, ErrorCode, FieldErrors, Permission};
 use serde::Deserialize;
 
 use crate::cases::sso;
@@ -20,7 +20,6 @@ use crate::cases::two_step;
 use crate::http::auth::{self, CurrentUser};
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::{ApiJson, ApiQuery, ClientIp};
-use crate::notify::webhook::literal_host_allowed;
 use crate::routes::sessions::{device, start_session};
 use crate::state::AppState;
 use crate::store::sso as store;
@@ -91,14 +90,8 @@ pub async fn put(
         errors.add(name, &issue);
         AppError::validation(&errors)
     };
-    // An address the server may not reach (this machine outside demo mode, a private network
-    // unless allowed as for webhooks) is refused as an issuer; a name resolving to one fails
-    // its discovery below.
-    let reachable = url::Url::parse(&provider.issuer)
-        .is_ok_and(|u| literal_host_allowed(&u, state.settings.webhook_reach));
-    if !reachable {
-        return Err(field("issuer", ProviderIssue::Issuer));
-    }
+    // Read as sign-ins will read it: an address the server may not reach (this machine outside
+    // demo mode, a private network unless allowed as for webhooks) fails here too.
     if let Err(e) = state.discovery.check(&provider.issuer).await {
         tracing::warn!(issuer = %provider.issuer, error = %e, "identity provider not reachable");
         return Err(field("issuer", ProviderIssue::Unreachable));
@@ -192,12 +185,7 @@ pub async fn start(
     // An existing user of another organisation (a customer's admin at a partner's domain,
     // say) signs in with their password.
     if let Some(record) = users::find_by_email(&mut conn, &email).await? {
-        let same_org = match (&record.principal, &provider.partner) {
-            (Principal::Partner { partner, .. }, Some(theirs)) => partner == theirs,
-            (Principal::Support { .. }, None) => true,
-            _ => false,
-        };
-        if !same_org {
+        if !sso::of_provider_org(&record.principal, &provider) {
             return Ok(Json(SsoRedirect { redirect_url: None }).into_response());
         }
     }
