@@ -587,7 +587,7 @@ mod tests {
             domains: vec!["litware".into()],
             require_sso: false,
         };
-        let errors = request.check().unwrap_err();
+        let errors = request.check(true).unwrap_err();
         for field in ["issuer", "domains"] {
             let code = errors.code(field).unwrap();
             assert_eq!(

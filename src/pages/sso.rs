@@ -7,7 +7,7 @@
 //! problems next to their fields; and remove it. Other partner users are told which role
 //! does (the server refuses them).
 
-use csp_domain::sso::{IdentityProvider, IdentityProviderRequest, ProviderIssue};
+use csp_domain::sso::{IdentityProvider, IdentityProviderRequest};
 use csp_domain::{FieldErrors, Permission};
 use leptos::prelude::*;
 
@@ -85,14 +85,9 @@ fn request_of(
     }
 }
 
-/// The form's own problems: the domain's rules, and the secret the first time (the server
-/// keeps the stored one only when there is one).
+/// The form's own problems: the domain's rules (the secret required the first time).
 fn problems(request: &IdentityProviderRequest, set_up: bool) -> FieldErrors {
-    let mut errors = request.check().err().unwrap_or_default();
-    if !set_up && request.client_secret.is_none() && !errors.contains("client_secret") {
-        errors.add("client_secret", &ProviderIssue::SecretRequired);
-    }
-    errors
+    request.check(set_up).err().unwrap_or_default()
 }
 
 /// What the page did last, said under the form.

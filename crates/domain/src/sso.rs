@@ -148,11 +148,17 @@ pub fn check_domains(raw: &[String]) -> Result<Vec<String>, ProviderIssue> {
 }
 
 impl IdentityProviderRequest {
-    pub fn check(&self) -> Result<CheckedProvider, FieldErrors> {
+    /// The settings checked; `set_up`: the organisation has a provider already, whose secret
+    /// an omitted one keeps (the first time the secret is required).
+    pub fn check(&self, set_up: bool) -> Result<CheckedProvider, FieldErrors> {
         let mut errors = FieldErrors::new();
         let issuer = errors.take("issuer", check_issuer(&self.issuer));
         let client_id = errors.take("client_id", text::line(&self.client_id, 255));
         let client_secret = match self.client_secret.as_deref() {
+            None if !set_up => {
+                errors.add("client_secret", &ProviderIssue::SecretRequired);
+                None
+            }
             None => Some(None),
             Some(s) => errors.take("client_secret", text::line(s, 1024)).map(Some),
         };
@@ -277,6 +283,20 @@ mod tests {
         }
         let many: Vec<String> = (0..21).map(|n| format!("d{n}.example")).collect();
         assert_eq!(check_domains(&many), Err(ProviderIssue::Domains));
+    }
+
+    #[test]
+    fn the_secret_is_needed_the_first_time_only() {
+        let request = IdentityProviderRequest {
+            issuer: "https://idp.example".into(),
+            client_id: "csp".into(),
+            client_secret: None,
+            domains: vec!["litware.example".into()],
+            require_sso: false,
+        };
+        let first = request.check(false).unwrap_err();
+        assert_eq!(first.code("client_secret"), Some(FieldCode::Required));
+        assert_eq!(request.check(true).unwrap().client_secret, None, "kept");
     }
 
     #[test]

@@ -576,7 +576,11 @@ pub async fn set_support_provider(
     request: &csp_domain::sso::IdentityProviderRequest,
     now: DateTime<Utc>,
 ) -> Result<(), String> {
-    let provider = request.check().map_err(|errors| {
+    let set_up = store::of_org(&mut *db.conn().await.map_err(|e| e.to_string())?, None)
+        .await
+        .map_err(|e| e.to_string())?
+        .is_some();
+    let provider = request.check(set_up).map_err(|errors| {
         errors
             .iter()
             .map(|(field, _, text)| format!("{field}: {}", text.english()))

@@ -82,8 +82,11 @@ pub async fn put(
     ApiJson(request): ApiJson<IdentityProviderRequest>,
 ) -> ApiResult<Json<IdentityProvider>> {
     let partner = org_of(&user)?;
+    let set_up = store::of_org(&mut *state.db.conn().await?, Some(&partner))
+        .await?
+        .is_some();
     let provider = request
-        .check()
+        .check(set_up)
         .map_err(|errors| AppError::validation(&errors))?;
     let field = |name: &str, issue: ProviderIssue| {
         let mut errors = FieldErrors::new();
