@@ -24,7 +24,8 @@ const stripAnsi = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 /**
  * Starts `target/debug/csp-server --seed-demo --dist dist` (override the binary with
  * CSP_SERVER_BIN) on 127.0.0.1:0 with its own SQLite database in a temporary directory.
- * Resolves to { baseUrl, output(), stop() } once the server says where it listens.
+ * Resolves to { baseUrl, databaseUrl, bin, output(), stop() } once the server says where it
+ * listens (`databaseUrl` and `bin` for the operator's commands, `csp-server admin …`).
  */
 export async function startServer(extraEnv = {}) {
   const dist = path.join(ROOT, 'dist');
@@ -37,12 +38,13 @@ export async function startServer(extraEnv = {}) {
   }
 
   const dataDir = await mkdtemp(path.join(tmpdir(), 'csp-e2e-'));
+  const databaseUrl = `sqlite://${dataDir}/e2e.db`;
   const child = spawn(bin, ['--seed-demo', '--dist', dist], {
     cwd: ROOT,
     env: {
       ...process.env,
       BIND_ADDR: '127.0.0.1:0',
-      DATABASE_URL: `sqlite://${dataDir}/e2e.db`,
+      DATABASE_URL: databaseUrl,
       DEMO_PASSWORD, // the tests sign in with the default password, whatever the caller exported
       CANCELLATION_DELAY_SECS: '2', // cancellations complete while a test watches
       NO_COLOR: '1',
@@ -94,7 +96,7 @@ export async function startServer(extraEnv = {}) {
         reject(new Error(`server exited during start-up (code ${code}, signal ${signal})`));
       });
     });
-    return { baseUrl, output, stop };
+    return { baseUrl, databaseUrl, bin, output, stop };
   } catch (err) {
     await stop();
     err.message += `\n--- server output ---\n${log || '(none)'}`;
@@ -165,10 +167,13 @@ export function useApp({ serverEnv = {}, alongside } = {}) {
       let shot = '(screenshot failed)';
       try { shot = await saveScreenshot(page, name); } catch { /* keep the original error */ }
       console.error(`e2e failure screenshot: ${shot}`);
-      const serverTail = env.server.output().split('\n').slice(-40).join('\n');
-      err.message += `\nURL: ${page.url()}\nScreenshot: ${shot}` +
+      const lines = env.server.output().split('\n');
+      // The server's warnings first: a report that cuts the middle of a long message keeps them.
+      const warnings = lines.filter((l) => /\b(WARN|ERROR)\b/.test(l)).slice(-20);
+      err.message += (warnings.length ? `\n--- server warnings ---\n${warnings.join('\n')}` : '') +
+        `\nURL: ${page.url()}\nScreenshot: ${shot}` +
         (browserErrors.length ? `\n--- browser errors ---\n${browserErrors.join('\n')}` : '') +
-        `\n--- server output (tail) ---\n${serverTail}`;
+        `\n--- server output (tail) ---\n${lines.slice(-40).join('\n')}`;
       throw err;
     } finally {
       await context.close();

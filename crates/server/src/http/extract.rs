@@ -211,9 +211,10 @@ impl FromRequest<AppState> for ApiMultipart {
         use csp_domain::support::{clean_file_name, FileIssue, MAX_FILES};
         // What the client announced, to compare with what arrived when the form breaks.
         let announced = format!(
-            "content-length {:?}, transfer-encoding {:?}",
+            "content-length {:?}, transfer-encoding {:?}, content-type {:?}",
             req.headers().get(CONTENT_LENGTH),
-            req.headers().get(TRANSFER_ENCODING)
+            req.headers().get(TRANSFER_ENCODING),
+            req.headers().get(axum::http::header::CONTENT_TYPE)
         );
         let mut multipart = axum::extract::Multipart::from_request(req, state)
             .await
@@ -234,14 +235,18 @@ impl FromRequest<AppState> for ApiMultipart {
         let mut parts = 0;
         let mut file_count = 0;
         let mut total = 0;
-        let broken = |error: MultipartError, total: usize| {
+        let broken = |error: MultipartError, total: usize, parts: usize| {
             if error.status() != StatusCode::PAYLOAD_TOO_LARGE && !is_stalled(&error) {
-                tracing::warn!(error = %error.body_text(), received = total, %announced, "a multipart body could not be read");
+                tracing::warn!(error = %error.body_text(), received = total, parts, %announced, "a multipart body could not be read");
             }
             multipart_error(error)
         };
         let tmp = &state.settings.uploads.tmp_dir;
-        while let Some(mut field) = multipart.next_field().await.map_err(|e| broken(e, total))? {
+        while let Some(mut field) = multipart
+            .next_field()
+            .await
+            .map_err(|e| broken(e, total, parts))?
+        {
             parts += 1;
             if parts > MAX_PARTS {
                 return Err(AppError::bad_request(format!(
@@ -259,7 +264,9 @@ impl FromRequest<AppState> for ApiMultipart {
                     let mut spooler = Spooler::create(tmp)
                         .await
                         .map_err(|e| AppError::internal("spooling an upload", e))?;
-                    while let Some(chunk) = field.chunk().await.map_err(|e| broken(e, total))? {
+                    while let Some(chunk) =
+                        field.chunk().await.map_err(|e| broken(e, total, parts))?
+                    {
                         total += chunk.len();
                         if total > UPLOAD_BODY_BYTES {
                             return Err(too_large());
@@ -288,7 +295,9 @@ impl FromRequest<AppState> for ApiMultipart {
                     // Keep up to the limit; read on past it (to name the field).
                     let mut bytes = Vec::new();
                     let mut over = false;
-                    while let Some(chunk) = field.chunk().await.map_err(|e| broken(e, total))? {
+                    while let Some(chunk) =
+                        field.chunk().await.map_err(|e| broken(e, total, parts))?
+                    {
                         total += chunk.len();
                         if total > UPLOAD_BODY_BYTES {
                             return Err(too_large());
