@@ -24,7 +24,10 @@ use csp_domain::onboarding::{
 };
 use csp_domain::session::{SessionList, SignedOut};
 use csp_domain::software::{DeepLink, KeyReveal, SoftwarePurchase, TenantSoftwareList};
-use csp_domain::sso::{IdentityProvider, IdentityProviderRequest, SsoRedirect, SsoStart};
+use csp_domain::sso::{
+    CustomerSignIn, CustomerSsoStart, IdentityProvider, IdentityProviderRequest, SsoRedirect,
+    SsoStart,
+};
 use csp_domain::support::{SupportForm, SupportRequest, SupportStatusChange};
 use csp_domain::two_step::{
     CodeEntry, Enrolment, RecoveryCodes, SecondStep, SignInAnswer, TwoStepDisable, TwoStepPolicy,
@@ -352,6 +355,23 @@ pub async fn sign_in(request: SignInRequest) -> ApiResult<SignInAnswer> {
 pub async fn start_sso(email: String, next: Option<String>) -> ApiResult<Option<String>> {
     Call::post("/sessions/sso")
         .json(&SsoStart { email, next })
+        .fetch::<SsoRedirect>()
+        .await
+        .map(|r| r.redirect_url)
+}
+
+/// Whether customers' users can sign in with Microsoft here.
+pub async fn customer_sso_available() -> ApiResult<bool> {
+    Call::get("/sessions/sso/customers")
+        .fetch::<CustomerSignIn>()
+        .await
+        .map(|r| r.available)
+}
+
+/// "Sign in with Microsoft" for a customer's user: the provider's page to go to.
+pub async fn start_customer_sso(next: Option<String>) -> ApiResult<Option<String>> {
+    Call::post("/sessions/sso/customers")
+        .json(&CustomerSsoStart { next })
         .fetch::<SsoRedirect>()
         .await
         .map(|r| r.redirect_url)

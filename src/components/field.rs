@@ -164,6 +164,29 @@ pub fn SelectField(
     }
 }
 
+/// A labelled checkbox bound to a signal, with a hint under it that says what it does.
+#[component]
+pub fn CheckField(
+    id: &'static str,
+    /// The form's name for it.
+    name: &'static str,
+    label: Msg,
+    hint: Msg,
+    value: RwSignal<bool>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label class="choice" for=id>
+                <input type="checkbox" id=id name=name aria-describedby=format!("{id}-hint")
+                    prop:checked=move || value.get()
+                    on:change=move |ev| value.set(event_target_checked(&ev))/>
+                {tr(label)}
+            </label>
+            <p id=format!("{id}-hint") class="field__hint">{tr(hint)}</p>
+        </div>
+    }
+}
+
 #[component]
 fn FieldError(id: &'static str, error: Signal<Option<String>>) -> impl IntoView {
     move || {

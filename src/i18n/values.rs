@@ -586,6 +586,7 @@ mod tests {
             client_secret: None,
             domains: vec!["litware".into()],
             require_sso: false,
+            allow_jit: false,
         };
         let errors = request.check(true).unwrap_err();
         for field in ["issuer", "domains"] {

@@ -7,14 +7,16 @@
 //! The address decides first: when its domain signs in at the organisation's own identity
 //! provider (single sign-on), the browser goes there and the password is neither needed nor
 //! sent; otherwise the password signs in. A sign-in at the provider that failed comes back with
-//! `?sso_error=`, said at the top of the page.
+//! `?sso_error=`, said at the top of the page. A customer's user on the way to the customer
+//! admin center (the partner's deep link) may "Sign in with Microsoft" instead, where the
+//! operator set it up.
 
 use crate::router::use_query_map;
 use crate::router::NavigateOptions;
 use crate::router::Redirect;
 use csp_domain::sso::SsoFailure;
 use csp_domain::two_step::{OneTimeCode, SignInAnswer, REMEMBER_DAYS};
-use csp_domain::{ErrorCode, FieldErrors, FieldIssue, SignInRequest, User};
+use csp_domain::{Area, ErrorCode, FieldErrors, FieldIssue, SignInRequest, User};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiResult};
@@ -24,7 +26,8 @@ use crate::components::language_switch::LanguageSwitch;
 use crate::components::page_header::use_document_title;
 use crate::components::states::BlockSubmit;
 use crate::i18n::{tr, use_i18n, Msg};
-use crate::routes::{self, Route};
+use crate::loader::use_loader;
+use crate::routes::{self, Access, Route};
 use crate::state::use_session;
 
 /// What submitting the form came to.
@@ -212,10 +215,67 @@ pub fn SignInPage() -> impl IntoView {
                         <p class="sign-in__links">
                             <a href=Route::ForgotPassword.to_path()>{tr(Msg::ForgotPasswordLink)}</a>
                         </p>
+                        {next().filter(|n| leads_to_customers(n)).map(|next| view! {
+                            <MicrosoftSignIn next=next leaving=leaving/>
+                        })}
                     }.into_any()
                 }}
             </main>
         </div>
+    }
+}
+
+/// Whether `next` is a page of the customer admin center: a customer's user followed the
+/// partner's deep link here.
+fn leads_to_customers(next: &str) -> bool {
+    let path = next.split(['?', '#']).next().unwrap_or_default();
+    Route::parse(path).is_some_and(|r| r.access() == Access::Area(Area::AdminCenter))
+}
+
+/// "Sign in with Microsoft" for a customer's user on the way to the customer admin center,
+/// when the operator set it up: the customer's own directory signs the user in, and the
+/// browser comes back where the deep link leads.
+#[component]
+fn MicrosoftSignIn(next: String, leaving: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let available = use_loader(|| (), |()| api::customer_sso_available());
+    let start: Action<String, ApiResult<Option<String>>> =
+        Action::new_local(|next: &String| api::start_customer_sso(Some(next.clone())));
+    Effect::new(move |_| {
+        if let Some(Ok(Some(url))) = start.value().get() {
+            leaving.set(true);
+            // It comes back with a session cookie: the app asks who is signed in.
+            session.expect_sign_in_elsewhere();
+            if window().location().assign(&url).is_err() {
+                leaving.set(false);
+            }
+        }
+    });
+    let failure = move || start.value().get().and_then(Result::err);
+    let busy = move || start.pending().get() || leaving.get();
+    view! {
+        <Show when=move || matches!(available.data.get(), Some(Ok(true)))>
+            <div class="sign-in__alternative">
+                <p class="sign-in__or">{tr(Msg::SignInOr)}</p>
+                {move || failure().map(|failure| view! {
+                    <div class="message message--error" role="alert">{move || i18n.failure(&failure)}</div>
+                })}
+                <button type="button" class="button button--block" disabled=busy
+                    aria-describedby="sign-in-microsoft-hint"
+                    on:click={
+                        let next = next.clone();
+                        move |_| {
+                            if !busy() {
+                                start.dispatch(next.clone());
+                            }
+                        }
+                    }>
+                    {tr(Msg::SignInWithMicrosoft)}
+                </button>
+                <p id="sign-in-microsoft-hint" class="sign-in__hint">{tr(Msg::SignInWithMicrosoftHint)}</p>
+            </div>
+        </Show>
     }
 }
 

@@ -2,7 +2,8 @@
 //! where its people sign in with their work account instead of a password here. Its Global
 //! admins set it up — the redirect URI to register at the provider (with a copy button), the
 //! issuer, the client ID and secret (write-only: left empty, the stored one is kept), the
-//! email domains it signs in and whether passwords are refused (Global admins keep theirs) —
+//! email domains it signs in, whether passwords are refused (Global admins keep theirs) and
+//! whether people of those domains nobody invited get in at their first sign-in (no roles) —
 //! checked with the domain's `IdentityProviderRequest::check` before sending, the server's
 //! problems next to their fields; and remove it. Other partner users are told which role
 //! does (the server refuses them).
@@ -14,7 +15,9 @@ use leptos::prelude::*;
 use crate::api::{self, ApiFailure, ApiResult};
 use crate::components::copy_button::CopyField;
 use crate::components::dialog::Dialog;
-use crate::components::field::{field_problem, first_with_problem, TextAreaField, TextField};
+use crate::components::field::{
+    field_problem, first_with_problem, CheckField, TextAreaField, TextField,
+};
 use crate::components::focus::focus_by_id;
 use crate::components::loaded::Loaded;
 use crate::components::page_header::PageHeader;
@@ -70,6 +73,7 @@ fn request_of(
     secret: &str,
     domains: &str,
     require_sso: bool,
+    allow_jit: bool,
 ) -> IdentityProviderRequest {
     let secret = secret.trim();
     IdentityProviderRequest {
@@ -82,6 +86,7 @@ fn request_of(
             .map(str::to_string)
             .collect(),
         require_sso,
+        allow_jit,
     }
 }
 
@@ -111,6 +116,7 @@ fn ProviderForm(initial: Option<IdentityProvider>) -> impl IntoView {
     let domains = field(|p| p.domains.join("\n"));
     let secret = RwSignal::new(String::new());
     let require = RwSignal::new(initial.as_ref().is_some_and(|p| p.require_sso));
+    let jit = RwSignal::new(initial.as_ref().is_some_and(|p| p.allow_jit));
     // Shows what the server has: after saving (its spelling: lower case, no trailing slash),
     // or empty after removing.
     let show = move |p: Option<&IdentityProvider>| {
@@ -118,6 +124,7 @@ fn ProviderForm(initial: Option<IdentityProvider>) -> impl IntoView {
         client_id.set(p.map(|p| p.client_id.clone()).unwrap_or_default());
         domains.set(p.map(|p| p.domains.join("\n")).unwrap_or_default());
         require.set(p.is_some_and(|p| p.require_sso));
+        jit.set(p.is_some_and(|p| p.allow_jit));
         secret.set(String::new());
     };
 
@@ -128,6 +135,7 @@ fn ProviderForm(initial: Option<IdentityProvider>) -> impl IntoView {
             &secret.get(),
             &domains.get(),
             require.get(),
+            jit.get(),
         )
     });
     let checked = Memo::new(move |_| request.with(|r| problems(r, set_up.get())));
@@ -226,15 +234,8 @@ fn ProviderForm(initial: Option<IdentityProvider>) -> impl IntoView {
                     input_type="password" autocomplete="new-password" error=error("client_secret") hint=secret_hint/>
                 <TextAreaField id="sso-domains" label=Msg::SsoDomains value=domains rows=3 required=true
                     error=error("domains") hint=Signal::derive(move || i18n.t(Msg::SsoDomainsHint).to_string())/>
-                <div class="field">
-                    <label class="choice" for="sso-require">
-                        <input type="checkbox" id="sso-require" name="require_sso" aria-describedby="sso-require-hint"
-                            prop:checked=move || require.get()
-                            on:change=move |ev| require.set(event_target_checked(&ev))/>
-                        {tr(Msg::SsoRequire)}
-                    </label>
-                    <p id="sso-require-hint" class="field__hint">{tr(Msg::SsoRequireHint)}</p>
-                </div>
+                <CheckField id="sso-require" name="require_sso" label=Msg::SsoRequire hint=Msg::SsoRequireHint value=require/>
+                <CheckField id="sso-jit" name="allow_jit" label=Msg::SsoAllowJit hint=Msg::SsoAllowJitHint value=jit/>
                 {move || done.get().map(|d| view! {
                     <p class="message message--success" role="status">
                         {tr(if d == Done::Saved { Msg::SsoSaved } else { Msg::SsoRemoved })}
@@ -325,6 +326,7 @@ mod tests {
             "  ",
             "Litware.example\n\n fabrikam.example, contoso.example\n",
             true,
+            true,
         );
         assert_eq!(
             request.client_secret, None,
@@ -340,11 +342,18 @@ mod tests {
             problems(&request, false).code("client_secret"),
             Some(FieldCode::Required)
         );
-        let with_secret = request_of("https://idp.example", "csp", " s3cret ", "a.example", false);
+        let with_secret = request_of(
+            "https://idp.example",
+            "csp",
+            " s3cret ",
+            "a.example",
+            false,
+            false,
+        );
         assert_eq!(with_secret.client_secret.as_deref(), Some("s3cret"));
         assert!(problems(&with_secret, false).is_empty());
         // The domain's rules: https (or this machine), real domains.
-        let bad = request_of("http://idp.example", "", "", "litware", false);
+        let bad = request_of("http://idp.example", "", "", "litware", false, false);
         let errors = problems(&bad, true);
         assert_eq!(errors.code("issuer"), Some(FieldCode::HttpsRequired));
         assert!(errors.contains("client_id"));
@@ -355,7 +364,14 @@ mod tests {
             "the first problem in the form's order"
         );
         assert!(problems(
-            &request_of("http://127.0.0.1:4444", "csp", "x", "a.example", false),
+            &request_of(
+                "http://127.0.0.1:4444",
+                "csp",
+                "x",
+                "a.example",
+                false,
+                false
+            ),
             false
         )
         .is_empty());

@@ -94,6 +94,7 @@ fn describe(i18n: I18n, change: &UserChangeEntry) -> String {
         UserChangeAction::RecoveryCodeUsed => plain(Msg::ChangeRecoveryCode),
         UserChangeAction::TwoStepReset => plain(Msg::ChangeTwoStepReset),
         UserChangeAction::SsoLinked => plain(Msg::ChangeSsoLinked),
+        UserChangeAction::SsoCreated => plain(Msg::ChangeSsoCreated),
         UserChangeAction::Unknown(raw) => raw.clone(),
     }
 }

@@ -5,8 +5,10 @@
 // the sign-in page saying so (in the user's language); a user with two-step sign-in is asked
 // for the code after the provider; a customer user still signs in with the password; an
 // error the user cannot fix names its request. The password never goes to /sessions/sso.
+// A customer's user follows the partner's deep link and signs in with Microsoft (the
+// operator's provider for customers, answering as Entra ID does) to its keys.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import {
   authenticatorCode, checkA11y, DEMO_PASSWORD, ROOT, signIn, signOut, useApp, waitForPath,
@@ -323,4 +325,63 @@ pageTest('when single sign-on cannot start, the message names the request for su
   await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await waitForPath(page, '/customers');
+});
+
+pageTest('a customer\'s user follows the deep link, signs in with Microsoft through the customer\'s tenant and sees its keys', async (page) => {
+  // The partner's deep link for Contoso, which names Contoso's tenant.
+  const signedIn = await page.request.post('/api/v1/sessions', {
+    data: { email: 'admin.agent@northwind.example', password: DEMO_PASSWORD },
+  });
+  assert.equal(signedIn.status(), 200, await signedIn.text());
+  const customers = await (await page.request.get('/api/v1/customers?q=contoso.onmicrosoft.com')).json();
+  const link = (await (await page.request.get(`/api/v1/customers/${customers.items[0].id}/deep-link`)).json()).url;
+  const tenant = new URL(link).searchParams.get('tenant');
+  await page.context().clearCookies();
+
+  // Not set up: the deep link's sign-in page offers only the address and password.
+  await page.goto(link);
+  await waitForPath(page, '/sign-in');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Sign in with Microsoft' }).count(), 0);
+
+  // The operator sets it up; the provider answers as Entra ID's `organizations` endpoint does.
+  execFileSync(env.server.bin, ['admin', 'set-customer-sso', '--issuer', `${provider.issuer}/organizations/v2.0`,
+    '--client-id', CLIENT_ID, '--client-secret', CLIENT_SECRET], {
+    env: { ...process.env, DATABASE_URL: env.server.databaseUrl, PUBLIC_URL: env.server.baseUrl, DEMO: '1', RUST_LOG: 'warn' },
+  });
+  await fetch(`${provider.issuer}/__mode`, { method: 'POST', body: 'entra' });
+  try {
+    await page.goto(link);
+    await waitForPath(page, '/sign-in');
+    const microsoft = page.getByRole('button', { name: 'Sign in with Microsoft' });
+    await page.getByText('Followed a link from your partner? Sign in with your organization\'s Microsoft account.').waitFor();
+    await checkA11y(page, 'the sign-in page of a deep link, with Sign in with Microsoft');
+    await microsoft.click();
+    await page.waitForURL((url) => url.origin === provider.issuer && url.pathname.startsWith('/interaction/'));
+    assert.equal(await page.getByLabel('Account').inputValue(), '', 'no address was typed here');
+    await page.getByLabel('Account').fill(`admin@contoso.onmicrosoft.com#tenant=${tenant}`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    // Back on the deep link, signed in as Contoso's user: its keys.
+    await waitForPath(page, '/admin-center/billing/products/software');
+    assert.equal(new URL(page.url()).search, new URL(link).search, 'back on the deep link, with its tenant');
+    await page.getByRole('heading', { level: 1, name: 'Software for Contoso Ltd' }).waitFor();
+    const card = page.getByRole('article').filter({ hasText: 'SQL Server 2022 Enterprise' }).first();
+    await card.getByRole('button', { name: 'Show key' }).click();
+    assert.match(await card.getByRole('textbox', { name: 'Product key' }).inputValue(), /^[A-Z0-9]{5}(-[A-Z0-9]{5}){4}$/);
+
+    // Someone of a tenant that is no customer's comes back to the sign-in page, told why. (A
+    // new browser: the provider, like Microsoft's, would sign the same account in again.)
+    await page.context().clearCookies();
+    await page.goto(link);
+    await waitForPath(page, '/sign-in');
+    await page.getByRole('button', { name: 'Sign in with Microsoft' }).click();
+    await page.waitForURL((url) => url.origin === provider.issuer && url.pathname.startsWith('/interaction/'));
+    await page.getByLabel('Account').fill('admin@contoso.onmicrosoft.com#tenant=00000000-0000-4000-8000-000000000000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await waitForPath(page, '/sign-in');
+    await page.getByRole('alert').filter({ hasText: 'This account has no access here. Ask an administrator of your organization to invite you.' }).waitFor();
+  } finally {
+    await fetch(`${provider.issuer}/__mode`, { method: 'POST', body: 'none' });
+  }
 });

@@ -1,7 +1,8 @@
 // A real OpenID Connect provider for the tests (npm `oidc-provider`, a certified
 // implementation): the authorization code flow with PKCE, signed ID tokens, discovery and
 // JWKS (a new signing key at each start). Its login page takes any address — the account is
-// the address (`address#unverified`: an address the provider did not verify) — and says
+// the address (`address#unverified`: an address the provider did not verify;
+// `address#tenant=<id>`: in `entra` mode, a user of that tenant) — and says
 // whether a second factor was used (the ID token's `amr`); it can also cancel
 // (`access_denied`). `POST /__mode` with `signature`, `nonce`, `expired`, `audience`
 // or `none` makes the token endpoint answer ID tokens spoiled that way (re-signed with the
@@ -42,11 +43,11 @@ const provider = new Provider(issuer, {
   claims: { acr: null, auth_time: null, iss: null, sid: null, openid: ['sub', 'amr'], email: ['email', 'email_verified'], profile: ['name'] },
   // An account typed as `address#unverified` has that address, not verified by the provider.
   async findAccount(ctx, id) {
-    const [email, flag] = id.split('#');
+    const [email, ...flags] = id.split('#');
     return {
       accountId: id,
       async claims() {
-        return { sub: id, email, email_verified: flag !== 'unverified', name: email.split('@')[0] };
+        return { sub: id, email, email_verified: !flags.includes('unverified'), name: email.split('@')[0] };
       },
     };
   },
@@ -67,7 +68,7 @@ const provider = new Provider(issuer, {
 });
 
 let mode = 'none';
-/** The tenant of the accounts in `entra` mode. */
+/** The tenant of the accounts in `entra` mode that do not name theirs. */
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const OTHER_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 const b64 = (buf) => Buffer.from(buf).toString('base64url');
@@ -83,7 +84,8 @@ function spoil(jwt) {
   if (mode === 'nonce') claims.nonce = 'not-the-nonce';
   if (mode === 'expired') Object.assign(claims, { iat: now - 7200, exp: now - 3600 });
   if (mode === 'audience') claims.aud = 'another-client';
-  if (mode === 'entra') Object.assign(claims, { tid: TENANT, iss: `${issuer}/${TENANT}/v2.0` });
+  const tenant = claims.sub.split('#').find((f) => f.startsWith('tenant='))?.slice('tenant='.length) || TENANT;
+  if (mode === 'entra') Object.assign(claims, { tid: tenant, iss: `${issuer}/${tenant}/v2.0` });
   // A token of one tenant claiming another tenant's issuer.
   if (mode === 'entra-mismatch') Object.assign(claims, { tid: TENANT, iss: `${issuer}/${OTHER_TENANT}/v2.0` });
   const signed = `${header}.${b64(JSON.stringify(claims))}`;

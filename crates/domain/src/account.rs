@@ -275,6 +275,9 @@ open_enum! {
         /// An account at the organisation's identity provider was linked to the user (their
         /// first single sign-on).
         SsoLinked = "sso_linked",
+        /// Let in at the first sign-in through the organisation's provider (just in time),
+        /// with no roles.
+        SsoCreated = "sso_created",
     }
 }
 

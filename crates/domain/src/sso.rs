@@ -30,6 +30,11 @@ pub struct IdentityProviderRequest {
     /// in when the provider is down).
     #[serde(default)]
     pub require_sso: bool,
+    /// Someone of the organisation's domains whom nobody invited gets in at their first
+    /// sign-in through the provider (just in time), as a user with no roles until a Global
+    /// admin gives them some.
+    #[serde(default)]
+    pub allow_jit: bool,
 }
 
 /// A configured provider as the API shows it (the secret never).
@@ -40,6 +45,7 @@ pub struct IdentityProvider {
     pub client_id: String,
     pub domains: Vec<String>,
     pub require_sso: bool,
+    pub allow_jit: bool,
     /// The redirect URI to register at the provider.
     pub redirect_uri: String,
 }
@@ -54,6 +60,7 @@ pub struct CheckedProvider {
     /// Lower case, each once.
     pub domains: Vec<String>,
     pub require_sso: bool,
+    pub allow_jit: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,6 +158,30 @@ impl IdentityProviderRequest {
     /// The settings checked; `set_up`: the organisation has a provider already, whose secret
     /// an omitted one keeps (the first time the secret is required).
     pub fn check(&self, set_up: bool) -> Result<CheckedProvider, FieldErrors> {
+        self.checked(set_up, check_domains(&self.domains))
+    }
+
+    /// Customers' provider ("Sign in with Microsoft", set by the operator): it signs in no
+    /// e-mail domains — its users are found by the tenant their ID token names — and refuses
+    /// no passwords.
+    pub fn check_for_customers(&self, set_up: bool) -> Result<CheckedProvider, FieldErrors> {
+        let domains = if self.domains.is_empty() {
+            Ok(Vec::new())
+        } else {
+            Err(ProviderIssue::Domains)
+        };
+        let mut checked = self.checked(set_up, domains)?;
+        checked.require_sso = false;
+        // Customers' users are the partner's to invite: nobody is let in just in time.
+        checked.allow_jit = false;
+        Ok(checked)
+    }
+
+    fn checked(
+        &self,
+        set_up: bool,
+        domains: Result<Vec<String>, ProviderIssue>,
+    ) -> Result<CheckedProvider, FieldErrors> {
         let mut errors = FieldErrors::new();
         let issuer = errors.take("issuer", check_issuer(&self.issuer));
         let client_id = errors.take("client_id", text::line(&self.client_id, 255));
@@ -162,7 +193,7 @@ impl IdentityProviderRequest {
             None => Some(None),
             Some(s) => errors.take("client_secret", text::line(s, 1024)).map(Some),
         };
-        let domains = errors.take("domains", check_domains(&self.domains));
+        let domains = errors.take("domains", domains);
         match (issuer, client_id, client_secret, domains) {
             (Some(issuer), Some(client_id), Some(client_secret), Some(domains))
                 if errors.is_empty() =>
@@ -173,6 +204,7 @@ impl IdentityProviderRequest {
                     client_secret,
                     domains,
                     require_sso: self.require_sso,
+                    allow_jit: self.allow_jit,
                 })
             }
             _ => Err(errors),
@@ -196,6 +228,23 @@ pub struct SsoStart {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SsoRedirect {
     pub redirect_url: Option<String>,
+}
+
+/// `GET /api/v1/sessions/sso/customers`: whether customers' users can sign in with Microsoft
+/// here (the operator set it up).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerSignIn {
+    pub available: bool,
+}
+
+/// `POST /api/v1/sessions/sso/customers`: a customer's user chose "Sign in with Microsoft".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerSsoStart {
+    /// Where to go after signing in: a path of this app (the partner's deep link, say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 
 /// The domain part of an address, for finding its provider.
@@ -293,10 +342,37 @@ mod tests {
             client_secret: None,
             domains: vec!["litware.example".into()],
             require_sso: false,
+            allow_jit: false,
         };
         let first = request.check(false).unwrap_err();
         assert_eq!(first.code("client_secret"), Some(FieldCode::Required));
         assert_eq!(request.check(true).unwrap().client_secret, None, "kept");
+    }
+
+    #[test]
+    fn customers_provider_signs_in_no_domains() {
+        let mut request = IdentityProviderRequest {
+            issuer: "https://login.microsoftonline.com/organizations/v2.0".into(),
+            client_id: "csp".into(),
+            client_secret: Some("s".into()),
+            domains: vec![],
+            require_sso: true,
+            allow_jit: true,
+        };
+        let checked = request.check_for_customers(false).unwrap();
+        assert!(checked.domains.is_empty());
+        assert!(!checked.require_sso, "customers keep their passwords");
+        assert!(
+            !checked.allow_jit,
+            "customers' users are invited by their partner"
+        );
+        assert!(
+            request.check(false).is_err(),
+            "an organisation's needs domains"
+        );
+        request.domains = vec!["contoso.example".into()];
+        let refused = request.check_for_customers(false).unwrap_err();
+        assert_eq!(refused.code("domains"), Some(FieldCode::UnknownValue));
     }
 
     #[test]

@@ -811,6 +811,7 @@ messages! {
     ChangeTwoStepOff => "Turned two-step sign-in off", "关闭了两步登录";
     ChangeRecoveryCode => "Signed in with a recovery code", "使用恢复码登录";
     ChangeSsoLinked => "Linked to an account at the organization's identity provider", "已关联到组织身份提供者的帐户";
+    ChangeSsoCreated => "Let in at the first sign-in through the organization's identity provider, with no roles", "在首次通过组织身份提供者登录时进入，无角色";
     ChangeTwoStepReset => "Two-step sign-in turned off by the operator", "运营方关闭了两步登录";
     ColDevice => "Browser", "浏览器";
     ColAddress => "Address", "地址";
@@ -1012,6 +1013,8 @@ messages! {
     SsoDomainsHint => "One per line, such as litware.example: people whose email address ends in one of them sign in at your provider.", "每行一个，例如 litware.example：电子邮件地址以其中之一结尾的人员将在你的身份提供者处登录。";
     SsoRequire => "Require single sign-on (Global admins keep their passwords)", "要求单一登录（全局管理员保留其密码）";
     SsoRequireHint => "The other people of your organization then cannot sign in with a password here. Global admins keep theirs, to get in when the provider is down.", "此后你组织的其他人员将无法在此处使用密码登录。全局管理员保留其密码，以便在身份提供者不可用时登录。";
+    SsoAllowJit => "Let people of these domains in at their first sign-in, with no roles", "允许这些域的人员在首次登录时进入（无角色）";
+    SsoAllowJitHint => "Someone nobody invited gets an account when the provider signs them in; a Global admin then gives them roles under Users. Leave it off to let in only the people you invite.", "未受邀请的人员在身份提供者为其登录时会获得帐户；随后由全局管理员在“用户”下为其分配角色。保持关闭则仅允许你邀请的人员进入。";
     SaveSso => "Save", "保存";
     SsoSaved => "Single sign-on was saved.", "单一登录已保存。";
     SsoRemove => "Remove single sign-on", "移除单一登录";
@@ -1019,6 +1022,9 @@ messages! {
     SsoRemoved => "Single sign-on was removed: everyone signs in with a password.", "单一登录已移除：所有人均使用密码登录。";
     SignInSsoHint => "Not needed if your organization signs in with its own account (single sign-on): your email is enough.", "如果你的组织使用自己的帐户登录（单一登录），则无需密码：只需电子邮件地址。";
     ErrorReference => "Reference: {id}", "参考编号：{id}";
+    SignInWithMicrosoft => "Sign in with Microsoft", "使用 Microsoft 登录";
+    SignInWithMicrosoftHint => "Followed a link from your partner? Sign in with your organization's Microsoft account.", "是否点击了合作伙伴发送的链接？请使用你组织的 Microsoft 帐户登录。";
+    SignInOr => "or", "或";
 }
 
 /// The Chinese texts in key order, as JSON: the contents of `zh-CN.json`.

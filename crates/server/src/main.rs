@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use csp_server::startup::{shutdown_signal, Application};
+use csp_server::store::sso::Owner;
 use csp_server::Config;
 use tracing_subscriber::EnvFilter;
 
@@ -83,10 +84,13 @@ async fn admin(args: &[String]) -> Result<(), String> {
                  csp-server admin create-support-agent --email EMAIL\n       \
                  csp-server admin reset-two-step --email EMAIL\n       \
                  csp-server admin set-support-sso --issuer URL --client-id ID --client-secret SECRET \
-                 --domains DOMAIN[,DOMAIN…] [--require-sso yes]";
+                 --domains DOMAIN[,DOMAIN…] [--require-sso yes]\n       \
+                 csp-server admin set-customer-sso --issuer URL --client-id ID --client-secret SECRET";
     let (command, rest) = args.split_first().ok_or(usage)?;
-    if command == "set-support-sso" {
-        return set_support_sso(rest).await;
+    match command.as_str() {
+        "set-support-sso" => return set_operator_sso(rest, Owner::Support).await,
+        "set-customer-sso" => return set_operator_sso(rest, Owner::Customers).await,
+        _ => {}
     }
     let mut name = None;
     let mut email = None;
@@ -200,11 +204,6 @@ async fn backup_or_restore(command: &str, args: &[String]) -> Result<(), String>
     Ok(())
 }
 
-/// `csp-server admin set-support-sso --issuer URL --client-id ID --client-secret SECRET
-/// --domains a.example,b.example [--require-sso yes]`: single sign-on for the support
-/// organisation's agents at the operator's identity provider (a partner's Global admin sets up
-/// theirs in the product). Prints the redirect URI to register there. The provider must be
-/// reachable: this machine only with `DEMO=1`, private networks with `WEBHOOK_ALLOW_PRIVATE=1`.
 /// A setting of the environment, when set and not blank.
 fn env(key: &str) -> Option<String> {
     std::env::var(key).ok().filter(|v| !v.trim().is_empty())
@@ -230,31 +229,48 @@ async fn admin_database() -> Result<(csp_server::store::Db, String), String> {
     Ok((db, public_url))
 }
 
-async fn set_support_sso(args: &[String]) -> Result<(), String> {
-    let usage = "usage: csp-server admin set-support-sso --issuer URL --client-id ID \
-                 --client-secret SECRET --domains DOMAIN[,DOMAIN…] [--require-sso yes]";
+/// `csp-server admin set-support-sso --issuer URL --client-id ID --client-secret SECRET
+/// --domains a.example,b.example [--require-sso yes]`: single sign-on for the support
+/// organisation's agents at the operator's identity provider (a partner's Global admin sets up
+/// theirs in the product). `csp-server admin set-customer-sso --issuer URL --client-id ID
+/// --client-secret SECRET`: "Sign in with Microsoft" for customers' users (a multi-tenant app at
+/// Microsoft Entra ID, e.g. `https://login.microsoftonline.com/organizations/v2.0`; users are
+/// found by the tenant their ID token names). Prints the redirect URI to register there. The
+/// provider must be reachable: this machine only with `DEMO=1`, private networks with
+/// `WEBHOOK_ALLOW_PRIVATE=1`.
+async fn set_operator_sso(args: &[String], owner: Owner) -> Result<(), String> {
+    let customers = owner == Owner::Customers;
+    let usage = if customers {
+        "usage: csp-server admin set-customer-sso --issuer URL --client-id ID --client-secret SECRET"
+    } else {
+        "usage: csp-server admin set-support-sso --issuer URL --client-id ID \
+         --client-secret SECRET --domains DOMAIN[,DOMAIN…] [--require-sso yes]"
+    };
     let mut flags = std::collections::HashMap::new();
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
         let value = rest.next().ok_or(usage)?;
         match flag.as_str() {
-            "--issuer" | "--client-id" | "--client-secret" | "--domains" | "--require-sso" => {
-                flags.insert(flag.as_str(), value.clone());
-            }
+            "--issuer" | "--client-id" | "--client-secret" => {}
+            "--domains" | "--require-sso" if !customers => {}
             _ => return Err(usage.into()),
         }
+        flags.insert(flag.as_str(), value.clone());
     }
     let get = |k: &str| flags.get(k).cloned();
+    let domains = match get("--domains") {
+        Some(list) => list.split(',').map(str::to_string).collect(),
+        None if customers => Vec::new(),
+        None => return Err(usage.into()),
+    };
     let request = csp_domain::sso::IdentityProviderRequest {
         issuer: get("--issuer").ok_or(usage)?,
         client_id: get("--client-id").ok_or(usage)?,
         client_secret: get("--client-secret"),
-        domains: get("--domains")
-            .ok_or(usage)?
-            .split(',')
-            .map(str::to_string)
-            .collect(),
+        domains,
         require_sso: get("--require-sso").is_some_and(|v| v == "yes"),
+        // Support agents approve credits for every partner: each one is invited.
+        allow_jit: false,
     };
     let (db, public_url) = admin_database().await?;
     let reach = csp_domain::notification::Reach {
@@ -262,13 +278,23 @@ async fn set_support_sso(args: &[String]) -> Result<(), String> {
         private: env("WEBHOOK_ALLOW_PRIVATE").as_deref() == Some("1"),
     };
     let discovery = csp_server::cases::sso::Discovery::new(reach);
-    let done =
-        csp_server::cases::sso::set_support_provider(&db, &discovery, &request, chrono::Utc::now())
-            .await;
+    let done = csp_server::cases::sso::set_operator_provider(
+        &db,
+        &discovery,
+        &owner,
+        &request,
+        chrono::Utc::now(),
+    )
+    .await;
     db.close().await;
-    done.map_err(|e| format!("cannot set the support organisation's provider: {e}"))?;
+    let whose = if customers {
+        "customers' users (Sign in with Microsoft)"
+    } else {
+        "the support organisation's agents"
+    };
+    done.map_err(|e| format!("cannot set the provider of {whose}: {e}"))?;
     println!(
-        "Single sign-on set for the support organisation's agents. Register this redirect URI at the provider:\n{}",
+        "Single sign-on set for {whose}. Register this redirect URI at the provider:\n{}",
         csp_server::cases::sso::redirect_uri(&public_url)
     );
     Ok(())

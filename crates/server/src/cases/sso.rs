@@ -8,8 +8,13 @@
 //! subject, and must still belong to the provider's organisation; the first sign-in links an
 //! account only to a user of that organisation with the address, within the provider's
 //! domains, and only when the provider says it verified the address — or the user was invited
-//! and has no password yet. Each link is recorded with the user's changes. Nobody is created
-//! here.
+//! and has no password yet. Each link is recorded with the user's changes. An organisation
+//! may let in people of its domains whom nobody invited, with no roles (just in time).
+//!
+//! Customers' users sign in at one provider the operator sets up ("Sign in with Microsoft": a
+//! multi-tenant app at Microsoft Entra ID). Its ID tokens name the user's tenant (`tid`), which
+//! must be a customer's here; the first sign-in links the account to that customer's user with
+//! the token's address — the customer's own directory vouches for it.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -18,7 +23,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use csp_domain::notification::Reach;
 use csp_domain::sso::{amr_says_mfa, SsoFailure};
-use csp_domain::{Email, Principal, UserId};
+use csp_domain::{CustomerId, Email, PartnerId, Principal, UserId};
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
     AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge,
@@ -26,8 +31,8 @@ use openidconnect::{
 };
 
 use crate::notify::webhook::{literal_host_allowed, GuardedResolver};
-use crate::store::sso::{self as store, Login, Provider};
-use crate::store::{accounts, users, Conn, Db};
+use crate::store::sso::{self as store, Login, Owner, Provider};
+use crate::store::{accounts, customers, users, Conn, Db};
 
 /// How long a sign-in may take at the provider.
 pub const LOGIN_MINUTES: i64 = 10;
@@ -232,14 +237,14 @@ pub struct Started {
     pub browser: String,
 }
 
-/// The provider's authorization URL for a sign-in of `email`, after recording the sign-in
-/// (its `state` hashed, its nonce and PKCE verifier, the browser's binding hashed) for the
-/// callback.
+/// The provider's authorization URL for a sign-in (of `email`, when the user typed it), after
+/// recording the sign-in (its `state` hashed, its nonce and PKCE verifier, the browser's
+/// binding hashed) for the callback.
 pub async fn start(
     db: &Db,
     discovery: &Discovery,
     provider: &Provider,
-    email: &Email,
+    email: Option<&Email>,
     next: &str,
     public_url: &str,
     now: DateTime<Utc>,
@@ -255,7 +260,7 @@ pub async fn start(
     let found = discovery.metadata(&provider.issuer, false).await?;
     let client = client(found.metadata, provider, public_url)?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-    let (url, state, nonce) = client
+    let mut request = client
         .authorize_url(
             CoreAuthenticationFlow::AuthorizationCode,
             CsrfToken::new_random,
@@ -263,9 +268,11 @@ pub async fn start(
         )
         .add_scope(Scope::new("email".into()))
         .add_scope(Scope::new("profile".into()))
-        .add_extra_param("login_hint", email.as_str())
-        .set_pkce_challenge(challenge)
-        .url();
+        .set_pkce_challenge(challenge);
+    if let Some(email) = email {
+        request = request.add_extra_param("login_hint", email.as_str());
+    }
+    let (url, state, nonce) = request.url();
     let browser = crate::store::sessions::new_token();
     let mut conn = db.conn().await.map_err(|e| e.to_string())?;
     store::start_login(
@@ -404,18 +411,49 @@ pub async fn finish(
     };
 
     let mut conn = db.conn().await.map_err(db_error)?;
+    // Customers' provider: the tenant the token names must be a customer's here.
+    let tenant = match provider.owner {
+        Owner::Customers => {
+            let tid = tenant_of(id_token)
+                .ok_or_else(|| invalid("an ID token without its tenant (tid)".into()))?;
+            let found = customers::of_tenant(&mut conn, &tid)
+                .await
+                .map_err(db_error)?
+                .ok_or_else(|| {
+                    refused(
+                        SsoFailure::NotInvited,
+                        format!("tenant {tid} is no customer's"),
+                    )
+                })?;
+            Some(found)
+        }
+        Owner::Partner(_) | Owner::Support => None,
+    };
     let user = match store::linked_user(&mut conn, &provider.id, &subject)
         .await
         .map_err(db_error)?
     {
         Some(user) => user,
-        None => first_link(&mut conn, &provider, &subject, email, back.client_ip, now).await?,
+        None => {
+            let link = FirstLink {
+                provider: &provider,
+                tenant: tenant.as_ref(),
+                subject: &subject,
+                email,
+                name: claims
+                    .name()
+                    .and_then(|n| n.get(None))
+                    .map(|n| n.as_str().to_string()),
+                client_ip: back.client_ip,
+            };
+            first_link(&mut conn, link, now).await?
+        }
     };
     let record = users::find_by_id(&mut conn, &user)
         .await
         .map_err(db_error)?
         .ok_or_else(|| refused(SsoFailure::NotInvited, "no such user"))?;
-    if !of_provider_org(&record.principal, &provider) {
+    if !belongs(&record.principal, &provider, tenant.as_ref()) {
         return Err(refused(
             SsoFailure::NotInvited,
             "a user of another organisation",
@@ -497,51 +535,117 @@ async fn user_info_email(
         .map(|e| (e.as_str().to_string(), info.email_verified() == Some(true)))
 }
 
-/// Whether a user belongs to the provider's organisation (a partner's users to its provider,
-/// support agents to the support organisation's; customer users never).
+/// Whether a user belongs to the provider's organisation: a partner's users to its provider,
+/// support agents to the support organisation's. (Customers' users belong to the customers'
+/// provider by their tenant: [`belongs`].)
 pub fn of_provider_org(principal: &Principal, provider: &Provider) -> bool {
-    match (principal, &provider.partner) {
-        (Principal::Partner { partner, .. }, Some(theirs)) => partner == theirs,
-        (Principal::Support { .. }, None) => true,
+    match (principal, &provider.owner) {
+        (Principal::Partner { partner, .. }, Owner::Partner(theirs)) => partner == theirs,
+        (Principal::Support { .. }, Owner::Support) => true,
         _ => false,
     }
 }
 
+/// Whether a user may sign in through the provider: of its organisation, or — at customers'
+/// provider — a user of the customer whose tenant the ID token names.
+fn belongs(
+    principal: &Principal,
+    provider: &Provider,
+    tenant: Option<&(CustomerId, PartnerId)>,
+) -> bool {
+    match (principal, tenant) {
+        (Principal::Customer { customer, .. }, Some((of_tenant, _))) => customer == of_tenant,
+        (_, Some(_)) => false,
+        (_, None) => of_provider_org(principal, provider),
+    }
+}
+
+/// An account at a provider signing in for the first time.
+struct FirstLink<'a> {
+    provider: &'a Provider,
+    /// At customers' provider: the customer of the token's tenant, and its partner.
+    tenant: Option<&'a (CustomerId, PartnerId)>,
+    subject: &'a str,
+    /// The address the provider gives, and whether it says it verified it.
+    email: Option<(String, bool)>,
+    /// The name the provider gives (for someone let in just in time).
+    name: Option<String>,
+    client_ip: &'a str,
+}
+
 /// Links the provider's account to the user of the provider's organisation with its address,
 /// where the address is in the provider's domains and the provider verified it — or the user
-/// was invited and has not set a password yet (the invitation named the address). Recorded with
-/// the user's changes.
+/// was invited and has not set a password yet (the invitation named the address). Where the
+/// organisation allows it, someone of its domains with a verified address whom nobody invited
+/// is let in as a user with no roles (just in time). At customers'
+/// provider, to the user with the address of the customer whose tenant signed the user in (its
+/// directory vouches for the address). Recorded with the user's changes.
 async fn first_link(
     conn: &mut Conn,
-    provider: &Provider,
-    subject: &str,
-    email: Option<(String, bool)>,
-    client_ip: &str,
+    link: FirstLink<'_>,
     now: DateTime<Utc>,
 ) -> Result<UserId, Refused> {
+    let FirstLink {
+        provider,
+        tenant,
+        subject,
+        email,
+        name,
+        client_ip,
+    } = link;
     let db_error = |e: sqlx::Error| refused(SsoFailure::Invalid, e.to_string());
     let (email, verified) = email
         .and_then(|(e, verified)| Some((Email::parse(&e).ok()?, verified)))
         .ok_or_else(|| refused(SsoFailure::NotInvited, "no e-mail claim"))?;
     let domain = csp_domain::sso::domain_of(&email);
-    if !provider.domains.iter().any(|d| d == domain) {
+    if tenant.is_none() && !provider.domains.iter().any(|d| d == domain) {
         return Err(refused(
             SsoFailure::NotInvited,
             "address outside the provider's domains",
         ));
     }
-    let record = users::find_by_email(conn, &email)
-        .await
-        .map_err(db_error)?
-        .ok_or_else(|| refused(SsoFailure::NotInvited, "no such user"))?;
-    if !of_provider_org(&record.principal, provider) {
+    let found = users::find_by_email(conn, &email).await.map_err(db_error)?;
+    let (record, created) = match (found, &provider.owner, tenant) {
+        (Some(record), _, _) => (record, false),
+        // Nobody invited this person: let in with no roles where the organisation allows it
+        // and the provider verified the address.
+        (None, Owner::Partner(partner), None) if provider.allow_jit && verified => {
+            let name = name
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| email.as_str().split('@').next().unwrap_or_default().into());
+            let name: String = name.trim().chars().take(100).collect();
+            let user = crate::store::new_ordered_id::<UserId>();
+            let principal = Principal::Partner {
+                user: user.clone(),
+                partner: partner.clone(),
+                roles: Vec::new(),
+            };
+            let new = users::NewUser {
+                id: &user,
+                email: &email,
+                display_name: &name,
+                principal: &principal,
+                password_hash: "",
+            };
+            users::insert(conn, &new, now).await.map_err(db_error)?;
+            // A sign-in at the same moment may have let the person in first: theirs counts.
+            let record = users::find_by_email(conn, &email)
+                .await
+                .map_err(db_error)?
+                .ok_or_else(|| refused(SsoFailure::NotInvited, "no such user"))?;
+            let created = record.user.id == user;
+            (record, created)
+        }
+        (None, _, _) => return Err(refused(SsoFailure::NotInvited, "no such user")),
+    };
+    if !belongs(&record.principal, provider, tenant) {
         return Err(refused(
             SsoFailure::NotInvited,
             "a user of another organisation",
         ));
     }
     let invited = record.password_hash.is_empty();
-    if !verified && !invited {
+    if !verified && !invited && tenant.is_none() {
         return Err(refused(
             SsoFailure::NotInvited,
             "the provider did not say it verified the address",
@@ -550,13 +654,22 @@ async fn first_link(
     store::link(conn, &provider.id, subject, &record.user.id, now)
         .await
         .map_err(db_error)?;
+    let partner = match (&provider.owner, tenant) {
+        (Owner::Partner(partner), _) => Some(partner),
+        (_, Some((_, partner))) => Some(partner),
+        _ => None,
+    };
     accounts::record(
         conn,
         &accounts::Change {
-            partner: provider.partner.as_ref(),
+            partner,
             actor_email: record.user.email.as_str(),
             user: &record.user.id,
-            action: csp_domain::account::UserChangeAction::SsoLinked,
+            action: if created {
+                csp_domain::account::UserChangeAction::SsoCreated
+            } else {
+                csp_domain::account::UserChangeAction::SsoLinked
+            },
             detail: &provider.issuer,
             client_ip,
             at: now,
@@ -567,20 +680,26 @@ async fn first_link(
     Ok(record.user.id)
 }
 
-/// `csp-server admin set-support-sso`: the support organisation's provider, set by the operator
-/// with the rules a partner's Global admin meets (the issuer read, each domain at one
-/// organisation's provider, the secret the first time).
-pub async fn set_support_provider(
+/// `csp-server admin set-support-sso` and `set-customer-sso`: the support organisation's
+/// provider, or customers' ("Sign in with Microsoft"), set by the operator with the rules a
+/// partner's Global admin meets (the issuer read, each domain at one organisation's provider —
+/// customers' provider has none —, the secret the first time).
+pub async fn set_operator_provider(
     db: &Db,
     discovery: &Discovery,
+    owner: &Owner,
     request: &csp_domain::sso::IdentityProviderRequest,
     now: DateTime<Utc>,
 ) -> Result<(), String> {
-    let set_up = store::of_org(&mut *db.conn().await.map_err(|e| e.to_string())?, None)
+    let set_up = store::of_org(&mut *db.conn().await.map_err(|e| e.to_string())?, owner)
         .await
         .map_err(|e| e.to_string())?
         .is_some();
-    let provider = request.check(set_up).map_err(|errors| {
+    let checked = match owner {
+        Owner::Customers => request.check_for_customers(set_up),
+        Owner::Partner(_) | Owner::Support => request.check(set_up),
+    };
+    let provider = checked.map_err(|errors| {
         errors
             .iter()
             .map(|(field, _, text)| format!("{field}: {}", text.english()))
@@ -592,7 +711,7 @@ pub async fn set_support_provider(
         .await
         .map_err(|e| format!("issuer: {e}"))?;
     let mut tx = db.begin().await.map_err(|e| e.to_string())?;
-    let taken = store::domains_of_others(&mut tx, None, &provider.domains)
+    let taken = store::domains_of_others(&mut tx, owner, &provider.domains)
         .await
         .map_err(|e| e.to_string())?;
     if !taken.is_empty() {
@@ -601,7 +720,7 @@ pub async fn set_support_provider(
             taken.join(", ")
         ));
     }
-    if !store::put(&mut tx, None, &provider, "csp-server admin", now)
+    if !store::put(&mut tx, owner, &provider, "csp-server admin", now)
         .await
         .map_err(|e| e.to_string())?
     {

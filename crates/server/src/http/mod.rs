@@ -52,6 +52,10 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
         )
         .route("/sessions/{id}", axum::routing::delete(sessions::end_one))
         .route("/sessions/sso", post(sso::start))
+        .route(
+            "/sessions/sso/customers",
+            get(sso::customers_available).post(sso::start_for_customers),
+        )
         .route("/sso/callback", get(sso::callback))
         .route(
             "/identity-provider",

@@ -31,6 +31,8 @@ use crate::routes::{
         customers::get,
         customers::create,
         crate::routes::sso::start,
+        crate::routes::sso::customers_available,
+        crate::routes::sso::start_for_customers,
         crate::routes::sso::callback,
         crate::routes::sso::get,
         crate::routes::sso::put,

@@ -47,18 +47,19 @@ async fn refuse_password_if_sso_required(
 /// sign-on for their address's domain); its Global admins keep their passwords, to get in
 /// when the provider is down.
 async fn sso_required(conn: &mut Conn, record: &users::UserRecord) -> Result<bool, sqlx::Error> {
-    let partner = match &record.principal {
+    use crate::store::sso::Owner;
+    let owner = match &record.principal {
         csp_domain::Principal::Partner { partner, roles, .. } => {
             if roles.contains(&csp_domain::Role::GlobalAdmin) {
                 return Ok(false);
             }
-            Some(partner)
+            Owner::Partner(partner.clone())
         }
-        csp_domain::Principal::Support { .. } => None,
+        csp_domain::Principal::Support { .. } => Owner::Support,
         csp_domain::Principal::Customer { .. } => return Ok(false),
     };
     let domain = csp_domain::sso::domain_of(&record.user.email);
-    Ok(crate::store::sso::of_org(conn, partner)
+    Ok(crate::store::sso::of_org(conn, &owner)
         .await?
         .is_some_and(|p| p.require_sso && p.domains.iter().any(|d| d == domain)))
 }

@@ -9,8 +9,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::Json;
 use csp_domain::sso::{
-    domain_of, IdentityProvider, IdentityProviderRequest, ProviderIssue, SsoFailure, SsoRedirect,
-    SsoStart,
+    domain_of, CustomerSignIn, CustomerSsoStart, IdentityProvider, IdentityProviderRequest,
+    ProviderIssue, SsoFailure, SsoRedirect, SsoStart,
 };
 use csp_domain::{Area, Email, ErrorCode, FieldErrors, Permission};
 use serde::Deserialize;
@@ -22,14 +22,14 @@ use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::{ApiJson, ApiQuery, ClientIp};
 use crate::routes::sessions::{device, start_session};
 use crate::state::AppState;
-use crate::store::sso as store;
+use crate::store::sso::{self as store, Owner};
 use crate::store::users;
 
 /// The provider of the caller's organisation: a partner's Global admin sets it.
-fn org_of(user: &CurrentUser) -> Result<csp_domain::PartnerId, AppError> {
+fn org_of(user: &CurrentUser) -> Result<Owner, AppError> {
     let partner = user.partner(Area::Customers)?.clone();
     user.require(Permission::ManageIdentityProvider)?;
-    Ok(partner)
+    Ok(Owner::Partner(partner))
 }
 
 fn shown(provider: store::Provider, public_url: &str) -> IdentityProvider {
@@ -38,6 +38,7 @@ fn shown(provider: store::Provider, public_url: &str) -> IdentityProvider {
         client_id: provider.client_id,
         domains: provider.domains,
         require_sso: provider.require_sso,
+        allow_jit: provider.allow_jit,
         redirect_uri: sso::redirect_uri(public_url),
     }
 }
@@ -54,8 +55,8 @@ pub async fn get(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> ApiResult<Json<IdentityProvider>> {
-    let partner = org_of(&user)?;
-    let found = store::of_org(&mut *state.db.conn().await?, Some(&partner))
+    let owner = org_of(&user)?;
+    let found = store::of_org(&mut *state.db.conn().await?, &owner)
         .await?
         .ok_or_else(|| AppError::not_found("Your organisation has no identity provider set up."))?;
     Ok(Json(shown(found, &state.settings.public_url)))
@@ -81,8 +82,8 @@ pub async fn put(
     user: CurrentUser,
     ApiJson(request): ApiJson<IdentityProviderRequest>,
 ) -> ApiResult<Json<IdentityProvider>> {
-    let partner = org_of(&user)?;
-    let set_up = store::of_org(&mut *state.db.conn().await?, Some(&partner))
+    let owner = org_of(&user)?;
+    let set_up = store::of_org(&mut *state.db.conn().await?, &owner)
         .await?
         .is_some();
     let provider = request
@@ -100,27 +101,19 @@ pub async fn put(
         return Err(field("issuer", ProviderIssue::Unreachable));
     }
     let mut tx = state.db.begin().await?;
-    let taken = store::domains_of_others(&mut tx, Some(&partner), &provider.domains).await?;
+    let taken = store::domains_of_others(&mut tx, &owner, &provider.domains).await?;
     if !taken.is_empty() {
         return Err(field("domains", ProviderIssue::DomainsTaken));
     }
     let now = state.clock.now();
-    if !store::put(
-        &mut tx,
-        Some(&partner),
-        &provider,
-        user.user.email.as_str(),
-        now,
-    )
-    .await?
-    {
+    if !store::put(&mut tx, &owner, &provider, user.user.email.as_str(), now).await? {
         return Err(field("client_secret", ProviderIssue::SecretRequired));
     }
-    let found = store::of_org(&mut tx, Some(&partner))
+    let found = store::of_org(&mut tx, &owner)
         .await?
         .ok_or_else(|| AppError::not_found("Your organisation has no identity provider set up."))?;
     tx.commit().await?;
-    tracing::info!(partner = %partner, issuer = %found.issuer, "identity provider set");
+    tracing::info!(owner = ?owner, issuer = %found.issuer, "identity provider set");
     Ok(Json(shown(found, &state.settings.public_url)))
 }
 
@@ -133,9 +126,9 @@ pub async fn put(
         (status = 404, description = "`not_found`: none set up", body = csp_domain::ApiErrorBody),
     ))]
 pub async fn delete(State(state): State<AppState>, user: CurrentUser) -> ApiResult<StatusCode> {
-    let partner = org_of(&user)?;
+    let owner = org_of(&user)?;
     let mut tx = state.db.begin().await?;
-    if !store::remove(&mut tx, Some(&partner)).await? {
+    if !store::remove(&mut tx, &owner).await? {
         return Err(AppError::not_found(
             "Your organisation has no identity provider set up.",
         ));
@@ -193,12 +186,63 @@ pub async fn start(
         }
     }
     drop(conn);
+    to_provider(&state, &provider, Some(&email), request.next.as_deref()).await
+}
+
+/// Whether customers' users can "Sign in with Microsoft" here (the operator set it up with
+/// `csp-server admin set-customer-sso`): the sign-in page offers it when so.
+#[utoipa::path(get, path = "/api/v1/sessions/sso/customers", tag = "sessions",
+    responses(
+        (status = 200, body = CustomerSignIn),
+    ))]
+pub async fn customers_available(State(state): State<AppState>) -> ApiResult<Json<CustomerSignIn>> {
+    let found = store::of_org(&mut *state.db.conn().await?, &Owner::Customers).await?;
+    Ok(Json(CustomerSignIn {
+        available: found.is_some(),
+    }))
+}
+
+/// "Sign in with Microsoft" for customers' users (who follow their partner's deep link): the
+/// authorization URL of the operator's provider (code flow with PKCE, `state` and `nonce`). The
+/// ID token's tenant (`tid`) must be a customer's here, and the address one of its users'.
+#[utoipa::path(post, path = "/api/v1/sessions/sso/customers", tag = "sessions",
+    request_body = CustomerSsoStart,
+    responses(
+        (status = 200, body = SsoRedirect),
+        (status = 400, description = "`invalid_json`", body = csp_domain::ApiErrorBody),
+        (status = 404, description = "`not_found`: not set up here", body = csp_domain::ApiErrorBody),
+        (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
+        (status = 503, description = "`unavailable`: the provider cannot be reached", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn start_for_customers(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<CustomerSsoStart>,
+) -> ApiResult<Response> {
+    let provider = store::of_org(&mut *state.db.conn().await?, &Owner::Customers)
+        .await?
+        .ok_or_else(|| {
+            AppError::not_found(
+                "Signing in with Microsoft is not set up here. Sign in with your e-mail address and password.",
+            )
+        })?;
+    to_provider(&state, &provider, None, request.next.as_deref()).await
+}
+
+/// Starts a sign-in at `provider` and answers where to send the browser, with the cookie that
+/// binds the sign-in to this browser.
+async fn to_provider(
+    state: &AppState,
+    provider: &store::Provider,
+    email: Option<&Email>,
+    next: Option<&str>,
+) -> ApiResult<Response> {
     let started = sso::start(
         &state.db,
         &state.discovery,
-        &provider,
-        &email,
-        &app_path(request.next.as_deref()),
+        provider,
+        email,
+        &app_path(next),
         &state.settings.public_url,
         state.clock.now(),
     )
@@ -207,7 +251,7 @@ pub async fn start(
         tracing::error!(issuer = %provider.issuer, error = %e, "single sign-on could not start");
         AppError::new(
             ErrorCode::Unavailable,
-            "Your organisation's sign-in page cannot be reached right now. Please try again in a moment.",
+            "The sign-in page cannot be reached right now. Please try again in a moment.",
         )
     })?;
     // Only this browser may finish the sign-in: a callback URL handed to someone else fails.

@@ -382,6 +382,26 @@ pub async fn find_by_tenant_or_domain(
     row.map(Customer::try_from).transpose()
 }
 
+/// The customer whose tenant (its directory at Microsoft Entra ID) has this ID, of any
+/// partner, with its partner.
+pub async fn of_tenant(
+    conn: &mut Conn,
+    tenant: &str,
+) -> Result<Option<(CustomerId, PartnerId)>, sqlx::Error> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT id, partner_id FROM customers WHERE tenant_id = $1")
+            .bind(tenant.trim().to_lowercase())
+            .fetch_optional(conn)
+            .await?;
+    row.map(|(id, partner)| {
+        Ok((
+            decode("customer id", &id, CustomerId::parse)?,
+            decode("partner id", &partner, PartnerId::parse)?,
+        ))
+    })
+    .transpose()
+}
+
 /// Adds a customer of `partner` unless one with this id exists. A trigger counts it and moves
 /// the partner's list version on, in the caller's transaction.
 pub async fn insert(

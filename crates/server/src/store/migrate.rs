@@ -108,6 +108,11 @@ const SQLITE: &[Migration] = &[
         "sso",
         include_str!("../../migrations/sqlite/0019_sso.sql"),
     ),
+    (
+        20,
+        "customer_sso_and_jit",
+        include_str!("../../migrations/sqlite/0020_customer_sso_and_jit.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -204,6 +209,11 @@ const POSTGRES: &[Migration] = &[
         19,
         "sso",
         include_str!("../../migrations/postgres/0019_sso.sql"),
+    ),
+    (
+        20,
+        "customer_sso_and_jit",
+        include_str!("../../migrations/postgres/0020_customer_sso_and_jit.sql"),
     ),
 ];
 

@@ -8,15 +8,39 @@ use csp_domain::{PartnerId, UserId};
 use super::sessions::token_hash;
 use super::{db_time, decode, new_id, read_time, Conn};
 
+/// Whose provider it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    /// A partner's: its Global admin sets it up.
+    Partner(PartnerId),
+    /// The support organisation's: the operator sets it up.
+    Support,
+    /// Customers' users ("Sign in with Microsoft"): the operator sets it up; its ID tokens name
+    /// the customer's tenant.
+    Customers,
+}
+
+impl Owner {
+    /// The columns that say it: `partner_id` (or `''`) and `for_customers`.
+    fn key(&self) -> (&str, i64) {
+        match self {
+            Owner::Partner(partner) => (partner.as_str(), 0),
+            Owner::Support => ("", 0),
+            Owner::Customers => ("", 1),
+        }
+    }
+}
+
 /// A provider as the server uses it.
 #[derive(Debug, Clone)]
 pub struct Provider {
     pub id: String,
-    pub partner: Option<PartnerId>,
+    pub owner: Owner,
     pub issuer: String,
     pub client_id: String,
     pub client_secret: String,
     pub require_sso: bool,
+    pub allow_jit: bool,
     pub domains: Vec<String>,
 }
 
@@ -28,9 +52,12 @@ struct ProviderRow {
     client_id: String,
     client_secret: String,
     require_sso: i64,
+    for_customers: i64,
+    allow_jit: i64,
 }
 
-const COLUMNS: &str = "p.id, p.partner_id, p.issuer, p.client_id, p.client_secret, p.require_sso";
+const COLUMNS: &str = "p.id, p.partner_id, p.issuer, p.client_id, p.client_secret, p.require_sso, \
+     p.for_customers, p.allow_jit";
 
 async fn with_domains(conn: &mut Conn, row: ProviderRow) -> Result<Provider, sqlx::Error> {
     let mut domains: Vec<String> =
@@ -39,17 +66,19 @@ async fn with_domains(conn: &mut Conn, row: ProviderRow) -> Result<Provider, sql
             .fetch_all(&mut *conn)
             .await?;
     domains.sort();
+    let owner = match (row.partner_id.as_deref(), row.for_customers != 0) {
+        (Some(p), _) => Owner::Partner(decode("partner id", p, PartnerId::parse)?),
+        (None, false) => Owner::Support,
+        (None, true) => Owner::Customers,
+    };
     Ok(Provider {
-        partner: row
-            .partner_id
-            .as_deref()
-            .map(|p| decode("partner id", p, PartnerId::parse))
-            .transpose()?,
+        owner,
         id: row.id,
         issuer: row.issuer,
         client_id: row.client_id,
         client_secret: row.client_secret,
         require_sso: row.require_sso != 0,
+        allow_jit: row.allow_jit != 0,
         domains,
     })
 }
@@ -64,16 +93,15 @@ async fn with_domains_of(
     }
 }
 
-/// The partner's provider (`None`: the support organisation's).
-pub async fn of_org(
-    conn: &mut Conn,
-    partner: Option<&PartnerId>,
-) -> Result<Option<Provider>, sqlx::Error> {
+/// The owner's provider.
+pub async fn of_org(conn: &mut Conn, owner: &Owner) -> Result<Option<Provider>, sqlx::Error> {
+    let (partner, for_customers) = owner.key();
     let row: Option<ProviderRow> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM identity_providers p \
-         WHERE COALESCE(p.partner_id, '') = $1"
+         WHERE COALESCE(p.partner_id, '') = $1 AND p.for_customers = $2"
     ))
-    .bind(partner.map_or("", PartnerId::as_str))
+    .bind(partner)
+    .bind(for_customers)
     .fetch_optional(&mut *conn)
     .await?;
     with_domains_of(conn, row).await
@@ -104,17 +132,19 @@ pub async fn by_id(conn: &mut Conn, id: &str) -> Result<Option<Provider>, sqlx::
 /// The domains of `domains` that another organisation's provider signs in already.
 pub async fn domains_of_others(
     conn: &mut Conn,
-    partner: Option<&PartnerId>,
+    owner: &Owner,
     domains: &[String],
 ) -> Result<Vec<String>, sqlx::Error> {
+    let (partner, for_customers) = owner.key();
     let mut taken = Vec::new();
     for domain in domains {
         let other: Option<i64> = sqlx::query_scalar(
             "SELECT 1 FROM identity_provider_domains d JOIN identity_providers p ON p.id = d.provider_id \
-             WHERE d.domain = $1 AND COALESCE(p.partner_id, '') <> $2",
+             WHERE d.domain = $1 AND (COALESCE(p.partner_id, '') <> $2 OR p.for_customers <> $3)",
         )
         .bind(domain)
-        .bind(partner.map_or("", PartnerId::as_str))
+        .bind(partner)
+        .bind(for_customers)
         .fetch_optional(&mut *conn)
         .await?;
         if other.is_some() {
@@ -128,12 +158,12 @@ pub async fn domains_of_others(
 /// `false` when there is no provider yet and no secret was given.
 pub async fn put(
     conn: &mut Conn,
-    partner: Option<&PartnerId>,
+    owner: &Owner,
     provider: &CheckedProvider,
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let existing = of_org(conn, partner).await?;
+    let existing = of_org(conn, owner).await?;
     let id = match (&existing, &provider.client_secret) {
         (Some(found), secret) => {
             if found.issuer != provider.issuer {
@@ -146,7 +176,7 @@ pub async fn put(
             sqlx::query(
                 "UPDATE identity_providers SET issuer = $2, client_id = $3, \
                  client_secret = COALESCE($4, client_secret), require_sso = $5, updated_by = $6, \
-                 updated_at = $7 WHERE id = $1",
+                 updated_at = $7, allow_jit = $8 WHERE id = $1",
             )
             .bind(&found.id)
             .bind(&provider.issuer)
@@ -155,6 +185,7 @@ pub async fn put(
             .bind(i64::from(provider.require_sso))
             .bind(by)
             .bind(db_time(now))
+            .bind(i64::from(provider.allow_jit))
             .execute(&mut *conn)
             .await?;
             found.id.clone()
@@ -163,16 +194,22 @@ pub async fn put(
             let id: String = new_id::<uuid::Uuid>().to_string();
             sqlx::query(
                 "INSERT INTO identity_providers (id, partner_id, issuer, client_id, client_secret, \
-                 require_sso, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                 require_sso, updated_by, updated_at, for_customers, allow_jit) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             )
             .bind(&id)
-            .bind(partner.map(PartnerId::as_str))
+            .bind(match owner {
+                Owner::Partner(partner) => Some(partner.as_str()),
+                Owner::Support | Owner::Customers => None,
+            })
             .bind(&provider.issuer)
             .bind(&provider.client_id)
             .bind(secret)
             .bind(i64::from(provider.require_sso))
             .bind(by)
             .bind(db_time(now))
+            .bind(owner.key().1)
+            .bind(i64::from(provider.allow_jit))
             .execute(&mut *conn)
             .await?;
             id
@@ -195,8 +232,8 @@ pub async fn put(
 
 /// Removes the organisation's provider; users sign in with passwords again (their links to
 /// accounts at the provider go too).
-pub async fn remove(conn: &mut Conn, partner: Option<&PartnerId>) -> Result<bool, sqlx::Error> {
-    let Some(found) = of_org(conn, partner).await? else {
+pub async fn remove(conn: &mut Conn, owner: &Owner) -> Result<bool, sqlx::Error> {
+    let Some(found) = of_org(conn, owner).await? else {
         return Ok(false);
     };
     for sql in [

@@ -197,6 +197,14 @@ impl TestServer {
         self.clock.now().date_naive().to_string()
     }
 
+    /// One text value from the database (a tenant ID, say), for what the API does not list.
+    pub async fn text(&self, sql: &str) -> String {
+        sqlx::query_scalar(sql)
+            .fetch_one(self.db.pool())
+            .await
+            .unwrap()
+    }
+
     /// One `SELECT COUNT(*)`-style number, for checks the API cannot show.
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql)

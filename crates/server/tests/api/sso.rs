@@ -27,6 +27,8 @@ on_both_backends!(
     spoiled_id_tokens_are_refused,
     entra_ids_multi_tenant_endpoint_is_followed_to_the_users_tenant,
     the_operator_sets_up_the_support_organisations_provider,
+    a_customers_user_signs_in_with_microsoft_through_the_customers_tenant,
+    an_organisation_may_let_people_of_its_domains_in_with_no_roles,
 );
 
 /// A running test provider, stopped when dropped.
@@ -125,7 +127,7 @@ async fn at_provider(
         )
         .await;
     assert_eq!(status, 200, "{start}");
-    let mut url: Url = start["redirect_url"]
+    let url: Url = start["redirect_url"]
         .as_str()
         .unwrap_or_else(|| panic!("no provider for {email}: {start}"))
         .parse()
@@ -138,6 +140,19 @@ async fn at_provider(
         "S256"
     );
     assert!(url.query_pairs().any(|(k, _)| k == "nonce"));
+    through_provider(server, browser, url, account, mfa).await
+}
+
+/// From the provider's authorization URL: `account` signs in at its login page (`mfa`: with a
+/// second factor) or cancels (`None`). Returns the callback URL the provider sends the browser
+/// to.
+async fn through_provider(
+    server: &TestServer,
+    browser: &Client,
+    mut url: Url,
+    account: Option<&str>,
+    mfa: bool,
+) -> Url {
     loop {
         if url
             .as_str()
@@ -799,5 +814,273 @@ async fn the_operator_sets_up_the_support_organisations_provider(backend: Backen
     assert_eq!(
         (status, body["error"]["field_codes"]["domains"].as_str()),
         (422, Some("taken"))
+    );
+}
+
+/// "Sign in with Microsoft" for customers' users, at the operator's provider answering as
+/// Microsoft Entra ID's `organizations` endpoint: the token's tenant (`tid`) finds the customer,
+/// the address its user; another tenant, an unknown tenant, or a partner's user at a
+/// customer's tenant are refused.
+async fn a_customers_user_signs_in_with_microsoft_through_the_customers_tenant(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let provider = TestProvider::start(&server);
+    let post = |path: &str, body: Value| {
+        let url = format!("{}{path}", provider.issuer);
+        async move {
+            let res = reqwest::Client::new()
+                .post(url)
+                .body(body.as_str().unwrap().to_string())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200);
+        }
+    };
+    post("/__mode", json!("entra")).await;
+    let anyone = server.client();
+    let (status, offered) = server
+        .get_json(&anyone, "/api/v1/sessions/sso/customers")
+        .await;
+    assert_eq!(
+        (status, offered),
+        (200, json!({"available": false})),
+        "not set up yet"
+    );
+    let (status, body) = server
+        .post_json(&anyone, "/api/v1/sessions/sso/customers", &json!({}))
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+
+    let command = Command::new(SERVER)
+        .args(["admin", "set-customer-sso", "--issuer"])
+        .arg(format!("{}/organizations/v2.0", provider.issuer))
+        .args(["--client-id", "csp-northwind"])
+        .args(["--client-secret", "northwind-test-secret"])
+        .env("DATABASE_URL", &server.database_url)
+        .env("PUBLIC_URL", server.url(""))
+        .env("DEMO", "1")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run csp-server");
+    let out = String::from_utf8_lossy(&command.stdout).to_string();
+    assert!(
+        command.status.success(),
+        "{out} {}",
+        String::from_utf8_lossy(&command.stderr)
+    );
+    assert!(out.contains(&server.url("/api/v1/sso/callback")), "{out}");
+    // Domains belong to organisations' providers, never to customers'.
+    let with_domains = Command::new(SERVER)
+        .args(["admin", "set-customer-sso", "--issuer", &provider.issuer])
+        .args(["--client-id", "c", "--client-secret", "s"])
+        .args(["--domains", "contoso.example"])
+        .env("DATABASE_URL", &server.database_url)
+        .env("DEMO", "1")
+        .output()
+        .expect("run csp-server");
+    assert!(!with_domains.status.success());
+    assert_eq!(
+        server
+            .get_json(&anyone, "/api/v1/sessions/sso/customers")
+            .await
+            .1,
+        json!({"available": true})
+    );
+
+    let tenant_of = |domain: &'static str| {
+        let server = &server;
+        async move {
+            server
+                .text(&format!(
+                    "SELECT tenant_id FROM customers WHERE domain = '{domain}'"
+                ))
+                .await
+        }
+    };
+    let contoso = tenant_of("contoso.onmicrosoft.com").await;
+    let deep_link = format!("/admin-center/billing/products/software?tenant={contoso}");
+    let sign_in = |account: String| {
+        let (server, deep_link) = (&server, deep_link.clone());
+        async move {
+            let browser = browser();
+            let (status, start) = server
+                .post_json(
+                    &browser,
+                    "/api/v1/sessions/sso/customers",
+                    &json!({"next": deep_link}),
+                )
+                .await;
+            assert_eq!(status, 200, "{start}");
+            let url: Url = start["redirect_url"].as_str().unwrap().parse().unwrap();
+            assert!(
+                !url.query_pairs().any(|(k, _)| k == "login_hint"),
+                "nobody typed an address"
+            );
+            let back = through_provider(server, &browser, url, Some(&account), false).await;
+            (callback(&browser, back).await, browser)
+        }
+    };
+
+    // Contoso's user, at Contoso's tenant: where the deep link leads, signed in, its keys.
+    let (to, customer) = sign_in(format!("{CONTOSO_USER}#tenant={contoso}")).await;
+    assert_eq!(to, deep_link);
+    let (status, me) = server.get_json(&customer, "/api/v1/session").await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(
+        (me["user"]["email"].as_str(), me["user"]["kind"].as_str()),
+        (Some(CONTOSO_USER), Some("customer"))
+    );
+    let (status, software) = server.get_json(&customer, "/api/v1/tenant/software").await;
+    assert_eq!(status, 200, "{software}");
+    assert!(
+        !software["items"].as_array().unwrap().is_empty(),
+        "{software}"
+    );
+    // Linked once, recorded with the user's changes; the next sign-in finds the link.
+    let (to, _) = sign_in(format!("{CONTOSO_USER}#tenant={contoso}")).await;
+    assert_eq!(to, deep_link);
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM user_identities").await,
+        1
+    );
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM user_changes WHERE action = 'sso_linked'")
+            .await,
+        1
+    );
+
+    // The same address at another customer's tenant, at a tenant no customer has, and a
+    // partner's user at Contoso's tenant: refused, and nobody is linked.
+    let fabrikam_tenant = server
+        .text("SELECT tenant_id FROM customers WHERE domain <> 'contoso.onmicrosoft.com' ORDER BY domain LIMIT 1")
+        .await;
+    for account in [
+        format!("{CONTOSO_USER}#tenant={fabrikam_tenant}"),
+        format!("{CONTOSO_USER}#tenant=00000000-0000-4000-8000-000000000000"),
+        format!("{ADMIN_AGENT}#tenant={contoso}"),
+    ] {
+        let (to, refused) = sign_in(account.clone()).await;
+        assert_eq!(to, "/sign-in?sso_error=not_invited", "{account}");
+        assert_eq!(
+            server.get_json(&refused, "/api/v1/session").await.0,
+            401,
+            "{account}"
+        );
+    }
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM user_identities").await,
+        1
+    );
+}
+
+/// Just in time: where the Global admin allows it, someone of the organisation's domains whom
+/// nobody invited gets in at their first sign-in, with no roles (and sees no customers) until a
+/// Global admin gives them one; an unverified address or another domain still is refused, and
+/// without the setting nobody is let in.
+async fn an_organisation_may_let_people_of_its_domains_in_with_no_roles(backend: Backend) {
+    const NEWCOMER: &str = "newcomer@northwind.example";
+    let server = TestServer::start(backend).await;
+    let provider = TestProvider::start(&server);
+    provider.set_up(&server, false).await;
+    let (status, shown) = server
+        .get_json(
+            &server.signed_in(GLOBAL_ADMIN).await,
+            "/api/v1/identity-provider",
+        )
+        .await;
+    assert_eq!(
+        (status, &shown["allow_jit"]),
+        (200, &json!(false)),
+        "{shown}"
+    );
+    let refused = browser();
+    let back = at_provider(&server, &refused, NEWCOMER, Some(NEWCOMER), false).await;
+    assert_eq!(
+        callback(&refused, back).await,
+        "/sign-in?sso_error=not_invited",
+        "not allowed: only the invited"
+    );
+
+    let admin = server.signed_in(GLOBAL_ADMIN).await;
+    let res = admin
+        .put(server.url("/api/v1/identity-provider"))
+        .json(
+            &json!({"issuer": provider.issuer, "client_id": "csp-northwind",
+            "domains": ["northwind.example"], "allow_jit": true}),
+        )
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(res).await;
+    assert_eq!((status, &body["allow_jit"]), (200, &json!(true)), "{body}");
+
+    let newcomer = browser();
+    let back = at_provider(&server, &newcomer, NEWCOMER, Some(NEWCOMER), false).await;
+    assert_eq!(callback(&newcomer, back).await, "/customers");
+    let (status, me) = server.get_json(&newcomer, "/api/v1/session").await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(
+        (me["user"]["email"].as_str(), &me["user"]["roles"]),
+        (Some(NEWCOMER), &json!([]))
+    );
+    assert_eq!(
+        server.get_json(&newcomer, "/api/v1/customers").await.0,
+        403,
+        "no roles, no customers"
+    );
+    let (_, changes) = server.get_json(&admin, "/api/v1/user-changes").await;
+    let created: Vec<&Value> = changes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["user_email"] == NEWCOMER)
+        .collect();
+    assert_eq!(created.len(), 1, "{changes}");
+    assert_eq!(created[0]["action"], "sso_created");
+
+    // A Global admin gives a role; the newcomer's next request has it.
+    let (_, users) = server.get_json(&admin, "/api/v1/users").await;
+    let id = users["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == NEWCOMER)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, body) = server
+        .patch_json(
+            &admin,
+            &format!("/api/v1/users/{id}"),
+            &json!({"roles": ["admin_agent"]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(server.get_json(&newcomer, "/api/v1/customers").await.0, 200);
+
+    // Still refused: an address the provider did not verify, and nobody is made for it.
+    let unverified = browser();
+    let back = at_provider(
+        &server,
+        &unverified,
+        "stranger@northwind.example",
+        Some("stranger@northwind.example#unverified"),
+        false,
+    )
+    .await;
+    assert_eq!(
+        callback(&unverified, back).await,
+        "/sign-in?sso_error=not_invited"
+    );
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM users WHERE email = 'stranger@northwind.example'")
+            .await,
+        0
     );
 }
