@@ -251,24 +251,33 @@ pub async fn is_on(conn: &mut Conn, user: &UserId) -> Result<bool, sqlx::Error> 
 pub async fn challenge(
     conn: &mut Conn,
     user: &UserId,
+    sso_provider: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<String, sqlx::Error> {
-    two_step::create_challenge(conn, user, now, now + Duration::minutes(CHALLENGE_MINUTES)).await
+    let token =
+        two_step::create_challenge(conn, user, now, now + Duration::minutes(CHALLENGE_MINUTES))
+            .await?;
+    if let Some(provider) = sso_provider {
+        two_step::mark_challenge_sso(conn, &token, provider).await?;
+    }
+    Ok(token)
 }
 
-/// The second step: the user whose sign-in the code completes. An authenticator code works
-/// once; a recovery code works once; a wrong one counts towards the pause.
+/// The second step: the sign-in the code completes (the user, and the identity provider it
+/// came through). An authenticator code works once; a recovery code works once; a wrong one
+/// counts towards the pause.
 pub async fn complete(
     db: &Db,
     challenge: &str,
     code: &str,
     client_ip: &str,
     now: DateTime<Utc>,
-) -> Result<UserId, TwoStepError> {
+) -> Result<two_step::Challenge, TwoStepError> {
     let mut conn = db.conn().await?;
-    let user = two_step::challenge_user(&mut conn, challenge, now)
+    let waiting = two_step::challenge_user(&mut conn, challenge, now)
         .await?
         .ok_or(TwoStepError::NoChallenge)?;
+    let user = waiting.user.clone();
     // Deactivated meanwhile: the sign-in that waited ends with nothing.
     if !crate::store::accounts::is_active(&mut conn, &user).await? {
         return Err(TwoStepError::NoChallenge);
@@ -315,7 +324,7 @@ pub async fn complete(
         )
         .await?;
     }
-    Ok(user)
+    Ok(waiting)
 }
 
 #[cfg(test)]

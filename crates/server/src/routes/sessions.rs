@@ -294,7 +294,7 @@ pub(crate) async fn password_passed(
         None => false,
     };
     if !known_browser && two_step::is_on(&mut conn, user).await? {
-        let token = two_step::challenge(&mut conn, user, now).await?;
+        let token = two_step::challenge(&mut conn, user, None, now).await?;
         let cookie =
             auth::challenge_cookie(&token, CHALLENGE_MINUTES * 60, state.settings.cookie_secure);
         tracing::info!(user = %user, "password passed; waiting for the code");
@@ -366,13 +366,19 @@ pub async fn second_step(
         return Err(AppError::validation(&errors));
     }
     let now = state.clock.now();
-    let user = two_step::complete(&state.db, &token, &entry.code, &ip.to_string(), now)
+    let done = two_step::complete(&state.db, &token, &entry.code, &ip.to_string(), now)
         .await
         .map_err(|e| two_step_error(e, now))?;
+    let user = done.user;
     let device = device(&headers, &ip.to_string());
     let mut conn = state.db.conn().await?;
-    let (cookie, body) =
-        start_session(&state, &mut conn, &user, &device, &Default::default(), now).await?;
+    // After a sign-in at an identity provider, the session keeps it: signing out offers the
+    // provider's own sign-out.
+    let origin = crate::store::sessions::Origin {
+        sso_provider: done.sso_provider,
+        provider_mfa: false,
+    };
+    let (cookie, body) = start_session(&state, &mut conn, &user, &device, &origin, now).await?;
     let [ended] = auth::challenge_cookie("", 0, secure);
     let [session] = cookie;
     let mut cookies = vec![ended, session];

@@ -349,7 +349,9 @@ pub async fn callback(
     let mut conn = state.db.conn().await?;
     // A code the user set up is always asked for: a provider's word never replaces it.
     if two_step::is_on(&mut conn, &verified.user).await? {
-        let token = two_step::challenge(&mut conn, &verified.user, now).await?;
+        let token =
+            two_step::challenge(&mut conn, &verified.user, Some(&verified.provider_id), now)
+                .await?;
         let cookie =
             auth::challenge_cookie(&token, csp_domain::two_step::CHALLENGE_MINUTES * 60, secure);
         tracing::info!(user = %verified.user, "signed in at the provider; waiting for the code");

@@ -231,21 +231,48 @@ pub async fn create_challenge(
     insert_token(conn, TokenTable::Challenges, user, now, expires_at).await
 }
 
-/// The user a live challenge is for.
+/// Marks a challenge as the second step of a sign-in at an identity provider: the session it
+/// ends in keeps the provider (signing out offers the provider's own sign-out).
+pub async fn mark_challenge_sso(
+    conn: &mut Conn,
+    token: &str,
+    provider_id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sign_in_challenges SET sso_provider_id = $2 WHERE token_hash = $1")
+        .bind(token_hash(token))
+        .bind(provider_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A live challenge: whose sign-in it completes, and the identity provider it came through.
+pub struct Challenge {
+    pub user: UserId,
+    pub sso_provider: Option<String>,
+}
+
+/// The live challenge of `token`.
 pub async fn challenge_user(
     conn: &mut Conn,
     token: &str,
     now: DateTime<Utc>,
-) -> Result<Option<UserId>, sqlx::Error> {
-    let user: Option<String> = sqlx::query_scalar(
-        "SELECT user_id FROM sign_in_challenges WHERE token_hash = $1 AND expires_at > $2",
+) -> Result<Option<Challenge>, sqlx::Error> {
+    let row: Option<(String, Option<String>)> = sqlx::query_as(
+        "SELECT user_id, sso_provider_id FROM sign_in_challenges \
+         WHERE token_hash = $1 AND expires_at > $2",
     )
     .bind(token_hash(token))
     .bind(db_time(now))
     .fetch_optional(conn)
     .await?;
-    user.map(|u| decode("user id", &u, UserId::parse))
-        .transpose()
+    row.map(|(user, sso_provider)| {
+        Ok(Challenge {
+            user: decode("user id", &user, UserId::parse)?,
+            sso_provider,
+        })
+    })
+    .transpose()
 }
 
 /// Ends a challenge (its code was right); false when it had ended already.

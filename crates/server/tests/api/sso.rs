@@ -340,7 +340,7 @@ async fn an_untrusted_providers_word_does_not_replace_two_step_sign_in(backend: 
     assert_eq!((status, error_code(&body)), (403, "two_step_required"));
 
     // A user who set up the product's own two-step sign-in is always asked for the code.
-    crate::two_step::enrol(&server, &server.signed_in(ADMIN_AGENT).await).await;
+    let (totp, _) = crate::two_step::enrol(&server, &server.signed_in(ADMIN_AGENT).await).await;
     let asked = browser();
     let back = at_provider(&server, &asked, ADMIN_AGENT, Some(ADMIN_AGENT), true).await;
     assert_eq!(
@@ -352,6 +352,27 @@ async fn an_untrusted_providers_word_does_not_replace_two_step_sign_in(backend: 
         server.get_json(&asked, "/api/v1/session").await.0,
         401,
         "not until the code"
+    );
+    // The code completes the sign-in; the session still came through the provider, so
+    // signing out offers the provider's own sign-out.
+    server.clock.advance(chrono::Duration::seconds(30));
+    let code = totp.generate(csp_domain::Clock::now(&server.clock).timestamp() as u64);
+    let (status, body) = server
+        .post_json(&asked, "/api/v1/session/totp", &json!({"code": code}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let res = asked
+        .delete(server.url("/api/v1/session"))
+        .send()
+        .await
+        .unwrap();
+    let (status, out) = json_of(res).await;
+    assert_eq!(status, 200, "{out}");
+    assert!(
+        out["end_session_url"]
+            .as_str()
+            .is_some_and(|page| page.starts_with(&format!("{}/session/end?", provider.issuer))),
+        "{out}"
     );
 }
 
