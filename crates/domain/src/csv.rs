@@ -21,6 +21,14 @@ impl Csv {
         }
     }
 
+    /// More rows of a file whose header was written already (a file sent piece by piece).
+    pub fn continued() -> Csv {
+        Csv {
+            out: String::new(),
+            row_started: false,
+        }
+    }
+
     /// A cell of text, defused.
     pub fn text(&mut self, value: &str) {
         let safe = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {

@@ -11,6 +11,7 @@
 pub mod access;
 pub mod account;
 pub mod activity_log;
+pub mod audit;
 pub mod billing;
 pub mod cancellation;
 pub mod catalog;

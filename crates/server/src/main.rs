@@ -85,11 +85,13 @@ async fn admin(args: &[String]) -> Result<(), String> {
                  csp-server admin reset-two-step --email EMAIL\n       \
                  csp-server admin set-support-sso --issuer URL --client-id ID --client-secret SECRET \
                  --domains DOMAIN[,DOMAIN…] [--require-sso yes]\n       \
-                 csp-server admin set-customer-sso --issuer URL --client-id ID --client-secret SECRET";
+                 csp-server admin set-customer-sso --issuer URL --client-id ID --client-secret SECRET\n       \
+                 csp-server admin purge-audit-log [--older-than-days N]";
     let (command, rest) = args.split_first().ok_or(usage)?;
     match command.as_str() {
         "set-support-sso" => return set_operator_sso(rest, Owner::Support).await,
         "set-customer-sso" => return set_operator_sso(rest, Owner::Customers).await,
+        "purge-audit-log" => return purge_audit_log(rest).await,
         _ => {}
     }
     let mut name = None;
@@ -201,6 +203,42 @@ async fn backup_or_restore(command: &str, args: &[String]) -> Result<(), String>
             database.display()
         );
     }
+    Ok(())
+}
+
+/// `csp-server admin purge-audit-log [--older-than-days N]`: removes the audit trail's entries
+/// older than the retention — `N`, else `AUDIT_RETENTION_DAYS`, else 7 years — and prints how
+/// many. Nothing else can remove an entry: the database refuses it.
+async fn purge_audit_log(args: &[String]) -> Result<(), String> {
+    let usage = "usage: csp-server admin purge-audit-log [--older-than-days N]";
+    let days = match args {
+        [] => match env("AUDIT_RETENTION_DAYS") {
+            Some(days) => days
+                .trim()
+                .parse::<u32>()
+                .map_err(|_| format!("AUDIT_RETENTION_DAYS: not a number of days: {days}"))?,
+            None => csp_domain::audit::DEFAULT_RETENTION_DAYS,
+        },
+        [flag, days] if flag == "--older-than-days" => days
+            .parse::<u32>()
+            .map_err(|_| format!("--older-than-days: not a number of days: {days}"))?,
+        _ => return Err(usage.into()),
+    };
+    if days < 1 {
+        return Err("--older-than-days: at least 1".into());
+    }
+    let (db, _) = admin_database().await?;
+    let before = chrono::Utc::now() - chrono::Duration::days(i64::from(days));
+    let purged = async {
+        let mut tx = db.begin().await?;
+        let n = csp_server::store::audit::purge(&mut tx, before).await?;
+        tx.commit().await?;
+        Ok::<u64, sqlx::Error>(n)
+    }
+    .await;
+    db.close().await;
+    let n = purged.map_err(|e| format!("purging the audit trail failed: {e}"))?;
+    println!("Removed {n} audit trail entries older than {days} days (before {before}).");
     Ok(())
 }
 

@@ -3,11 +3,13 @@
 //! admin — and passwords set from one-time links. Each change is recorded with who made it,
 //! and the links are mailed through the outbox.
 
+use crate::store::audit::{self, Event};
 use chrono::{DateTime, Duration, Utc};
 use csp_domain::account::{
     check_new_password, check_roles, keeper_role, may_manage, PasswordIssue, UserChangeAction,
     UserRefusal, INVITATIONS_PER_HOUR, INVITATION_HOURS, RESET_MINUTES,
 };
+use csp_domain::audit::AuditAction;
 use csp_domain::notification::{AccountInvitation, EventData, PasswordReset};
 use csp_domain::{CustomerId, Email, PartnerId, Principal, Role, UserId};
 
@@ -274,13 +276,25 @@ pub struct Invite<'a> {
 /// An organisation's admin (a partner's, or a support lead) invites a colleague with roles,
 /// or a customer's admin another user of the tenant (to reach the admin center, where the
 /// partner's deep links lead).
-pub async fn invite(db: &Db, input: Invite<'_>) -> Result<Invited, AccountError> {
+pub async fn invite(
+    db: &Db,
+    input: Invite<'_>,
+    audit: &audit::Actor,
+) -> Result<Invited, AccountError> {
     let mut tx = db.begin().await?;
     if let InviteTo::Org(org, _) = input.to {
         // Changes of an organisation's users one at a time (see `change_user`).
         accounts::lock(&mut tx, org).await?;
     }
     let invited = invite_within(&mut tx, &input).await?;
+    audit::record(
+        &mut tx,
+        audit,
+        Event::new(AuditAction::UserInvited, "user", invited.user.as_str())
+            .detail(input.email.as_str()),
+        input.now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(invited)
 }
@@ -336,6 +350,8 @@ pub struct ChangeUser<'a> {
     pub by: Actor<'a>,
     pub by_user: &'a UserId,
     pub now: DateTime<Utc>,
+    /// Who, for the audit trail.
+    pub audit: &'a audit::Actor,
 }
 
 /// Changes a user's roles or (de)activates them, with the organisation's users locked: a
@@ -396,6 +412,14 @@ pub async fn change_user(db: &Db, input: ChangeUser<'_>) -> Result<(), AccountEr
             &change_of(&input, UserChangeAction::RolesChanged, &detail),
         )
         .await?;
+        audit::record(
+            &mut tx,
+            input.audit,
+            Event::new(AuditAction::UserChanged, "user", input.user.as_str())
+                .detail(format!("roles: {detail}")),
+            input.now,
+        )
+        .await?;
     }
     if let Some(active) = input.active.filter(|a| *a != was_active) {
         accounts::set_active(&mut tx, input.user, active).await?;
@@ -408,6 +432,14 @@ pub async fn change_user(db: &Db, input: ChangeUser<'_>) -> Result<(), AccountEr
             UserChangeAction::Deactivated
         };
         accounts::record(&mut tx, &change_of(&input, action, "")).await?;
+        audit::record(
+            &mut tx,
+            input.audit,
+            Event::new(AuditAction::UserChanged, "user", input.user.as_str())
+                .detail(format!("active: {was_active} -> {active}")),
+            input.now,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())

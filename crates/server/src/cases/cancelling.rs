@@ -4,7 +4,9 @@
 //! the domain's; both steps apply them to the order as it stands inside their transaction,
 //! with the order's row locked, so a refund approved meanwhile is counted.
 
+use crate::store::audit::{self, Event};
 use chrono::{DateTime, Duration, Utc};
+use csp_domain::audit::AuditAction;
 use csp_domain::cancellation::{assess, Assessment};
 use csp_domain::notification::{CancellationCompleted, CancellationRequested, EventData};
 use csp_domain::{CreditSource, Customer, Email, Money, Order, OrderId, PartnerId, RefundLimit};
@@ -49,6 +51,8 @@ pub struct CancelOrder<'a> {
     pub delay: Duration,
     /// Where the `cancellation.requested` event goes.
     pub outbox: &'a Outbox,
+    /// Who, for the audit trail (none for demo data).
+    pub actor: Option<&'a audit::Actor>,
 }
 
 /// The order of a customer with its ledger as it stands, its row locked until the
@@ -160,6 +164,19 @@ pub async fn request(db: &Db, input: CancelOrder<'_>) -> Result<StoredCancellati
             input.now,
         )
         .await?;
+    audit::record_by(
+        &mut tx,
+        input.actor,
+        Event::new(
+            AuditAction::CancellationRequested,
+            "order",
+            input.order.as_str(),
+        )
+        .customer(&input.customer.id)
+        .detail(format!("credit {credit}")),
+        input.now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(stored)
 }

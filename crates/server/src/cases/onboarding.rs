@@ -3,7 +3,9 @@
 //! click or a retried script adds one customer, and of concurrent additions of one primary
 //! domain exactly one succeeds. And edits of the company's details, each change recorded.
 
+use crate::store::audit::{self, Event};
 use chrono::{DateTime, Utc};
+use csp_domain::audit::AuditAction;
 use csp_domain::onboarding::{CheckedEdit, NewCustomer};
 use csp_domain::{Customer, CustomerId, IdempotencyKey, PartnerId};
 use sha2::{Digest, Sha256};
@@ -48,6 +50,8 @@ pub struct AddCustomer<'a> {
     pub public_url: &'a str,
     pub outbox: &'a Outbox,
     pub now: DateTime<Utc>,
+    /// Who, for the audit trail.
+    pub audit: Option<&'a audit::Actor>,
 }
 
 /// Adds the customer unless its key already stands for one.
@@ -116,6 +120,15 @@ pub async fn add(db: &Db, input: AddCustomer<'_>) -> Result<Added, AddError> {
         AccountError::EmailTaken => AddError::AdminEmailTaken,
         other => AddError::Account(other),
     })?;
+    audit::record_by(
+        &mut tx,
+        input.audit,
+        Event::new(AuditAction::CustomerAdded, "customer", id.as_str())
+            .customer(&id)
+            .detail(format!("{} ({})", customer.company_name, customer.domain)),
+        input.now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Added::Created {
         customer: id,
@@ -164,10 +177,22 @@ pub async fn edit(
     db: &Db,
     customer: &Customer,
     edit: &CheckedEdit,
-    by: &str,
+    by: &audit::Actor,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
-    onboarding::update(&mut tx, customer, edit, by, now).await?;
+    onboarding::update(&mut tx, customer, edit, &by.email, now).await?;
+    audit::record(
+        &mut tx,
+        by,
+        Event::new(
+            AuditAction::CustomerChanged,
+            "customer",
+            customer.id.as_str(),
+        )
+        .customer(&customer.id),
+        now,
+    )
+    .await?;
     tx.commit().await
 }

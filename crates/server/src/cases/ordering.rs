@@ -2,7 +2,9 @@
 //! come from the domain (`price_order`); this module makes it happen exactly once per
 //! idempotency key, in one transaction with its lines, keys and the key itself.
 
+use crate::store::audit::{self, Event};
 use chrono::{DateTime, Utc};
+use csp_domain::audit::AuditAction;
 use csp_domain::cancellation::cancellable_until;
 use csp_domain::catalog::CancellationWindows;
 use csp_domain::notification::{EventData, EventOrderLine, OrderCreated};
@@ -47,6 +49,8 @@ pub struct PlaceOrder<'a> {
     pub now: DateTime<Utc>,
     /// Where the `order.created` event goes.
     pub outbox: &'a Outbox,
+    /// Who, for the audit trail (none for demo data).
+    pub actor: Option<&'a audit::Actor>,
 }
 
 /// Places the order unless its key already stands for one.
@@ -149,6 +153,15 @@ pub async fn place(
             input.now,
         )
         .await?;
+    audit::record_by(
+        &mut tx,
+        input.actor,
+        Event::new(AuditAction::OrderPlaced, "order", order_id.as_str())
+            .customer(&input.customer.id)
+            .detail(format!("total {}", priced.total)),
+        input.now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Placed::Created(order_id))
 }

@@ -2,7 +2,9 @@
 //! orders), comments and files while it is open, and the status changes of support agents —
 //! an approval books its credit once, even when two agents approve at the same moment.
 
+use crate::store::audit::{self, Event};
 use chrono::{DateTime, Utc};
+use csp_domain::audit::AuditAction;
 use csp_domain::notification::{
     CancellationCompleted, EventData, SupportChange, SupportRequestCreated, SupportRequestUpdated,
 };
@@ -68,6 +70,8 @@ pub struct FileRequest<'a> {
     pub now: DateTime<Utc>,
     /// Where the `support_request.created` event goes.
     pub outbox: &'a Outbox,
+    /// Who, for the audit trail (none for demo data).
+    pub audit: Option<&'a audit::Actor>,
 }
 
 /// What a filing did.
@@ -210,7 +214,7 @@ pub async fn file(db: &Db, input: FileRequest<'_>) -> Result<Filed, DeskError> {
         number,
         title: form.title.clone(),
         problem_type: form.problem_type.as_str().to_string(),
-        customer_id,
+        customer_id: customer_id.clone(),
         order_id: order.as_ref().map(|o| o.order.id.clone()),
         created_by: input.by.email.as_str().to_string(),
     };
@@ -223,6 +227,16 @@ pub async fn file(db: &Db, input: FileRequest<'_>) -> Result<Filed, DeskError> {
             input.now,
         )
         .await?;
+    let mut filed = Event::new(
+        AuditAction::SupportRequestFiled,
+        "support_request",
+        id.as_str(),
+    )
+    .detail(format!("{number}: {}", form.title));
+    if let Some(customer) = &customer_id {
+        filed = filed.customer(customer);
+    }
+    audit::record_by(&mut tx, input.audit, filed, input.now).await?;
     tx.commit().await?;
     tracing::info!(request = %id, number, "support request filed");
     Ok(Filed::Created(id))
@@ -361,6 +375,8 @@ pub struct AddComment<'a> {
     pub now: DateTime<Utc>,
     /// Where the `support_request.updated` event goes.
     pub outbox: &'a Outbox,
+    /// Who, for the audit trail (none for demo data).
+    pub audit: Option<&'a audit::Actor>,
 }
 
 /// Adds a comment and/or files to an open request.
@@ -399,6 +415,19 @@ pub async fn comment(db: &Db, input: AddComment<'_>) -> Result<(), DeskError> {
         &stored.summary.status,
         input.text,
         &input.by,
+        input.now,
+    )
+    .await?;
+    audit::record_by(
+        &mut tx,
+        input.audit,
+        Event::new(
+            AuditAction::SupportRequestCommented,
+            "support_request",
+            input.request.as_str(),
+        )
+        .of_partner(&stored.partner)
+        .detail(format!("{} file(s)", input.files.len())),
         input.now,
     )
     .await?;
@@ -455,6 +484,8 @@ pub struct ChangeStatus<'a> {
     pub now: DateTime<Utc>,
     /// Where the events of the change go.
     pub outbox: &'a Outbox,
+    /// Who, for the audit trail (none for demo data).
+    pub audit: Option<&'a audit::Actor>,
 }
 
 /// A support agent's status change, with the note the partner sees. Approving a request that
@@ -547,6 +578,17 @@ pub async fn change_status(db: &Db, input: ChangeStatus<'_>) -> Result<(), DeskE
         input.now,
     )
     .await?;
+    let mut changed = Event::new(
+        AuditAction::SupportRequestStatusChanged,
+        "support_request",
+        input.request.as_str(),
+    )
+    .of_partner(&stored.partner)
+    .detail(format!("{} -> {}", from.as_str(), input.to.as_str()));
+    if let Some(customer) = &stored.customer {
+        changed = changed.customer(customer);
+    }
+    audit::record_by(&mut tx, input.audit, changed, input.now).await?;
     tx.commit().await?;
     tracing::info!(request = %input.request, status = input.to.as_str(), "support request status changed");
     Ok(())

@@ -32,8 +32,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::http::error::{AppError, INTERNAL_MESSAGE};
 use crate::routes::{
-    activity_log, billing, cancellations, customers, invoices, orders, profile, sessions, software,
-    sso, support_requests, tenant, two_step, users, webhooks,
+    activity_log, audit_log, billing, cancellations, customers, invoices, orders, profile,
+    sessions, software, sso, support_requests, tenant, two_step, users, webhooks,
 };
 use crate::state::AppState;
 
@@ -96,6 +96,7 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
             get(tenant::download),
         )
         .route("/activity-log", get(activity_log::list))
+        .route("/audit-log", get(audit_log::list))
         .route(
             "/support-requests",
             get(support_requests::list)

@@ -54,6 +54,7 @@ use crate::routes::{
         tenant::reveal_keys,
         tenant::download,
         activity_log::list,
+        crate::routes::audit_log::list,
         activity_log::user_changes,
         support_requests::list,
         support_requests::create,

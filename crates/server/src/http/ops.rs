@@ -67,6 +67,10 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 /// An id for each request, in its log lines (a span around everything else) and in the
 /// `X-Request-Id` response header. Behind a trusted proxy (`TRUST_PROXY`) the proxy's id is
 /// kept when it is one (1 to 64 letters, digits, `-`, `_`, `.`), so its logs and ours agree.
+/// The request's id, as `X-Request-Id` answers it.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
 pub async fn request_id(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let given = request
         .headers()
@@ -82,6 +86,12 @@ pub async fn request_id(State(state): State<AppState>, request: Request, next: N
         .map(str::to_string);
     let id = given.unwrap_or_else(|| uuid::Uuid::now_v7().simple().to_string());
     let span = tracing::info_span!("http", request_id = %id);
+    // The audit trail names the request of each action.
+    let mut request = request;
+    request.extensions_mut().insert(RequestId(id.clone()));
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        request.headers_mut().insert(&REQUEST_ID, value);
+    }
     let mut response = next.run(request).instrument(span).await;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);

@@ -13,11 +13,13 @@ use csp_domain::{
 };
 use serde::Deserialize;
 
-use crate::http::auth::CurrentUser;
+use crate::http::auth::{Audited, CurrentUser};
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::ApiQuery;
 use crate::state::AppState;
+use crate::store::audit::{self, Event};
 use crate::store::{accounts, activity_log};
+use csp_domain::audit::AuditAction;
 
 /// `ActivityLogQuery` and `format` (not flattened: a flattened query cannot read numbers).
 #[derive(Deserialize)]
@@ -43,7 +45,7 @@ pub struct FormatQuery {
     ))]
 pub async fn list(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Audited { user, actor }: Audited,
     headers: HeaderMap,
     ApiQuery(query): ApiQuery<FormatQuery>,
 ) -> ApiResult<Response> {
@@ -79,6 +81,17 @@ pub async fn list(
             range.start(),
             range.end_exclusive(),
             None,
+        )
+        .await?;
+        audit::record(
+            &mut conn,
+            &actor,
+            Event::new(AuditAction::ActivityLogExported, "activity_log", "csv").detail(format!(
+                "from {} to {}",
+                range.from(),
+                range.to()
+            )),
+            state.clock.now(),
         )
         .await?;
         let filename = format!(

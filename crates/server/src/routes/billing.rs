@@ -6,11 +6,13 @@ use axum::Json;
 use csp_domain::billing::{BillingProfileChange, RefundLimit};
 use csp_domain::{Area, BillingProfile, PartnerId, Permission};
 
-use crate::http::auth::CurrentUser;
+use crate::http::auth::{Audited, CurrentUser};
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::ApiJson;
 use crate::state::AppState;
+use crate::store::audit::{self, Event};
 use crate::store::{billing, Conn};
+use csp_domain::audit::AuditAction;
 
 fn no_profile() -> AppError {
     AppError::not_found(
@@ -61,7 +63,7 @@ pub async fn get(
     ))]
 pub async fn update(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Audited { user, actor }: Audited,
     ApiJson(change): ApiJson<BillingProfileChange>,
 ) -> ApiResult<Json<BillingProfile>> {
     let partner = user.partner(Area::Customers)?.clone();
@@ -82,10 +84,27 @@ pub async fn update(
     if !billing::set_details(&mut tx, &partner, &details, by, now).await? {
         return Err(no_profile());
     }
-    if let Some(limit) = limit.flatten() {
+    let limit = limit.flatten();
+    if let Some(limit) = limit {
         billing::set_refund_limit(&mut tx, &partner, limit, by, now).await?;
         tracing::info!(partner = %partner, limit = %limit, "refund limit changed");
     }
+    let detail = match limit {
+        Some(limit) => format!("details; refund limit {limit}"),
+        None => "details".to_string(),
+    };
+    audit::record(
+        &mut tx,
+        &actor,
+        Event::new(
+            AuditAction::BillingProfileChanged,
+            "billing_profile",
+            partner.as_str(),
+        )
+        .detail(detail),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     let mut conn = state.db.conn().await?;
     Ok(Json(read(&mut conn, &state, &partner).await?))

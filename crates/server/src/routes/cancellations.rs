@@ -10,7 +10,7 @@ use csp_domain::cancellation::{CancelRequest, Cancellation};
 use csp_domain::{CustomerId, ErrorCode, OrderId, Permission};
 
 use crate::cases::cancelling::{self, CancelError, CancelOrder};
-use crate::http::auth::CurrentUser;
+use crate::http::auth::Audited;
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::{ApiJson, ApiPath};
 use crate::routes::customers::partner_customer;
@@ -35,7 +35,7 @@ use crate::state::AppState;
     ))]
 pub async fn create(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Audited { user, actor }: Audited,
     ApiPath((id, order)): ApiPath<(CustomerId, OrderId)>,
     ApiJson(request): ApiJson<CancelRequest>,
 ) -> ApiResult<(StatusCode, Json<Cancellation>)> {
@@ -57,6 +57,7 @@ pub async fn create(
         now: state.clock.now(),
         delay: Duration::from_std(state.settings.cancellation_delay).unwrap_or(Duration::zero()),
         outbox: &state.settings.outbox,
+        actor: Some(&actor),
     };
     match cancelling::request(&state.db, input).await {
         Ok(stored) => {

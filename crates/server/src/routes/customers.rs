@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::cases::accounts::Actor;
 use crate::cases::customer_directory;
 use crate::cases::onboarding::{self, AddCustomer, AddError, Added};
-use crate::http::auth::CurrentUser;
+use crate::http::auth::{Audited, CurrentUser};
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::IdempotencyKeyHeader;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, ClientIp};
@@ -110,7 +110,10 @@ async fn details(
     ))]
 pub async fn create(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Audited {
+        user,
+        actor: audited,
+    }: Audited,
     ClientIp(ip): ClientIp,
     IdempotencyKeyHeader(key): IdempotencyKeyHeader,
     ApiJson(request): ApiJson<NewCustomerRequest>,
@@ -135,6 +138,7 @@ pub async fn create(
             public_url: &state.settings.public_url,
             outbox: &state.settings.outbox,
             now: state.clock.now(),
+            audit: Some(&audited),
         },
     )
     .await;
@@ -193,7 +197,7 @@ pub async fn create(
     ))]
 pub async fn update(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Audited { user, actor }: Audited,
     ApiPath(id): ApiPath<CustomerId>,
     ApiJson(change): ApiJson<CustomerEdit>,
 ) -> ApiResult<Json<CustomerDetails>> {
@@ -204,14 +208,7 @@ pub async fn update(
     let edit = change
         .check()
         .map_err(|errors| AppError::validation(&errors))?;
-    onboarding::edit(
-        &state.db,
-        &customer,
-        &edit,
-        user.user.email.as_str(),
-        state.clock.now(),
-    )
-    .await?;
+    onboarding::edit(&state.db, &customer, &edit, &actor, state.clock.now()).await?;
     let mut conn = state.db.conn().await?;
     let (_, customer) = partner_customer(&mut conn, &user, &id).await?;
     Ok(Json(details(&mut conn, customer, true).await?))

@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per resource of SPEC §10.
 
 pub mod activity_log;
+pub mod audit_log;
 pub mod billing;
 pub mod cancellations;
 pub mod customers;

@@ -11,7 +11,7 @@ use csp_domain::{
 
 use crate::cases::cancelling::Quote;
 use crate::cases::ordering::{self, PlaceError, PlaceOrder, Placed};
-use crate::http::auth::CurrentUser;
+use crate::http::auth::{Audited, CurrentUser};
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKeyHeader};
 use crate::routes::customers::partner_customer;
@@ -60,7 +60,7 @@ pub async fn offers(
     ))]
 pub async fn create(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Audited { user, actor }: Audited,
     ApiPath(id): ApiPath<CustomerId>,
     IdempotencyKeyHeader(key): IdempotencyKeyHeader,
     ApiJson(request): ApiJson<OrderRequest>,
@@ -78,6 +78,7 @@ pub async fn create(
         placed_by: &user.user.email,
         now,
         outbox: &state.settings.outbox,
+        actor: Some(&actor),
     };
     let (status, order_id) = match ordering::place(&state.db, &state.settings.cancellation_windows, input).await {
         Ok(Placed::Created(order)) => (StatusCode::CREATED, order),

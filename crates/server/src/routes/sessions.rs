@@ -1,5 +1,7 @@
 //! `/api/v1/sessions` and `/api/v1/session`: signing in and out.
 
+use crate::store::audit::{self, Event};
+use csp_domain::audit::AuditAction;
 use std::time::Duration;
 
 use axum::extract::State;
@@ -232,9 +234,31 @@ pub async fn sign_in(
     };
     let record = match record {
         Some(record) if active => record,
-        _ => {
+        refused => {
             state.metrics.sign_in_failed();
             admitted.failed(&email, &ip);
+            // Recorded for the user's partner when the address is one of its users'.
+            let partner = refused.as_ref().and_then(|r| match &r.principal {
+                csp_domain::Principal::Partner { partner, .. } => Some(partner.clone()),
+                _ => None,
+            });
+            let actor = audit::Actor::anonymous(
+                email.as_str(),
+                partner,
+                &ip.to_string(),
+                &device(&headers, "").request_id,
+            );
+            let target = refused
+                .as_ref()
+                .map(|r| r.user.id.to_string())
+                .unwrap_or_default();
+            audit::record(
+                &mut conn,
+                &actor,
+                Event::new(AuditAction::SignInFailed, "user", &target),
+                now,
+            )
+            .await?;
             return Err(AppError::new(
                 ErrorCode::InvalidCredentials,
                 "The email address or password is incorrect.",
@@ -266,9 +290,16 @@ pub(crate) fn device(headers: &HeaderMap, client_ip: &str) -> Device {
         .filter(|c| !c.is_control())
         .take(300)
         .collect();
+    // Set on the request by `http::ops::request_id`, whatever the client sent.
+    let request_id = headers
+        .get(crate::http::ops::REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
     Device {
         client_ip: client_ip.to_string(),
         user_agent,
+        request_id,
     }
 }
 
@@ -325,6 +356,25 @@ pub(crate) async fn start_session(
     accounts::note_sign_in(conn, user, now).await?;
     let policy = state.settings.session;
     let token = sessions::create(conn, user, device, policy, origin, now).await?;
+    let actor = audit::Actor::user(
+        &record.principal,
+        signed_in.email.as_str(),
+        None,
+        &device.client_ip,
+        &device.request_id,
+    );
+    let how = if origin.sso_provider.is_some() {
+        "single sign-on"
+    } else {
+        "password"
+    };
+    audit::record(
+        conn,
+        &actor,
+        Event::new(AuditAction::SignedIn, "user", user.as_str()).detail(how),
+        now,
+    )
+    .await?;
     let cookie = auth::session_cookie(
         &token,
         policy.lifetime.num_seconds(),

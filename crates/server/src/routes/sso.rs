@@ -17,13 +17,15 @@ use serde::Deserialize;
 
 use crate::cases::sso;
 use crate::cases::two_step;
-use crate::http::auth::{self, CurrentUser};
+use crate::http::auth::{self, Audited, CurrentUser};
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::{ApiJson, ApiQuery, ClientIp};
 use crate::routes::sessions::{device, start_session};
 use crate::state::AppState;
+use crate::store::audit::{self, Event};
 use crate::store::sso::{self as store, Owner};
 use crate::store::users;
+use csp_domain::audit::AuditAction;
 
 /// The provider of the caller's organisation: a partner's Global admin sets it.
 fn org_of(user: &CurrentUser) -> Result<Owner, AppError> {
@@ -79,7 +81,7 @@ pub async fn get(
     ))]
 pub async fn put(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Audited { user, actor }: Audited,
     ApiJson(request): ApiJson<IdentityProviderRequest>,
 ) -> ApiResult<Json<IdentityProvider>> {
     let owner = org_of(&user)?;
@@ -112,6 +114,29 @@ pub async fn put(
     let found = store::of_org(&mut tx, &owner)
         .await?
         .ok_or_else(|| AppError::not_found("Your organisation has no identity provider set up."))?;
+    audit::record(
+        &mut tx,
+        &actor,
+        Event::new(
+            AuditAction::IdentityProviderSet,
+            "identity_provider",
+            &found.id,
+        )
+        .detail(format!(
+            "{} for {}; passwords refused: {}; just in time: {}{}",
+            found.issuer,
+            found.domains.join(", "),
+            found.require_sso,
+            found.allow_jit,
+            if request.client_secret.is_some() {
+                "; new secret"
+            } else {
+                ""
+            }
+        )),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(owner = ?owner, issuer = %found.issuer, "identity provider set");
     Ok(Json(shown(found, &state.settings.public_url)))
@@ -125,14 +150,30 @@ pub async fn put(
         (status = 403, description = "`forbidden`: needs the Global admin role", body = csp_domain::ApiErrorBody),
         (status = 404, description = "`not_found`: none set up", body = csp_domain::ApiErrorBody),
     ))]
-pub async fn delete(State(state): State<AppState>, user: CurrentUser) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(state): State<AppState>,
+    Audited { user, actor }: Audited,
+) -> ApiResult<StatusCode> {
     let owner = org_of(&user)?;
     let mut tx = state.db.begin().await?;
-    if !store::remove(&mut tx, &owner).await? {
+    let Some(found) = store::of_org(&mut tx, &owner).await? else {
         return Err(AppError::not_found(
             "Your organisation has no identity provider set up.",
         ));
-    }
+    };
+    store::remove(&mut tx, &owner).await?;
+    audit::record(
+        &mut tx,
+        &actor,
+        Event::new(
+            AuditAction::IdentityProviderRemoved,
+            "identity_provider",
+            &found.id,
+        )
+        .detail(found.issuer),
+        state.clock.now(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

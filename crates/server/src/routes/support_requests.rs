@@ -19,7 +19,7 @@ use crate::cases::support_desk::{
     self, Actor, AddComment, ChangeStatus, DeskError, FileRequest, Filed,
 };
 use crate::cases::uploads;
-use crate::http::auth::CurrentUser;
+use crate::http::auth::{Audited, CurrentUser};
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::OptionalIdempotencyKey;
 use crate::http::extract::{ApiJson, ApiMultipart, ApiPath, ApiQuery, UploadSlot};
@@ -122,7 +122,10 @@ pub struct SupportFormUpload {
     ))]
 pub async fn create(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Audited {
+        user,
+        actor: audited,
+    }: Audited,
     OptionalIdempotencyKey(key): OptionalIdempotencyKey,
     _slot: UploadSlot,
     upload: ApiMultipart,
@@ -178,6 +181,7 @@ pub async fn create(
                     by: actor(&user),
                     now,
                     outbox: &state.settings.outbox,
+                    audit: Some(&audited),
                 },
             )
             .await;
@@ -277,7 +281,10 @@ pub async fn get(
     ))]
 pub async fn change_status(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Audited {
+        user,
+        actor: audited,
+    }: Audited,
     ApiPath(id): ApiPath<SupportRequestId>,
     ApiJson(change): ApiJson<SupportStatusChange>,
 ) -> ApiResult<Json<SupportRequest>> {
@@ -296,6 +303,7 @@ pub async fn change_status(
             by: actor(&user),
             now: state.clock.now(),
             outbox: &state.settings.outbox,
+            audit: Some(&audited),
         },
     )
     .await
@@ -337,7 +345,10 @@ pub struct CommentUpload {
     ))]
 pub async fn comment(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Audited {
+        user,
+        actor: audited,
+    }: Audited,
     ApiPath(id): ApiPath<SupportRequestId>,
     _slot: UploadSlot,
     mut upload: ApiMultipart,
@@ -384,6 +395,7 @@ pub async fn comment(
             by: actor(&user),
             now,
             outbox: &state.settings.outbox,
+            audit: Some(&audited),
         },
     )
     .await;

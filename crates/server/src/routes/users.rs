@@ -17,13 +17,15 @@ use csp_domain::{
 };
 
 use crate::cases::accounts::{self, AccountError, Actor, ChangeUser, Invite, InviteTo};
-use crate::http::auth::{self, CurrentUser};
+use crate::http::auth::{self, Audited, CurrentUser};
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::{ApiJson, ApiPath, ClientIp};
 use crate::routes::sessions::check_own_password;
 use crate::state::AppState;
 use crate::store::accounts::{self as store, Org, Purpose};
+use crate::store::audit::{self, Event};
 use crate::store::{partners, settings};
+use csp_domain::audit::AuditAction;
 
 impl From<AccountError> for AppError {
     fn from(e: AccountError) -> AppError {
@@ -123,7 +125,10 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult
     ))]
 pub async fn invite(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Audited {
+        user,
+        actor: audited,
+    }: Audited,
     ClientIp(ip): ClientIp,
     ApiJson(new): ApiJson<NewUserRequest>,
 ) -> ApiResult<(StatusCode, Json<UserInvited>)> {
@@ -145,6 +150,7 @@ pub async fn invite(
             outbox: &state.settings.outbox,
             now: state.clock.now(),
         },
+        &audited,
     )
     .await?;
     tracing::info!(user = %invited.user, "user invited");
@@ -169,7 +175,10 @@ pub async fn invite(
     ))]
 pub async fn change(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Audited {
+        user,
+        actor: audited,
+    }: Audited,
     ClientIp(ip): ClientIp,
     ApiPath(id): ApiPath<UserId>,
     ApiJson(change): ApiJson<UserChange>,
@@ -189,6 +198,7 @@ pub async fn change(
             },
             by_user: &user.user.id,
             now: state.clock.now(),
+            audit: &audited,
         },
     )
     .await?;
@@ -392,7 +402,7 @@ pub async fn two_step_policy(
     ))]
 pub async fn set_two_step_policy(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Audited { user, actor }: Audited,
     ApiJson(policy): ApiJson<TwoStepPolicy>,
 ) -> ApiResult<Json<TwoStepPolicy>> {
     let partner = user.partner(Area::Customers)?;
@@ -408,6 +418,21 @@ pub async fn set_two_step_policy(
             Some(&before.to_string()),
             &policy.required_for_everyone.to_string(),
             user.user.email.as_str(),
+            state.clock.now(),
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            &actor,
+            Event::new(
+                AuditAction::TwoStepPolicyChanged,
+                "partner",
+                partner.as_str(),
+            )
+            .detail(format!(
+                "required for everyone: {before} -> {}",
+                policy.required_for_everyone
+            )),
             state.clock.now(),
         )
         .await?;
@@ -448,7 +473,10 @@ pub async fn tenant_users(
     ))]
 pub async fn invite_tenant_user(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Audited {
+        user,
+        actor: audited,
+    }: Audited,
     ClientIp(ip): ClientIp,
     ApiJson(new): ApiJson<NewTenantUser>,
 ) -> ApiResult<(StatusCode, Json<UserInvited>)> {
@@ -470,6 +498,7 @@ pub async fn invite_tenant_user(
             outbox: &state.settings.outbox,
             now: state.clock.now(),
         },
+        &audited,
     )
     .await?;
     tracing::info!(user = %invited.user, "tenant user invited");

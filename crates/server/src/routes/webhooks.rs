@@ -11,12 +11,14 @@ use csp_domain::notification::{
 };
 use csp_domain::{Area, FieldErrors, PartnerId, Permission, WebhookId};
 
-use crate::http::auth::CurrentUser;
+use crate::http::auth::{Audited, CurrentUser};
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::{ApiJson, ApiPath};
 use crate::notify::webhook::new_secret;
 use crate::state::AppState;
+use crate::store::audit::{self, Event};
 use crate::store::{new_id, outbox, webhooks, Conn};
+use csp_domain::audit::AuditAction;
 
 /// How many deliveries the delivery log shows.
 const LOG_SIZE: u32 = 50;
@@ -76,7 +78,7 @@ pub async fn list(
     ))]
 pub async fn create(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Audited { user, actor }: Audited,
     ApiJson(new): ApiJson<NewWebhook>,
 ) -> ApiResult<(StatusCode, Json<WebhookWithSecret>)> {
     let partner = user.partner(Area::Customers)?.clone();
@@ -115,6 +117,13 @@ pub async fn create(
     )
     .await?;
     let stored = find(&mut tx, &partner, &id).await?;
+    audit::record(
+        &mut tx,
+        &actor,
+        Event::new(AuditAction::WebhookCreated, "webhook", id.as_str()).detail(url.as_str()),
+        state.clock.now(),
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(webhook = %id, url = url.as_str(), "webhook endpoint registered");
     Ok((
@@ -143,7 +152,7 @@ pub async fn create(
     ))]
 pub async fn change(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Audited { user, actor }: Audited,
     ApiPath(id): ApiPath<WebhookId>,
     ApiJson(change): ApiJson<WebhookChange>,
 ) -> ApiResult<Json<Webhook>> {
@@ -178,6 +187,13 @@ pub async fn change(
         .await?;
     }
     let stored = find(&mut tx, &partner, &id).await?;
+    audit::record(
+        &mut tx,
+        &actor,
+        Event::new(AuditAction::WebhookChanged, "webhook", id.as_str()),
+        state.clock.now(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(stored.webhook))
 }
@@ -194,7 +210,7 @@ pub async fn change(
     ))]
 pub async fn delete(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Audited { user, actor }: Audited,
     ApiPath(id): ApiPath<WebhookId>,
 ) -> ApiResult<StatusCode> {
     let partner = user.partner(Area::Customers)?.clone();
@@ -202,6 +218,13 @@ pub async fn delete(
     let mut tx = state.db.begin().await?;
     find(&mut tx, &partner, &id).await?;
     webhooks::delete(&mut tx, &id).await?;
+    audit::record(
+        &mut tx,
+        &actor,
+        Event::new(AuditAction::WebhookDeleted, "webhook", id.as_str()),
+        state.clock.now(),
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(webhook = %id, "webhook endpoint removed");
     Ok(StatusCode::NO_CONTENT)
@@ -259,7 +282,7 @@ pub async fn test(
     ))]
 pub async fn rotate_secret(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Audited { user, actor }: Audited,
     ApiPath(id): ApiPath<WebhookId>,
 ) -> ApiResult<Json<WebhookWithSecret>> {
     let partner = user.partner(Area::Customers)?.clone();
@@ -270,6 +293,13 @@ pub async fn rotate_secret(
     let until = state.clock.now() + Duration::hours(SECRET_OVERLAP_HOURS);
     webhooks::rotate_secret(&mut tx, &id, &secret, until).await?;
     let stored = find(&mut tx, &partner, &id).await?;
+    audit::record(
+        &mut tx,
+        &actor,
+        Event::new(AuditAction::WebhookChanged, "webhook", id.as_str()).detail("secret rotated"),
+        state.clock.now(),
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(webhook = %id, "webhook secret rotated");
     Ok(Json(WebhookWithSecret {

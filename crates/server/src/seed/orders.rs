@@ -203,6 +203,7 @@ pub async fn seed_orders(
             placed_by: &placed_by(partner),
             now: now - Duration::days(age_days),
             outbox: &Outbox::silent(),
+            actor: None,
         };
         match ordering::place(db, windows, input).await {
             Ok(_) => {}
@@ -253,6 +254,7 @@ async fn seed_cancelled_order(
         placed_by: &agent,
         now: placed_at,
         outbox: &Outbox::silent(),
+        actor: None,
     };
     let order = match ordering::place(db, windows, input).await {
         Ok(Placed::Created(order)) => order,
@@ -269,6 +271,7 @@ async fn seed_cancelled_order(
         now: cancelled_at,
         delay: Duration::zero(),
         outbox: &Outbox::silent(),
+        actor: None,
     };
     match cancelling::request(db, cancel).await {
         Ok(_) | Err(CancelError::AlreadyCancelled) => {}

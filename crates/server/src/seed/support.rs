@@ -169,6 +169,7 @@ pub async fn seed_support_requests(db: &Db, now: DateTime<Utc>) -> Result<(), sq
                 },
                 now: now - Duration::days(demo.filed_days_ago),
                 outbox: &Outbox::silent(),
+                audit: None,
             },
         )
         .await;
@@ -210,6 +211,7 @@ async fn decide(
         },
         now: now - Duration::days(demo.decided_days_ago),
         outbox: &Outbox::silent(),
+        audit: None,
     };
     match support_desk::change_status(db, change).await {
         Ok(()) => Ok(()),

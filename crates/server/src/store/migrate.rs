@@ -113,6 +113,11 @@ const SQLITE: &[Migration] = &[
         "customer_sso_and_jit",
         include_str!("../../migrations/sqlite/0020_customer_sso_and_jit.sql"),
     ),
+    (
+        21,
+        "audit_trail",
+        include_str!("../../migrations/sqlite/0021_audit_trail.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -214,6 +219,11 @@ const POSTGRES: &[Migration] = &[
         20,
         "customer_sso_and_jit",
         include_str!("../../migrations/postgres/0020_customer_sso_and_jit.sql"),
+    ),
+    (
+        21,
+        "audit_trail",
+        include_str!("../../migrations/postgres/0021_audit_trail.sql"),
     ),
 ];
 

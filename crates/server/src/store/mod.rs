@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod activity_log;
+pub mod audit;
 pub mod backup;
 pub mod billing;
 pub mod cancellations;

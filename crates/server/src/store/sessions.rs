@@ -44,6 +44,8 @@ pub fn token_hash(token: &str) -> String {
 pub struct Device {
     pub client_ip: String,
     pub user_agent: String,
+    /// The request (its `X-Request-Id`), for the audit trail; not stored with the session.
+    pub request_id: String,
 }
 
 /// How a session was signed in: at an identity provider (its id), and whether that passed a
@@ -123,6 +125,7 @@ pub async fn list_live(
                 device: Device {
                     client_ip,
                     user_agent,
+                    request_id: String::new(),
                 },
             })
         })

@@ -30,6 +30,7 @@ mod helpers;
 
 mod accounts;
 mod activity_log;
+mod audit;
 mod cancellation;
 mod customers;
 mod database;
