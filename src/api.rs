@@ -13,6 +13,7 @@ use csp_domain::account::{
     AcceptToken, NewTenantUser, NewUserRequest, PasswordChange, PasswordResetRequest, UserChange,
     UserChangeList, UserInvited, UserList,
 };
+use csp_domain::audit::AuditLogPage;
 use csp_domain::billing::BillingProfileChange;
 use csp_domain::cancellation::{CancelRequest, Cancellation};
 use csp_domain::notification::{
@@ -707,6 +708,51 @@ pub fn activity_log_csv_url(from: &str, to: &str) -> String {
         encode(from),
         encode(to)
     )
+}
+
+/// What the audit trail is narrowed to, as the page's URL holds it (empty: not narrowed).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuditFilter {
+    pub from: String,
+    pub to: String,
+    pub actor: String,
+    pub action: String,
+}
+
+impl AuditFilter {
+    fn pairs(&self) -> [(&'static str, &str); 4] {
+        [
+            ("from", &self.from),
+            ("to", &self.to),
+            ("actor", &self.actor),
+            ("action", &self.action),
+        ]
+    }
+}
+
+/// One page of the audit trail, newest first; `cursor`: the previous page's `next_cursor`.
+pub async fn audit_log(filter: AuditFilter, cursor: Option<String>) -> ApiResult<AuditLogPage> {
+    let mut call = Call::get("/audit-log").query("page_size", 100);
+    for (name, value) in filter.pairs() {
+        if !value.is_empty() {
+            call = call.query(name, value);
+        }
+    }
+    if let Some(cursor) = cursor {
+        call = call.query("cursor", cursor);
+    }
+    call.fetch().await
+}
+
+/// The CSV export of the whole trail as filtered, for a plain download link.
+pub fn audit_log_csv_url(filter: &AuditFilter) -> String {
+    let mut url = format!("{BASE}/audit-log?format=csv");
+    for (name, value) in filter.pairs() {
+        if !value.is_empty() {
+            url.push_str(&format!("&{name}={}", encode(value)));
+        }
+    }
+    url
 }
 
 /// The filters of the support request list, as the page's URL holds them.

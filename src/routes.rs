@@ -149,6 +149,8 @@ pub enum Route {
         month: Option<InvoiceMonth>,
     },
     ActivityLog,
+    /// Settings → Audit log: every action of the partner's users (R-ROLE-3 roles).
+    AuditLog,
     /// Settings → Billing profile: how the partner pays and its refund limit.
     BillingProfile,
     /// Settings → Webhooks: the partner's webhook endpoints and their delivery logs.
@@ -242,6 +244,7 @@ impl Route {
                 month: Some(InvoiceMonth::parse(month)?),
             },
             ["activity-log"] => Route::ActivityLog,
+            ["settings", "audit-log"] => Route::AuditLog,
             ["settings", "billing"] => Route::BillingProfile,
             ["settings", "webhooks"] => Route::Webhooks,
             ["settings", "users"] => Route::Users,
@@ -289,6 +292,7 @@ impl Route {
             Route::Invoices { month: None } => "/invoices".into(),
             Route::Invoices { month: Some(month) } => format!("/invoices/{month}"),
             Route::ActivityLog => "/activity-log".into(),
+            Route::AuditLog => "/settings/audit-log".into(),
             Route::BillingProfile => "/settings/billing".into(),
             Route::Webhooks => "/settings/webhooks".into(),
             Route::Users => "/settings/users".into(),
@@ -334,7 +338,7 @@ impl Route {
             | Route::SingleSignOn => Access::Area(Area::Customers),
             Route::Users => Access::Area(Area::Users),
             Route::Invoices { .. } => Access::Area(Area::Invoices),
-            Route::ActivityLog => Access::Area(Area::ActivityLog),
+            Route::ActivityLog | Route::AuditLog => Access::Area(Area::ActivityLog),
             Route::Support | Route::SupportRequest { .. } => Access::Area(Area::SupportRequests),
             Route::NewSupportRequest => Access::Area(Area::ReportProblem),
             Route::Tenant | Route::AdminCenterSoftware => Access::Area(Area::AdminCenter),
@@ -528,6 +532,7 @@ mod tests {
             Route::SignIn,
             Route::Customers,
             Route::ActivityLog,
+            Route::AuditLog,
             Route::BillingProfile,
             Route::Webhooks,
             Route::Users,

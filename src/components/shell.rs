@@ -88,37 +88,6 @@ fn UserCard(user: Signal<Option<User>>) -> impl IntoView {
 
 #[component]
 fn PartnerNav(user: Signal<Option<User>>) -> impl IntoView {
-    let i18n = use_i18n();
-    // The activity log is listed for every partner user; those without a role that may read it
-    // are told which roles can (the page itself shows the server's refusal).
-    let activity_log_hint = move || {
-        let allowed = user.with(|u| {
-            u.as_ref()
-                .is_some_and(|u| u.can(Permission::ViewActivityLog))
-        });
-        (!allowed).then(|| i18n.requires(Permission::ViewActivityLog))
-    };
-    // Likewise webhooks: listed for every partner user, managed by Global admins.
-    let webhooks_hint = move || {
-        let allowed = user.with(|u| {
-            u.as_ref()
-                .is_some_and(|u| u.can(Permission::ManageWebhooks))
-        });
-        (!allowed).then(|| i18n.requires(Permission::ManageWebhooks))
-    };
-    // And users: managed by Global admins and Account admins.
-    let users_hint = move || {
-        let allowed = user.with(|u| u.as_ref().is_some_and(|u| u.can(Permission::ManageUsers)));
-        (!allowed).then(|| i18n.requires(Permission::ManageUsers))
-    };
-    // And single sign-on: set up by Global admins.
-    let sso_hint = move || {
-        let allowed = user.with(|u| {
-            u.as_ref()
-                .is_some_and(|u| u.can(Permission::ManageIdentityProvider))
-        });
-        (!allowed).then(|| i18n.requires(Permission::ManageIdentityProvider))
-    };
     view! {
         <nav class="topnav" aria-label=tr(Msg::MainNavigation)>
             <ul class="topnav__links">
@@ -134,42 +103,45 @@ fn PartnerNav(user: Signal<Option<User>>) -> impl IntoView {
             </GearMenu>
             <GearMenu label=Msg::Settings>
                 <ul class="gear__list">
-                    <li>
-                        <A href=Route::ActivityLog.to_path() attr:aria-describedby=move || activity_log_hint().map(|_| "activity-log-hint")>
-                            {tr(Msg::ActivityLog)}
-                        </A>
-                        {move || activity_log_hint().map(|hint| view! {
-                            <span id="activity-log-hint" class="gear__hint">{hint}</span>
-                        })}
-                    </li>
+                    <SettingsLink user=user route=Route::ActivityLog label=Msg::ActivityLog
+                        permission=Permission::ViewActivityLog hint_id="activity-log-hint"/>
+                    <SettingsLink user=user route=Route::AuditLog label=Msg::AuditLog
+                        permission=Permission::ViewActivityLog hint_id="audit-log-hint"/>
                     <li><A href=Route::BillingProfile.to_path()>{tr(Msg::BillingProfile)}</A></li>
-                    <li>
-                        <A href=Route::Webhooks.to_path() attr:aria-describedby=move || webhooks_hint().map(|_| "webhooks-hint")>
-                            {tr(Msg::NavWebhooks)}
-                        </A>
-                        {move || webhooks_hint().map(|hint| view! {
-                            <span id="webhooks-hint" class="gear__hint">{hint}</span>
-                        })}
-                    </li>
-                    <li>
-                        <A href=Route::Users.to_path() attr:aria-describedby=move || users_hint().map(|_| "users-hint")>
-                            {tr(Msg::NavUsers)}
-                        </A>
-                        {move || users_hint().map(|hint| view! {
-                            <span id="users-hint" class="gear__hint">{hint}</span>
-                        })}
-                    </li>
-                    <li>
-                        <A href=Route::SingleSignOn.to_path() attr:aria-describedby=move || sso_hint().map(|_| "sso-hint")>
-                            {tr(Msg::NavSingleSignOn)}
-                        </A>
-                        {move || sso_hint().map(|hint| view! {
-                            <span id="sso-hint" class="gear__hint">{hint}</span>
-                        })}
-                    </li>
+                    <SettingsLink user=user route=Route::Webhooks label=Msg::NavWebhooks
+                        permission=Permission::ManageWebhooks hint_id="webhooks-hint"/>
+                    <SettingsLink user=user route=Route::Users label=Msg::NavUsers
+                        permission=Permission::ManageUsers hint_id="users-hint"/>
+                    <SettingsLink user=user route=Route::SingleSignOn label=Msg::NavSingleSignOn
+                        permission=Permission::ManageIdentityProvider hint_id="sso-hint"/>
                 </ul>
             </GearMenu>
         </nav>
+    }
+}
+
+/// A settings page listed for every partner user: those whose roles may not use it are told
+/// which roles can (the page itself shows the server's refusal).
+#[component]
+fn SettingsLink(
+    user: Signal<Option<User>>,
+    route: Route,
+    label: Msg,
+    permission: Permission,
+    hint_id: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let hint = move || {
+        let allowed = user.with(|u| u.as_ref().is_some_and(|u| u.can(permission)));
+        (!allowed).then(|| i18n.requires(permission))
+    };
+    view! {
+        <li>
+            <A href=route.to_path() attr:aria-describedby=move || hint().map(|_| hint_id)>
+                {tr(label)}
+            </A>
+            {move || hint().map(|hint| view! { <span id=hint_id class="gear__hint">{hint}</span> })}
+        </li>
     }
 }
 

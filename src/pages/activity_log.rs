@@ -11,7 +11,7 @@ use csp_domain::{
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::data_table::DataTable;
+use crate::components::data_table::{CsvLink, DataTable};
 use crate::components::loaded::Loaded;
 use crate::components::page_header::PageHeader;
 use crate::components::pager::Pager;
@@ -189,13 +189,7 @@ fn ActivityResults(page: LogPage, busy: RwSignal<bool>, on_page: Callback<u32>) 
                 <p class="list-status" role="status">{summary}</p>
                 <p class="list-note">{move || i18n.f(Msg::TimesInZone, &[("zone", &zone)])}</p>
             </div>
-            // `download` and rel=external keep the router from treating the file as a page.
-            <a class="button" href=csv download="" rel="external">
-                <svg viewBox="0 0 20 20" aria-hidden="true" class="button__icon">
-                    <path d="M10 3v9m0 0-3.5-3.5M10 12l3.5-3.5M4 15h12" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round"/>
-                </svg>
-                {tr(Msg::ExportCsv)}
-            </a>
+            <CsvLink href=csv/>
         </div>
         <TableRegion label=Msg::ActivityLog busy=busy>{body}</TableRegion>
         <Show when=move || { page_count > 1 }>

@@ -20,6 +20,7 @@ use crate::components::states::LoadingState;
 use crate::i18n::{tr, Msg};
 use crate::pages::activity_log::ActivityLogPage;
 use crate::pages::admin_center::AdminCenterSoftwarePage;
+use crate::pages::audit_log::AuditLogPage;
 use crate::pages::billing::BillingProfilePage;
 use crate::pages::buying::AddProductPage;
 use crate::pages::customers::add::AddCustomerPage;
@@ -53,6 +54,7 @@ pub fn load(page: &Route) -> Option<Load> {
             Box::pin(support())
         }
         Route::ActivityLog
+        | Route::AuditLog
         | Route::Invoices { .. }
         | Route::BillingProfile
         | Route::Webhooks
@@ -159,6 +161,7 @@ fn reports() -> Result<DrawPage, SplitLoaderError> {
 fn draw_reports(page: Route, route: Memo<Option<Route>>) -> AnyView {
     match page {
         Route::ActivityLog => view! { <ActivityLogPage/> }.into_any(),
+        Route::AuditLog => view! { <AuditLogPage/> }.into_any(),
         Route::BillingProfile => view! { <BillingProfilePage/> }.into_any(),
         Route::Webhooks => view! { <WebhooksPage/> }.into_any(),
         Route::Users => view! { <UsersPage/> }.into_any(),

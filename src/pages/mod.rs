@@ -2,6 +2,7 @@
 
 pub mod activity_log;
 pub mod admin_center;
+pub mod audit_log;
 pub mod billing;
 pub mod buying;
 pub mod chunks;

@@ -1,0 +1,261 @@
+//! `/settings/audit-log` (Settings → Audit log): everything the partner's people did, and what
+//! support did for the partner, newest first — narrowed by days, person and action (the filters
+//! live in the URL), older entries on request (the server's keyset pages), and the whole
+//! selection as a CSV file. The server decides who may read it (the roles of R-ROLE-3) and
+//! shows its refusal as is. The key-access log (R-LOG) stays on its own page, linked here.
+
+use csp_domain::audit::{AuditAction, AuditEntry, AuditLogPage};
+use leptos::prelude::*;
+
+use crate::api::{self, ApiFailure, ApiResult, AuditFilter};
+use crate::components::data_table::{CsvLink, DataTable};
+use crate::components::loaded::Loaded;
+use crate::components::page_header::PageHeader;
+use crate::components::states::EmptyState;
+use crate::components::table_region::TableRegion;
+use crate::format;
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::loader::use_loader;
+use crate::router::{use_navigate, use_query_map};
+use crate::routes::Route;
+
+/// The actions a reader can narrow the trail to, in the order the list offers them.
+const ACTIONS: [(AuditAction, Msg); 20] = [
+    (AuditAction::SignedIn, Msg::AuditSignedIn),
+    (AuditAction::SignInFailed, Msg::AuditSignInFailed),
+    (AuditAction::OrderPlaced, Msg::AuditOrderPlaced),
+    (
+        AuditAction::CancellationRequested,
+        Msg::AuditCancellationRequested,
+    ),
+    (
+        AuditAction::SupportRequestFiled,
+        Msg::AuditSupportRequestFiled,
+    ),
+    (
+        AuditAction::SupportRequestStatusChanged,
+        Msg::AuditSupportRequestStatusChanged,
+    ),
+    (
+        AuditAction::SupportRequestCommented,
+        Msg::AuditSupportRequestCommented,
+    ),
+    (AuditAction::CustomerAdded, Msg::AuditCustomerAdded),
+    (AuditAction::CustomerChanged, Msg::AuditCustomerChanged),
+    (
+        AuditAction::BillingProfileChanged,
+        Msg::AuditBillingProfileChanged,
+    ),
+    (AuditAction::UserInvited, Msg::AuditUserInvited),
+    (AuditAction::UserChanged, Msg::AuditUserChanged),
+    (AuditAction::WebhookCreated, Msg::AuditWebhookCreated),
+    (AuditAction::WebhookChanged, Msg::AuditWebhookChanged),
+    (AuditAction::WebhookDeleted, Msg::AuditWebhookDeleted),
+    (
+        AuditAction::IdentityProviderSet,
+        Msg::AuditIdentityProviderSet,
+    ),
+    (
+        AuditAction::IdentityProviderRemoved,
+        Msg::AuditIdentityProviderRemoved,
+    ),
+    (
+        AuditAction::TwoStepPolicyChanged,
+        Msg::AuditTwoStepPolicyChanged,
+    ),
+    (
+        AuditAction::ActivityLogExported,
+        Msg::AuditActivityLogExported,
+    ),
+    (AuditAction::AuditLogExported, Msg::AuditAuditLogExported),
+];
+
+fn action_msg(action: &AuditAction) -> Option<Msg> {
+    ACTIONS.iter().find(|(a, _)| a == action).map(|(_, m)| *m)
+}
+
+#[component]
+pub fn AuditLogPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let filter = Memo::new(move |_| {
+        query.with(|q| {
+            let get = |name: &str| q.get(name).unwrap_or_default();
+            AuditFilter {
+                from: get("from"),
+                to: get("to"),
+                actor: get("actor"),
+                action: get("action"),
+            }
+        })
+    });
+    let trail = use_loader(move || filter.get(), |f| api::audit_log(f, None));
+
+    // The form edits its own copy; the URL (and so the list) changes on "Show".
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let actor = RwSignal::new(String::new());
+    let action = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        let f = filter.get();
+        from.set(f.from);
+        to.set(f.to);
+        actor.set(f.actor);
+        action.set(f.action);
+    });
+    let dates_error = RwSignal::new(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let typed = AuditFilter {
+            from: from.get_untracked(),
+            to: to.get_untracked(),
+            actor: actor.get_untracked().trim().to_string(),
+            action: action.get_untracked(),
+        };
+        // ISO dates compare as text.
+        let inverted = !typed.from.is_empty() && !typed.to.is_empty() && typed.from > typed.to;
+        dates_error.set(inverted);
+        if inverted {
+            return;
+        }
+        if typed == filter.get_untracked() {
+            trail.reload();
+        } else {
+            navigate(
+                &Route::AuditLog.with_query(&[
+                    ("from", &typed.from),
+                    ("to", &typed.to),
+                    ("actor", &typed.actor),
+                    ("action", &typed.action),
+                ]),
+                Default::default(),
+            );
+        }
+    };
+    let action_options = move || {
+        ACTIONS
+            .iter()
+            .map(|(a, m)| {
+                let value = a.as_str().to_string();
+                let selected = value.clone();
+                view! { <option value=value prop:selected=move || action.get() == selected>{tr(*m)}</option> }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <PageHeader title=move || i18n.t(Msg::AuditLog) intro=move || i18n.t(Msg::AuditLogIntro)/>
+        <p class="note"><a href=Route::ActivityLog.to_path()>{tr(Msg::AuditKeyAccessLink)}</a></p>
+        <form class="card filter" aria-label=tr(Msg::AuditLog) novalidate on:submit=on_submit>
+            <div class="field">
+                <label for="audit-from">{tr(Msg::From)}</label>
+                <input id="audit-from" type="date" prop:value=move || from.get()
+                    on:input=move |ev| from.set(event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for="audit-to">{tr(Msg::To)}</label>
+                <input id="audit-to" type="date" prop:value=move || to.get()
+                    on:input=move |ev| to.set(event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for="audit-actor">{tr(Msg::AuditActor)}</label>
+                <input id="audit-actor" type="email" autocomplete="off" prop:value=move || actor.get()
+                    on:input=move |ev| actor.set(event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for="audit-action">{tr(Msg::ColAction)}</label>
+                <select id="audit-action" on:change=move |ev| action.set(event_target_value(&ev))>
+                    <option value="" prop:selected=move || action.get().is_empty()>{tr(Msg::AuditAllActions)}</option>
+                    {action_options}
+                </select>
+            </div>
+            <button type="submit" class="button button--primary">{tr(Msg::Show)}</button>
+        </form>
+        <Show when=move || dates_error.get()>
+            <div class="message message--error" role="alert">{tr(Msg::AuditDatesOrder)}</div>
+        </Show>
+        <Loaded loader=trail children={move |page: AuditLogPage| view! {
+            <AuditResults first=page filter=filter.get_untracked() busy=trail.busy/>
+        }}/>
+    }
+}
+
+/// The entries so far, and older ones on request.
+#[component]
+fn AuditResults(first: AuditLogPage, filter: AuditFilter, busy: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let entries = RwSignal::new(first.items);
+    let cursor = RwSignal::new(first.next_cursor);
+    let more: Action<(AuditFilter, String), ApiResult<AuditLogPage>> =
+        Action::new_local(|(filter, cursor): &(AuditFilter, String)| {
+            api::audit_log(filter.clone(), Some(cursor.clone()))
+        });
+    let failure = RwSignal::new(None::<ApiFailure>);
+    Effect::new(move |_| match more.value().get() {
+        Some(Ok(page)) => {
+            entries.update(|e| e.extend(page.items));
+            cursor.set(page.next_cursor);
+            failure.set(None);
+        }
+        Some(Err(f)) => failure.set(Some(f)),
+        None => {}
+    });
+    let csv = api::audit_log_csv_url(&filter);
+    let zone = format::local_zone();
+    let on_more = move |_| {
+        if let Some(c) = cursor.get_untracked() {
+            if !more.pending().get_untracked() {
+                more.dispatch((filter.clone(), c));
+            }
+        }
+    };
+    view! {
+        <div class="list-summary">
+            <p class="list-note">{move || i18n.f(Msg::TimesInZone, &[("zone", &zone)])}</p>
+            <CsvLink href=csv/>
+        </div>
+        <TableRegion label=Msg::AuditLog busy=busy>
+            {move || if entries.with(Vec::is_empty) {
+                view! { <EmptyState title=move || i18n.t(Msg::AuditNone)/> }.into_any()
+            } else {
+                view! {
+                    <DataTable columns=&[Msg::ColDateTime, Msg::AuditActor, Msg::ColAction, Msg::AuditTarget, Msg::AuditDetail, Msg::AuditWhere]>
+                        <For each=move || entries.get() key=|e| e.id.clone() let:entry>
+                            <AuditRow entry=entry/>
+                        </For>
+                    </DataTable>
+                }.into_any()
+            }}
+        </TableRegion>
+        {move || failure.get().map(|f| view! {
+            <div class="message message--error" role="alert">{move || i18n.failure(&f)}</div>
+        })}
+        <Show when=move || cursor.with(Option::is_some)>
+            <p class="list-more">
+                <button type="button" class="button" disabled=move || more.pending().get() on:click=on_more.clone()>
+                    {tr(Msg::AuditLoadMore)}
+                </button>
+            </p>
+        </Show>
+    }
+}
+
+#[component]
+fn AuditRow(entry: AuditEntry) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = action_msg(&entry.action);
+    // Actions added later on the server still show, in their wire name.
+    let raw_action = entry.action.to_string();
+    let target = format!("{} {}", entry.target_type, entry.target_id);
+    view! {
+        <tr>
+            <td class="nowrap"><time datetime=format::machine_time(entry.at)>{format::local_date_time(entry.at)}</time></td>
+            <td>{entry.actor_email}</td>
+            <td>{move || action.map(|a| i18n.t(a).to_string()).unwrap_or_else(|| raw_action.clone())}</td>
+            <td class="break">{target}</td>
+            <td class="break">{entry.detail}</td>
+            <td class="break">{entry.client_ip}<br/><span class="audit__request">{entry.request_id}</span></td>
+        </tr>
+    }
+}
