@@ -84,41 +84,6 @@ impl CurrentUser {
     }
 }
 
-/// The signed-in user as the audit trail names them: who, from where, in which request.
-pub struct Audited {
-    pub user: CurrentUser,
-    pub actor: crate::store::audit::Actor,
-}
-
-impl FromRequestParts<AppState> for Audited {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let user = CurrentUser::from_request_parts(parts, state).await?;
-        let actor = actor_of(parts, state, &user.principal, user.user.email.as_str()).await?;
-        Ok(Audited { user, actor })
-    }
-}
-
-/// The audit trail's actor for `principal` in the request of `parts`.
-pub async fn actor_of(
-    parts: &mut Parts,
-    state: &AppState,
-    principal: &Principal,
-    email: &str,
-) -> Result<crate::store::audit::Actor, AppError> {
-    let crate::http::extract::ClientIp(ip) =
-        crate::http::extract::ClientIp::from_request_parts(parts, state).await?;
-    let request = parts
-        .extensions
-        .get::<crate::http::ops::RequestId>()
-        .map(|r| r.0.clone())
-        .unwrap_or_default();
-    Ok(crate::store::audit::Actor::user(
-        principal, email, None, &ip, &request,
-    ))
-}
-
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 

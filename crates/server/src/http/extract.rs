@@ -117,6 +117,40 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
     }
 }
 
+/// The signed-in user as the audit trail names them: who, from where, in which request.
+pub struct Audited {
+    pub user: crate::http::auth::CurrentUser,
+    pub actor: crate::store::audit::Actor,
+}
+
+impl FromRequestParts<AppState> for Audited {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let user = crate::http::auth::CurrentUser::from_request_parts(parts, state).await?;
+        let actor = actor_of(parts, state, &user.principal, user.user.email.as_str()).await?;
+        Ok(Audited { user, actor })
+    }
+}
+
+/// The audit trail's actor for `principal` in the request of `parts`.
+pub async fn actor_of(
+    parts: &mut Parts,
+    state: &AppState,
+    principal: &csp_domain::Principal,
+    email: &str,
+) -> Result<crate::store::audit::Actor, AppError> {
+    let ClientIp(ip) = ClientIp::from_request_parts(parts, state).await?;
+    let request = parts
+        .extensions
+        .get::<crate::http::ops::RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
+    Ok(crate::store::audit::Actor::user(
+        principal, email, None, &ip, &request,
+    ))
+}
+
 /// The client's IP address: the connection's peer, or with `TRUST_PROXY=1` the last address
 /// of `X-Forwarded-For` (the one the load balancer appended).
 #[derive(Debug, Clone, PartialEq, Eq)]

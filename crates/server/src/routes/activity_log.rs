@@ -13,9 +13,10 @@ use csp_domain::{
 };
 use serde::Deserialize;
 
-use crate::http::auth::{Audited, CurrentUser};
+use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::ApiQuery;
+use crate::http::extract::Audited;
 use crate::state::AppState;
 use crate::store::audit::{self, Event};
 use crate::store::{accounts, activity_log};

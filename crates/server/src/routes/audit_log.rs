@@ -16,10 +16,10 @@ use csp_domain::{Area, ErrorCode, Permission, Principal};
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
-use crate::http::auth::Audited;
 use crate::http::body::ChannelBody;
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::ApiQuery;
+use crate::http::extract::Audited;
 use crate::state::AppState;
 use crate::store::audit::{self, Event, Filter, Trail};
 

@@ -6,9 +6,10 @@ use axum::Json;
 use csp_domain::billing::{BillingProfileChange, RefundLimit};
 use csp_domain::{Area, BillingProfile, PartnerId, Permission};
 
-use crate::http::auth::{Audited, CurrentUser};
+use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::ApiJson;
+use crate::http::extract::Audited;
 use crate::state::AppState;
 use crate::store::audit::{self, Event};
 use crate::store::{billing, Conn};

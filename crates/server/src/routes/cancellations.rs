@@ -10,8 +10,8 @@ use csp_domain::cancellation::{CancelRequest, Cancellation};
 use csp_domain::{CustomerId, ErrorCode, OrderId, Permission};
 
 use crate::cases::cancelling::{self, CancelError, CancelOrder};
-use crate::http::auth::Audited;
 use crate::http::error::{ApiResult, AppError};
+use crate::http::extract::Audited;
 use crate::http::extract::{ApiJson, ApiPath};
 use crate::routes::customers::partner_customer;
 use crate::state::AppState;

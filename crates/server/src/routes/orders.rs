@@ -11,8 +11,9 @@ use csp_domain::{
 
 use crate::cases::cancelling::Quote;
 use crate::cases::ordering::{self, PlaceError, PlaceOrder, Placed};
-use crate::http::auth::{Audited, CurrentUser};
+use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiResult, AppError};
+use crate::http::extract::Audited;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKeyHeader};
 use crate::routes::customers::partner_customer;
 use crate::state::AppState;

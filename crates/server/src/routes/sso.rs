@@ -17,8 +17,9 @@ use serde::Deserialize;
 
 use crate::cases::sso;
 use crate::cases::two_step;
-use crate::http::auth::{self, Audited, CurrentUser};
+use crate::http::auth::{self, CurrentUser};
 use crate::http::error::{ApiResult, AppError};
+use crate::http::extract::Audited;
 use crate::http::extract::{ApiJson, ApiQuery, ClientIp};
 use crate::routes::sessions::{device, start_session};
 use crate::state::AppState;

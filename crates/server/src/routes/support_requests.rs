@@ -19,8 +19,9 @@ use crate::cases::support_desk::{
     self, Actor, AddComment, ChangeStatus, DeskError, FileRequest, Filed,
 };
 use crate::cases::uploads;
-use crate::http::auth::{Audited, CurrentUser};
+use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiResult, AppError};
+use crate::http::extract::Audited;
 use crate::http::extract::OptionalIdempotencyKey;
 use crate::http::extract::{ApiJson, ApiMultipart, ApiPath, ApiQuery, UploadSlot};
 use crate::state::AppState;

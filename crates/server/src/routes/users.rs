@@ -17,8 +17,9 @@ use csp_domain::{
 };
 
 use crate::cases::accounts::{self, AccountError, Actor, ChangeUser, Invite, InviteTo};
-use crate::http::auth::{self, Audited, CurrentUser};
+use crate::http::auth::{self, CurrentUser};
 use crate::http::error::{ApiResult, AppError};
+use crate::http::extract::Audited;
 use crate::http::extract::{ApiJson, ApiPath, ClientIp};
 use crate::routes::sessions::check_own_password;
 use crate::state::AppState;

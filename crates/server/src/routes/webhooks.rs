@@ -11,8 +11,9 @@ use csp_domain::notification::{
 };
 use csp_domain::{Area, FieldErrors, PartnerId, Permission, WebhookId};
 
-use crate::http::auth::{Audited, CurrentUser};
+use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiResult, AppError};
+use crate::http::extract::Audited;
 use crate::http::extract::{ApiJson, ApiPath};
 use crate::notify::webhook::new_secret;
 use crate::state::AppState;
