@@ -12,7 +12,7 @@ use axum::Json;
 use chrono::{NaiveDate, NaiveTime};
 use csp_domain::audit::{AuditAction, AuditEntry, AuditLogPage, MAX_PAGE_SIZE};
 use csp_domain::csv::Csv;
-use csp_domain::{Area, ErrorCode, Permission, Principal};
+use csp_domain::{Area, CustomerId, ErrorCode, Permission, Principal};
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
@@ -55,6 +55,25 @@ fn day(raw: Option<&str>, name: &str) -> Result<Option<NaiveDate>, AppError> {
             })
         })
         .transpose()
+}
+
+/// A filter as sent, when it is not empty: refused with 400 unless `valid` (a `cursor` is a
+/// `next_cursor`, a `customer` an id, an `action` one of the trail's).
+fn checked(
+    value: Option<String>,
+    name: &str,
+    valid: impl Fn(&str) -> bool,
+) -> Result<Option<String>, AppError> {
+    match value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+    {
+        Some(v) if valid(&v) => Ok(Some(v)),
+        Some(_) => Err(AppError::bad_request(format!(
+            "{name} is not one this list knows."
+        ))),
+        None => Ok(None),
+    }
 }
 
 /// The trail, newest first, one page at a time (keyset: `next_cursor`), narrowed by day range,
@@ -115,10 +134,14 @@ pub async fn list(
         until: to
             .and_then(|d| d.succ_opt())
             .map(|d| d.and_time(NaiveTime::MIN).and_utc()),
-        actor_email: query.actor.filter(|a| !a.trim().is_empty()),
-        action: query.action.filter(|a| !a.is_empty()),
-        customer: query.customer.filter(|c| !c.is_empty()),
-        before_id: query.cursor.filter(|c| !c.is_empty()),
+        actor_email: checked(query.actor, "actor", |a| {
+            a.len() <= 254 && !a.chars().any(char::is_control)
+        })?,
+        action: checked(query.action, "action", |a| {
+            !matches!(AuditAction::parse(a), AuditAction::Unknown(_))
+        })?,
+        customer: checked(query.customer, "customer", |c| CustomerId::parse(c).is_ok())?,
+        before_id: checked(query.cursor, "cursor", |c| uuid::Uuid::parse_str(c).is_ok())?,
     };
     if wants_csv {
         // The export is an action too: recorded before the first row leaves.

@@ -255,6 +255,17 @@ async fn a_refused_action_leaves_nothing_and_readers_are_the_roles_of_r_role_3(b
         .get_json(&referral, "/api/v1/audit-log?from=2026-12-31&to=2026-01-01")
         .await;
     assert_eq!((status, error_code(&body)), (400, "invalid_date_range"));
+    for bad in [
+        "action=no_such_action",
+        "cursor=x",
+        "customer=x",
+        "actor=%00",
+    ] {
+        let (status, body) = server
+            .get_json(&referral, &format!("/api/v1/audit-log?{bad}"))
+            .await;
+        assert_eq!((status, error_code(&body)), (400, "bad_request"), "{bad}");
+    }
 }
 
 async fn the_trail_is_append_only_but_for_the_purge_of_old_entries(backend: Backend) {
