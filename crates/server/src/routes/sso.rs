@@ -255,6 +255,7 @@ pub async fn customers_available(State(state): State<AppState>) -> ApiResult<Jso
         (status = 404, description = "`not_found`: not set up here", body = csp_domain::ApiErrorBody),
         (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`validation_failed`: not an object with an optional `next` path", body = csp_domain::ApiErrorBody),
         (status = 503, description = "`unavailable`: the provider cannot be reached", body = csp_domain::ApiErrorBody),
     ))]
 pub async fn start_for_customers(
