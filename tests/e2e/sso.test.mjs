@@ -268,8 +268,9 @@ pageTest('a user with two-step sign-in is asked for the code after the provider,
   await page.getByLabel('Code', { exact: true }).fill(recovery[0]);
   await page.getByRole('button', { name: 'Verify', exact: true }).click();
   await waitForPath(page, '/customers');
-  // Finished with the code: a session of the product's own second step.
-  await signOut(page);
+  // Finished with the code, the session still came through the provider: signing out goes on
+  // to the provider's own sign-out page.
+  await signOutAtProvider(page);
 
   // A second factor at the provider does not replace the code set up here.
   await page.context().clearCookies();
