@@ -20,7 +20,7 @@ use crate::router::{use_navigate, use_query_map};
 use crate::routes::Route;
 
 /// The actions a reader can narrow the trail to, in the order the list offers them.
-const ACTIONS: [(AuditAction, Msg); 20] = [
+const ACTIONS: [(AuditAction, Msg); 23] = [
     (AuditAction::SignedIn, Msg::AuditSignedIn),
     (AuditAction::SignInFailed, Msg::AuditSignInFailed),
     (AuditAction::OrderPlaced, Msg::AuditOrderPlaced),
@@ -63,6 +63,9 @@ const ACTIONS: [(AuditAction, Msg); 20] = [
         AuditAction::TwoStepPolicyChanged,
         Msg::AuditTwoStepPolicyChanged,
     ),
+    (AuditAction::PasswordChanged, Msg::AuditPasswordChanged),
+    (AuditAction::TwoStepEnabled, Msg::AuditTwoStepEnabled),
+    (AuditAction::TwoStepDisabled, Msg::AuditTwoStepDisabled),
     (
         AuditAction::ActivityLogExported,
         Msg::AuditActivityLogExported,

@@ -34,6 +34,9 @@ open_enum! {
         IdentityProviderSet = "identity_provider_set",
         IdentityProviderRemoved = "identity_provider_removed",
         TwoStepPolicyChanged = "two_step_policy_changed",
+        PasswordChanged = "password_changed",
+        TwoStepEnabled = "two_step_enabled",
+        TwoStepDisabled = "two_step_disabled",
         ActivityLogExported = "activity_log_exported",
         AuditLogExported = "audit_log_exported",
     }

@@ -1051,6 +1051,9 @@ messages! {
     AuditIdentityProviderSet => "Single sign-on set up", "已设置单一登录";
     AuditIdentityProviderRemoved => "Single sign-on removed", "已移除单一登录";
     AuditTwoStepPolicyChanged => "Two-step sign-in rule changed", "两步登录规则已更改";
+    AuditPasswordChanged => "Password changed", "密码已更改";
+    AuditTwoStepEnabled => "Two-step sign-in turned on", "已启用两步登录";
+    AuditTwoStepDisabled => "Two-step sign-in turned off", "已关闭两步登录";
     AuditActivityLogExported => "Activity log exported", "已导出活动日志";
     AuditAuditLogExported => "Audit log exported", "已导出审核日志";
     SignInWithMicrosoft => "Sign in with Microsoft", "使用 Microsoft 登录";

@@ -527,7 +527,7 @@ pub async fn change_password(
     user: &UserId,
     new: &str,
     session_token: &str,
-    client_ip: &str,
+    by: &audit::Actor,
     now: DateTime<Utc>,
 ) -> Result<(), AccountError> {
     let record = users::find_by_id(&mut *db.conn().await?, user)
@@ -555,9 +555,16 @@ pub async fn change_password(
             user,
             action: UserChangeAction::PasswordChanged,
             detail: "",
-            client_ip,
+            client_ip: &by.client_ip,
             at: now,
         },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        by,
+        Event::new(AuditAction::PasswordChanged, "user", user.as_str()),
+        now,
     )
     .await?;
     tx.commit().await?;

@@ -3,8 +3,10 @@
 //! most once, or a recovery code; wrong codes in a row pause it), and switching it off with
 //! the password. Each change of it is recorded with the user's other account changes.
 
+use crate::store::audit::{self, Event};
 use chrono::{DateTime, Duration, Utc};
 use csp_domain::account::UserChangeAction;
+use csp_domain::audit::AuditAction;
 use csp_domain::two_step::{
     show_recovery_code, CodeIssue, Enrolment, OneTimeCode, RecoveryCodes, CHALLENGE_MINUTES,
     CODE_DIGITS, ISSUER, MAX_WRONG_CODES, PAUSE_MINUTES, RECOVERY_ALPHABET, RECOVERY_CODES,
@@ -138,7 +140,7 @@ pub async fn confirm(
     db: &Db,
     user: &UserId,
     code: &str,
-    client_ip: &str,
+    by: &audit::Actor,
     now: DateTime<Utc>,
 ) -> Result<RecoveryCodes, TwoStepError> {
     let OneTimeCode::Authenticator(code) = OneTimeCode::parse(code).map_err(TwoStepError::Code)?
@@ -173,7 +175,14 @@ pub async fn confirm(
         &mut tx,
         user,
         UserChangeAction::TwoStepEnabled,
-        client_ip,
+        &by.client_ip,
+        now,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        by,
+        Event::new(AuditAction::TwoStepEnabled, "user", user.as_str()),
         now,
     )
     .await?;
@@ -188,7 +197,7 @@ pub async fn confirm(
 pub async fn disable(
     db: &Db,
     user: &UserId,
-    client_ip: &str,
+    by: &audit::Actor,
     now: DateTime<Utc>,
 ) -> Result<(), TwoStepError> {
     let mut tx = db.begin().await?;
@@ -197,7 +206,14 @@ pub async fn disable(
             &mut tx,
             user,
             UserChangeAction::TwoStepDisabled,
-            client_ip,
+            &by.client_ip,
+            now,
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            by,
+            Event::new(AuditAction::TwoStepDisabled, "user", user.as_str()),
             now,
         )
         .await?;

@@ -11,7 +11,7 @@ use csp_domain::ErrorCode;
 use crate::cases::two_step;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiResult, AppError};
-use crate::http::extract::{ApiJson, ClientIp};
+use crate::http::extract::{ApiJson, Audited};
 use crate::routes::sessions::two_step_error;
 use crate::state::AppState;
 
@@ -50,12 +50,11 @@ pub async fn start(
     ))]
 pub async fn confirm(
     State(state): State<AppState>,
-    user: CurrentUser,
-    ClientIp(ip): ClientIp,
+    Audited { user, actor }: Audited,
     ApiJson(entry): ApiJson<CodeEntry>,
 ) -> ApiResult<Json<RecoveryCodes>> {
     let now = state.clock.now();
-    let codes = two_step::confirm(&state.db, &user.user.id, &entry.code, &ip.to_string(), now)
+    let codes = two_step::confirm(&state.db, &user.user.id, &entry.code, &actor, now)
         .await
         .map_err(|e| two_step_error(e, now))?;
     tracing::info!(user = %user.user.id, "two-step sign-in on");
@@ -78,8 +77,7 @@ pub async fn confirm(
     ))]
 pub async fn disable(
     State(state): State<AppState>,
-    user: CurrentUser,
-    ClientIp(ip): ClientIp,
+    Audited { user, actor }: Audited,
     ApiJson(off): ApiJson<TwoStepDisable>,
 ) -> ApiResult<StatusCode> {
     if user.two_step_mandatory {
@@ -89,13 +87,17 @@ pub async fn disable(
         ));
     }
     let now = state.clock.now();
-    let ip = ip.to_string();
-    if !crate::routes::sessions::check_own_password(&state, &user.user.id, &off.password, &ip)
-        .await?
+    if !crate::routes::sessions::check_own_password(
+        &state,
+        &user.user.id,
+        &off.password,
+        &actor.client_ip,
+    )
+    .await?
     {
         return Err(two_step_error(two_step::TwoStepError::WrongPassword, now));
     }
-    two_step::disable(&state.db, &user.user.id, &ip, now)
+    two_step::disable(&state.db, &user.user.id, &actor, now)
         .await
         .map_err(|e| two_step_error(e, now))?;
     tracing::info!(user = %user.user.id, "two-step sign-in off");

@@ -277,7 +277,10 @@ async fn accept_link(
     ))]
 pub async fn change_password(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Audited {
+        user,
+        actor: audited,
+    }: Audited,
     ClientIp(ip): ClientIp,
     headers: axum::http::HeaderMap,
     ApiJson(change): ApiJson<PasswordChange>,
@@ -300,7 +303,7 @@ pub async fn change_password(
         &user.user.id,
         &change.new_password,
         &token,
-        &ip,
+        &audited,
         state.clock.now(),
     )
     .await?;

@@ -195,6 +195,22 @@ async fn each_action_is_in_the_trail_once_with_its_actor_and_target(backend: Bac
         of(&trail(&server, &admin, "").await, "audit_log_exported").len(),
         1
     );
+
+    // One's own password and two-step sign-in.
+    let res = admin
+        .post(server.url("/api/v1/session/password"))
+        .json(&json!({"current_password": PASSWORD, "new_password": "violet harbour lantern 42"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    crate::two_step::enrol(&server, &admin).await;
+    let items = trail(&server, &admin, "").await;
+    for action in ["password_changed", "two_step_enabled"] {
+        let found = of(&items, action);
+        assert_eq!(found.len(), 1, "{action}: {items:?}");
+        assert_eq!(found[0]["actor_email"], GLOBAL_ADMIN);
+    }
 }
 
 async fn a_refused_action_leaves_nothing_and_readers_are_the_roles_of_r_role_3(backend: Backend) {
