@@ -20,7 +20,7 @@ use crate::router::{use_navigate, use_query_map};
 use crate::routes::Route;
 
 /// The actions a reader can narrow the trail to, in the order the list offers them.
-const ACTIONS: [(AuditAction, Msg); 23] = [
+const ACTIONS: [(AuditAction, Msg); 25] = [
     (AuditAction::SignedIn, Msg::AuditSignedIn),
     (AuditAction::SignInFailed, Msg::AuditSignInFailed),
     (AuditAction::OrderPlaced, Msg::AuditOrderPlaced),
@@ -66,6 +66,8 @@ const ACTIONS: [(AuditAction, Msg); 23] = [
     (AuditAction::PasswordChanged, Msg::AuditPasswordChanged),
     (AuditAction::TwoStepEnabled, Msg::AuditTwoStepEnabled),
     (AuditAction::TwoStepDisabled, Msg::AuditTwoStepDisabled),
+    (AuditAction::SessionsEnded, Msg::AuditSessionsEnded),
+    (AuditAction::ProfileChanged, Msg::AuditProfileChanged),
     (
         AuditAction::ActivityLogExported,
         Msg::AuditActivityLogExported,

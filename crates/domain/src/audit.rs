@@ -37,6 +37,8 @@ open_enum! {
         PasswordChanged = "password_changed",
         TwoStepEnabled = "two_step_enabled",
         TwoStepDisabled = "two_step_disabled",
+        SessionsEnded = "sessions_ended",
+        ProfileChanged = "profile_changed",
         ActivityLogExported = "activity_log_exported",
         AuditLogExported = "audit_log_exported",
     }

@@ -1054,6 +1054,8 @@ messages! {
     AuditPasswordChanged => "Password changed", "密码已更改";
     AuditTwoStepEnabled => "Two-step sign-in turned on", "已启用两步登录";
     AuditTwoStepDisabled => "Two-step sign-in turned off", "已关闭两步登录";
+    AuditSessionsEnded => "Sessions ended", "会话已结束";
+    AuditProfileChanged => "Profile changed", "个人资料已更改";
     AuditActivityLogExported => "Activity log exported", "已导出活动日志";
     AuditAuditLogExported => "Audit log exported", "已导出审核日志";
     SignInWithMicrosoft => "Sign in with Microsoft", "使用 Microsoft 登录";

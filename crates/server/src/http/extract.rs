@@ -436,3 +436,18 @@ impl<S: Send + Sync> FromRequestParts<S> for OptionalIdempotencyKey {
         }
     }
 }
+
+/// Whether a list is asked for as CSV: `format=csv` (for plain download links) or
+/// `Accept: text/csv`; another `format` is 400.
+pub fn wants_csv(format: Option<&str>, headers: &axum::http::HeaderMap) -> Result<bool, AppError> {
+    match format {
+        Some("csv") => Ok(true),
+        None => Ok(headers
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/csv"))),
+        Some(other) => Err(AppError::bad_request(format!(
+            "format must be csv, not {other:?}."
+        ))),
+    }
+}

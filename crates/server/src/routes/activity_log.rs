@@ -2,7 +2,7 @@
 //! `/api/v1/user-changes`: who changed which of the partner's users how.
 
 use axum::extract::State;
-use axum::http::header::{ACCEPT, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -15,8 +15,7 @@ use serde::Deserialize;
 
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiResult, AppError};
-use crate::http::extract::ApiQuery;
-use crate::http::extract::Audited;
+use crate::http::extract::{wants_csv, ApiQuery, Audited};
 use crate::state::AppState;
 use crate::store::audit::{self, Event};
 use crate::store::{accounts, activity_log};
@@ -54,18 +53,7 @@ pub async fn list(
     let today = state.clock.now().date_naive();
     let range = DateRange::parse(query.from.as_deref(), query.to.as_deref(), today)
         .map_err(|e| AppError::new(ErrorCode::InvalidDateRange, e.to_string()))?;
-    let wants_csv = match query.format.as_deref() {
-        Some("csv") => true,
-        None => headers
-            .get(ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/csv")),
-        Some(other) => {
-            return Err(AppError::bad_request(format!(
-                "format must be csv, not {other:?}."
-            )))
-        }
-    };
+    let wants_csv = wants_csv(query.format.as_deref(), &headers)?;
     let page = PageQuery {
         q: None,
         page: query.page,

@@ -5,7 +5,7 @@
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::header::{ACCEPT, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -18,8 +18,7 @@ use tokio::sync::mpsc;
 
 use crate::http::body::ChannelBody;
 use crate::http::error::{ApiResult, AppError};
-use crate::http::extract::ApiQuery;
-use crate::http::extract::Audited;
+use crate::http::extract::{wants_csv, ApiQuery, Audited};
 use crate::state::AppState;
 use crate::store::audit::{self, Event, Filter, Trail};
 
@@ -111,18 +110,7 @@ pub async fn list(
             ));
         }
     }
-    let wants_csv = match query.format.as_deref() {
-        Some("csv") => true,
-        None => headers
-            .get(ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/csv")),
-        Some(other) => {
-            return Err(AppError::bad_request(format!(
-                "format must be csv, not {other:?}."
-            )))
-        }
-    };
+    let wants_csv = wants_csv(query.format.as_deref(), &headers)?;
     let page_size = query.page_size.unwrap_or(100);
     if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
         return Err(AppError::bad_request(format!(

@@ -2,7 +2,7 @@
 //! `Accept: text/csv`, as its reconciliation file.
 
 use axum::extract::State;
-use axum::http::header::{ACCEPT, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiResult, AppError};
-use crate::http::extract::{ApiPath, ApiQuery};
+use crate::http::extract::{wants_csv, ApiPath, ApiQuery};
 use crate::state::AppState;
 use crate::store::{credits, invoices};
 
@@ -53,18 +53,7 @@ pub async fn get(
     let month = InvoiceMonth::parse(&month).ok_or_else(|| {
         AppError::not_found("There is no invoice for that month; months are YYYY-MM.")
     })?;
-    let wants_csv = match query.format.as_deref() {
-        Some("csv") => true,
-        None => headers
-            .get(ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/csv")),
-        Some(other) => {
-            return Err(AppError::bad_request(format!(
-                "format must be csv, not {other:?}."
-            )))
-        }
-    };
+    let wants_csv = wants_csv(query.format.as_deref(), &headers)?;
     let mut conn = state.db.conn().await?;
     let customer = query.customer_id.as_ref();
     let mut lines = invoices::charges(&mut conn, partner, month, customer).await?;

@@ -10,8 +10,11 @@ use csp_domain::FieldErrors;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::ApiJson;
+use crate::http::extract::Audited;
 use crate::state::AppState;
+use crate::store::audit::{self, Event};
 use crate::store::{two_step, users, Conn};
+use csp_domain::audit::AuditAction;
 
 async fn read(conn: &mut Conn, user: &CurrentUser) -> ApiResult<Profile> {
     let settings = users::mail_settings_by_id(conn, &user.user.id)
@@ -54,7 +57,7 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser) -> ApiResult<
     ))]
 pub async fn update(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Audited { user, actor }: Audited,
     ApiJson(change): ApiJson<ProfileChange>,
 ) -> ApiResult<Json<Profile>> {
     let mut errors = FieldErrors::new();
@@ -65,14 +68,39 @@ pub async fn update(
         },
         None => None,
     };
-    let mut conn = state.db.conn().await?;
+    let mut tx = state.db.begin().await?;
     users::set_mail_settings(
-        &mut conn,
+        &mut tx,
         &user.user.id,
         language,
         change.order_confirmations,
         change.support_updates,
     )
     .await?;
+    let said = |name: &str, value: Option<String>| value.map(|v| format!("{name}: {v}"));
+    let detail: Vec<String> = [
+        said("language", change.language.clone()),
+        said(
+            "order confirmations",
+            change.order_confirmations.map(|v| v.to_string()),
+        ),
+        said(
+            "support updates",
+            change.support_updates.map(|v| v.to_string()),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    audit::record(
+        &mut tx,
+        &actor,
+        Event::new(AuditAction::ProfileChanged, "user", user.user.id.as_str())
+            .detail(detail.join("; ")),
+        state.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    let mut conn = state.db.conn().await?;
     Ok(Json(read(&mut conn, &user).await?))
 }

@@ -21,6 +21,7 @@ use crate::cases::sign_in_guard::{self, Refused};
 use crate::cases::two_step::{self, TwoStepError};
 use crate::http::auth::{self, CurrentUser};
 use crate::http::error::{ApiResult, AppError};
+use crate::http::extract::Audited;
 use crate::http::extract::{ApiJson, ApiPath, ClientIp};
 use crate::password;
 use crate::state::AppState;
@@ -574,15 +575,23 @@ pub async fn list(
     ))]
 pub async fn end_one(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Audited { user, actor }: Audited,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    if sessions::end_by_id(&mut *state.db.conn().await?, &user.user.id, &id).await? {
-        tracing::info!(user = %user.user.id, "ended one of their sessions");
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(AppError::not_found("You have no such session."))
+    let mut tx = state.db.begin().await?;
+    if !sessions::end_by_id(&mut tx, &user.user.id, &id).await? {
+        return Err(AppError::not_found("You have no such session."));
     }
+    audit::record(
+        &mut tx,
+        &actor,
+        Event::new(AuditAction::SessionsEnded, "user", user.user.id.as_str()).detail("one session"),
+        state.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(user = %user.user.id, "ended one of their sessions");
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Ends every session of the signed-in user but this one.
@@ -593,12 +602,22 @@ pub async fn end_one(
     ))]
 pub async fn end_others(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Audited { user, actor }: Audited,
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
     let token = auth::session_token(&headers, state.settings.cookie_secure)
         .ok_or_else(AppError::unauthenticated)?;
-    accounts::end_other_sessions(&mut *state.db.conn().await?, &user.user.id, &token).await?;
+    let mut tx = state.db.begin().await?;
+    accounts::end_other_sessions(&mut tx, &user.user.id, &token).await?;
+    audit::record(
+        &mut tx,
+        &actor,
+        Event::new(AuditAction::SessionsEnded, "user", user.user.id.as_str())
+            .detail("every other session"),
+        state.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
     tracing::info!(user = %user.user.id, "ended their other sessions");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -205,8 +205,31 @@ async fn each_action_is_in_the_trail_once_with_its_actor_and_target(backend: Bac
         .unwrap();
     assert_eq!(res.status(), 204);
     crate::two_step::enrol(&server, &admin).await;
+    let (status, _) = server
+        .patch_json(
+            &admin,
+            "/api/v1/profile",
+            &json!({"order_confirmations": false}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let res = admin
+        .delete(server.url("/api/v1/sessions"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
     let items = trail(&server, &admin, "").await;
-    for action in ["password_changed", "two_step_enabled"] {
+    assert_eq!(
+        of(&items, "profile_changed")[0]["detail"],
+        "order confirmations: false"
+    );
+    for action in [
+        "password_changed",
+        "two_step_enabled",
+        "profile_changed",
+        "sessions_ended",
+    ] {
         let found = of(&items, action);
         assert_eq!(found.len(), 1, "{action}: {items:?}");
         assert_eq!(found[0]["actor_email"], GLOBAL_ADMIN);
