@@ -1,5 +1,5 @@
-//! The states every data view goes through besides "here is the data" (loading, failed, empty),
-//! and the busy state of a signed-out form's submit button.
+//! The states every data view goes through besides "here is the data" (loading, failed, empty,
+//! not for the user's roles), and the busy state of a signed-out form's submit button.
 
 use leptos::prelude::*;
 
@@ -81,5 +81,25 @@ pub fn BlockSubmit(pending: Signal<bool>, label: Msg, busy: Msg) -> impl IntoVie
         <p class="visually-hidden" role="status">
             {move || pending.get().then(tr(busy))}
         </p>
+    }
+}
+
+/// A page's content for users whose roles grant `permission`; for the others, which roles do
+/// (the server refuses them anyway).
+#[component]
+pub fn NeedsPermission(permission: csp_domain::Permission, children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let allowed = crate::state::use_session()
+        .user
+        .with_untracked(|u| u.as_ref().is_some_and(|u| u.can(permission)));
+    if allowed {
+        children().into_any()
+    } else {
+        view! {
+            <div class="card panel">
+                <p class="note">{move || i18n.requires(permission)}</p>
+            </div>
+        }
+        .into_any()
     }
 }

@@ -21,30 +21,18 @@ use crate::components::field::{
 use crate::components::focus::focus_by_id;
 use crate::components::loaded::Loaded;
 use crate::components::page_header::PageHeader;
-use crate::components::states::Spinner;
+use crate::components::states::{NeedsPermission, Spinner};
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::loader::use_loader;
-use crate::state::use_session;
 
 #[component]
 pub fn SingleSignOnPage() -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
-    let may_manage = session.user.with_untracked(|u| {
-        u.as_ref()
-            .is_some_and(|u| u.can(Permission::ManageIdentityProvider))
-    });
     view! {
         <PageHeader title=move || i18n.t(Msg::NavSingleSignOn) intro=move || i18n.t(Msg::SsoIntro)/>
-        {if may_manage {
-            view! { <ManageProvider/> }.into_any()
-        } else {
-            view! {
-                <div class="card panel">
-                    <p class="note">{move || i18n.requires(Permission::ManageIdentityProvider)}</p>
-                </div>
-            }.into_any()
-        }}
+        <NeedsPermission permission=Permission::ManageIdentityProvider>
+            <ManageProvider/>
+        </NeedsPermission>
     }
 }
 

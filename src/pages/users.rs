@@ -22,7 +22,7 @@ use crate::components::field::TextField;
 use crate::components::focus::{focus_by_id, later};
 use crate::components::loaded::Loaded;
 use crate::components::page_header::PageHeader;
-use crate::components::states::Spinner;
+use crate::components::states::{NeedsPermission, Spinner};
 use crate::components::table_region::TableRegion;
 use crate::format;
 use crate::i18n::{tr, use_i18n, I18n, Msg};
@@ -43,14 +43,10 @@ const COLUMNS: &[Msg] = &[
 pub fn UsersPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let (may_manage, support) = session.user.with_untracked(|u| {
-        let support = u.as_ref().is_some_and(|u| u.kind == UserKind::Support);
-        let may = u.as_ref().is_some_and(|u| {
-            u.can(Permission::ManageUsers) || u.can(Permission::ManageSupportAgents)
-        });
-        (may, support)
-    });
-    // What a user who may not manage users is told: the roles that may, in their organisation.
+    let support = session
+        .user
+        .with_untracked(|u| u.as_ref().is_some_and(|u| u.kind == UserKind::Support));
+    // Each organisation's users are managed by its own roles.
     let needed = if support {
         Permission::ManageSupportAgents
     } else {
@@ -58,15 +54,9 @@ pub fn UsersPage() -> impl IntoView {
     };
     view! {
         <PageHeader title=move || i18n.t(Msg::NavUsers) intro=move || i18n.t(Msg::UsersIntro)/>
-        {if may_manage {
-            view! { <ManageUsers/> }.into_any()
-        } else {
-            view! {
-                <div class="card panel">
-                    <p class="note">{move || i18n.requires(needed)}</p>
-                </div>
-            }.into_any()
-        }}
+        <NeedsPermission permission=needed>
+            <ManageUsers/>
+        </NeedsPermission>
     }
 }
 

@@ -25,11 +25,10 @@ use crate::components::field::TextField;
 use crate::components::focus::{focus_by_id, later};
 use crate::components::loaded::Loaded;
 use crate::components::page_header::PageHeader;
-use crate::components::states::{ErrorState, LoadingState, Spinner};
+use crate::components::states::{ErrorState, LoadingState, NeedsPermission, Spinner};
 use crate::format;
 use crate::i18n::{tr, use_i18n, I18n, Msg};
 use crate::loader::{use_loader, Loader};
-use crate::state::use_session;
 
 /// What the form lets through before asking the server: any address but the ones that are
 /// never a receiver. Whether this machine and private networks may be reached is the server's
@@ -58,23 +57,12 @@ const DELIVERY_COLUMNS: &[Msg] = &[
 #[component]
 pub fn WebhooksPage() -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
-    let may_manage = session.user.with_untracked(|u| {
-        u.as_ref()
-            .is_some_and(|u| u.can(Permission::ManageWebhooks))
-    });
     view! {
         <PageHeader title=move || i18n.t(Msg::NavWebhooks) intro=move || i18n.t(Msg::WebhooksIntro)/>
         <p class="note webhooks__signature">{tr(Msg::WebhookSignatureHelp)}</p>
-        {if may_manage {
-            view! { <ManageWebhooks/> }.into_any()
-        } else {
-            view! {
-                <div class="card panel">
-                    <p class="note">{move || i18n.requires(Permission::ManageWebhooks)}</p>
-                </div>
-            }.into_any()
-        }}
+        <NeedsPermission permission=Permission::ManageWebhooks>
+            <ManageWebhooks/>
+        </NeedsPermission>
     }
 }
 

@@ -39,9 +39,7 @@ pageTest('an approved refund cancels the purchase: history, invoice, and the key
   await signIn(page, 'admin.agent@northwind.example');
   await waitForPath(page, '/customers');
   const { customer, order } = await contosoOrder(page, 'Windows Server 2022 Datacenter');
-  // Filed from the page as the app files it: the browser's own multipart form. (Playwright's
-  // request client once got 400 "incomplete multipart stream" here in CI, never reproduced;
-  // see the notes of issue 30.)
+  // Filed from the page as the app files it: the browser's own multipart form.
   const filed = await page.evaluate(async (fields) => {
     const form = new FormData();
     for (const [name, value] of Object.entries(fields)) form.append(name, value);

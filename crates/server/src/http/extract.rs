@@ -134,7 +134,7 @@ impl FromRequestParts<AppState> for Audited {
 }
 
 /// The audit trail's actor for `principal` in the request of `parts`.
-pub async fn actor_of(
+async fn actor_of(
     parts: &mut Parts,
     state: &AppState,
     principal: &csp_domain::Principal,
@@ -147,7 +147,7 @@ pub async fn actor_of(
         .map(|r| r.0.clone())
         .unwrap_or_default();
     Ok(crate::store::audit::Actor::user(
-        principal, email, None, &ip, &request,
+        principal, email, &ip, &request,
     ))
 }
 

@@ -96,9 +96,9 @@ pub async fn list(
     let trail = match &user.principal {
         Principal::Support { .. } => {
             user.require(Permission::ManageSupportAgents)?;
-            OwnedTrail::Support
+            Trail::Support
         }
-        _ => OwnedTrail::Partner(user.partner(Area::ActivityLog)?.clone()),
+        _ => Trail::Partner(user.partner(Area::ActivityLog)?.clone()),
     };
     let from = day(query.from.as_deref(), "from")?;
     let to = day(query.to.as_deref(), "to")?;
@@ -160,32 +160,17 @@ pub async fn list(
             .into_response());
     }
     let mut conn = state.db.conn().await?;
-    let items = audit::list(&mut conn, &trail.borrow(), &filter, page_size).await?;
+    let items = audit::list(&mut conn, &trail, &filter, page_size).await?;
     let next_cursor = (items.len() == page_size as usize)
         .then(|| items.last().map(|e| e.id.clone()))
         .flatten();
     Ok(Json(AuditLogPage { items, next_cursor }).into_response())
 }
 
-/// A trail the streaming task can own.
-enum OwnedTrail {
-    Partner(csp_domain::PartnerId),
-    Support,
-}
-
-impl OwnedTrail {
-    fn borrow(&self) -> Trail<'_> {
-        match self {
-            OwnedTrail::Partner(p) => Trail::Partner(p),
-            OwnedTrail::Support => Trail::Support,
-        }
-    }
-}
-
 /// Rows read 500 at a time, each page written out as it is read; a connection is held for
 /// one page only. A read that fails midway ends the body with an error: the client sees a
 /// broken download, never a short file that looks whole.
-fn stream_csv(state: AppState, trail: OwnedTrail, mut filter: Filter) -> Body {
+fn stream_csv(state: AppState, trail: Trail, mut filter: Filter) -> Body {
     const PAGE: u32 = 500;
     let (sender, receiver) = mpsc::channel(2);
     tokio::spawn(async move {
@@ -203,7 +188,7 @@ fn stream_csv(state: AppState, trail: OwnedTrail, mut filter: Filter) -> Body {
         ]);
         loop {
             let page = match state.db.conn().await {
-                Ok(mut conn) => audit::list(&mut conn, &trail.borrow(), &filter, PAGE).await,
+                Ok(mut conn) => audit::list(&mut conn, &trail, &filter, PAGE).await,
                 Err(e) => Err(e),
             };
             let page = match page {

@@ -360,7 +360,6 @@ pub(crate) async fn start_session(
     let actor = audit::Actor::user(
         &record.principal,
         signed_in.email.as_str(),
-        None,
         &device.client_ip,
         &device.request_id,
     );

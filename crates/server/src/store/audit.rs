@@ -21,17 +21,13 @@ pub struct Actor {
 }
 
 impl Actor {
-    /// A signed-in user (`partner`: a customer user's partner, looked up by the caller).
-    pub fn user(
-        principal: &Principal,
-        email: &str,
-        customer_partner: Option<PartnerId>,
-        client_ip: &str,
-        request_id: &str,
-    ) -> Actor {
+    /// A signed-in user. Only a partner's users have a partner of their own: what a customer's
+    /// user does is in no partner's trail (yet), what support does for a partner is put in
+    /// that partner's by the event ([`Event::of_partner`]).
+    pub fn user(principal: &Principal, email: &str, client_ip: &str, request_id: &str) -> Actor {
         let (partner, kind) = match principal {
             Principal::Partner { partner, .. } => (Some(partner.clone()), "partner"),
-            Principal::Customer { .. } => (customer_partner, "customer"),
+            Principal::Customer { .. } => (None, "customer"),
             Principal::Support { .. } => (None, "support"),
         };
         Actor {
@@ -151,9 +147,9 @@ pub async fn record_by(
 }
 
 /// Whose trail is read.
-pub enum Trail<'a> {
+pub enum Trail {
     /// A partner's: what its users did, and what was done for it.
-    Partner(&'a PartnerId),
+    Partner(PartnerId),
     /// The support organisation's agents'.
     Support,
 }
@@ -188,7 +184,7 @@ struct Row {
 /// Up to `limit` entries of the trail, newest first (keyset: ids are ordered by time).
 pub async fn list(
     conn: &mut Conn,
-    trail: &Trail<'_>,
+    trail: &Trail,
     filter: &Filter,
     limit: u32,
 ) -> Result<Vec<AuditEntry>, sqlx::Error> {
