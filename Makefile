@@ -23,6 +23,7 @@ CRATES := -p csp-domain -p csp-messages -p csp-server -p csp-app
 test:
 	scripts/setup-toolchain.sh
 	scripts/setup-browser.sh
+	scripts/setup-proxy.sh
 	cargo fmt --all --check
 	cargo clippy --all-targets $(CRATES) -- -D warnings
 	scripts/with-postgres.sh cargo test $(CRATES)

@@ -34,6 +34,7 @@ mod audit;
 mod cancellation;
 mod customers;
 mod database;
+mod deployment;
 mod errors;
 mod hardening;
 mod money;
