@@ -160,6 +160,7 @@ fn SupportNav(user: Signal<Option<User>>) -> impl IntoView {
                 <li><A href=Route::Support.to_path()>{tr(Msg::NavSupportRequests)}</A></li>
                 <Show when=lead>
                     <li><A href=Route::Users.to_path()>{tr(Msg::NavUsers)}</A></li>
+                    <li><A href=Route::AuditLog.to_path()>{tr(Msg::AuditLog)}</A></li>
                 </Show>
             </ul>
         </nav>

@@ -3,24 +3,27 @@
 //! live in the URL), older entries on request (the server's keyset pages), and the whole
 //! selection as a CSV file. The server decides who may read it (the roles of R-ROLE-3) and
 //! shows its refusal as is. The key-access log (R-LOG) stays on its own page, linked here.
+//! Support leads read the support organisation's agents' trail on the same page.
 
 use csp_domain::audit::{AuditAction, AuditEntry, AuditLogPage};
+use csp_domain::{Permission, UserKind};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiFailure, ApiResult, AuditFilter};
 use crate::components::data_table::{CsvLink, DataTable};
 use crate::components::loaded::Loaded;
 use crate::components::page_header::PageHeader;
-use crate::components::states::EmptyState;
+use crate::components::states::{EmptyState, NeedsPermission};
 use crate::components::table_region::TableRegion;
 use crate::format;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::loader::use_loader;
 use crate::router::{use_navigate, use_query_map};
 use crate::routes::Route;
+use crate::state::use_session;
 
 /// The actions a reader can narrow the trail to, in the order the list offers them.
-const ACTIONS: [(AuditAction, Msg); 25] = [
+const ACTIONS: [(AuditAction, Msg); 29] = [
     (AuditAction::SignedIn, Msg::AuditSignedIn),
     (AuditAction::SignInFailed, Msg::AuditSignInFailed),
     (AuditAction::OrderPlaced, Msg::AuditOrderPlaced),
@@ -73,6 +76,16 @@ const ACTIONS: [(AuditAction, Msg); 25] = [
         Msg::AuditActivityLogExported,
     ),
     (AuditAction::AuditLogExported, Msg::AuditAuditLogExported),
+    (AuditAction::SignedOut, Msg::AuditSignedOut),
+    (
+        AuditAction::InvitationAccepted,
+        Msg::AuditInvitationAccepted,
+    ),
+    (AuditAction::PasswordReset, Msg::AuditPasswordReset),
+    (
+        AuditAction::CancellationCompleted,
+        Msg::AuditCancellationCompleted,
+    ),
 ];
 
 fn action_msg(action: &AuditAction) -> Option<Msg> {
@@ -149,9 +162,21 @@ pub fn AuditLogPage() -> impl IntoView {
             .collect_view()
     };
 
+    // Support leads read the support organisation's agents' trail: no key-access log there.
+    let support = use_session()
+        .user
+        .with_untracked(|u| u.as_ref().is_some_and(|u| u.kind == UserKind::Support));
+    let needed = if support {
+        Permission::ManageSupportAgents
+    } else {
+        Permission::ViewActivityLog
+    };
     view! {
-        <PageHeader title=move || i18n.t(Msg::AuditLog) intro=move || i18n.t(Msg::AuditLogIntro)/>
-        <p class="note"><a href=Route::ActivityLog.to_path()>{tr(Msg::AuditKeyAccessLink)}</a></p>
+        <PageHeader title=move || i18n.t(Msg::AuditLog) intro=move || i18n.t(if support { Msg::AuditLogIntroSupport } else { Msg::AuditLogIntro })/>
+        <NeedsPermission permission=needed>
+        <Show when=move || !support>
+            <p class="note"><a href=Route::ActivityLog.to_path()>{tr(Msg::AuditKeyAccessLink)}</a></p>
+        </Show>
         <form class="card filter" aria-label=tr(Msg::AuditLog) novalidate on:submit=on_submit>
             <div class="field">
                 <label for="audit-from">{tr(Msg::From)}</label>
@@ -183,6 +208,7 @@ pub fn AuditLogPage() -> impl IntoView {
         <Loaded loader=trail children={move |page: AuditLogPage| view! {
             <AuditResults first=page filter=filter.get_untracked() busy=trail.busy/>
         }}/>
+        </NeedsPermission>
     }
 }
 
@@ -253,10 +279,12 @@ fn AuditRow(entry: AuditEntry) -> impl IntoView {
     // Actions added later on the server still show, in their wire name.
     let raw_action = entry.action.to_string();
     let target = format!("{} {}", entry.target_type, entry.target_id);
+    let system = entry.actor_kind == "system";
+    let actor = entry.actor_email;
     view! {
         <tr>
             <td class="nowrap"><time datetime=format::machine_time(entry.at)>{format::local_date_time(entry.at)}</time></td>
-            <td>{entry.actor_email}</td>
+            <td>{move || if system { i18n.t(Msg::AuditBySystem).to_string() } else { actor.clone() }}</td>
             <td>{move || action.map(|a| i18n.t(a).to_string()).unwrap_or_else(|| raw_action.clone())}</td>
             <td class="break">{target}</td>
             <td class="break">{entry.detail}</td>

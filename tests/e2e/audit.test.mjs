@@ -1,7 +1,8 @@
 // Browser end-to-end test of Settings → Audit log: a Global admin finds what an Admin agent
 // did (an invitation refused, a failed sign-in, the agent's sign-in) with who, when and from
 // which request, narrows it to one action, exports the selection as CSV (the export is
-// recorded too), and an Admin agent is told which roles read it — checked by axe-core.
+// recorded too), and an Admin agent is told which roles read it; a support lead reads the
+// support organisation's trail from the support console — checked by axe-core.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { checkA11y, signIn, signOut, useApp, waitForPath } from './harness.mjs';
@@ -10,6 +11,7 @@ const { pageTest } = useApp();
 
 const ADMIN = 'global.admin@northwind.example';
 const AGENT = 'admin.agent@northwind.example';
+const LEAD = 'support@csp-support.example';
 
 async function openAuditLog(page) {
   await page.getByRole('button', { name: 'Settings' }).click();
@@ -41,6 +43,7 @@ pageTest('a Global admin reads who did what in the audit log, narrows it to an a
   await failedRow.first().waitFor();
   assert.equal(await failedRow.count(), 1);
   await table.getByRole('row').filter({ hasText: 'Signed in' }).filter({ hasText: AGENT }).first().waitFor();
+  await table.getByRole('row').filter({ hasText: 'Signed out' }).filter({ hasText: AGENT }).first().waitFor();
   await checkA11y(page, 'Settings → Audit log');
 
   // Only failed sign-ins: the URL holds the filter, the rows follow.
@@ -59,4 +62,18 @@ pageTest('a Global admin reads who did what in the audit log, narrows it to an a
   await page.getByLabel('Action', { exact: true }).selectOption({ label: 'Audit log exported' });
   await page.getByRole('button', { name: 'Show', exact: true }).click();
   await table.getByRole('row').filter({ hasText: 'Audit log exported' }).filter({ hasText: ADMIN }).first().waitFor();
+});
+
+pageTest('a support lead reads the support organisation\'s trail from the support console', async (page) => {
+  await signIn(page, LEAD);
+  await waitForPath(page, '/support');
+  await page.getByRole('link', { name: 'Audit log', exact: true }).click();
+  await waitForPath(page, '/settings/audit-log');
+  await page.getByRole('heading', { level: 1, name: 'Audit log', exact: true }).waitFor();
+  const table = page.getByRole('table');
+  await table.getByRole('row').filter({ hasText: 'Signed in' }).filter({ hasText: LEAD }).first().waitFor();
+  // The key-access log is a partner's; partners' own people are not in this trail.
+  assert.equal(await page.getByRole('link', { name: /activity log/ }).count(), 0);
+  assert.equal(await table.getByRole('row').filter({ hasText: '@northwind.example' }).count(), 0);
+  await checkA11y(page, 'Support console → Audit log');
 });

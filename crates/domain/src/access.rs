@@ -28,6 +28,9 @@ pub enum Area {
     /// Settings → Users: an organisation's users and their roles — a partner's (Global and
     /// Account admins) or the support organisation's (support leads).
     Users,
+    /// Settings → Audit log: a partner's trail (the roles of R-ROLE-3) or the support
+    /// organisation's agents' (support leads).
+    AuditLog,
 }
 
 /// Why an area is closed to a caller.
@@ -40,7 +43,7 @@ pub enum Refusal {
 }
 
 impl Area {
-    pub const ALL: [Area; 8] = [
+    pub const ALL: [Area; 9] = [
         Area::Customers,
         Area::Invoices,
         Area::ActivityLog,
@@ -49,6 +52,7 @@ impl Area {
         Area::SupportConsole,
         Area::AdminCenter,
         Area::Users,
+        Area::AuditLog,
     ];
 
     /// The kinds of user the area is for.
@@ -57,7 +61,9 @@ impl Area {
             Area::Customers | Area::Invoices | Area::ActivityLog | Area::ReportProblem => {
                 &[UserKind::Partner]
             }
-            Area::SupportRequests | Area::Users => &[UserKind::Partner, UserKind::Support],
+            Area::SupportRequests | Area::Users | Area::AuditLog => {
+                &[UserKind::Partner, UserKind::Support]
+            }
             Area::SupportConsole => &[UserKind::Support],
             Area::AdminCenter => &[UserKind::Customer],
         }
@@ -67,7 +73,7 @@ impl Area {
     pub fn permission(self) -> Option<Permission> {
         match self {
             Area::Customers | Area::Invoices => Some(Permission::ViewCustomers),
-            Area::ActivityLog => Some(Permission::ViewActivityLog),
+            Area::ActivityLog | Area::AuditLog => Some(Permission::ViewActivityLog),
             Area::SupportRequests
             | Area::ReportProblem
             | Area::SupportConsole
@@ -104,6 +110,7 @@ impl Area {
             Area::SupportConsole => "The support console is for support agents.",
             Area::AdminCenter => "The admin center is for users of a customer's organisation.",
             Area::Users => "A customer's users are managed in the admin center.",
+            Area::AuditLog => "The audit trail is for partner users and support leads.",
         }
     }
 }

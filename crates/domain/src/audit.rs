@@ -41,6 +41,10 @@ open_enum! {
         ProfileChanged = "profile_changed",
         ActivityLogExported = "activity_log_exported",
         AuditLogExported = "audit_log_exported",
+        SignedOut = "signed_out",
+        InvitationAccepted = "invitation_accepted",
+        PasswordReset = "password_reset",
+        CancellationCompleted = "cancellation_completed",
     }
 }
 
@@ -51,7 +55,9 @@ pub struct AuditEntry {
     pub id: String,
     /// When, UTC.
     pub at: DateTime<Utc>,
-    /// `partner`, `customer`, `support` or — for a failed sign-in — `anonymous`.
+    /// `partner`, `customer` (a customer's user: in its partner's trail), `support`, `system`
+    /// (the product's own background work, such as processing a cancellation) or — for a
+    /// failed sign-in — `anonymous`.
     pub actor_kind: String,
     /// Who (as typed, for a failed sign-in).
     pub actor_email: String,

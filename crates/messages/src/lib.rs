@@ -1058,6 +1058,12 @@ messages! {
     AuditProfileChanged => "Profile changed", "个人资料已更改";
     AuditActivityLogExported => "Activity log exported", "已导出活动日志";
     AuditAuditLogExported => "Audit log exported", "已导出审核日志";
+    AuditLogIntroSupport => "Everything the support organisation's agents did here — status changes, approvals, comments, users and sign-ins — newest first. Entries cannot be changed or removed.", "支持组织的客服人员在此执行的所有操作（状态更改、批准、评论、用户和登录），按时间从新到旧排列。条目无法更改或删除。";
+    AuditSignedOut => "Signed out", "已注销";
+    AuditInvitationAccepted => "Invitation accepted, password set", "已接受邀请并设置密码";
+    AuditPasswordReset => "Password reset from a link", "已通过链接重置密码";
+    AuditCancellationCompleted => "Cancellation processed", "已处理取消";
+    AuditBySystem => "CSP Software Center (automatic)", "CSP 软件中心（自动）";
     SignInWithMicrosoft => "Sign in with Microsoft", "使用 Microsoft 登录";
     SignInWithMicrosoftHint => "Followed a link from your partner? Sign in with your organization's Microsoft account.", "是否点击了合作伙伴发送的链接？请使用你组织的 Microsoft 帐户登录。";
     SignInOr => "or", "或";

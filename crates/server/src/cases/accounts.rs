@@ -471,7 +471,7 @@ pub async fn set_password_from_link(
     purpose: Purpose,
     token: &str,
     password: &str,
-    client_ip: &str,
+    (client_ip, request_id): (&str, &str),
     now: DateTime<Utc>,
 ) -> Result<UserId, AccountError> {
     // The hash is slow: made before the transaction, checked against the user after.
@@ -514,6 +514,22 @@ pub async fn set_password_from_link(
             client_ip,
             at: now,
         },
+    )
+    .await?;
+    let action = match purpose {
+        Purpose::Invitation => AuditAction::InvitationAccepted,
+        Purpose::PasswordReset => AuditAction::PasswordReset,
+    };
+    audit::record(
+        &mut tx,
+        &audit::Actor::user(
+            &record.principal,
+            record.user.email.as_str(),
+            client_ip,
+            request_id,
+        ),
+        Event::new(action, "user", user.as_str()),
+        now,
     )
     .await?;
     tx.commit().await?;

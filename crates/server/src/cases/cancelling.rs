@@ -273,6 +273,19 @@ pub async fn process_next(
             now,
         )
         .await?;
+    audit::record(
+        &mut tx,
+        &audit::Actor::system(&claimed.partner),
+        Event::new(
+            AuditAction::CancellationCompleted,
+            "order",
+            c.order_id.as_str(),
+        )
+        .customer(&claimed.customer)
+        .detail(format!("credit {booked}")),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(cancellation = %c.id, order = %c.order_id, credit = %booked, "cancellation processed");
     Ok(true)

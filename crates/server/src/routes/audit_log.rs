@@ -93,12 +93,12 @@ pub async fn list(
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> ApiResult<Response> {
     let Audited { user, actor } = audited;
-    let trail = match &user.principal {
-        Principal::Support { .. } => {
+    let trail = match user.enter(Area::AuditLog)? {
+        Principal::Partner { partner, .. } => Trail::Partner(partner.clone()),
+        _ => {
             user.require(Permission::ManageSupportAgents)?;
             Trail::Support
         }
-        _ => Trail::Partner(user.partner(Area::ActivityLog)?.clone()),
     };
     let from = day(query.from.as_deref(), "from")?;
     let to = day(query.to.as_deref(), "to")?;

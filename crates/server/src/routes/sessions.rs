@@ -243,12 +243,18 @@ pub async fn sign_in(
                 csp_domain::Principal::Partner { partner, .. } => Some(partner.clone()),
                 _ => None,
             });
-            let actor = audit::Actor::anonymous(
+            let mut actor = audit::Actor::anonymous(
                 email.as_str(),
                 partner,
                 &ip.to_string(),
                 &device(&headers, "").request_id,
             );
+            // A customer's user's is in their customer's partner's trail.
+            if let Some(csp_domain::Principal::Customer { customer, .. }) =
+                refused.as_ref().map(|r| &r.principal)
+            {
+                actor.customer = Some(customer.clone());
+            }
             let target = refused
                 .as_ref()
                 .map(|r| r.user.id.to_string())
@@ -500,6 +506,8 @@ pub async fn current(user: CurrentUser) -> Json<SessionResponse> {
     ))]
 pub async fn sign_out(
     State(state): State<AppState>,
+    // A session that has ended, or waits for its second step, signs out unrecorded.
+    signed_in: Result<Audited, AppError>,
     headers: axum::http::HeaderMap,
 ) -> ApiResult<Response> {
     let secure = state.settings.cookie_secure;
@@ -507,12 +515,22 @@ pub async fn sign_out(
     let Some(token) = auth::session_token(&headers, secure) else {
         return Ok((StatusCode::NO_CONTENT, forget).into_response());
     };
-    let mut conn = state.db.conn().await?;
-    let provider = match sessions::delete(&mut conn, &token).await? {
-        Some(id) => crate::store::sso::by_id(&mut conn, &id).await?,
+    let mut tx = state.db.begin().await?;
+    let provider = sessions::delete(&mut tx, &token).await?;
+    if let Ok(Audited { user, actor }) = &signed_in {
+        audit::record(
+            &mut tx,
+            actor,
+            Event::new(AuditAction::SignedOut, "user", user.user.id.as_str()),
+            state.clock.now(),
+        )
+        .await?;
+    }
+    let provider = match provider {
+        Some(id) => crate::store::sso::by_id(&mut tx, &id).await?,
         None => None,
     };
-    drop(conn);
+    tx.commit().await?;
     let end_session = match provider {
         Some(provider) => state.discovery.end_session_url(&provider).await,
         None => None,

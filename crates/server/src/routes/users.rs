@@ -246,7 +246,7 @@ async fn accept_link(
         purpose,
         accept.token.trim(),
         &accept.password,
-        ip,
+        (ip, &super::sessions::device(headers, ip).request_id),
         state.clock.now(),
     )
     .await?;

@@ -10,9 +10,12 @@ use super::{db_time, new_ordered_id, read_time, Conn};
 /// Who did it, from where, in which request.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    /// The actor's partner (a partner's user, or a customer's user: its partner).
+    /// The actor's partner: a partner's user's own. A customer's user's is their customer's
+    /// partner, which [`record`] looks up from `customer`.
     pub partner: Option<PartnerId>,
-    /// `partner`, `customer`, `support`, `anonymous`.
+    /// A customer's user's customer.
+    pub customer: Option<CustomerId>,
+    /// `partner`, `customer`, `support`, `system`, `anonymous`.
     pub kind: &'static str,
     pub user: Option<UserId>,
     pub email: String,
@@ -21,17 +24,18 @@ pub struct Actor {
 }
 
 impl Actor {
-    /// A signed-in user. Only a partner's users have a partner of their own: what a customer's
-    /// user does is in no partner's trail (yet), what support does for a partner is put in
-    /// that partner's by the event ([`Event::of_partner`]).
+    /// A signed-in user. What a customer's user does is in their customer's partner's trail;
+    /// what support does for a partner is put in that partner's by the event
+    /// ([`Event::of_partner`]).
     pub fn user(principal: &Principal, email: &str, client_ip: &str, request_id: &str) -> Actor {
-        let (partner, kind) = match principal {
-            Principal::Partner { partner, .. } => (Some(partner.clone()), "partner"),
-            Principal::Customer { .. } => (None, "customer"),
-            Principal::Support { .. } => (None, "support"),
+        let (partner, customer, kind) = match principal {
+            Principal::Partner { partner, .. } => (Some(partner.clone()), None, "partner"),
+            Principal::Customer { customer, .. } => (None, Some(customer.clone()), "customer"),
+            Principal::Support { .. } => (None, None, "support"),
         };
         Actor {
             partner,
+            customer,
             kind,
             user: Some(principal.user_id().clone()),
             email: email.to_string(),
@@ -52,11 +56,27 @@ impl Actor {
     ) -> Actor {
         Actor {
             partner,
+            customer: None,
             kind: "anonymous",
             user: None,
             email: email.to_string(),
             client_ip: client_ip.to_string(),
             request_id: request_id.to_string(),
+        }
+    }
+}
+
+impl Actor {
+    /// The product's own background work for `partner` (a worker processing a cancellation).
+    pub fn system(partner: &PartnerId) -> Actor {
+        Actor {
+            partner: Some(partner.clone()),
+            customer: None,
+            kind: "system",
+            user: None,
+            email: String::new(),
+            client_ip: String::new(),
+            request_id: String::new(),
         }
     }
 }
@@ -110,10 +130,13 @@ pub async fn record(
     at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let partner = event.partner.or(actor.partner.as_ref());
+    let customer = event.customer.or(actor.customer.as_ref());
+    // A customer's user's partner is their customer's.
     sqlx::query(
         "INSERT INTO audit_events (id, at, partner_id, actor_kind, actor_id, actor_email, action, \
          target_type, target_id, customer_id, detail, client_ip, request_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+         VALUES ($1, $2, COALESCE($3, (SELECT partner_id FROM customers WHERE id = $14)), \
+         $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(new_ordered_id::<uuid::Uuid>().to_string())
     .bind(db_time(at))
@@ -124,10 +147,11 @@ pub async fn record(
     .bind(event.action.as_str())
     .bind(event.target_type)
     .bind(event.target_id)
-    .bind(event.customer.map(CustomerId::as_str))
+    .bind(customer.map(CustomerId::as_str))
     .bind(event.detail.chars().take(2000).collect::<String>())
     .bind(&actor.client_ip)
     .bind(&actor.request_id)
+    .bind(actor.customer.as_ref().map(CustomerId::as_str))
     .execute(conn)
     .await?;
     Ok(())

@@ -5,6 +5,7 @@
 //! command removes those past the retention.
 
 use std::process::Command;
+use std::time::Duration;
 
 use serde_json::{json, Value};
 
@@ -14,6 +15,7 @@ on_both_backends!(
     each_action_is_in_the_trail_once_with_its_actor_and_target,
     a_refused_action_leaves_nothing_and_readers_are_the_roles_of_r_role_3,
     the_trail_is_append_only_but_for_the_purge_of_old_entries,
+    customers_users_links_sign_outs_and_the_cancellation_worker_are_in_the_trail,
 );
 
 /// The partner's trail as `reader` reads it, newest first (at most 500).
@@ -354,4 +356,143 @@ async fn the_trail_is_append_only_but_for_the_purge_of_old_entries(backend: Back
         .execute(pool)
         .await
         .is_err());
+}
+
+async fn customers_users_links_sign_outs_and_the_cancellation_worker_are_in_the_trail(
+    backend: Backend,
+) {
+    let server =
+        TestServer::start_with(backend, |c| c.cancellation_delay = Duration::from_secs(0)).await;
+    let admin = server.signed_in(GLOBAL_ADMIN).await;
+    let agent = server.signed_in(ADMIN_AGENT).await;
+    let customer = contoso(&server, &agent).await;
+
+    // A customer's user signs in and out: in their customer's partner's trail.
+    let tenant = server.signed_in(CONTOSO_USER).await;
+    let res = tenant
+        .delete(server.url("/api/v1/session"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    // Signing out again, with no session, records nothing more.
+    let res = tenant
+        .delete(server.url("/api/v1/session"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+
+    // A colleague sets a password from the invitation link.
+    let (status, invited) = server
+        .post_json(
+            &admin,
+            "/api/v1/users",
+            &json!({"email": "link.user@northwind.example", "display_name": "Link User",
+                "roles": ["admin_agent"]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{invited}");
+    let token = invited["invitation_url"]
+        .as_str()
+        .unwrap()
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let (status, body) = server
+        .post_json(
+            &server.client(),
+            "/api/v1/invitations/accept",
+            &json!({"token": token, "password": "a long passphrase for the link"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    // The cancellation worker processes a cancellation.
+    let (_, offers) = server
+        .get_json(&agent, &format!("/api/v1/customers/{customer}/offers"))
+        .await;
+    let offer = offers["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["available"] == true && o["kind"] == "software_subscription")
+        .unwrap()["id"]
+        .clone();
+    let body = json!({"line_items": [{"offer_id": offer, "quantity": 1}]});
+    let (status, placed, _) = place(&server, &agent, &customer, "audit-worker", &body).await;
+    assert_eq!(status, 201, "{placed}");
+    let order = placed["id"].as_str().unwrap();
+    let (status, cancelled) = server
+        .post_json(
+            &agent,
+            &format!("/api/v1/customers/{customer}/orders/{order}/cancellation"),
+            &json!({"confirm": true}),
+        )
+        .await;
+    assert_eq!(status, 202, "{cancelled}");
+    let mut items = Vec::new();
+    for _ in 0..150 {
+        items = trail(&server, &admin, "").await;
+        if of(&items, "cancellation_completed")
+            .iter()
+            .any(|e| e["target_id"] == order)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let by = |action: &str, email: &str| -> Vec<Value> {
+        of(&items, action)
+            .into_iter()
+            .filter(|e| e["actor_email"] == email)
+            .cloned()
+            .collect()
+    };
+    let signed_in = by("signed_in", CONTOSO_USER);
+    assert_eq!(signed_in.len(), 1, "{items:?}");
+    assert_eq!(signed_in[0]["actor_kind"], "customer");
+    assert_eq!(signed_in[0]["customer_id"], customer.as_str());
+    let signed_out = by("signed_out", CONTOSO_USER);
+    assert_eq!(signed_out.len(), 1, "{items:?}");
+    assert_eq!(signed_out[0]["customer_id"], customer.as_str());
+    assert_eq!(signed_out[0]["target_id"], signed_in[0]["target_id"]);
+
+    let accepted = by("invitation_accepted", "link.user@northwind.example");
+    assert_eq!(accepted.len(), 1, "{items:?}");
+    assert_eq!(accepted[0]["target_id"], invited["id"]);
+    assert_eq!(accepted[0]["actor_kind"], "partner");
+
+    // Once, by the product itself (the demo data's own pending cancellations complete too).
+    let completed: Vec<_> = of(&items, "cancellation_completed")
+        .into_iter()
+        .filter(|e| e["target_id"] == order)
+        .collect();
+    assert_eq!(completed.len(), 1, "{items:?}");
+    assert_eq!(completed[0]["actor_kind"], "system");
+    assert_eq!(completed[0]["customer_id"], customer.as_str());
+    assert!(
+        completed[0]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("credit "),
+        "{}",
+        completed[0]
+    );
+
+    // The customer's user's entries are in their customer's partner's trail only.
+    let in_trail = server
+        .count(&format!(
+            "SELECT COUNT(*) FROM audit_events WHERE actor_email = '{CONTOSO_USER}' \
+             AND partner_id = (SELECT partner_id FROM customers WHERE id = '{customer}')"
+        ))
+        .await;
+    let all = server
+        .count(&format!(
+            "SELECT COUNT(*) FROM audit_events WHERE actor_email = '{CONTOSO_USER}'"
+        ))
+        .await;
+    assert_eq!((in_trail, all), (2, 2));
 }
