@@ -37,6 +37,7 @@ pub struct Metrics {
     sign_ins_throttled: Counter<u64, AtomicU64>,
     pool_connections: IntGauge,
     pool_idle: IntGauge,
+    pool_waiting: IntGauge,
     cancellations: Family<StateLabels, IntGauge>,
     deliveries: Family<StateLabels, IntGauge>,
     held_lists_bytes: IntGauge,
@@ -57,6 +58,7 @@ impl Default for Metrics {
             sign_ins_throttled: Counter::default(),
             pool_connections: Gauge::default(),
             pool_idle: Gauge::default(),
+            pool_waiting: Gauge::default(),
             cancellations: Family::default(),
             deliveries: Family::default(),
             held_lists_bytes: Gauge::default(),
@@ -85,6 +87,11 @@ impl Default for Metrics {
             "db_pool_idle_connections",
             "Open database connections not in use",
             metrics.pool_idle.clone(),
+        );
+        registry.register(
+            "db_pool_waiting",
+            "Callers waiting for a database connection (all in use; on SQLite, also for the write lock)",
+            metrics.pool_waiting.clone(),
         );
         registry.register(
             "cancellations",
@@ -133,6 +140,7 @@ impl Metrics {
     pub fn set_gauges(&self, now: Gauges) {
         self.pool_connections.set(now.pool_connections);
         self.pool_idle.set(now.pool_idle);
+        self.pool_waiting.set(now.pool_waiting);
         self.held_lists_bytes.set(now.held_lists_bytes);
         for (family, counts) in [
             (&self.cancellations, now.cancellations),
@@ -157,6 +165,7 @@ impl Metrics {
 pub struct Gauges {
     pub pool_connections: i64,
     pub pool_idle: i64,
+    pub pool_waiting: i64,
     pub held_lists_bytes: i64,
     /// (state, count) of cancellations and of deliveries.
     pub cancellations: Vec<(String, i64)>,

@@ -159,6 +159,8 @@ pub async fn metrics(State(state): State<AppState>, request: Request) -> Respons
             .into_response();
     }
     let pool = state.db.pool();
+    // Before this scrape's own wait for a connection.
+    let pool_waiting = state.db.waiting();
     let (cancellations, deliveries) = match state.db.conn().await {
         Ok(mut conn) => queues::by_state(&mut conn).await.unwrap_or_else(|e| {
             tracing::warn!(error = %e, "metrics: the queues could not be read");
@@ -172,6 +174,7 @@ pub async fn metrics(State(state): State<AppState>, request: Request) -> Respons
     state.metrics.set_gauges(Gauges {
         pool_connections: i64::from(pool.size()),
         pool_idle: pool.num_idle() as i64,
+        pool_waiting,
         held_lists_bytes: state.customer_lists.held_bytes() as i64,
         cancellations,
         deliveries,

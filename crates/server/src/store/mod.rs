@@ -35,6 +35,8 @@ pub mod users;
 pub mod webhooks;
 
 use std::fmt::Display;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -105,6 +107,25 @@ impl Default for DbSettings {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// Callers waiting for a connection now (sqlx does not count them).
+    waiting: Arc<AtomicI64>,
+}
+
+/// Counts one caller waiting for a connection while it lives: also when the wait is given up
+/// (a request timed out or its client left).
+struct Waiting<'a>(&'a AtomicI64);
+
+impl<'a> Waiting<'a> {
+    fn start(count: &'a AtomicI64) -> Self {
+        count.fetch_add(1, Ordering::Relaxed);
+        Waiting(count)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl Db {
@@ -157,7 +178,11 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(|e| fail(&e))?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            waiting: Arc::default(),
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -168,14 +193,21 @@ impl Db {
         &self.pool
     }
 
+    /// Callers waiting for a connection at this moment.
+    pub fn waiting(&self) -> i64 {
+        self.waiting.load(Ordering::Relaxed)
+    }
+
     /// A connection for statements that stand alone.
     pub async fn conn(&self) -> Result<PoolConnection<Any>, sqlx::Error> {
+        let _waiting = Waiting::start(&self.waiting);
         self.pool.acquire().await
     }
 
     /// A transaction for writes that belong together. On SQLite it takes the write lock at
     /// once (`BEGIN IMMEDIATE`), so two writers queue instead of one failing at commit.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        let _waiting = Waiting::start(&self.waiting);
         match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,

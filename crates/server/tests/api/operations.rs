@@ -1,5 +1,5 @@
 //! What operators and load balancers rely on (SPEC §11 Operations): `/healthz`, `/readyz`
-//! (the database and its migrations), and an `X-Request-Id` on every response.
+//! (the database and its migrations), `/metrics`, and an `X-Request-Id` on every response.
 
 use serde_json::json;
 
@@ -9,6 +9,7 @@ on_both_backends!(
     probes_say_alive_and_ready_and_not_ready_when_migrations_are_missing,
     every_response_carries_a_request_id,
     metrics_count_requests_and_answer_this_machine_or_the_token,
+    the_pool_gauge_counts_callers_waiting_for_a_connection,
 );
 
 /// Checks the text is the Prometheus (OpenMetrics) text format: `# HELP`/`# TYPE` lines,
@@ -346,4 +347,51 @@ async fn json_logs_carry_request_ids_and_no_secrets() {
         with_ids >= 5,
         "request lines carry the request id: {logs:?}"
     );
+}
+
+async fn the_pool_gauge_counts_callers_waiting_for_a_connection(backend: Backend) {
+    let server = TestServer::start_with(backend, |c| {
+        c.db.acquire_timeout = std::time::Duration::from_secs(2);
+    })
+    .await;
+    let client = server.client();
+    let scrape = || async {
+        let res = client.get(server.url("/metrics")).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        value(&samples(&res.text().await.unwrap()), "csp_db_pool_waiting")
+    };
+    // Right after start the workers' first connections are being opened: they wait briefly.
+    let mut at_rest = f64::NAN;
+    for _ in 0..50 {
+        at_rest = scrape().await;
+        if at_rest == 0.0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(at_rest, 0.0, "nobody waits at rest");
+
+    // Every connection taken (straight from the pool, so these do not count), then one caller
+    // of the server's own kind waits, and a scrape reads the gauge while it does.
+    let pool = server.state.db.pool();
+    let mut held = Vec::new();
+    for _ in 0..pool.options().get_max_connections() {
+        held.push(pool.acquire().await.unwrap());
+    }
+    let db = server.state.db.clone();
+    let waiter = tokio::spawn(async move { db.conn().await.map(drop) });
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let during = tokio::spawn({
+        let res = client.get(server.url("/metrics")).send();
+        async move { res.await.unwrap().text().await.unwrap() }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    drop(held);
+    waiter
+        .await
+        .unwrap()
+        .expect("the waiter gets a connection once they are back");
+    let during = samples(&during.await.unwrap());
+    assert!(value(&during, "csp_db_pool_waiting") >= 1.0, "{during:?}");
+    assert_eq!(scrape().await, 0.0);
 }
