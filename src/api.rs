@@ -29,6 +29,7 @@ use csp_domain::sso::{
     CustomerSignIn, CustomerSsoStart, IdentityProvider, IdentityProviderRequest, SsoRedirect,
     SsoStart,
 };
+use csp_domain::subscription::PurchaseChange;
 use csp_domain::support::{SupportForm, SupportRequest, SupportStatusChange};
 use csp_domain::two_step::{
     CodeEntry, Enrolment, RecoveryCodes, SecondStep, SignInAnswer, TwoStepDisable, TwoStepPolicy,
@@ -664,6 +665,21 @@ pub async fn software(
         .query("q", q.trim())
         .fetch()
         .await
+}
+
+/// Turns a subscription's renewal at its term end on or off.
+pub async fn set_auto_renew(
+    customer: CustomerId,
+    purchase: PurchaseId,
+    auto_renew: bool,
+) -> ApiResult<SoftwarePurchase> {
+    Call::new(
+        "PATCH",
+        format!("/customers/{customer}/software/{purchase}"),
+    )
+    .json(&PurchaseChange { auto_renew })
+    .fetch()
+    .await
 }
 
 pub async fn deep_link(customer: CustomerId) -> ApiResult<DeepLink> {

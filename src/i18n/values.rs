@@ -262,6 +262,8 @@ impl I18n {
             OrderStatus::Completed => self.t(Msg::OrderCompleted).into(),
             OrderStatus::CancellationPending => self.t(Msg::OrderCancellationPending).into(),
             OrderStatus::Cancelled => self.t(Msg::OrderCancelled).into(),
+            OrderStatus::Renewed => self.t(Msg::OrderRenewed).into(),
+            OrderStatus::Expired => self.t(Msg::OrderExpired).into(),
             OrderStatus::Unknown(raw) => raw.clone(),
         }
     }
@@ -384,6 +386,8 @@ fn error_message(code: ErrorCode) -> Msg {
         ErrorCode::NotFound => Msg::ErrNotFound,
         ErrorCode::RequestTimeout => Msg::ErrRequestTimeout,
         ErrorCode::AlreadyCancelled => Msg::ErrAlreadyCancelled,
+        ErrorCode::SubscriptionEnded => Msg::ErrSubscriptionEnded,
+        ErrorCode::NotRenewable => Msg::ErrNotRenewable,
         ErrorCode::InvalidStatusChange => Msg::ErrInvalidStatusChange,
         ErrorCode::LastGlobalAdmin => Msg::ErrLastGlobalAdmin,
         ErrorCode::LastSupportLead => Msg::ErrLastSupportLead,

@@ -5,7 +5,7 @@
 use crate::router::use_query_map;
 use crate::router::A;
 use csp_domain::software::{Download, KeyReveal, TenantSoftware, TenantSoftwareList};
-use csp_domain::{PurchaseId, TenantId};
+use csp_domain::{OrderStatus, PurchaseId, TenantId};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiResult};
@@ -90,7 +90,7 @@ fn PurchaseCard(item: TenantSoftware) -> impl IntoView {
     let labelled_by = heading_id.clone();
     let term = p.term;
     let details = move || {
-        [
+        let mut parts = vec![
             p.sku_name.clone(),
             i18n.term(term).to_string(),
             i18n.f(Msg::QuantityN, &[("n", &p.quantity)]),
@@ -98,11 +98,29 @@ fn PurchaseCard(item: TenantSoftware) -> impl IntoView {
                 Msg::PurchasedOn,
                 &[("date", &format::local_date(p.purchased_at))],
             ),
-        ]
-        .join(" · ")
+        ];
+        // Where the term runs or ran: in the viewer's time with UTC beside it.
+        if let Some(end) = p.term_end {
+            let when = i18n.f(
+                Msg::TimeBoth,
+                &[
+                    ("utc", &format::utc_date_time(end)),
+                    ("local", &format::local_date_time(end)),
+                    ("zone", &format::local_zone_at(end)),
+                ],
+            );
+            parts.push(i18n.f(Msg::TermEndsOn, &[("when", &when)]));
+        }
+        parts.join(" · ")
     };
+    let expired = item.purchase.status == OrderStatus::Expired;
     let content = if item.revoked {
-        view! { <p class="message message--warning">{tr(Msg::RevokedNote)}</p> }.into_any()
+        let note = if expired {
+            Msg::ExpiredNote
+        } else {
+            Msg::RevokedNote
+        };
+        view! { <p class="message message--warning">{tr(note)}</p> }.into_any()
     } else if item.purchase.has_keys {
         view! {
             <ProductKeys purchase=item.purchase.id.clone() count=item.key_count/>

@@ -23,7 +23,7 @@ use crate::routes::Route;
 use crate::state::use_session;
 
 /// The actions a reader can narrow the trail to, in the order the list offers them.
-const ACTIONS: [(AuditAction, Msg); 29] = [
+const ACTIONS: [(AuditAction, Msg); 32] = [
     (AuditAction::SignedIn, Msg::AuditSignedIn),
     (AuditAction::SignInFailed, Msg::AuditSignInFailed),
     (AuditAction::OrderPlaced, Msg::AuditOrderPlaced),
@@ -85,6 +85,15 @@ const ACTIONS: [(AuditAction, Msg); 29] = [
     (
         AuditAction::CancellationCompleted,
         Msg::AuditCancellationCompleted,
+    ),
+    (AuditAction::AutoRenewChanged, Msg::AuditAutoRenewChanged),
+    (
+        AuditAction::SubscriptionRenewed,
+        Msg::AuditSubscriptionRenewed,
+    ),
+    (
+        AuditAction::SubscriptionExpired,
+        Msg::AuditSubscriptionExpired,
     ),
 ];
 

@@ -45,6 +45,9 @@ open_enum! {
         InvitationAccepted = "invitation_accepted",
         PasswordReset = "password_reset",
         CancellationCompleted = "cancellation_completed",
+        AutoRenewChanged = "auto_renew_changed",
+        SubscriptionRenewed = "subscription_renewed",
+        SubscriptionExpired = "subscription_expired",
     }
 }
 

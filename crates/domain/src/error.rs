@@ -45,6 +45,7 @@ error_codes! {
     MethodNotAllowed = "method_not_allowed", 405;
     RequestTimeout = "request_timeout", 408;
     AlreadyCancelled = "already_cancelled", 409;
+    SubscriptionEnded = "subscription_ended", 409;
     InvalidStatusChange = "invalid_status_change", 409;
     RequestClosed = "request_closed", 409;
     LastGlobalAdmin = "last_global_admin", 409;
@@ -62,6 +63,7 @@ error_codes! {
     OfferUnavailable = "offer_unavailable", 422;
     CancellationWindowPassed = "cancellation_window_passed", 422;
     NotCancellable = "not_cancellable", 422;
+    NotRenewable = "not_renewable", 422;
     NeedsSupportRequest = "needs_support_request", 422;
     ConfirmationRequired = "confirmation_required", 422;
     NothingToRefund = "nothing_to_refund", 422;

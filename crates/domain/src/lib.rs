@@ -34,6 +34,7 @@ pub mod role;
 pub mod session;
 pub mod software;
 pub mod sso;
+pub mod subscription;
 pub mod support;
 pub mod text;
 pub mod two_step;

@@ -256,6 +256,10 @@ open_enum! {
         /// A cancellation was accepted and is being processed (R-CAN-7).
         CancellationPending = "cancellation_pending",
         Cancelled = "cancelled",
+        /// A purchase whose term ended and was continued by a renewal order (SPEC §11).
+        Renewed = "renewed",
+        /// A purchase whose term ended without renewal: keys and downloads revoked.
+        Expired = "expired",
     }
 }
 
@@ -339,6 +343,9 @@ pub struct OrderLine {
     pub purchase_id: PurchaseId,
     /// When a subscription or reservation ends; `null` for perpetual software.
     pub term_end: Option<DateTime<Utc>>,
+    /// Whether it renews at `term_end` (a new order at the catalog's price then); always
+    /// `false` for what cannot renew.
+    pub auto_renew: bool,
 }
 
 /// An idempotency key (`Idempotency-Key` header): 1 to 255 visible ASCII characters; a UUID

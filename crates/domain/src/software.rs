@@ -35,8 +35,14 @@ pub struct SoftwarePurchase {
     pub quantity: u32,
     pub purchased_at: DateTime<Utc>,
     pub term_end: Option<DateTime<Utc>>,
-    /// The order's status: `completed`, `cancellation_pending`, `cancelled`, or newer values.
+    /// Whether it renews at `term_end`; Admin agents and Global admins change it with `PATCH`
+    /// until then.
+    pub auto_renew: bool,
+    /// The order's status (`completed`, `cancellation_pending`, `cancelled`), or how the term
+    /// ended: `renewed` (see `renewal_order_id`) or `expired` (keys and downloads revoked).
     pub status: OrderStatus,
+    /// The order that renewed it, once renewed.
+    pub renewal_order_id: Option<OrderId>,
     /// Whether it comes with product keys and downloads (in the customer's admin center).
     pub has_keys: bool,
     /// The end of the order's cancellation window; `null` when it can never be cancelled.

@@ -487,6 +487,19 @@ messages! {
     ColPlacedBy => "Placed by", "下单人";
     ColSku => "SKU", "SKU";
     ColTerm => "Term", "期限";
+    ColTermEnd => "Term ends", "期限结束";
+    RenewsAutomatically => "Renews automatically", "自动续订";
+    ExpiresAtTermEnd => "Expires at the term end", "期限结束时过期";
+    TurnOffAutoRenewOf => "Turn off auto-renew of {product}", "关闭 {product} 的自动续订";
+    TurnOnAutoRenewOf => "Turn on auto-renew of {product}", "开启 {product} 的自动续订";
+    TurnOffAutoRenew => "Turn off auto-renew", "关闭自动续订";
+    TurnOnAutoRenew => "Turn on auto-renew", "开启自动续订";
+    AutoRenewTurnedOff => "Auto-renew is off: {product} expires at the term end, and its keys stop working.", "自动续订已关闭：{product} 将在期限结束时过期，其密钥将停止工作。";
+    AutoRenewTurnedOn => "Auto-renew is on: {product} renews at the term end at the price of that day.", "自动续订已开启：{product} 将在期限结束时按当日价格续订。";
+    RenewalOrder => "Renewal order", "续订订单";
+    TermEndsOn => "term ends {when}", "期限结束于 {when}";
+    ExpiredNote => "Expired: the term ended without renewal, so the product keys and downloads of this purchase were revoked and no longer work.", "已过期：期限结束且未续订，因此此购买的产品密钥和下载已被吊销，不再有效。";
+    PlacedByRenewal => "Automatic renewal", "自动续订";
     ColQuantity => "Quantity", "数量";
     ColUnitPrice => "Unit price", "单价";
     ColAmount => "Amount", "金额";
@@ -497,6 +510,8 @@ messages! {
     OrderCompleted => "Completed", "已完成";
     OrderCancellationPending => "Cancellation pending", "取消待处理";
     OrderCancelled => "Cancelled", "已取消";
+    OrderRenewed => "Renewed", "已续订";
+    OrderExpired => "Expired", "已过期";
     BackToOrders => "Back to orders", "返回订单";
     OrderNotFound => "This order doesn't exist for this customer.", "此客户没有此订单。";
     CancellableUntil => "Can be cancelled until {date} (UTC)", "可在 {date}（UTC）之前取消";
@@ -624,6 +639,8 @@ messages! {
     ErrForbiddenNeedsRole => "You need the {roles} role to {action}.", "你需要{roles}角色才能{action}。";
     ErrNotFound => "This item doesn't exist, or it isn't available to you.", "此项不存在，或者你无法访问。";
     ErrRequestTimeout => "The request took too long. Please try again.", "请求用时过长。请重试。";
+    ErrSubscriptionEnded => "Its term has ended: it was renewed or it expired, so its renewal can no longer change.", "其期限已结束：已续订或已过期，因此无法再更改续订设置。";
+    ErrNotRenewable => "Perpetual licences and software plans have no term to renew.", "永久许可证和软件计划没有可续订的期限。";
     ErrAlreadyCancelled => "This order is cancelled or being cancelled: its credit is booked or on its way, so no refund can be requested or approved for it.", "此订单已取消或正在取消：其信用额度已记入或正在记入，因此无法再为其申请或批准退款。";
     ErrInvalidStatusChange => "This status change isn't possible from the request's current status.", "无法从请求的当前状态进行此状态更改。";
     ErrTwoStepEnabled => "Two-step sign-in is on already.", "两步登录已经开启。";
@@ -643,7 +660,7 @@ messages! {
     SsoNotInvited => "This account has no access here. Ask an administrator of your organization to invite you.", "此帐户在此处没有访问权限。请让你组织的管理员邀请你。";
     ErrLastSupportLead => "The support organization needs at least one active Support lead: make someone else a lead first.", "支持组织至少需要一名有效的支持主管：请先将他人设为主管。";
     ErrInvalidLink => "This link is not valid any more: it was used already or has expired. Ask for a new one.", "此链接已失效：它已被使用或已过期。请重新申请。";
-    ErrRevoked => "This key or download was revoked because the purchase was cancelled.", "由于购买已取消，此密钥或下载已被吊销。";
+    ErrRevoked => "This key or download was revoked: the purchase was cancelled, or its term ended without renewal.", "此密钥或下载已被吊销：购买已取消，或其期限结束且未续订。";
     ErrPayloadTooLarge => "What you sent is too large.", "发送的内容太大。";
     ErrRangeNotSatisfiable => "The download could not be resumed. Start it again.", "无法继续下载。请重新开始下载。";
     ErrValidationFailed => "Check the highlighted fields.", "请检查突出显示的字段。";
@@ -1063,6 +1080,9 @@ messages! {
     AuditInvitationAccepted => "Invitation accepted, password set", "已接受邀请并设置密码";
     AuditPasswordReset => "Password reset from a link", "已通过链接重置密码";
     AuditCancellationCompleted => "Cancellation processed", "已处理取消";
+    AuditAutoRenewChanged => "Auto-renew changed", "自动续订已更改";
+    AuditSubscriptionRenewed => "Subscription renewed", "订阅已续订";
+    AuditSubscriptionExpired => "Subscription expired", "订阅已过期";
     AuditBySystem => "CSP Software Center (automatic)", "CSP 软件中心（自动）";
     SignInWithMicrosoft => "Sign in with Microsoft", "使用 Microsoft 登录";
     SignInWithMicrosoftHint => "Followed a link from your partner? Sign in with your organization's Microsoft account.", "是否点击了合作伙伴发送的链接？请使用你组织的 Microsoft 帐户登录。";

@@ -13,6 +13,8 @@ use crate::store::{files, outbox, sessions, sign_in};
 const PRUNE_EVERY: Duration = Duration::from_secs(10 * 60);
 /// How often the cancellation worker looks for due cancellations.
 const CANCELLATIONS_EVERY: Duration = Duration::from_secs(1);
+/// How often the renewal worker looks for terms that have ended.
+const RENEWALS_EVERY: Duration = Duration::from_secs(2);
 /// How often the notification worker looks for due deliveries.
 const NOTIFICATIONS_EVERY: Duration = Duration::from_millis(500);
 /// How long delivered (and failed) notifications stay in the delivery logs.
@@ -26,6 +28,12 @@ pub fn spawn_all(state: AppState, stopping: watch::Receiver<bool>) -> Vec<JoinHa
             stopping.clone(),
             state.clone(),
             process_cancellations,
+        )),
+        tokio::spawn(every(
+            RENEWALS_EVERY,
+            stopping.clone(),
+            state.clone(),
+            end_terms,
         )),
         tokio::spawn(every(
             NOTIFICATIONS_EVERY,
@@ -45,6 +53,19 @@ pub async fn process_cancellations(state: AppState) -> Result<(), sqlx::Error> {
         &state.db,
         &state.settings.outbox,
         worker,
+        state.clock.now(),
+    )
+    .await?
+    {}
+    Ok(())
+}
+
+/// Renews, or lets expire, every subscription whose term has ended.
+pub async fn end_terms(state: AppState) -> Result<(), sqlx::Error> {
+    while crate::cases::renewing::process_next(
+        &state.db,
+        &state.settings.cancellation_windows,
+        &state.settings.outbox,
         state.clock.now(),
     )
     .await?

@@ -99,8 +99,18 @@ fn OrderRow(order: Order, customer: CustomerId) -> impl IntoView {
             <td>{products}</td>
             <td class="nowrap">{total}</td>
             <td><StatusBadge status=order.with_value(|o| o.status.clone())/></td>
-            <td>{order.with_value(|o| o.placed_by.clone())}</td>
+            <td><PlacedBy who=order.with_value(|o| o.placed_by.clone())/></td>
         </tr>
+    }
+}
+
+/// Who placed an order: a person's address, or the product's own renewal in words.
+#[component]
+fn PlacedBy(who: String) -> impl IntoView {
+    if who == csp_domain::subscription::RENEWAL_PLACED_BY {
+        tr(Msg::PlacedByRenewal).into_any()
+    } else {
+        who.into_any()
     }
 }
 
@@ -109,9 +119,9 @@ fn OrderRow(order: Order, customer: CustomerId) -> impl IntoView {
 pub fn StatusBadge(status: OrderStatus) -> impl IntoView {
     let i18n = use_i18n();
     let tone = match status {
-        OrderStatus::Completed => "success",
+        OrderStatus::Completed | OrderStatus::Renewed => "success",
         OrderStatus::CancellationPending => "warning",
-        OrderStatus::Cancelled | OrderStatus::Unknown(_) => "neutral",
+        OrderStatus::Cancelled | OrderStatus::Expired | OrderStatus::Unknown(_) => "neutral",
     };
     view! { <span class=format!("badge badge--{tone}")>{move || i18n.order_status(&status)}</span> }
 }
@@ -166,7 +176,7 @@ fn OrderView(order: Order) -> impl IntoView {
             <dl class="details">
                 <div><dt>{tr(Msg::ColDate)}</dt><dd>{o.with_value(|o| format::local_date_time(o.created_at))}</dd></div>
                 <div><dt>{tr(Msg::ColStatus)}</dt><dd><StatusBadge status=order.status.clone()/></dd></div>
-                <div><dt>{tr(Msg::ColPlacedBy)}</dt><dd>{order.placed_by.clone()}</dd></div>
+                <div><dt>{tr(Msg::ColPlacedBy)}</dt><dd><PlacedBy who=order.placed_by.clone()/></dd></div>
                 <div><dt>{tr(Msg::ColTotal)}</dt><dd>{move || o.with_value(|o| i18n.price(&o.total, o.currency, o.tax_inclusive))}</dd></div>
                 {order.purchase_order_number.clone().map(|po| view! { <div><dt>{tr(Msg::PoNumberShort)}</dt><dd>{po}</dd></div> })}
                 {order.cancellable_until.filter(|_| order.status == OrderStatus::Completed).map(|until| view! {

@@ -1,15 +1,18 @@
 //! The Software tab of a customer's details page (R-SW-1, R-SW-2): the deep link to share
 //! with the customer (Admin agents copy it; other roles are told who can), and everything
-//! bought for the customer — searchable by product or order ID, newest first, paged.
+//! bought for the customer — searchable by product or order ID, newest first, paged — with
+//! each subscription's term end and whether it renews there (the roles that buy turn that
+//! on or off until then).
 
 use csp_domain::software::{DeepLink, SoftwarePurchase};
+use csp_domain::subscription::renewable;
 use std::time::Duration;
 
 use crate::router::A;
 use csp_domain::{Customer, CustomerId, OrderStatus, Page, Permission};
 use leptos::prelude::*;
 
-use crate::api;
+use crate::api::{self, ApiFailure, ApiResult};
 use crate::components::copy_button::CopyField;
 use crate::components::data_table::DataTable;
 use crate::components::loaded::Loaded;
@@ -120,6 +123,9 @@ fn PurchaseList(
         u.as_ref()
             .is_some_and(|u| u.can(Permission::CancelPurchase))
     });
+    let may_renew = session
+        .user
+        .with_untracked(|u| u.as_ref().is_some_and(|u| u.can(Permission::BuySoftware)));
     if list.items.is_empty() {
         let searched = searched.trim().to_string();
         return if searched.is_empty() {
@@ -132,12 +138,12 @@ fn PurchaseList(
     let rows = list
         .items
         .into_iter()
-        .map(|p| view! { <PurchaseRow purchase=p customer=customer.clone() on_cancel=may_cancel.then_some(on_cancel)/> })
+        .map(|p| view! { <PurchaseRow purchase=p customer=customer.clone() on_cancel=may_cancel.then_some(on_cancel) may_renew=may_renew/> })
         .collect_view();
     view! {
         {(!may_cancel).then(|| view! { <p class="note">{move || i18n.f(Msg::CancelNeedsRole, &[("roles", &i18n.requires(Permission::CancelPurchase))])}</p> })}
         <TableRegion label=Msg::Purchases busy=busy>
-            <DataTable columns=&[Msg::ColProducts, Msg::ColOrderId, Msg::ColPurchased, Msg::ColTerm, Msg::ColQuantity, Msg::ColStatus, Msg::ColActions]>{rows}</DataTable>
+            <DataTable columns=&[Msg::ColProducts, Msg::ColOrderId, Msg::ColPurchased, Msg::ColTerm, Msg::ColTermEnd, Msg::ColQuantity, Msg::ColStatus, Msg::ColActions]>{rows}</DataTable>
         </TableRegion>
         <Show when=move || { page_count > 1 }>
             <Pager page=Signal::derive(move || page) page_count=Signal::derive(move || page_count) on_page=on_page/>
@@ -151,9 +157,21 @@ fn PurchaseRow(
     purchase: SoftwarePurchase,
     customer: CustomerId,
     on_cancel: Option<Callback<CancelTarget>>,
+    may_renew: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let pending = purchase.status == OrderStatus::CancellationPending;
+    let renewal = purchase.renewal_order_id.clone().map(|renewal| {
+        Route::Customer {
+            id: customer.clone(),
+            section: CustomerSection::Order(renewal),
+        }
+        .to_path()
+    });
+    let term_end = purchase.term_end;
+    let running =
+        purchase.status == OrderStatus::Completed && renewable(purchase.kind, purchase.term);
+    let renews = view! { <AutoRenew purchase=purchase.clone() customer=customer.clone() may_change=may_renew && running/> };
     let target = CancelTarget {
         product: purchase.product_name.clone(),
         order: purchase.order_id.clone(),
@@ -174,10 +192,21 @@ fn PurchaseRow(
             <td class="mono"><A href=order>{purchase.order_id.to_string()}</A></td>
             <td class="nowrap">{format::local_date(purchase.purchased_at)}</td>
             <td>{move || i18n.term(term)}</td>
+            <td>
+                {term_end.map(|end| view! {
+                    <time datetime=format::machine_time(end)>{move || i18n.f(Msg::TimeBoth, &[
+                        ("utc", &format::utc_date_time(end)),
+                        ("local", &format::local_date_time(end)),
+                        ("zone", &format::local_zone_at(end)),
+                    ])}</time>
+                })}
+                {running.then_some(renews)}
+            </td>
             <td class="numeric">{purchase.quantity}</td>
             <td>
                 <StatusBadge status=purchase.status.clone()/>
                 {pending.then(|| view! { <span class="table__secondary">{tr(Msg::PendingNote)}</span> })}
+                {renewal.map(|href| view! { <A href=href attr:class="table__secondary">{tr(Msg::RenewalOrder)}</A> })}
             </td>
             <td>
                 {on_cancel.filter(|_| purchase.status == OrderStatus::Completed).map(|run| view! {
@@ -186,5 +215,51 @@ fn PurchaseRow(
                 })}
             </td>
         </tr>
+    }
+}
+
+/// Whether a running subscription renews at its term end, and — for the roles that buy — the
+/// button that turns that on or off. The server has the last word (the term may have ended).
+#[component]
+fn AutoRenew(purchase: SoftwarePurchase, customer: CustomerId, may_change: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let on = RwSignal::new(purchase.auto_renew);
+    let changed = RwSignal::new(false);
+    let failure = RwSignal::new(None::<ApiFailure>);
+    let product = purchase.product_name.clone();
+    let change: Action<bool, ApiResult<SoftwarePurchase>> =
+        Action::new_local(move |value: &bool| {
+            api::set_auto_renew(customer.clone(), purchase.id.clone(), *value)
+        });
+    Effect::new(move |_| match change.value().get() {
+        Some(Ok(now)) => {
+            on.set(now.auto_renew);
+            changed.set(true);
+            failure.set(None);
+        }
+        Some(Err(f)) => failure.set(Some(f)),
+        None => {}
+    });
+    let label_product = product.clone();
+    let label = move || {
+        let msg = if on.get() {
+            Msg::TurnOffAutoRenewOf
+        } else {
+            Msg::TurnOnAutoRenewOf
+        };
+        i18n.f(msg, &[("product", &label_product)])
+    };
+    view! {
+        <span class="table__secondary">{move || i18n.t(if on.get() { Msg::RenewsAutomatically } else { Msg::ExpiresAtTermEnd })}</span>
+        {may_change.then(|| view! {
+            <button type="button" class="button button--subtle" aria-label=label disabled=move || change.pending().get()
+                on:click=move |_| { change.dispatch(!on.get_untracked()); }>
+                {move || i18n.t(if on.get() { Msg::TurnOffAutoRenew } else { Msg::TurnOnAutoRenew })}
+            </button>
+        })}
+        <span role="status" class="table__secondary">
+            {move || changed.get().then(|| i18n.f(if on.get() { Msg::AutoRenewTurnedOn } else { Msg::AutoRenewTurnedOff }, &[("product", &product)]))}
+        </span>
+        {move || failure.get().map(|f| view! { <span class="message message--error" role="alert">{move || i18n.failure(&f)}</span> })}
     }
 }

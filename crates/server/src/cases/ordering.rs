@@ -9,13 +9,14 @@ use csp_domain::cancellation::cancellable_until;
 use csp_domain::catalog::CancellationWindows;
 use csp_domain::notification::{EventData, EventOrderLine, OrderCreated};
 use csp_domain::order::{price_order, OrderProblem};
-use csp_domain::{Customer, Email, IdempotencyKey, OrderId, OrderRequest, PartnerId};
+use csp_domain::subscription::{auto_renew_by_default, renewable};
+use csp_domain::{Customer, IdempotencyKey, OrderId, OrderRequest, PartnerId, PurchaseId};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
 use crate::notify::Outbox;
 use crate::store::orders::{self, NewLine, NewOrder};
-use crate::store::{catalog, new_id, Db};
+use crate::store::{catalog, new_id, software, Db};
 
 /// What happened to a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,12 +46,16 @@ pub struct PlaceOrder<'a> {
     pub customer: &'a Customer,
     pub request: &'a OrderRequest,
     pub key: &'a IdempotencyKey,
-    pub placed_by: &'a Email,
+    /// The user's address, or `subscription::RENEWAL_PLACED_BY`.
+    pub placed_by: &'a str,
     pub now: DateTime<Utc>,
     /// Where the `order.created` event goes.
     pub outbox: &'a Outbox,
     /// Who, for the audit trail (none for demo data).
     pub actor: Option<&'a audit::Actor>,
+    /// The purchase this order renews: its keyed line carries that purchase's product keys on,
+    /// so the customer's keys keep working.
+    pub renewing: Option<&'a PurchaseId>,
 }
 
 /// Places the order unless its key already stands for one.
@@ -89,7 +94,7 @@ pub async fn place(
         order_id: order_id.clone(),
         customer_id: input.customer.id.clone(),
         customer_name: input.customer.company_name.clone(),
-        placed_by: input.placed_by.as_str().to_string(),
+        placed_by: input.placed_by.to_string(),
         line_items: priced
             .lines
             .iter()
@@ -103,6 +108,10 @@ pub async fn place(
         total: priced.total.amount(),
         currency: priced.total.currency(),
         tax_inclusive: input.customer.market.tax_inclusive(),
+    };
+    let carried_keys = match input.renewing {
+        Some(purchase) => software::product_keys(&mut tx, purchase).await?,
+        None => Vec::new(),
     };
     let mut lines = Vec::new();
     // The order can be cancelled until its earliest line's window closes; never, if a line never can.
@@ -122,10 +131,16 @@ pub async fn place(
             unit_price: line.unit_price,
             amount: line.amount,
             term_end: line.offer.term.map(|t| t.end(input.now)),
-            product_keys: if line.offer.has_keys {
-                vec![product_key()]
+            // A renewal renews again; a new purchase as its kind does by default.
+            auto_renew: if input.renewing.is_some() {
+                renewable(line.offer.kind, line.offer.term)
             } else {
-                Vec::new()
+                auto_renew_by_default(line.offer.kind, line.offer.term)
+            },
+            product_keys: match (line.offer.has_keys, carried_keys.is_empty()) {
+                (false, _) => Vec::new(),
+                (true, true) => vec![product_key()],
+                (true, false) => carried_keys.clone(),
             },
         });
     }
@@ -136,7 +151,7 @@ pub async fn place(
             partner: input.partner,
             customer: input.customer,
             total: priced.total,
-            placed_by: input.placed_by.as_str(),
+            placed_by: input.placed_by,
             purchase_order_number: priced.purchase_order_number.as_deref(),
             created_at: input.now,
             cancellable_until: until.flatten(),

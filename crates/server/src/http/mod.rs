@@ -21,7 +21,7 @@ use axum::http::header::{CACHE_CONTROL, VARY};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post};
+use axum::routing::{any, get, patch, post};
 use axum::Router;
 use csp_domain::ErrorCode;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -84,6 +84,10 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
         .route("/invoices/{month}", get(invoices::get))
         .route("/billing-profile", get(billing::get).patch(billing::update))
         .route("/customers/{id}/software", get(software::list))
+        .route(
+            "/customers/{id}/software/{purchase_id}",
+            patch(software::change),
+        )
         .route("/customers/{id}/deep-link", get(software::deep_link))
         .route("/tenant", get(tenant::get))
         .route("/tenant/software", get(tenant::software_list))

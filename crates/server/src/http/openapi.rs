@@ -48,6 +48,7 @@ use crate::routes::{
         billing::get,
         billing::update,
         crate::routes::software::list,
+        crate::routes::software::change,
         crate::routes::software::deep_link,
         tenant::get,
         tenant::software_list,

@@ -76,10 +76,11 @@ pub async fn create(
         customer: &customer,
         request: &request,
         key: &key,
-        placed_by: &user.user.email,
+        placed_by: user.user.email.as_str(),
         now,
         outbox: &state.settings.outbox,
         actor: Some(&actor),
+        renewing: None,
     };
     let (status, order_id) = match ordering::place(&state.db, &state.settings.cancellation_windows, input).await {
         Ok(Placed::Created(order)) => (StatusCode::CREATED, order),

@@ -1,19 +1,23 @@
 //! `/api/v1/customers/{id}/software` and `/deep-link`: the purchases a partner sees for a
-//! customer (never a key, R-KEY-3) and the customer's deep link (Admin agents, R-ROLE-2).
+//! customer (never a key, R-KEY-3), whether each renews at its term end, and the customer's
+//! deep link (Admin agents, R-ROLE-2).
 
 use axum::extract::State;
 use axum::Json;
+use csp_domain::audit::AuditAction;
 use csp_domain::software::{admin_center_path, DeepLink, SoftwarePurchase};
-use csp_domain::{CustomerId, Page, PageQuery, Permission};
+use csp_domain::subscription::{check_auto_renew_change, AutoRenewRefusal, PurchaseChange};
+use csp_domain::{CustomerId, ErrorCode, Page, PageQuery, Permission, PurchaseId};
 
 use crate::cases::cancelling::Quote;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiResult, AppError};
-use crate::http::extract::{ApiPath, ApiQuery};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Audited};
 use crate::routes::customers::partner_customer;
 use crate::state::AppState;
+use crate::store::audit::{self, Event};
 use crate::store::orders::StoredOrder;
-use crate::store::software;
+use crate::store::{software, subscriptions};
 
 /// Line `line` of `stored` as a purchase, with what cancelling its order now would credit.
 pub fn to_purchase(stored: &StoredOrder, line: usize, quote: &Quote) -> SoftwarePurchase {
@@ -29,7 +33,9 @@ pub fn to_purchase(stored: &StoredOrder, line: usize, quote: &Quote) -> Software
         quantity: item.quantity,
         purchased_at: order.created_at,
         term_end: item.term_end,
-        status: order.status.clone(),
+        auto_renew: item.auto_renew,
+        status: stored.purchase_status(line),
+        renewal_order_id: stored.renewal_orders.get(line).cloned().flatten(),
         has_keys: stored.keyed.get(line).copied().unwrap_or(false),
         cancellable_until: order.cancellable_until,
         credit_if_cancelled_now: order.credit_if_cancelled_now.clone(),
@@ -91,4 +97,88 @@ pub async fn deep_link(
         ),
         tenant_id: customer.tenant_id,
     }))
+}
+
+/// Turns a subscription's or reservation's renewal at its term end on or off (Admin agents and
+/// Global admins, until the term ends). The change is in the audit trail.
+#[utoipa::path(patch, path = "/api/v1/customers/{id}/software/{purchase_id}", tag = "software",
+    params(
+        ("id" = CustomerId, Path, description = "Customer id"),
+        ("purchase_id" = PurchaseId, Path, description = "Purchase id"),
+    ),
+    request_body = PurchaseChange,
+    responses(
+        (status = 200, description = "The purchase as it is now", body = SoftwarePurchase),
+        (status = 400, description = "`invalid_json`", body = csp_domain::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`: needs the Admin agent or Global admin role", body = csp_domain::ApiErrorBody),
+        (status = 404, description = "`not_found`", body = csp_domain::ApiErrorBody),
+        (status = 409, description = "`already_cancelled` (its order is cancelled or being cancelled) or `subscription_ended` (its term has ended)", body = csp_domain::ApiErrorBody),
+        (status = 413, description = "`payload_too_large`", body = csp_domain::ApiErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = csp_domain::ApiErrorBody),
+        (status = 422, description = "`not_renewable`: perpetual licences and software plans have no term; `validation_failed` for a body of the wrong shape", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn change(
+    State(state): State<AppState>,
+    Audited { user, actor }: Audited,
+    ApiPath((id, purchase)): ApiPath<(CustomerId, PurchaseId)>,
+    ApiJson(change): ApiJson<PurchaseChange>,
+) -> ApiResult<Json<SoftwarePurchase>> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let (partner, customer) = partner_customer(&mut tx, &user, &id).await?;
+    user.require(Permission::BuySoftware)?;
+    let not_found = || AppError::not_found("This customer has no such purchase.");
+    let (stored, line) = software::purchase(&mut tx, &customer.id, &purchase)
+        .await?
+        .ok_or_else(not_found)?;
+    let item = &stored.order.line_items[line];
+    let ended = || {
+        AppError::new(
+            ErrorCode::SubscriptionEnded,
+            "Its term has ended: it was renewed or it expired.",
+        )
+    };
+    check_auto_renew_change(
+        item.kind,
+        item.term,
+        &stored.order.status,
+        item.term_end,
+        stored.term_ended.get(line).copied().flatten(),
+        now,
+    )
+    .map_err(|refusal| match refusal {
+        AutoRenewRefusal::NotRenewable => AppError::new(
+            ErrorCode::NotRenewable,
+            "Perpetual licences and software plans have no term to renew.",
+        ),
+        AutoRenewRefusal::Cancelled => AppError::new(
+            ErrorCode::AlreadyCancelled,
+            "This purchase is cancelled or being cancelled.",
+        ),
+        AutoRenewRefusal::Ended => ended(),
+    })?;
+    if item.auto_renew != change.auto_renew {
+        if !subscriptions::set_auto_renew(&mut tx, &purchase, change.auto_renew).await? {
+            return Err(ended());
+        }
+        audit::record(
+            &mut tx,
+            &actor,
+            Event::new(AuditAction::AutoRenewChanged, "purchase", purchase.as_str())
+                .customer(&customer.id)
+                .detail(format!(
+                    "auto_renew: {} -> {}",
+                    item.auto_renew, change.auto_renew
+                )),
+            now,
+        )
+        .await?;
+    }
+    let (stored, line) = software::purchase(&mut tx, &customer.id, &purchase)
+        .await?
+        .ok_or_else(not_found)?;
+    let quote = Quote::for_partner(&mut tx, &partner, now).await?;
+    tx.commit().await?;
+    Ok(Json(to_purchase(&stored, line, &quote)))
 }

@@ -68,7 +68,7 @@ pub async fn software_list(
                 .insert(Quote::for_partner(&mut conn, &stored.partner, state.clock.now()).await?),
         };
         let purchase = to_purchase(stored, *line, quote);
-        let revoked = is_revoked(stored);
+        let revoked = revocation(stored, *line).is_some();
         let (key_count, downloads) = if purchase.has_keys && !revoked {
             (
                 software::key_count(&mut conn, &purchase.id).await?,
@@ -91,16 +91,18 @@ pub async fn software_list(
     }))
 }
 
-/// Keys and downloads of a cancelled purchase no longer work, for anyone (R-CAN-8).
-fn is_revoked(stored: &StoredOrder) -> bool {
-    stored.order.status == OrderStatus::Cancelled
-}
-
-fn revoked_error() -> AppError {
-    AppError::new(
+/// Keys and downloads of a cancelled purchase (R-CAN-8), or of a subscription that expired,
+/// no longer work, for anyone: the 410 `revoked` that says so.
+fn revocation(stored: &StoredOrder, line: usize) -> Option<AppError> {
+    let why = match stored.purchase_status(line) {
+        OrderStatus::Cancelled => "This purchase was cancelled",
+        OrderStatus::Expired => "This subscription expired",
+        _ => return None,
+    };
+    Some(AppError::new(
         ErrorCode::Revoked,
-        "This purchase was cancelled: its product keys and downloads were revoked and no longer work.",
-    )
+        format!("{why}: its product keys and downloads were revoked and no longer work."),
+    ))
 }
 
 /// A purchase of the caller's own tenant with keys and downloads, or 404 / 410.
@@ -117,8 +119,8 @@ async fn own_keyed_purchase(
             "There is no such purchase with product keys for your organisation.",
         ));
     };
-    if is_revoked(&stored) {
-        return Err(revoked_error());
+    if let Some(revoked) = revocation(&stored, line) {
+        return Err(revoked);
     }
     Ok((stored, line))
 }
@@ -154,7 +156,7 @@ fn log_entry(
         (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
         (status = 403, description = "`forbidden`: customer users of the tenant only", body = csp_domain::ApiErrorBody),
         (status = 404, description = "`not_found`: no such purchase with keys in this tenant", body = csp_domain::ApiErrorBody),
-        (status = 410, description = "`revoked`: the purchase was cancelled", body = csp_domain::ApiErrorBody),
+        (status = 410, description = "`revoked`: the purchase was cancelled, or the subscription expired", body = csp_domain::ApiErrorBody),
     ))]
 pub async fn reveal_keys(
     State(state): State<AppState>,
@@ -198,7 +200,7 @@ pub async fn reveal_keys(
         (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
         (status = 403, description = "`forbidden`: customer users of the tenant only", body = csp_domain::ApiErrorBody),
         (status = 404, description = "`not_found`", body = csp_domain::ApiErrorBody),
-        (status = 410, description = "`revoked`: the purchase was cancelled", body = csp_domain::ApiErrorBody),
+        (status = 410, description = "`revoked`: the purchase was cancelled, or the subscription expired", body = csp_domain::ApiErrorBody),
         (status = 416, description = "`range_not_satisfiable`", body = csp_domain::ApiErrorBody),
     ))]
 pub async fn download(

@@ -195,15 +195,17 @@ pub async fn seed_orders(
             purchase_order_number: Some(format!("PO-DEMO-{:03}", n + 1)),
         };
         let key = IdempotencyKey::parse(&format!("demo-order-{}", n + 1)).expect("a valid key");
+        let agent = placed_by(partner);
         let input = PlaceOrder {
             partner: &partner_id,
             customer: &customer,
             request: &request,
             key: &key,
-            placed_by: &placed_by(partner),
+            placed_by: agent.as_str(),
             now: now - Duration::days(age_days),
             outbox: &Outbox::silent(),
             actor: None,
+            renewing: None,
         };
         match ordering::place(db, windows, input).await {
             Ok(_) => {}
@@ -251,10 +253,11 @@ async fn seed_cancelled_order(
         customer: &customer,
         request: &request,
         key: &key,
-        placed_by: &agent,
+        placed_by: agent.as_str(),
         now: placed_at,
         outbox: &Outbox::silent(),
         actor: None,
+        renewing: None,
     };
     let order = match ordering::place(db, windows, input).await {
         Ok(Placed::Created(order)) => order,

@@ -118,6 +118,11 @@ const SQLITE: &[Migration] = &[
         "audit_trail",
         include_str!("../../migrations/sqlite/0021_audit_trail.sql"),
     ),
+    (
+        22,
+        "subscription_lifecycle",
+        include_str!("../../migrations/sqlite/0022_subscription_lifecycle.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -224,6 +229,11 @@ const POSTGRES: &[Migration] = &[
         21,
         "audit_trail",
         include_str!("../../migrations/postgres/0021_audit_trail.sql"),
+    ),
+    (
+        22,
+        "subscription_lifecycle",
+        include_str!("../../migrations/postgres/0022_subscription_lifecycle.sql"),
     ),
 ];
 

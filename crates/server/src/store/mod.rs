@@ -29,6 +29,7 @@ pub mod settings;
 pub mod sign_in;
 pub mod software;
 pub mod sso;
+pub mod subscriptions;
 pub mod support_requests;
 pub mod two_step;
 pub mod users;

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use csp_domain::cancellation::{CancellationStatus, CreditLine, OrderFacts};
 use csp_domain::catalog::{Offer, ProductKind, Term};
 use csp_domain::order::{OrderEvent, OrderEventKind, SupportRequestRef};
+use csp_domain::subscription::{purchase_status, TermEnded};
 use csp_domain::{
     Currency, Customer, CustomerId, IdempotencyKey, Ledger, Money, Order, OrderId, OrderLine,
     OrderStatus, Page, PageRequest, PartnerId, PurchaseId, SupportRequestId,
@@ -36,6 +37,8 @@ pub struct NewLine<'a> {
     pub unit_price: Money,
     pub amount: Money,
     pub term_end: Option<DateTime<Utc>>,
+    /// Renews at `term_end` (`csp_domain::subscription::auto_renew_by_default` when bought).
+    pub auto_renew: bool,
     pub product_keys: Vec<String>,
 }
 
@@ -103,8 +106,8 @@ pub async fn insert(conn: &mut Conn, order: &NewOrder<'_>) -> Result<(), sqlx::E
     for (line_no, line) in order.lines.iter().enumerate() {
         sqlx::query(
             "INSERT INTO order_lines (id, order_id, line_no, offer_id, product_id, product_name, sku_name, kind, term, \
-             quantity, unit_price_minor, amount_minor, has_keys, term_end) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+             quantity, unit_price_minor, amount_minor, has_keys, term_end, auto_renew) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         )
         .bind(line.id.as_str())
         .bind(order.id.as_str())
@@ -120,6 +123,7 @@ pub async fn insert(conn: &mut Conn, order: &NewOrder<'_>) -> Result<(), sqlx::E
         .bind(line.amount.minor())
         .bind(i64::from(line.offer.has_keys))
         .bind(line.term_end.map(db_time))
+        .bind(i64::from(line.auto_renew))
         .execute(&mut *conn)
         .await?;
         for (position, key) in line.product_keys.iter().enumerate() {
@@ -156,6 +160,20 @@ pub struct StoredOrder {
     pub facts: OrderFacts,
     /// For each line: whether it has product keys and downloads.
     pub keyed: Vec<bool>,
+    /// For each line: how its term ended, once it has.
+    pub term_ended: Vec<Option<TermEnded>>,
+    /// For each line: the order that renewed it.
+    pub renewal_orders: Vec<Option<OrderId>>,
+}
+
+impl StoredOrder {
+    /// Line `line`'s status: the order's, or how its term ended.
+    pub fn purchase_status(&self, line: usize) -> OrderStatus {
+        purchase_status(
+            &self.order.status,
+            self.term_ended.get(line).copied().flatten(),
+        )
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -187,6 +205,9 @@ struct LineRow {
     amount_minor: i64,
     has_keys: i64,
     term_end: Option<String>,
+    auto_renew: i64,
+    term_ended: Option<String>,
+    renewal_order_id: Option<String>,
 }
 
 pub(super) const ORDER_COLUMNS: &str =
@@ -194,7 +215,7 @@ pub(super) const ORDER_COLUMNS: &str =
                              purchase_order_number, created_at, cancellable_until";
 const LINE_COLUMNS: &str =
     "id, order_id, offer_id, product_name, sku_name, kind, term, quantity, unit_price_minor, \
-                            amount_minor, has_keys, term_end";
+                            amount_minor, has_keys, term_end, auto_renew, term_ended, renewal_order_id";
 
 /// One order of `customer`; `None` when it does not exist or belongs to another customer.
 pub async fn get(
@@ -316,6 +337,8 @@ fn build(
     let mut line_items = Vec::new();
     let mut credit_lines = Vec::new();
     let mut keyed = Vec::new();
+    let mut term_ended = Vec::new();
+    let mut renewal_orders = Vec::new();
     for l in lines {
         let kind = ProductKind::parse(&l.kind)
             .ok_or_else(|| decode_error("product kind", &l.kind, "unknown"))?;
@@ -327,6 +350,13 @@ fn build(
         let amount = Money::from_minor(l.amount_minor, currency);
         let term_end = l.term_end.as_deref().map(read_time).transpose()?;
         keyed.push(l.has_keys != 0);
+        term_ended.push(l.term_ended.as_deref().and_then(TermEnded::parse));
+        renewal_orders.push(
+            l.renewal_order_id
+                .as_deref()
+                .map(|id| decode("order id", id, OrderId::parse))
+                .transpose()?,
+        );
         credit_lines.push(CreditLine {
             kind,
             amount,
@@ -344,6 +374,7 @@ fn build(
             amount: amount.amount(),
             purchase_id: decode("purchase id", &l.id, PurchaseId::parse)?,
             term_end,
+            auto_renew: l.auto_renew != 0,
         });
     }
     let paid = Money::from_minor(row.total_minor, currency);
@@ -356,6 +387,8 @@ fn build(
     let history = history(&row, paid, credits, cancellation, created_at)?;
     Ok(StoredOrder {
         keyed,
+        term_ended,
+        renewal_orders,
         partner: decode("partner id", &row.partner_id, PartnerId::parse)?,
         facts: OrderFacts {
             status: status.clone(),

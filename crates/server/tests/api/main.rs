@@ -46,5 +46,6 @@ mod reliability;
 mod sessions;
 mod software;
 mod sso;
+mod subscriptions;
 mod support;
 mod two_step;

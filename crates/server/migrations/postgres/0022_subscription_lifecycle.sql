@@ -1,0 +1,21 @@
+-- The life of a subscription (SPEC §11 Subscriptions). A purchase (order line) with a term
+-- renews at its term end when auto_renew is on — a new order, which continues it — or expires.
+-- term_ended: NULL while the term runs, 'renewed' or 'expired' once it has ended, or
+-- 'cancelled' when its order was cancelled before (nothing happens at the end then).
+ALTER TABLE order_lines ADD COLUMN auto_renew BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE order_lines ADD COLUMN term_ended TEXT COLLATE "C";
+ALTER TABLE order_lines ADD COLUMN term_ended_at TEXT COLLATE "C";
+-- The order that renewed it.
+ALTER TABLE order_lines ADD COLUMN renewal_order_id TEXT COLLATE "C";
+
+-- Subscriptions bought before renew like those bought from now on; reservations only when
+-- someone says so.
+UPDATE order_lines SET auto_renew = 1 WHERE kind = 'software_subscription' AND term <> '';
+
+-- The renewal worker's queue: terms that have not ended, by their end.
+CREATE INDEX order_lines_running_terms ON order_lines (term_end)
+    WHERE term_ended IS NULL AND term_end IS NOT NULL;
+
+-- Every order of a partner, newest first, in keyset pages (GET /api/v1/orders), also by status.
+CREATE INDEX orders_by_partner_newest ON orders (partner_id, created_at, id);
+CREATE INDEX orders_by_partner_status ON orders (partner_id, status, created_at, id);
