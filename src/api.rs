@@ -23,6 +23,7 @@ use csp_domain::notification::{
 use csp_domain::onboarding::{
     CustomerCreated, CustomerDetails, CustomerEdit, DomainAvailability, NewCustomerRequest,
 };
+use csp_domain::order_list::OrderListPage;
 use csp_domain::session::{SessionList, SignedOut};
 use csp_domain::software::{DeepLink, KeyReveal, SoftwarePurchase, TenantSoftwareList};
 use csp_domain::sso::{
@@ -748,22 +749,69 @@ impl AuditFilter {
 
 /// One page of the audit trail, newest first; `cursor`: the previous page's `next_cursor`.
 pub async fn audit_log(filter: AuditFilter, cursor: Option<String>) -> ApiResult<AuditLogPage> {
-    let mut call = Call::get("/audit-log").query("page_size", 100);
-    for (name, value) in filter.pairs() {
-        if !value.is_empty() {
-            call = call.query(name, value);
-        }
-    }
-    if let Some(cursor) = cursor {
-        call = call.query("cursor", cursor);
-    }
-    call.fetch().await
+    keyset_page("/audit-log", &filter.pairs(), cursor, 100)
+        .fetch()
+        .await
 }
 
 /// The CSV export of the whole trail as filtered, for a plain download link.
 pub fn audit_log_csv_url(filter: &AuditFilter) -> String {
-    let mut url = format!("{BASE}/audit-log?format=csv");
-    for (name, value) in filter.pairs() {
+    csv_url("/audit-log", &filter.pairs())
+}
+
+/// What the orders list is narrowed to, as the page's URL holds it (empty: not narrowed).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OrdersFilter {
+    pub from: String,
+    pub to: String,
+    pub status: String,
+    pub kind: String,
+}
+
+impl OrdersFilter {
+    pub fn pairs(&self) -> [(&'static str, &str); 4] {
+        [
+            ("from", &self.from),
+            ("to", &self.to),
+            ("status", &self.status),
+            ("kind", &self.kind),
+        ]
+    }
+}
+
+/// One page of every order across the customers, newest first.
+pub async fn all_orders(filter: OrdersFilter, cursor: Option<String>) -> ApiResult<OrderListPage> {
+    keyset_page("/orders", &filter.pairs(), cursor, 50)
+        .fetch()
+        .await
+}
+
+/// The CSV export of every order as filtered, for a plain download link.
+pub fn orders_csv_url(filter: &OrdersFilter) -> String {
+    csv_url("/orders", &filter.pairs())
+}
+
+/// A list read in keyset pages: its filters (empty ones left out), the page after `cursor`.
+fn keyset_page(
+    path: &'static str,
+    filters: &[(&'static str, &str)],
+    cursor: Option<String>,
+    size: u32,
+) -> Call {
+    let mut call = Call::get(path).query("page_size", size);
+    for (name, value) in filters {
+        call = call.query(name, value);
+    }
+    if let Some(cursor) = cursor {
+        call = call.query("cursor", cursor);
+    }
+    call
+}
+
+/// A list's CSV export as filtered (empty filters left out), for a plain download link.
+fn csv_url(path: &'static str, filters: &[(&'static str, &str)]) -> String {
+    let mut url = format!("{BASE}{path}?format=csv");
+    for (name, value) in filters {
         if !value.is_empty() {
             url.push_str(&format!("&{name}={}", encode(value)));
         }

@@ -151,6 +151,8 @@ pub enum Route {
     ActivityLog,
     /// Settings → Audit log: every action of the partner's users (R-ROLE-3 roles).
     AuditLog,
+    /// Every order across the partner's customers.
+    Orders,
     /// Settings → Billing profile: how the partner pays and its refund limit.
     BillingProfile,
     /// Settings → Webhooks: the partner's webhook endpoints and their delivery logs.
@@ -245,6 +247,7 @@ impl Route {
             },
             ["activity-log"] => Route::ActivityLog,
             ["settings", "audit-log"] => Route::AuditLog,
+            ["orders"] => Route::Orders,
             ["settings", "billing"] => Route::BillingProfile,
             ["settings", "webhooks"] => Route::Webhooks,
             ["settings", "users"] => Route::Users,
@@ -293,6 +296,7 @@ impl Route {
             Route::Invoices { month: Some(month) } => format!("/invoices/{month}"),
             Route::ActivityLog => "/activity-log".into(),
             Route::AuditLog => "/settings/audit-log".into(),
+            Route::Orders => "/orders".into(),
             Route::BillingProfile => "/settings/billing".into(),
             Route::Webhooks => "/settings/webhooks".into(),
             Route::Users => "/settings/users".into(),
@@ -335,7 +339,8 @@ impl Route {
             | Route::AddProduct { .. }
             | Route::BillingProfile
             | Route::Webhooks
-            | Route::SingleSignOn => Access::Area(Area::Customers),
+            | Route::SingleSignOn
+            | Route::Orders => Access::Area(Area::Customers),
             Route::Users => Access::Area(Area::Users),
             Route::Invoices { .. } => Access::Area(Area::Invoices),
             Route::ActivityLog => Access::Area(Area::ActivityLog),
@@ -534,6 +539,7 @@ mod tests {
             Route::Customers,
             Route::ActivityLog,
             Route::AuditLog,
+            Route::Orders,
             Route::BillingProfile,
             Route::Webhooks,
             Route::Users,

@@ -8,6 +8,7 @@ pub mod file_picker;
 pub mod focus;
 pub mod gear_menu;
 pub mod invoice_view;
+pub mod keyset_list;
 pub mod language_switch;
 pub mod loaded;
 pub mod page_header;

@@ -92,6 +92,7 @@ fn PartnerNav(user: Signal<Option<User>>) -> impl IntoView {
         <nav class="topnav" aria-label=tr(Msg::MainNavigation)>
             <ul class="topnav__links">
                 <li><A href=Route::Customers.to_path()>{tr(Msg::NavCustomers)}</A></li>
+                <li><A href=Route::Orders.to_path()>{tr(Msg::NavOrders)}</A></li>
                 <li><A href=Route::Invoices { month: None }.to_path()>{tr(Msg::NavInvoices)}</A></li>
                 <li><A href=Route::Support.to_path()>{tr(Msg::NavSupport)}</A></li>
             </ul>

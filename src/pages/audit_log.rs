@@ -9,12 +9,11 @@ use csp_domain::audit::{AuditAction, AuditEntry, AuditLogPage};
 use csp_domain::{Permission, UserKind};
 use leptos::prelude::*;
 
-use crate::api::{self, ApiFailure, ApiResult, AuditFilter};
-use crate::components::data_table::{CsvLink, DataTable};
+use crate::api::{self, AuditFilter};
+use crate::components::keyset_list::KeysetList;
 use crate::components::loaded::Loaded;
 use crate::components::page_header::PageHeader;
-use crate::components::states::{EmptyState, NeedsPermission};
-use crate::components::table_region::TableRegion;
+use crate::components::states::NeedsPermission;
 use crate::format;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::loader::use_loader;
@@ -23,7 +22,7 @@ use crate::routes::Route;
 use crate::state::use_session;
 
 /// The actions a reader can narrow the trail to, in the order the list offers them.
-const ACTIONS: [(AuditAction, Msg); 32] = [
+const ACTIONS: [(AuditAction, Msg); 33] = [
     (AuditAction::SignedIn, Msg::AuditSignedIn),
     (AuditAction::SignInFailed, Msg::AuditSignInFailed),
     (AuditAction::OrderPlaced, Msg::AuditOrderPlaced),
@@ -95,6 +94,7 @@ const ACTIONS: [(AuditAction, Msg); 32] = [
         AuditAction::SubscriptionExpired,
         Msg::AuditSubscriptionExpired,
     ),
+    (AuditAction::OrdersExported, Msg::AuditOrdersExported),
 ];
 
 fn action_msg(action: &AuditAction) -> Option<Msg> {
@@ -214,70 +214,23 @@ pub fn AuditLogPage() -> impl IntoView {
         <Show when=move || dates_error.get()>
             <div class="message message--error" role="alert">{tr(Msg::AuditDatesOrder)}</div>
         </Show>
-        <Loaded loader=trail children={move |page: AuditLogPage| view! {
-            <AuditResults first=page filter=filter.get_untracked() busy=trail.busy/>
+        <Loaded loader=trail children={move |page: AuditLogPage| {
+            let filter = filter.get_untracked();
+            let csv = api::audit_log_csv_url(&filter);
+            let load = move |after: String| {
+                let filter = filter.clone();
+                async move {
+                    api::audit_log(filter, Some(after)).await.map(|p| (p.items, p.next_cursor))
+                }
+            };
+            view! {
+                <KeysetList items=page.items next_cursor=page.next_cursor load=load
+                    key=|e: &AuditEntry| e.id.clone() row=|entry| view! { <AuditRow entry=entry/> }
+                    label=Msg::AuditLog empty=Msg::AuditNone more_label=Msg::AuditLoadMore csv=csv busy=trail.busy
+                    columns=&[Msg::ColDateTime, Msg::AuditActor, Msg::ColAction, Msg::AuditTarget, Msg::AuditDetail, Msg::AuditWhere]/>
+            }
         }}/>
         </NeedsPermission>
-    }
-}
-
-/// The entries so far, and older ones on request.
-#[component]
-fn AuditResults(first: AuditLogPage, filter: AuditFilter, busy: RwSignal<bool>) -> impl IntoView {
-    let i18n = use_i18n();
-    let entries = RwSignal::new(first.items);
-    let cursor = RwSignal::new(first.next_cursor);
-    let more: Action<(AuditFilter, String), ApiResult<AuditLogPage>> =
-        Action::new_local(|(filter, cursor): &(AuditFilter, String)| {
-            api::audit_log(filter.clone(), Some(cursor.clone()))
-        });
-    let failure = RwSignal::new(None::<ApiFailure>);
-    Effect::new(move |_| match more.value().get() {
-        Some(Ok(page)) => {
-            entries.update(|e| e.extend(page.items));
-            cursor.set(page.next_cursor);
-            failure.set(None);
-        }
-        Some(Err(f)) => failure.set(Some(f)),
-        None => {}
-    });
-    let csv = api::audit_log_csv_url(&filter);
-    let zone = format::local_zone();
-    let on_more = move |_| {
-        if let Some(c) = cursor.get_untracked() {
-            if !more.pending().get_untracked() {
-                more.dispatch((filter.clone(), c));
-            }
-        }
-    };
-    view! {
-        <div class="list-summary">
-            <p class="list-note">{move || i18n.f(Msg::TimesInZone, &[("zone", &zone)])}</p>
-            <CsvLink href=csv/>
-        </div>
-        <TableRegion label=Msg::AuditLog busy=busy>
-            {move || if entries.with(Vec::is_empty) {
-                view! { <EmptyState title=move || i18n.t(Msg::AuditNone)/> }.into_any()
-            } else {
-                view! {
-                    <DataTable columns=&[Msg::ColDateTime, Msg::AuditActor, Msg::ColAction, Msg::AuditTarget, Msg::AuditDetail, Msg::AuditWhere]>
-                        <For each=move || entries.get() key=|e| e.id.clone() let:entry>
-                            <AuditRow entry=entry/>
-                        </For>
-                    </DataTable>
-                }.into_any()
-            }}
-        </TableRegion>
-        {move || failure.get().map(|f| view! {
-            <div class="message message--error" role="alert">{move || i18n.failure(&f)}</div>
-        })}
-        <Show when=move || cursor.with(Option::is_some)>
-            <p class="list-more">
-                <button type="button" class="button" disabled=move || more.pending().get() on:click=on_more.clone()>
-                    {tr(Msg::AuditLoadMore)}
-                </button>
-            </p>
-        </Show>
     }
 }
 

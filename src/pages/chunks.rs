@@ -27,6 +27,7 @@ use crate::pages::customers::add::AddCustomerPage;
 use crate::pages::customers::details::CustomerDetailsPage;
 use crate::pages::invoices::InvoicesPage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::orders::OrdersPage;
 use crate::pages::password::{ForgotPasswordPage, LinkPurpose, SetPasswordPage};
 use crate::pages::profile::ProfilePage;
 use crate::pages::sso::SingleSignOnPage;
@@ -55,6 +56,7 @@ pub fn load(page: &Route) -> Option<Load> {
         }
         Route::ActivityLog
         | Route::AuditLog
+        | Route::Orders
         | Route::Invoices { .. }
         | Route::BillingProfile
         | Route::Webhooks
@@ -162,6 +164,7 @@ fn draw_reports(page: Route, route: Memo<Option<Route>>) -> AnyView {
     match page {
         Route::ActivityLog => view! { <ActivityLogPage/> }.into_any(),
         Route::AuditLog => view! { <AuditLogPage/> }.into_any(),
+        Route::Orders => view! { <OrdersPage/> }.into_any(),
         Route::BillingProfile => view! { <BillingProfilePage/> }.into_any(),
         Route::Webhooks => view! { <WebhooksPage/> }.into_any(),
         Route::Users => view! { <UsersPage/> }.into_any(),

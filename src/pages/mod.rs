@@ -11,6 +11,7 @@ pub mod devices;
 pub mod home;
 pub mod invoices;
 pub mod not_found;
+pub mod orders;
 pub mod password;
 pub mod profile;
 pub mod sign_in;

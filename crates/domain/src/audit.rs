@@ -48,6 +48,7 @@ open_enum! {
         AutoRenewChanged = "auto_renew_changed",
         SubscriptionRenewed = "subscription_renewed",
         SubscriptionExpired = "subscription_expired",
+        OrdersExported = "orders_exported",
     }
 }
 

@@ -29,6 +29,7 @@ pub mod notification;
 pub mod onboarding;
 mod open_enum;
 pub mod order;
+pub mod order_list;
 pub mod paging;
 pub mod role;
 pub mod session;

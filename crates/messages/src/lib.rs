@@ -143,6 +143,13 @@ messages! {
     SignedInAs => "Signed in as", "登录身份";
     MainNavigation => "Main", "主导航";
     NavCustomers => "Customers", "客户";
+    NavOrders => "Orders", "订单";
+    OrdersIntro => "Every order of every customer, newest first: narrow it by days, status and product kind, or export it as CSV.", "所有客户的所有订单，按时间从新到旧排列：可按日期、状态和产品类型筛选，或导出为 CSV。";
+    OrdersNone => "No orders match these filters.", "没有符合这些筛选条件的订单。";
+    OrdersLoadMore => "Show older orders", "显示更早的订单";
+    AllKinds => "All product kinds", "所有产品类型";
+    ColProductKind => "Product kind", "产品类型";
+    AuditOrdersExported => "Orders exported", "已导出订单";
     NavSupport => "Support", "支持";
     NavSupportRequests => "Support requests", "支持请求";
     Settings => "Settings", "设置";

@@ -106,7 +106,7 @@ fn OrderRow(order: Order, customer: CustomerId) -> impl IntoView {
 
 /// Who placed an order: a person's address, or the product's own renewal in words.
 #[component]
-fn PlacedBy(who: String) -> impl IntoView {
+pub fn PlacedBy(who: String) -> impl IntoView {
     if who == csp_domain::subscription::RENEWAL_PLACED_BY {
         tr(Msg::PlacedByRenewal).into_any()
     } else {

@@ -171,7 +171,11 @@ fn PurchaseRow(
     let term_end = purchase.term_end;
     let running =
         purchase.status == OrderStatus::Completed && renewable(purchase.kind, purchase.term);
-    let renews = view! { <AutoRenew purchase=purchase.clone() customer=customer.clone() may_change=may_renew && running/> };
+    // Whether it renews: shown under the term end, changed from the actions.
+    let auto_renew = RwSignal::new(purchase.auto_renew);
+    let renew_button = (may_renew && running).then(|| {
+        view! { <AutoRenewButton purchase=purchase.clone() customer=customer.clone() on=auto_renew/> }
+    });
     let target = CancelTarget {
         product: purchase.product_name.clone(),
         order: purchase.order_id.clone(),
@@ -193,14 +197,14 @@ fn PurchaseRow(
             <td class="nowrap">{format::local_date(purchase.purchased_at)}</td>
             <td>{move || i18n.term(term)}</td>
             <td>
+                // Local time (the zone in its tooltip), UTC beside it.
                 {term_end.map(|end| view! {
-                    <time datetime=format::machine_time(end)>{move || i18n.f(Msg::TimeBoth, &[
-                        ("utc", &format::utc_date_time(end)),
-                        ("local", &format::local_date_time(end)),
-                        ("zone", &format::local_zone_at(end)),
-                    ])}</time>
+                    <time class="nowrap" datetime=format::machine_time(end) title=format::local_zone_at(end)>{format::local_date_time(end)}</time>
+                    <span class="table__secondary nowrap">{format!("{} UTC", format::utc_date_time(end))}</span>
                 })}
-                {running.then_some(renews)}
+                {running.then(|| view! {
+                    <span class="table__secondary">{move || i18n.t(if auto_renew.get() { Msg::RenewsAutomatically } else { Msg::ExpiresAtTermEnd })}</span>
+                })}
             </td>
             <td class="numeric">{purchase.quantity}</td>
             <td>
@@ -213,17 +217,21 @@ fn PurchaseRow(
                     <button type="button" class="button button--subtle" aria-label=move || i18n.f(Msg::CancelPurchaseOf, &[("product", &product)])
                         on:click=move |_| run.run(target.clone())>{tr(Msg::CancelPurchase)}</button>
                 })}
+                {renew_button}
             </td>
         </tr>
     }
 }
 
-/// Whether a running subscription renews at its term end, and — for the roles that buy — the
-/// button that turns that on or off. The server has the last word (the term may have ended).
+/// The button that turns a running subscription's renewal on or off (the roles that buy), and
+/// what came of it. The server has the last word (the term may have ended meanwhile).
 #[component]
-fn AutoRenew(purchase: SoftwarePurchase, customer: CustomerId, may_change: bool) -> impl IntoView {
+fn AutoRenewButton(
+    purchase: SoftwarePurchase,
+    customer: CustomerId,
+    on: RwSignal<bool>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let on = RwSignal::new(purchase.auto_renew);
     let changed = RwSignal::new(false);
     let failure = RwSignal::new(None::<ApiFailure>);
     let product = purchase.product_name.clone();
@@ -250,13 +258,10 @@ fn AutoRenew(purchase: SoftwarePurchase, customer: CustomerId, may_change: bool)
         i18n.f(msg, &[("product", &label_product)])
     };
     view! {
-        <span class="table__secondary">{move || i18n.t(if on.get() { Msg::RenewsAutomatically } else { Msg::ExpiresAtTermEnd })}</span>
-        {may_change.then(|| view! {
-            <button type="button" class="button button--subtle" aria-label=label disabled=move || change.pending().get()
-                on:click=move |_| { change.dispatch(!on.get_untracked()); }>
-                {move || i18n.t(if on.get() { Msg::TurnOffAutoRenew } else { Msg::TurnOnAutoRenew })}
-            </button>
-        })}
+        <button type="button" class="button button--subtle" aria-label=label disabled=move || change.pending().get()
+            on:click=move |_| { change.dispatch(!on.get_untracked()); }>
+            {move || i18n.t(if on.get() { Msg::TurnOffAutoRenew } else { Msg::TurnOnAutoRenew })}
+        </button>
         <span role="status" class="table__secondary">
             {move || changed.get().then(|| i18n.f(if on.get() { Msg::AutoRenewTurnedOn } else { Msg::AutoRenewTurnedOff }, &[("product", &product)]))}
         </span>

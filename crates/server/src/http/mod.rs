@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod body;
+pub mod csv;
 pub mod drain;
 pub mod error;
 pub mod extract;
@@ -71,6 +72,7 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
             get(customers::get).patch(customers::update),
         )
         .route("/domain-availability", get(customers::domain_availability))
+        .route("/orders", get(orders::across_customers))
         .route("/customers/{id}/offers", get(orders::offers))
         .route(
             "/customers/{id}/orders",

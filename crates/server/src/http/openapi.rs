@@ -49,6 +49,7 @@ use crate::routes::{
         billing::update,
         crate::routes::software::list,
         crate::routes::software::change,
+        crate::routes::orders::across_customers,
         crate::routes::software::deep_link,
         tenant::get,
         tenant::software_list,

@@ -14,9 +14,7 @@ use csp_domain::audit::{AuditAction, AuditEntry, AuditLogPage, MAX_PAGE_SIZE};
 use csp_domain::csv::Csv;
 use csp_domain::{Area, CustomerId, ErrorCode, Permission, Principal};
 use serde::Deserialize;
-use tokio::sync::mpsc;
 
-use crate::http::body::ChannelBody;
 use crate::http::error::{ApiResult, AppError};
 use crate::http::extract::{wants_csv, ApiQuery, Audited};
 use crate::state::AppState;
@@ -167,14 +165,12 @@ pub async fn list(
     Ok(Json(AuditLogPage { items, next_cursor }).into_response())
 }
 
-/// Rows read 500 at a time, each page written out as it is read; a connection is held for
-/// one page only. A read that fails midway ends the body with an error: the client sees a
-/// broken download, never a short file that looks whole.
-fn stream_csv(state: AppState, trail: Trail, mut filter: Filter) -> Body {
+/// Every matching entry, 500 at a time.
+fn stream_csv(state: AppState, trail: Trail, filter: Filter) -> Body {
     const PAGE: u32 = 500;
-    let (sender, receiver) = mpsc::channel(2);
-    tokio::spawn(async move {
-        let mut csv = Csv::with_header(&[
+    let trail = std::sync::Arc::new(trail);
+    crate::http::csv::paged(
+        &[
             "at",
             "actor_kind",
             "actor_email",
@@ -185,44 +181,26 @@ fn stream_csv(state: AppState, trail: Trail, mut filter: Filter) -> Body {
             "detail",
             "client_ip",
             "request_id",
-        ]);
-        loop {
-            let page = match state.db.conn().await {
-                Ok(mut conn) => audit::list(&mut conn, &trail, &filter, PAGE).await,
-                Err(e) => Err(e),
-            };
-            let page = match page {
-                Ok(page) => page,
-                Err(e) => {
-                    tracing::warn!(error = %e, "reading the audit trail failed midway");
-                    let _ = sender.send(Err(axum::Error::new(e))).await;
-                    return;
-                }
-            };
-            for entry in &page {
-                row(&mut csv, entry);
+        ],
+        filter,
+        move |mut filter: Filter| {
+            let (state, trail) = (state.clone(), trail.clone());
+            async move {
+                let mut conn = state.db.conn().await?;
+                let page = audit::list(&mut conn, &trail, &filter, PAGE).await?;
+                let next = match page.last() {
+                    Some(last) if page.len() == PAGE as usize => {
+                        filter.before_id = Some(last.id.clone());
+                        Some(filter)
+                    }
+                    _ => None,
+                };
+                Ok((page, next))
             }
-            let chunk = std::mem::replace(&mut csv, Csv::continued()).finish();
-            if !chunk.is_empty()
-                && sender
-                    .send(Ok(http_body::Frame::data(chunk.into())))
-                    .await
-                    .is_err()
-            {
-                return;
-            }
-            match page.last() {
-                Some(last) if page.len() == PAGE as usize => {
-                    filter.before_id = Some(last.id.clone());
-                }
-                _ => return,
-            }
-        }
-    });
-    Body::new(ChannelBody {
-        receiver,
-        size_hint: http_body::SizeHint::default(),
-    })
+        },
+        row,
+        "audit trail",
+    )
 }
 
 fn row(csv: &mut Csv, e: &AuditEntry) {

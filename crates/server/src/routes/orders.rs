@@ -1,22 +1,32 @@
 //! `/api/v1/customers/{id}/offers` and `/orders`: the catalog for a customer, buying
-//! (R-BUY), and the order history.
+//! (R-BUY), and the order history; `/api/v1/orders`: every order across the customers.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
+use csp_domain::audit::AuditAction;
 use csp_domain::order::OrderProblem;
-use csp_domain::{
-    CustomerId, ErrorCode, OfferList, Order, OrderId, OrderRequest, Page, PageQuery, Permission,
+use csp_domain::order_list::{
+    FilterProblem, OrderCursor, OrderFilter, OrderListPage, OrderSummary, DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
 };
+use csp_domain::{
+    Area, CustomerId, ErrorCode, OfferList, Order, OrderId, OrderRequest, Page, PageQuery,
+    PartnerId, Permission,
+};
+use serde::Deserialize;
 
 use crate::cases::cancelling::Quote;
 use crate::cases::ordering::{self, PlaceError, PlaceOrder, Placed};
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiResult, AppError};
-use crate::http::extract::Audited;
+use crate::http::extract::{wants_csv, Audited};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKeyHeader};
 use crate::routes::customers::partner_customer;
 use crate::state::AppState;
+use crate::store::audit::{self, Event};
 use crate::store::{catalog, orders};
 
 /// The catalog for one customer: every offer priced in its currency, with `available: false`
@@ -155,4 +165,174 @@ pub async fn get(
         .ok_or_else(|| AppError::not_found("There is no such order for this customer."))?;
     let quote = Quote::for_partner(&mut conn, &partner, state.clock.now()).await?;
     Ok(Json(quote.order(stored)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrderListQuery {
+    /// First day, `YYYY-MM-DD` (UTC), inclusive.
+    from: Option<String>,
+    /// Last day, `YYYY-MM-DD` (UTC), inclusive.
+    to: Option<String>,
+    /// Only orders with this status (`completed`, `cancellation_pending`, `cancelled`).
+    status: Option<String>,
+    /// Only orders with a line of this product kind (`software_subscription`, …).
+    kind: Option<String>,
+    /// Only this customer's orders (its id).
+    customer: Option<String>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+    /// At most 200; 50 unless said.
+    page_size: Option<u32>,
+    /// `csv` does what `Accept: text/csv` does, for plain download links.
+    format: Option<String>,
+}
+
+/// Every order of the partner across its customers, newest first, one page at a time (keyset:
+/// `next_cursor`), narrowed by day range, status, product kind and customer. With
+/// `Accept: text/csv` (or `format=csv`) every matching order as a CSV file, streamed
+/// (formula-like cells defused); the export is in the audit trail.
+#[utoipa::path(get, path = "/api/v1/orders", tag = "buying",
+    params(OrderListQuery),
+    responses(
+        (status = 200, description = "A page of orders (JSON), or with `Accept: text/csv` or `format=csv` every matching order as CSV",
+            content((OrderListPage = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "`invalid_date_range` or `bad_request` (a filter, cursor or page_size this list does not know)", body = csp_domain::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`: partner users only", body = csp_domain::ApiErrorBody),
+    ))]
+pub async fn across_customers(
+    State(state): State<AppState>,
+    Audited { user, actor }: Audited,
+    headers: HeaderMap,
+    ApiQuery(query): ApiQuery<OrderListQuery>,
+) -> ApiResult<Response> {
+    let partner = user.partner(Area::Customers)?.clone();
+    let filter = OrderFilter::parse(
+        query.from.as_deref(),
+        query.to.as_deref(),
+        query.status.as_deref(),
+        query.kind.as_deref(),
+        query.customer.as_deref(),
+    )
+    .map_err(|problem| match problem {
+        FilterProblem::Dates(why) => AppError::new(ErrorCode::InvalidDateRange, why),
+        FilterProblem::Unknown(why) => AppError::bad_request(why),
+    })?;
+    let cursor =
+        match query
+            .cursor
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            Some(raw) => Some(OrderCursor::parse(raw).ok_or_else(|| {
+                AppError::bad_request("cursor is not a next_cursor of this list.")
+            })?),
+            None => None,
+        };
+    let page_size = query.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
+    if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
+        return Err(AppError::bad_request(format!(
+            "page_size must be between 1 and {MAX_PAGE_SIZE}."
+        )));
+    }
+    if wants_csv(query.format.as_deref(), &headers)? {
+        audit::record(
+            &mut *state.db.conn().await?,
+            &actor,
+            Event::new(AuditAction::OrdersExported, "orders", "csv").detail(format!(
+                "from {} to {}",
+                filter.from.map_or("the start".into(), |d| d.to_string()),
+                filter.to.map_or("today".into(), |d| d.to_string())
+            )),
+            state.clock.now(),
+        )
+        .await?;
+        let name = format!(
+            "attachment; filename=\"orders-{}.csv\"",
+            state.clock.now().date_naive()
+        );
+        return Ok((
+            [
+                (CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (CONTENT_DISPOSITION, name),
+            ],
+            orders_csv(state, partner, filter, cursor),
+        )
+            .into_response());
+    }
+    let mut conn = state.db.conn().await?;
+    let items =
+        orders::list_for_partner(&mut conn, &partner, &filter, cursor.as_ref(), page_size).await?;
+    let next_cursor = (items.len() == page_size as usize)
+        .then(|| items.last().map(cursor_after))
+        .flatten();
+    Ok(Json(OrderListPage { items, next_cursor }).into_response())
+}
+
+fn cursor_after(order: &OrderSummary) -> String {
+    OrderCursor {
+        created_at: order.created_at,
+        id: order.id.clone(),
+    }
+    .encode()
+}
+
+/// Every matching order, 500 at a time.
+fn orders_csv(
+    state: AppState,
+    partner: PartnerId,
+    filter: OrderFilter,
+    cursor: Option<OrderCursor>,
+) -> axum::body::Body {
+    const PAGE: u32 = 500;
+    crate::http::csv::paged(
+        &[
+            "created_at",
+            "order_id",
+            "customer_id",
+            "customer_name",
+            "status",
+            "products",
+            "total",
+            "currency",
+            "tax_inclusive",
+            "placed_by",
+        ],
+        cursor,
+        move |cursor: Option<OrderCursor>| {
+            let (state, partner, filter) = (state.clone(), partner.clone(), filter.clone());
+            async move {
+                let mut conn = state.db.conn().await?;
+                let page =
+                    orders::list_for_partner(&mut conn, &partner, &filter, cursor.as_ref(), PAGE)
+                        .await?;
+                let next = (page.len() == PAGE as usize)
+                    .then(|| {
+                        page.last().map(|o| OrderCursor {
+                            created_at: o.created_at,
+                            id: o.id.clone(),
+                        })
+                    })
+                    .flatten()
+                    .map(Some);
+                Ok((page, next))
+            }
+        },
+        |csv, o: &OrderSummary| {
+            csv.text(&crate::store::db_time(o.created_at));
+            csv.text(o.id.as_str());
+            csv.text(o.customer_id.as_str());
+            csv.text(&o.customer_name);
+            csv.text(o.status.as_str());
+            csv.text(&o.products.join("; "));
+            csv.number(&o.total);
+            csv.text(o.currency.code());
+            csv.text(if o.tax_inclusive { "true" } else { "false" });
+            csv.text(&o.placed_by);
+            csv.end_row();
+        },
+        "orders",
+    )
 }

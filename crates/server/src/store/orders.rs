@@ -1,10 +1,11 @@
 //! Orders, their lines and idempotency keys. An order is written in one transaction with its
 //! lines, the product keys of its keyed lines, and the idempotency key that asked for it.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
 use csp_domain::cancellation::{CancellationStatus, CreditLine, OrderFacts};
 use csp_domain::catalog::{Offer, ProductKind, Term};
 use csp_domain::order::{OrderEvent, OrderEventKind, SupportRequestRef};
+use csp_domain::order_list::{OrderCursor, OrderFilter, OrderSummary};
 use csp_domain::subscription::{purchase_status, TermEnded};
 use csp_domain::{
     Currency, Customer, CustomerId, IdempotencyKey, Ledger, Money, Order, OrderId, OrderLine,
@@ -497,4 +498,100 @@ fn history(
     // Stable: at one instant, the order above stands (a cancellation before its credit).
     events.sort_by_key(|e| e.at);
     Ok(events)
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: String,
+    customer_id: String,
+    company_name: String,
+    status: String,
+    currency: String,
+    total_minor: i64,
+    tax_inclusive: i64,
+    placed_by: String,
+    created_at: String,
+}
+
+/// Up to `limit` of `partner`'s orders after `cursor`, newest first, narrowed by `filter`.
+/// Keyset paging on `(created_at, id)` (the index `orders_by_partner_newest`), so a deep page
+/// costs what the first does.
+pub async fn list_for_partner(
+    conn: &mut Conn,
+    partner: &PartnerId,
+    filter: &OrderFilter,
+    cursor: Option<&OrderCursor>,
+    limit: u32,
+) -> Result<Vec<OrderSummary>, sqlx::Error> {
+    let from = filter
+        .from
+        .map(|d| db_time(d.and_time(NaiveTime::MIN).and_utc()))
+        .unwrap_or_default();
+    // The day after `to`, or past every stored time.
+    let until = filter
+        .to
+        .and_then(|d| d.succ_opt())
+        .map(|d| db_time(d.and_time(NaiveTime::MIN).and_utc()))
+        .unwrap_or_else(|| "9999".into());
+    let (after_time, after_id) = match cursor {
+        Some(c) => (db_time(c.created_at), c.id.to_string()),
+        // Before every stored time: from the newest.
+        None => ("9999".into(), String::new()),
+    };
+    let rows: Vec<SummaryRow> = sqlx::query_as(
+        "SELECT o.id, o.customer_id, c.company_name, o.status, o.currency, o.total_minor, \
+         o.tax_inclusive, o.placed_by, o.created_at \
+         FROM orders o JOIN customers c ON c.id = o.customer_id \
+         WHERE o.partner_id = $1 AND o.created_at >= $2 AND o.created_at < $3 \
+         AND ($4 = '' OR o.status = $4) AND ($5 = '' OR o.customer_id = $5) \
+         AND ($6 = '' OR EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.kind = $6)) \
+         AND (o.created_at, o.id) < ($7, $8) \
+         ORDER BY o.created_at DESC, o.id DESC LIMIT $9",
+    )
+    .bind(partner.as_str())
+    .bind(from)
+    .bind(until)
+    .bind(filter.status.as_ref().map(OrderStatus::as_str).unwrap_or(""))
+    .bind(filter.customer.as_ref().map(CustomerId::as_str).unwrap_or(""))
+    .bind(filter.kind.map(ProductKind::as_str).unwrap_or(""))
+    .bind(after_time)
+    .bind(after_id)
+    .bind(i64::from(limit))
+    .fetch_all(&mut *conn)
+    .await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=rows.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT order_id, product_name FROM order_lines WHERE order_id IN ({}) \
+         ORDER BY order_id, line_no",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, (String, String)>(&sql);
+    for row in &rows {
+        query = query.bind(row.id.as_str());
+    }
+    let products = query.fetch_all(&mut *conn).await?;
+    rows.into_iter()
+        .map(|r| {
+            let currency = decode("currency", &r.currency, Currency::parse)?;
+            Ok(OrderSummary {
+                products: products
+                    .iter()
+                    .filter(|(order, _)| *order == r.id)
+                    .map(|(_, product)| product.clone())
+                    .collect(),
+                id: decode("order id", &r.id, OrderId::parse)?,
+                customer_id: decode("customer id", &r.customer_id, CustomerId::parse)?,
+                customer_name: r.company_name,
+                status: OrderStatus::parse(&r.status),
+                created_at: read_time(&r.created_at)?,
+                total: Money::from_minor(r.total_minor, currency).amount(),
+                currency,
+                tax_inclusive: r.tax_inclusive != 0,
+                placed_by: r.placed_by,
+            })
+        })
+        .collect()
 }

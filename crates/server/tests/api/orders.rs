@@ -1,5 +1,5 @@
 //! Buying software for a customer (R-BUY, R-CAT): the catalog per market, paid idempotent
-//! orders, the order history and the invoice's charges.
+//! orders, the order history and the invoice's charges; every order across the customers.
 
 use serde_json::{json, Value};
 
@@ -18,6 +18,8 @@ on_both_backends!(
     the_demo_data_has_orders_and_invoices_on_first_start,
     invoices_have_charges_and_totals_per_currency,
     the_billing_profile_is_the_partners,
+    every_order_across_customers_pages_by_keyset_and_filters,
+    the_orders_list_refuses_bad_filters_and_other_kinds_of_user,
 );
 
 /// The id of a demo customer, by domain prefix.
@@ -664,4 +666,174 @@ async fn the_billing_profile_is_the_partners(backend: Backend) {
             .0,
         403
     );
+}
+
+/// Every page of `GET /api/v1/orders{query}` (`page_size` 4), followed by `next_cursor`.
+async fn all_pages(server: &TestServer, client: &reqwest::Client, query: &str) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let after = cursor
+            .as_deref()
+            .map(|c| format!("&cursor={}", urlencoding(c)))
+            .unwrap_or_default();
+        let (status, page) = server
+            .get_json(client, &format!("/api/v1/orders?page_size=4{query}{after}"))
+            .await;
+        assert_eq!(status, 200, "{page}");
+        let got = page["items"].as_array().unwrap();
+        assert!(got.len() <= 4);
+        items.extend(got.iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_string()),
+            None => return items,
+        }
+    }
+}
+
+fn urlencoding(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+async fn every_order_across_customers_pages_by_keyset_and_filters(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let agent = server.signed_in(ADMIN_AGENT).await;
+    let contoso = customer_id(&server, &agent, "contoso").await;
+    let offers = offers(&server, &agent, &contoso).await;
+    let subscription = offers
+        .iter()
+        .find(|o| o["available"] == true && o["kind"] == "software_subscription")
+        .unwrap();
+    // Nine orders in the same instant (the test clock stands still): the id orders them.
+    for n in 0..9 {
+        let (status, body) = order(
+            &server,
+            &agent,
+            &contoso,
+            &format!("list-{n}"),
+            &one_line(&subscription["id"], 1),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+    }
+
+    let all = all_pages(&server, &agent, "").await;
+    let partner_orders = server
+        .count(&format!(
+            "SELECT COUNT(*) FROM orders WHERE partner_id = \
+             (SELECT partner_id FROM customers WHERE id = '{contoso}')"
+        ))
+        .await;
+    assert_eq!(all.len() as i64, partner_orders, "every order once");
+    let mut ids: Vec<&str> = all.iter().map(|o| o["id"].as_str().unwrap()).collect();
+    let keys: Vec<(String, String)> = all
+        .iter()
+        .map(|o| {
+            (
+                o["created_at"].as_str().unwrap().to_string(),
+                o["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(keys, sorted, "newest first, then by id");
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), all.len(), "no order on two pages");
+    let newest = &all[0];
+    assert_eq!(newest["customer_id"], contoso.as_str());
+    assert_eq!(newest["customer_name"], "Contoso Ltd");
+    assert_eq!(newest["products"][0], subscription["product_name"]);
+    assert_eq!(newest["placed_by"], ADMIN_AGENT);
+
+    // Filters: one customer, one status, one product kind, a day range.
+    let theirs = all_pages(&server, &agent, &format!("&customer={contoso}")).await;
+    assert!(theirs.len() >= 9 && theirs.iter().all(|o| o["customer_id"] == contoso.as_str()));
+    let cancelled = all_pages(&server, &agent, "&status=cancelled").await;
+    assert!(!cancelled.is_empty(), "the demo's cancelled order");
+    assert!(cancelled.iter().all(|o| o["status"] == "cancelled"));
+    let reservations = all_pages(&server, &agent, "&kind=azure_reservation").await;
+    let with_reservations = server
+        .count(&format!(
+            "SELECT COUNT(DISTINCT o.id) FROM orders o JOIN order_lines l ON l.order_id = o.id \
+             WHERE l.kind = 'azure_reservation' AND o.partner_id = \
+             (SELECT partner_id FROM customers WHERE id = '{contoso}')"
+        ))
+        .await;
+    assert!(with_reservations > 0, "the demo's reservations");
+    assert_eq!(reservations.len() as i64, with_reservations);
+    let today = server.today();
+    let todays = all_pages(&server, &agent, &format!("&from={today}&to={today}")).await;
+    assert!(todays.len() >= 9);
+    assert!(todays
+        .iter()
+        .all(|o| o["created_at"].as_str().unwrap().starts_with(&today)));
+
+    // As CSV: every order, the export recorded.
+    let res = agent
+        .get(server.url("/api/v1/orders"))
+        .header("accept", "text/csv")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let csv = res.text().await.unwrap();
+    let mut lines = csv.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("created_at,order_id,customer_id,"));
+    assert_eq!(lines.count() as i64, partner_orders);
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'orders_exported'")
+            .await,
+        1
+    );
+}
+
+async fn the_orders_list_refuses_bad_filters_and_other_kinds_of_user(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let agent = server.signed_in(ADMIN_AGENT).await;
+    for (query, code) in [
+        ("status=shipped", "bad_request"),
+        ("kind=hardware", "bad_request"),
+        ("customer=contoso", "bad_request"),
+        ("cursor=yesterday", "bad_request"),
+        ("page_size=0", "bad_request"),
+        ("page_size=201", "bad_request"),
+        ("from=2026-12-31&to=2026-12-01", "invalid_date_range"),
+        ("from=31.12.2026", "invalid_date_range"),
+    ] {
+        let (status, body) = server
+            .get_json(&agent, &format!("/api/v1/orders?{query}"))
+            .await;
+        assert_eq!((status, error_code(&body)), (400, code), "{query}: {body}");
+    }
+    // Another partner's orders are not in the list.
+    let fabrikam = server.signed_in(FABRIKAM_ADMIN).await;
+    let (status, page) = server
+        .get_json(&fabrikam, "/api/v1/orders?page_size=200")
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let contoso = customer_id(&server, &agent, "contoso").await;
+    assert!(page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|o| o["customer_id"] != contoso.as_str()));
+    for who in [CONTOSO_USER, SUPPORT] {
+        let client = server.signed_in(who).await;
+        let (status, body) = server.get_json(&client, "/api/v1/orders").await;
+        assert_eq!(
+            (status, error_code(&body)),
+            (403, "forbidden"),
+            "{who}: {body}"
+        );
+    }
 }
