@@ -36,6 +36,7 @@ pub struct AuditQuery {
     /// The `next_cursor` of the previous page.
     cursor: Option<String>,
     /// At most 500; 100 unless said.
+    #[param(minimum = 1, maximum = 500)]
     page_size: Option<u32>,
     /// `csv` does what `Accept: text/csv` does, for plain download links.
     format: Option<String>,

@@ -183,6 +183,7 @@ pub struct OrderListQuery {
     /// The `next_cursor` of the previous page.
     cursor: Option<String>,
     /// At most 200; 50 unless said.
+    #[param(minimum = 1, maximum = 200)]
     page_size: Option<u32>,
     /// `csv` does what `Accept: text/csv` does, for plain download links.
     format: Option<String>,
