@@ -31,6 +31,7 @@ mod open_enum;
 pub mod order;
 pub mod order_list;
 pub mod paging;
+pub mod reminder;
 pub mod role;
 pub mod session;
 pub mod software;

@@ -35,6 +35,8 @@ open_enum! {
         AccountInvitation = "account.invitation",
         /// Someone asked for a password reset: the mail carries the one-time link.
         PasswordReset = "account.password_reset",
+        /// A term ends or a cancellation window closes soon: mailed to the Admin agents.
+        DeadlineReminder = "deadline.reminder",
     }
 }
 
@@ -62,6 +64,7 @@ impl EventType {
             EventType::WebhookDisabled => Msg::EventWebhookDisabled,
             EventType::AccountInvitation => Msg::EventAccountInvitation,
             EventType::PasswordReset => Msg::EventPasswordReset,
+            EventType::DeadlineReminder => Msg::EventDeadlineReminder,
             EventType::Unknown(_) => Msg::EventUnknown,
         }
     }
@@ -119,6 +122,26 @@ pub struct CancellationCompleted {
     pub currency: Currency,
     /// Set when a support agent's approval of this refund request cancelled the order.
     pub support_request_id: Option<SupportRequestId>,
+}
+
+/// `deadline.reminder`: a subscription's term ends, or an order's cancellation window closes,
+/// in `days_before` days (at `at`), and what will happen then.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeadlineReminder {
+    /// `term_end` or `cancellation_window`.
+    pub deadline: String,
+    pub days_before: u32,
+    pub at: DateTime<Utc>,
+    pub customer_id: CustomerId,
+    pub customer_name: String,
+    pub order_id: OrderId,
+    pub product_name: String,
+    /// For a term end: whether it renews then (otherwise it expires).
+    pub renews: Option<bool>,
+    /// For a renewal: what it would cost at today's catalog price, in `currency`.
+    pub renewal_price: Option<Amount>,
+    pub currency: Currency,
 }
 
 /// `credit.created`: a credit was booked on the next month's invoice (R-CAN-9, R-SUP-6).
@@ -245,6 +268,8 @@ pub enum EventData {
     AccountInvitation(AccountInvitation),
     #[serde(rename = "account.password_reset")]
     PasswordReset(PasswordReset),
+    #[serde(rename = "deadline.reminder")]
+    DeadlineReminder(DeadlineReminder),
 }
 
 impl EventData {
@@ -260,6 +285,7 @@ impl EventData {
             EventData::WebhookDisabled(_) => EventType::WebhookDisabled,
             EventData::AccountInvitation(_) => EventType::AccountInvitation,
             EventData::PasswordReset(_) => EventType::PasswordReset,
+            EventData::DeadlineReminder(_) => EventType::DeadlineReminder,
         }
     }
 
@@ -275,6 +301,7 @@ impl EventData {
             EventData::SupportRequestUpdated(u) if u.by_support => Some(Audience::RequestFiler),
             EventData::SupportRequestUpdated(_) => Some(Audience::SupportQueue),
             EventData::WebhookDisabled(_) => Some(Audience::GlobalAdmins),
+            EventData::DeadlineReminder(_) => Some(Audience::AdminAgents),
             EventData::AccountInvitation(_) | EventData::PasswordReset(_) => {
                 Some(Audience::Addressee)
             }
@@ -298,6 +325,8 @@ pub enum Audience {
     RequestFiler,
     /// The partner's Global admins (always).
     GlobalAdmins,
+    /// The partner's Admin agents, who buy and cancel (always: a deadline is near).
+    AdminAgents,
     /// The user the event is about, at their address (always: their link).
     Addressee,
 }
@@ -311,6 +340,7 @@ impl Audience {
             Audience::CustomerAdmins
             | Audience::SupportQueue
             | Audience::GlobalAdmins
+            | Audience::AdminAgents
             | Audience::Addressee => None,
         }
     }

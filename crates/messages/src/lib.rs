@@ -1090,6 +1090,14 @@ messages! {
     AuditAutoRenewChanged => "Auto-renew changed", "自动续订已更改";
     AuditSubscriptionRenewed => "Subscription renewed", "订阅已续订";
     AuditSubscriptionExpired => "Subscription expired", "订阅已过期";
+    EventDeadlineReminder => "A term ends or a cancellation window closes soon", "期限即将结束或取消期即将截止";
+    MailReminderRenewSubject => "{product} for {customer} renews on {date}", "{customer} 的 {product} 将于 {date} 续订";
+    MailReminderExpireSubject => "{product} for {customer} expires on {date}", "{customer} 的 {product} 将于 {date} 过期";
+    MailReminderWindowSubject => "The cancellation window of {product} for {customer} closes on {date}", "{customer} 的 {product} 的取消期将于 {date} 截止";
+    MailReminderRenewBody => "{product} of {customer} (order {order}) renews automatically on {date} UTC, in {days} days: a new order at today's price of {price}, charged on that month's invoice. To let it expire instead, turn off auto-renew on the customer's Software tab before then.", "{customer} 的 {product}（订单 {order}）将于 {date} UTC（{days} 天后）自动续订：按今日价格 {price} 生成新订单，计入当月发票。如要让其过期，请在此之前在客户的“软件”选项卡上关闭自动续订。";
+    MailReminderExpireBody => "{product} of {customer} (order {order}) expires on {date} UTC, in {days} days: its product keys and downloads then stop working. To renew it, turn on auto-renew on the customer's Software tab before then.", "{customer} 的 {product}（订单 {order}）将于 {date} UTC（{days} 天后）过期：届时其产品密钥和下载将停止工作。如要续订，请在此之前在客户的“软件”选项卡上开启自动续订。";
+    MailReminderWindowBody => "Order {order} of {customer} ({product}) can be cancelled with a credit until {date} UTC, {days} more days; after that it can no longer be cancelled.", "{customer} 的订单 {order}（{product}）可在 {date} UTC 之前取消并获得信用额度，还剩 {days} 天；此后将无法取消。";
+    MailReminderSee => "Open the customer's software", "打开客户的软件";
     AuditBySystem => "CSP Software Center (automatic)", "CSP 软件中心（自动）";
     SignInWithMicrosoft => "Sign in with Microsoft", "使用 Microsoft 登录";
     SignInWithMicrosoftHint => "Followed a link from your partner? Sign in with your organization's Microsoft account.", "是否点击了合作伙伴发送的链接？请使用你组织的 Microsoft 帐户登录。";

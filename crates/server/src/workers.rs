@@ -13,7 +13,7 @@ use crate::store::{files, outbox, sessions, sign_in};
 const PRUNE_EVERY: Duration = Duration::from_secs(10 * 60);
 /// How often the cancellation worker looks for due cancellations.
 const CANCELLATIONS_EVERY: Duration = Duration::from_secs(1);
-/// How often the renewal worker looks for terms that have ended.
+/// How often the renewal worker looks for terms that have ended and deadlines to remind of.
 const RENEWALS_EVERY: Duration = Duration::from_secs(2);
 /// How often the notification worker looks for due deliveries.
 const NOTIFICATIONS_EVERY: Duration = Duration::from_millis(500);
@@ -60,16 +60,16 @@ pub async fn process_cancellations(state: AppState) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Renews, or lets expire, every subscription whose term has ended.
+/// Renews, or lets expire, every subscription whose term has ended, then sends the reminders
+/// of terms and cancellation windows that end soon.
 pub async fn end_terms(state: AppState) -> Result<(), sqlx::Error> {
-    while crate::cases::renewing::process_next(
+    let (db, windows, outbox) = (
         &state.db,
         &state.settings.cancellation_windows,
         &state.settings.outbox,
-        state.clock.now(),
-    )
-    .await?
-    {}
+    );
+    while crate::cases::renewing::process_next(db, windows, outbox, state.clock.now()).await? {}
+    crate::cases::reminding::remind_due(db, windows, outbox, state.clock.now()).await?;
     Ok(())
 }
 

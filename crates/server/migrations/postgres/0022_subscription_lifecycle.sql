@@ -19,3 +19,18 @@ CREATE INDEX order_lines_running_terms ON order_lines (term_end)
 -- Every order of a partner, newest first, in keyset pages (GET /api/v1/orders), also by status.
 CREATE INDEX orders_by_partner_newest ON orders (partner_id, created_at, id);
 CREATE INDEX orders_by_partner_status ON orders (partner_id, status, created_at, id);
+
+-- Reminders before a deadline (a term end, a cancellation window's end): each settled once, by
+-- the worker whose insert made the row; sent = 0 for one skipped because a more urgent one was
+-- due at the same time.
+CREATE TABLE reminders (
+    subject_id  TEXT COLLATE "C" NOT NULL,   -- the purchase (term end) or the order (window)
+    kind        TEXT COLLATE "C" NOT NULL,   -- term_end_30d, term_end_7d, window_3d, window_1d
+    settled_at  TEXT COLLATE "C" NOT NULL,
+    sent        BIGINT NOT NULL,
+    PRIMARY KEY (subject_id, kind)
+);
+
+-- Orders whose cancellation window is still open, by its end (the reminder worker's range).
+CREATE INDEX orders_window_open ON orders (cancellable_until)
+    WHERE status = 'completed' AND cancellable_until IS NOT NULL;

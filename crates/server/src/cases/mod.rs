@@ -6,6 +6,7 @@ pub mod cancelling;
 pub mod customer_directory;
 pub mod onboarding;
 pub mod ordering;
+pub mod reminding;
 pub mod renewing;
 pub mod sign_in_guard;
 pub mod sso;

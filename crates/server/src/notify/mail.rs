@@ -217,6 +217,38 @@ pub fn render(data: &EventData, language: &str, public_url: &str) -> Option<Rend
             ));
             (subject, body)
         }
+        EventData::DeadlineReminder(r) => {
+            let date = r.at.format("%Y-%m-%d %H:%M").to_string();
+            let price = r
+                .renewal_price
+                .as_ref()
+                .map(|p| money(p, r.currency))
+                .unwrap_or_default();
+            let args: [(&str, &dyn Display); 7] = [
+                arg("product", &r.product_name),
+                arg("customer", &r.customer_name),
+                arg("order", &r.order_id),
+                arg("date", &date),
+                arg("days", &r.days_before),
+                arg("price", &price),
+                arg("link", &""),
+            ];
+            let (subject, body) = match r.renews {
+                None => (Msg::MailReminderWindowSubject, Msg::MailReminderWindowBody),
+                Some(true) => (Msg::MailReminderRenewSubject, Msg::MailReminderRenewBody),
+                Some(false) => (Msg::MailReminderExpireSubject, Msg::MailReminderExpireBody),
+            };
+            (
+                f(subject, &args),
+                vec![
+                    para(f(body, &args)),
+                    linked(
+                        Msg::MailReminderSee,
+                        link(format!("/customers/{}", r.customer_id)),
+                    ),
+                ],
+            )
+        }
         EventData::WebhookDisabled(w) => (
             f(Msg::MailWebhookDisabledSubject, &[arg("url", &w.url)]),
             vec![

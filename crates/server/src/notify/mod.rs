@@ -159,6 +159,10 @@ impl Outbox {
                 Some(partner) => users::global_admins(conn, partner).await?,
                 None => Vec::new(),
             },
+            (Audience::AdminAgents, _) => match partner {
+                Some(partner) => users::admin_agents(conn, partner).await?,
+                None => Vec::new(),
+            },
             _ => Vec::new(),
         };
         found.sort_by(|a, b| a.email.cmp(&b.email));

@@ -24,6 +24,7 @@ pub mod orders;
 pub mod outbox;
 pub mod partners;
 pub mod queues;
+pub mod reminders;
 pub mod sessions;
 pub mod settings;
 pub mod sign_in;

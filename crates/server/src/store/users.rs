@@ -272,6 +272,19 @@ pub async fn global_admins(
     .await
 }
 
+/// The partner's Admin agents, who are reminded of deadlines.
+pub async fn admin_agents(
+    conn: &mut Conn,
+    partner: &PartnerId,
+) -> Result<Vec<Recipient>, sqlx::Error> {
+    recipients(
+        conn,
+        "u.partner_id = $1 AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'admin_agent')",
+        Some(partner.as_str()),
+    )
+    .await
+}
+
 /// Changes a user's mail settings; `None` leaves a setting as it is.
 pub async fn set_mail_settings(
     conn: &mut Conn,

@@ -1,7 +1,8 @@
 //! Notifications (the outbox): every change is one event, delivered to a real webhook receiver
 //! started here (signature checked, retries after 500s, one success per event id) and as mail
 //! to a real SMTP server (maildev from npm) in each recipient's language; deliveries survive a
-//! SIGKILL, two replicas send each once, and endpoints on private addresses are refused.
+//! SIGKILL, two replicas send each once, and endpoints on private addresses are refused;
+//! reminders before a term ends or a cancellation window closes reach the Admin agents once.
 
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
@@ -28,6 +29,7 @@ on_both_backends!(
     two_replicas_deliver_each_event_once,
     only_global_admins_manage_endpoints_and_never_on_private_addresses,
     a_delivery_cut_by_sigkill_is_made_again_after_restart,
+    deadline_reminders_reach_the_admin_agents_once_in_their_language,
 );
 
 // ---- a webhook receiver ----
@@ -977,4 +979,135 @@ async fn a_delivery_cut_by_sigkill_is_made_again_after_restart(backend: Backend)
         receiver.arrivals() >= 2,
         "the cut attempt, then the one after the restart"
     );
+}
+
+async fn deadline_reminders_reach_the_admin_agents_once_in_their_language(backend: Backend) {
+    let mail = MailCatcher::start().await;
+    let smtp = mail.smtp_url();
+    let server = TestServer::start_with(backend, |c| {
+        c.notifications.smtp_url = Some(smtp);
+        c.notifications.mail_from = Some("CSP Software Center <notifications@csp.example>".into());
+    })
+    .await;
+    // The owner is an Admin agent too, and reads Chinese.
+    let owner = server.signed_in(OWNER).await;
+    let (status, _) = server
+        .patch_json(&owner, "/api/v1/profile", &json!({"language": "zh-CN"}))
+        .await;
+    assert_eq!(status, 200);
+    let agent = server.signed_in(ADMIN_AGENT).await;
+    let customer = contoso(&server, &agent).await;
+    let (status, order) = place_order(&server, &agent, &customer).await;
+    assert_eq!(status, 201, "{order}");
+    let order_id = order["id"].as_str().unwrap().to_string();
+    let placed: chrono::DateTime<chrono::Utc> =
+        order["created_at"].as_str().unwrap().parse().unwrap();
+    let window_end: chrono::DateTime<chrono::Utc> = order["cancellable_until"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let term_end: chrono::DateTime<chrono::Utc> = order["line_items"][0]["term_end"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(placed < window_end && window_end < term_end);
+
+    // The reminders about this order to `to` (the demo data's own deadlines are reminded of
+    // too; the buyer's order confirmation names the order as well).
+    let about_it = |to: &'static str| {
+        let (mail, order_id) = (&mail, order_id.clone());
+        async move {
+            mail.mails()
+                .await
+                .into_iter()
+                .filter(|m| {
+                    m["to"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|a| a["address"] == to)
+                        && m["text"].as_str().unwrap_or_default().contains(&order_id)
+                        && !m["subject"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .starts_with("Order confirmed")
+                })
+                .collect::<Vec<Value>>()
+        }
+    };
+    let wait_for = |to: &'static str, n: usize| {
+        let about_it = &about_it;
+        async move {
+            for _ in 0..200 {
+                let found = about_it(to).await;
+                if found.len() >= n {
+                    return found;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            panic!("fewer than {n} reminders to {to}: {:?}", about_it(to).await);
+        }
+    };
+    let second = chrono::Duration::seconds(1);
+    let day = chrono::Duration::days(1);
+    // 3 days and 1 day before the window closes; a tick between them sends nothing new.
+    server.clock.set(window_end - day * 3 + second);
+    let first = wait_for(ADMIN_AGENT, 1).await;
+    assert!(
+        first[0]["subject"]
+            .as_str()
+            .unwrap()
+            .contains("cancellation window"),
+        "{first:?}"
+    );
+    server.clock.set(window_end - day * 2);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        about_it(ADMIN_AGENT).await.len(),
+        1,
+        "nothing new between reminders"
+    );
+    server.clock.set(window_end - day + second);
+    wait_for(ADMIN_AGENT, 2).await;
+    // 30 and 7 days before the term ends: it renews, at today's price.
+    server.clock.set(term_end - day * 30 + second);
+    let renews = wait_for(ADMIN_AGENT, 3).await;
+    let renewal = renews
+        .iter()
+        .find(|m| m["subject"].as_str().unwrap().contains("renews on"))
+        .expect("the 30-day reminder");
+    assert!(
+        renewal["text"]
+            .as_str()
+            .unwrap()
+            .contains("today's price of USD"),
+        "{renewal}"
+    );
+    server.clock.set(term_end - day * 7 + second);
+    wait_for(ADMIN_AGENT, 4).await;
+
+    // Each once, to each Admin agent, in their language.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(about_it(ADMIN_AGENT).await.len(), 4);
+    let chinese = wait_for(OWNER, 4).await;
+    assert_eq!(chinese.len(), 4);
+    assert!(
+        chinese
+            .iter()
+            .any(|m| m["subject"].as_str().unwrap().contains("续订")),
+        "{chinese:?}"
+    );
+    assert_eq!(
+        server
+            .count(&format!(
+                "SELECT COUNT(*) FROM outbox_events WHERE type = 'deadline.reminder' \
+                 AND data LIKE '%{order_id}%'"
+            ))
+            .await,
+        4
+    );
+    // Not to those who neither buy nor cancel.
+    assert!(about_it(ACCOUNT_ADMIN).await.is_empty());
 }
