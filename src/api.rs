@@ -519,10 +519,13 @@ pub async fn sign_out() -> ApiResult<Option<String>> {
         .map(|s| s.end_session_url))
 }
 
-pub async fn customers(q: String, page: u32) -> ApiResult<Page<Customer>> {
+/// A page of the customers; `deadline` (`window_closing`, `renewing` or empty) keeps those with
+/// a deadline near.
+pub async fn customers(q: String, page: u32, deadline: String) -> ApiResult<Page<Customer>> {
     Call::get("/customers")
         .query("page", page)
         .query("q", q.trim())
+        .query("deadline", deadline)
         .fetch()
         .await
 }

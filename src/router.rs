@@ -179,6 +179,11 @@ impl Query {
         )
     }
 
+    /// Every `key=value`, in order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// The first value of `key`.
     pub fn get(&self, key: &str) -> Option<String> {
         self.0

@@ -430,7 +430,12 @@ pub fn use_list_query(route: Route) -> ListQuery {
         } else {
             String::new()
         };
-        let path = route.with_query(&[("q", q.trim()), ("page", &page)]);
+        // The list's other filters in the address (the customers' `deadline`) stay.
+        let path = query.with_untracked(|kept| {
+            let mut params = vec![("q", q.trim()), ("page", page.as_str())];
+            params.extend(kept.pairs().filter(|(k, _)| !matches!(*k, "q" | "page")));
+            route.with_query(&params)
+        });
         navigate(&path, list_move(replace));
     };
     let on_search = {

@@ -73,3 +73,27 @@ pageTest('an Admin agent turns auto-renew off; at the term end the subscription 
   assert.equal(reveal.status(), 410);
   assert.equal((await reveal.json()).error.code, 'revoked');
 });
+
+pageTest('the customer list keeps only customers with a deadline near, and a search keeps that filter', async (page) => {
+  await signIn(page, 'admin.agent@northwind.example');
+  await waitForPath(page, '/customers');
+  const rows = page.getByRole('table').locator('tbody tr');
+  await rows.first().waitFor();
+  const all = await rows.count();
+  await page.getByLabel('Show', { exact: true }).selectOption({ label: 'A cancellation window closes within 7 days' });
+  await page.waitForURL((url) => url.searchParams.get('deadline') === 'window_closing');
+  // The demo data's Contoso order bought 59 days ago has its window closing this week.
+  await eventually(async () => assert.ok((await rows.count()) < all, 'fewer customers'));
+  await rows.filter({ hasText: 'Contoso Ltd' }).waitFor();
+  await checkA11y(page, 'customers with a window closing');
+  // Searching within the filter keeps it in the address and in the list.
+  await page.getByLabel('Search customers').fill('contoso');
+  await page.waitForURL((url) => url.searchParams.get('q') === 'contoso' && url.searchParams.get('deadline') === 'window_closing');
+  await rows.filter({ hasText: 'Contoso Ltd' }).waitFor();
+  await page.getByLabel('Show', { exact: true }).selectOption({ label: 'A subscription renews within 30 days' });
+  await page.waitForURL((url) => url.searchParams.get('deadline') === 'renewing');
+  await page.getByText('No customers match').or(page.getByText('No customer has such a deadline coming up.')).first().waitFor();
+  await page.getByLabel('Show', { exact: true }).selectOption({ label: 'All customers' });
+  await page.waitForURL((url) => !url.searchParams.get('deadline'));
+  await rows.filter({ hasText: 'Contoso Ltd' }).waitFor();
+});

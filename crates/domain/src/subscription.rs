@@ -88,6 +88,39 @@ pub fn renewal_key(purchase: &PurchaseId) -> IdempotencyKey {
         .expect("a purchase id is visible ASCII and short")
 }
 
+/// The Customers list's deadline filters (`GET /api/v1/customers?deadline=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerDeadline {
+    /// An order's cancellation window closes within 7 days.
+    WindowClosing,
+    /// A subscription renews (auto-renew on) within 30 days.
+    Renewing,
+}
+
+impl CustomerDeadline {
+    pub const ALL: [CustomerDeadline; 2] =
+        [CustomerDeadline::WindowClosing, CustomerDeadline::Renewing];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CustomerDeadline::WindowClosing => "window_closing",
+            CustomerDeadline::Renewing => "renewing",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CustomerDeadline> {
+        CustomerDeadline::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+
+    /// How far ahead the deadline may be.
+    pub fn within(self) -> chrono::Duration {
+        chrono::Duration::days(match self {
+            CustomerDeadline::WindowClosing => 7,
+            CustomerDeadline::Renewing => 30,
+        })
+    }
+}
+
 /// `PATCH /api/v1/customers/{id}/software/{purchase_id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -144,6 +144,11 @@ messages! {
     MainNavigation => "Main", "主导航";
     NavCustomers => "Customers", "客户";
     NavOrders => "Orders", "订单";
+    CustomersShow => "Show", "显示";
+    DeadlineAll => "All customers", "所有客户";
+    DeadlineWindowClosing => "A cancellation window closes within 7 days", "取消期在 7 天内截止";
+    DeadlineRenewing => "A subscription renews within 30 days", "订阅在 30 天内续订";
+    NoCustomersWithDeadline => "No customer has such a deadline coming up.", "没有客户有即将到来的此类期限。";
     OrdersIntro => "Every order of every customer, newest first: narrow it by days, status and product kind, or export it as CSV.", "所有客户的所有订单，按时间从新到旧排列：可按日期、状态和产品类型筛选，或导出为 CSV。";
     OrdersNone => "No orders match these filters.", "没有符合这些筛选条件的订单。";
     OrdersLoadMore => "Show older orders", "显示更早的订单";

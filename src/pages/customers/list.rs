@@ -1,5 +1,7 @@
-//! `/customers`: the partner's customers, searchable and paged by the server. Search text and
-//! page live in the URL (`?q=&page=`), so reload, back and shared links show the same list.
+//! `/customers`: the partner's customers, searchable and paged by the server, or only those
+//! with a deadline near (a cancellation window closing within 7 days, a subscription renewing
+//! within 30). Search text, page and deadline live in the URL (`?q=&page=&deadline=`), so
+//! reload, back and shared links show the same list.
 //! Admin agents and Global admins add customers from here (`/customers/new`).
 
 use csp_domain::money::group_count as count;
@@ -16,8 +18,8 @@ use crate::components::states::EmptyState;
 use crate::components::table_region::TableRegion;
 use crate::i18n::{tr, use_i18n, I18n, Msg};
 use crate::loader::use_loader;
-use crate::router::A;
-use crate::routes::{use_list_query, AddCustomerStep, CustomerTab, ListQuery, Route};
+use crate::router::{use_navigate, use_query_map, A};
+use crate::routes::{list_move, use_list_query, AddCustomerStep, CustomerTab, ListQuery, Route};
 use crate::state::use_session;
 
 /// The customer list of the signed-in partner.
@@ -40,11 +42,29 @@ pub fn CustomersPage() -> impl IntoView {
         on_search,
         on_page,
     } = use_list_query(Route::Customers);
+    // Only customers with a deadline near (`?deadline=`), as the select below chooses.
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let deadline = Memo::new(move |_| query.with(|p| p.get("deadline").unwrap_or_default()));
+    let on_deadline = move |ev: leptos::ev::Event| {
+        let chosen = event_target_value(&ev);
+        navigate(
+            &Route::Customers.with_query(&[("q", q.get_untracked().trim()), ("deadline", &chosen)]),
+            list_move(true),
+        );
+    };
     // The answer carries the search it belongs to, for the "No customers match …" message.
     let customers = use_loader(
-        move || (q.get(), page.get()),
-        |(q, page)| async move { api::customers(q.clone(), page).await.map(|list| (q, list)) },
+        move || (q.get(), page.get(), deadline.get()),
+        |(q, page, deadline)| async move {
+            api::customers(q.clone(), page, deadline)
+                .await
+                .map(|list| (q, list))
+        },
     );
+    let deadline_option = move |value: &'static str, label: Msg| {
+        view! { <option value=value prop:selected=move || deadline.get() == value>{tr(label)}</option> }
+    };
 
     view! {
         <PageHeader title=move || i18n.t(Msg::CustomersHeading) intro=move || i18n.t(Msg::CustomersIntro)>
@@ -53,13 +73,21 @@ pub fn CustomersPage() -> impl IntoView {
                 <A href=add.clone() attr:class="button button--primary">{tr(Msg::AddCustomer)}</A>
             </Show>
         </PageHeader>
-        <div class="toolbar">
+        <div class="toolbar toolbar--filters">
             <SearchBox
                 label=Msg::SearchCustomers
                 placeholder=Msg::SearchPlaceholder
                 value=q
                 on_search=on_search
             />
+            <div class="field field--inline">
+                <label for="customers-deadline">{tr(Msg::CustomersShow)}</label>
+                <select id="customers-deadline" on:change=on_deadline>
+                    {deadline_option("", Msg::DeadlineAll)}
+                    {deadline_option("window_closing", Msg::DeadlineWindowClosing)}
+                    {deadline_option("renewing", Msg::DeadlineRenewing)}
+                </select>
+            </div>
         </div>
         // Always present, so it is one live region whose text changes (and is announced).
         <p class="list-status" role="status">
@@ -70,7 +98,7 @@ pub fn CustomersPage() -> impl IntoView {
             })}
         </p>
         <Loaded loader=customers children={move |(searched, list): (String, Page<Customer>)| view! {
-            <CustomerList list=list searched=searched busy=customers.busy on_page=on_page/>
+            <CustomerList list=list searched=searched filtered=!deadline.get_untracked().is_empty() busy=customers.busy on_page=on_page/>
         }}/>
     }
 }
@@ -80,6 +108,8 @@ fn CustomerList(
     list: Page<Customer>,
     /// The search these customers answer.
     searched: String,
+    /// Only customers with a deadline near are listed.
+    filtered: bool,
     busy: RwSignal<bool>,
     on_page: Callback<u32>,
 ) -> impl IntoView {
@@ -117,6 +147,8 @@ fn CustomerList(
             />
         }
         .into_any()
+    } else if filtered {
+        view! { <EmptyState title=move || i18n.t(Msg::NoCustomersWithDeadline)/> }.into_any()
     } else {
         view! { <EmptyState title=move || i18n.t(Msg::NoCustomersYet)/> }.into_any()
     };

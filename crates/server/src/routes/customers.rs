@@ -9,6 +9,7 @@ use csp_domain::onboarding::{
     CustomerCreated, CustomerDetails, CustomerDomain, CustomerEdit, DomainAvailability,
     DomainIssue, NewCustomerRequest,
 };
+use csp_domain::subscription::CustomerDeadline;
 use csp_domain::{Customer, CustomerId, ErrorCode, FieldErrors, Page, PageQuery, Permission};
 use serde::Deserialize;
 
@@ -23,22 +24,41 @@ use crate::http::extract::{ApiJson, ApiPath, ApiQuery, ClientIp};
 use crate::state::AppState;
 use crate::store::{customers, onboarding as store, Conn};
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DeadlineQuery {
+    /// Only customers with a deadline near: `window_closing` (an order's cancellation window
+    /// closes within 7 days) or `renewing` (a subscription renews within 30 days).
+    deadline: Option<String>,
+}
+
 /// Search and page the customers the caller may see; `q` matches company name, domain or
-/// tenant ID, case-insensitively, anywhere in the text.
-#[utoipa::path(get, path = "/api/v1/customers", tag = "customers", params(PageQuery),
+/// tenant ID, case-insensitively, anywhere in the text; `deadline` keeps a partner's
+/// customers with a cancellation window closing or a subscription renewing soon.
+#[utoipa::path(get, path = "/api/v1/customers", tag = "customers", params(PageQuery, DeadlineQuery),
     responses(
         (status = 200, body = Page<Customer>),
-        (status = 400, description = "`bad_request`: invalid page, page_size or q", body = csp_domain::ApiErrorBody),
+        (status = 400, description = "`bad_request`: invalid page, page_size, q or deadline", body = csp_domain::ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
-        (status = 403, description = "`forbidden`: support agents have no customer list", body = csp_domain::ApiErrorBody),
+        (status = 403, description = "`forbidden`: support agents have no customer list (and a customer's users no deadlines)", body = csp_domain::ApiErrorBody),
     ))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiQuery(query): ApiQuery<PageQuery>,
+    ApiQuery(near): ApiQuery<DeadlineQuery>,
 ) -> ApiResult<Json<Page<Customer>>> {
     let scope = user.customer_scope()?;
     let request = query.check().map_err(AppError::bad_request)?;
+    if let Some(raw) = near.deadline.as_deref().filter(|d| !d.is_empty()) {
+        let deadline = CustomerDeadline::parse(raw)
+            .ok_or_else(|| AppError::bad_request("deadline is window_closing or renewing."))?;
+        let partner = user.partner(csp_domain::Area::Customers)?;
+        let mut conn = state.db.conn().await?;
+        let now = state.clock.now();
+        let page = customers::with_deadline(&mut conn, partner, deadline, now, &request).await?;
+        return Ok(Json(page));
+    }
     let page = customer_directory::list(&state.db, &state.customer_lists, &scope, &request).await?;
     Ok(Json(page))
 }

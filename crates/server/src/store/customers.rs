@@ -4,8 +4,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use csp_domain::paging::SEARCH_COUNT_CAP;
+use csp_domain::subscription::CustomerDeadline;
 use csp_domain::{
-    Currency, Customer, CustomerId, Market, Page, PageRequest, PartnerId, Principal, TenantId,
+    Currency, Customer, CustomerId, Market, OrderStatus, Page, PageRequest, PartnerId, Principal,
+    TenantId,
 };
 
 use super::{db_time, decode, Conn};
@@ -451,4 +453,58 @@ mod tests {
             r#""say ""hi"" OR x*""#
         );
     }
+}
+
+/// A page of `partner`'s customers with a deadline near `now` (`deadline`), in name order,
+/// narrowed by the search as the list is (by LIKE: such customers are few).
+pub async fn with_deadline(
+    conn: &mut Conn,
+    partner: &PartnerId,
+    deadline: CustomerDeadline,
+    now: DateTime<Utc>,
+    request: &PageRequest,
+) -> Result<Page<Customer>, sqlx::Error> {
+    let completed = OrderStatus::Completed.as_str();
+    let near = match deadline {
+        CustomerDeadline::WindowClosing => format!(
+            "SELECT o.customer_id FROM orders o WHERE o.partner_id = $1 AND o.status = '{completed}' \
+             AND o.cancellable_until IS NOT NULL AND o.cancellable_until > $3 \
+             AND o.cancellable_until <= $4"
+        ),
+        CustomerDeadline::Renewing => format!(
+            "SELECT o.customer_id FROM order_lines l JOIN orders o ON o.id = l.order_id \
+             WHERE o.partner_id = $1 AND o.status = '{completed}' AND l.term_ended IS NULL \
+             AND l.auto_renew = 1 AND l.term_end IS NOT NULL AND l.term_end > $3 AND l.term_end <= $4"
+        ),
+    };
+    let condition = format!(
+        "c.partner_id = $1 AND ($2 = '' OR c.search_text LIKE $2 ESCAPE '\\') AND c.id IN ({near})"
+    );
+    let searched = request
+        .search()
+        .map(|q| Contains::like(&search_fold(q)).value)
+        .unwrap_or_default();
+    let (from, until) = (db_time(now), db_time(now + deadline.within()));
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM customers c WHERE {condition}"
+    ))
+    .bind(partner.as_str())
+    .bind(&searched)
+    .bind(&from)
+    .bind(&until)
+    .fetch_one(&mut *conn)
+    .await?;
+    let rows: Vec<CustomerRow> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM customers c WHERE {condition} \
+         ORDER BY c.sort_name, c.id LIMIT $5 OFFSET $6"
+    ))
+    .bind(partner.as_str())
+    .bind(&searched)
+    .bind(&from)
+    .bind(&until)
+    .bind(i64::from(request.page_size()))
+    .bind(request.offset() as i64)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(request.page_of(to_customers(rows)?, total as u64))
 }

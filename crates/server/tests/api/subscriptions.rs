@@ -14,6 +14,7 @@ on_both_backends!(
     a_subscription_renews_once_at_its_term_end_with_a_new_window_and_that_months_charge,
     with_auto_renew_off_a_subscription_expires_and_its_keys_answer_410,
     two_servers_on_one_database_renew_a_subscription_once,
+    the_customer_list_finds_windows_closing_and_subscriptions_renewing_soon,
 );
 
 struct Bought {
@@ -373,4 +374,129 @@ async fn two_servers_on_one_database_renew_a_subscription_once(backend: Backend)
             .await,
         1
     );
+}
+
+async fn the_customer_list_finds_windows_closing_and_subscriptions_renewing_soon(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let agent = server.signed_in(ADMIN_AGENT).await;
+    // A new customer with one subscription: nothing else of theirs can have a deadline.
+    let res = agent
+        .post(server.url("/api/v1/customers"))
+        .header("idempotency-key", "deadlines")
+        .json(&json!({
+            "company_name": "Deadline Toys",
+            "domain": "deadlinetoys.onmicrosoft.com",
+            "market": "US",
+            "address": {"line1": "1 Main St", "city": "Redmond", "postal_code": "98052",
+                "region": "WA"},
+            "admin_name": "Wen Wingtip",
+            "admin_email": "wen@deadlinetoys.example",
+            "agreement_accepted": true
+        }))
+        .send()
+        .await
+        .unwrap();
+    let (status, wingtip) = json_of(res).await;
+    assert_eq!(status, 201, "{wingtip}");
+    let customer = wingtip["id"].as_str().unwrap().to_string();
+    let (_, offers) = server
+        .get_json(&agent, &format!("/api/v1/customers/{customer}/offers"))
+        .await;
+    let offer = offers["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| {
+            o["available"] == true && o["kind"] == "software_subscription" && o["term"] == "P1Y"
+        })
+        .unwrap()
+        .clone();
+    let res = agent
+        .post(server.url(&format!("/api/v1/customers/{customer}/orders")))
+        .header("idempotency-key", "deadlines-order")
+        .json(&json!({"line_items": [{"offer_id": offer["id"], "quantity": 1}]}))
+        .send()
+        .await
+        .unwrap();
+    let (status, order) = json_of(res).await;
+    assert_eq!(status, 201, "{order}");
+    let window_end = time(&order["cancellable_until"]);
+    let term_end = time(&order["line_items"][0]["term_end"]);
+
+    let listed = |deadline: &'static str| {
+        let (server, customer) = (&server, customer.clone());
+        async move {
+            let agent = server.signed_in(ADMIN_AGENT).await;
+            let (status, page) = server
+                .get_json(
+                    &agent,
+                    &format!("/api/v1/customers?deadline={deadline}&page_size=100"),
+                )
+                .await;
+            assert_eq!(status, 200, "{page}");
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["id"] == customer.as_str())
+        }
+    };
+    assert!(!listed("window_closing").await, "60 days left");
+    assert!(!listed("renewing").await, "a year left");
+    server.clock.set(window_end - chrono::Duration::days(6));
+    assert!(listed("window_closing").await, "6 days left");
+    server.clock.set(window_end + chrono::Duration::seconds(1));
+    assert!(!listed("window_closing").await, "closed");
+    server.clock.set(term_end - chrono::Duration::days(29));
+    assert!(listed("renewing").await, "renews in 29 days");
+    // A search narrows the list as it narrows the whole one.
+    let agent = server.signed_in(ADMIN_AGENT).await;
+    for (q, found) in [
+        ("deadline toys", true),
+        ("DEADLINETOYS.onmicrosoft", true),
+        ("contoso", false),
+    ] {
+        let (_, page) = server
+            .get_json(
+                &agent,
+                &format!(
+                    "/api/v1/customers?deadline=renewing&q={}",
+                    q.replace(' ', "%20")
+                ),
+            )
+            .await;
+        let ids: Vec<&Value> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| &c["id"])
+            .collect();
+        assert_eq!(
+            ids.contains(&&Value::from(customer.as_str())),
+            found,
+            "{q}: {page}"
+        );
+    }
+    // With auto-renew off it does not renew: not listed.
+    let purchase = order["line_items"][0]["purchase_id"].as_str().unwrap();
+    let (status, body) = server
+        .patch_json(
+            &agent,
+            &format!("/api/v1/customers/{customer}/software/{purchase}"),
+            &json!({"auto_renew": false}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(!listed("renewing").await, "expires instead");
+
+    // An unknown deadline is refused; a customer's user has none.
+    let (status, body) = server
+        .get_json(&agent, "/api/v1/customers?deadline=tomorrow")
+        .await;
+    assert_eq!((status, error_code(&body)), (400, "bad_request"), "{body}");
+    let tenant = server.signed_in(CONTOSO_USER).await;
+    let (status, _) = server
+        .get_json(&tenant, "/api/v1/customers?deadline=renewing")
+        .await;
+    assert_eq!(status, 403);
 }
