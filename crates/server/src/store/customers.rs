@@ -439,22 +439,6 @@ pub async fn count_all(conn: &mut Conn) -> Result<i64, sqlx::Error> {
         .await
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn like_wildcards_are_escaped() {
-        assert_eq!(super::like_escaped("50%_a\\"), "50\\%\\_a\\\\");
-    }
-
-    #[test]
-    fn fts_phrases_quote_everything() {
-        assert_eq!(
-            super::fts_phrase(r#"say "hi" OR x*"#),
-            r#""say ""hi"" OR x*""#
-        );
-    }
-}
-
 /// A page of `partner`'s customers with a deadline near `now` (`deadline`), in name order,
 /// narrowed by the search as the list is (by LIKE: such customers are few).
 pub async fn with_deadline(
@@ -507,4 +491,20 @@ pub async fn with_deadline(
     .fetch_all(&mut *conn)
     .await?;
     Ok(request.page_of(to_customers(rows)?, total as u64))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(super::like_escaped("50%_a\\"), "50\\%\\_a\\\\");
+    }
+
+    #[test]
+    fn fts_phrases_quote_everything() {
+        assert_eq!(
+            super::fts_phrase(r#"say "hi" OR x*"#),
+            r#""say ""hi"" OR x*""#
+        );
+    }
 }
