@@ -70,6 +70,7 @@ bench:
 	scripts/with-postgres.sh cargo run --release -p csp-server --example customer_search_bench
 	scripts/with-postgres.sh cargo run --release -p csp-server --example reliability_bench
 	scripts/with-postgres.sh cargo run --release -p csp-server --example notification_bench
+	scripts/with-postgres.sh cargo run --release -p csp-server --example orders_list_bench
 	trunk build --release --offline
 	cargo build --release -p csp-server
 	CSP_SERVER_BIN=target/release/csp-server node tests/bench/browser.mjs

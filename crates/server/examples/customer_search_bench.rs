@@ -10,6 +10,8 @@
 
 mod common;
 
+use common::{mask, ms};
+
 use std::time::{Duration, Instant};
 
 use csp_server::startup::Application;
@@ -167,36 +169,8 @@ async fn start(
 /// Requests per second, p50 and p99 of each of [`QUERIES`], asked on [`CONNECTIONS`]
 /// connections at once for [`DURATION`].
 async fn measure(base: &str, client: &reqwest::Client) -> Vec<(f64, Duration, Duration)> {
-    let mut results = Vec::new();
-    for (_, path) in QUERIES {
-        let url = format!("{base}{path}");
-        let started = Instant::now();
-        let workers: Vec<_> = (0..CONNECTIONS)
-            .map(|_| {
-                let (client, url) = (client.clone(), url.clone());
-                tokio::spawn(async move {
-                    let mut times = Vec::new();
-                    while started.elapsed() < DURATION {
-                        let t = Instant::now();
-                        let res = client.get(&url).send().await.unwrap();
-                        assert!(res.status().is_success(), "{url}: {}", res.status());
-                        res.bytes().await.unwrap();
-                        times.push(t.elapsed());
-                    }
-                    times
-                })
-            })
-            .collect();
-        let mut times = Vec::new();
-        for worker in workers {
-            times.extend(worker.await.unwrap());
-        }
-        let rate = times.len() as f64 / started.elapsed().as_secs_f64();
-        times.sort();
-        let pct = |p: usize| times[(times.len() * p / 100).min(times.len() - 1)];
-        results.push((rate, pct(50), pct(99)));
-    }
-    results
+    let paths: Vec<&str> = QUERIES.iter().map(|(_, path)| *path).collect();
+    common::measure(base, client, &paths, CONNECTIONS, DURATION).await
 }
 
 /// Orders per second, p50 and p95 of [`ORDERS`] orders of one offer for Contoso, each with its
@@ -243,12 +217,4 @@ async fn measure_orders(base: &str, client: &reqwest::Client) -> (f64, Duration,
     times.sort();
     let pct = |p: usize| times[(times.len() * p / 100).min(times.len() - 1)];
     (rate, pct(50), pct(95))
-}
-
-fn mask(url: &str) -> String {
-    csp_server::store::mask_password(url)
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }

@@ -514,8 +514,9 @@ struct SummaryRow {
 }
 
 /// Up to `limit` of `partner`'s orders after `cursor`, newest first, narrowed by `filter`.
-/// Keyset paging on `(created_at, id)` (the index `orders_by_partner_newest`), so a deep page
-/// costs what the first does.
+/// Keyset paging on `(created_at, id)`: a deep page costs what the first does. Only the parts
+/// of the filter that are set are in the statement, so each can use its index
+/// (`orders_by_partner_status`, `orders_by_customer`, `orders_by_partner_newest`).
 pub async fn list_for_partner(
     conn: &mut Conn,
     partner: &PartnerId,
@@ -523,42 +524,54 @@ pub async fn list_for_partner(
     cursor: Option<&OrderCursor>,
     limit: u32,
 ) -> Result<Vec<OrderSummary>, sqlx::Error> {
-    let from = filter
-        .from
-        .map(|d| db_time(d.and_time(NaiveTime::MIN).and_utc()))
-        .unwrap_or_default();
-    // The day after `to`, or past every stored time.
-    let until = filter
-        .to
-        .and_then(|d| d.succ_opt())
-        .map(|d| db_time(d.and_time(NaiveTime::MIN).and_utc()))
-        .unwrap_or_else(|| "9999".into());
-    let (after_time, after_id) = match cursor {
-        Some(c) => (db_time(c.created_at), c.id.to_string()),
-        // Before every stored time: from the newest.
-        None => ("9999".into(), String::new()),
+    let mut conditions = vec!["o.partner_id = $1".to_string()];
+    let mut values = vec![partner.to_string()];
+    let mut add = |condition: &str, value: String| {
+        values.push(value);
+        conditions.push(condition.replace('?', &format!("${}", values.len())));
     };
-    let rows: Vec<SummaryRow> = sqlx::query_as(
+    if let Some(from) = filter.from {
+        add(
+            "o.created_at >= ?",
+            db_time(from.and_time(NaiveTime::MIN).and_utc()),
+        );
+    }
+    if let Some(after_to) = filter.to.and_then(|d| d.succ_opt()) {
+        add(
+            "o.created_at < ?",
+            db_time(after_to.and_time(NaiveTime::MIN).and_utc()),
+        );
+    }
+    if let Some(status) = &filter.status {
+        add("o.status = ?", status.as_str().to_string());
+    }
+    if let Some(customer) = &filter.customer {
+        add("o.customer_id = ?", customer.to_string());
+    }
+    if let Some(kind) = filter.kind {
+        add(
+            "EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.kind = ?)",
+            kind.as_str().to_string(),
+        );
+    }
+    if let Some(cursor) = cursor {
+        values.push(db_time(cursor.created_at));
+        values.push(cursor.id.to_string());
+        let (at, id) = (values.len() - 1, values.len());
+        conditions.push(format!("(o.created_at, o.id) < (${at}, ${id})"));
+    }
+    let sql = format!(
         "SELECT o.id, o.customer_id, c.company_name, o.status, o.currency, o.total_minor, \
          o.tax_inclusive, o.placed_by, o.created_at \
-         FROM orders o JOIN customers c ON c.id = o.customer_id \
-         WHERE o.partner_id = $1 AND o.created_at >= $2 AND o.created_at < $3 \
-         AND ($4 = '' OR o.status = $4) AND ($5 = '' OR o.customer_id = $5) \
-         AND ($6 = '' OR EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.kind = $6)) \
-         AND (o.created_at, o.id) < ($7, $8) \
-         ORDER BY o.created_at DESC, o.id DESC LIMIT $9",
-    )
-    .bind(partner.as_str())
-    .bind(from)
-    .bind(until)
-    .bind(filter.status.as_ref().map(OrderStatus::as_str).unwrap_or(""))
-    .bind(filter.customer.as_ref().map(CustomerId::as_str).unwrap_or(""))
-    .bind(filter.kind.map(ProductKind::as_str).unwrap_or(""))
-    .bind(after_time)
-    .bind(after_id)
-    .bind(i64::from(limit))
-    .fetch_all(&mut *conn)
-    .await?;
+         FROM orders o JOIN customers c ON c.id = o.customer_id WHERE {} \
+         ORDER BY o.created_at DESC, o.id DESC LIMIT {limit}",
+        conditions.join(" AND ")
+    );
+    let mut query = sqlx::query_as::<_, SummaryRow>(&sql);
+    for value in &values {
+        query = query.bind(value.as_str());
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
     if rows.is_empty() {
         return Ok(Vec::new());
     }
