@@ -60,7 +60,8 @@ fuzz:
 # support requests filed 8 at a time, a sign-in during a 50 MB upload and among 500 slow
 # clients, a 10-minute mixed soak on 16 connections (SOAK_SECS=N to change, 0 to skip); 10 000
 # queued webhook events and 10 000 queued mails drained (events/s, to a local receiver and
-# maildev); then
+# maildev); the orders list across customers with 1 000 000 orders (ORDERS=N to change),
+# first page and half-way down; then
 # the app's transfer, its timing in headless Chromium and Lighthouse's scores (npm `lighthouse`
 # in .tools/, installed when missing). Prints figures; fails only when a filing or a soak
 # request fails.

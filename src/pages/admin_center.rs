@@ -113,12 +113,11 @@ fn PurchaseCard(item: TenantSoftware) -> impl IntoView {
         }
         parts.join(" · ")
     };
-    let expired = item.purchase.status == OrderStatus::Expired;
     let content = if item.revoked {
-        let note = if expired {
-            Msg::ExpiredNote
-        } else {
-            Msg::RevokedNote
+        let note = match &item.purchase.status {
+            OrderStatus::Expired => Msg::ExpiredNote,
+            OrderStatus::Renewed => Msg::RenewedNote,
+            _ => Msg::RevokedNote,
         };
         view! { <p class="message message--warning">{tr(note)}</p> }.into_any()
     } else if item.purchase.has_keys {

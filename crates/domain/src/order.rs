@@ -365,6 +365,13 @@ impl IdempotencyKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The key of the product's own renewal of `purchase`. It holds a space, which
+    /// [`IdempotencyKey::parse`] never accepts: no client can send it, so no order a person
+    /// places can take a renewal's place.
+    pub fn renewal(purchase: &PurchaseId) -> IdempotencyKey {
+        IdempotencyKey(format!("renewal {purchase}"))
+    }
 }
 
 impl fmt::Display for IdempotencyKey {

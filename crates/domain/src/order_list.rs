@@ -115,12 +115,13 @@ impl OrderFilter {
                 return Err(FilterProblem::Dates("from must not be after to."));
             }
         }
+        // An order's own statuses; `renewed` and `expired` are a purchase's.
         let status = given(status)
             .map(|s| match OrderStatus::parse(s) {
-                OrderStatus::Unknown(_) => {
-                    Err(FilterProblem::Unknown("status is not an order status."))
-                }
-                known => Ok(known),
+                known @ (OrderStatus::Completed
+                | OrderStatus::CancellationPending
+                | OrderStatus::Cancelled) => Ok(known),
+                _ => Err(FilterProblem::Unknown("status is not an order status.")),
             })
             .transpose()?;
         let kind = given(kind)
@@ -188,10 +189,12 @@ mod tests {
             OrderFilter::parse(Some("12/01/2026"), None, None, None, None),
             Err(FilterProblem::Dates(_))
         ));
-        assert!(matches!(
-            OrderFilter::parse(None, None, Some("shipped"), None, None),
-            Err(FilterProblem::Unknown(_))
-        ));
+        for status in ["shipped", "expired", "renewed"] {
+            assert!(matches!(
+                OrderFilter::parse(None, None, Some(status), None, None),
+                Err(FilterProblem::Unknown(_))
+            ));
+        }
         assert!(matches!(
             OrderFilter::parse(None, None, None, Some("hardware"), None),
             Err(FilterProblem::Unknown(_))

@@ -75,6 +75,8 @@ pub struct TenantSoftware {
     pub key_count: u32,
     /// Empty once the purchase is cancelled: keys and downloads are revoked (R-CAN-8).
     pub downloads: Vec<Download>,
+    /// No keys or downloads here: the purchase was cancelled or expired (revoked), or renewed
+    /// (they are under the renewal's purchase).
     pub revoked: bool,
 }
 

@@ -82,10 +82,9 @@ pub fn at_term_end(auto_renew: bool) -> TermEnded {
 }
 
 /// The idempotency key of the renewal of `purchase`: one renewal order per term end, however
-/// many workers try at once or again after a crash.
+/// many workers try at once or again after a crash, and never a key a client can send.
 pub fn renewal_key(purchase: &PurchaseId) -> IdempotencyKey {
-    IdempotencyKey::parse(&format!("renewal-{purchase}"))
-        .expect("a purchase id is visible ASCII and short")
+    IdempotencyKey::renewal(purchase)
 }
 
 /// The Customers list's deadline filters (`GET /api/v1/customers?deadline=`).
@@ -272,10 +271,15 @@ mod tests {
     }
 
     #[test]
-    fn one_renewal_key_per_purchase() {
+    fn one_renewal_key_per_purchase_and_none_a_client_can_send() {
         let a = PurchaseId::parse("0f8fad5b-d9cb-469f-a165-70867728950e").unwrap();
         let b = PurchaseId::parse("1f8fad5b-d9cb-469f-a165-70867728950e").unwrap();
         assert_eq!(renewal_key(&a), renewal_key(&a));
         assert_ne!(renewal_key(&a), renewal_key(&b));
+        assert_eq!(IdempotencyKey::parse(renewal_key(&a).as_str()), None);
+        assert_eq!(
+            IdempotencyKey::parse(&format!("renewal-{a}")).map(|k| k == renewal_key(&a)),
+            Some(false)
+        );
     }
 }

@@ -509,6 +509,7 @@ messages! {
     AutoRenewTurnedOff => "Auto-renew is off: {product} expires at the term end, and its keys stop working.", "自动续订已关闭：{product} 将在期限结束时过期，其密钥将停止工作。";
     AutoRenewTurnedOn => "Auto-renew is on: {product} renews at the term end at the price of that day.", "自动续订已开启：{product} 将在期限结束时按当日价格续订。";
     RenewalOrder => "Renewal order", "续订订单";
+    RenewedNote => "Renewed: the product keys and downloads are with the renewal, listed on its own.", "已续订：产品密钥和下载位于续订项下，单独列出。";
     TermEndsOn => "term ends {when}", "期限结束于 {when}";
     ExpiredNote => "Expired: the term ended without renewal, so the product keys and downloads of this purchase were revoked and no longer work.", "已过期：期限结束且未续订，因此此购买的产品密钥和下载已被吊销，不再有效。";
     PlacedByRenewal => "Automatic renewal", "自动续订";

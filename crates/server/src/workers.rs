@@ -68,9 +68,10 @@ pub async fn end_terms(state: AppState) -> Result<(), sqlx::Error> {
         &state.settings.cancellation_windows,
         &state.settings.outbox,
     );
-    while crate::cases::renewing::process_next(db, windows, outbox, state.clock.now()).await? {}
+    // Reminders do not wait for a renewal that fails.
+    let renewed = crate::cases::renewing::process_due(db, windows, outbox, state.clock.now()).await;
     crate::cases::reminding::remind_due(db, windows, outbox, state.clock.now()).await?;
-    Ok(())
+    renewed.map(drop)
 }
 
 /// Sends the outbox's due mail and webhook deliveries.

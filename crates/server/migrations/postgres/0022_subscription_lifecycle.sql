@@ -9,12 +9,16 @@ ALTER TABLE order_lines ADD COLUMN term_ended_at TEXT COLLATE "C";
 ALTER TABLE order_lines ADD COLUMN renewal_order_id TEXT COLLATE "C";
 
 -- Subscriptions bought before renew like those bought from now on; reservations only when
--- someone says so.
-UPDATE order_lines SET auto_renew = 1 WHERE kind = 'software_subscription' AND term <> '';
+-- someone says so. A term that ended before this release is not renewed (nobody was told it
+-- would be, nor charged): it expires at the first run of the worker.
+UPDATE order_lines SET auto_renew = 1 WHERE kind = 'software_subscription' AND term <> ''
+    AND term_end > to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
 
--- The renewal worker's queue: terms that have not ended, by their end.
+-- term_ended is 'renewing' while a worker renews it (claimed: auto-renew no longer changes).
+-- The renewal worker's queues: terms that have not ended, by their end; renewals claimed.
 CREATE INDEX order_lines_running_terms ON order_lines (term_end)
     WHERE term_ended IS NULL AND term_end IS NOT NULL;
+CREATE INDEX order_lines_renewing ON order_lines (term_end) WHERE term_ended = 'renewing';
 
 -- Every order of a partner, newest first, in keyset pages (GET /api/v1/orders), also by status.
 CREATE INDEX orders_by_partner_newest ON orders (partner_id, created_at, id);

@@ -2,8 +2,10 @@
 //! an order at the current catalog's price in the customer's currency, on this month's
 //! invoice, with a new cancellation window and the same product keys — or lets it expire,
 //! revoking its keys and downloads. Exactly once, also with several replicas and after a
-//! crash: the renewal order is placed under an idempotency key of the purchase, and how the
-//! term ended is recorded only where nothing was recorded yet.
+//! crash: a renewal is claimed first (from then on auto-renew cannot change and no worker
+//! expires it), the renewal order is placed under the purchase's own idempotency key (a
+//! worker that takes over a claim gets the same order back), and each ending is recorded only
+//! from the state it needs.
 
 use chrono::{DateTime, Utc};
 use csp_domain::audit::AuditAction;
@@ -19,49 +21,81 @@ use crate::store::customers::{self, CustomerScope};
 use crate::store::subscriptions::{self, DueTerm, Ending};
 use crate::store::{Conn, Db};
 
-/// Deals with the term that ended first; `false` when no term is due.
-pub async fn process_next(
+/// Terms read at a time, and the most dealt with in one run (the rest wait for the next).
+const BATCH: u32 = 50;
+const MOST_PER_RUN: usize = 1_000;
+
+/// Deals with the terms that ended by `now`, the first ended first; how many. A term that
+/// fails (its database work failed) is logged and tried again at the next run, after the
+/// others; the run fails only when no term of a batch could be dealt with.
+pub async fn process_due(
     db: &Db,
     windows: &CancellationWindows,
     outbox: &Outbox,
     now: DateTime<Utc>,
-) -> Result<bool, sqlx::Error> {
-    let Some(due) = subscriptions::next_due(&mut *db.conn().await?, now).await? else {
-        return Ok(false);
-    };
-    if due.order_status == OrderStatus::Cancelled {
-        subscriptions::end_term(
-            &mut *db.conn().await?,
-            &due.purchase,
-            Ending::OrderCancelled,
-            now,
-        )
-        .await?;
-        return Ok(true);
+) -> Result<usize, sqlx::Error> {
+    let mut done = 0;
+    loop {
+        let due = subscriptions::due(&mut *db.conn().await?, now, BATCH).await?;
+        let mut failure = None;
+        let mut progressed = 0;
+        for term in &due {
+            match end_term(db, windows, outbox, term, now).await {
+                Ok(()) => progressed += 1,
+                Err(e) => {
+                    tracing::warn!(purchase = %term.purchase, error = %e, "a term end failed; tried again later");
+                    failure = Some(e);
+                }
+            }
+        }
+        done += progressed;
+        match failure {
+            Some(e) if progressed == 0 => return Err(e),
+            _ if due.len() < BATCH as usize || progressed == 0 || done >= MOST_PER_RUN => {
+                return Ok(done)
+            }
+            _ => {}
+        }
     }
-    if !due.auto_renew {
-        expire(db, &due, "auto-renew was off", now).await?;
-        return Ok(true);
+}
+
+/// Renews `due` (claiming the renewal first, so it renews once and no longer changes) or lets
+/// it expire.
+async fn end_term(
+    db: &Db,
+    windows: &CancellationWindows,
+    outbox: &Outbox,
+    due: &DueTerm,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    if due.order_status == OrderStatus::Cancelled && !due.claimed {
+        let mut conn = db.conn().await?;
+        subscriptions::end_term(&mut conn, &due.purchase, Ending::OrderCancelled, now).await?;
+        return Ok(());
     }
-    match renew(db, windows, outbox, &due, now).await {
+    let claimed = due.claimed
+        || (due.auto_renew
+            && subscriptions::claim_renewal(&mut *db.conn().await?, &due.purchase, now).await?);
+    if !claimed {
+        if !due.auto_renew {
+            expire(db, due, Ending::Expired, "auto-renew was off", now).await?;
+        }
+        // Otherwise another worker claimed it, or auto-renew changed meanwhile: the next run
+        // reads it again.
+        return Ok(());
+    }
+    match renew(db, windows, outbox, due, now).await {
         Ok(order) => {
             let mut tx = db.begin().await?;
             if subscriptions::end_term(&mut tx, &due.purchase, Ending::Renewed(&order), now).await?
             {
                 let detail = format!("renewal order {order}");
-                record(
-                    &mut tx,
-                    &due,
-                    AuditAction::SubscriptionRenewed,
-                    &detail,
-                    now,
-                )
-                .await?;
+                record(&mut tx, due, AuditAction::SubscriptionRenewed, &detail, now).await?;
                 tracing::info!(purchase = %due.purchase, %order, "subscription renewed");
             }
-            tx.commit().await?;
+            tx.commit().await
         }
-        Err(PlaceError::Database(e)) => return Err(e),
+        Err(PlaceError::Database(e)) => Err(e),
         Err(PlaceError::Problem(problem)) => {
             let why = match problem {
                 OrderProblem::Unavailable(reason) => format!("not renewed: {reason}"),
@@ -69,21 +103,15 @@ pub async fn process_next(
                     "not renewed: the offer no longer takes this quantity".into()
                 }
             };
-            expire(db, &due, &why, now).await?;
+            expire(db, due, Ending::RenewalRefused, &why, now).await
         }
         Err(PlaceError::KeyReused) => {
-            // The key is the purchase's own; only an order placed with it by hand gets here.
+            // The key holds a space no client can send: only a bug gets here.
             tracing::error!(purchase = %due.purchase, "renewal key used for another order");
-            expire(
-                db,
-                &due,
-                "not renewed: its renewal key names another order",
-                now,
-            )
-            .await?;
+            let why = "not renewed: its renewal key names another order";
+            expire(db, due, Ending::RenewalRefused, why, now).await
         }
     }
-    Ok(true)
 }
 
 /// Places (or finds, when placed before) the renewal order of `due`.
@@ -134,10 +162,17 @@ async fn renew(
     })
 }
 
-/// Ends `due` without renewal: its keys and downloads answer 410 from now on.
-async fn expire(db: &Db, due: &DueTerm, why: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+/// Ends `due` without renewal (`ending` says from which state): its keys and downloads answer
+/// 410 from now on.
+async fn expire(
+    db: &Db,
+    due: &DueTerm,
+    ending: Ending<'_>,
+    why: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
-    if subscriptions::end_term(&mut tx, &due.purchase, Ending::Expired, now).await? {
+    if subscriptions::end_term(&mut tx, &due.purchase, ending, now).await? {
         record(&mut tx, due, AuditAction::SubscriptionExpired, why, now).await?;
         tracing::info!(purchase = %due.purchase, why, "subscription expired");
     }

@@ -124,10 +124,10 @@ pub async fn change(
     ApiPath((id, purchase)): ApiPath<(CustomerId, PurchaseId)>,
     ApiJson(change): ApiJson<PurchaseChange>,
 ) -> ApiResult<Json<SoftwarePurchase>> {
+    user.require(Permission::BuySoftware)?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let (partner, customer) = partner_customer(&mut tx, &user, &id).await?;
-    user.require(Permission::BuySoftware)?;
     let not_found = || AppError::not_found("This customer has no such purchase.");
     let (stored, line) = software::purchase(&mut tx, &customer.id, &purchase)
         .await?
@@ -159,7 +159,7 @@ pub async fn change(
         AutoRenewRefusal::Ended => ended(),
     })?;
     if item.auto_renew != change.auto_renew {
-        if !subscriptions::set_auto_renew(&mut tx, &purchase, change.auto_renew).await? {
+        if !subscriptions::set_auto_renew(&mut tx, &purchase, change.auto_renew, now).await? {
             return Err(ended());
         }
         audit::record(

@@ -92,17 +92,22 @@ pub async fn software_list(
 }
 
 /// Keys and downloads of a cancelled purchase (R-CAN-8), or of a subscription that expired,
-/// no longer work, for anyone: the 410 `revoked` that says so.
+/// no longer work, for anyone; those of a renewed one are the renewal's (and end with it):
+/// the 410 `revoked` that says so.
 fn revocation(stored: &StoredOrder, line: usize) -> Option<AppError> {
     let why = match stored.purchase_status(line) {
-        OrderStatus::Cancelled => "This purchase was cancelled",
-        OrderStatus::Expired => "This subscription expired",
+        OrderStatus::Cancelled => {
+            "This purchase was cancelled: its product keys and downloads were revoked and no longer work."
+        }
+        OrderStatus::Expired => {
+            "This subscription expired: its product keys and downloads were revoked and no longer work."
+        }
+        OrderStatus::Renewed => {
+            "This subscription was renewed: its product keys and downloads are under the renewal."
+        }
         _ => return None,
     };
-    Some(AppError::new(
-        ErrorCode::Revoked,
-        format!("{why}: its product keys and downloads were revoked and no longer work."),
-    ))
+    Some(AppError::new(ErrorCode::Revoked, why))
 }
 
 /// A purchase of the caller's own tenant with keys and downloads, or 404 / 410.
@@ -156,7 +161,7 @@ fn log_entry(
         (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
         (status = 403, description = "`forbidden`: customer users of the tenant only", body = csp_domain::ApiErrorBody),
         (status = 404, description = "`not_found`: no such purchase with keys in this tenant", body = csp_domain::ApiErrorBody),
-        (status = 410, description = "`revoked`: the purchase was cancelled, or the subscription expired", body = csp_domain::ApiErrorBody),
+        (status = 410, description = "`revoked`: the purchase was cancelled, or the subscription expired (or was renewed: its keys are under the renewal)", body = csp_domain::ApiErrorBody),
     ))]
 pub async fn reveal_keys(
     State(state): State<AppState>,
@@ -200,7 +205,7 @@ pub async fn reveal_keys(
         (status = 401, description = "`unauthenticated`", body = csp_domain::ApiErrorBody),
         (status = 403, description = "`forbidden`: customer users of the tenant only", body = csp_domain::ApiErrorBody),
         (status = 404, description = "`not_found`", body = csp_domain::ApiErrorBody),
-        (status = 410, description = "`revoked`: the purchase was cancelled, or the subscription expired", body = csp_domain::ApiErrorBody),
+        (status = 410, description = "`revoked`: the purchase was cancelled, or the subscription expired (or was renewed: its keys are under the renewal)", body = csp_domain::ApiErrorBody),
         (status = 416, description = "`range_not_satisfiable`", body = csp_domain::ApiErrorBody),
     ))]
 pub async fn download(

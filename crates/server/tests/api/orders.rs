@@ -802,6 +802,7 @@ async fn the_orders_list_refuses_bad_filters_and_other_kinds_of_user(backend: Ba
     let agent = server.signed_in(ADMIN_AGENT).await;
     for (query, code) in [
         ("status=shipped", "bad_request"),
+        ("status=expired", "bad_request"),
         ("kind=hardware", "bad_request"),
         ("customer=contoso", "bad_request"),
         ("cursor=yesterday", "bad_request"),

@@ -228,6 +228,20 @@ async fn a_subscription_renews_once_at_its_term_end_with_a_new_window_and_that_m
     let (status, renewed_keys) = reveal(&server, &tenant, renewed_purchase).await;
     assert_eq!(status, 200, "{renewed_keys}");
     assert_eq!(renewed_keys["product_keys"], keys["product_keys"]);
+    // The renewed purchase hands out nothing itself: its keys are the renewal's, and end with it.
+    let (status, body) = reveal(&server, &tenant, id).await;
+    assert_eq!((status, error_code(&body)), (410, "revoked"), "{body}");
+    let (_, list) = server.get_json(&tenant, "/api/v1/tenant/software").await;
+    let listed = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == id)
+        .unwrap();
+    assert_eq!(
+        (&listed["status"], &listed["revoked"]),
+        (&json!("renewed"), &json!(true))
+    );
 
     // Once: the worker keeps looking, nothing more happens (the demo data's subscriptions
     // renew too: only this purchase is counted).
