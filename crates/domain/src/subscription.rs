@@ -88,7 +88,9 @@ pub fn renewal_key(purchase: &PurchaseId) -> IdempotencyKey {
 }
 
 /// The Customers list's deadline filters (`GET /api/v1/customers?deadline=`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CustomerDeadline {
     /// An order's cancellation window closes within 7 days.
     WindowClosing,
@@ -105,10 +107,6 @@ impl CustomerDeadline {
             CustomerDeadline::WindowClosing => "window_closing",
             CustomerDeadline::Renewing => "renewing",
         }
-    }
-
-    pub fn parse(s: &str) -> Option<CustomerDeadline> {
-        CustomerDeadline::ALL.into_iter().find(|d| d.as_str() == s)
     }
 
     /// How far ahead the deadline may be.
@@ -268,6 +266,16 @@ mod tests {
         );
         assert_eq!(at_term_end(true), TermEnded::Renewed);
         assert_eq!(at_term_end(false), TermEnded::Expired);
+    }
+
+    #[test]
+    fn deadline_filters_are_named_on_the_wire_as_in_the_app() {
+        for d in CustomerDeadline::ALL {
+            assert_eq!(
+                serde_json::to_value(d).unwrap(),
+                serde_json::Value::from(d.as_str())
+            );
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! Admin agents and Global admins add customers from here (`/customers/new`).
 
 use csp_domain::money::group_count as count;
+use csp_domain::subscription::CustomerDeadline;
 use csp_domain::{Customer, Page, Permission};
 use leptos::prelude::*;
 
@@ -65,6 +66,10 @@ pub fn CustomersPage() -> impl IntoView {
     let deadline_option = move |value: &'static str, label: Msg| {
         view! { <option value=value prop:selected=move || deadline.get() == value>{tr(label)}</option> }
     };
+    let (closing, renewing) = (
+        CustomerDeadline::WindowClosing.as_str(),
+        CustomerDeadline::Renewing.as_str(),
+    );
 
     view! {
         <PageHeader title=move || i18n.t(Msg::CustomersHeading) intro=move || i18n.t(Msg::CustomersIntro)>
@@ -84,8 +89,8 @@ pub fn CustomersPage() -> impl IntoView {
                 <label for="customers-deadline">{tr(Msg::CustomersShow)}</label>
                 <select id="customers-deadline" on:change=on_deadline>
                     {deadline_option("", Msg::DeadlineAll)}
-                    {deadline_option("window_closing", Msg::DeadlineWindowClosing)}
-                    {deadline_option("renewing", Msg::DeadlineRenewing)}
+                    {deadline_option(closing, Msg::DeadlineWindowClosing)}
+                    {deadline_option(renewing, Msg::DeadlineRenewing)}
                 </select>
             </div>
         </div>

@@ -29,7 +29,7 @@ use crate::store::{customers, onboarding as store, Conn};
 pub struct DeadlineQuery {
     /// Only customers with a deadline near: `window_closing` (an order's cancellation window
     /// closes within 7 days) or `renewing` (a subscription renews within 30 days).
-    deadline: Option<String>,
+    deadline: Option<CustomerDeadline>,
 }
 
 /// Search and page the customers the caller may see; `q` matches company name, domain or
@@ -50,9 +50,7 @@ pub async fn list(
 ) -> ApiResult<Json<Page<Customer>>> {
     let scope = user.customer_scope()?;
     let request = query.check().map_err(AppError::bad_request)?;
-    if let Some(raw) = near.deadline.as_deref().filter(|d| !d.is_empty()) {
-        let deadline = CustomerDeadline::parse(raw)
-            .ok_or_else(|| AppError::bad_request("deadline is window_closing or renewing."))?;
+    if let Some(deadline) = near.deadline {
         let partner = user.partner(csp_domain::Area::Customers)?;
         let mut conn = state.db.conn().await?;
         let now = state.clock.now();
