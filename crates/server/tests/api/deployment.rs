@@ -135,8 +135,20 @@ fn site_config(dir: &Path, replicas: [&str; 2], http: u16, https: u16) -> String
 
 struct Nginx(Child);
 
+/// Stops nginx as its service would: SIGTERM to the master, which stops its workers (a
+/// SIGKILL would leave them running); SIGKILL only if it is still there after 5 s.
 impl Drop for Nginx {
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
