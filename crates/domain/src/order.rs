@@ -366,7 +366,8 @@ impl IdempotencyKey {
         &self.0
     }
 
-    /// The key of the product's own renewal of `purchase`. It holds a space, which
+    /// The key of the product's own renewal of `purchase`: one renewal order per term end,
+    /// however many workers try at once or again after a crash. It holds a space, which
     /// [`IdempotencyKey::parse`] never accepts: no client can send it, so no order a person
     /// places can take a renewal's place.
     pub fn renewal(purchase: &PurchaseId) -> IdempotencyKey {

@@ -8,8 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{ProductKind, Term};
-use crate::ids::PurchaseId;
-use crate::order::{IdempotencyKey, OrderStatus};
+use crate::order::OrderStatus;
 
 /// `placed_by` of an order the product placed itself to renew a subscription.
 pub const RENEWAL_PLACED_BY: &str = "automatic renewal";
@@ -79,12 +78,6 @@ pub fn at_term_end(auto_renew: bool) -> TermEnded {
     } else {
         TermEnded::Expired
     }
-}
-
-/// The idempotency key of the renewal of `purchase`: one renewal order per term end, however
-/// many workers try at once or again after a crash, and never a key a client can send.
-pub fn renewal_key(purchase: &PurchaseId) -> IdempotencyKey {
-    IdempotencyKey::renewal(purchase)
 }
 
 /// The Customers list's deadline filters (`GET /api/v1/customers?deadline=`).
@@ -166,6 +159,8 @@ pub fn check_auto_renew_change(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::PurchaseId;
+    use crate::order::IdempotencyKey;
 
     fn t(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
@@ -282,11 +277,15 @@ mod tests {
     fn one_renewal_key_per_purchase_and_none_a_client_can_send() {
         let a = PurchaseId::parse("0f8fad5b-d9cb-469f-a165-70867728950e").unwrap();
         let b = PurchaseId::parse("1f8fad5b-d9cb-469f-a165-70867728950e").unwrap();
-        assert_eq!(renewal_key(&a), renewal_key(&a));
-        assert_ne!(renewal_key(&a), renewal_key(&b));
-        assert_eq!(IdempotencyKey::parse(renewal_key(&a).as_str()), None);
+        assert_eq!(IdempotencyKey::renewal(&a), IdempotencyKey::renewal(&a));
+        assert_ne!(IdempotencyKey::renewal(&a), IdempotencyKey::renewal(&b));
         assert_eq!(
-            IdempotencyKey::parse(&format!("renewal-{a}")).map(|k| k == renewal_key(&a)),
+            IdempotencyKey::parse(IdempotencyKey::renewal(&a).as_str()),
+            None
+        );
+        assert_eq!(
+            IdempotencyKey::parse(&format!("renewal-{a}"))
+                .map(|k| k == IdempotencyKey::renewal(&a)),
             Some(false)
         );
     }

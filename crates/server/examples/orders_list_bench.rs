@@ -161,18 +161,7 @@ async fn start(
 
     let base = format!("http://{}", app.local_addr());
     tokio::spawn(app.run_until(std::future::pending()));
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    client
-        .post(format!("{base}/api/v1/sessions"))
-        .json(&serde_json::json!({"email": "admin.agent@northwind.example", "password": "bench"}))
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap();
+    let client = common::signed_in(&base).await;
     (base, client, queries)
 }
 

@@ -64,6 +64,24 @@ pub async fn measure(
     results
 }
 
+/// A client signed in to `base` as Northwind's Admin agent (the benches seed the demo data with
+/// the password `bench`).
+pub async fn signed_in(base: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    client
+        .post(format!("{base}/api/v1/sessions"))
+        .json(&serde_json::json!({"email": "admin.agent@northwind.example", "password": "bench"}))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    client
+}
+
 pub fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }

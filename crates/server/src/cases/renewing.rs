@@ -11,8 +11,8 @@ use chrono::{DateTime, Utc};
 use csp_domain::audit::AuditAction;
 use csp_domain::catalog::CancellationWindows;
 use csp_domain::order::{OrderLineRequest, OrderProblem};
-use csp_domain::subscription::{renewal_key, RENEWAL_PLACED_BY};
-use csp_domain::{OrderId, OrderRequest, OrderStatus};
+use csp_domain::subscription::RENEWAL_PLACED_BY;
+use csp_domain::{IdempotencyKey, OrderId, OrderRequest, OrderStatus};
 
 use crate::cases::ordering::{self, PlaceError, PlaceOrder, Placed};
 use crate::notify::Outbox;
@@ -148,7 +148,7 @@ async fn renew(
             partner: &due.partner,
             customer: &customer,
             request: &request,
-            key: &renewal_key(&due.purchase),
+            key: &IdempotencyKey::renewal(&due.purchase),
             placed_by: RENEWAL_PLACED_BY,
             now,
             outbox,
